@@ -1,0 +1,70 @@
+#!/bin/bash
+# Runs Airlock's whole test suite against real services: installs what is missing (apt:
+# postgresql, redis-server, chromium), starts PostgreSQL and Redis on loopback in a temp dir,
+# runs vitest, and stops every server it started — on success, failure or Ctrl-C.
+set -euo pipefail
+ROOT=$(cd "$(dirname "$0")/.." && pwd)
+cd "$ROOT"
+
+log() { printf '\033[1mtest:\033[0m %s\n' "$*" >&2; }
+
+apt_missing=()
+[ -x /usr/lib/postgresql/15/bin/initdb ] || ls /usr/lib/postgresql/*/bin/initdb >/dev/null 2>&1 || apt_missing+=(postgresql)
+command -v redis-server >/dev/null 2>&1 || apt_missing+=(redis-server)
+command -v chromium >/dev/null 2>&1 || apt_missing+=(chromium)
+if [ ${#apt_missing[@]} -gt 0 ]; then
+  log "installing with apt: ${apt_missing[*]}"
+  SUDO=""; [ "$(id -u)" -eq 0 ] || SUDO=sudo
+  $SUDO apt-get update -qq >/dev/null
+  DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y -qq --no-install-recommends "${apt_missing[@]}" >/dev/null
+  # The package's own cluster is not used; tests start a private one.
+  if [[ " ${apt_missing[*]} " == *" postgresql "* ]]; then $SUDO service postgresql stop >/dev/null 2>&1 || true; fi
+  if [[ " ${apt_missing[*]} " == *" redis-server "* ]]; then $SUDO service redis-server stop >/dev/null 2>&1 || true; fi
+fi
+
+PG_BIN=$(ls -d /usr/lib/postgresql/*/bin | sort -V | tail -1)
+TMP=$(mktemp -d /tmp/airlock-test.XXXXXX)
+chmod 755 "$TMP"
+PG_PID=""; REDIS_PIDFILE="$TMP/redis.pid"
+
+free_port() { node -e 'const s=require("net").createServer();s.listen(0,"127.0.0.1",()=>{console.log(s.address().port);s.close()})'; }
+
+cleanup() {
+  local rc=$?
+  trap - EXIT INT TERM
+  if [ -f "$TMP/pg/data/postmaster.pid" ]; then
+    runuser -u postgres -- "$PG_BIN/pg_ctl" -D "$TMP/pg/data" -m immediate -w stop >/dev/null 2>&1 || true
+  fi
+  if [ -f "$REDIS_PIDFILE" ]; then kill "$(cat "$REDIS_PIDFILE")" 2>/dev/null || true; fi
+  rm -rf "$TMP"
+  exit $rc
+}
+trap cleanup EXIT
+trap 'exit 130' INT TERM
+
+PG_PORT=$(free_port)
+mkdir -p "$TMP/pg"
+if [ "$(id -u)" -eq 0 ]; then
+  chown postgres "$TMP/pg"
+  AS_PG=(runuser -u postgres --)
+else
+  AS_PG=()
+fi
+"${AS_PG[@]}" "$PG_BIN/initdb" -D "$TMP/pg/data" -U postgres -A trust --no-sync >/dev/null
+"${AS_PG[@]}" "$PG_BIN/pg_ctl" -D "$TMP/pg/data" -l "$TMP/pg/log" -w \
+  -o "-c listen_addresses=127.0.0.1 -p $PG_PORT -k $TMP/pg -c fsync=off -c synchronous_commit=off -c full_page_writes=off -c max_connections=300" start >/dev/null
+log "PostgreSQL on 127.0.0.1:$PG_PORT"
+
+REDIS_PORT=$(free_port)
+redis-server --port "$REDIS_PORT" --bind 127.0.0.1 --save '' --appendonly no --daemonize yes \
+  --pidfile "$REDIS_PIDFILE" --dir "$TMP" --logfile "$TMP/redis.log" >/dev/null
+for _ in $(seq 50); do [ -f "$REDIS_PIDFILE" ] && break; sleep 0.1; done
+log "Redis on 127.0.0.1:$REDIS_PORT"
+
+export AIRLOCK_TEST_PG_URL="postgres://postgres@127.0.0.1:$PG_PORT/postgres"
+export AIRLOCK_TEST_REDIS_URL="redis://127.0.0.1:$REDIS_PORT"
+export AIRLOCK_TEST_CHROMIUM="$(command -v chromium)"
+export AIRLOCK_TEST_REQUIRE_SERVICES=1
+export AIRLOCK_TEST_TMP="$TMP"
+
+npx vitest run "$@"

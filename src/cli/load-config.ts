@@ -1,0 +1,22 @@
+import { ConfigError } from "../config/errors.js";
+import { loadConfig } from "../config/load.js";
+import type { Config } from "../config/schema.js";
+import { ExitCode } from "./output.js";
+
+/** Loads the config for a command; on error prints every issue and exits 2. */
+export function configOrExit(json = false): Config {
+  try {
+    const { config, unknownEnv } = loadConfig();
+    if (unknownEnv.length > 0 && !json) {
+      process.stderr.write(`airlock: ignoring environment variables that match no setting: ${unknownEnv.join(", ")}\n`);
+    }
+    return config;
+  } catch (err) {
+    if (err instanceof ConfigError) {
+      if (json) process.stdout.write(JSON.stringify({ ok: false, issues: err.issues }, null, 2) + "\n");
+      else process.stderr.write(`airlock: ${err.message}\n`);
+      process.exit(ExitCode.invalidConfig);
+    }
+    throw err;
+  }
+}

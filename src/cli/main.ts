@@ -1,0 +1,28 @@
+#!/usr/bin/env node
+import { Command, CommanderError } from "commander";
+import { registerConfigCommand } from "./config-command.js";
+import { registerMigrateCommand } from "./migrate-command.js";
+import { ExitCode } from "./output.js";
+import { registerServeCommand } from "./serve-command.js";
+
+export function buildProgram(): Command {
+  const program = new Command("airlock")
+    .description("Airlock: self-hosted co-browsing and live chat.\nSettings come from AIRLOCK_* environment variables and the YAML file named by AIRLOCK_CONFIG.")
+    .addHelpText("after", "\nExit codes: 0 success, 1 failure, 2 invalid configuration or usage.")
+    .showHelpAfterError()
+    .exitOverride();
+  registerServeCommand(program);
+  registerMigrateCommand(program);
+  registerConfigCommand(program);
+  return program;
+}
+
+try {
+  await buildProgram().parseAsync(process.argv);
+} catch (err) {
+  if (err instanceof CommanderError) {
+    process.exit(err.exitCode === 0 ? ExitCode.ok : ExitCode.invalidConfig);
+  }
+  process.stderr.write(`airlock: ${(err as Error).message}\n`);
+  process.exit(ExitCode.failure);
+}

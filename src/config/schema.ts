@@ -1,0 +1,60 @@
+// The single source of truth for Airlock's settings. Every key here is documented in
+// docs/configuration.md (a test keeps the two in step). Keys are camelCase in the YAML file
+// (AIRLOCK_CONFIG) and AIRLOCK_UPPER_SNAKE in the environment.
+import { z } from "zod";
+
+const port = z.coerce.number().int().min(0).max(65535);
+const bool = z
+  .union([z.boolean(), z.enum(["true", "false", "1", "0", "yes", "no"])])
+  .transform((v) => v === true || v === "true" || v === "1" || v === "yes");
+const list = z
+  .union([z.array(z.string()), z.string()])
+  .transform((v) => (Array.isArray(v) ? v : v.split(",")).map((s) => s.trim()).filter(Boolean));
+
+export const configSchema = z
+  .object({
+    mode: z.enum(["dev", "production"]).default("dev").describe("`dev` enables local conveniences (dev IdP, generated keys); `production` refuses them."),
+    host: z.string().min(1).default("127.0.0.1").describe("Address the HTTP listener binds to."),
+    port: port.default(8080).describe("Port of the HTTP listener (0 picks a free port)."),
+    publicUrl: z.url().optional().describe("URL agents and visitors use to reach Airlock; defaults to http://HOST:PORT in dev. Must be https in production."),
+    dataDir: z.string().min(1).default("./data").describe("Writable directory for the SQLite database and dev-mode generated keys."),
+    databaseUrl: z.string().min(1).optional().describe("`postgres://…` for PostgreSQL, or `sqlite:PATH`; default is `sqlite:DATA_DIR/airlock.db`."),
+    databasePoolSize: z.coerce.number().int().min(1).max(200).default(10).describe("Maximum PostgreSQL connections per replica."),
+    redisUrl: z.string().min(1).optional().describe("`redis://…` for the cross-replica bus; required when more than one replica runs."),
+    policyDir: z.string().min(1).optional().describe("Folder of policy files overriding the shipped `policies/` (mounted ConfigMap in Kubernetes)."),
+    idp: z.enum(["dev", "oidc"]).default("dev").describe("`dev` starts the built-in OIDC provider with demo users; `oidc` uses an external IdP."),
+    oidcIssuer: z.url().optional().describe("Issuer URL of the external IdP (idp=oidc)."),
+    oidcClientId: z.string().min(1).optional().describe("OIDC client id registered for Airlock at the IdP."),
+    oidcClientSecret: z.string().min(1).optional().describe("OIDC client secret (secret; prefer oidcClientSecretFile)."),
+    oidcClientSecretFile: z.string().min(1).optional().describe("File holding the OIDC client secret (a mounted Kubernetes Secret)."),
+    masterKey: z.string().min(1).optional().describe("Master key for encryption at rest as `KEYID:BASE64(32 bytes)` (secret; prefer masterKeyFile)."),
+    masterKeyFile: z.string().min(1).optional().describe("File holding one master key per line as `KEYID:BASE64`; the last line encrypts new data."),
+    allowedOrigins: list.default([]).describe("Extra exact origins (scheme://host[:port]) allowed to call the console API besides publicUrl's origin."),
+    tlsCertFile: z.string().min(1).optional().describe("PEM certificate chain for native TLS (deployments without an ingress)."),
+    tlsKeyFile: z.string().min(1).optional().describe("PEM private key for native TLS."),
+    trustProxy: bool.default(false).describe("Trust X-Forwarded-* headers from a reverse proxy / ingress."),
+    proxyCount: z.coerce.number().int().min(0).max(10).default(1).describe("Number of trusted proxies in front of Airlock (used with trustProxy)."),
+    bodyLimitBytes: z.coerce.number().int().min(1024).max(10 * 1024 * 1024).default(64 * 1024).describe("Largest accepted HTTP request body."),
+    shutdownTimeoutMs: z.coerce.number().int().min(0).max(600_000).default(15_000).describe("How long shutdown waits for in-flight requests before closing them."),
+    logLevel: z.enum(["fatal", "error", "warn", "info", "debug", "trace", "silent"]).default("info").describe("Minimum level of the JSON log."),
+    metricsEnabled: bool.default(true).describe("Serve Prometheus metrics on a separate listener."),
+    metricsHost: z.string().min(1).default("127.0.0.1").describe("Address of the metrics listener."),
+    metricsPort: port.default(9464).describe("Port of the metrics listener (0 picks a free port)."),
+  })
+  .strict();
+
+export type ConfigInput = z.input<typeof configSchema>;
+export type Config = Readonly<z.output<typeof configSchema>> & {
+  readonly publicUrl: string;
+  readonly databaseUrl: string;
+};
+
+export type ConfigKey = keyof z.output<typeof configSchema>;
+
+/** `dataDir` -> `AIRLOCK_DATA_DIR` */
+export function envName(key: string): string {
+  return "AIRLOCK_" + key.replace(/[A-Z]/g, (c) => "_" + c).toUpperCase();
+}
+
+/** Keys whose values must never be printed or logged. */
+export const secretKeys: ReadonlySet<ConfigKey> = new Set(["oidcClientSecret", "masterKey", "databaseUrl", "redisUrl"]);

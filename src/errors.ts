@@ -1,0 +1,80 @@
+// Airlock's one error model. Every failure that reaches a client is an AirlockError with a
+// stable `code`; `status` drives HTTP, `wsClose` drives WebSocket close codes, and `expose`
+// says whether the message may be shown (never for 5xx). Mapping happens in http/errors.ts
+// and in the WebSocket layers, nowhere else.
+
+export type ErrorCode =
+  | "bad_request"
+  | "invalid_body"
+  | "payload_too_large"
+  | "unsupported_media_type"
+  | "unauthenticated"
+  | "forbidden"
+  | "origin_not_allowed"
+  | "not_found"
+  | "method_not_allowed"
+  | "conflict"
+  | "rate_limited"
+  | "not_ready"
+  | "shutting_down"
+  | "internal";
+
+const statusOf: Record<ErrorCode, number> = {
+  bad_request: 400,
+  invalid_body: 400,
+  payload_too_large: 413,
+  unsupported_media_type: 415,
+  unauthenticated: 401,
+  forbidden: 403,
+  origin_not_allowed: 403,
+  not_found: 404,
+  method_not_allowed: 405,
+  conflict: 409,
+  rate_limited: 429,
+  not_ready: 503,
+  shutting_down: 503,
+  internal: 500,
+};
+
+// 4000-4999 are application close codes; the low digits mirror the HTTP status.
+const wsCloseOf: Partial<Record<ErrorCode, number>> = {
+  unauthenticated: 4401,
+  forbidden: 4403,
+  origin_not_allowed: 4403,
+  payload_too_large: 1009,
+  rate_limited: 4429,
+  shutting_down: 1001,
+};
+
+export class AirlockError extends Error {
+  readonly code: ErrorCode;
+  readonly status: number;
+  readonly expose: boolean;
+  readonly details: Readonly<Record<string, unknown>> | undefined;
+
+  constructor(code: ErrorCode, message: string, options: { cause?: unknown; details?: Record<string, unknown> } = {}) {
+    super(message, { cause: options.cause });
+    this.name = "AirlockError";
+    this.code = code;
+    this.status = statusOf[code];
+    this.expose = this.status < 500;
+    this.details = options.details;
+  }
+
+  /** WebSocket close code for this error (1008 policy violation when no specific one exists). */
+  get wsClose(): number {
+    return wsCloseOf[this.code] ?? (this.status >= 500 ? 1011 : 1008);
+  }
+}
+
+/** Turns anything thrown into an AirlockError; unknown errors become `internal` with the original as cause. */
+export function asAirlockError(err: unknown): AirlockError {
+  if (err instanceof AirlockError) return err;
+  const status = (err as { status?: unknown } | null)?.status;
+  if (typeof status === "number" && status === 413) return new AirlockError("payload_too_large", "request body too large", { cause: err });
+  if (typeof status === "number" && status === 415) return new AirlockError("unsupported_media_type", "unsupported content type", { cause: err });
+  if (typeof status === "number" && status >= 400 && status < 500) {
+    return new AirlockError("invalid_body", "request body could not be parsed", { cause: err });
+  }
+  return new AirlockError("internal", "internal error", { cause: err });
+}

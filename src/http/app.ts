@@ -1,0 +1,51 @@
+import { bodyParser } from "@koa/bodyparser";
+import Router from "@koa/router";
+import Koa from "koa";
+import { AirlockError } from "../errors.js";
+import { accessLog } from "./access-log.js";
+import type { RequestState, Services } from "./context.js";
+import { errorResponses } from "./errors.js";
+import { requestId } from "./request-id.js";
+import { mountRoutes, type AccessGuard, type RouteDef } from "./route.js";
+import { allRoutes } from "./routes/index.js";
+import { securityHeaders } from "./security-headers.js";
+
+/** Until the policy engine is wired in, only public routes exist and any other route is refused. */
+export const publicOnlyGuard: AccessGuard = (route) => async (_ctx, next) => {
+  if (!("public" in route.access)) throw new AirlockError("forbidden", "no policy decision available for this route");
+  await next();
+};
+
+export interface AppOptions {
+  readonly routes?: readonly RouteDef<unknown>[];
+  readonly guard?: AccessGuard;
+}
+
+export function createApp(services: Services, options: AppOptions = {}): Koa<RequestState> {
+  const { config, log, metrics } = services;
+  const app = new Koa<RequestState>({ proxy: config.trustProxy, maxIpsCount: config.trustProxy ? config.proxyCount : 0 });
+  app.silent = true; // errors are logged by errorResponses, never by Koa's default stderr printer
+
+  const router = new Router<RequestState>();
+  mountRoutes(router, options.routes ?? allRoutes, services, options.guard ?? publicOnlyGuard);
+
+  app.use(requestId(config.trustProxy));
+  app.use(accessLog(log, metrics));
+  for (const mw of securityHeaders({ https: config.publicUrl.startsWith("https://") })) app.use(mw);
+  app.use(errorResponses(log));
+  app.use(
+    bodyParser({
+      enableTypes: ["json"],
+      jsonLimit: config.bodyLimitBytes,
+      extendTypes: { json: ["application/csp-report", "application/reports+json"] },
+      onError: (err) => {
+        const status = (err as { status?: number }).status;
+        if (status === 413) throw new AirlockError("payload_too_large", `request body exceeds ${config.bodyLimitBytes} bytes`);
+        throw new AirlockError("invalid_body", "request body is not valid JSON");
+      },
+    }),
+  );
+  app.use(router.routes());
+  app.use(router.allowedMethods({ throw: true, methodNotAllowed: () => new AirlockError("method_not_allowed", "method not allowed for this resource") }));
+  return app;
+}

@@ -1,0 +1,55 @@
+import type Router from "@koa/router";
+import type { Middleware, ParameterizedContext } from "koa";
+import type { z } from "zod";
+import { AirlockError } from "../errors.js";
+import type { RequestState, Services } from "./context.js";
+
+export type HttpMethod = "GET" | "POST" | "PUT" | "PATCH" | "DELETE";
+
+/**
+ * What a route needs before its handler runs. `public` routes answer anyone (health, the
+ * landing page, CSP reports); every other route names a policy action, checked by the guard.
+ */
+export type RouteAccess = { readonly public: true } | { readonly action: string };
+
+export type RouteContext<Body = unknown> = ParameterizedContext<RequestState> & { readonly input: Body };
+
+export interface RouteDef<Body = unknown> {
+  readonly method: HttpMethod;
+  readonly path: string;
+  readonly access: RouteAccess;
+  /** Request bodies are parsed by this schema at the edge; handlers only see typed input. */
+  readonly body?: z.ZodType<Body>;
+  // Method syntax on purpose: lets a RouteDef<SpecificBody> sit in a list of RouteDef<unknown>.
+  handler(ctx: RouteContext<Body>, services: Services): Promise<void> | void;
+}
+
+export function defineRoute<Body = unknown>(def: RouteDef<Body>): RouteDef<Body> {
+  return def;
+}
+
+/** Produces the middleware that enforces a route's access rule. */
+export type AccessGuard = (route: RouteDef<unknown>) => Middleware<RequestState>;
+
+export function mountRoutes(router: Router<RequestState>, routes: readonly RouteDef<unknown>[], services: Services, guard: AccessGuard): void {
+  for (const route of routes) {
+    const name: Middleware<RequestState> = async (ctx, next) => {
+      ctx.state.routeName = route.path;
+      await next();
+    };
+    const run: Middleware<RequestState> = async (ctx) => {
+      let input: unknown = undefined;
+      if (route.body) {
+        const parsed = route.body.safeParse((ctx.request as { body?: unknown }).body);
+        if (!parsed.success) {
+          throw new AirlockError("invalid_body", "request body does not match the expected shape", {
+            details: { issues: parsed.error.issues.slice(0, 10).map((i) => ({ path: i.path.join("."), message: i.message })) },
+          });
+        }
+        input = parsed.data;
+      }
+      await route.handler(Object.assign(ctx, { input }) as RouteContext<unknown>, services);
+    };
+    router.register(route.path, [route.method], [name, guard(route), run]);
+  }
+}

@@ -1,0 +1,37 @@
+import { ping } from "../../storage/db.js";
+import { pendingMigrations } from "../../storage/migrate.js";
+import { defineRoute } from "../route.js";
+
+/** Liveness: the process is up and serving. It never touches dependencies. */
+export const healthz = defineRoute({
+  method: "GET",
+  path: "/healthz",
+  access: { public: true },
+  handler: (ctx) => {
+    ctx.body = { status: "ok" };
+  },
+});
+
+/** Readiness: the database answers and its schema is current, and we are not shutting down. */
+export const readyz = defineRoute({
+  method: "GET",
+  path: "/readyz",
+  access: { public: true },
+  handler: async (ctx, { storage, lifecycle }) => {
+    const checks: Record<string, string> = {};
+    let ready = !lifecycle.shuttingDown;
+    checks.lifecycle = lifecycle.shuttingDown ? "shutting down" : "ok";
+    try {
+      await ping(storage);
+      const pending = await pendingMigrations(storage);
+      checks.database = "ok";
+      checks.migrations = pending.length === 0 ? "ok" : `pending: ${pending.join(", ")}`;
+      ready &&= pending.length === 0;
+    } catch {
+      checks.database = "unreachable";
+      ready = false;
+    }
+    ctx.status = ready ? 200 : 503;
+    ctx.body = { status: ready ? "ready" : "not_ready", checks };
+  },
+});

@@ -1,0 +1,44 @@
+import { escapeHtml, page } from "../pages/layout.js";
+import { siteCss } from "../pages/site-css.js";
+import { defineRoute } from "../route.js";
+
+export const home = defineRoute({
+  method: "GET",
+  path: "/",
+  access: { public: true },
+  handler: (ctx, { config }) => {
+    ctx.type = "text/html; charset=utf-8";
+    ctx.body = page(
+      "Airlock",
+      `<main>
+<header class="brand"><div class="mark" aria-hidden="true">A</div><div><h1>Airlock</h1>
+<p class="tagline">Self-hosted co-browsing and live chat for regulated enterprises.</p></div></header>
+<section class="card">
+<h2>What this is</h2>
+<p>Airlock lets a website's visitors chat with support agents and, with their consent, let an agent see or operate
+the page they are on. Everything between the two passes through this server, which sanitizes it so neither side
+can attack the other. Page content is never stored; chat transcripts are encrypted at rest.</p>
+</section>
+<section class="card">
+<h2>Operations</h2>
+<ul class="links">
+<li><a href="/healthz">/healthz</a> <span class="muted">— liveness: the process is up</span></li>
+<li><a href="/readyz">/readyz</a> <span class="muted">— readiness: database reachable and migrations current</span></li>
+</ul>
+</section>
+<p class="muted">Running in <code>${escapeHtml(config.mode)}</code> mode.</p>
+</main>`,
+    );
+  },
+});
+
+export const siteStylesheet = defineRoute({
+  method: "GET",
+  path: "/assets/site.css",
+  access: { public: true },
+  handler: (ctx) => {
+    ctx.type = "text/css; charset=utf-8";
+    ctx.set("Cache-Control", "public, max-age=3600");
+    ctx.body = siteCss;
+  },
+});

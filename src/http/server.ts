@@ -1,0 +1,98 @@
+import { readFileSync } from "node:fs";
+import { createServer as createHttpServer, type Server } from "node:http";
+import { createServer as createHttpsServer } from "node:https";
+import type { AddressInfo } from "node:net";
+import type { Config } from "../config/schema.js";
+import { createLogger, type Logger } from "../ops/log.js";
+import { Metrics, createMetricsServer } from "../ops/metrics.js";
+import { openStorage } from "../storage/db.js";
+import { pendingMigrations } from "../storage/migrate.js";
+import { createApp, type AppOptions } from "./app.js";
+import type { Lifecycle, Services } from "./context.js";
+
+export interface RunningServer {
+  readonly services: Services;
+  readonly server: Server;
+  readonly metricsServer: Server | undefined;
+  readonly url: string;
+  readonly metricsUrl: string | undefined;
+  /** Stops accepting, lets in-flight requests finish (up to shutdownTimeoutMs), closes storage. */
+  shutdown(reason: string): Promise<void>;
+}
+
+export interface StartOptions extends AppOptions {
+  readonly log?: Logger;
+}
+
+export async function startServer(config: Config, options: StartOptions = {}): Promise<RunningServer> {
+  const log = options.log ?? createLogger(config.logLevel);
+  const storage = openStorage(config.databaseUrl, { poolSize: config.databasePoolSize });
+  const pending = await pendingMigrations(storage).catch(async (err: unknown) => {
+    await storage.close();
+    throw err;
+  });
+  if (pending.length > 0) {
+    await storage.close();
+    throw new Error(`database schema is not current (pending migrations: ${pending.join(", ")}); run "airlock migrate up"`);
+  }
+  const metrics = new Metrics();
+  const lifecycle: Lifecycle = { shuttingDown: false };
+  const services: Services = { config, storage, log, metrics, lifecycle };
+  const app = createApp(services, options);
+
+  const handler = app.callback();
+  const server = config.tlsCertFile && config.tlsKeyFile
+    ? createHttpsServer({ cert: readFileSync(config.tlsCertFile), key: readFileSync(config.tlsKeyFile), minVersion: "TLSv1.2" }, handler)
+    : createHttpServer(handler);
+  server.requestTimeout = 30_000;
+  server.headersTimeout = 15_000;
+  await listen(server, config.port, config.host);
+  const scheme = config.tlsCertFile ? "https" : "http";
+  const url = `${scheme}://${hostForUrl(config.host)}:${(server.address() as AddressInfo).port}`;
+
+  let metricsServer: Server | undefined;
+  let metricsUrl: string | undefined;
+  if (config.metricsEnabled) {
+    metricsServer = createMetricsServer(metrics);
+    await listen(metricsServer, config.metricsPort, config.metricsHost);
+    metricsUrl = `http://${hostForUrl(config.metricsHost)}:${(metricsServer.address() as AddressInfo).port}/metrics`;
+  }
+  log.info({ url, metricsUrl, mode: config.mode, dialect: storage.dialect }, "airlock listening");
+
+  let stopping: Promise<void> | undefined;
+  const shutdown = (reason: string): Promise<void> => {
+    stopping ??= (async () => {
+      lifecycle.shuttingDown = true;
+      log.info({ reason }, "shutting down: draining in-flight requests");
+      const closed = new Promise<void>((resolve) => server.close(() => resolve()));
+      server.closeIdleConnections();
+      const timer = setTimeout(() => {
+        log.warn({ timeoutMs: config.shutdownTimeoutMs }, "shutdown timeout: closing remaining connections");
+        server.closeAllConnections();
+      }, config.shutdownTimeoutMs);
+      timer.unref();
+      await closed;
+      clearTimeout(timer);
+      if (metricsServer) await new Promise<void>((resolve) => metricsServer.close(() => resolve()));
+      await storage.close();
+      log.info("shutdown complete");
+    })();
+    return stopping;
+  };
+
+  return { services, server, metricsServer, url, metricsUrl, shutdown };
+}
+
+function listen(server: Server, port: number, host: string): Promise<void> {
+  return new Promise((resolve, reject) => {
+    server.once("error", reject);
+    server.listen(port, host, () => {
+      server.off("error", reject);
+      resolve();
+    });
+  });
+}
+
+function hostForUrl(host: string): string {
+  return host.includes(":") ? `[${host}]` : host;
+}

@@ -1,0 +1,21 @@
+// The typed database schema. Each capability declares its tables in its own module and
+// they are composed here; migrations under storage/migrations create them.
+import type { Generated } from "kysely";
+
+/** Times are stored as epoch milliseconds (BIGINT) on both dialects. */
+export type EpochMs = number;
+
+export interface InstanceTable {
+  key: string;
+  value: string;
+  updated_at: EpochMs;
+}
+
+export interface FoundationTables {
+  airlock_instance: InstanceTable;
+}
+
+// Later capabilities extend this interface with their own table sets.
+export interface Database extends FoundationTables {}
+
+export type { Generated };

@@ -1,0 +1,51 @@
+import { mkdtempSync, rmSync } from "node:fs";
+import { tmpdir } from "node:os";
+import path from "node:path";
+import { Writable } from "node:stream";
+import { loadConfig } from "../../src/config/load.js";
+import type { Config } from "../../src/config/schema.js";
+import type { AppOptions } from "../../src/http/app.js";
+import { startServer, type RunningServer } from "../../src/http/server.js";
+import { createLogger } from "../../src/ops/log.js";
+import { openStorage } from "../../src/storage/db.js";
+import { migrateUp } from "../../src/storage/migrate.js";
+
+export interface TestServer extends RunningServer {
+  readonly config: Config;
+  /** Every log line written so far, raw JSON text. */
+  logText(): string;
+  stop(): Promise<void>;
+}
+
+/** Starts a real Airlock on an ephemeral loopback port with a fresh, migrated SQLite database. */
+export async function startTestServer(env: Record<string, string> = {}, options: AppOptions = {}): Promise<TestServer> {
+  const dataDir = mkdtempSync(path.join(tmpdir(), "airlock-srv-"));
+  const { config } = loadConfig({
+    AIRLOCK_DATA_DIR: dataDir,
+    AIRLOCK_PORT: "0",
+    AIRLOCK_METRICS_PORT: "0",
+    AIRLOCK_LOG_LEVEL: "info",
+    ...env,
+  });
+  const storage = openStorage(config.databaseUrl);
+  const outcome = await migrateUp(storage);
+  await storage.close();
+  if (!outcome.ok) throw new Error(`migration failed: ${outcome.error}`);
+  const lines: string[] = [];
+  const sink = new Writable({
+    write(chunk: Buffer, _enc, done) {
+      lines.push(chunk.toString("utf8"));
+      done();
+    },
+  });
+  const running = await startServer(config, { ...options, log: createLogger("trace", sink) });
+  return {
+    ...running,
+    config,
+    logText: () => lines.join(""),
+    async stop() {
+      await running.shutdown("test finished");
+      rmSync(dataDir, { recursive: true, force: true });
+    },
+  };
+}
