@@ -1,6 +1,7 @@
 // The typed database schema. Each capability declares its tables in its own module and
 // they are composed here; migrations under storage/migrations create them.
 import type { Generated } from "kysely";
+import type { IdentityTables } from "../auth/tables.js";
 
 /** Times are stored as epoch milliseconds (BIGINT) on both dialects. */
 export type EpochMs = number;
@@ -16,6 +17,6 @@ export interface FoundationTables {
 }
 
 // Later capabilities extend this interface with their own table sets.
-export interface Database extends FoundationTables {}
+export interface Database extends FoundationTables, IdentityTables {}
 
 export type { Generated };
