@@ -30,6 +30,11 @@ export function createApp(services: Services, options: AppOptions = {}): Koa<Req
   mountRoutes(router, options.routes ?? allRoutes, services, options.guard ?? publicOnlyGuard);
 
   app.use(requestId(config.trustProxy));
+  app.use(async (ctx, next) => {
+    await next();
+    // While draining, tell keep-alive clients not to reuse this connection.
+    if (services.lifecycle.shuttingDown) ctx.set("Connection", "close");
+  });
   app.use(accessLog(log, metrics));
   for (const mw of securityHeaders({ https: config.publicUrl.startsWith("https://") })) app.use(mw);
   app.use(errorResponses(log));
@@ -37,7 +42,7 @@ export function createApp(services: Services, options: AppOptions = {}): Koa<Req
     bodyParser({
       enableTypes: ["json"],
       jsonLimit: config.bodyLimitBytes,
-      extendTypes: { json: ["application/csp-report", "application/reports+json"] },
+      extendTypes: { json: ["application/json", "application/*+json", "application/csp-report", "application/reports+json"] },
       onError: (err) => {
         const status = (err as { status?: number }).status;
         if (status === 413) throw new AirlockError("payload_too_large", `request body exceeds ${config.bodyLimitBytes} bytes`);

@@ -40,6 +40,9 @@ export function mountRoutes(router: Router<RequestState>, routes: readonly Route
     const run: Middleware<RequestState> = async (ctx) => {
       let input: unknown = undefined;
       if (route.body) {
+        if (!ctx.is("application/json", "application/*+json", "application/csp-report")) {
+          throw new AirlockError("unsupported_media_type", "request body must be JSON (Content-Type: application/json)");
+        }
         const parsed = route.body.safeParse((ctx.request as { body?: unknown }).body);
         if (!parsed.success) {
           throw new AirlockError("invalid_body", "request body does not match the expected shape", {

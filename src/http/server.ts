@@ -65,7 +65,9 @@ export async function startServer(config: Config, options: StartOptions = {}): P
       lifecycle.shuttingDown = true;
       log.info({ reason }, "shutting down: draining in-flight requests");
       const closed = new Promise<void>((resolve) => server.close(() => resolve()));
+      // Keep-alive connections become idle as their last response ends; close them as they do.
       server.closeIdleConnections();
+      const sweeper = setInterval(() => server.closeIdleConnections(), 50);
       const timer = setTimeout(() => {
         log.warn({ timeoutMs: config.shutdownTimeoutMs }, "shutdown timeout: closing remaining connections");
         server.closeAllConnections();
@@ -73,6 +75,7 @@ export async function startServer(config: Config, options: StartOptions = {}): P
       timer.unref();
       await closed;
       clearTimeout(timer);
+      clearInterval(sweeper);
       if (metricsServer) await new Promise<void>((resolve) => metricsServer.close(() => resolve()));
       await storage.close();
       log.info("shutdown complete");

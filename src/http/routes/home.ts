@@ -42,3 +42,18 @@ export const siteStylesheet = defineRoute({
     ctx.body = siteCss;
   },
 });
+
+const faviconSvg =
+  '<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 32 32"><rect width="32" height="32" rx="7" fill="#0b5cad"/>' +
+  '<path d="M16 6 7 26h4.2l1.9-4.6h5.8l1.9 4.6H25L16 6Zm0 6.4 2.3 5.6h-4.6L16 12.4Z" fill="#fff"/></svg>';
+
+function serveFavicon(ctx: { type: string; body: unknown; set(name: string, value: string): void }): void {
+  ctx.type = "image/svg+xml";
+  ctx.set("Cache-Control", "public, max-age=86400");
+  ctx.body = faviconSvg;
+}
+
+export const favicon = defineRoute({ method: "GET", path: "/assets/favicon.svg", access: { public: true }, handler: serveFavicon });
+
+/** Browsers ask for /favicon.ico on pages without an icon link (JSON responses, for instance). */
+export const faviconIco = defineRoute({ method: "GET", path: "/favicon.ico", access: { public: true }, handler: serveFavicon });

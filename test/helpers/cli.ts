@@ -1,0 +1,50 @@
+import { spawn, spawnSync, type ChildProcessWithoutNullStreams } from "node:child_process";
+import { fileURLToPath } from "node:url";
+
+// CLI tests run the built CLI (`make test` builds first), exactly as operators do.
+export const cliEntry = fileURLToPath(new URL("../../dist/cli/main.js", import.meta.url));
+
+export interface CliResult {
+  readonly status: number | null;
+  readonly stdout: string;
+  readonly stderr: string;
+}
+
+/** Runs `airlock ARGS` with only the given AIRLOCK_* variables (the caller's are not inherited). */
+export function runCli(args: readonly string[], env: Record<string, string> = {}): CliResult {
+  const r = spawnSync(process.execPath, [cliEntry, ...args], { env: { PATH: process.env.PATH ?? "", ...env }, encoding: "utf8", timeout: 30_000 });
+  return { status: r.status, stdout: r.stdout, stderr: r.stderr };
+}
+
+export function spawnCli(args: readonly string[], env: Record<string, string> = {}): ChildProcessWithoutNullStreams {
+  return spawn(process.execPath, [cliEntry, ...args], { env: { PATH: process.env.PATH ?? "", ...env } });
+}
+
+/** Resolves with the first JSON log line whose msg matches, from a running process's stdout. */
+export function waitForLog(child: ChildProcessWithoutNullStreams, msg: string, timeoutMs = 20_000): Promise<Record<string, unknown>> {
+  return new Promise((resolve, reject) => {
+    let buffer = "";
+    let stderr = "";
+    const timer = setTimeout(() => reject(new Error(`no "${msg}" log line within ${timeoutMs} ms; stderr: ${stderr}`)), timeoutMs);
+    child.stderr.on("data", (d: Buffer) => (stderr += d.toString()));
+    child.stdout.on("data", (d: Buffer) => {
+      buffer += d.toString();
+      for (const line of buffer.split("\n").slice(0, -1)) {
+        try {
+          const entry = JSON.parse(line) as Record<string, unknown>;
+          if (entry.msg === msg) {
+            clearTimeout(timer);
+            resolve(entry);
+          }
+        } catch {
+          // not a log line
+        }
+      }
+      buffer = buffer.slice(buffer.lastIndexOf("\n") + 1);
+    });
+    child.once("exit", (code) => {
+      clearTimeout(timer);
+      reject(new Error(`process exited with ${code} before "${msg}"; stderr: ${stderr}`));
+    });
+  });
+}
