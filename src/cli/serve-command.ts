@@ -1,5 +1,7 @@
 import type { Command } from "commander";
 import { startServer } from "../http/server.js";
+import { openStorage } from "../storage/db.js";
+import { migrateUp } from "../storage/migrate.js";
 import { configOrExit } from "./load-config.js";
 import { ExitCode } from "./output.js";
 
@@ -7,10 +9,12 @@ export function registerServeCommand(program: Command): void {
   program
     .command("serve")
     .description("start the Airlock server (HTTP, WebSocket and metrics listeners) until SIGTERM/SIGINT")
-    .action(async () => {
+    .option("--migrate", "apply pending database migrations before starting (container entrypoint; safe with several replicas)")
+    .action(async (opts: { migrate?: boolean }) => {
       const config = configOrExit();
       let running;
       try {
+        if (opts.migrate) await migrateBeforeStart(config.databaseUrl);
         running = await startServer(config);
       } catch (err) {
         process.stderr.write(`airlock: cannot start: ${(err as Error).message}\n`);
@@ -25,4 +29,15 @@ export function registerServeCommand(program: Command): void {
       process.once("SIGTERM", () => stop("SIGTERM"));
       process.once("SIGINT", () => stop("SIGINT"));
     });
+}
+
+/** Kysely's migration lock serialises replicas that start at the same time. */
+async function migrateBeforeStart(databaseUrl: string): Promise<void> {
+  const storage = openStorage(databaseUrl, { poolSize: 2 });
+  try {
+    const outcome = await migrateUp(storage);
+    if (!outcome.ok) throw new Error(`migration ${outcome.failed ?? "?"} failed: ${outcome.error ?? "unknown error"}`);
+  } finally {
+    await storage.close();
+  }
 }
