@@ -4,11 +4,13 @@ import { registerConfigCommand } from "./config-command.js";
 import { registerMigrateCommand } from "./migrate-command.js";
 import { ExitCode } from "./output.js";
 import { registerServeCommand } from "./serve-command.js";
+import { airlockVersion } from "./version.js";
 
 export function buildProgram(): Command {
   const program = new Command("airlock")
     .description("Airlock: self-hosted co-browsing and live chat.\nSettings come from AIRLOCK_* environment variables and the YAML file named by AIRLOCK_CONFIG.")
     .addHelpText("after", "\nExit codes: 0 success, 1 failure, 2 invalid configuration or usage.")
+    .version(airlockVersion(), "-V, --version", "print Airlock's version")
     .showHelpAfterError()
     .exitOverride();
   registerServeCommand(program);
