@@ -1,0 +1,28 @@
+#!/bin/bash
+# `make image`: builds the repository's Containerfile with podman. Unless BUILD_IMAGE and
+# RUNTIME_IMAGE are given, the base images are local stand-ins assembled offline
+# (scripts/image/standin-bases.sh), so no container registry is needed.
+# Env: IMAGE (tag, default localhost/airlock:VERSION), BUILD_IMAGE, RUNTIME_IMAGE.
+# Prints the image reference on stdout.
+set -euo pipefail
+ROOT=$(cd "$(dirname "$0")/../.." && pwd)
+cd "$ROOT"
+export CONTAINERS_CONF=${CONTAINERS_CONF:-$(scripts/image/podman-setup.sh)}
+
+version=$(node -p 'require("./package.json").version')
+IMAGE=${IMAGE:-localhost/airlock:$version}
+if [ -z "${BUILD_IMAGE:-}" ] || [ -z "${RUNTIME_IMAGE:-}" ]; then
+  eval "$(scripts/image/standin-bases.sh)"
+fi
+revision=$(git rev-parse HEAD 2>/dev/null || echo unknown)
+source_url=$(git remote get-url origin 2>/dev/null || echo unknown)
+
+echo "image: building $IMAGE (build base $BUILD_IMAGE, runtime base $RUNTIME_IMAGE)" >&2
+# Host networking: the build stage's `npm ci` reaches the npm registry the way this machine does.
+podman build --quiet --network=host --pull=never --format=oci -f Containerfile \
+  --build-arg "BUILD_IMAGE=$BUILD_IMAGE" --build-arg "RUNTIME_IMAGE=$RUNTIME_IMAGE" \
+  --build-arg "VERSION=$version" --build-arg "REVISION=$revision" --build-arg "SOURCE=$source_url" \
+  -t "$IMAGE" . >/dev/null
+size=$(podman image inspect --format '{{.Size}}' "$IMAGE")
+echo "image: built $IMAGE, $(numfmt --to=iec --suffix=B "$size") ($size bytes)" >&2
+echo "$IMAGE"
