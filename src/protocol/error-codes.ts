@@ -1,0 +1,36 @@
+// Error codes carried by `error` frames and close reasons. Stable: clients switch on them.
+export const PROTOCOL_ERROR_CODES = [
+  "bad_json", // frame is not a JSON object
+  "bad_frame", // frame does not match the schema of its kind (or the kind is unknown)
+  "frame_too_large", // frame exceeds LIMITS.maxFrameBytes
+  "unsupported_version", // no protocol version in common
+  "rate_limited", // more messages than the connection's rate allows
+  "too_many_nodes", // snapshot or subtree with more elements than allowed
+  "too_deep", // snapshot or subtree nested deeper than allowed
+  "too_many_ops", // mutation batch larger than allowed
+  "value_too_long", // attribute, text, input value or URL longer than allowed
+  "unknown_node", // message names a node id the room does not know
+  "node_masked", // control event or mutation aimed at a masked / nosync node
+  "not_allowed", // the policy engine denied the action
+  "no_consent", // the visitor has not granted the needed mode
+  "wrong_mode", // the action needs control mode but the session is in view mode
+  "wrong_state", // message not valid in the session's current state (e.g. before hello)
+  "origin_not_allowed", // URL or Origin outside the site's registered origins
+  "session_ended", // the co-browse session is over
+  "internal", // the server failed; the connection may retry
+] as const;
+
+export type ProtocolErrorCode = (typeof PROTOCOL_ERROR_CODES)[number];
+
+/** Why a co-browse session ended; both sides receive it in the final `state` frame. */
+export const END_REASONS = [
+  "visitor_ended",
+  "agent_left",
+  "agent_inactive",
+  "visitor_gone",
+  "consent_revoked",
+  "server_shutdown",
+  "protocol_violation",
+] as const;
+
+export type EndReason = (typeof END_REASONS)[number];

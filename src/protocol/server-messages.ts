@@ -1,0 +1,98 @@
+import type { CobrowseMode } from "./fields.js";
+import type { EndReason, ProtocolErrorCode } from "./error-codes.js";
+import type { ControlEvent } from "./agent-messages.js";
+import type { Limits } from "./limits.js";
+
+// Server → visitor and server → agent. Produced only by the server, so plain types suffice;
+// clients should still parse defensively.
+
+export type SessionState = "waiting" | "active" | "ended";
+
+export interface WelcomeToVisitor {
+  kind: "welcome";
+  version: number;
+  session: string;
+  /** Single-use token for `resume` after a navigation within the site. */
+  resumeToken: string;
+  limits: Limits;
+}
+export interface WelcomeToAgent {
+  kind: "welcome";
+  version: number;
+  room: string;
+  mode: CobrowseMode;
+}
+/** Session state for either side; `reason` is set when the state is `ended`. */
+export interface StateMessage {
+  kind: "state";
+  state: SessionState;
+  mode: CobrowseMode;
+  agents: number;
+  /** The visitor streams the page only while an agent is watching. */
+  watching: boolean;
+  reason?: EndReason;
+}
+export interface ErrorMessage {
+  kind: "error";
+  code: ProtocolErrorCode;
+  message: string;
+  /** The `seq` or kind of the refused frame, when known. */
+  ref?: number | string;
+}
+export interface ConsentRequestToVisitor {
+  kind: "consent-request";
+  request: string;
+  mode: CobrowseMode;
+  agent: { displayName: string };
+}
+export interface ConsentAnswerToAgent {
+  kind: "consent";
+  answer: "granted" | "denied";
+  mode: CobrowseMode;
+}
+export interface ControlToVisitor {
+  kind: "control";
+  event: ControlEvent;
+}
+export interface HighlightToVisitor {
+  kind: "highlight";
+  x: number;
+  y: number;
+}
+
+/** Sanitized page content and page events, server → agent. */
+export interface SanitizedSnapshot {
+  kind: "snapshot";
+  seq: number;
+  url: string;
+  html: string;
+  viewport: { width: number; height: number };
+  scroll?: { x: number; y: number };
+}
+export type SanitizedOp =
+  | { op: "add"; parent: number; before: number | null; html: string }
+  | { op: "remove"; id: number }
+  | { op: "attr"; id: number; name: string; value: string | null }
+  | { op: "text"; id: number; value: string };
+export interface SanitizedMutations {
+  kind: "mutations";
+  seq: number;
+  ops: SanitizedOp[];
+}
+export type PageEventToAgent =
+  | { kind: "scroll"; id: number; x: number; y: number }
+  | { kind: "viewport"; viewport: { width: number; height: number } }
+  | { kind: "pointer"; x: number; y: number }
+  | { kind: "focus"; id: number }
+  | { kind: "input"; id: number; value: string; masked: boolean }
+  | { kind: "navigation"; url: string };
+
+export type ServerToVisitor = WelcomeToVisitor | StateMessage | ErrorMessage | ConsentRequestToVisitor | ControlToVisitor | HighlightToVisitor;
+export type ServerToAgent =
+  | WelcomeToAgent
+  | StateMessage
+  | ErrorMessage
+  | ConsentAnswerToAgent
+  | SanitizedSnapshot
+  | SanitizedMutations
+  | PageEventToAgent;

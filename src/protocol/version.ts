@@ -1,0 +1,12 @@
+// Protocol versions this build speaks. A client offers the versions it knows in `hello`/`join`;
+// both sides then use the highest version they share, or the connection ends with
+// `unsupported_version`.
+export const PROTOCOL_VERSION = 1;
+export const SUPPORTED_VERSIONS: readonly number[] = [1];
+
+/** The highest version both sides speak, or undefined when there is none. */
+export function negotiateVersion(offered: readonly number[], supported: readonly number[] = SUPPORTED_VERSIONS): number | undefined {
+  let best: number | undefined;
+  for (const v of offered) if (supported.includes(v) && (best === undefined || v > best)) best = v;
+  return best;
+}

@@ -1,0 +1,75 @@
+import { z } from "zod";
+import { coordinate, html, httpUrl, mode, nodeId, seq, targetId, token, versions, viewport } from "./fields.js";
+import { LIMITS } from "./limits.js";
+
+// Visitor → server. The visitor script sends these; the relay trusts none of them.
+
+export const helloMessage = z
+  .object({ kind: z.literal("hello"), versions, siteKey: z.string().min(8).max(128), url: httpUrl, viewport })
+  .strict();
+/** Continues a session after a page navigation within the site. */
+export const resumeMessage = z.object({ kind: z.literal("resume"), versions, resumeToken: token, url: httpUrl, viewport }).strict();
+
+/** `html` is the page's document element serialized with a node id on every element. */
+export const snapshotMessage = z
+  .object({
+    kind: z.literal("snapshot"),
+    seq,
+    url: httpUrl,
+    html,
+    viewport,
+    scroll: z.object({ x: coordinate, y: coordinate }).strict().optional(),
+  })
+  .strict();
+
+export const addOp = z.object({ op: z.literal("add"), parent: nodeId, before: nodeId.nullable(), html }).strict();
+export const removeOp = z.object({ op: z.literal("remove"), id: nodeId }).strict();
+export const attrOp = z
+  .object({ op: z.literal("attr"), id: nodeId, name: z.string().min(1).max(256), value: z.string().max(LIMITS.maxAttributeLength).nullable() })
+  .strict();
+/** Replaces the text content of an element (text nodes have no ids; their element does). */
+export const textOp = z.object({ op: z.literal("text"), id: nodeId, value: z.string().max(LIMITS.maxTextLength) }).strict();
+export const mutationOp = z.discriminatedUnion("op", [addOp, removeOp, attrOp, textOp]);
+export type MutationOp = z.infer<typeof mutationOp>;
+
+export const mutationsMessage = z
+  .object({ kind: z.literal("mutations"), seq, ops: z.array(mutationOp).min(1).max(LIMITS.maxOpsPerBatch) })
+  .strict();
+
+/** Scroll of the document (id 0) or of a scrollable element. */
+export const scrollMessage = z.object({ kind: z.literal("scroll"), id: targetId, x: coordinate, y: coordinate }).strict();
+export const viewportMessage = z.object({ kind: z.literal("viewport"), viewport }).strict();
+export const pointerMessage = z.object({ kind: z.literal("pointer"), x: coordinate, y: coordinate }).strict();
+export const focusMessage = z.object({ kind: z.literal("focus"), id: targetId }).strict();
+/** `masked` values carry only a placeholder of the same length; unmasked only where policy allows. */
+export const inputMessage = z
+  .object({ kind: z.literal("input"), id: nodeId, value: z.string().max(LIMITS.maxInputValueLength), masked: z.boolean() })
+  .strict();
+/** The page is about to unload or has changed URL within the site (a snapshot follows). */
+export const navigationMessage = z.object({ kind: z.literal("navigation"), url: httpUrl }).strict();
+export const consentMessage = z
+  .object({ kind: z.literal("consent"), request: z.string().min(1).max(64), answer: z.enum(["granted", "denied"]), mode })
+  .strict();
+/** The visitor takes control back (session continues in view mode). */
+export const revokeMessage = z.object({ kind: z.literal("revoke") }).strict();
+/** The visitor ends the co-browse session. */
+export const endMessage = z.object({ kind: z.literal("end") }).strict();
+
+export const visitorMessage = z.discriminatedUnion("kind", [
+  helloMessage,
+  resumeMessage,
+  snapshotMessage,
+  mutationsMessage,
+  scrollMessage,
+  viewportMessage,
+  pointerMessage,
+  focusMessage,
+  inputMessage,
+  navigationMessage,
+  consentMessage,
+  revokeMessage,
+  endMessage,
+]);
+export type VisitorMessage = z.infer<typeof visitorMessage>;
+export type VisitorKind = VisitorMessage["kind"];
+export const VISITOR_KINDS = visitorMessage.options.map((o) => o.shape.kind.value) as readonly VisitorKind[];

@@ -1,0 +1,68 @@
+import { NODE_ID_ATTRIBUTE } from "../../protocol/node-id.js";
+import type { AssetKind } from "./asset-url.js";
+import type { CompiledAllowlist } from "./compiled-allowlist.js";
+import { sanitizeDeclarations } from "./css.js";
+import type { UrlPolicy } from "./url-policy.js";
+
+// One attribute, one decision: used for every element of a snapshot or added subtree and for
+// every attribute mutation, so both paths apply exactly the same rules.
+
+export interface AttributeScope {
+  readonly allowlist: CompiledAllowlist;
+  readonly urls: UrlPolicy;
+  readonly maxLength: number;
+}
+
+const validName = /^[a-z_][a-z0-9_.:-]*$/;
+/** SVG presentation values may point at local fragments only (`url(#gradient)`), never at a resource. */
+const localSvgRef = /^\s*url\(\s*(["']?)#[A-Za-z_][\w-]*\1\s*\)\s*[\w#-]*\s*$/i;
+
+/** The value to emit, or undefined when the attribute must not reach an agent. */
+export function sanitizeAttribute(tag: string, name: string, value: string, inSvg: boolean, scope: AttributeScope): string | undefined {
+  if (!validName.test(name) || name === NODE_ID_ATTRIBUTE) return undefined;
+  if (!scope.allowlist.allowsAttribute(tag, name)) return undefined;
+  if (value.length > scope.maxLength) return undefined;
+  if (name === "style") {
+    const css = sanitizeDeclarations(value, (raw, kind) => scope.urls.proxy(raw, kind));
+    return css === "" ? undefined : css;
+  }
+  switch (name) {
+    case "src":
+      return scope.urls.proxy(value, srcKind(tag));
+    case "poster":
+      return scope.urls.proxy(value, "image");
+    case "srcset":
+      return proxySrcset(value, scope.urls);
+    case "href":
+    case "xlink:href":
+      return hrefValue(tag, value, inSvg, scope.urls);
+  }
+  if (inSvg && (/url\s*\(|\\/i.test(value)) && !localSvgRef.test(value)) return undefined;
+  return value;
+}
+
+function srcKind(tag: string): AssetKind {
+  return tag === "video" || tag === "audio" || tag === "track" || tag === "source" ? "media" : "image";
+}
+
+function hrefValue(tag: string, value: string, inSvg: boolean, urls: UrlPolicy): string | undefined {
+  if (tag === "link") return urls.proxy(value, "style");
+  if (tag === "image" && inSvg) return urls.proxy(value, "image");
+  if (tag === "use" && inSvg) return /^#[A-Za-z_][\w-]*$/.test(value.trim()) ? value.trim() : undefined;
+  // Links in the replica are inert: the agent sees the element, never the destination.
+  return undefined;
+}
+
+/** srcset candidates are `URL [descriptor]`, comma separated; each URL goes through the proxy. */
+function proxySrcset(value: string, urls: UrlPolicy): string | undefined {
+  const out: string[] = [];
+  for (const candidate of value.split(",")) {
+    const parts = candidate.trim().split(/\s+/);
+    const url = parts[0];
+    const descriptor = parts.slice(1).join(" ");
+    if (!url || (descriptor && !/^\d+(\.\d+)?[wx]$/.test(descriptor))) continue;
+    const proxied = urls.proxy(url, "image");
+    if (proxied) out.push(descriptor ? `${proxied} ${descriptor}` : proxied);
+  }
+  return out.length > 0 ? out.join(", ") : undefined;
+}

@@ -1,0 +1,30 @@
+import { isNeverAttribute, neverTags, type SanitizeAllowlist } from "./allowlist.js";
+
+/** The allowlist as sets, with the never-lists applied (a policy can not re-enable them). */
+export class CompiledAllowlist {
+  readonly tags: ReadonlySet<string>;
+  readonly #global: ReadonlySet<string>;
+  readonly #perTag: ReadonlyMap<string, ReadonlySet<string>>;
+  readonly #dataAttrs: boolean;
+  readonly #ariaAttrs: boolean;
+  readonly source: SanitizeAllowlist;
+
+  constructor(allowlist: SanitizeAllowlist) {
+    this.source = allowlist;
+    this.tags = new Set(allowlist.tags.map((t) => t.toLowerCase()).filter((t) => !neverTags.has(t)));
+    this.#global = new Set(allowlist.globalAttributes.map((a) => a.toLowerCase()));
+    this.#dataAttrs = this.#global.has("data-*");
+    this.#ariaAttrs = this.#global.has("aria-*");
+    this.#perTag = new Map(Object.entries(allowlist.attributes).map(([t, attrs]) => [t.toLowerCase(), new Set(attrs.map((a) => a.toLowerCase()))]));
+  }
+
+  allowsTag(tag: string): boolean {
+    return this.tags.has(tag);
+  }
+
+  allowsAttribute(tag: string, name: string): boolean {
+    if (isNeverAttribute(name)) return false;
+    if (this.#global.has(name) || this.#perTag.get(tag)?.has(name)) return true;
+    return (this.#dataAttrs && name.startsWith("data-")) || (this.#ariaAttrs && name.startsWith("aria-"));
+  }
+}

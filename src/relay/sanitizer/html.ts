@@ -1,0 +1,158 @@
+import sanitizeHtml from "sanitize-html";
+import { NODE_ID_ATTRIBUTE, parseNodeId } from "../../protocol/node-id.js";
+import { sanitizeAttribute, type AttributeScope } from "./attributes.js";
+import { sanitizeStylesheet } from "./css.js";
+import type { ElementView, MaskMatcher } from "./mask-selectors.js";
+
+// HTML sanitizer for snapshots and added subtrees: sanitize-html with the policy allowlist, plus
+// hooks that (a) decide every attribute through sanitizeAttribute, (b) drop masked and nosync
+// subtrees, (c) enforce node-count and depth limits, and (d) report which node ids survived with
+// their parents, so the room's shadow index matches exactly what agents receive.
+
+/** A node the shadow index learns about. Masked nodes are recorded so events aimed at them can be refused. */
+export interface ShadowEntry {
+  readonly id: number;
+  readonly tag: string;
+  readonly parent: number;
+  readonly masked: boolean;
+  readonly svg: boolean;
+}
+
+export interface FragmentContext {
+  readonly scope: AttributeScope;
+  readonly masks: MaskMatcher;
+  readonly maxNodes: number;
+  readonly maxDepth: number;
+  /** Parent of the fragment's top-level elements (0 = the document, for snapshots). */
+  readonly rootParent: number;
+  /** Whether the fragment is inserted inside SVG (changes how browsers parse <style>). */
+  readonly rootInSvg: boolean;
+  /** Ids the room already knows; a repeated id is stripped, not trusted. */
+  readonly isKnownId: (id: number) => boolean;
+}
+
+export interface SanitizedFragment {
+  readonly html: string;
+  readonly nodes: readonly ShadowEntry[];
+}
+
+export class FragmentLimitError extends Error {
+  constructor(readonly code: "too_many_nodes" | "too_deep", message: string) {
+    super(message);
+  }
+}
+
+/** Tags whose content never reaches an agent, even as text, when they are not emitted. */
+const nonTextTags = [
+  "script", "noscript", "style", "textarea", "option", "xmp", "template", "iframe", "noembed", "noframes",
+  "object", "embed", "applet", "math", "plaintext", "frameset", "title", "svg", "select", "foreignobject",
+];
+
+interface Frame extends ElementView {
+  readonly dropped: boolean;
+  readonly svg: boolean;
+  id: number | undefined;
+}
+
+export function sanitizeFragment(html: string, ctx: FragmentContext): SanitizedFragment {
+  const stack: Frame[] = [];
+  const nodes: ShadowEntry[] = [];
+  const seen = new Set<number>();
+  let count = 0;
+  const emittedParent = (): number => {
+    for (let i = stack.length - 2; i >= 0; i--) {
+      const id = stack[i]?.id;
+      if (id !== undefined) return id;
+    }
+    return ctx.rootParent;
+  };
+  const claim = (id: number | undefined): id is number => {
+    if (id === undefined || seen.has(id) || ctx.isKnownId(id)) return false;
+    seen.add(id);
+    return true;
+  };
+
+  // Dropped elements (masked, nosync, <style> inside SVG, non-stylesheet <link>) are emitted
+  // with a marked attribute object and cut out, content and all, by exclusiveFilter when they
+  // close. (Renaming them to a discarded tag would trip sanitize-html's rename bookkeeping.)
+  const dropped = new WeakSet<object>();
+  const drop = (name: string) => {
+    const attribs = {};
+    dropped.add(attribs);
+    return { tagName: ctx.scope.allowlist.allowsTag(name) ? name : "span", attribs };
+  };
+
+  const output = sanitizeHtml(html, {
+    allowedTags: [...ctx.scope.allowlist.tags],
+    allowedAttributes: false, // every attribute was decided in transformTags
+    allowedSchemes: ["http", "https"],
+    allowedSchemesByTag: {},
+    allowProtocolRelative: false,
+    parseStyleAttributes: false,
+    allowVulnerableTags: true, // <style> text goes through the CSS sanitizer below
+    disallowedTagsMode: "discard",
+    nonTextTags,
+    onOpenTag(name: string, attribs: Record<string, string>) {
+      if (stack.length >= ctx.maxDepth) throw new FragmentLimitError("too_deep", `elements nested deeper than ${ctx.maxDepth}`);
+      if (++count > ctx.maxNodes) throw new FragmentLimitError("too_many_nodes", `more than ${ctx.maxNodes} elements`);
+      const parent = stack.at(-1);
+      const svg = name === "svg" || (parent ? parent.svg : ctx.rootInSvg);
+      const el: ElementView = { tag: name, attribs };
+      const dropped = (parent?.dropped ?? false) || ctx.masks.matches(el, stack);
+      stack.push({ ...el, dropped, svg, id: undefined });
+      if (dropped) {
+        const id = parseNodeId(attribs[NODE_ID_ATTRIBUTE]);
+        if (claim(id)) nodes.push({ id, tag: name, parent: emittedParent(), masked: true, svg });
+      }
+    },
+    onCloseTag() {
+      stack.pop();
+    },
+    exclusiveFilter: (frame) => dropped.has(frame.attribs),
+    transformTags: {
+      "*": (name: string, attribs: Record<string, string>) => {
+        const frame = stack.at(-1);
+        if (!frame || frame.dropped || (name === "style" && frame.svg) || (name === "link" && !isStylesheetLink(attribs))) {
+          return drop(name);
+        }
+        if (!ctx.scope.allowlist.allowsTag(name)) return { tagName: name, attribs: {} };
+        const out: Record<string, string> = {};
+        for (const [key, value] of Object.entries(attribs)) {
+          const clean = sanitizeAttribute(name, key, value, frame.svg, ctx.scope);
+          if (clean !== undefined) out[key] = clean;
+        }
+        if (name === "input" && isSecretInput(attribs)) delete out.value;
+        const id = parseNodeId(attribs[NODE_ID_ATTRIBUTE]);
+        if (claim(id)) {
+          out[NODE_ID_ATTRIBUTE] = String(id);
+          frame.id = id;
+          nodes.push({ id, tag: name, parent: emittedParent(), masked: false, svg: frame.svg });
+        }
+        return { tagName: name, attribs: out };
+      },
+    },
+  });
+  return { html: sanitizeStyleElements(output, ctx.scope), nodes };
+}
+
+function isStylesheetLink(attribs: Record<string, string>): boolean {
+  return (attribs.rel ?? "").toLowerCase().split(/\s+/).includes("stylesheet");
+}
+
+/** Password and payment-card fields never carry their value to an agent. */
+export function isSecretInput(attribs: Readonly<Record<string, string>>): boolean {
+  return (attribs.type ?? "").toLowerCase() === "password" || (attribs.autocomplete ?? "").toLowerCase().startsWith("cc-");
+}
+
+/**
+ * sanitize-html emits <style> text verbatim. In its output `<` appears only as markup outside
+ * <style> content (text and attribute values are escaped), and <style> content cannot contain
+ * `</style`, so each element is found by a left-to-right scan and its text replaced by the
+ * sanitized CSS.
+ */
+function sanitizeStyleElements(html: string, scope: AttributeScope): string {
+  if (!html.includes("<style")) return html;
+  return html.replace(/(<style(?:\s[^>]*)?>)([\s\S]*?)(<\/style>)/g, (_m, open: string, css: string, close: string) => {
+    return open + sanitizeStylesheet(css, (raw, kind) => scope.urls.proxy(raw, kind)) + close;
+  });
+}

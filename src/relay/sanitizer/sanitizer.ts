@@ -1,0 +1,76 @@
+import { LIMITS } from "../../protocol/limits.js";
+import type { SanitizeAllowlist } from "./allowlist.js";
+import { AssetUrlSigner } from "./asset-url.js";
+import { sanitizeAttribute } from "./attributes.js";
+import { CompiledAllowlist } from "./compiled-allowlist.js";
+import { sanitizeStylesheet } from "./css.js";
+import { sanitizeFragment, type SanitizedFragment } from "./html.js";
+import { MaskMatcher } from "./mask-selectors.js";
+import { UrlPolicy, type SiteScope } from "./url-policy.js";
+
+export interface SanitizerOptions {
+  readonly allowlist: SanitizeAllowlist;
+  readonly signer: AssetUrlSigner;
+  readonly site: SiteScope;
+  /** The site's masking selectors (in addition to the cobrowsing_nosync class). */
+  readonly maskSelectors: readonly string[];
+  readonly maxNodes?: number;
+  readonly maxDepth?: number;
+}
+
+/** Where new content lands: the document (snapshot) or below a known element. */
+export interface InsertionPoint {
+  readonly parent: number;
+  readonly svg: boolean;
+}
+
+/**
+ * Everything page content goes through before an agent sees it, for one site. The `bin/airlock
+ * sanitize` command and the relay use this same class.
+ */
+export class Sanitizer {
+  readonly #allowlist: CompiledAllowlist;
+  readonly #masks: MaskMatcher;
+  readonly #urls: UrlPolicy;
+  readonly #maxNodes: number;
+  readonly #maxDepth: number;
+
+  constructor(options: SanitizerOptions) {
+    this.#allowlist = new CompiledAllowlist(options.allowlist);
+    this.#masks = new MaskMatcher(options.maskSelectors);
+    this.#urls = new UrlPolicy(options.signer, options.site, undefined, LIMITS.maxUrlLength);
+    this.#maxNodes = options.maxNodes ?? LIMITS.maxNodesPerSnapshot;
+    this.#maxDepth = options.maxDepth ?? LIMITS.maxDepth;
+  }
+
+  /** Throws FragmentLimitError when the content exceeds node or depth limits. */
+  html(html: string, baseUrl: string | undefined, at: InsertionPoint, isKnownId: (id: number) => boolean = () => false): SanitizedFragment {
+    return sanitizeFragment(html, {
+      scope: this.#scope(baseUrl),
+      masks: this.#masks,
+      maxNodes: this.#maxNodes,
+      maxDepth: this.#maxDepth,
+      rootParent: at.parent,
+      rootInSvg: at.svg,
+      isKnownId,
+    });
+  }
+
+  attribute(tag: string, name: string, value: string, svg: boolean, baseUrl: string | undefined): string | undefined {
+    return sanitizeAttribute(tag, name.toLowerCase(), value, svg, this.#scope(baseUrl));
+  }
+
+  /** Text of a <style> element. */
+  stylesheet(css: string, baseUrl: string | undefined): string {
+    const urls = this.#urls.withBase(baseUrl);
+    return sanitizeStylesheet(css, (raw, kind) => urls.proxy(raw, kind));
+  }
+
+  allowsTag(tag: string): boolean {
+    return this.#allowlist.allowsTag(tag);
+  }
+
+  #scope(baseUrl: string | undefined) {
+    return { allowlist: this.#allowlist, urls: this.#urls.withBase(baseUrl), maxLength: LIMITS.maxAttributeLength };
+  }
+}
