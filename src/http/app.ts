@@ -2,6 +2,7 @@ import { bodyParser } from "@koa/bodyparser";
 import Router from "@koa/router";
 import Koa from "koa";
 import { AirlockError } from "../errors.js";
+import { policyGuard } from "../policy/http-guard.js";
 import { accessLog } from "./access-log.js";
 import type { RequestState, Services } from "./context.js";
 import { errorResponses } from "./errors.js";
@@ -9,12 +10,6 @@ import { requestId } from "./request-id.js";
 import { mountRoutes, type AccessGuard, type RouteDef } from "./route.js";
 import { allRoutes } from "./routes/index.js";
 import { securityHeaders } from "./security-headers.js";
-
-/** Until the policy engine is wired in, only public routes exist and any other route is refused. */
-export const publicOnlyGuard: AccessGuard = (route) => async (_ctx, next) => {
-  if (!("public" in route.access)) throw new AirlockError("forbidden", "no policy decision available for this route");
-  await next();
-};
 
 export interface AppOptions {
   readonly routes?: readonly RouteDef<unknown>[];
@@ -27,7 +22,7 @@ export function createApp(services: Services, options: AppOptions = {}): Koa<Req
   app.silent = true; // errors are logged by errorResponses, never by Koa's default stderr printer
 
   const router = new Router<RequestState>();
-  mountRoutes(router, options.routes ?? allRoutes, services, options.guard ?? publicOnlyGuard);
+  mountRoutes(router, options.routes ?? allRoutes, services, options.guard ?? policyGuard(services));
 
   app.use(requestId(config.trustProxy));
   app.use(async (ctx, next) => {

@@ -1,6 +1,7 @@
 import type { Config } from "../config/schema.js";
 import type { Logger } from "../ops/log.js";
 import type { Metrics } from "../ops/metrics.js";
+import type { PolicyEngine } from "../policy/engine.js";
 import type { Storage } from "../storage/db.js";
 
 /** Long-lived services every request handler may use; built once in server.ts. */
@@ -10,6 +11,8 @@ export interface Services {
   readonly log: Logger;
   readonly metrics: Metrics;
   readonly lifecycle: Lifecycle;
+  /** The policy engine every route and message kind asks (src/policy); reloads on SIGHUP. */
+  readonly policy: PolicyEngine;
 }
 
 export interface Lifecycle {

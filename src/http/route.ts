@@ -2,6 +2,8 @@ import type Router from "@koa/router";
 import type { Middleware, ParameterizedContext } from "koa";
 import type { z } from "zod";
 import { AirlockError } from "../errors.js";
+import type { Action } from "../policy/actions.js";
+import type { PolicyContext } from "../policy/decision.js";
 import type { RequestState, Services } from "./context.js";
 
 export type HttpMethod = "GET" | "POST" | "PUT" | "PATCH" | "DELETE";
@@ -10,7 +12,13 @@ export type HttpMethod = "GET" | "POST" | "PUT" | "PATCH" | "DELETE";
  * What a route needs before its handler runs. `public` routes answer anyone (health, the
  * landing page, CSP reports); every other route names a policy action, checked by the guard.
  */
-export type RouteAccess = { readonly public: true } | { readonly action: string };
+export type RouteAccess =
+  | { readonly public: true }
+  | {
+      readonly action: Action;
+      /** Facts of this request the decision needs (assignment, site, granted mode…); the guard adds the principal and address. */
+      readonly context?: (ctx: ParameterizedContext<RequestState>) => PolicyContext | Promise<PolicyContext>;
+    };
 
 export type RouteContext<Body = unknown> = ParameterizedContext<RequestState> & { readonly input: Body };
 

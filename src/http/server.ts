@@ -5,6 +5,10 @@ import type { AddressInfo } from "node:net";
 import type { Config } from "../config/schema.js";
 import { createLogger, type Logger } from "../ops/log.js";
 import { Metrics, createMetricsServer } from "../ops/metrics.js";
+import { recordPolicyHash } from "../audit/policy-hash.js";
+import { PolicyEngine } from "../policy/engine.js";
+import { PolicyError } from "../policy/errors.js";
+import { policySourceFor } from "../policy/load.js";
 import { openStorage } from "../storage/db.js";
 import { pendingMigrations } from "../storage/migrate.js";
 import { createApp, type AppOptions } from "./app.js";
@@ -16,16 +20,22 @@ export interface RunningServer {
   readonly metricsServer: Server | undefined;
   readonly url: string;
   readonly metricsUrl: string | undefined;
+  /** Re-reads the policy (also on SIGHUP); an invalid policy is rejected and the previous one stays in force. */
+  reloadPolicy(): Promise<{ ok: true; changed: boolean; hash: string } | { ok: false; error: PolicyError }>;
   /** Stops accepting, lets in-flight requests finish (up to shutdownTimeoutMs), closes storage. */
   shutdown(reason: string): Promise<void>;
 }
 
 export interface StartOptions extends AppOptions {
   readonly log?: Logger;
+  /** A ready policy engine (tests); by default the policy is loaded from config (refusing to start when invalid). */
+  readonly policy?: PolicyEngine;
 }
 
 export async function startServer(config: Config, options: StartOptions = {}): Promise<RunningServer> {
   const log = options.log ?? createLogger(config.logLevel);
+  // Invalid policy: refuse to start with the same file/line/field message `airlock policy check` prints.
+  const policy = options.policy ?? PolicyEngine.load(policySourceFor(config));
   const storage = openStorage(config.databaseUrl, { poolSize: config.databasePoolSize });
   const pending = await pendingMigrations(storage).catch(async (err: unknown) => {
     await storage.close();
@@ -37,7 +47,9 @@ export async function startServer(config: Config, options: StartOptions = {}): P
   }
   const metrics = new Metrics();
   const lifecycle: Lifecycle = { shuttingDown: false };
-  const services: Services = { config, storage, log, metrics, lifecycle };
+  const services: Services = { config, storage, log, metrics, lifecycle, policy };
+  await recordPolicyHash(storage.db, policy.hash, "system");
+  log.info({ policyHash: policy.hash }, "policy loaded");
   const app = createApp(services, options);
 
   const handler = app.callback();
@@ -59,10 +71,28 @@ export async function startServer(config: Config, options: StartOptions = {}): P
   }
   log.info({ url, metricsUrl, mode: config.mode, dialect: storage.dialect }, "airlock listening");
 
+  const reloadPolicy: RunningServer["reloadPolicy"] = async () => {
+    try {
+      const outcome = policy.reload();
+      if (outcome.changed) await recordPolicyHash(storage.db, outcome.hash, "system");
+      log.info({ policyHash: outcome.hash, changed: outcome.changed }, "policy reloaded");
+      return { ok: true, changed: outcome.changed, hash: outcome.hash };
+    } catch (err) {
+      if (!(err instanceof PolicyError)) throw err;
+      log.error({ issues: err.issues, policyHash: policy.hash }, "policy reload rejected: the previous policy stays in force");
+      return { ok: false, error: err };
+    }
+  };
+  const onHangup = () => {
+    reloadPolicy().catch((err: unknown) => log.error({ err: err instanceof Error ? err.name : typeof err }, "policy reload failed"));
+  };
+  process.on("SIGHUP", onHangup);
+
   let stopping: Promise<void> | undefined;
   const shutdown = (reason: string): Promise<void> => {
     stopping ??= (async () => {
       lifecycle.shuttingDown = true;
+      process.off("SIGHUP", onHangup);
       log.info({ reason }, "shutting down: draining in-flight requests");
       const closed = new Promise<void>((resolve) => server.close(() => resolve()));
       // Keep-alive connections become idle as their last response ends; close them as they do.
@@ -83,7 +113,7 @@ export async function startServer(config: Config, options: StartOptions = {}): P
     return stopping;
   };
 
-  return { services, server, metricsServer, url, metricsUrl, shutdown };
+  return { services, server, metricsServer, url, metricsUrl, reloadPolicy, shutdown };
 }
 
 function listen(server: Server, port: number, host: string): Promise<void> {

@@ -1,6 +1,7 @@
 // The typed database schema. Each capability declares its tables in its own module and
 // they are composed here; migrations under storage/migrations create them.
 import type { Generated } from "kysely";
+import type { AuditTables } from "../audit/schema.js";
 import type { IdentityTables } from "../auth/tables.js";
 
 /** Times are stored as epoch milliseconds (BIGINT) on both dialects. */
@@ -17,6 +18,6 @@ export interface FoundationTables {
 }
 
 // Later capabilities extend this interface with their own table sets.
-export interface Database extends FoundationTables, IdentityTables {}
+export interface Database extends FoundationTables, IdentityTables, AuditTables {}
 
 export type { Generated };

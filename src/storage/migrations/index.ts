@@ -1,10 +1,12 @@
 import type { Migration } from "kysely/migration";
 import * as m0001 from "./0001_foundation.js";
+import * as m0002 from "./0002_policy_audit.js";
 import * as m0003 from "./0003_identity.js";
 
 // The one ordered list of migrations for both dialects. Names sort in the order they run;
 // a new migration gets the next number and is never edited after it has shipped.
 export const migrations: Readonly<Record<string, Migration>> = {
   "0001_foundation": m0001,
+  "0002_policy_audit": m0002,
   "0003_identity": m0003,
 };

@@ -1,0 +1,53 @@
+import type { Middleware, ParameterizedContext } from "koa";
+import { recordAudit } from "../audit/trail.js";
+import { AirlockError } from "../errors.js";
+import type { RequestState, Services } from "../http/context.js";
+import type { AccessGuard, RouteDef } from "../http/route.js";
+import type { PolicyContext } from "./decision.js";
+import { principalFromState } from "./principal.js";
+
+/**
+ * The access guard for every HTTP route: public routes pass; every other route needs an
+ * authenticated principal (401 otherwise) and an allowing decision for the route's action
+ * (403 otherwise). Decisions on audited actions, and every denial, go to the audit trail.
+ */
+export function policyGuard(services: Pick<Services, "policy" | "storage" | "log">): AccessGuard {
+  return (route: RouteDef<unknown>): Middleware<RequestState> => {
+    const access = route.access;
+    if ("public" in access && access.public === true) return async (_ctx, next) => next();
+    if (!("action" in access)) {
+      // A route whose access rule is neither public nor an action is refused: deny by default.
+      return async () => {
+        throw new AirlockError("forbidden", "this route has no access rule");
+      };
+    }
+    return async (ctx, next) => {
+      const principal = principalFromState(ctx.state as { readonly principal?: unknown });
+      if (!principal) throw new AirlockError("unauthenticated", "sign in first");
+      const context: PolicyContext = {
+        ...(access.context ? await access.context(ctx as ParameterizedContext<RequestState>) : {}),
+        actor: "agent",
+        roles: principal.roles,
+        subject: principal.subject,
+        mfa: principal.mfa,
+        sourceAddress: ctx.ip,
+      };
+      const decision = services.policy.decide(access.action, context);
+      if (!decision.allow || services.policy.isAudited(access.action)) {
+        await recordAudit(services.storage.db, {
+          actor: `agent:${principal.subject}`,
+          action: access.action,
+          target: `route:${route.method}:${route.path}`,
+          decision: decision.allow ? "allow" : "deny",
+          rule: decision.rule,
+          sourceAddress: ctx.ip || null,
+        }).catch((err: unknown) => {
+          services.log.error({ err: err instanceof Error ? err.name : typeof err, action: access.action }, "audit write failed");
+          throw new AirlockError("internal", "audit trail unavailable", { cause: err });
+        });
+      }
+      if (!decision.allow) throw new AirlockError("forbidden", "not allowed", { details: { action: access.action, rule: decision.rule } });
+      await next();
+    };
+  };
+}

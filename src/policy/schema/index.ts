@@ -1,0 +1,34 @@
+import type { z } from "zod";
+import { accessSchema, type AccessPolicy } from "./access.js";
+import { cobrowseSchema, type CobrowsePolicy } from "./cobrowse.js";
+import { networkSchema, type NetworkPolicy } from "./network.js";
+import { retentionSchema, type RetentionPolicy } from "./retention.js";
+import { sanitizeSchema, type SanitizePolicy } from "./sanitize.js";
+import { sessionSchema, type SessionPolicy } from "./session.js";
+import { sitesSchema, type SitesPolicy } from "./sites.js";
+
+/** The effective policy: one typed object per file of `policies/`. */
+export interface Policy {
+  readonly access: AccessPolicy;
+  readonly cobrowse: CobrowsePolicy;
+  readonly sites: SitesPolicy;
+  readonly sanitize: SanitizePolicy;
+  readonly session: SessionPolicy;
+  readonly network: NetworkPolicy;
+  readonly retention: RetentionPolicy;
+}
+
+export type PolicyFileKey = keyof Policy;
+
+/** Each policy file, its name in `policies/`, and the schema it must satisfy. */
+export const policyFiles: { readonly [K in PolicyFileKey]: { readonly file: string; readonly schema: z.ZodType<Policy[K], unknown> } } = {
+  access: { file: "access.yaml", schema: accessSchema },
+  cobrowse: { file: "cobrowse.yaml", schema: cobrowseSchema },
+  sites: { file: "sites.yaml", schema: sitesSchema },
+  sanitize: { file: "sanitize.yaml", schema: sanitizeSchema },
+  session: { file: "session.yaml", schema: sessionSchema },
+  network: { file: "network.yaml", schema: networkSchema },
+  retention: { file: "retention.yaml", schema: retentionSchema },
+};
+
+export type { AccessPolicy, CobrowsePolicy, NetworkPolicy, RetentionPolicy, SanitizePolicy, SessionPolicy, SitesPolicy };

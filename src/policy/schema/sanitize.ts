@@ -1,0 +1,62 @@
+import { z } from "zod";
+import { asvsRefs, policyVersion } from "./asvs.js";
+
+// Whatever the policy says, these never reach an agent: they run script, load documents, or
+// change how the replica resolves URLs. The schema refuses a policy that lists them.
+export const neverAllowedTags: ReadonlySet<string> = new Set([
+  "script", "noscript", "iframe", "frame", "frameset", "object", "embed", "applet", "base", "meta", "link",
+  "portal", "template", "foreignobject", "animate", "animatemotion", "animatetransform", "set", "handler",
+  "listener", "math", "xmp", "plaintext", "noembed", "noframes",
+]);
+export const neverAllowedAttributes: ReadonlySet<string> = new Set(["srcdoc", "http-equiv", "is", "nonce", "xmlns:xlink"]);
+
+const tagName = z
+  .string()
+  .regex(/^[a-zA-Z][a-zA-Z0-9-]*$/, "tag names are letters, digits and dashes")
+  .refine((t) => !neverAllowedTags.has(t.toLowerCase()), { error: (i) => `tag can never be allowed: ${String(i.input)}` });
+
+const attributeName = z
+  .string()
+  .regex(/^[a-zA-Z_:][a-zA-Z0-9_:.-]*\*?$/, "attribute names are letters, digits, _ : . - (a trailing * is a prefix match)")
+  .refine((a) => !/^on/i.test(a), { error: (i) => `event-handler attributes can never be allowed: ${String(i.input)}` })
+  .refine((a) => !neverAllowedAttributes.has(a.toLowerCase()), { error: (i) => `attribute can never be allowed: ${String(i.input)}` });
+
+const scheme = z.enum(["http", "https", "mailto", "tel"], { error: (i) => `URL scheme not allowed: ${String(i.input)}` });
+
+/**
+ * The relay's allowlist, shaped for sanitize-html: `allowedTags`, `allowedAttributes` (the `*` key
+ * holds attributes allowed on every tag), `allowedSchemes`, `nonTextTags` (`droppedWithContent`).
+ * Every attribute in `urlAttributes` is rewritten to the asset proxy or dropped. Style attributes
+ * and `<style>` text pass through the CSS sanitizer with `css.properties` and `css.atRules`.
+ */
+export const sanitizeSchema = z
+  .strictObject({
+    version: policyVersion,
+    allowedTags: z.array(tagName).min(1),
+    allowedAttributes: z.record(z.union([z.literal("*"), tagName]), z.array(attributeName)),
+    urlAttributes: z.array(attributeName).min(1),
+    allowedSchemes: z.array(scheme).min(1),
+    /** Tags removed together with everything inside them (sanitize-html `nonTextTags`). */
+    droppedWithContent: z.array(z.string().regex(/^[a-z][a-z0-9-]*$/)).min(1),
+    css: z.strictObject({
+      properties: z.array(z.string().regex(/^-?[a-z][a-z0-9-]*$/, "CSS property names are lowercase with dashes")).min(1),
+      atRules: z.array(z.enum(["media", "supports", "font-face", "keyframes", "page", "layer", "container"])),
+      asvs: asvsRefs,
+    }),
+    asvs: asvsRefs,
+  })
+  .superRefine((p, ctx) => {
+    const allowed = new Set(p.allowedTags);
+    for (const tag of Object.keys(p.allowedAttributes)) {
+      if (tag !== "*" && !allowed.has(tag)) {
+        ctx.addIssue({ code: "custom", path: ["allowedAttributes", tag], message: `attributes listed for a tag that is not in allowedTags: ${tag}` });
+      }
+    }
+    for (const tag of ["script", "style", "iframe", "object", "embed", "noscript"]) {
+      if (tag !== "style" && !p.droppedWithContent.includes(tag)) {
+        ctx.addIssue({ code: "custom", path: ["droppedWithContent"], message: `must drop ${tag} together with its content` });
+      }
+    }
+  });
+
+export type SanitizePolicy = z.output<typeof sanitizeSchema>;
