@@ -1,5 +1,6 @@
 import type { Kysely } from "kysely";
-import type { Logger } from "../ops/log.js";
+import type { AuditDecision } from "../audit/entry.js";
+import { recordAudit } from "../audit/trail.js";
 import type { Database } from "../storage/schema.js";
 
 export type IdentityAuditEvent =
@@ -16,21 +17,26 @@ export type IdentityAuditEvent =
 export interface IdentityAuditEntry {
   readonly event: IdentityAuditEvent;
   readonly agentId?: string;
-  /** A short machine reason (`bad_state`, `idle`, `admin`…), never a token or a code. */
+  /** A short machine reason (`no_login_transaction`, `idle`, `admin`…), never a token or a code. */
   readonly reason?: string;
   /** The admin who acted on someone else's session. */
   readonly actorAgentId?: string;
 }
 
-/**
- * Records identity events. Called with the same database handle (or transaction) that makes the
- * change, so the audit trail can commit them together.
- */
+/** Records identity events on the database handle that made the change. */
 export type IdentityAudit = (db: Kysely<Database>, entry: IdentityAuditEntry) => Promise<void>;
 
-/** Writes identity events as structured log lines (ids and reasons only). */
-export function logIdentityAudit(log: Logger): IdentityAudit {
-  return async (_db, entry) => {
-    log.info({ audit: entry.event, agentId: entry.agentId, reason: entry.reason, actorAgentId: entry.actorAgentId }, "identity event");
-  };
-}
+const decisionOf = (event: IdentityAuditEvent): AuditDecision =>
+  event.endsWith(".failure") || event.endsWith(".lockout") ? "failure" : event.endsWith(".success") || event === "auth.mfa.enrolled" ? "success" : "info";
+
+/** Writes identity events to the hash-chained audit trail (ids and reasons only). */
+export const trailIdentityAudit: IdentityAudit = async (db, entry) => {
+  const actorId = entry.actorAgentId ?? entry.agentId;
+  await recordAudit(db, {
+    actor: actorId ? `agent:${actorId}` : "anonymous",
+    action: entry.event,
+    target: entry.actorAgentId && entry.agentId ? `agent:${entry.agentId}` : entry.reason ? `reason:${entry.reason.replace(/[^A-Za-z0-9._:-]/g, "_")}` : null,
+    decision: decisionOf(entry.event),
+    rule: entry.actorAgentId && entry.reason ? `reason:${entry.reason}` : null,
+  });
+};

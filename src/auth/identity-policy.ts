@@ -1,6 +1,6 @@
-// What agent identity needs to know from policy. The policy engine (policies/access.yaml,
-// session.yaml, network.yaml) provides these values; `shippedIdentityPolicy` mirrors the
-// shipped rules so identity works on its own and in its tests.
+// What agent identity needs to know from policy, read from the policy engine.
+import { isRole, type Role } from "../policy/actions.js";
+import type { PolicyEngine } from "../policy/engine.js";
 
 export interface SessionRules {
   readonly idleTimeoutMs: number;
@@ -30,33 +30,38 @@ export interface NetworkRules {
 }
 
 export interface IdentityPolicy {
-  rolesForGroups(groups: readonly string[]): string[];
+  rolesForGroups(groups: readonly string[]): Role[];
   permissionsFor(roles: readonly string[]): string[];
   readonly session: SessionRules;
   readonly mfa: MfaRules;
   readonly network: NetworkRules;
 }
 
-const groupRoles: Readonly<Record<string, string>> = {
-  "airlock-agents": "agent",
-  "airlock-agent-viewers": "agent-viewer",
-  "airlock-supervisors": "supervisor",
-  "airlock-auditors": "auditor",
-  "airlock-admins": "admin",
-};
+/** Lockout parameters of the TOTP check (fixed: a policy must not be able to switch lockout off). */
+export const totpLockout = { maxFailures: 5, lockoutBaseMs: 60_000, lockoutMaxMs: 3600_000 } as const;
 
-const rolePermissions: Readonly<Record<string, readonly string[]>> = {
-  agent: ["console:use", "visitors:list", "chat:answer", "cobrowse:view", "cobrowse:control"],
-  "agent-viewer": ["console:use", "visitors:list", "chat:answer", "cobrowse:view"],
-  supervisor: ["console:use", "visitors:list", "chat:answer", "chat:takeover", "cobrowse:view", "queues:watch"],
-  auditor: ["console:use", "chatlog:read", "audit:read", "policy:read"],
-  admin: ["console:use", "sessions:list", "sessions:end", "audit:read", "policy:read"],
-};
+/** Session rules with no policy knob: ticket lifetime and the re-authentication window. */
+const fixedSessionRules = { wsTicketTtlMs: 30_000, reauthWindowMs: 5 * 60_000 } as const;
 
-export const shippedIdentityPolicy: IdentityPolicy = {
-  rolesForGroups: (groups) => [...new Set(groups.flatMap((g) => (groupRoles[g] ? [groupRoles[g]] : [])))],
-  permissionsFor: (roles) => [...new Set(roles.flatMap((r) => rolePermissions[r] ?? []))].sort(),
-  session: { idleTimeoutMs: 30 * 60_000, absoluteTimeoutMs: 10 * 3600_000, wsTicketTtlMs: 30_000, reauthWindowMs: 5 * 60_000 },
-  mfa: { acceptIdpAmr: false, idpAmrValues: ["mfa", "otp", "hwk"], maxFailures: 5, lockoutBaseMs: 60_000, lockoutMaxMs: 3600_000 },
-  network: { agentCidrs: ["127.0.0.0/8", "::1/128", "10.0.0.0/8", "172.16.0.0/12", "192.168.0.0/16", "fc00::/7"], trustedProxies: [] },
-};
+/**
+ * Identity's view of the policy engine (policies/access.yaml, session.yaml, network.yaml). It reads
+ * the engine on every use, so a policy reload (SIGHUP) takes effect for the next request.
+ */
+export function identityPolicyFrom(engine: PolicyEngine): IdentityPolicy {
+  return {
+    rolesForGroups: (groups) => engine.rolesForGroups(groups),
+    permissionsFor: (roles) => engine.permissionsOf(roles.filter(isRole)),
+    get session() {
+      const t = engine.policy.session.timeouts;
+      return { idleTimeoutMs: t.idleMinutes * 60_000, absoluteTimeoutMs: t.absoluteHours * 3600_000, ...fixedSessionRules };
+    },
+    get mfa() {
+      const m = engine.policy.session.mfa;
+      return { acceptIdpAmr: m.methods.includes("idp-amr"), idpAmrValues: m.acceptedAmr, ...totpLockout };
+    },
+    get network() {
+      const n = engine.policy.network;
+      return { agentCidrs: n.agentAllowlist.cidrs, trustedProxies: n.trustedProxies.cidrs };
+    },
+  };
+}

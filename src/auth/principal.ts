@@ -1,14 +1,21 @@
-/** Who is making a request: set on ctx.state.principal by the session middleware once MFA is satisfied. */
-export interface AgentPrincipal {
+import type { Role } from "../policy/actions.js";
+import type { Principal } from "../policy/principal.js";
+
+/**
+ * The agent behind a request, set on ctx.state.principal by the identity middleware for every
+ * live session. `mfa` is false until the second factor is satisfied; the policy engine then
+ * allows only the actions session.yaml lists under `allowedBeforeMfa`.
+ */
+export interface AgentPrincipal extends Principal {
   readonly kind: "agent";
+  /** Airlock's agent id (also `subject`, the id the policy engine and audit trail use). */
   readonly agentId: string;
   readonly issuer: string;
-  readonly subject: string;
+  /** The IdP's `sub` for this agent. */
+  readonly idpSubject: string;
   readonly name: string;
   readonly email: string | null;
-  readonly roles: readonly string[];
-  /** Actions the policy permits for these roles (what the console may offer). */
+  readonly roles: readonly Role[];
+  /** Actions the policy grants these roles (what the console may offer). */
   readonly permissions: readonly string[];
-  /** Opaque, non-secret reference to the session (the hash of its cookie value). */
-  readonly sessionRef: string;
 }

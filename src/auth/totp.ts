@@ -61,6 +61,14 @@ export class TotpService {
     return { secret, otpauthUri: generateURI({ issuer, label, secret, period: periodSeconds }) };
   }
 
+  /** The otpauth URI of an enrollment still awaiting its first code (for the QR code). */
+  async pendingUri(agentId: string, label: string, issuer: string): Promise<string | undefined> {
+    const row = await this.db.selectFrom("agent_totp").selectAll().where("agent_id", "=", agentId).executeTakeFirst();
+    if (!row || row.confirmed_at !== null) return undefined;
+    const secret = new TextDecoder().decode(this.box.open({ keyId: row.key_id, box: row.secret_box }, aad(agentId)));
+    return generateURI({ issuer, label, secret, period: periodSeconds });
+  }
+
   /** Confirms enrollment with a first valid code and returns fresh recovery codes (shown once). */
   async confirmEnrollment(agentId: string, code: string): Promise<string[]> {
     const row = await this.db.selectFrom("agent_totp").selectAll().where("agent_id", "=", agentId).executeTakeFirst();

@@ -23,6 +23,7 @@ export const configSchema = z
     redisUrl: z.string().min(1).optional().describe("`redis://…` for the cross-replica bus; required when more than one replica runs."),
     policyDir: z.string().min(1).optional().describe("Folder of policy files overriding the shipped `policies/` (mounted ConfigMap in Kubernetes)."),
     idp: z.enum(["dev", "oidc"]).default("dev").describe("`dev` starts the built-in OIDC provider with demo users; `oidc` uses an external IdP."),
+    devIdpPort: port.default(8180).describe("Loopback port of the built-in dev IdP (idp=dev, dev mode only; 0 picks a free port)."),
     oidcIssuer: z.url().optional().describe("Issuer URL of the external IdP (idp=oidc)."),
     oidcClientId: z.string().min(1).optional().describe("OIDC client id registered for Airlock at the IdP."),
     oidcClientSecret: z.string().min(1).optional().describe("OIDC client secret (secret; prefer oidcClientSecretFile)."),

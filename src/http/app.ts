@@ -3,6 +3,7 @@ import Router from "@koa/router";
 import Koa from "koa";
 import { AirlockError } from "../errors.js";
 import { policyGuard } from "../policy/http-guard.js";
+import { identityMiddleware } from "../auth/http/identity-middleware.js";
 import { accessLog } from "./access-log.js";
 import type { RequestState, Services } from "./context.js";
 import { errorResponses } from "./errors.js";
@@ -45,6 +46,7 @@ export function createApp(services: Services, options: AppOptions = {}): Koa<Req
       },
     }),
   );
+  app.use(identityMiddleware(services));
   app.use(router.routes());
   app.use(router.allowedMethods({ throw: true, methodNotAllowed: () => new AirlockError("method_not_allowed", "method not allowed for this resource") }));
   return app;

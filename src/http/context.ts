@@ -1,3 +1,6 @@
+import type { AgentPrincipal } from "../auth/principal.js";
+import type { Identity } from "../auth/identity.js";
+import type { StoredSession } from "../auth/session-store.js";
 import type { Config } from "../config/schema.js";
 import type { Logger } from "../ops/log.js";
 import type { Metrics } from "../ops/metrics.js";
@@ -13,6 +16,8 @@ export interface Services {
   readonly lifecycle: Lifecycle;
   /** The policy engine every route and message kind asks (src/policy); reloads on SIGHUP. */
   readonly policy: PolicyEngine;
+  /** Agent identity: OIDC login, sessions, MFA, WebSocket tickets (src/auth). */
+  readonly identity: Identity;
 }
 
 export interface Lifecycle {
@@ -25,4 +30,8 @@ export interface RequestState {
   requestId: string;
   /** The matched route pattern (e.g. `/api/v1/csp-report`), for metrics without cardinality blow-up. */
   routeName?: string;
+  /** The agent's live session (pending MFA or active), set by the session middleware. */
+  session?: StoredSession;
+  /** The agent of a live session; `mfa` is false until the second factor is satisfied. Route guards read it. */
+  principal?: AgentPrincipal;
 }

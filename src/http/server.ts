@@ -9,6 +9,7 @@ import { recordPolicyHash } from "../audit/policy-hash.js";
 import { PolicyEngine } from "../policy/engine.js";
 import { PolicyError } from "../policy/errors.js";
 import { policySourceFor } from "../policy/load.js";
+import { startIdentity } from "../auth/identity.js";
 import { openStorage } from "../storage/db.js";
 import { pendingMigrations } from "../storage/migrate.js";
 import { createApp, type AppOptions } from "./app.js";
@@ -47,7 +48,11 @@ export async function startServer(config: Config, options: StartOptions = {}): P
   }
   const metrics = new Metrics();
   const lifecycle: Lifecycle = { shuttingDown: false };
-  const services: Services = { config, storage, log, metrics, lifecycle, policy };
+  const identity = await startIdentity({ config, storage, log, policy }).catch(async (err: unknown) => {
+    await storage.close();
+    throw err;
+  });
+  const services: Services = { config, storage, log, metrics, lifecycle, policy, identity };
   await recordPolicyHash(storage.db, policy.hash, "system");
   log.info({ policyHash: policy.hash }, "policy loaded");
   const app = createApp(services, options);
@@ -107,6 +112,7 @@ export async function startServer(config: Config, options: StartOptions = {}): P
       clearTimeout(timer);
       clearInterval(sweeper);
       if (metricsServer) await new Promise<void>((resolve) => metricsServer.close(() => resolve()));
+      await identity.close();
       await storage.close();
       log.info("shutdown complete");
     })();

@@ -1,7 +1,8 @@
+import { identityRoutes } from "../../auth/http/routes.js";
 import type { RouteDef } from "../route.js";
 import { cspReport } from "./csp-report.js";
 import { healthz, readyz } from "./health.js";
 import { favicon, faviconIco, home, siteStylesheet } from "./home.js";
 
 /** Every HTTP route Airlock serves. Capabilities add their route lists here. */
-export const allRoutes: readonly RouteDef<unknown>[] = [home, siteStylesheet, favicon, faviconIco, healthz, readyz, cspReport];
+export const allRoutes: readonly RouteDef<unknown>[] = [home, siteStylesheet, favicon, faviconIco, healthz, readyz, cspReport, ...identityRoutes];

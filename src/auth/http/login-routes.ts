@@ -1,0 +1,126 @@
+import { AirlockError, asAirlockError } from "../../errors.js";
+import { escapeHtml, page } from "../../http/pages/layout.js";
+import { defineRoute, type RouteContext } from "../../http/route.js";
+import { findAgentBySubject, upsertAgent } from "../agents.js";
+import { clearedCookie, loginCookie, loginCookieName, readCookie, sessionCookie, sessionCookieName } from "../cookies.js";
+import { sessionSatisfiesMfa } from "./mfa-rule.js";
+
+/** Only console paths may be a post-login destination (no open redirect). */
+function safeReturnTo(value: unknown): string {
+  return typeof value === "string" && /^\/console(\/[A-Za-z0-9/_-]*)?$/.test(value) ? value : "/console/";
+}
+
+/** GET /auth/login: starts authorization code + PKCE, binding state/nonce/verifier to a login cookie. */
+export const login = defineRoute({
+  method: "GET",
+  path: "/auth/login",
+  access: { public: true },
+  handler: async (ctx, { identity }) => {
+    const rp = await identity.relyingParty();
+    const start = await rp.start();
+    const txId = await identity.transactions.start({ state: start.state, nonce: start.nonce, codeVerifier: start.codeVerifier, returnTo: safeReturnTo(ctx.query.returnTo) });
+    ctx.append("Set-Cookie", loginCookie(txId));
+    ctx.redirect(start.url.href);
+  },
+});
+
+/** GET /auth/callback: finishes the login; any failure is a 401 page, audited, with no session. */
+export const callback = defineRoute({
+  method: "GET",
+  path: "/auth/callback",
+  access: { public: true },
+  handler: async (ctx, services) => {
+    const { identity, storage, config } = services;
+    ctx.append("Set-Cookie", clearedCookie(loginCookieName, "Lax"));
+    try {
+      const tx = await identity.transactions.take(readCookie(ctx.get("cookie"), loginCookieName));
+      if (!tx) throw new AirlockError("unauthenticated", "the sign-in attempt expired or was already used", { details: { reason: "no_login_transaction" } });
+      if (typeof ctx.query.error === "string") throw new AirlockError("unauthenticated", "the identity provider refused the sign-in", { details: { reason: `idp_${ctx.query.error.slice(0, 40)}` } });
+      const rp = await identity.relyingParty();
+      const url = new URL("/auth/callback", config.publicUrl);
+      url.search = ctx.querystring;
+      const verified = await rp.finish(url, tx);
+      const agent = await upsertAgent(storage.db, verified.claims, identity.now());
+      if (identity.policy.rolesForGroups(agent.groups).length === 0) {
+        throw new AirlockError("forbidden", "your account has no Airlock role", { details: { reason: "no_role" } });
+      }
+      // A session id from before login is never reused (fixation): end it and issue a new one.
+      const previous = await identity.sessions.find(readCookie(ctx.get("cookie"), sessionCookieName));
+      if (previous) await identity.sessions.end(previous.ref, "rotated");
+      const created = await identity.sessions.create({ agentId: agent.id, idpSid: verified.sid, amr: verified.amr, idTokenHint: verified.idToken });
+      let token = created.token;
+      if (sessionSatisfiesMfa(identity.policy.mfa, verified.amr)) token = (await identity.sessions.rotate(created.ref, { state: "active", reauthenticated: true })).token;
+      await identity.audit(storage.db, { event: "auth.login.success", agentId: agent.id });
+      ctx.append("Set-Cookie", sessionCookie(token));
+      ctx.redirect(token === created.token ? `/console/mfa?returnTo=${encodeURIComponent(tx.returnTo)}` : tx.returnTo);
+    } catch (thrown) {
+      const err = asAirlockError(thrown);
+      const reason = typeof err.details?.reason === "string" ? err.details.reason : err.code;
+      await identity.audit(storage.db, { event: "auth.login.failure", reason });
+      failurePage(ctx, err.status >= 500 ? 502 : err.status, reason);
+    }
+  },
+});
+
+function failurePage(ctx: RouteContext, status: number, reason: string): void {
+  ctx.status = status;
+  ctx.type = "text/html; charset=utf-8";
+  ctx.body = page(
+    "Sign-in failed · Airlock",
+    `<main>
+<section class="card" data-reason="${escapeHtml(reason)}">
+<h1>Sign-in failed</h1>
+<p>Airlock could not complete your sign-in (<code>${escapeHtml(reason)}</code>). No session was created.</p>
+<p><a href="/auth/login">Try again</a></p>
+</section>
+</main>`,
+  );
+}
+
+/** POST /auth/logout: ends the session here, then hands the browser to the IdP's logout. */
+export const logout = defineRoute({
+  method: "POST",
+  path: "/auth/logout",
+  access: { public: true },
+  handler: async (ctx, { identity, storage }) => {
+    const session = ctx.state.session;
+    ctx.append("Set-Cookie", clearedCookie(sessionCookieName, "Strict"));
+    if (!session) {
+      ctx.body = { redirect: "/console/signed-out" };
+      return;
+    }
+    await identity.audit(storage.db, { event: "auth.logout", agentId: session.agentId });
+    await identity.sessions.end(session.ref, "logout");
+    const rp = await identity.relyingParty().catch(() => undefined);
+    ctx.body = { redirect: rp?.endSessionUrl(session.idTokenHint)?.href ?? "/console/signed-out" };
+  },
+});
+
+/** POST /auth/backchannel-logout: the IdP ends an agent's sessions (OIDC Back-Channel Logout 1.0). */
+export const backchannelLogout = defineRoute({
+  method: "POST",
+  path: "/auth/backchannel-logout",
+  access: { public: true },
+  handler: async (ctx, { identity, storage }) => {
+    if (!ctx.is("application/x-www-form-urlencoded")) throw new AirlockError("unsupported_media_type", "expected a form-encoded logout_token");
+    const form = new URLSearchParams(await readSmallBody(ctx.req, 16 * 1024));
+    const token = form.get("logout_token");
+    if (!token) throw new AirlockError("bad_request", "logout_token is required", { details: { reason: "missing_logout_token" } });
+    const rp = await identity.relyingParty();
+    const notice = await rp.verifyLogoutToken(token);
+    const agent = notice.subject ? await findAgentBySubject(storage.db, notice.issuer, notice.subject) : undefined;
+    if (agent && notice.sid) await identity.sessions.endByIdpSid(agent.id, notice.sid, "backchannel");
+    else if (agent) await identity.sessions.endAllForAgent(agent.id, "backchannel");
+    ctx.status = 200;
+    ctx.body = "";
+  },
+});
+
+async function readSmallBody(req: NodeJS.ReadableStream, limit: number): Promise<string> {
+  let text = "";
+  for await (const chunk of req) {
+    text += chunk.toString();
+    if (text.length > limit) throw new AirlockError("payload_too_large", "logout request too large");
+  }
+  return text;
+}

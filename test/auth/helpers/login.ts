@@ -1,0 +1,71 @@
+import { createServer } from "node:net";
+import { generate } from "otplib";
+import { startTestServer, type TestServer } from "../../helpers/server.js";
+import { HttpAgent, type Hop } from "./http-agent.js";
+
+export async function freePort(): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const s = createServer();
+    s.once("error", reject);
+    s.listen(0, "127.0.0.1", () => {
+      const { port } = s.address() as { port: number };
+      s.close(() => resolve(port));
+    });
+  });
+}
+
+/** Airlock in dev mode with its dev IdP, on a known loopback port (publicUrl must be exact). */
+export async function startIdentityServer(env: Record<string, string> = {}): Promise<TestServer> {
+  return startTestServer({ AIRLOCK_PORT: String(await freePort()), AIRLOCK_DEV_IDP_PORT: "0", ...env });
+}
+
+/** Extracts the interaction form action from the dev IdP's login page. */
+export function loginFormAction(hop: Hop): string {
+  const m = /action="(\/interaction\/[^"]+\/login)"/.exec(hop.body);
+  if (!m?.[1]) throw new Error(`no login form in ${hop.url} (${hop.status})`);
+  return new URL(m[1], hop.url).href;
+}
+
+/**
+ * Runs /auth/login → dev IdP sign-in and stops right before Airlock's callback, returning the
+ * callback URL the IdP redirected to. `rewriteAuthorizeUrl` lets attack tests tamper with the
+ * authorization request on its way to the IdP.
+ */
+export async function signInAtIdp(
+  agent: HttpAgent,
+  server: TestServer,
+  login: string,
+  password: string,
+  rewriteAuthorizeUrl: (url: URL) => URL = (u) => u,
+): Promise<string> {
+  const start = await agent.request(`${server.url}/auth/login`);
+  if (start.status !== 302 || !start.location) throw new Error(`/auth/login answered ${start.status}`);
+  const authorize = rewriteAuthorizeUrl(new URL(start.location));
+  const toForm = await agent.follow(authorize.href);
+  const formPage = toForm[toForm.length - 1] as Hop;
+  if (formPage.status !== 200) return formPage.location ?? formPage.url;
+  const posted = await agent.request(loginFormAction(formPage), {
+    method: "POST",
+    body: new URLSearchParams({ login, password }).toString(),
+    contentType: "application/x-www-form-urlencoded",
+  });
+  if (!posted.location) throw new Error(`IdP login answered ${posted.status}`);
+  const hops = await agent.follow(posted.location, (next) => next.startsWith(`${server.url}/auth/callback`));
+  const last = hops[hops.length - 1] as Hop;
+  if (!last.location?.startsWith(`${server.url}/auth/callback`)) throw new Error(`IdP did not redirect to the callback (last ${last.status} ${last.url})`);
+  return last.location;
+}
+
+/** Full sign-in through MFA enrollment; returns the agent (with an active session cookie) and its TOTP secret. */
+export async function signInEnrolled(server: TestServer, login = "agent", password = `${login}-demo`): Promise<{ agent: HttpAgent; secret: string; recoveryCodes: string[] }> {
+  const agent = new HttpAgent(server.url);
+  const cb = await signInAtIdp(agent, server, login, password);
+  const done = await agent.request(cb);
+  if (done.status !== 302) throw new Error(`callback answered ${done.status}: ${done.body.slice(0, 200)}`);
+  const enroll = await agent.json(`${server.url}/api/v1/mfa/enrollment`, "POST", {});
+  if (enroll.status !== 200) throw new Error(`enrollment answered ${enroll.status} ${JSON.stringify(enroll.body)}`);
+  const secret = String(enroll.body.secret);
+  const confirm = await agent.json(`${server.url}/api/v1/mfa/enrollment/confirm`, "POST", { code: await generate({ secret }) });
+  if (confirm.status !== 200) throw new Error(`confirm answered ${confirm.status} ${JSON.stringify(confirm.body)}`);
+  return { agent, secret, recoveryCodes: confirm.body.recoveryCodes as string[] };
+}
