@@ -54,6 +54,10 @@ export interface ControlToVisitor {
   kind: "control";
   event: ControlEvent;
 }
+/** The relay no longer holds enough to bring a new agent up to date: send a fresh snapshot. */
+export interface SnapshotRequestToVisitor {
+  kind: "snapshot-request";
+}
 export interface HighlightToVisitor {
   kind: "highlight";
   x: number;
@@ -87,7 +91,14 @@ export type PageEventToAgent =
   | { kind: "input"; id: number; value: string; masked: boolean }
   | { kind: "navigation"; url: string };
 
-export type ServerToVisitor = WelcomeToVisitor | StateMessage | ErrorMessage | ConsentRequestToVisitor | ControlToVisitor | HighlightToVisitor;
+export type ServerToVisitor =
+  | WelcomeToVisitor
+  | StateMessage
+  | ErrorMessage
+  | ConsentRequestToVisitor
+  | ControlToVisitor
+  | HighlightToVisitor
+  | SnapshotRequestToVisitor;
 export type ServerToAgent =
   | WelcomeToAgent
   | StateMessage

@@ -1,0 +1,40 @@
+import type { CobrowseMode } from "../../protocol/fields.js";
+import type { Failure } from "../failure.js";
+import type { AgentPrincipal } from "../peer.js";
+import type { ShadowIndex } from "../shadow-index.js";
+
+/** What a check may look at: the room's state (never page content) and the message. */
+export interface RoomFacts {
+  readonly state: "waiting" | "active" | "ended";
+  readonly mode: CobrowseMode;
+  readonly granted: { readonly view: boolean; readonly control: boolean };
+  readonly index: ShadowIndex;
+  readonly hasSnapshot: boolean;
+  readonly siteId: string;
+  readonly siteOrigins: readonly string[];
+  readonly pendingConsent: { readonly request: string; readonly mode: CobrowseMode } | undefined;
+}
+
+export interface CheckInput<M> {
+  readonly room: RoomFacts;
+  readonly message: M;
+  /** Set for agent messages. */
+  readonly agent?: { readonly principal: AgentPrincipal; readonly joined: boolean };
+  /** Asks the policy engine; set by the room. */
+  readonly decide: (action: string) => { allow: boolean; reason: string };
+}
+
+/** One concern, one check: undefined means pass. */
+export type Check<M> = ((input: CheckInput<M>) => Failure | undefined) & { readonly checkName: string };
+
+export function check<M>(checkName: string, fn: (input: CheckInput<M>) => Failure | undefined): Check<M> {
+  return Object.assign(fn, { checkName });
+}
+
+export function runChecks<M>(checks: readonly Check<M>[], input: CheckInput<M>): Failure | undefined {
+  for (const c of checks) {
+    const failure = c(input);
+    if (failure) return failure;
+  }
+  return undefined;
+}

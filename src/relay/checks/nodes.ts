@@ -1,0 +1,30 @@
+import { DOCUMENT_NODE_ID } from "../../protocol/node-id.js";
+import type { MutationOp } from "../../protocol/visitor-messages.js";
+import { fail, type Failure } from "../failure.js";
+import type { ShadowIndex } from "../shadow-index.js";
+import { check } from "./check.js";
+
+function known(index: ShadowIndex, id: number, allowDocument: boolean): Failure | undefined {
+  if (allowDocument && id === DOCUMENT_NODE_ID) return undefined;
+  const node = index.get(id);
+  if (!node) return fail("unknown_node", `no node ${id} in this session`);
+  if (node.masked) return fail("node_masked", `node ${id} is masked`);
+  return undefined;
+}
+
+/** The message's `id` names a known, unmasked element (0 = document allowed). */
+export const targetKnownOrDocument = check<{ id: number }>("node", ({ room, message }) => known(room.index, message.id, true));
+
+/** The message's `id` names a known, unmasked element. */
+export const targetKnown = check<{ id: number }>("node", ({ room, message }) => known(room.index, message.id, false));
+
+/** The control event's node exists and is not masked or nosync. */
+export const eventTargetKnown = check<{ event: { id: number; type: string } }>("node", ({ room, message }) =>
+  known(room.index, message.event.id, message.event.type === "scroll"),
+);
+
+/** One operation of a mutation batch names known, unmasked nodes. */
+export function opTargetKnown(index: ShadowIndex, op: MutationOp): Failure | undefined {
+  if (op.op !== "add") return known(index, op.id, false);
+  return known(index, op.parent, false) ?? (op.before === null ? undefined : known(index, op.before, false));
+}

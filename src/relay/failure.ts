@@ -1,0 +1,9 @@
+import type { ProtocolErrorCode } from "../protocol/error-codes.js";
+
+/** Why the relay refused one message; becomes an `error` frame, never a crash. */
+export interface Failure {
+  readonly code: ProtocolErrorCode;
+  readonly message: string;
+}
+
+export const fail = (code: ProtocolErrorCode, message: string): Failure => ({ code, message });

@@ -1,0 +1,75 @@
+import type { AgentKind, AgentMessage } from "../protocol/agent-messages.js";
+import type { VisitorKind, VisitorMessage } from "../protocol/visitor-messages.js";
+import type { Check } from "./checks/check.js";
+import { answersPendingRequest, consented, inMode } from "./checks/consent.js";
+import { eventTargetKnown, targetKnown, targetKnownOrDocument } from "./checks/nodes.js";
+import { urlInSite } from "./checks/origin.js";
+import { allowedBy } from "./checks/policy.js";
+import { hasSnapshot, joined, live } from "./checks/session.js";
+import { controlValueFits } from "./checks/values.js";
+
+// Which checks each message kind runs, in order, after the frame-level checks every message
+// passes first (size → schema → rate, in the WebSocket layer). Read a row to see everything that
+// stands between a message and the other side.
+
+type Row<M> = readonly Check<M>[];
+type VisitorTable = { readonly [K in VisitorKind]: Row<Extract<VisitorMessage, { kind: K }>> };
+type AgentTable = { readonly [K in AgentKind]: Row<Extract<AgentMessage, { kind: K }>> };
+
+/** Policy action per kind (the engine decides each one; nothing is allowed by default). */
+export const visitorActions: { readonly [K in VisitorKind]: string } = {
+  hello: "visitor:connect",
+  resume: "visitor:connect",
+  snapshot: "visitor:share",
+  mutations: "visitor:share",
+  scroll: "visitor:share",
+  viewport: "visitor:share",
+  pointer: "visitor:share",
+  focus: "visitor:share",
+  input: "visitor:share",
+  navigation: "visitor:share",
+  consent: "visitor:consent",
+  revoke: "visitor:consent",
+  end: "visitor:consent",
+};
+
+export const agentActions: { readonly [K in AgentKind]: string } = {
+  join: "cobrowse:view",
+  leave: "cobrowse:view",
+  activity: "cobrowse:view",
+  "request-control": "cobrowse:control",
+  control: "cobrowse:control",
+  highlight: "cobrowse:view",
+};
+
+const share = allowedBy("visitor:share");
+const view = allowedBy("cobrowse:view");
+const control = allowedBy("cobrowse:control");
+
+//                                  session        policy                    consent / mode                     nodes / values
+export const visitorChecks: VisitorTable = {
+  hello:      [                     allowedBy("visitor:connect")],
+  resume:     [live,                allowedBy("visitor:connect")],
+  snapshot:   [live,                share,                    consented("view"),                  urlInSite],
+  // Node checks of a batch run per operation while it is applied (checks/nodes.ts `opTargetKnown`):
+  // later operations may name nodes that earlier ones added.
+  mutations:  [live, hasSnapshot,   share,                    consented("view")],
+  scroll:     [live, hasSnapshot,   share,                    consented("view"),                  targetKnownOrDocument],
+  viewport:   [live,                share,                    consented("view")],
+  pointer:    [live, hasSnapshot,   share,                    consented("view")],
+  focus:      [live, hasSnapshot,   share,                    consented("view"),                  targetKnownOrDocument],
+  input:      [live, hasSnapshot,   share,                    consented("view"),                  targetKnown],
+  navigation: [live,                share,                                                        urlInSite],
+  consent:    [live,                allowedBy("visitor:consent"), answersPendingRequest],
+  revoke:     [live,                allowedBy("visitor:consent")],
+  end:        [live,                allowedBy("visitor:consent")],
+};
+
+export const agentChecks: AgentTable = {
+  join:              [live,         view],
+  leave:             [joined],
+  activity:          [live, joined, view],
+  "request-control": [live, joined, control,                  consented("view")],
+  control:           [live, joined, control,                  consented("control"), inMode("control"), eventTargetKnown, controlValueFits],
+  highlight:         [live, joined, view,                     consented("view")],
+};

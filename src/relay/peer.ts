@@ -1,0 +1,16 @@
+/** One end of a relay connection, as the room sees it: something that takes frames and can be closed. */
+export interface Peer {
+  /** Sends an already-serialized frame. */
+  send(frame: string): void;
+  /** Bytes queued but not yet written to the socket; used for backpressure. */
+  bufferedAmount(): number;
+  close(code: number, reason: string): void;
+}
+
+/** Who an agent connection belongs to, as identity reports it. */
+export interface AgentPrincipal {
+  readonly subject: string;
+  readonly displayName: string;
+  readonly roles: readonly string[];
+  readonly mfa: boolean;
+}

@@ -1,0 +1,400 @@
+import { randomBytes } from "node:crypto";
+import type { AgentMessage } from "../protocol/agent-messages.js";
+import type { EndReason } from "../protocol/error-codes.js";
+import type { CobrowseMode } from "../protocol/fields.js";
+import { NODE_ID_ATTRIBUTE } from "../protocol/node-id.js";
+import type { SanitizedOp, ServerToAgent, ServerToVisitor, StateMessage } from "../protocol/server-messages.js";
+import type { MutationOp, VisitorMessage } from "../protocol/visitor-messages.js";
+import { AgentSeat } from "./agent-seat.js";
+import { runChecks, type Check, type RoomFacts } from "./checks/check.js";
+import { opTargetKnown } from "./checks/nodes.js";
+import type { Clock } from "./clock.js";
+import { fail, type Failure } from "./failure.js";
+import { agentChecks, visitorChecks } from "./message-table.js";
+import type { AgentPrincipal, Peer } from "./peer.js";
+import { FragmentLimitError } from "./sanitizer/html.js";
+import { NOSYNC_CLASS } from "./sanitizer/mask-selectors.js";
+import type { Sanitizer } from "./sanitizer/sanitizer.js";
+import { ShadowIndex } from "./shadow-index.js";
+
+/** The policy engine as the relay uses it (PolicyEngine.decide fits). */
+export type DecideFn = (action: string, context: Record<string, unknown>) => { allow: boolean; reason: string };
+/** Metadata-only audit events (never page content). */
+export type RoomAudit = (event: "cobrowse.start" | "cobrowse.join" | "cobrowse.mode" | "cobrowse.end", meta: Record<string, string | number>) => void;
+
+export interface RoomOptions {
+  readonly site: { readonly id: string; readonly origins: readonly string[] };
+  readonly sanitizer: Sanitizer;
+  readonly decide: DecideFn;
+  readonly clock: Clock;
+  /** Agent inactivity limit (policy cobrowse.agentInactivity). */
+  readonly inactivityMs: number;
+  readonly maskInputValues: boolean;
+  readonly audit: RoomAudit;
+  readonly onEnded: (room: Room) => void;
+  /** Socket backlog above which an agent is treated as slow. */
+  readonly maxBufferedBytes?: number;
+  /** Mutation operations kept after the snapshot for late joiners before a new snapshot is requested. */
+  readonly maxCatchUpOps?: number;
+}
+
+/**
+ * One visitor's co-browse session. Holds, in memory only, the shadow index and the latest
+ * sanitized snapshot with the sanitized mutations since, so a late or slow agent can be brought
+ * up to date at once. Everything is released when the session ends.
+ */
+export class Room implements RoomFacts {
+  readonly id = randomBytes(16).toString("base64url");
+  state: "waiting" | "active" | "ended" = "waiting";
+  mode: CobrowseMode = "view";
+  readonly granted = { view: false, control: false };
+  index = new ShadowIndex();
+  pendingConsent: { request: string; mode: CobrowseMode } | undefined;
+  visitor: Peer | undefined;
+  readonly seats = new Set<AgentSeat>();
+  #snapshot: string | undefined;
+  #since: string[] = [];
+  #sinceOps = 0;
+  #baseUrl: string | undefined;
+  #endReason: EndReason | undefined;
+
+  constructor(readonly options: RoomOptions) {}
+
+  get hasSnapshot(): boolean {
+    return this.#snapshot !== undefined;
+  }
+  get siteId(): string {
+    return this.options.site.id;
+  }
+  get siteOrigins(): readonly string[] {
+    return this.options.site.origins;
+  }
+
+  attachVisitor(peer: Peer): void {
+    this.visitor = peer;
+  }
+
+  // ---- visitor side ----------------------------------------------------------------------
+
+  fromVisitor(message: VisitorMessage, origin: string | undefined): Failure | undefined {
+    const decide = (action: string) => this.options.decide(action, { actor: "visitor", siteId: this.siteId, origin, visitorConsent: this.granted });
+    // The table types each row by its kind; here the message is that kind by construction.
+    const row = visitorChecks[message.kind] as unknown as readonly Check<VisitorMessage>[];
+    const failure = runChecks(row, { room: this, message, decide });
+    if (failure) return failure;
+    switch (message.kind) {
+      case "snapshot":
+        return this.#snapshotFrom(message);
+      case "mutations":
+        return this.#mutationsFrom(message.seq, message.ops);
+      case "input": {
+        const masked = message.masked || this.options.maskInputValues;
+        this.#toAgents({ kind: "input", id: message.id, masked, value: masked ? "•".repeat(Math.min(message.value.length, 64)) : message.value });
+        return undefined;
+      }
+      case "scroll":
+        this.#toAgents({ kind: "scroll", id: message.id, x: message.x, y: message.y });
+        return undefined;
+      case "viewport":
+        this.#toAgents({ kind: "viewport", viewport: message.viewport });
+        return undefined;
+      case "pointer":
+        this.#toAgents({ kind: "pointer", x: message.x, y: message.y });
+        return undefined;
+      case "focus":
+        this.#toAgents({ kind: "focus", id: message.id });
+        return undefined;
+      case "navigation":
+        this.#forgetPage();
+        this.#toAgents({ kind: "navigation", url: message.url });
+        return undefined;
+      case "consent":
+        return this.#consentFrom(message.answer, message.mode);
+      case "revoke":
+        this.granted.control = false;
+        this.#setMode("view");
+        return undefined;
+      case "end":
+        this.end("visitor_ended");
+        return undefined;
+      case "hello":
+      case "resume":
+        return fail("wrong_state", "already connected");
+    }
+  }
+
+  #snapshotFrom(message: Extract<VisitorMessage, { kind: "snapshot" }>): Failure | undefined {
+    const index = new ShadowIndex();
+    let html: string;
+    try {
+      const out = this.options.sanitizer.html(message.html, message.url, { parent: 0, svg: false });
+      index.add(out.nodes);
+      html = out.html;
+    } catch (err) {
+      return limitFailure(err);
+    }
+    this.#forgetPage();
+    this.index = index;
+    this.#baseUrl = message.url;
+    const frame: ServerToAgent = { kind: "snapshot", seq: message.seq, url: message.url, html, viewport: message.viewport, ...(message.scroll ? { scroll: message.scroll } : {}) };
+    this.#snapshot = JSON.stringify(frame);
+    for (const seat of this.seats) if (seat.joined) this.#deliver(seat, this.#snapshot);
+    return undefined;
+  }
+
+  #mutationsFrom(seq: number, ops: readonly MutationOp[]): Failure | undefined {
+    const out: SanitizedOp[] = [];
+    let failure: Failure | undefined;
+    for (const op of ops) {
+      failure = opTargetKnown(this.index, op) ?? this.#applyOp(op, out);
+      if (failure) break;
+    }
+    if (out.length > 0) {
+      const frame = JSON.stringify({ kind: "mutations", seq, ops: out } satisfies ServerToAgent);
+      this.#since.push(frame);
+      this.#sinceOps += out.length;
+      if (this.#sinceOps > (this.options.maxCatchUpOps ?? 5_000)) this.#requestSnapshot();
+      for (const seat of this.seats) if (seat.joined) this.#deliver(seat, frame);
+    }
+    return failure;
+  }
+
+  #applyOp(op: MutationOp, out: SanitizedOp[]): Failure | undefined {
+    const { sanitizer } = this.options;
+    switch (op.op) {
+      case "add": {
+        const parent = this.index.get(op.parent);
+        if (!parent || parent.tag === "style" || parent.tag === "textarea" || parent.tag === "title") return fail("bad_frame", "cannot add elements there");
+        try {
+          const frag = sanitizer.html(op.html, this.#baseUrl, { parent: op.parent, svg: parent.svg }, (id) => this.index.has(id));
+          this.index.add(frag.nodes);
+          if (frag.html !== "") out.push({ op: "add", parent: op.parent, before: op.before, html: frag.html });
+        } catch (err) {
+          return limitFailure(err);
+        }
+        return undefined;
+      }
+      case "remove":
+        this.index.remove(op.id);
+        out.push(op);
+        return undefined;
+      case "attr": {
+        const node = this.index.get(op.id);
+        const name = op.name.toLowerCase();
+        if (!node || name === NODE_ID_ATTRIBUTE) return undefined;
+        if (name === "class" && op.value !== null && op.value.split(/\s+/).includes(NOSYNC_CLASS)) {
+          // The element became nosync: agents lose it, and nothing may target it any more.
+          this.index.remove(op.id);
+          this.index.add([{ id: op.id, tag: node.tag, parent: node.parent, masked: true, svg: node.svg }]);
+          out.push({ op: "remove", id: op.id });
+          return undefined;
+        }
+        const value = op.value === null ? null : (sanitizer.attribute(node.tag, name, op.value, node.svg, this.#baseUrl) ?? null);
+        out.push({ op: "attr", id: op.id, name, value });
+        return undefined;
+      }
+      case "text": {
+        const node = this.index.get(op.id);
+        if (!node) return undefined;
+        const value = node.tag === "style" ? (node.svg ? "" : sanitizer.stylesheet(op.value, this.#baseUrl)) : op.value;
+        out.push({ op: "text", id: op.id, value });
+        return undefined;
+      }
+    }
+  }
+
+  #consentFrom(answer: "granted" | "denied", mode: CobrowseMode): Failure | undefined {
+    this.pendingConsent = undefined;
+    const yes = answer === "granted";
+    this.granted[mode] = yes;
+    if (mode === "view" && yes && this.state === "waiting") {
+      this.state = "active";
+      this.options.audit("cobrowse.start", { room: this.id, site: this.siteId });
+    }
+    this.#toAgents({ kind: "consent", answer, mode });
+    if (mode === "control") this.#setMode(yes ? "control" : "view");
+    else this.#broadcastState();
+    return undefined;
+  }
+
+  // ---- agent side ------------------------------------------------------------------------
+
+  seatFor(peer: Peer, principal: AgentPrincipal): AgentSeat {
+    return new AgentSeat(peer, principal, this.options.clock.now());
+  }
+
+  fromAgent(seat: AgentSeat, message: AgentMessage): Failure | undefined {
+    const decide = (action: string) =>
+      this.options.decide(action, {
+        actor: "agent",
+        roles: seat.principal.roles,
+        mfa: seat.principal.mfa,
+        subject: seat.principal.subject,
+        siteId: this.siteId,
+        grantedMode: this.granted.control ? "control" : this.granted.view ? "view" : null,
+        visitorConsent: this.granted,
+      });
+    const row = agentChecks[message.kind] as unknown as readonly Check<AgentMessage>[];
+    const failure = runChecks(row, { room: this, message, agent: { principal: seat.principal, joined: seat.joined }, decide });
+    if (failure) return failure;
+    if (message.kind !== "leave") this.#touch(seat);
+    switch (message.kind) {
+      case "join":
+        this.#join(seat);
+        return undefined;
+      case "leave":
+        this.removeAgent(seat, "agent_left");
+        return undefined;
+      case "activity":
+        return undefined;
+      case "request-control":
+        this.#askVisitor("control", seat.principal.displayName);
+        return undefined;
+      case "control":
+        this.#toVisitor({ kind: "control", event: message.event });
+        return undefined;
+      case "highlight":
+        this.#toVisitor({ kind: "highlight", x: message.x, y: message.y });
+        return undefined;
+    }
+  }
+
+  #join(seat: AgentSeat): void {
+    seat.joined = true;
+    this.seats.add(seat);
+    this.options.audit("cobrowse.join", { room: this.id, site: this.siteId, agent: seat.principal.subject });
+    send(seat.peer, { kind: "welcome", version: 1, room: this.id, mode: this.mode });
+    this.#broadcastState();
+    if (!this.granted.view) this.#askVisitor("view", seat.principal.displayName);
+    else this.#catchUp(seat);
+    this.#scheduleInactivity(seat);
+  }
+
+  removeAgent(seat: AgentSeat, reason: EndReason): void {
+    if (!this.seats.delete(seat)) return;
+    this.options.clock.clearTimeout(seat.timer);
+    send(seat.peer, { kind: "state", state: "ended", mode: this.mode, agents: this.seats.size, watching: false, reason } satisfies StateMessage);
+    if (this.seats.size === 0 && this.state !== "ended") this.end(reason);
+    else this.#broadcastState();
+  }
+
+  #touch(seat: AgentSeat): void {
+    seat.lastActivity = this.options.clock.now();
+  }
+
+  #scheduleInactivity(seat: AgentSeat): void {
+    const { clock, inactivityMs } = this.options;
+    const due = seat.lastActivity + inactivityMs - clock.now();
+    seat.timer = clock.setTimeout(() => {
+      if (!this.seats.has(seat)) return;
+      if (clock.now() - seat.lastActivity >= inactivityMs) this.removeAgent(seat, "agent_inactive");
+      else this.#scheduleInactivity(seat);
+    }, Math.max(0, due));
+  }
+
+  #askVisitor(mode: CobrowseMode, displayName: string): void {
+    const request = randomBytes(8).toString("base64url");
+    this.pendingConsent = { request, mode };
+    this.#toVisitor({ kind: "consent-request", request, mode, agent: { displayName } });
+  }
+
+  // ---- delivery --------------------------------------------------------------------------
+
+  #toAgents(message: ServerToAgent): void {
+    const frame = JSON.stringify(message);
+    for (const seat of this.seats) if (seat.joined) this.#deliver(seat, frame);
+  }
+
+  #toVisitor(message: ServerToVisitor): void {
+    if (this.visitor) send(this.visitor, message);
+  }
+
+  /** Backpressure: a slow agent skips frames and gets snapshot + changes since once drained. */
+  #deliver(seat: AgentSeat, frame: string): void {
+    if (seat.lagging) return;
+    if (seat.peer.bufferedAmount() > (this.options.maxBufferedBytes ?? 4 * 1024 * 1024)) {
+      seat.lagging = true;
+      this.#waitForDrain(seat);
+      return;
+    }
+    seat.peer.send(frame);
+  }
+
+  #waitForDrain(seat: AgentSeat): void {
+    this.options.clock.setTimeout(() => {
+      if (!this.seats.has(seat)) return;
+      if (seat.peer.bufferedAmount() > 0) return this.#waitForDrain(seat);
+      seat.lagging = false;
+      this.#catchUp(seat);
+    }, 50);
+  }
+
+  #catchUp(seat: AgentSeat): void {
+    if (!this.#snapshot) return;
+    seat.peer.send(this.#snapshot);
+    for (const frame of this.#since) seat.peer.send(frame);
+  }
+
+  #requestSnapshot(): void {
+    this.#toVisitor({ kind: "snapshot-request" });
+  }
+
+  #setMode(mode: CobrowseMode): void {
+    if (this.mode !== mode) this.options.audit("cobrowse.mode", { room: this.id, site: this.siteId, mode });
+    this.mode = mode;
+    this.#broadcastState();
+  }
+
+  #broadcastState(): void {
+    const state: StateMessage = {
+      kind: "state",
+      state: this.state,
+      mode: this.mode,
+      agents: this.seats.size,
+      watching: this.granted.view && this.seats.size > 0,
+      ...(this.#endReason ? { reason: this.#endReason } : {}),
+    };
+    this.#toVisitor(state);
+    this.#toAgents(state);
+  }
+
+  #forgetPage(): void {
+    this.index.clear();
+    this.#snapshot = undefined;
+    this.#since = [];
+    this.#sinceOps = 0;
+  }
+
+  /** Ends the session: both sides are told why, connections close, all page memory is released. */
+  end(reason: EndReason): void {
+    if (this.state === "ended") return;
+    this.state = "ended";
+    this.#endReason = reason;
+    this.#broadcastState();
+    for (const seat of this.seats) {
+      this.options.clock.clearTimeout(seat.timer);
+      seat.peer.close(1000, reason);
+    }
+    this.seats.clear();
+    this.visitor?.close(1000, reason);
+    this.visitor = undefined;
+    this.#forgetPage();
+    this.pendingConsent = undefined;
+    this.options.audit("cobrowse.end", { room: this.id, site: this.siteId, reason });
+    this.options.onEnded(this);
+  }
+
+  /** Approximate retained page bytes (for tests of memory release and for metrics). */
+  retainedBytes(): number {
+    return (this.#snapshot?.length ?? 0) + this.#since.reduce((n, f) => n + f.length, 0) + this.index.size * 16;
+  }
+}
+
+function send(peer: Peer, message: ServerToAgent | ServerToVisitor): void {
+  peer.send(JSON.stringify(message));
+}
+
+function limitFailure(err: unknown): Failure {
+  if (err instanceof FragmentLimitError) return fail(err.code, err.message);
+  return fail("bad_frame", "content could not be processed");
+}
