@@ -1,0 +1,102 @@
+import { DOCUMENT_NODE_ID } from "../../protocol/node-id.js";
+import type { VisitorMessage } from "../../protocol/visitor-messages.js";
+import { guard } from "../safe.js";
+import type { NodeMirror } from "./mirror.js";
+import { isInsideMasked, isValueMasked, maskValue, type PrivacyRules } from "./privacy.js";
+
+// Scroll, viewport, pointer, focus and input values. Listeners are passive and cheap: they only
+// record the latest state per key; the outbox decides when to send (throttled at the source).
+// Pointer and scroll positions are document coordinates (CSS pixels from the page's top left).
+
+export type PageEvent = Extract<VisitorMessage, { kind: "scroll" | "viewport" | "pointer" | "focus" | "input" }>;
+
+/** Key under which an event replaces an earlier unsent one (latest state wins). */
+export function coalesceKey(e: PageEvent): string {
+  switch (e.kind) {
+    case "scroll":
+    case "input":
+      return `${e.kind}:${e.id}`;
+    default:
+      return e.kind;
+  }
+}
+
+export class PageEvents {
+  readonly #stops: (() => void)[] = [];
+
+  constructor(
+    private readonly win: Window,
+    private readonly mirror: NodeMirror,
+    private readonly rules: PrivacyRules,
+    private readonly emit: (e: PageEvent) => void,
+  ) {}
+
+  start(): void {
+    const doc = this.win.document;
+    this.listen(doc, "scroll", (e) => this.onScroll(e), { capture: true, passive: true });
+    this.listen(this.win, "resize", () => this.emit(this.viewport()), { passive: true });
+    this.listen(doc, "pointermove", (e) => this.onPointer(e as PointerEvent), { capture: true, passive: true });
+    this.listen(doc, "focusin", (e) => this.onFocus(e), { capture: true, passive: true });
+    this.listen(doc, "input", (e) => this.onInput(e), { capture: true, passive: true });
+    this.listen(doc, "change", (e) => this.onInput(e), { capture: true, passive: true });
+  }
+
+  stop(): void {
+    for (const s of this.#stops.splice(0)) s();
+  }
+
+  viewport(): PageEvent {
+    return { kind: "viewport", viewport: { width: this.win.innerWidth, height: this.win.innerHeight } };
+  }
+
+  documentScroll(): { x: number; y: number } {
+    return { x: Math.round(this.win.scrollX), y: Math.round(this.win.scrollY) };
+  }
+
+  private listen(target: EventTarget, type: string, fn: (e: Event) => void, options: AddEventListenerOptions): void {
+    const handler = guard(fn);
+    target.addEventListener(type, handler, options);
+    this.#stops.push(() => target.removeEventListener(type, handler, options));
+  }
+
+  private onScroll(e: Event): void {
+    const target = e.composedPath()[0];
+    if (target === this.win.document || target === this.win.document.documentElement || target === this.win) {
+      this.emit({ kind: "scroll", id: DOCUMENT_NODE_ID, ...this.documentScroll() });
+      return;
+    }
+    if (!(target instanceof Element)) return;
+    const id = this.mirror.idOf(target);
+    if (id === undefined || isInsideMasked(target, this.rules)) return;
+    this.emit({ kind: "scroll", id, x: Math.round(target.scrollLeft), y: Math.round(target.scrollTop) });
+  }
+
+  private onPointer(e: PointerEvent): void {
+    this.emit({ kind: "pointer", x: Math.round(e.pageX), y: Math.round(e.pageY) });
+  }
+
+  private onFocus(e: Event): void {
+    const target = e.composedPath()[0];
+    if (!(target instanceof Element)) return;
+    const id = this.mirror.idOf(target);
+    // Focus inside a masked block is reported as focus on nothing in particular.
+    if (id === undefined || isInsideMasked(target, this.rules)) this.emit({ kind: "focus", id: DOCUMENT_NODE_ID });
+    else this.emit({ kind: "focus", id });
+  }
+
+  private onInput(e: Event): void {
+    const target = e.composedPath()[0];
+    if (!(target instanceof HTMLInputElement || target instanceof HTMLTextAreaElement || target instanceof HTMLSelectElement)) return;
+    const id = this.mirror.idOf(target);
+    if (id === undefined || isInsideMasked(target, this.rules)) return;
+    if (target instanceof HTMLInputElement && (target.type === "checkbox" || target.type === "radio")) {
+      // Checked state travels as the `checked` attribute the replica renders.
+      this.emit({ kind: "input", id, value: target.checked ? "on" : "", masked: false });
+      return;
+    }
+    if (target instanceof HTMLInputElement && (target.type === "hidden" || target.type === "file")) return;
+    const masked = isValueMasked(target, this.rules);
+    const value = masked ? maskValue(target.value) : target.value.slice(0, 4096);
+    this.emit({ kind: "input", id, value, masked });
+  }
+}

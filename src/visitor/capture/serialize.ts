@@ -1,0 +1,214 @@
+import { LIMITS } from "../../protocol/limits.js";
+import { NODE_ID_ATTRIBUTE } from "../../protocol/node-id.js";
+import { isUiHostElement } from "../ui/host.js";
+import type { NodeMirror } from "./mirror.js";
+import { isMaskRoot, isValueMasked, maskValue, type PrivacyRules } from "./privacy.js";
+
+// Serializes live DOM into HTML with a node id on every element, applying the privacy rules on
+// the way: masked subtrees are never read, only measured. Open shadow roots and same-origin
+// iframes are flattened into the tree (the replica has neither), scripts and other inert or
+// executable markup are left out, and the current (masked) form values replace the markup's.
+
+const skippedTags: ReadonlySet<string> = new Set(["script", "noscript", "template", "base", "meta", "object", "embed", "applet", "portal"]);
+const voidTags: ReadonlySet<string> = new Set(["area", "br", "col", "embed", "hr", "img", "input", "link", "source", "track", "wbr"]);
+/** Tags whose placeholder keeps the tag so the HTML parser does not move it (tables, lists). */
+const structuralTags: ReadonlySet<string> = new Set(["tr", "td", "th", "tbody", "thead", "tfoot", "caption", "col", "colgroup", "li", "option", "optgroup"]);
+const urlAttributes: ReadonlySet<string> = new Set(["src", "href", "poster", "xlink:href"]);
+const keptLinkRels = /(^|\s)(stylesheet|icon)(\s|$)/i;
+const noValueInputTypes: ReadonlySet<string> = new Set(["hidden", "file"]);
+
+export interface SerializeBudget {
+  nodes: number;
+}
+
+export function escapeText(text: string): string {
+  return text.replace(/[&<>]/g, (c) => (c === "&" ? "&amp;" : c === "<" ? "&lt;" : "&gt;"));
+}
+
+export function escapeAttribute(text: string): string {
+  return text.replace(/[&"]/g, (c) => (c === "&" ? "&amp;" : "&quot;"));
+}
+
+export class Serializer {
+  /** Set when the document has a `<base>`: URLs are then sent absolute (the relay resolves against the page URL). */
+  #absoluteUrls = false;
+  readonly #placeholders = new WeakSet<Element>();
+  /** Called for every shadow root and frame document met, so their changes can be observed too. */
+  onNewRoot: (root: Node) => void = () => undefined;
+
+  constructor(
+    private readonly mirror: NodeMirror,
+    private readonly rules: PrivacyRules,
+  ) {}
+
+  /** A fresh budget for one snapshot or one added subtree. */
+  static budget(): SerializeBudget {
+    return { nodes: LIMITS.maxNodesPerSnapshot };
+  }
+
+  /** Re-reads document-wide facts before a snapshot or a batch of mutations. */
+  refresh(doc: Document): void {
+    this.#absoluteUrls = doc.querySelector("base[href]") !== null;
+  }
+
+  /** Whether the element was last sent as a masked placeholder. */
+  isPlaceholder(el: Element): boolean {
+    return this.#placeholders.has(el);
+  }
+
+  /** Whether the element is serialized at all (skipped elements get no id). */
+  isSerializable(el: Element): boolean {
+    if (skippedTags.has(el.localName) || isUiHostElement(el)) return false;
+    if (el.localName === "link") return keptLinkRels.test(el.getAttribute("rel") ?? "");
+    return true;
+  }
+
+  element(el: Element, depth: number, budget: SerializeBudget): string {
+    if (!this.isSerializable(el) || depth > LIMITS.maxDepth || budget.nodes <= 0) return "";
+    budget.nodes--;
+    const id = this.mirror.assign(el);
+    if (isMaskRoot(el, this.rules)) return this.placeholder(el, id);
+    this.#placeholders.delete(el);
+    const tag = el.localName;
+    let out = `<${tag} ${NODE_ID_ATTRIBUTE}="${id}"${this.attributes(el)}>`;
+    if (voidTags.has(tag)) return out;
+    out += this.children(el, depth, budget);
+    return out + `</${tag}>`;
+  }
+
+  /** The serialized children of an element, honouring shadow roots and same-origin frames. */
+  children(el: Element, depth: number, budget: SerializeBudget): string {
+    const tag = el.localName;
+    if (tag === "textarea") return escapeText(this.formValue(el, (el as HTMLTextAreaElement).value));
+    if (tag === "style") return styleText(el as HTMLStyleElement);
+    if (tag === "iframe" || tag === "frame") return "";
+    let out = "";
+    const shadow = (el as HTMLElement).shadowRoot;
+    if (shadow) {
+      this.onNewRoot(shadow);
+      out += this.adoptedStyles(shadow);
+      for (const child of shadow.childNodes) out += this.node(child, depth + 1, budget, true);
+      return out;
+    }
+    if (tag === "head") out += this.adoptedStyles(el.ownerDocument);
+    for (const child of el.childNodes) out += this.node(child, depth + 1, budget, false);
+    return out;
+  }
+
+  node(node: Node, depth: number, budget: SerializeBudget, inShadow: boolean): string {
+    if (node.nodeType === 3) {
+      const parent = node.parentElement;
+      if (parent && parent.localName === "style") return styleText(parent as HTMLStyleElement);
+      return escapeText(node.nodeValue ?? "");
+    }
+    if (node.nodeType !== 1) return "";
+    const el = node as Element;
+    if (inShadow && el.localName === "slot") {
+      const slot = el as HTMLSlotElement;
+      const assigned = slot.assignedNodes({ flatten: true });
+      const nodes = assigned.length > 0 ? assigned : [...slot.childNodes];
+      return nodes.map((n) => this.node(n, depth, budget, false)).join("");
+    }
+    if (el.localName === "iframe") return this.frame(el as HTMLIFrameElement, depth, budget);
+    return this.element(el, depth, budget);
+  }
+
+  /** Same-origin frames are inlined as a sized box holding the frame's body; others are a box. */
+  private frame(el: HTMLIFrameElement, depth: number, budget: SerializeBudget): string {
+    if (budget.nodes <= 0 || depth > LIMITS.maxDepth) return "";
+    budget.nodes--;
+    const id = this.mirror.assign(el);
+    if (isMaskRoot(el, this.rules)) return this.placeholder(el, id);
+    const rect = el.getBoundingClientRect();
+    const box = `width:${Math.round(rect.width)}px;height:${Math.round(rect.height)}px;display:inline-block;overflow:hidden`;
+    let inner = "";
+    let doc: Document | null = null;
+    try {
+      doc = el.contentDocument;
+    } catch {
+      doc = null;
+    }
+    if (doc?.documentElement) {
+      this.onNewRoot(doc);
+      if (doc.head) for (const s of doc.head.querySelectorAll("style, link")) inner += this.element(s, depth + 1, budget);
+      if (doc.body) inner += this.element(doc.body, depth + 1, budget).replace(/^<body/, "<div").replace(/<\/body>$/, "</div>");
+    }
+    return `<div ${NODE_ID_ATTRIBUTE}="${id}" data-airlock-frame="" style="${box}">${inner}</div>`;
+  }
+
+  /** An empty box of the masked element's size: no tag name (beyond table/list structure), no attributes. */
+  private placeholder(el: Element, id: number): string {
+    this.#placeholders.add(el);
+    const rect = el.getBoundingClientRect();
+    const inline = getComputedStyle(el).display.startsWith("inline");
+    const tag = structuralTags.has(el.localName) ? el.localName : inline ? "span" : "div";
+    const style = `display:${inline ? "inline-block" : "block"};width:${Math.round(rect.width)}px;height:${Math.round(rect.height)}px`;
+    const box = structuralTags.has(tag) ? `height:${Math.round(rect.height)}px` : style;
+    return `<${tag} ${NODE_ID_ATTRIBUTE}="${id}" data-airlock-masked="" style="${box}"></${tag}>`;
+  }
+
+  private attributes(el: Element): string {
+    let out = "";
+    const tag = el.localName;
+    const absolute = this.#absoluteUrls;
+    for (const attr of el.attributes) {
+      const name = attr.name;
+      if (name === NODE_ID_ATTRIBUTE || name.startsWith("on") || name === "nonce" || name === "integrity") continue;
+      if ((tag === "input" || tag === "option") && (name === "value" || name === "checked" || name === "selected")) continue;
+      let value = attr.value;
+      if (absolute && urlAttributes.has(name)) value = absoluteUrl(value, el.baseURI);
+      out += ` ${name}="${escapeAttribute(value)}"`;
+    }
+    if (tag === "input") out += this.inputState(el as HTMLInputElement);
+    if (tag === "option" && (el as HTMLOptionElement).selected) out += ` selected=""`;
+    return out;
+  }
+
+  private inputState(input: HTMLInputElement): string {
+    const type = input.type;
+    if (type === "checkbox" || type === "radio") return input.checked ? ` checked=""` : "";
+    if (noValueInputTypes.has(type) || input.value === "") return "";
+    return ` value="${escapeAttribute(this.formValue(input, input.value))}"`;
+  }
+
+  /** Constructed stylesheets have no element: they travel as `<style>` elements of their own. */
+  private adoptedStyles(root: Document | ShadowRoot): string {
+    let out = "";
+    for (const sheet of root.adoptedStyleSheets ?? []) {
+      out += `<style ${NODE_ID_ATTRIBUTE}="${this.mirror.reserve()}">${rulesText(sheet).replace(/<\//g, "<\\/")}</style>`;
+    }
+    return out;
+  }
+
+  /** The value a form field may show to agents: masked unless policy unmasks it. */
+  formValue(el: Element, value: string): string {
+    return isValueMasked(el, this.rules) ? maskValue(value) : value.slice(0, LIMITS.maxInputValueLength);
+  }
+}
+
+/** `<style>` text as written, or the rules a script inserted through CSSOM (CSS-in-JS). */
+export function styleText(el: HTMLStyleElement): string {
+  let text = el.textContent ?? "";
+  if (text.trim() === "" && el.sheet) text = rulesText(el.sheet);
+  // The HTML parser ends raw text at `</`: keep it from closing the element early.
+  return text.replace(/<\//g, "<\\/");
+}
+
+function rulesText(sheet: CSSStyleSheet): string {
+  try {
+    let out = "";
+    for (const rule of sheet.cssRules) out += rule.cssText + "\n";
+    return out;
+  } catch {
+    return "";
+  }
+}
+
+
+function absoluteUrl(value: string, base: string): string {
+  try {
+    return new URL(value, base).href;
+  } catch {
+    return value;
+  }
+}

@@ -1,0 +1,167 @@
+import type { CobrowseMode } from "../protocol/fields.js";
+import type { ConsentRequestToVisitor, ServerToVisitor, StateMessage, WelcomeToVisitor } from "../protocol/server-messages.js";
+import { Recorder } from "./capture/recorder.js";
+import { privacyRules, type PrivacyRules } from "./capture/privacy.js";
+import type { VisitorContext } from "./context.js";
+import { dispatchControl } from "./control/dispatch.js";
+import { guard } from "./safe.js";
+import { Connection } from "./transport/connection.js";
+import { clearResume, loadResume, saveResume, type ResumeState } from "./transport/resume-store.js";
+import { CobrowseUi } from "./ui/cobrowse-ui.js";
+
+// The co-browsing feature: keeps a connection to the relay, asks the visitor before sharing
+// (view) and again before control, captures only while an agent watches and the visitor agreed,
+// and acts on agent control events only while control is granted. Consent and the resume token
+// survive navigation within the site in the same tab.
+
+type Consent = ResumeState["consent"];
+
+/** Optional privacy settings the relay may add to `welcome` (the site's masking selectors). */
+interface WelcomePrivacy {
+  readonly maskingSelectors?: readonly string[];
+  readonly maskInputValues?: boolean;
+}
+
+export function cobrowse(ctx: VisitorContext): void {
+  new CobrowseSession(ctx).start();
+}
+
+class CobrowseSession {
+  readonly #conn: Connection;
+  #ui: CobrowseUi | undefined;
+  #rules: PrivacyRules = privacyRules();
+  #recorder: Recorder | undefined;
+  #consent: Consent = "none";
+  #agent = "";
+  #token: string | undefined;
+  #resuming: boolean;
+  #state: StateMessage | undefined;
+
+  constructor(private readonly ctx: VisitorContext) {
+    const resume = loadResume();
+    this.#consent = resume?.consent ?? "none";
+    this.#agent = resume?.agent ?? "";
+    this.#resuming = resume !== undefined;
+    this.#conn = new Connection({
+      url: ctx.wsUrl("/ws/visitor"),
+      siteKey: ctx.siteKey,
+      resumeToken: resume?.token,
+      onMessage: (msg) => this.onMessage(msg),
+      onClose: () => this.pause(),
+    });
+  }
+
+  start(): void {
+    this.#conn.connect();
+    // Leaving the page: send what is pending so the agent's view is current until the next page resumes.
+    addEventListener("pagehide", guard(() => this.#recorder?.flush()));
+  }
+
+  private ui(): CobrowseUi {
+    this.#ui ??= new CobrowseUi(this.ctx.ui());
+    return this.#ui;
+  }
+
+  private onMessage(msg: ServerToVisitor): void {
+    switch (msg.kind) {
+      case "welcome":
+        return this.onWelcome(msg);
+      case "state":
+        return this.onState(msg);
+      case "consent-request":
+        return void this.onConsentRequest(msg);
+      case "control":
+        if (this.#consent === "control" && this.#state?.mode === "control" && this.#recorder?.running) {
+          dispatchControl(msg.event, this.#recorder.mirror, this.#rules, (n) => this.ctx.ui().contains(n));
+        }
+        return;
+      case "highlight":
+        if (this.#recorder?.running && Number.isFinite(msg.x) && Number.isFinite(msg.y)) this.ui().highlight(msg.x, msg.y, this.#agent);
+        return;
+      case "error":
+        // A resume token that no longer works (expired, used, session over): start afresh.
+        if (this.#resuming && this.#token === undefined) this.restartWithoutResume();
+        return;
+    }
+  }
+
+  private onWelcome(msg: WelcomeToVisitor & { privacy?: WelcomePrivacy }): void {
+    this.#resuming = false;
+    this.#token = msg.resumeToken;
+    this.#conn.setResumeToken(msg.resumeToken);
+    const p = msg.privacy;
+    const selectors = Array.isArray(p?.maskingSelectors) ? p.maskingSelectors.filter((s): s is string => typeof s === "string") : [];
+    const rules = privacyRules(selectors, p?.maskInputValues !== false);
+    if (rules.maskSelector !== this.#rules.maskSelector || rules.maskInputValues !== this.#rules.maskInputValues) {
+      this.#recorder?.stop();
+      this.#recorder = undefined;
+      this.#rules = rules;
+    }
+    this.persist();
+  }
+
+  private onState(msg: StateMessage): void {
+    this.#state = msg;
+    if (msg.state === "ended") return this.end(false);
+    if (this.#consent !== "control" && msg.mode === "control") this.#consent = "view";
+    const sharing = msg.state === "active" && msg.watching && this.#consent !== "none";
+    if (!sharing) return this.pause();
+    this.#recorder ??= new Recorder(window, this.#rules, (m) => this.#conn.send(m));
+    if (!this.#recorder.running) this.#recorder.start();
+    this.ui().showSession(msg.mode === "control" && this.#consent === "control" ? "control" : "view", this.#agent, {
+      onStop: () => this.stopByVisitor(),
+      onTakeBack: () => this.takeBack(),
+    });
+  }
+
+  private async onConsentRequest(msg: ConsentRequestToVisitor): Promise<void> {
+    const mode: CobrowseMode = msg.mode === "control" ? "control" : "view";
+    this.#agent = typeof msg.agent?.displayName === "string" ? msg.agent.displayName.slice(0, 80) : "";
+    // Consent given earlier in this session (before a navigation), or a step back to view, needs no new prompt.
+    const already = this.#consent === "control" || (mode === "view" && this.#consent === "view");
+    const granted = already || (await this.ui().askConsent(mode, this.#agent));
+    if (granted) this.#consent = mode;
+    this.#conn.send({ kind: "consent", request: msg.request, answer: granted ? "granted" : "denied", mode });
+    this.persist();
+  }
+
+  private takeBack(): void {
+    this.#consent = "view";
+    this.#conn.send({ kind: "revoke" });
+    this.persist();
+    if (this.#state) this.onState({ ...this.#state, mode: "view" });
+  }
+
+  private stopByVisitor(): void {
+    this.#conn.send({ kind: "end" });
+    this.end(true);
+  }
+
+  /** The session is over: nothing more is captured and the next page starts without consent. */
+  private end(byVisitor: boolean): void {
+    this.#recorder?.stop();
+    this.#consent = "none";
+    this.#state = undefined;
+    this.#ui?.hideSession(true);
+    if (byVisitor || this.#token) clearResume();
+  }
+
+  private pause(): void {
+    this.#recorder?.stop();
+    this.#ui?.hideSession(false);
+  }
+
+  private persist(): void {
+    if (this.#token) saveResume({ token: this.#token, consent: this.#consent, agent: this.#agent });
+  }
+
+  private restartWithoutResume(): void {
+    this.#resuming = false;
+    this.#consent = "none";
+    clearResume();
+    this.#conn.setResumeToken(undefined);
+    this.#conn.stop();
+    const next = new CobrowseSession(this.ctx);
+    next.start();
+  }
+}

@@ -1,0 +1,94 @@
+import { SUPPORTED_VERSIONS } from "../../protocol/version.js";
+import type { ServerToVisitor } from "../../protocol/server-messages.js";
+import type { VisitorMessage } from "../../protocol/visitor-messages.js";
+import { guard } from "../safe.js";
+import { readServerFrame } from "./server-frames.js";
+
+// The visitor's WebSocket to the relay: opens with `hello` (or `resume` after a navigation),
+// reconnects with backoff when the connection drops, and stops for good once the session ends
+// or the relay refuses the script (bad site key, origin not registered).
+
+export interface ConnectionOptions {
+  /** ws(s)://airlock.example/ws/visitor */
+  readonly url: string;
+  readonly siteKey: string;
+  /** Resume token from the previous page, if any. */
+  resumeToken?: string | undefined;
+  readonly onMessage: (msg: ServerToVisitor) => void;
+  readonly onOpen?: () => void;
+  readonly onClose?: () => void;
+}
+
+/** Close codes after which retrying cannot help. */
+const finalCloseCodes: ReadonlySet<number> = new Set([1008, 4401, 4403]);
+
+export class Connection {
+  #ws: WebSocket | undefined;
+  #attempt = 0;
+  #stopped = false;
+  #timer: ReturnType<typeof setTimeout> | undefined;
+
+  constructor(private readonly options: ConnectionOptions) {}
+
+  get open(): boolean {
+    return this.#ws?.readyState === WebSocket.OPEN;
+  }
+
+  connect(): void {
+    if (this.#stopped) return;
+    const ws = new WebSocket(this.options.url);
+    this.#ws = ws;
+    ws.addEventListener("open", guard(() => {
+      this.#attempt = 0;
+      this.sendRaw(this.opening());
+      this.options.onOpen?.();
+    }));
+    ws.addEventListener("message", guard((e: MessageEvent) => {
+      const msg = readServerFrame(e.data);
+      if (msg) this.options.onMessage(msg);
+    }));
+    ws.addEventListener("close", guard((e: CloseEvent) => {
+      if (this.#ws !== ws) return;
+      this.#ws = undefined;
+      this.options.onClose?.();
+      if (finalCloseCodes.has(e.code)) this.#stopped = true;
+      this.retry();
+    }));
+  }
+
+  /** After a welcome, a reconnect resumes the same session with the newest token. */
+  setResumeToken(token: string | undefined): void {
+    this.options.resumeToken = token;
+  }
+
+  send(msg: VisitorMessage): boolean {
+    return this.sendRaw(msg);
+  }
+
+  stop(): void {
+    this.#stopped = true;
+    if (this.#timer !== undefined) clearTimeout(this.#timer);
+    const ws = this.#ws;
+    this.#ws = undefined;
+    ws?.close(1000, "done");
+  }
+
+  private opening(): VisitorMessage {
+    const base = { versions: [...SUPPORTED_VERSIONS], url: location.href, viewport: { width: innerWidth, height: innerHeight } };
+    const token = this.options.resumeToken;
+    return token ? { kind: "resume", resumeToken: token, ...base } : { kind: "hello", siteKey: this.options.siteKey, ...base };
+  }
+
+  private sendRaw(msg: VisitorMessage): boolean {
+    const ws = this.#ws;
+    if (!ws || ws.readyState !== WebSocket.OPEN) return false;
+    ws.send(JSON.stringify(msg));
+    return true;
+  }
+
+  private retry(): void {
+    if (this.#stopped) return;
+    const delay = Math.min(30_000, 500 * 2 ** this.#attempt++) * (0.75 + Math.random() * 0.5);
+    this.#timer = setTimeout(guard(() => this.connect()), delay);
+  }
+}

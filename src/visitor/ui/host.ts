@@ -1,0 +1,68 @@
+import { pickLang, type Lang } from "./i18n.js";
+
+// One shared host for everything the visitor script shows (co-browsing prompts and bar, the
+// chat widget): an element in the page holding a closed shadow root. Styles go in through
+// constructable stylesheets, never inline `<style>` or style attributes, so a host page with
+// `style-src 'self'` keeps working; the page's own CSS cannot leak in. The capture skips the
+// host element, so agents never see Airlock's own UI in the replica.
+
+export interface UiHost {
+  /** Put feature UI in here (inside the shadow root). */
+  readonly root: ShadowRoot;
+  readonly lang: Lang;
+  /** Adds a stylesheet to the shadow root (once per distinct text). */
+  addStyles(cssText: string): void;
+  /** Whether a node is (inside) this host: the capture and control checks skip it. */
+  contains(node: Node): boolean;
+}
+
+const HOST_ATTRIBUTE = "data-airlock-ui";
+let current: UiHost | undefined;
+let hostElement: Element | undefined;
+
+export function uiHost(langHint?: string | null): UiHost {
+  if (current) return current;
+  const el = document.createElement("div");
+  el.setAttribute(HOST_ATTRIBUTE, "");
+  hostElement = el;
+  const root = el.attachShadow({ mode: "closed" });
+  const added = new Set<string>();
+  const ensureAttached = () => {
+    if (!el.isConnected) document.documentElement.appendChild(el);
+  };
+  ensureAttached();
+  const host: UiHost = {
+    root,
+    lang: pickLang(langHint),
+    addStyles(cssText) {
+      if (added.has(cssText)) return;
+      added.add(cssText);
+      const sheet = new CSSStyleSheet();
+      sheet.replaceSync(cssText);
+      root.adoptedStyleSheets = [...root.adoptedStyleSheets, sheet];
+    },
+    contains(node) {
+      ensureAttached();
+      return node === el || el.contains(node);
+    },
+  };
+  current = host;
+  return host;
+}
+
+/** True for the UI host element itself (cheap check used while serializing). */
+export function isUiHostElement(el: Element): boolean {
+  return el === hostElement;
+}
+
+/** Small DOM builder: no innerHTML anywhere (host pages may enforce Trusted Types). */
+export function h<K extends keyof HTMLElementTagNameMap>(
+  tag: K,
+  attrs: Readonly<Record<string, string>> = {},
+  ...children: (Node | string)[]
+): HTMLElementTagNameMap[K] {
+  const el = document.createElement(tag);
+  for (const [k, v] of Object.entries(attrs)) el.setAttribute(k, v);
+  for (const c of children) el.append(c);
+  return el;
+}
