@@ -73,6 +73,13 @@ export async function startDevIdp(options: DevIdpOptions): Promise<DevIdp> {
     interactions: { url: (_ctx: unknown, interaction: { uid: string }) => `/interaction/${interaction.uid}` },
     ttl: { AuthorizationCode: 60, IdToken: 600, AccessToken: 600, Interaction: 600, Session: 8 * 3600, Grant: 8 * 3600 },
     renderError,
+    // oidc-provider refuses outgoing requests to loopback (SSRF protection). The dev IdP's only
+    // outgoing request is the back-channel logout to Airlock on loopback: allow exactly that origin.
+    fetch: (url: string | URL, init: RequestInit & { dispatcher?: unknown }) => {
+      if (new URL(url).origin !== airlock.origin) return Promise.reject(new Error("the dev IdP only calls Airlock"));
+      const { dispatcher: _ssrfGuard, ...rest } = init;
+      return globalThis.fetch(url, rest);
+    },
     // First-party client: grant the requested scopes without a consent screen.
     loadExistingGrant: async (ctx: OidcContext) => {
       const oidc = ctx.oidc;
