@@ -3,6 +3,7 @@
 import type { Generated } from "kysely";
 import type { AuditTables } from "../audit/schema.js";
 import type { IdentityTables } from "../auth/tables.js";
+import type { ChatTables } from "../chat/tables.js";
 
 /** Times are stored as epoch milliseconds (BIGINT) on both dialects. */
 export type EpochMs = number;
@@ -18,6 +19,6 @@ export interface FoundationTables {
 }
 
 // Later capabilities extend this interface with their own table sets.
-export interface Database extends FoundationTables, IdentityTables, AuditTables {}
+export interface Database extends FoundationTables, IdentityTables, AuditTables, ChatTables {}
 
 export type { Generated };

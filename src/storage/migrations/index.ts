@@ -2,6 +2,7 @@ import type { Migration } from "kysely/migration";
 import * as m0001 from "./0001_foundation.js";
 import * as m0002 from "./0002_policy_audit.js";
 import * as m0003 from "./0003_identity.js";
+import * as m0004 from "./0004_chat.js";
 
 // The one ordered list of migrations for both dialects. Names sort in the order they run;
 // a new migration gets the next number and is never edited after it has shipped.
@@ -9,4 +10,5 @@ export const migrations: Readonly<Record<string, Migration>> = {
   "0001_foundation": m0001,
   "0002_policy_audit": m0002,
   "0003_identity": m0003,
+  "0004_chat": m0004,
 };

@@ -1,0 +1,57 @@
+import type { Conversation } from "./conversations.js";
+import type { ChatMessage } from "./messages.js";
+
+/** What chat delivers live. Messages are published only after their transaction committed. */
+export type ChatEvent =
+  | { readonly type: "message"; readonly message: ChatMessage }
+  | { readonly type: "typing"; readonly conversationId: string; readonly from: "visitor" | "agent"; readonly typing: boolean }
+  | { readonly type: "conversation"; readonly conversation: Conversation; readonly change: ConversationChange };
+
+export type ConversationChange = "queued" | "offline" | "accepted" | "transferred" | "joined" | "ended" | "erased";
+
+/** Topic names: one per conversation, plus one per site for queue and supervisor views. */
+export const topics = {
+  conversation: (id: string) => `chat:c:${id}`,
+  site: (siteId: string) => `chat:s:${siteId}`,
+} as const;
+
+/**
+ * Live delivery between the connections that take part in a conversation. The in-process
+ * implementation serves a single replica; with several replicas the bus carries the same events
+ * (it never persists them: the database is the only store, and clients resume from it).
+ */
+export interface ChatFanout {
+  publish(topic: string, event: ChatEvent): void;
+  /** Returns the unsubscribe function. */
+  subscribe(topic: string, listener: (event: ChatEvent) => void): () => void;
+}
+
+export class InProcessFanout implements ChatFanout {
+  readonly #listeners = new Map<string, Set<(event: ChatEvent) => void>>();
+
+  publish(topic: string, event: ChatEvent): void {
+    for (const listener of [...(this.#listeners.get(topic) ?? [])]) {
+      // one failing connection must not stop delivery to the others
+      try {
+        listener(event);
+      } catch {
+        /* the listener's own connection handles its failure */
+      }
+    }
+  }
+
+  subscribe(topic: string, listener: (event: ChatEvent) => void): () => void {
+    let set = this.#listeners.get(topic);
+    if (!set) this.#listeners.set(topic, (set = new Set()));
+    set.add(listener);
+    return () => {
+      set.delete(listener);
+      if (set.size === 0) this.#listeners.delete(topic);
+    };
+  }
+
+  /** Topics with at least one listener (for tests and metrics). */
+  get topicCount(): number {
+    return this.#listeners.size;
+  }
+}

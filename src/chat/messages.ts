@@ -1,0 +1,132 @@
+import { sql, type Kysely, type Transaction } from "kysely";
+import { openMessage, sealMessage } from "../crypto/message-box.js";
+import { AirlockError } from "../errors.js";
+import type { DialectName } from "../storage/db.js";
+import type { Database } from "../storage/schema.js";
+import type { ConversationKeys } from "./conversation-keys.js";
+import type { MessageKind, SenderKind } from "./tables.js";
+
+/** A message as delivered to a client: decrypted, with its place in the conversation. */
+export interface ChatMessage {
+  readonly conversationId: string;
+  readonly seq: number;
+  readonly clientId: string;
+  readonly sender: SenderKind;
+  readonly senderId: string | null;
+  readonly kind: MessageKind;
+  readonly text: string;
+  readonly at: number;
+}
+
+export interface NewMessage {
+  readonly conversationId: string;
+  /** The sender's idempotency key (a retry carries the same one). */
+  readonly clientId: string;
+  readonly sender: SenderKind;
+  readonly senderId: string | null;
+  readonly kind: MessageKind;
+  /** Already cleaned (cleanMessageText). */
+  readonly text: string;
+}
+
+export interface AppendResult {
+  readonly message: ChatMessage;
+  /** True when this client id was already stored: the first copy is returned, nothing is written. */
+  readonly duplicate: boolean;
+}
+
+/** States in which a conversation accepts new messages. */
+const OPEN_STATES = ["queued", "active", "offline"] as const;
+
+/**
+ * Stores one message with the next sequence number of its conversation, in the caller's
+ * transaction. The conversation row is locked first (FOR UPDATE on PostgreSQL; SQLite has one
+ * writer), so sequence numbers have no gaps or duplicates, and a retried client id returns the
+ * first copy. Callers acknowledge to the sender only after their transaction has committed.
+ */
+export async function appendMessage(
+  trx: Transaction<Database>,
+  dialect: DialectName,
+  keys: ConversationKeys,
+  m: NewMessage,
+  now: number,
+): Promise<AppendResult> {
+  let lock = trx.selectFrom("chat_conversation").select(["last_seq", "state"]).where("id", "=", m.conversationId);
+  if (dialect === "postgres") lock = lock.forUpdate();
+  const conversation = await lock.executeTakeFirst();
+  if (!conversation) throw new AirlockError("not_found", "no such conversation");
+
+  const existing = await trx
+    .selectFrom("chat_message")
+    .selectAll()
+    .where("conversation_id", "=", m.conversationId)
+    .where("client_id", "=", m.clientId)
+    .executeTakeFirst();
+  const key = await keys.keyFor(trx, m.conversationId);
+  if (existing) return { message: decrypt(key, existing), duplicate: true };
+  if (!(OPEN_STATES as readonly string[]).includes(conversation.state)) throw new AirlockError("conflict", "the conversation has ended");
+
+  const seq = Number(conversation.last_seq) + 1;
+  await trx.updateTable("chat_conversation").set({ last_seq: seq }).where("id", "=", m.conversationId).execute();
+  const body = sealMessage(key, { conversationId: m.conversationId, seq, sender: m.sender, kind: m.kind }, m.text);
+  await trx
+    .insertInto("chat_message")
+    .values({ conversation_id: m.conversationId, seq, client_id: m.clientId, sender_kind: m.sender, sender_id: m.senderId, kind: m.kind, body, created_at: now })
+    .execute();
+  return {
+    message: { conversationId: m.conversationId, seq, clientId: m.clientId, sender: m.sender, senderId: m.senderId, kind: m.kind, text: m.text, at: now },
+    duplicate: false,
+  };
+}
+
+/** Who reads: visitors never see agent-only notes. */
+export type Audience = "visitor" | "agent";
+
+/** Messages after `afterSeq`, in order (resume after a reconnect, or a full transcript with 0). */
+export async function messagesAfter(
+  db: Kysely<Database> | Transaction<Database>,
+  keys: ConversationKeys,
+  conversationId: string,
+  afterSeq: number,
+  audience: Audience,
+  limit = 500,
+): Promise<ChatMessage[]> {
+  let query = db
+    .selectFrom("chat_message")
+    .selectAll()
+    .where("conversation_id", "=", conversationId)
+    .where("seq", ">", afterSeq)
+    .orderBy("seq")
+    .limit(limit);
+  if (audience === "visitor") query = query.where("kind", "!=", sql.lit("note"));
+  const rows = await query.execute();
+  if (rows.length === 0) return [];
+  const key = await keys.keyFor(db, conversationId);
+  return rows.map((row) => decrypt(key, row));
+}
+
+interface MessageRow {
+  conversation_id: string;
+  seq: number;
+  client_id: string;
+  sender_kind: SenderKind;
+  sender_id: string | null;
+  kind: MessageKind;
+  body: string;
+  created_at: number;
+}
+
+function decrypt(key: Uint8Array, row: MessageRow): ChatMessage {
+  const seq = Number(row.seq);
+  const text = openMessage(key, { conversationId: row.conversation_id, seq, sender: row.sender_kind, kind: row.kind }, row.body);
+  return {
+    conversationId: row.conversation_id,
+    seq,
+    clientId: row.client_id,
+    sender: row.sender_kind,
+    senderId: row.sender_id,
+    kind: row.kind,
+    text,
+    at: Number(row.created_at),
+  };
+}

@@ -1,0 +1,160 @@
+import type { Kysely, Transaction } from "kysely";
+import { appendAudit } from "../audit/trail.js";
+import { AirlockError } from "../errors.js";
+import type { Storage } from "../storage/db.js";
+import type { Database } from "../storage/schema.js";
+import type { ConversationKeys } from "./conversation-keys.js";
+import {
+  acceptConversation,
+  addParticipant,
+  createConversation,
+  endConversation,
+  findConversation,
+  lockConversation,
+  transferConversation,
+  type Conversation,
+} from "./conversations.js";
+import { topics, type ChatFanout, type ConversationChange } from "./fanout.js";
+import { appendMessage, messagesAfter, type AppendResult, type Audience, type ChatMessage } from "./messages.js";
+import { cleanMessageText } from "./message-text.js";
+import type { SenderKind } from "./tables.js";
+
+/** Who acts on a conversation. Visitors are known by site and per-visit id, agents by agent id. */
+export type ChatActor =
+  | { readonly kind: "visitor"; readonly siteId: string; readonly visitorId: string }
+  | { readonly kind: "agent"; readonly agentId: string };
+
+/**
+ * Live chat's commands. Each runs in one transaction; events are published and the caller
+ * acknowledges only after that transaction has committed, so a client that saw an ack will
+ * find its message after any reconnect, and a client that saw none retries with the same id.
+ */
+export class ChatService {
+  constructor(
+    readonly storage: Storage,
+    readonly keys: ConversationKeys,
+    readonly fanout: ChatFanout,
+    private readonly now: () => number = Date.now,
+  ) {}
+
+  async startChat(visitor: { siteId: string; visitorId: string }): Promise<Conversation> {
+    const conversation = await this.#tx((trx) => createConversation(trx, this.keys, { ...visitor, offline: false }, this.now()));
+    this.#announce(conversation, "queued");
+    return conversation;
+  }
+
+  /** The offline form, for when no agent is online: stored encrypted, queued for agents as `offline`. */
+  async submitOfflineForm(visitor: { siteId: string; visitorId: string }, form: { name: string; email: string; clientId: string; text: string }): Promise<Conversation> {
+    const text = cleanMessageText(form.text);
+    const payload = JSON.stringify({ name: form.name.slice(0, 120), email: form.email.slice(0, 320), text });
+    const conversation = await this.#tx(async (trx) => {
+      const c = await createConversation(trx, this.keys, { ...visitor, offline: true }, this.now());
+      await appendMessage(trx, this.storage.dialect, this.keys, { conversationId: c.id, clientId: form.clientId, sender: "visitor", senderId: null, kind: "form", text: payload }, this.now());
+      return { ...c, lastSeq: 1 };
+    });
+    this.#announce(conversation, "offline");
+    return conversation;
+  }
+
+  /** Stores and delivers a message; a retried client id returns the stored copy and delivers nothing new. */
+  async send(actor: ChatActor, conversationId: string, clientId: string, rawText: string): Promise<AppendResult> {
+    const text = cleanMessageText(rawText);
+    const result = await this.#tx(async (trx) => {
+      const conversation = await lockConversation(trx, this.storage.dialect, conversationId);
+      await this.#mustTakePart(trx, actor, conversation);
+      const sender: SenderKind = actor.kind;
+      const senderId = actor.kind === "agent" ? actor.agentId : null;
+      return appendMessage(trx, this.storage.dialect, this.keys, { conversationId, clientId, sender, senderId, kind: "text", text }, this.now());
+    });
+    if (!result.duplicate) this.fanout.publish(topics.conversation(conversationId), { type: "message", message: result.message });
+    return result;
+  }
+
+  typing(actor: ChatActor, conversationId: string, typing: boolean): void {
+    this.fanout.publish(topics.conversation(conversationId), { type: "typing", conversationId, from: actor.kind, typing });
+  }
+
+  /** Messages after `afterSeq` for a participant (resume after reconnect). */
+  async resume(actor: ChatActor, conversationId: string, afterSeq: number): Promise<ChatMessage[]> {
+    const conversation = await findConversation(this.storage.db, conversationId);
+    if (!conversation) throw new AirlockError("not_found", "no such conversation");
+    await this.#mustTakePart(this.storage.db, actor, conversation);
+    const audience: Audience = actor.kind === "visitor" ? "visitor" : "agent";
+    return messagesAfter(this.storage.db, this.keys, conversationId, afterSeq, audience);
+  }
+
+  async accept(agentId: string, conversationId: string): Promise<Conversation> {
+    const c = await this.#tx((trx) => acceptConversation(trx, this.storage.dialect, conversationId, agentId, this.now()));
+    this.#announce(c, "accepted");
+    return c;
+  }
+
+  /** Hands the chat to a colleague; the note is stored encrypted and shown only to agents. */
+  async transfer(from: { agentId: string; force: boolean }, conversationId: string, toAgentId: string, note: { clientId: string; text: string } | undefined): Promise<Conversation> {
+    const noteText = note ? cleanMessageText(note.text) : undefined;
+    let noteMessage: ChatMessage | undefined;
+    const c = await this.#tx(async (trx) => {
+      const moved = await transferConversation(trx, this.storage.dialect, conversationId, from, toAgentId, this.now());
+      if (note && noteText) {
+        const r = await appendMessage(trx, this.storage.dialect, this.keys, { conversationId, clientId: note.clientId, sender: "agent", senderId: from.agentId, kind: "note", text: noteText }, this.now());
+        noteMessage = r.message;
+      }
+      await appendAudit(trx, { actor: `agent:${from.agentId}`, action: "chat:transfer", target: `conversation:${conversationId}`, decision: "success" });
+      const after = await lockConversation(trx, this.storage.dialect, conversationId);
+      return { ...moved, lastSeq: after.lastSeq };
+    });
+    if (noteMessage) this.fanout.publish(topics.conversation(conversationId), { type: "message", message: noteMessage });
+    this.#announce(c, "transferred");
+    return c;
+  }
+
+  /** A supervisor joins a chat (sees it live and may write); audited. */
+  async join(supervisorId: string, conversationId: string): Promise<Conversation> {
+    const c = await this.#tx(async (trx) => {
+      const conversation = await lockConversation(trx, this.storage.dialect, conversationId);
+      if (conversation.state === "ended") throw new AirlockError("conflict", "the conversation has ended");
+      await addParticipant(trx, conversationId, supervisorId, "supervisor", this.now());
+      await appendAudit(trx, { actor: `agent:${supervisorId}`, action: "chat:supervise", target: `conversation:${conversationId}`, decision: "success" });
+      return conversation;
+    });
+    this.#announce(c, "joined");
+    return c;
+  }
+
+  async end(actor: ChatActor, conversationId: string): Promise<Conversation> {
+    const c = await this.#tx(async (trx) => {
+      const conversation = await lockConversation(trx, this.storage.dialect, conversationId);
+      await this.#mustTakePart(trx, actor, conversation);
+      return endConversation(trx, this.storage.dialect, conversationId, this.now());
+    });
+    this.#announce(c, "ended");
+    return c;
+  }
+
+  async #mustTakePart(db: Kysely<Database> | Transaction<Database>, actor: ChatActor, c: Conversation): Promise<void> {
+    if (actor.kind === "visitor") {
+      if (c.siteId !== actor.siteId || c.visitorId !== actor.visitorId) throw new AirlockError("not_found", "no such conversation");
+      return;
+    }
+    // Agents act in chats assigned to them; a supervisor who joined may too.
+    if (c.assignedAgentId === actor.agentId) return;
+    const joined = await db
+      .selectFrom("chat_participant")
+      .select("agent_id")
+      .where("conversation_id", "=", c.id)
+      .where("agent_id", "=", actor.agentId)
+      .where("role", "=", "supervisor")
+      .executeTakeFirst();
+    if (!joined) throw new AirlockError("forbidden", "the conversation is not assigned to you");
+  }
+
+  #announce(conversation: Conversation, change: ConversationChange): void {
+    const event = { type: "conversation", conversation, change } as const;
+    this.fanout.publish(topics.conversation(conversation.id), event);
+    this.fanout.publish(topics.site(conversation.siteId), event);
+  }
+
+  #tx<T>(work: (trx: Transaction<Database>) => Promise<T>): Promise<T> {
+    return this.storage.db.transaction().execute(work);
+  }
+}

@@ -1,0 +1,72 @@
+// Tables owned by live chat. Message text, transfer notes and offline forms exist only as
+// ciphertext (`body`), each under its conversation's data key; the data key exists only wrapped
+// by a master key. Everything else here is metadata that auditors search by.
+import type { EpochMs } from "../storage/schema.js";
+
+export type ConversationState = "queued" | "active" | "ended" | "offline";
+export type SenderKind = "visitor" | "agent" | "system";
+/** `text` is visible to both sides; `note` (transfer notes) only to agents; `form` is an offline form. */
+export type MessageKind = "text" | "note" | "form";
+
+export interface ChatConversationTable {
+  id: string;
+  site_id: string;
+  /** The visitor script's random per-visit id: no tracking across visits. */
+  visitor_id: string;
+  state: ConversationState;
+  assigned_agent_id: string | null;
+  /** Highest sequence number handed out; the next message gets last_seq + 1. */
+  last_seq: number;
+  created_at: EpochMs;
+  accepted_at: EpochMs | null;
+  ended_at: EpochMs | null;
+}
+
+export interface ChatDataKeyTable {
+  conversation_id: string;
+  master_key_id: string;
+  /** base64 of the data key sealed under the master key (XChaCha20-Poly1305). */
+  wrapped_key: string;
+  created_at: EpochMs;
+  rewrapped_at: EpochMs | null;
+}
+
+export interface ChatMessageTable {
+  conversation_id: string;
+  seq: number;
+  /** The sender's idempotency key: a retried send finds its first copy instead of a second row. */
+  client_id: string;
+  sender_kind: SenderKind;
+  /** Agent id for agent messages; null for the visitor and the system. */
+  sender_id: string | null;
+  kind: MessageKind;
+  /** base64 of nonce || ciphertext, bound to (conversation, seq, sender, kind). */
+  body: string;
+  created_at: EpochMs;
+}
+
+export interface ChatParticipantTable {
+  conversation_id: string;
+  agent_id: string;
+  /** `handler` answered the chat (accepted or received a transfer); `supervisor` joined to watch. */
+  role: "handler" | "supervisor";
+  joined_at: EpochMs;
+}
+
+export interface ChatCannedResponseTable {
+  id: string;
+  /** The team (an IdP group) whose agents see this response. */
+  team: string;
+  title: string;
+  body: string;
+  updated_by: string;
+  updated_at: EpochMs;
+}
+
+export interface ChatTables {
+  chat_conversation: ChatConversationTable;
+  chat_data_key: ChatDataKeyTable;
+  chat_message: ChatMessageTable;
+  chat_participant: ChatParticipantTable;
+  chat_canned_response: ChatCannedResponseTable;
+}

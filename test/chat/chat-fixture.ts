@@ -1,0 +1,50 @@
+import { randomBytes } from "node:crypto";
+import { mkdtempSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import path from "node:path";
+import { loadConfig } from "../../src/config/load.js";
+import type { Config } from "../../src/config/schema.js";
+import { ConversationKeys } from "../../src/chat/conversation-keys.js";
+import { InProcessFanout } from "../../src/chat/fanout.js";
+import { ChatService } from "../../src/chat/service.js";
+import { ReloadingKeyRing } from "../../src/crypto/key-ring.js";
+import type { Storage } from "../../src/storage/db.js";
+
+export interface ChatFixture {
+  readonly config: Config;
+  readonly keyFile: string;
+  readonly ring: ReloadingKeyRing;
+  readonly keys: ConversationKeys;
+  readonly fanout: InProcessFanout;
+  readonly chat: ChatService;
+}
+
+/** A chat service over a real database with its own master key file (reloaded without delay). */
+export async function chatFixture(storage: Storage, now: () => number = Date.now): Promise<ChatFixture> {
+  const dir = mkdtempSync(path.join(tmpdir(), "airlock-chat-"));
+  const keyFile = path.join(dir, "master.keys");
+  writeFileSync(keyFile, `k1:${randomBytes(32).toString("base64")}\n`, { mode: 0o600 });
+  const { config } = loadConfig({ AIRLOCK_DATA_DIR: dir, AIRLOCK_MASTER_KEY_FILE: keyFile });
+  const ring = ReloadingKeyRing.fromConfig(config);
+  const keys = await ConversationKeys.create(ring);
+  const fanout = new InProcessFanout();
+  return { config, keyFile, ring, keys, fanout, chat: new ChatService(storage, keys, fanout, now) };
+}
+
+/** A random per-visit id as the visitor script makes them. */
+export function visitId(): string {
+  return randomBytes(12).toString("base64url");
+}
+
+export function clientId(): string {
+  return randomBytes(9).toString("base64url");
+}
+
+export async function codeOf(promise: Promise<unknown>): Promise<string> {
+  try {
+    await promise;
+    return "none";
+  } catch (err) {
+    return (err as { code?: string }).code ?? String(err);
+  }
+}
