@@ -36,6 +36,7 @@ describe("cleanMessageText", () => {
           expect(e).toBeInstanceOf(AirlockError);
         }
       }),
+      { numRuns: 60 },
     );
   });
 });

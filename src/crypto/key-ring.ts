@@ -53,7 +53,10 @@ export class ReloadingKeyRing implements MasterKeyRing {
 
   byId(id: string): MasterKey | undefined {
     const found = this.#ring.byId(id);
-    if (found || this.#now() - this.#lastCheck < this.#minReloadMs) return found;
+    if (found) return found;
+    // An unknown id means a rotation happened elsewhere: a changed file reloads at once.
+    const changed = this.#stampOf !== undefined && this.#stampOf() !== this.#stamp;
+    if (!changed && this.#now() - this.#lastCheck < this.#minReloadMs) return undefined;
     this.reload();
     return this.#ring.byId(id);
   }

@@ -1,0 +1,178 @@
+import { randomBytes, randomUUID } from "node:crypto";
+import { execFileSync } from "node:child_process";
+import { readdirSync, readFileSync } from "node:fs";
+import path from "node:path";
+import { sql } from "kysely";
+import { expect, it } from "vitest";
+import { eraseVisitor, exportVisitor } from "../../src/chat/gdpr.js";
+import { messagesAfter } from "../../src/chat/messages.js";
+import { applyChatRetention } from "../../src/chat/retention.js";
+import { readTranscript, searchConversations } from "../../src/chat/transcripts.js";
+import { loadMasterKeys } from "../../src/auth/master-keys.js";
+import { DecryptError } from "../../src/crypto/aead.js";
+import { unwrapDataKey, UnknownMasterKeyError } from "../../src/crypto/data-keys.js";
+import { keyIdsIn } from "../../src/crypto/key-file.js";
+import { openMessage } from "../../src/crypto/message-box.js";
+import { retireMasterKey, rotateMasterKey } from "../../src/crypto/rotation.js";
+import { openStorage, type Storage } from "../../src/storage/db.js";
+import { migrateUp } from "../../src/storage/migrate.js";
+import { beforeAll, describeEachDialect } from "../helpers/dialects.js";
+import { chatFixture, clientId, visitId, type ChatFixture } from "./chat-fixture.js";
+
+const pgDump = readdirSync("/usr/lib/postgresql", { withFileTypes: true })
+  .filter((d) => d.isDirectory())
+  .map((d) => path.join("/usr/lib/postgresql", d.name, "bin", "pg_dump"))
+  .sort()
+  .pop();
+
+describeEachDialect("chat encryption at rest", (fx) => {
+  let storage: Storage;
+  let url: string;
+  let f: ChatFixture;
+  beforeAll(async () => {
+    url = await fx.freshUrl();
+    storage = openStorage(url);
+    const outcome = await migrateUp(storage);
+    if (!outcome.ok) throw new Error(outcome.error ?? "migration failed");
+    f = await chatFixture(storage);
+    return () => storage.close();
+  });
+
+  async function conversationWith(texts: readonly string[], visitorId = visitId()) {
+    const visitor = { kind: "visitor" as const, siteId: "demo", visitorId };
+    const agent = randomUUID();
+    const c = await f.chat.startChat(visitor);
+    await f.chat.accept(agent, c.id);
+    for (const [i, text] of texts.entries()) {
+      await f.chat.send(i % 2 ? { kind: "agent", agentId: agent } : visitor, c.id, clientId(), text);
+    }
+    return { c, visitor, agent };
+  }
+
+  /** Every byte the database holds: the SQLite file and its WAL, or a pg_dump of the database. */
+  async function databaseBytes(): Promise<string> {
+    if (fx.dialect === "sqlite") {
+      await sql`PRAGMA wal_checkpoint(TRUNCATE)`.execute(storage.db);
+      const file = url.slice("sqlite:".length);
+      const parts = [file, `${file}-wal`].flatMap((p) => {
+        try {
+          return [readFileSync(p).toString("latin1")];
+        } catch {
+          return [];
+        }
+      });
+      return parts.join("");
+    }
+    if (!pgDump) throw new Error("pg_dump is not installed");
+    return execFileSync(pgDump, ["--data-only", "--inserts", url], { encoding: "latin1", maxBuffer: 64 * 1024 * 1024 });
+  }
+
+  it("no message text, transfer note or offline form reaches the database in plaintext", async () => {
+    const marker = () => `secret-${randomBytes(8).toString("hex")}`;
+    const texts = [marker(), marker(), `Grüße ${marker()} <b>bold</b>`];
+    const note = marker();
+    const form = marker();
+    const { c, agent } = await conversationWith(texts);
+    await f.chat.transfer({ agentId: agent, force: false }, c.id, randomUUID(), { clientId: clientId(), text: note });
+    await f.chat.submitOfflineForm({ siteId: "demo", visitorId: visitId() }, { name: "Ann", email: "ann@example.test", clientId: clientId(), text: form });
+    const bytes = await databaseBytes();
+    for (const secret of [...texts.map((t) => t.match(/secret-[0-9a-f]+/)?.[0] ?? t), note, form]) {
+      expect(bytes.includes(secret), `plaintext found in the ${fx.dialect} database`).toBe(false);
+      expect(bytes.includes(Buffer.from(secret).toString("base64").slice(0, 16))).toBe(false);
+    }
+    // and the data is really there, readable through the key
+    expect((await messagesAfter(storage.db, f.keys, c.id, 0, "agent")).map((m) => m.text)).toEqual([...texts, note]);
+  });
+
+  it("a stored message cannot be moved to another row: the ciphertext is bound to its conversation and sequence number", async () => {
+    const a = await conversationWith(["first message", "second message"]);
+    const rows = await storage.db.selectFrom("chat_message").select(["seq", "body"]).where("conversation_id", "=", a.c.id).orderBy("seq").execute();
+    await storage.db.updateTable("chat_message").set({ body: rows[1]?.body ?? "" }).where("conversation_id", "=", a.c.id).where("seq", "=", 1).execute();
+    await expect(messagesAfter(storage.db, f.keys, a.c.id, 0, "agent")).rejects.toBeInstanceOf(DecryptError);
+  });
+
+  it("key rotation re-wraps every data key under a new master key and old transcripts stay readable", async () => {
+    const before = await conversationWith(["written before the rotation"]);
+    const outcome = await rotateMasterKey(f.config, storage.db, Date.now());
+    expect(outcome.generated).toBe(true);
+    expect(outcome.rewrapped).toBeGreaterThan(0);
+    const wraps = await storage.db.selectFrom("chat_data_key").select("master_key_id").distinct().execute();
+    expect(wraps.map((w) => w.master_key_id)).toEqual([outcome.currentKeyId]);
+    // the running service reads old data without a restart (its ring reloads the changed file)
+    f.keys.forget(before.c.id);
+    expect((await f.chat.resume(before.visitor, before.c.id, 0)).map((m) => m.text)).toEqual(["written before the rotation"]);
+    const after = await conversationWith(["written after the rotation"]);
+    expect((await f.chat.resume(after.visitor, after.c.id, 0)).map((m) => m.text)).toEqual(["written after the rotation"]);
+    await retireMasterKey(f.config, storage.db, "k1", Date.now(), 0);
+    expect(keyIdsIn(f.keyFile)).toEqual([outcome.currentKeyId]);
+    f.keys.forget(before.c.id);
+    expect((await f.chat.resume(before.visitor, before.c.id, 0)).length).toBe(1);
+  });
+
+  it("erasure shreds the visitor's keys, then rows; a database copy taken before can no longer be decrypted", async () => {
+    const victim = visitId();
+    const { c } = await conversationWith(["please forget me", "of course"], victim);
+    const bystander = await conversationWith(["keep me"]);
+    // the "backup": every row of the visitor's conversation as it was before the erase
+    const copiedKey = await storage.db.selectFrom("chat_data_key").selectAll().where("conversation_id", "=", c.id).executeTakeFirstOrThrow();
+    const copiedMessages = await storage.db.selectFrom("chat_message").selectAll().where("conversation_id", "=", c.id).execute();
+    const oldKeyId = copiedKey.master_key_id;
+
+    const exported = await exportVisitor(storage.db, f.keys, victim, "cli", Date.now());
+    expect(exported.conversations[0]?.messages.map((m) => m.text)).toEqual(["please forget me", "of course"]);
+
+    const erased = await eraseVisitor(storage.db, f.keys, victim, "cli");
+    expect(erased).toEqual({ conversations: 1, shreddedKeys: 1 });
+    expect(await storage.db.selectFrom("chat_message").select("seq").where("conversation_id", "=", c.id).execute()).toEqual([]);
+    // reaching copies: rotate, then retire the key the copy's data keys were wrapped under
+    await rotateMasterKey(f.config, storage.db, Date.now());
+    await retireMasterKey(f.config, storage.db, oldKeyId, Date.now(), 0);
+
+    const liveRing = loadMasterKeys(f.config);
+    expect(() => unwrapDataKey(liveRing, c.id, { masterKeyId: copiedKey.master_key_id, wrapped: copiedKey.wrapped_key })).toThrow(UnknownMasterKeyError);
+    // neither can any current key open it under a relabelled id
+    expect(() => unwrapDataKey(liveRing, c.id, { masterKeyId: liveRing.current.id, wrapped: copiedKey.wrapped_key })).toThrow(DecryptError);
+    expect(copiedMessages).toHaveLength(2);
+    // the bystander is unaffected
+    f.keys.forget(bystander.c.id);
+    expect((await f.chat.resume(bystander.visitor, bystander.c.id, 0)).map((m) => m.text)).toEqual(["keep me"]);
+    const audit = await storage.db.selectFrom("audit_log").select(["action", "target"]).where("target", "=", `visitor:${victim}`).orderBy("seq").execute();
+    expect(audit).toEqual([
+      { action: "gdpr.export", target: `visitor:${victim}` },
+      { action: "gdpr.erase", target: `visitor:${victim}` },
+    ]);
+    // without its key even a correct coordinate cannot open a copied message
+    const m = copiedMessages[0];
+    if (m) expect(() => openMessage(new Uint8Array(32), { conversationId: c.id, seq: Number(m.seq), sender: m.sender_kind, kind: m.kind }, m.body)).toThrow(DecryptError);
+  });
+
+  it("transcript reads are audited in the same transaction; search uses metadata only", async () => {
+    const { c, agent, visitor } = await conversationWith(["hello", "hi"]);
+    const auditor = randomUUID();
+    const t = await readTranscript(storage.db, f.keys, c.id, { agentId: auditor, sourceAddress: "127.0.0.1" });
+    expect(t.messages.map((m) => m.text)).toEqual(["hello", "hi"]);
+    expect(t.handlers).toEqual([agent]);
+    const reads = await storage.db.selectFrom("audit_log").select(["actor", "action", "source_address"]).where("target", "=", `conversation:${c.id}`).execute();
+    expect(reads).toEqual([{ actor: `agent:${auditor}`, action: "chatlog:read", source_address: "127.0.0.1" }]);
+
+    expect((await searchConversations(storage.db, { agentId: agent })).map((x) => x.id)).toEqual([c.id]);
+    expect((await searchConversations(storage.db, { visitorId: visitor.visitorId })).map((x) => x.id)).toEqual([c.id]);
+    expect((await searchConversations(storage.db, { siteId: "demo", from: c.createdAt, to: c.createdAt + 1 })).map((x) => x.id)).toContain(c.id);
+    expect(await searchConversations(storage.db, { siteId: "elsewhere" })).toEqual([]);
+  });
+
+  it("retention deletes conversations past the policy's days, keys first, on an injected clock", async () => {
+    const old = await conversationWith(["old"]);
+    await f.chat.end(old.visitor, old.c.id);
+    const fresh = await conversationWith(["fresh"]);
+    const day = 86_400_000;
+    expect(await applyChatRetention(storage.db, f.keys, 30, Date.now() + 29 * day)).toBe(0);
+    // 31 days later: the ended conversation and every never-ended one created before the cutoff go
+    const removed = await applyChatRetention(storage.db, f.keys, 30, Date.now() + 31 * day);
+    expect(removed).toBeGreaterThanOrEqual(2);
+    for (const id of [old.c.id, fresh.c.id]) {
+      expect(await storage.db.selectFrom("chat_data_key").select("conversation_id").where("conversation_id", "=", id).execute()).toEqual([]);
+      expect(await storage.db.selectFrom("chat_conversation").select("id").where("id", "=", id).execute()).toEqual([]);
+    }
+  });
+});
