@@ -1,8 +1,10 @@
 #!/usr/bin/env node
 import { Command, CommanderError } from "commander";
+import { registerAuditCommand } from "./audit-command.js";
 import { registerConfigCommand } from "./config-command.js";
 import { registerMigrateCommand } from "./migrate-command.js";
 import { ExitCode } from "./output.js";
+import { registerPolicyCommand } from "./policy-command.js";
 import { registerServeCommand } from "./serve-command.js";
 import { airlockVersion } from "./version.js";
 
@@ -16,6 +18,8 @@ export function buildProgram(): Command {
   registerServeCommand(program);
   registerMigrateCommand(program);
   registerConfigCommand(program);
+  registerPolicyCommand(program);
+  registerAuditCommand(program);
   return program;
 }
 

@@ -105,7 +105,7 @@ function readPolicyFile<T>(file: string, schema: z.ZodType<T, unknown>): FileRes
   const doc = parseDocument(text, { lineCounter: lines, prettyErrors: false, uniqueKeys: true });
   if (doc.errors.length > 0) {
     const issues = doc.errors.map((e) => {
-      const pos = e.linePos?.[0] ?? { line: 1, col: 1 };
+      const pos = lines.linePos(e.pos[0]);
       return { file, line: pos.line, column: pos.col, field: "(yaml)", message: firstLine(e.message) };
     });
     return { value: undefined, doc: undefined, lines, issues };
@@ -119,10 +119,16 @@ function readPolicyFile<T>(file: string, schema: z.ZodType<T, unknown>): FileRes
         issues.push({ file, ...locate(doc, lines, issue.path, key), field: fieldName([...issue.path, key]), message: "unknown key" });
       }
     } else {
-      issues.push({ file, ...locate(doc, lines, issue.path), field: fieldName(issue.path), message: issue.message });
+      issues.push({ file, ...locate(doc, lines, issue.path), field: fieldName(issue.path), message: readable(issue.message) });
     }
   }
   return { value: undefined, doc, lines, issues };
+}
+
+/** zod says "expected object, received undefined" for a missing field; say it plainly. */
+function readable(message: string): string {
+  const missing = /^Invalid input: expected (\w+), received undefined$/.exec(message);
+  return missing ? `required field is missing (expected ${missing[1]})` : message;
 }
 
 function firstLine(message: string): string {
