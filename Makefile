@@ -24,6 +24,7 @@ deps: node_modules/.stamp
 
 build: deps
 	npx tsc -p tsconfig.build.json
+	node scripts/build-visitor.mjs
 
 typecheck: deps
 	npx tsc -p tsconfig.json --noEmit

@@ -1,8 +1,10 @@
 import { identityRoutes } from "../../auth/http/routes.js";
+import { demoRoutes } from "../../demo/routes.js";
 import type { RouteDef } from "../route.js";
 import { cspReport } from "./csp-report.js";
 import { healthz, readyz } from "./health.js";
 import { favicon, faviconIco, home, siteStylesheet } from "./home.js";
+import { siteconnectScript } from "./siteconnect.js";
 
 /** Every HTTP route Airlock serves. Capabilities add their route lists here. */
-export const allRoutes: readonly RouteDef<unknown>[] = [home, siteStylesheet, favicon, faviconIco, healthz, readyz, cspReport, ...identityRoutes];
+export const allRoutes: readonly RouteDef<unknown>[] = [home, siteStylesheet, favicon, faviconIco, healthz, readyz, cspReport, ...identityRoutes, siteconnectScript, ...demoRoutes];

@@ -17,8 +17,9 @@ export const cobrowseCss = `
 .al-bar { pointer-events: auto; position: fixed; top: 0; left: 50%; transform: translateX(-50%); display: flex; align-items: center; gap: 12px;
   background: #0b5cad; color: #fff; padding: 7px 8px 7px 14px; border-radius: 0 0 12px 12px; box-shadow: 0 6px 18px rgba(8, 27, 58, .3); max-width: calc(100vw - 16px); }
 .al-bar.al-control { background: #b45309; }
+.al-label { white-space: nowrap; overflow: hidden; text-overflow: ellipsis; }
 .al-dot { width: 9px; height: 9px; border-radius: 50%; background: #fff; flex: none; }
-.al-bar .al-btn { padding: 5px 11px; font-size: 14px; border-color: rgba(255,255,255,.7); background: transparent; color: #fff; }
+.al-bar .al-btn { white-space: nowrap; padding: 5px 11px; font-size: 14px; border-color: rgba(255,255,255,.7); background: transparent; color: #fff; }
 .al-bar .al-btn:hover { background: rgba(255,255,255,.15); }
 .al-bar .al-btn.al-stop { background: #fff; color: #b42318; border-color: #fff; }
 .al-frame { position: fixed; inset: 0; border: 3px solid #0b5cad; pointer-events: none; }

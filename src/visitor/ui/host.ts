@@ -1,7 +1,7 @@
 import { pickLang, type Lang } from "./i18n.js";
 
 // One shared host for everything the visitor script shows (co-browsing prompts and bar, the
-// chat widget): an element in the page holding a closed shadow root. Styles go in through
+// chat widget): an element in the page holding a shadow root. Styles go in through
 // constructable stylesheets, never inline `<style>` or style attributes, so a host page with
 // `style-src 'self'` keeps working; the page's own CSS cannot leak in. The capture skips the
 // host element, so agents never see Airlock's own UI in the replica.
@@ -25,7 +25,7 @@ export function uiHost(langHint?: string | null): UiHost {
   const el = document.createElement("div");
   el.setAttribute(HOST_ATTRIBUTE, "");
   hostElement = el;
-  const root = el.attachShadow({ mode: "closed" });
+  const root = el.attachShadow({ mode: "open" });
   const added = new Set<string>();
   const ensureAttached = () => {
     if (!el.isConnected) document.documentElement.appendChild(el);
