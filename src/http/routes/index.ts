@@ -1,4 +1,5 @@
 import { identityRoutes } from "../../auth/http/routes.js";
+import { replayFrame } from "../../console/viewer/replay-frame.js";
 import { demoRoutes } from "../../demo/routes.js";
 import type { RouteDef } from "../route.js";
 import { cspReport } from "./csp-report.js";
@@ -7,4 +8,4 @@ import { favicon, faviconIco, home, siteStylesheet } from "./home.js";
 import { siteconnectScript } from "./siteconnect.js";
 
 /** Every HTTP route Airlock serves. Capabilities add their route lists here. */
-export const allRoutes: readonly RouteDef<unknown>[] = [home, siteStylesheet, favicon, faviconIco, healthz, readyz, cspReport, ...identityRoutes, siteconnectScript, ...demoRoutes];
+export const allRoutes: readonly RouteDef<unknown>[] = [home, siteStylesheet, favicon, faviconIco, healthz, readyz, cspReport, ...identityRoutes, siteconnectScript, ...demoRoutes, replayFrame];

@@ -1,0 +1,277 @@
+import type { AgentMessage, ControlEvent } from "../../protocol/agent-messages.js";
+import type { CobrowseMode } from "../../protocol/fields.js";
+import type { ServerToAgent } from "../../protocol/server-messages.js";
+import { Replica } from "./replica.js";
+import { viewerCss } from "./viewer-styles.js";
+
+// The agent's co-browse view: the replica scaled to fit, the visitor's pointer, and the agent's
+// tools. In view mode a click highlights a spot for the visitor; in control mode (after the
+// visitor agreed) clicks, typing and wheel scrolling go back as control events naming node ids.
+// The replay frame itself never receives input (pointer-events: none): an overlay catches it
+// and resolves the node with the frame's own hit testing, so links and forms stay inert.
+
+export interface ViewerOptions {
+  /** URL of the empty replay document (served with the replay CSP). */
+  readonly frameSrc: string;
+  readonly send: (msg: AgentMessage) => void;
+  /** The agent may ask for control (policy `cobrowse:control`); view-only agents get no button. */
+  readonly canControl: boolean;
+}
+
+const ACTIVITY_EVERY_MS = 15_000;
+const SCROLL_EVERY_MS = 100;
+
+export class CobrowseViewer {
+  readonly element: HTMLElement;
+  readonly replica: Replica;
+  readonly ready: Promise<void>;
+  #mode: CobrowseMode = "view";
+  #ended = false;
+  #scale = 1;
+  #viewport = { width: 1280, height: 800 };
+  #lastActivity = 0;
+  #typingId: number | undefined;
+  #scrollTimer: ReturnType<typeof setTimeout> | undefined;
+  #pendingScroll: { x: number; y: number } | undefined;
+  readonly #status: HTMLElement;
+  readonly #url: HTMLElement;
+  readonly #stage: HTMLElement;
+  readonly #scaler: HTMLElement;
+  readonly #frame: HTMLIFrameElement;
+  readonly #overlay: HTMLElement;
+  readonly #pointer: HTMLElement;
+  readonly #typer: HTMLInputElement;
+  readonly #endedCover: HTMLElement;
+  readonly #controlButton: HTMLButtonElement | undefined;
+
+  constructor(private readonly options: ViewerOptions) {
+    adoptStyles(viewerCss);
+    this.#status = el("span", { class: "cb-status", role: "status", "aria-live": "polite" }, "Waiting for the visitor…");
+    this.#url = el("span", { class: "cb-url" });
+    const leave = el("button", { type: "button" }, "Leave session") as HTMLButtonElement;
+    leave.addEventListener("click", () => this.leave());
+    const tools: Node[] = [this.#status, this.#url];
+    if (options.canControl) {
+      this.#controlButton = el("button", { type: "button", "data-action": "request-control" }, "Request control") as HTMLButtonElement;
+      this.#controlButton.addEventListener("click", () => this.requestControl());
+      tools.push(this.#controlButton);
+    }
+    tools.push(leave);
+    this.#frame = el("iframe", { sandbox: "allow-same-origin", src: options.frameSrc, title: "Visitor's page (replica)", referrerpolicy: "no-referrer", tabindex: "-1" }) as HTMLIFrameElement;
+    this.#pointer = el("div", { class: "cb-pointer", "aria-hidden": "true" });
+    this.#typer = el("input", { class: "cb-typer", type: "text", "aria-label": "Type into the visitor's field", autocomplete: "off" }) as HTMLInputElement;
+    this.#overlay = el("div", { class: "cb-overlay", "data-mode": "view", tabindex: "0", role: "application", "aria-label": "Visitor's page. Click to point at a spot for the visitor." }, this.#pointer, this.#typer);
+    this.#scaler = el("div", { class: "cb-scaler" }, this.#frame, this.#overlay);
+    this.#endedCover = el("div", { class: "cb-ended", "data-show": "false" }, "The co-browse session has ended.");
+    this.#stage = el("div", { class: "cb-stage" }, this.#scaler, this.#endedCover);
+    this.element = el("div", { class: "cb-viewer" }, el("div", { class: "cb-toolbar", role: "toolbar", "aria-label": "Co-browse tools" }, ...tools), this.#stage);
+    this.replica = new Replica(this.#frame);
+    this.ready = new Promise((resolve) => this.#frame.addEventListener("load", () => resolve(), { once: true }));
+    this.wireInput();
+    new ResizeObserver(() => this.fit()).observe(this.#stage);
+  }
+
+  get mode(): CobrowseMode {
+    return this.#mode;
+  }
+
+  /** Applies one message from /ws/agent. */
+  handle(msg: ServerToAgent): void {
+    switch (msg.kind) {
+      case "welcome":
+        return this.setMode(msg.mode);
+      case "state":
+        if (msg.state === "ended") return this.end();
+        this.setMode(msg.mode);
+        if (msg.state === "waiting") this.#status.textContent = "Waiting for the visitor to share…";
+        return;
+      case "consent":
+        if (msg.answer === "denied") this.#status.textContent = msg.mode === "control" ? "The visitor declined control." : "The visitor declined to share.";
+        if (this.#controlButton) this.#controlButton.disabled = false;
+        return;
+      case "snapshot":
+        this.replica.snapshot(msg);
+        this.#viewport = msg.viewport;
+        this.#url.textContent = msg.url;
+        this.fit();
+        this.setMode(this.#mode);
+        return;
+      case "mutations":
+        return this.replica.mutations(msg);
+      case "viewport":
+        this.#viewport = msg.viewport;
+        return this.fit();
+      case "pointer":
+        return this.showPointer(msg.x, msg.y);
+      case "navigation":
+        this.#url.textContent = msg.url;
+        return this.replica.event(msg);
+      case "scroll":
+      case "focus":
+      case "input":
+        return this.replica.event(msg);
+      case "error":
+        this.#status.textContent = `Refused: ${msg.code.replace(/_/g, " ")}`;
+        return;
+    }
+  }
+
+  requestControl(): void {
+    if (this.#ended || !this.options.canControl) return;
+    this.activity(true);
+    this.options.send({ kind: "request-control" });
+    this.#status.textContent = "Asking the visitor for control…";
+    if (this.#controlButton) this.#controlButton.disabled = true;
+  }
+
+  leave(): void {
+    if (!this.#ended) this.options.send({ kind: "leave" });
+    this.end();
+  }
+
+  private setMode(mode: CobrowseMode): void {
+    if (this.#ended) return;
+    this.#mode = mode === "control" && this.options.canControl ? "control" : "view";
+    this.#overlay.dataset.mode = this.#mode;
+    this.#overlay.setAttribute("aria-label", this.#mode === "control" ? "Visitor's page. Click, type and scroll act on the visitor's page." : "Visitor's page. Click to point at a spot for the visitor.");
+    this.#status.dataset.mode = this.#mode;
+    this.#status.textContent = this.#mode === "control" ? "You are controlling the visitor's page" : "You are viewing the visitor's page";
+    if (this.#controlButton) this.#controlButton.hidden = this.#mode === "control";
+    if (this.#mode === "view") this.hideTyper();
+  }
+
+  private end(): void {
+    this.#ended = true;
+    this.#status.textContent = "Session ended";
+    this.#endedCover.dataset.show = "true";
+    this.hideTyper();
+    if (this.#controlButton) this.#controlButton.disabled = true;
+    const doc = this.replica.document;
+    // Nothing of the visitor's page stays on the agent's screen once the session is over.
+    if (doc?.body) doc.body.replaceChildren();
+  }
+
+  private fit(): void {
+    const { width, height } = this.#viewport;
+    const box = this.#stage.getBoundingClientRect();
+    this.#scale = Math.min(1, box.width / Math.max(width, 1), box.height / Math.max(height, 1)) || 1;
+    this.#frame.style.width = `${width}px`;
+    this.#frame.style.height = `${height}px`;
+    this.#scaler.style.transform = `scale(${this.#scale})`;
+  }
+
+  private showPointer(x: number, y: number): void {
+    const win = this.replica.window;
+    if (!win) return;
+    this.#pointer.style.display = "block";
+    this.#pointer.style.left = `${x - win.scrollX}px`;
+    this.#pointer.style.top = `${y - win.scrollY}px`;
+  }
+
+  /** Overlay coordinates (visitor viewport CSS pixels) of a mouse event. */
+  private point(e: MouseEvent): { x: number; y: number } {
+    const r = this.#overlay.getBoundingClientRect();
+    return { x: (e.clientX - r.left) / this.#scale, y: (e.clientY - r.top) / this.#scale };
+  }
+
+  private wireInput(): void {
+    this.#overlay.addEventListener("click", (e) => {
+      if (this.#ended || e.target === this.#typer) return;
+      this.activity(true);
+      const { x, y } = this.point(e);
+      const win = this.replica.window;
+      if (!win) return;
+      if (this.#mode === "view") {
+        this.options.send({ kind: "highlight", x: Math.round(x + win.scrollX), y: Math.round(y + win.scrollY) });
+        return;
+      }
+      const target = this.replica.document?.elementFromPoint(x, y) ?? null;
+      const id = this.replica.idAround(target);
+      if (id === undefined) return;
+      this.control({ type: "click", id });
+      const node = this.replica.nodeById(id);
+      if (node && isTypable(node)) this.showTyper(id, node);
+      else this.hideTyper();
+    });
+    this.#overlay.addEventListener("wheel", (e) => {
+      if (this.#ended || this.#mode !== "control") return;
+      e.preventDefault();
+      this.activity(false);
+      const win = this.replica.window;
+      if (!win) return;
+      const base = this.#pendingScroll ?? { x: win.scrollX, y: win.scrollY };
+      this.#pendingScroll = { x: Math.max(0, base.x + e.deltaX), y: Math.max(0, base.y + e.deltaY) };
+      this.#scrollTimer ??= setTimeout(() => {
+        this.#scrollTimer = undefined;
+        const p = this.#pendingScroll;
+        this.#pendingScroll = undefined;
+        if (p) this.control({ type: "scroll", id: 0, x: Math.round(p.x), y: Math.round(p.y) });
+      }, SCROLL_EVERY_MS);
+    }, { passive: false });
+    this.#typer.addEventListener("input", () => {
+      if (this.#typingId === undefined) return;
+      this.activity(false);
+      this.control({ type: "input", id: this.#typingId, value: this.#typer.value });
+    });
+    this.#typer.addEventListener("keydown", (e) => {
+      if (this.#typingId === undefined) return;
+      if (e.key === "Enter") this.control({ type: "key", id: this.#typingId, key: "Enter" });
+      if (e.key === "Escape" || e.key === "Enter") this.hideTyper();
+    });
+    this.element.addEventListener("keydown", () => this.activity(false));
+  }
+
+  private control(event: ControlEvent): void {
+    if (this.#mode === "control" && !this.#ended) this.options.send({ kind: "control", event });
+  }
+
+  private showTyper(id: number, node: Element): void {
+    const r = node.getBoundingClientRect();
+    this.#typingId = id;
+    const current = (node as HTMLInputElement).value ?? "";
+    this.#typer.value = /^\*+$/.test(current) ? "" : current;
+    this.#typer.style.display = "block";
+    this.#typer.style.left = `${r.left}px`;
+    this.#typer.style.top = `${r.top}px`;
+    this.#typer.style.width = `${Math.max(r.width, 120)}px`;
+    this.#typer.focus();
+  }
+
+  private hideTyper(): void {
+    this.#typingId = undefined;
+    this.#typer.style.display = "none";
+  }
+
+  /** Real agent interaction keeps the session alive (never a timer): at most one message per interval. */
+  private activity(force: boolean): void {
+    const now = Date.now();
+    if (!force && now - this.#lastActivity < ACTIVITY_EVERY_MS) return;
+    if (now - this.#lastActivity < 1000) return;
+    this.#lastActivity = now;
+    if (!this.#ended) this.options.send({ kind: "activity" });
+  }
+}
+
+function isTypable(node: Element): boolean {
+  const tag = node.localName;
+  if (tag === "textarea") return true;
+  if (tag !== "input") return false;
+  const type = (node.getAttribute("type") ?? "text").toLowerCase();
+  return ["text", "search", "email", "tel", "url", "number", ""].includes(type);
+}
+
+function el(tag: string, attrs: Readonly<Record<string, string>> = {}, ...children: (Node | string)[]): HTMLElement {
+  const node = document.createElement(tag);
+  for (const [k, v] of Object.entries(attrs)) node.setAttribute(k, v);
+  node.append(...children);
+  return node;
+}
+
+const adopted = new Set<string>();
+function adoptStyles(css: string): void {
+  if (adopted.has(css)) return;
+  adopted.add(css);
+  const sheet = new CSSStyleSheet();
+  sheet.replaceSync(css);
+  document.adoptedStyleSheets = [...document.adoptedStyleSheets, sheet];
+}

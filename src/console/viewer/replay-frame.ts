@@ -1,0 +1,42 @@
+import { ASSET_PATH } from "../../relay/sanitizer/asset-url.js";
+import { serializeCsp } from "../../http/security-headers.js";
+import { defineRoute } from "../../http/route.js";
+
+// The empty document the agent's replay frame starts from. Its CSP is the replica's last line
+// of defence: no script of any kind, no connections, no forms, no plugins, no nested frames;
+// styles, images, fonts and media only from the asset proxy (plus inline styles, which the
+// relay's CSS sanitizer has already cleaned). It may be framed by the console only.
+export const REPLAY_FRAME_PATH = "/console/replay-frame";
+
+export function replayFrameCsp(publicUrl: string): string {
+  const proxy = publicUrl.replace(/\/+$/, "") + ASSET_PATH;
+  return serializeCsp({
+    "default-src": ["'none'"],
+    "script-src": ["'none'"],
+    "script-src-attr": ["'none'"],
+    "style-src": ["'unsafe-inline'", proxy],
+    "img-src": [proxy],
+    "font-src": [proxy],
+    "media-src": [proxy],
+    "connect-src": ["'none'"],
+    "frame-src": ["'none'"],
+    "object-src": ["'none'"],
+    "base-uri": ["'none'"],
+    "form-action": ["'none'"],
+    "frame-ancestors": ["'self'"],
+  });
+}
+
+const emptyDocument = '<!doctype html><html><head><meta charset="utf-8"><title>Replay</title></head><body></body></html>';
+
+export const replayFrame = defineRoute({
+  method: "GET",
+  path: REPLAY_FRAME_PATH,
+  access: { public: true },
+  handler: (ctx, { config }) => {
+    ctx.set("Content-Security-Policy", replayFrameCsp(config.publicUrl));
+    ctx.set("X-Frame-Options", "SAMEORIGIN");
+    ctx.type = "text/html; charset=utf-8";
+    ctx.body = emptyDocument;
+  },
+});

@@ -1,0 +1,152 @@
+import { NODE_ID_ATTRIBUTE, parseNodeId } from "../../protocol/node-id.js";
+import type { PageEventToAgent, SanitizedMutations, SanitizedOp, SanitizedSnapshot } from "../../protocol/server-messages.js";
+
+// Rebuilds the visitor's sanitized page inside the replay frame: an `<iframe sandbox=
+// "allow-same-origin">` (never allow-scripts) whose document is served by Airlock under a CSP
+// that forbids every script and allows styles, images and fonts only from the asset proxy.
+// The console writes into the frame's DOM; the frame never runs code of its own. HTML is parsed
+// by the frame's own parser (the frame's realm), so the console's Trusted Types policy does not
+// have to admit any markup sink.
+
+export class Replica {
+  #nodes = new Map<number, Element>();
+  #url = "";
+
+  constructor(readonly frame: HTMLIFrameElement) {}
+
+  get url(): string {
+    return this.#url;
+  }
+
+  get document(): Document | undefined {
+    return this.frame.contentDocument ?? undefined;
+  }
+
+  get window(): Window | undefined {
+    return this.frame.contentWindow ?? undefined;
+  }
+
+  nodeById(id: number): Element | undefined {
+    return this.#nodes.get(id);
+  }
+
+  /** The node id of the closest replicated element around a node (for control and pointing). */
+  idAround(node: Node | null): number | undefined {
+    for (let el: Element | null = node instanceof Element ? node : (node?.parentElement ?? null); el; el = el.parentElement) {
+      const id = parseNodeId(el.getAttribute(NODE_ID_ATTRIBUTE) ?? undefined);
+      if (id !== undefined) return id;
+    }
+    return undefined;
+  }
+
+  snapshot(s: SanitizedSnapshot): void {
+    const doc = this.document;
+    const win = this.window as (Window & typeof globalThis) | undefined;
+    if (!doc || !win) return;
+    const parsed = new win.DOMParser().parseFromString(s.html, "text/html");
+    const root = doc.adoptNode(parsed.documentElement);
+    doc.replaceChild(root, doc.documentElement);
+    this.#url = s.url;
+    this.#nodes.clear();
+    this.index(root);
+    if (s.scroll) win.scrollTo(s.scroll.x, s.scroll.y);
+  }
+
+  mutations(m: SanitizedMutations): void {
+    for (const op of m.ops) this.apply(op);
+  }
+
+  event(e: PageEventToAgent): void {
+    switch (e.kind) {
+      case "scroll":
+        if (e.id === 0) this.window?.scrollTo(e.x, e.y);
+        else this.#nodes.get(e.id)?.scrollTo(e.x, e.y);
+        return;
+      case "input":
+        return this.setValue(e.id, e.value);
+      case "focus":
+        this.markFocus(e.id);
+        return;
+      case "navigation":
+        this.#url = e.url;
+        return;
+      default:
+        return;
+    }
+  }
+
+  private apply(op: SanitizedOp): void {
+    switch (op.op) {
+      case "remove": {
+        const el = this.#nodes.get(op.id);
+        if (el) {
+          this.unindex(el);
+          el.remove();
+        }
+        return;
+      }
+      case "add": {
+        const parent = this.#nodes.get(op.parent);
+        const doc = this.document;
+        if (!parent || !doc) return;
+        const range = doc.createRange();
+        range.selectNodeContents(parent);
+        const fragment = range.createContextualFragment(op.html);
+        for (const child of fragment.children) this.index(child);
+        const before = op.before === null ? null : (this.#nodes.get(op.before) ?? null);
+        parent.insertBefore(fragment, before && before.parentNode === parent ? before : null);
+        return;
+      }
+      case "attr": {
+        const el = this.#nodes.get(op.id);
+        if (!el || op.name === NODE_ID_ATTRIBUTE) return;
+        try {
+          if (op.value === null) el.removeAttribute(op.name);
+          else el.setAttribute(op.name, op.value);
+        } catch {
+          // an attribute name the DOM refuses: nothing to show
+        }
+        return;
+      }
+      case "text": {
+        const el = this.#nodes.get(op.id);
+        if (el) el.textContent = op.value;
+        return;
+      }
+    }
+  }
+
+  private setValue(id: number, value: string): void {
+    const el = this.#nodes.get(id);
+    if (!el) return;
+    const win = this.window as (Window & typeof globalThis) | undefined;
+    if (!win) return;
+    if (el instanceof win.HTMLInputElement && (el.type === "checkbox" || el.type === "radio")) el.checked = value !== "";
+    else if (el instanceof win.HTMLInputElement || el instanceof win.HTMLTextAreaElement || el instanceof win.HTMLSelectElement) el.value = value;
+  }
+
+  private markFocus(id: number): void {
+    const doc = this.document;
+    if (!doc) return;
+    doc.querySelector("[data-airlock-focus]")?.removeAttribute("data-airlock-focus");
+    this.#nodes.get(id)?.setAttribute("data-airlock-focus", "");
+  }
+
+  private index(root: Element): void {
+    const visit = (el: Element) => {
+      const id = parseNodeId(el.getAttribute(NODE_ID_ATTRIBUTE) ?? undefined);
+      if (id !== undefined) this.#nodes.set(id, el);
+    };
+    visit(root);
+    for (const el of root.querySelectorAll(`[${NODE_ID_ATTRIBUTE}]`)) visit(el);
+  }
+
+  private unindex(root: Element): void {
+    const drop = (el: Element) => {
+      const id = parseNodeId(el.getAttribute(NODE_ID_ATTRIBUTE) ?? undefined);
+      if (id !== undefined && this.#nodes.get(id) === el) this.#nodes.delete(id);
+    };
+    drop(root);
+    for (const el of root.querySelectorAll(`[${NODE_ID_ATTRIBUTE}]`)) drop(el);
+  }
+}

@@ -1,0 +1,23 @@
+// Styles of the co-browse viewer, adopted as a constructable stylesheet (the console's CSP
+// allows no inline style).
+export const viewerCss = `
+.cb-viewer { display: flex; flex-direction: column; gap: 10px; height: 100%; min-height: 420px; font: 14px/1.4 system-ui, sans-serif; color: #14213d; }
+.cb-toolbar { display: flex; align-items: center; gap: 10px; flex-wrap: wrap; }
+.cb-status { flex: 1; font-weight: 600; }
+.cb-status[data-mode=control] { color: #b45309; }
+.cb-toolbar button { font: inherit; font-weight: 600; padding: 6px 12px; border-radius: 8px; border: 1px solid #b7c3d7; background: #fff; cursor: pointer; }
+.cb-toolbar button[aria-pressed=true] { background: #0b5cad; color: #fff; border-color: #0b5cad; }
+.cb-toolbar button:disabled { opacity: .5; cursor: default; }
+.cb-toolbar button:focus-visible { outline: 3px solid #f59e0b; outline-offset: 2px; }
+.cb-url { color: #52607a; font-size: 13px; overflow: hidden; text-overflow: ellipsis; white-space: nowrap; max-width: 50%; }
+.cb-stage { position: relative; flex: 1; overflow: hidden; background: #e8ecf3; border-radius: 10px; border: 1px solid #cfd7e6; }
+.cb-scaler { position: absolute; left: 0; top: 0; transform-origin: 0 0; box-shadow: 0 4px 18px rgba(8, 27, 58, .18); background: #fff; }
+.cb-scaler iframe { display: block; border: 0; pointer-events: none; background: #fff; }
+.cb-overlay { position: absolute; inset: 0; cursor: crosshair; }
+.cb-overlay[data-mode=control] { cursor: pointer; }
+.cb-pointer { position: absolute; width: 18px; height: 18px; margin: -3px 0 0 -3px; pointer-events: none; display: none; }
+.cb-pointer::before { content: ""; position: absolute; inset: 0; clip-path: polygon(0 0, 0 100%, 30% 72%, 55% 100%, 68% 92%, 45% 66%, 85% 66%); background: #e11d48; }
+.cb-typer { position: absolute; display: none; font: 15px system-ui, sans-serif; border: 2px solid #b45309; border-radius: 6px; padding: 4px 8px; background: #fffbeb; }
+.cb-ended { position: absolute; inset: 0; display: none; align-items: center; justify-content: center; background: rgba(232, 236, 243, .92); font-size: 18px; font-weight: 600; }
+.cb-ended[data-show=true] { display: flex; }
+`;
