@@ -44,9 +44,20 @@ function sanitize(css: string, context: ParseContext, proxy: CssUrlProxy): strin
   });
   const doomed: { item: csstree.ListItem<csstree.CssNode>; list: csstree.List<csstree.CssNode> }[] = [];
   csstree.walk(ast, {
-    enter(node: csstree.CssNode, item: csstree.ListItem<csstree.CssNode> | undefined, list: csstree.List<csstree.CssNode> | undefined) {
+    enter(this: csstree.WalkContext, node: csstree.CssNode, item: csstree.ListItem<csstree.CssNode> | undefined, list: csstree.List<csstree.CssNode> | undefined) {
       if (!item || !list) return;
+      // Text the parser could not structure as a rule or declaration never passes.
+      if (node.type === "Raw" && !this.declaration && !this.atrulePrelude) {
+        doomed.push({ item, list });
+        return csstree.walk.skip;
+      }
       if (node.type === "Atrule" && !keepAtRule(node, proxy)) {
+        doomed.push({ item, list });
+        return csstree.walk.skip;
+      }
+      // Selectors cannot fetch, but a prelude the parser left unstructured must not smuggle
+      // block or at-rule syntax into the output.
+      if (node.type === "Rule" && node.prelude.type === "Raw" && /[@{};]|url\s*\(/i.test(node.prelude.value)) {
         doomed.push({ item, list });
         return csstree.walk.skip;
       }
