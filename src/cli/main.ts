@@ -5,6 +5,7 @@ import { registerConfigCommand } from "./config-command.js";
 import { registerMigrateCommand } from "./migrate-command.js";
 import { ExitCode } from "./output.js";
 import { registerPolicyCommand } from "./policy-command.js";
+import { registerSanitizeCommand } from "./sanitize-command.js";
 import { registerServeCommand } from "./serve-command.js";
 import { airlockVersion } from "./version.js";
 
@@ -18,6 +19,7 @@ export function buildProgram(): Command {
   registerServeCommand(program);
   registerMigrateCommand(program);
   registerConfigCommand(program);
+  registerSanitizeCommand(program);
   registerPolicyCommand(program);
   registerAuditCommand(program);
   return program;
