@@ -6,7 +6,22 @@ export const publicRoutes: Readonly<Record<string, string>> = {
   "GET /assets/site.css": "stylesheet of the public pages",
   "GET /healthz": "liveness probe for the orchestrator",
   "GET /readyz": "readiness probe for the orchestrator and load balancer",
+  "GET /assets/favicon.svg": "site icon",
+  "GET /favicon.ico": "site icon (browsers ask for it unprompted)",
   "POST /api/v1/csp-report": "browsers send CSP violation reports without credentials",
+  "GET /auth/login": "starts the OIDC login (authentication itself cannot require a login)",
+  "GET /auth/callback": "OIDC redirect target; checked by state, nonce and PKCE",
+  "POST /auth/logout": "ends the caller's own session, if any",
+  "POST /auth/backchannel-logout": "called by the IdP with a signed logout token",
+  "GET /siteconnect.js": "the visitor script that registered sites embed",
+  "GET /demo": "demo shop page embedding the visitor script (dev mode)",
+  "GET /demo/checkout": "demo shop page (dev mode)",
+  "GET /demo/account": "demo shop page (dev mode)",
+  "GET /demo/guide": "demo shop page (dev mode)",
+  "GET /demo/shop.css": "demo shop stylesheet (dev mode)",
+  "GET /demo/shop.js": "demo shop script (dev mode)",
+  "GET /demo/img/:name": "demo shop images (dev mode)",
+  "GET /console/replay-frame": "the empty document the sandboxed replay iframe starts from; carries no data",
 };
 
 export function routeKey(method: string, path: string): string {
