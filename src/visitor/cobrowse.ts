@@ -1,11 +1,12 @@
 import type { CobrowseMode } from "../protocol/fields.js";
-import type { ConsentRequestToVisitor, ServerToVisitor, StateMessage, WelcomeToVisitor } from "../protocol/server-messages.js";
+import type { ConsentRequestToVisitor, StateMessage, WelcomeToVisitor } from "../protocol/server-messages.js";
 import { Recorder } from "./capture/recorder.js";
 import { privacyRules, type PrivacyRules } from "./capture/privacy.js";
 import type { VisitorContext } from "./context.js";
 import { dispatchControl } from "./control/dispatch.js";
 import { guard } from "./safe.js";
 import { Connection } from "./transport/connection.js";
+import type { ServerFrame } from "./transport/server-frames.js";
 import { clearResume, loadResume, saveResume, type ResumeState } from "./transport/resume-store.js";
 import { CobrowseUi } from "./ui/cobrowse-ui.js";
 
@@ -62,8 +63,11 @@ class CobrowseSession {
     return this.#ui;
   }
 
-  private onMessage(msg: ServerToVisitor): void {
+  private onMessage(msg: ServerFrame): void {
     switch (msg.kind) {
+      case "snapshot-request":
+        if (this.#recorder?.running) this.#recorder.snapshot();
+        return;
       case "welcome":
         return this.onWelcome(msg);
       case "state":

@@ -1,8 +1,7 @@
 import { SUPPORTED_VERSIONS } from "../../protocol/version.js";
-import type { ServerToVisitor } from "../../protocol/server-messages.js";
 import type { VisitorMessage } from "../../protocol/visitor-messages.js";
 import { guard } from "../safe.js";
-import { readServerFrame } from "./server-frames.js";
+import { readServerFrame, type ServerFrame } from "./server-frames.js";
 
 // The visitor's WebSocket to the relay: opens with `hello` (or `resume` after a navigation),
 // reconnects with backoff when the connection drops, and stops for good once the session ends
@@ -14,7 +13,7 @@ export interface ConnectionOptions {
   readonly siteKey: string;
   /** Resume token from the previous page, if any. */
   resumeToken?: string | undefined;
-  readonly onMessage: (msg: ServerToVisitor) => void;
+  readonly onMessage: (msg: ServerFrame) => void;
   readonly onOpen?: () => void;
   readonly onClose?: () => void;
 }

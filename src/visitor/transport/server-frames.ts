@@ -3,9 +3,11 @@ import type { ServerToVisitor } from "../../protocol/server-messages.js";
 // Frames from the relay are produced by Airlock, yet the script still reads them defensively:
 // anything that is not a JSON object with a known kind is ignored.
 
-const kinds: ReadonlySet<string> = new Set(["welcome", "state", "error", "consent-request", "control", "highlight"]);
+const kinds: ReadonlySet<string> = new Set(["welcome", "state", "error", "consent-request", "control", "highlight", "snapshot-request"]);
 
-export function readServerFrame(data: unknown): ServerToVisitor | undefined {
+export type ServerFrame = ServerToVisitor;
+
+export function readServerFrame(data: unknown): ServerFrame | undefined {
   if (typeof data !== "string") return undefined;
   let value: unknown;
   try {
@@ -15,5 +17,5 @@ export function readServerFrame(data: unknown): ServerToVisitor | undefined {
   }
   if (typeof value !== "object" || value === null) return undefined;
   const kind = (value as { kind?: unknown }).kind;
-  return typeof kind === "string" && kinds.has(kind) ? (value as ServerToVisitor) : undefined;
+  return typeof kind === "string" && kinds.has(kind) ? (value as ServerFrame) : undefined;
 }
