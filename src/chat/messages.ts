@@ -50,33 +50,46 @@ export async function appendMessage(
   keys: ConversationKeys,
   m: NewMessage,
   now: number,
+  locked?: { readonly lastSeq: number; readonly state: string },
 ): Promise<AppendResult> {
-  let lock = trx.selectFrom("chat_conversation").select(["last_seq", "state"]).where("id", "=", m.conversationId);
-  if (dialect === "postgres") lock = lock.forUpdate();
-  const conversation = await lock.executeTakeFirst();
-  if (!conversation) throw new AirlockError("not_found", "no such conversation");
-
-  const existing = await trx
-    .selectFrom("chat_message")
-    .selectAll()
-    .where("conversation_id", "=", m.conversationId)
-    .where("client_id", "=", m.clientId)
-    .executeTakeFirst();
+  const conversation = locked ?? (await lockForAppend(trx, dialect, m.conversationId));
+  if (!(OPEN_STATES as readonly string[]).includes(conversation.state)) {
+    const existing = await findByClientId(trx, m);
+    if (existing) return { message: decrypt(await keys.keyFor(trx, m.conversationId), existing), duplicate: true };
+    throw new AirlockError("conflict", "the conversation has ended");
+  }
   const key = await keys.keyFor(trx, m.conversationId);
-  if (existing) return { message: decrypt(key, existing), duplicate: true };
-  if (!(OPEN_STATES as readonly string[]).includes(conversation.state)) throw new AirlockError("conflict", "the conversation has ended");
-
-  const seq = Number(conversation.last_seq) + 1;
-  await trx.updateTable("chat_conversation").set({ last_seq: seq }).where("id", "=", m.conversationId).execute();
+  const seq = conversation.lastSeq + 1;
   const body = sealMessage(key, { conversationId: m.conversationId, seq, sender: m.sender, kind: m.kind }, m.text);
-  await trx
+  // The unique (conversation, client id) constraint is the idempotency check: a retried id
+  // inserts nothing, and the first copy is returned instead.
+  const inserted = await trx
     .insertInto("chat_message")
     .values({ conversation_id: m.conversationId, seq, client_id: m.clientId, sender_kind: m.sender, sender_id: m.senderId, kind: m.kind, body, created_at: now })
-    .execute();
+    .onConflict((oc) => oc.columns(["conversation_id", "client_id"]).doNothing())
+    .executeTakeFirst();
+  if (Number(inserted.numInsertedOrUpdatedRows ?? 0n) === 0) {
+    const existing = await findByClientId(trx, m);
+    if (!existing) throw new AirlockError("conflict", "message could not be stored; retry");
+    return { message: decrypt(key, existing), duplicate: true };
+  }
+  await trx.updateTable("chat_conversation").set({ last_seq: seq }).where("id", "=", m.conversationId).execute();
   return {
     message: { conversationId: m.conversationId, seq, clientId: m.clientId, sender: m.sender, senderId: m.senderId, kind: m.kind, text: m.text, at: now },
     duplicate: false,
   };
+}
+
+async function lockForAppend(trx: Transaction<Database>, dialect: DialectName, conversationId: string): Promise<{ lastSeq: number; state: string }> {
+  let lock = trx.selectFrom("chat_conversation").select(["last_seq", "state"]).where("id", "=", conversationId);
+  if (dialect === "postgres") lock = lock.forUpdate();
+  const row = await lock.executeTakeFirst();
+  if (!row) throw new AirlockError("not_found", "no such conversation");
+  return { lastSeq: Number(row.last_seq), state: row.state };
+}
+
+function findByClientId(trx: Transaction<Database>, m: NewMessage): Promise<MessageRow | undefined> {
+  return trx.selectFrom("chat_message").selectAll().where("conversation_id", "=", m.conversationId).where("client_id", "=", m.clientId).executeTakeFirst();
 }
 
 /** Who reads: visitors never see agent-only notes. */

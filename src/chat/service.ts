@@ -18,6 +18,7 @@ import { topics, type ChatFanout, type ConversationChange } from "./fanout.js";
 import { appendMessage, messagesAfter, type AppendResult, type Audience, type ChatMessage } from "./messages.js";
 import { cleanMessageText } from "./message-text.js";
 import type { SenderKind } from "./tables.js";
+import { WriteBatcher } from "./write-batcher.js";
 
 /** Who acts on a conversation. Visitors are known by site and per-visit id, agents by agent id. */
 export type ChatActor =
@@ -30,12 +31,17 @@ export type ChatActor =
  * find its message after any reconnect, and a client that saw none retries with the same id.
  */
 export class ChatService {
+  readonly #batcher: WriteBatcher | undefined;
+
   constructor(
     readonly storage: Storage,
     readonly keys: ConversationKeys,
     readonly fanout: ChatFanout,
     private readonly now: () => number = Date.now,
-  ) {}
+  ) {
+    // SQLite has a single writer: group commit. PostgreSQL runs transactions side by side.
+    this.#batcher = storage.dialect === "sqlite" ? new WriteBatcher(storage.db) : undefined;
+  }
 
   async startChat(visitor: { siteId: string; visitorId: string }): Promise<Conversation> {
     const conversation = await this.#tx((trx) => createConversation(trx, this.keys, { ...visitor, offline: false }, this.now()));
@@ -64,7 +70,7 @@ export class ChatService {
       await this.#mustTakePart(trx, actor, conversation);
       const sender: SenderKind = actor.kind;
       const senderId = actor.kind === "agent" ? actor.agentId : null;
-      return appendMessage(trx, this.storage.dialect, this.keys, { conversationId, clientId, sender, senderId, kind: "text", text }, this.now());
+      return appendMessage(trx, this.storage.dialect, this.keys, { conversationId, clientId, sender, senderId, kind: "text", text }, this.now(), conversation);
     });
     if (!result.duplicate) this.fanout.publish(topics.conversation(conversationId), { type: "message", message: result.message });
     return result;
@@ -155,6 +161,6 @@ export class ChatService {
   }
 
   #tx<T>(work: (trx: Transaction<Database>) => Promise<T>): Promise<T> {
-    return this.storage.db.transaction().execute(work);
+    return this.#batcher ? this.#batcher.run(work) : this.storage.db.transaction().execute(work);
   }
 }

@@ -1,7 +1,10 @@
 #!/usr/bin/env node
 import { Command, CommanderError } from "commander";
 import { registerAuditCommand } from "./audit-command.js";
+import { registerBenchCommand } from "./bench-command.js";
 import { registerConfigCommand } from "./config-command.js";
+import { registerGdprCommand } from "./gdpr-command.js";
+import { registerKeysCommand } from "./keys-command.js";
 import { registerMigrateCommand } from "./migrate-command.js";
 import { ExitCode } from "./output.js";
 import { registerPolicyCommand } from "./policy-command.js";
@@ -22,6 +25,9 @@ export function buildProgram(): Command {
   registerSanitizeCommand(program);
   registerPolicyCommand(program);
   registerAuditCommand(program);
+  registerKeysCommand(program);
+  registerGdprCommand(program);
+  registerBenchCommand(program);
   return program;
 }
 

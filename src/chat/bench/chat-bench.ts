@@ -1,0 +1,102 @@
+import { randomBytes, randomUUID } from "node:crypto";
+import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import path from "node:path";
+import { loadMasterKeys } from "../../auth/master-keys.js";
+import { openStorage, type DialectName } from "../../storage/db.js";
+import { migrateUp } from "../../storage/migrate.js";
+import { ConversationKeys } from "../conversation-keys.js";
+import { InProcessFanout, topics } from "../fanout.js";
+import { ChatService, type ChatActor } from "../service.js";
+
+export interface ChatBenchOptions {
+  /** Messages to send in total (bounded). */
+  readonly messages: number;
+  /** Conversations the messages are spread over, each with a visitor and an agent. */
+  readonly conversations: number;
+  /** Messages in flight at once. */
+  readonly concurrency: number;
+  /** Stop early after this long, whatever has been sent by then counts. */
+  readonly maxSeconds: number;
+}
+
+export interface ChatBenchResult {
+  readonly dialect: DialectName;
+  readonly messages: number;
+  readonly seconds: number;
+  /** Messages stored (committed, encrypted) and delivered to the other side, per second. */
+  readonly msgsPerSecond: number;
+  /** From send() to the recipient's listener, after commit. */
+  readonly p50Ms: number;
+  readonly p99Ms: number;
+  /** Process CPU time per message (user + system): steadier than wall time on a busy machine. */
+  readonly cpuUsPerMessage: number;
+}
+
+/**
+ * Drives the chat service as live traffic does: visitors and agents alternate, every message is
+ * cleaned, sealed under its conversation key, stored with its sequence number and delivered to
+ * the other participant after commit. Loopback/in-process only; bounded by count and time.
+ */
+export async function runChatBench(databaseUrl: string, options: ChatBenchOptions): Promise<ChatBenchResult> {
+  const dir = mkdtempSync(path.join(tmpdir(), "airlock-bench-chat-"));
+  const storage = openStorage(databaseUrl, { poolSize: Math.max(4, options.concurrency) });
+  try {
+    const outcome = await migrateUp(storage);
+    if (!outcome.ok) throw new Error(`migration failed: ${outcome.error}`);
+    const keyFile = path.join(dir, "master.keys");
+    writeFileSync(keyFile, `bench:${randomBytes(32).toString("base64")}\n`, { mode: 0o600 });
+    const ring = loadMasterKeys({ masterKeyFile: keyFile, mode: "dev", dataDir: dir } as Parameters<typeof loadMasterKeys>[0]);
+    const keys = await ConversationKeys.create(ring);
+    const fanout = new InProcessFanout();
+    const chat = new ChatService(storage, keys, fanout);
+
+    const pairs: { conversationId: string; visitor: ChatActor; agent: ChatActor }[] = [];
+    for (let i = 0; i < options.conversations; i++) {
+      const visitor = { kind: "visitor" as const, siteId: "bench", visitorId: randomBytes(12).toString("base64url") };
+      const agentId = randomUUID();
+      const c = await chat.startChat(visitor);
+      await chat.accept(agentId, c.id);
+      pairs.push({ conversationId: c.id, visitor, agent: { kind: "agent", agentId } });
+    }
+
+    const sentAt = new Map<string, number>();
+    const latencies: number[] = [];
+    for (const p of pairs) {
+      fanout.subscribe(topics.conversation(p.conversationId), (e) => {
+        if (e.type !== "message") return;
+        const t0 = sentAt.get(e.message.clientId);
+        if (t0 !== undefined) latencies.push(performance.now() - t0);
+      });
+    }
+
+    const text = "Hello, could you help me with my contract renewal? " + "x".repeat(60);
+    const deadline = performance.now() + options.maxSeconds * 1000;
+    let next = 0;
+    const start = performance.now();
+    const cpuStart = process.cpuUsage();
+    const worker = async () => {
+      while (next < options.messages && performance.now() < deadline) {
+        const n = next++;
+        const pair = pairs[n % pairs.length];
+        if (!pair) return;
+        const clientId = `b${n}-${randomBytes(4).toString("hex")}`;
+        sentAt.set(clientId, performance.now());
+        await chat.send(n % 2 === 0 ? pair.visitor : pair.agent, pair.conversationId, clientId, text);
+      }
+    };
+    await Promise.all(Array.from({ length: options.concurrency }, worker));
+    const seconds = (performance.now() - start) / 1000;
+    const cpu = process.cpuUsage(cpuStart);
+    latencies.sort((a, b) => a - b);
+    const at = (q: number) => round(latencies[Math.min(latencies.length - 1, Math.floor(q * latencies.length))] ?? 0);
+    return { dialect: storage.dialect, messages: latencies.length, seconds: round(seconds), msgsPerSecond: Math.round(latencies.length / seconds), p50Ms: at(0.5), p99Ms: at(0.99), cpuUsPerMessage: Math.round((cpu.user + cpu.system) / Math.max(1, latencies.length)) };
+  } finally {
+    await storage.close();
+    rmSync(dir, { recursive: true, force: true });
+  }
+}
+
+function round(n: number): number {
+  return Math.round(n * 100) / 100;
+}

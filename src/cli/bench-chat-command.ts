@@ -1,0 +1,46 @@
+import type { Command } from "commander";
+import { runChatBench, type ChatBenchResult } from "../chat/bench/chat-bench.js";
+import { emit, table } from "./output.js";
+
+const count = (name: string, max: number) => (v: string) => {
+  if (!/^\d+$/.test(v) || Number(v) < 1 || Number(v) > max) throw new Error(`${name} takes a number from 1 to ${max}`);
+  return Number(v);
+};
+
+/**
+ * `bench chat`: messages per second stored (encrypted, committed) and delivered, with delivery
+ * latency percentiles, on a throw-away SQLite file and — given a PostgreSQL URL — on PostgreSQL.
+ */
+export function registerBenchChatCommand(bench: Command): void {
+  bench
+    .command("chat")
+    .description("chat throughput and delivery latency on SQLite and PostgreSQL (loopback, bounded)")
+    .option("--postgres-url <url>", "an empty PostgreSQL database to use (default: AIRLOCK_BENCH_POSTGRES_URL); skipped when absent")
+    .option("--messages <n>", "messages to send per dialect", count("--messages", 200_000), 10_000)
+    .option("--conversations <n>", "conversations to spread them over", count("--conversations", 10_000), 100)
+    .option("--concurrency <n>", "messages in flight", count("--concurrency", 256), 16)
+    .option("--max-seconds <n>", "stop each run after this long", count("--max-seconds", 600), 30)
+    .option("--json", "print JSON")
+    .action(async (opts: { postgresUrl?: string; messages: number; conversations: number; concurrency: number; maxSeconds: number; json?: boolean }) => {
+      const run = { messages: opts.messages, conversations: opts.conversations, concurrency: opts.concurrency, maxSeconds: opts.maxSeconds };
+      const sqliteFile = `${process.env.TMPDIR ?? "/tmp"}/airlock-bench-chat-${process.pid}.db`;
+      const sqlite = await runChatBench(`sqlite:${sqliteFile}`, run);
+      for (const suffix of ["", "-wal", "-shm"]) await import("node:fs").then((fs) => fs.rmSync(sqliteFile + suffix, { force: true }));
+      const pgUrl = opts.postgresUrl ?? process.env.AIRLOCK_BENCH_POSTGRES_URL;
+      const postgres: ChatBenchResult | null = pgUrl ? await runChatBench(pgUrl, run) : null;
+      const result = {
+        sqlite_msgs_s: sqlite.msgsPerSecond,
+        postgres_msgs_s: postgres?.msgsPerSecond ?? null,
+        p99_ms: sqlite.p99Ms,
+        postgres_p99_ms: postgres?.p99Ms ?? null,
+        runs: postgres ? [sqlite, postgres] : [sqlite],
+        settings: run,
+      };
+      emit(Boolean(opts.json), result, () =>
+        table([
+          ["dialect", "messages", "msgs/s", "p50 ms", "p99 ms"],
+          ...result.runs.map((r) => [r.dialect, String(r.messages), String(r.msgsPerSecond), String(r.p50Ms), String(r.p99Ms)]),
+        ]) + (postgres ? "" : "\n(PostgreSQL skipped: pass --postgres-url or set AIRLOCK_BENCH_POSTGRES_URL)"),
+      );
+    });
+}

@@ -1,0 +1,52 @@
+import { writeFileSync } from "node:fs";
+import type { Command } from "commander";
+import { ConversationKeys } from "../chat/conversation-keys.js";
+import { eraseVisitor, exportVisitor } from "../chat/gdpr.js";
+import { ReloadingKeyRing } from "../crypto/key-ring.js";
+import { openStorage } from "../storage/db.js";
+import { configOrExit } from "./load-config.js";
+import { emit } from "./output.js";
+
+export function registerGdprCommand(program: Command): void {
+  const gdpr = program.command("gdpr").description("data subject requests for a visitor (export, erasure); both are audited");
+
+  gdpr
+    .command("export")
+    .description("print (or write) JSON of everything stored about a visitor: their conversations and messages")
+    .requiredOption("--visitor <id>", "the visitor's per-visit id")
+    .option("--out <file>", "write to this file (mode 0600) instead of standard output")
+    .action(async (opts: { visitor: string; out?: string }) => {
+      const config = configOrExit(true);
+      const storage = openStorage(config.databaseUrl, { poolSize: 2 });
+      try {
+        const keys = await ConversationKeys.create(ReloadingKeyRing.fromConfig(config));
+        const data = await exportVisitor(storage.db, keys, opts.visitor, "cli", Date.now());
+        const text = JSON.stringify(data, null, 2) + "\n";
+        if (opts.out) writeFileSync(opts.out, text, { mode: 0o600 });
+        else process.stdout.write(text);
+      } finally {
+        await storage.close();
+      }
+    });
+
+  gdpr
+    .command("erase")
+    .description("erase a visitor: delete their data keys first (crypto-shredding), then their rows")
+    .requiredOption("--visitor <id>", "the visitor's per-visit id")
+    .option("--json", "print JSON")
+    .action(async (opts: { visitor: string; json?: boolean }) => {
+      const json = Boolean(opts.json);
+      const config = configOrExit(json);
+      const storage = openStorage(config.databaseUrl, { poolSize: 2 });
+      try {
+        const keys = await ConversationKeys.create(ReloadingKeyRing.fromConfig(config));
+        const outcome = await eraseVisitor(storage.db, keys, opts.visitor, "cli");
+        emit(json, { visitor: opts.visitor, ...outcome }, () =>
+          `erased ${outcome.conversations} conversations (${outcome.shreddedKeys} data keys destroyed)\n` +
+          `database copies made earlier stay undecryptable once their master key is retired: run "keys rotate", then "keys retire --key-id OLD"`,
+        );
+      } finally {
+        await storage.close();
+      }
+    });
+}
