@@ -85,7 +85,7 @@ suite("full pipeline XSS: sanitizer + replay frame in Chromium", () => {
     // Give load/error events of anything that slipped through the chance to fire.
     await page.waitForTimeout(1000);
     expect(await page.locator("iframe").getAttribute("sandbox")).toBe("allow-same-origin");
-    const frameResponse = await context.request.get(`${server.url}/console/replay-frame`);
+    const frameResponse = await context.request.get(`${server.url}/cobrowse/replay-frame`);
     expect(frameResponse.headers()["content-security-policy"]).toMatch(/script-src 'none'/);
     const frame = page.frames().find((f) => f !== page.mainFrame());
     expect(frame).toBeDefined();

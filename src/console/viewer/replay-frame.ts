@@ -1,12 +1,12 @@
 import { ASSET_PATH } from "../../relay/sanitizer/asset-url.js";
 import { serializeCsp } from "../../http/security-headers.js";
 import { defineRoute } from "../../http/route.js";
+import { REPLAY_FRAME_PATH } from "./replay-frame-path.js";
 
 // The empty document the agent's replay frame starts from. Its CSP is the replica's last line
 // of defence: no script of any kind, no connections, no forms, no plugins, no nested frames;
 // styles, images, fonts and media only from the asset proxy (plus inline styles, which the
 // relay's CSS sanitizer has already cleaned). It may be framed by the console only.
-export const REPLAY_FRAME_PATH = "/console/replay-frame";
 
 export function replayFrameCsp(publicUrl: string): string {
   const proxy = publicUrl.replace(/\/+$/, "") + ASSET_PATH;

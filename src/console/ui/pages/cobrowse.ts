@@ -1,0 +1,38 @@
+import * as z from "zod/mini";
+import { CobrowseViewer } from "../../viewer/cobrowse-viewer.js";
+import { openAgentSocket } from "../../viewer/agent-socket.js";
+import { REPLAY_FRAME_PATH } from "../../viewer/replay-frame-path.js";
+import { api } from "../api.js";
+import { describeError, statusRegion } from "../components/notice.js";
+import { pageHeader } from "../components/page-header.js";
+import { h } from "../dom.js";
+import { definePage } from "./page.js";
+
+const ticketSchema = z.object({ ticket: z.string(), expiresAt: z.number() });
+
+/** The co-browse viewer for one room; control is offered only when the policy grants it. */
+export const cobrowsePage = definePage({
+  path: "/console/cobrowse/:room",
+  title: "Co-browse",
+  access: { action: "cobrowse:view" },
+  render: ({ viewer, params, signal }) => {
+    const status = statusRegion();
+    const room = params.room ?? "";
+    let send: (msg: Parameters<ConstructorParameters<typeof CobrowseViewer>[0]["send"]>[0]) => void = () => undefined;
+    const view = new CobrowseViewer({ frameSrc: REPLAY_FRAME_PATH, canControl: viewer.can("cobrowse:control"), send: (m) => send(m) });
+    openAgentSocket({
+      room,
+      mode: "view",
+      ticket: async () => (await api.post("/api/v1/ws-ticket", {}, ticketSchema)).ticket,
+      onMessage: (m) => view.handle(m),
+      onClose: (code) => {
+        if (code !== 1000) status.show("error", "The connection to the co-browse session closed.");
+        view.handle({ kind: "state", state: "ended", mode: "view", agents: 0, watching: false });
+      },
+      signal,
+    })
+      .then((s) => (send = s))
+      .catch((err: unknown) => status.show("error", describeError(err)));
+    return h("section", { class: "cobrowse-page" }, pageHeader("Co-browse"), status.el, view.element);
+  },
+});
