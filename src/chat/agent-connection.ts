@@ -1,0 +1,149 @@
+import { asAirlockError, AirlockError } from "../errors.js";
+import { isRole, type Action } from "../policy/actions.js";
+import type { PolicyEngine } from "../policy/engine.js";
+import { parseFrame } from "../protocol/frame.js";
+import { agentChatMessage, type AgentChatMessage, type ChatServerFrame } from "../protocol/chat-messages.js";
+import type { PresenceRegistry } from "../presence/registry.js";
+import { findConversation } from "./conversations.js";
+import { topics, type ChatEvent } from "./fanout.js";
+import { conversationFrame, messageFrame } from "./frames.js";
+import { agentChatActions } from "./message-actions.js";
+import { activeConversationsOf, waitingConversations } from "./queue.js";
+import type { ChatService } from "./service.js";
+import type { VisitorDirectory } from "./visitor-directory.js";
+import type { FrameSink } from "./visitor-connection.js";
+
+export interface ChatAgent {
+  readonly agentId: string;
+  readonly roles: readonly string[];
+}
+
+/**
+ * Chat for one agent console connection: site queues and the live visitor list, several chats
+ * at once, transfer, supervisor join, invitations. Every kind's action is decided by the policy
+ * engine with the facts it needs (roles, MFA, whether the agent is assigned).
+ */
+export class AgentChatConnection {
+  readonly #subscriptions = new Map<string, () => void>();
+  #closed = false;
+
+  constructor(
+    private readonly chat: ChatService,
+    private readonly presence: PresenceRegistry,
+    private readonly visitors: VisitorDirectory,
+    private readonly policy: Pick<PolicyEngine, "decide">,
+    private readonly sink: FrameSink,
+    readonly agent: ChatAgent,
+  ) {}
+
+  /** Re-attaches the agent's active chats (after a reload or reconnect); the console then resumes each. */
+  async start(): Promise<void> {
+    for (const c of await activeConversationsOf(this.chat.storage.db, this.agent.agentId)) {
+      this.#follow(topics.conversation(c.id));
+      this.#send(conversationFrame(c, "accepted", "agent"));
+    }
+  }
+
+  async handle(text: string): Promise<void> {
+    const parsed = parseFrame(text, agentChatMessage, 16 * 1024);
+    if (!parsed.ok) return this.#send({ kind: "chat-error", code: parsed.code, message: parsed.message, ...(parsed.ref ? { ref: parsed.ref } : {}) });
+    const m = parsed.message;
+    try {
+      await this.#authorize(m);
+      await this.#dispatch(m);
+    } catch (err) {
+      const e = asAirlockError(err);
+      this.#send({ kind: "chat-error", code: e.code, message: e.expose ? e.message : "internal error", ref: "clientId" in m ? m.clientId : m.kind });
+    }
+  }
+
+  async #authorize(m: AgentChatMessage): Promise<void> {
+    const action: Action = agentChatActions[m.kind];
+    let assigned: boolean | undefined;
+    if ("conversation" in m) assigned = (await findConversation(this.chat.storage.db, m.conversation))?.assignedAgentId === this.agent.agentId;
+    const decision = this.policy.decide(action, {
+      actor: "agent",
+      roles: this.agent.roles.filter(isRole),
+      subject: this.agent.agentId,
+      mfa: true, // chat connections exist only for sessions whose second factor is satisfied
+      ...(assigned === undefined ? {} : { assigned }),
+    });
+    if (!decision.allow) throw new AirlockError("forbidden", `not allowed (${decision.rule})`);
+  }
+
+  async #dispatch(m: AgentChatMessage): Promise<void> {
+    const me = { kind: "agent" as const, agentId: this.agent.agentId };
+    switch (m.kind) {
+      case "watch-site": {
+        this.#follow(topics.site(m.site));
+        const stop = this.presence.watch(m.site, (frame) => this.#send(frame));
+        this.#subscriptions.set(`presence:${m.site}`, stop);
+        for (const c of await waitingConversations(this.chat.storage.db, m.site)) this.#send(conversationFrame(c, c.state === "offline" ? "offline" : "queued", "agent"));
+        return;
+      }
+      case "chat-accept": {
+        const c = await this.chat.accept(this.agent.agentId, m.conversation);
+        this.#follow(topics.conversation(c.id));
+        return;
+      }
+      case "chat-send": {
+        const r = await this.chat.send(me, m.conversation, m.clientId, m.text);
+        return this.#send({ kind: "chat-ack", conversation: m.conversation, clientId: m.clientId, seq: r.message.seq });
+      }
+      case "chat-typing":
+        this.chat.typing(me, m.conversation, m.typing);
+        return;
+      case "chat-resume": {
+        this.#follow(topics.conversation(m.conversation));
+        for (const msg of await this.chat.resume(me, m.conversation, m.afterSeq)) this.#send(messageFrame(msg, "agent"));
+        return;
+      }
+      case "chat-end":
+        await this.chat.end(me, m.conversation);
+        return;
+      case "chat-transfer": {
+        const supervising = this.agent.roles.includes("supervisor");
+        await this.chat.transfer({ agentId: this.agent.agentId, force: supervising }, m.conversation, m.to, m.note);
+        return;
+      }
+      case "chat-join": {
+        await this.chat.join(this.agent.agentId, m.conversation);
+        this.#follow(topics.conversation(m.conversation));
+        return;
+      }
+      case "chat-invite": {
+        const targets = this.visitors.find(m.site, m.visitor);
+        if (targets.length === 0) throw new AirlockError("not_found", "the visitor is no longer on the site");
+        for (const t of targets) t.invite(m.text ?? "");
+        return;
+      }
+    }
+  }
+
+  close(): void {
+    this.#closed = true;
+    for (const stop of this.#subscriptions.values()) stop();
+    this.#subscriptions.clear();
+  }
+
+  #follow(topic: string): void {
+    if (this.#subscriptions.has(topic)) return;
+    this.#subscriptions.set(topic, this.chat.fanout.subscribe(topic, (e) => this.#deliver(e)));
+  }
+
+  #deliver(e: ChatEvent): void {
+    if (e.type === "message") return this.#send(messageFrame(e.message, "agent"));
+    if (e.type === "typing") {
+      if (e.from === "visitor") this.#send({ kind: "chat-typing", conversation: e.conversationId, from: "visitor", typing: e.typing });
+      return;
+    }
+    const c = e.conversation;
+    // A transfer to this agent: start following the conversation.
+    if (e.change === "transferred" && c.assignedAgentId === this.agent.agentId) this.#follow(topics.conversation(c.id));
+    this.#send(conversationFrame(c, e.change, "agent"));
+  }
+
+  #send(frame: ChatServerFrame): void {
+    if (!this.#closed) this.sink.send(JSON.stringify(frame));
+  }
+}

@@ -1,0 +1,28 @@
+import type { Action } from "../policy/actions.js";
+import type { AgentChatKind, VisitorChatKind } from "../protocol/chat-messages.js";
+
+// The policy action every chat and presence message kind needs, per side. The WebSocket layer
+// registers these together with the co-browse kinds (policy/message-guards.ts).
+
+export const visitorChatActions: { readonly [K in VisitorChatKind]: Action } = {
+  "chat-start": "visitor:chat",
+  "chat-send": "visitor:chat",
+  "chat-typing": "visitor:chat",
+  "chat-resume": "visitor:chat",
+  "chat-end": "visitor:chat",
+  "chat-offline": "visitor:chat",
+  "chat-invite-answer": "visitor:chat",
+  presence: "visitor:connect",
+};
+
+export const agentChatActions: { readonly [K in AgentChatKind]: Action } = {
+  "watch-site": "visitors:view",
+  "chat-accept": "chat:handle",
+  "chat-send": "chat:handle",
+  "chat-typing": "chat:handle",
+  "chat-resume": "chat:handle",
+  "chat-end": "chat:handle",
+  "chat-transfer": "chat:transfer",
+  "chat-join": "chat:supervise",
+  "chat-invite": "chat:invite",
+};

@@ -1,0 +1,127 @@
+import { randomBytes } from "node:crypto";
+import { asAirlockError } from "../errors.js";
+import type { PolicyEngine } from "../policy/engine.js";
+import { parseFrame } from "../protocol/frame.js";
+import { visitorChatMessage, type ChatServerFrame, type VisitorChatMessage } from "../protocol/chat-messages.js";
+import type { PresenceRegistry } from "../presence/registry.js";
+import { topics, type ChatEvent } from "./fanout.js";
+import { conversationFrame, messageFrame } from "./frames.js";
+import { visitorChatActions } from "./message-actions.js";
+import type { ChatService } from "./service.js";
+
+export interface FrameSink {
+  send(frame: string): void;
+}
+
+/**
+ * Chat and presence for one visitor connection. The WebSocket layer has already checked the
+ * Origin and identified the site and the visit; every frame is parsed by schema, then its kind's
+ * policy action is decided, then it is handled. Failures answer a `chat-error` frame with a
+ * stable code; nothing a visitor sends can throw out of `handle`.
+ */
+export class VisitorChatConnection {
+  readonly #subscriptions = new Map<string, () => void>();
+  #closed = false;
+
+  constructor(
+    private readonly chat: ChatService,
+    private readonly presence: PresenceRegistry,
+    private readonly policy: Pick<PolicyEngine, "decide">,
+    private readonly sink: FrameSink,
+    readonly visit: { readonly siteId: string; readonly visitorId: string; readonly origin?: string },
+  ) {}
+
+  async handle(text: string): Promise<void> {
+    const parsed = parseFrame(text, visitorChatMessage, 16 * 1024);
+    if (!parsed.ok) return this.#send({ kind: "chat-error", code: parsed.code, message: parsed.message, ...(parsed.ref ? { ref: parsed.ref } : {}) });
+    const message = parsed.message;
+    const decision = this.policy.decide(visitorChatActions[message.kind], { actor: "visitor", siteId: this.visit.siteId, ...(this.visit.origin ? { origin: this.visit.origin } : {}) });
+    if (!decision.allow) return this.#send({ kind: "chat-error", code: "not_allowed", message: "not allowed", ref: message.kind });
+    try {
+      await this.#dispatch(message);
+    } catch (err) {
+      const e = asAirlockError(err);
+      this.#send({ kind: "chat-error", code: e.code, message: e.expose ? e.message : "internal error", ref: "clientId" in message ? message.clientId : message.kind });
+    }
+  }
+
+  async #dispatch(m: VisitorChatMessage): Promise<void> {
+    const actor = { kind: "visitor" as const, siteId: this.visit.siteId, visitorId: this.visit.visitorId };
+    switch (m.kind) {
+      case "presence":
+        this.presence.pageView(this.visit.siteId, this.visit.visitorId, { url: m.url, title: m.title, referrer: m.referrer });
+        return;
+      case "chat-start": {
+        const c = await this.chat.startChat(this.visit);
+        this.#follow(c.id);
+        this.presence.setChat(this.visit.siteId, this.visit.visitorId, "queued");
+        return this.#send(conversationFrame(c, "started", "visitor"));
+      }
+      case "chat-offline": {
+        const c = await this.chat.submitOfflineForm(this.visit, { name: m.name, email: m.email, clientId: m.clientId, text: m.text });
+        this.presence.setChat(this.visit.siteId, this.visit.visitorId, "offline");
+        return this.#send(conversationFrame(c, "offline", "visitor"));
+      }
+      case "chat-send": {
+        this.#follow(m.conversation);
+        const r = await this.chat.send(actor, m.conversation, m.clientId, m.text);
+        return this.#send({ kind: "chat-ack", conversation: m.conversation, clientId: m.clientId, seq: r.message.seq });
+      }
+      case "chat-typing":
+        if (this.#subscriptions.has(m.conversation)) this.chat.typing(actor, m.conversation, m.typing);
+        return;
+      case "chat-resume": {
+        // Subscribe first, then read: a message committed in between arrives twice at most, and
+        // clients drop any seq they already have.
+        this.#follow(m.conversation);
+        for (const msg of await this.chat.resume(actor, m.conversation, m.afterSeq)) this.#send(messageFrame(msg, "visitor"));
+        return;
+      }
+      case "chat-end": {
+        const c = await this.chat.end(actor, m.conversation);
+        this.presence.setChat(this.visit.siteId, this.visit.visitorId, "ended");
+        return this.#send(conversationFrame(c, "ended", "visitor"));
+      }
+      case "chat-invite-answer":
+        // Accepting is followed by chat-start from the widget; either way the prompt is gone.
+        this.presence.setChat(this.visit.siteId, this.visit.visitorId, "none");
+        return;
+    }
+  }
+
+  /** Proactive invitation from an agent, shown by the widget as a polite prompt. */
+  invite(text: string): string {
+    const invite = randomBytes(12).toString("base64url");
+    this.presence.setChat(this.visit.siteId, this.visit.visitorId, "invited");
+    this.#send({ kind: "chat-invite", invite, text });
+    return invite;
+  }
+
+  close(): void {
+    this.#closed = true;
+    for (const stop of this.#subscriptions.values()) stop();
+    this.#subscriptions.clear();
+  }
+
+  #follow(conversationId: string): void {
+    if (this.#subscriptions.has(conversationId)) return;
+    this.#subscriptions.set(conversationId, this.chat.fanout.subscribe(topics.conversation(conversationId), (e) => this.#deliver(e)));
+  }
+
+  #deliver(e: ChatEvent): void {
+    if (e.type === "message") {
+      if (e.message.kind !== "note") this.#send(messageFrame(e.message, "visitor"));
+    } else if (e.type === "typing") {
+      if (e.from === "agent") this.#send({ kind: "chat-typing", conversation: e.conversationId, from: "agent", typing: e.typing });
+    } else {
+      if (e.change === "transferred" || e.change === "joined") return; // agent-side detail
+      if (e.change === "accepted") this.presence.setChat(this.visit.siteId, this.visit.visitorId, "active");
+      if (e.change === "ended") this.presence.setChat(this.visit.siteId, this.visit.visitorId, "ended");
+      this.#send(conversationFrame(e.conversation, e.change, "visitor"));
+    }
+  }
+
+  #send(frame: ChatServerFrame): void {
+    if (!this.#closed) this.sink.send(JSON.stringify(frame));
+  }
+}

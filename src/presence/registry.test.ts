@@ -1,0 +1,53 @@
+import { describe, expect, it } from "vitest";
+import type { PresenceFrame } from "../protocol/chat-messages.js";
+import { PresenceRegistry } from "./registry.js";
+
+describe("PresenceRegistry", () => {
+  it("tracks page, title, pages viewed, referrer and time on site per visit, live", () => {
+    let now = 1_000;
+    const presence = new PresenceRegistry(() => now, 30_000);
+    const frames: PresenceFrame[] = [];
+    presence.watch("demo", (f) => frames.push(f));
+    presence.pageView("demo", "visit-aaaaaaaaaaaaaaaa", { url: "https://shop.test/", title: "Home", referrer: "https://search.test/" });
+    presence.connected("demo", "visit-aaaaaaaaaaaaaaaa");
+    now = 5_000;
+    // next page: the connection closes and a new one opens within the grace period
+    presence.disconnected("demo", "visit-aaaaaaaaaaaaaaaa");
+    presence.pageView("demo", "visit-aaaaaaaaaaaaaaaa", { url: "https://shop.test/cart", title: "Cart", referrer: "https://search.test/" });
+    presence.connected("demo", "visit-aaaaaaaaaaaaaaaa");
+    presence.setChat("demo", "visit-aaaaaaaaaaaaaaaa", "queued");
+    const [v] = presence.list("demo");
+    expect(v).toEqual({
+      visitor: "visit-aaaaaaaaaaaaaaaa",
+      url: "https://shop.test/cart",
+      title: "Cart",
+      referrer: "https://search.test/",
+      pagesViewed: 2,
+      startedAt: 1_000,
+      lastSeenAt: 5_000,
+      chat: "queued",
+      cobrowse: "none",
+    });
+    expect(frames.at(-1)?.visitors[0]?.chat).toBe("queued");
+    expect(presence.list("other")).toEqual([]);
+  });
+
+  it("drops a visit from the list when it leaves and forgets it after the grace period", () => {
+    let now = 0;
+    const presence = new PresenceRegistry(() => now, 30_000);
+    presence.pageView("demo", "v", { url: "https://shop.test/", title: "", referrer: "" });
+    presence.connected("demo", "v");
+    presence.disconnected("demo", "v");
+    expect(presence.list("demo")).toEqual([]);
+    now = 10_000;
+    presence.pageView("demo", "v", { url: "https://shop.test/", title: "", referrer: "" });
+    expect(presence.list("demo")[0]?.startedAt).toBe(0); // same visit continues
+    presence.disconnected("demo", "v");
+    presence.connected("demo", "v");
+    presence.disconnected("demo", "v");
+    now = 100_000;
+    presence.sweep();
+    presence.pageView("demo", "v", { url: "https://shop.test/", title: "", referrer: "" });
+    expect(presence.list("demo")[0]?.startedAt).toBe(100_000); // a new visit
+  });
+});

@@ -1,0 +1,120 @@
+import type { PresenceFrame, PresenceVisitor } from "../protocol/chat-messages.js";
+
+type ChatState = PresenceVisitor["chat"];
+type Listener = (frame: PresenceFrame) => void;
+
+interface Entry extends PresenceVisitor {
+  connections: number;
+  goneAt: number | null;
+}
+
+/**
+ * Who is on each site right now, in memory only (never stored): current page and title, pages
+ * viewed this visit, referrer, time on site, chat and co-browse state. A visitor is known only by
+ * the visitor script's random per-visit id. A visit survives page loads: the entry is kept for
+ * `graceMs` after its last connection closes, so the next page continues the count.
+ */
+export class PresenceRegistry {
+  readonly #sites = new Map<string, Map<string, Entry>>();
+  readonly #listeners = new Map<string, Set<Listener>>();
+
+  constructor(
+    private readonly now: () => number = Date.now,
+    private readonly graceMs = 30_000,
+  ) {}
+
+  /** A visitor's connection reports the page it is on (every page load and in-site navigation). */
+  pageView(site: string, visitor: string, page: { url: string; title: string; referrer: string }): void {
+    const entries = this.#site(site);
+    const now = this.now();
+    const existing = entries.get(visitor);
+    if (existing) {
+      if (existing.url !== page.url) existing.pagesViewed += 1;
+      existing.url = page.url;
+      existing.title = page.title;
+      existing.lastSeenAt = now;
+      existing.goneAt = null;
+    } else {
+      entries.set(visitor, { visitor, ...page, pagesViewed: 1, startedAt: now, lastSeenAt: now, chat: "none", cobrowse: "none", connections: 0, goneAt: null });
+    }
+    this.#changed(site);
+  }
+
+  connected(site: string, visitor: string): void {
+    const e = this.#site(site).get(visitor);
+    if (e) {
+      e.connections += 1;
+      e.goneAt = null;
+    }
+  }
+
+  disconnected(site: string, visitor: string): void {
+    const e = this.#sites.get(site)?.get(visitor);
+    if (!e) return;
+    e.connections = Math.max(0, e.connections - 1);
+    if (e.connections === 0) {
+      e.goneAt = this.now();
+      this.#changed(site);
+    }
+  }
+
+  setChat(site: string, visitor: string, chat: ChatState): void {
+    const e = this.#sites.get(site)?.get(visitor);
+    if (e && e.chat !== chat) {
+      e.chat = chat;
+      this.#changed(site);
+    }
+  }
+
+  setCobrowse(site: string, visitor: string, cobrowse: PresenceVisitor["cobrowse"]): void {
+    const e = this.#sites.get(site)?.get(visitor);
+    if (e && e.cobrowse !== cobrowse) {
+      e.cobrowse = cobrowse;
+      this.#changed(site);
+    }
+  }
+
+  /** Visitors currently on the site (disconnected ones within their grace period are left out). */
+  list(site: string): PresenceVisitor[] {
+    this.sweep();
+    return [...(this.#sites.get(site)?.values() ?? [])]
+      .filter((e) => e.goneAt === null)
+      .map(({ connections: _c, goneAt: _g, ...visible }) => ({ ...visible }))
+      .sort((a, b) => a.startedAt - b.startedAt);
+  }
+
+  has(site: string, visitor: string): boolean {
+    const e = this.#sites.get(site)?.get(visitor);
+    return e !== undefined && e.goneAt === null;
+  }
+
+  watch(site: string, listener: Listener): () => void {
+    let set = this.#listeners.get(site);
+    if (!set) this.#listeners.set(site, (set = new Set()));
+    set.add(listener);
+    listener({ kind: "presence", site, visitors: this.list(site) });
+    return () => set.delete(listener);
+  }
+
+  /** Forgets visits whose last connection closed more than `graceMs` ago. */
+  sweep(): void {
+    const limit = this.now() - this.graceMs;
+    for (const [site, entries] of this.#sites) {
+      for (const [id, e] of entries) if (e.goneAt !== null && e.goneAt < limit) entries.delete(id);
+      if (entries.size === 0) this.#sites.delete(site);
+    }
+  }
+
+  #site(site: string): Map<string, Entry> {
+    let entries = this.#sites.get(site);
+    if (!entries) this.#sites.set(site, (entries = new Map()));
+    return entries;
+  }
+
+  #changed(site: string): void {
+    const listeners = this.#listeners.get(site);
+    if (!listeners || listeners.size === 0) return;
+    const frame: PresenceFrame = { kind: "presence", site, visitors: this.list(site) };
+    for (const l of [...listeners]) l(frame);
+  }
+}

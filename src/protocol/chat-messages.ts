@@ -1,0 +1,131 @@
+import { z } from "zod";
+
+// Live chat and presence on the same sockets as co-browsing. Browser-safe (no Node imports):
+// the widget and the console import these too. Text fields are bounded here; the server then
+// cleans message text (chat/message-text.ts) before storage and delivery.
+
+/** A client's idempotency key for one message: random, URL-safe. A retry reuses it. */
+export const chatClientId = z.string().regex(/^[A-Za-z0-9_-]{8,64}$/);
+export const conversationRef = z.string().uuid();
+/** Raw text as typed; the server cleans it and enforces the 2,000-character limit after cleaning. */
+export const chatText = z.string().min(1).max(8_000);
+export const chatSeq = z.number().int().min(0).max(Number.MAX_SAFE_INTEGER);
+const pageUrl = z.string().min(1).max(2_048);
+const pageTitle = z.string().max(300);
+
+// Visitor → server.
+export const chatStart = z.object({ kind: z.literal("chat-start") }).strict();
+export const chatSend = z.object({ kind: z.literal("chat-send"), conversation: conversationRef, clientId: chatClientId, text: chatText }).strict();
+export const chatTyping = z.object({ kind: z.literal("chat-typing"), conversation: conversationRef, typing: z.boolean() }).strict();
+/** After (re)connecting: everything after `afterSeq` is sent again, in order. */
+export const chatResume = z.object({ kind: z.literal("chat-resume"), conversation: conversationRef, afterSeq: chatSeq }).strict();
+export const chatEnd = z.object({ kind: z.literal("chat-end"), conversation: conversationRef }).strict();
+export const chatOffline = z
+  .object({ kind: z.literal("chat-offline"), clientId: chatClientId, name: z.string().max(120), email: z.string().max(320), text: chatText })
+  .strict();
+export const chatInviteAnswer = z.object({ kind: z.literal("chat-invite-answer"), invite: z.string().min(8).max(64), answer: z.enum(["accepted", "declined"]) }).strict();
+/** The page the visitor is on (sent on load and on in-site navigation): feeds the live visitor list. */
+export const presencePage = z.object({ kind: z.literal("presence"), url: pageUrl, title: pageTitle, referrer: z.string().max(2_048) }).strict();
+
+export const visitorChatMessage = z.discriminatedUnion("kind", [chatStart, chatSend, chatTyping, chatResume, chatEnd, chatOffline, chatInviteAnswer, presencePage]);
+export type VisitorChatMessage = z.infer<typeof visitorChatMessage>;
+export type VisitorChatKind = VisitorChatMessage["kind"];
+export const VISITOR_CHAT_KINDS = visitorChatMessage.options.map((o) => o.shape.kind.value) as readonly VisitorChatKind[];
+
+// Agent console → server.
+const siteRef = z.string().regex(/^[a-z0-9][a-z0-9-]{0,62}$/);
+const agentRef = z.string().min(1).max(64);
+export const watchSite = z.object({ kind: z.literal("watch-site"), site: siteRef }).strict();
+export const chatAccept = z.object({ kind: z.literal("chat-accept"), conversation: conversationRef }).strict();
+export const chatTransfer = z
+  .object({
+    kind: z.literal("chat-transfer"),
+    conversation: conversationRef,
+    to: agentRef,
+    note: z.object({ clientId: chatClientId, text: chatText }).strict().optional(),
+  })
+  .strict();
+export const chatJoin = z.object({ kind: z.literal("chat-join"), conversation: conversationRef }).strict();
+export const chatInvite = z.object({ kind: z.literal("chat-invite"), site: siteRef, visitor: z.string().regex(/^[A-Za-z0-9_-]{16,64}$/), text: z.string().max(300).optional() }).strict();
+
+export const agentChatMessage = z.discriminatedUnion("kind", [watchSite, chatAccept, chatSend, chatTyping, chatResume, chatEnd, chatTransfer, chatJoin, chatInvite]);
+export type AgentChatMessage = z.infer<typeof agentChatMessage>;
+export type AgentChatKind = AgentChatMessage["kind"];
+export const AGENT_CHAT_KINDS = agentChatMessage.options.map((o) => o.shape.kind.value) as readonly AgentChatKind[];
+
+// Server → both sides (built by the server; clients still parse defensively).
+export interface ChatMessageFrame {
+  kind: "chat-message";
+  conversation: string;
+  seq: number;
+  clientId: string;
+  from: "visitor" | "agent" | "system";
+  /** Agent display names are not sent to visitors; agents see the sender's agent id. */
+  agentId?: string;
+  type: "text" | "note" | "form";
+  text: string;
+  at: number;
+}
+/** Sent to the sender only after the message has been committed. */
+export interface ChatAckFrame {
+  kind: "chat-ack";
+  conversation: string;
+  clientId: string;
+  seq: number;
+}
+export interface ChatTypingFrame {
+  kind: "chat-typing";
+  conversation: string;
+  from: "visitor" | "agent";
+  typing: boolean;
+}
+export interface ChatConversationFrame {
+  kind: "chat-conversation";
+  conversation: string;
+  state: "queued" | "active" | "ended" | "offline";
+  change: "queued" | "offline" | "accepted" | "transferred" | "joined" | "ended" | "erased" | "started";
+  lastSeq: number;
+  /** Agents only: the site, the visitor's per-visit id and who handles it. */
+  site?: string;
+  visitor?: string;
+  assignedAgent?: string | null;
+  createdAt?: number;
+}
+export interface ChatInviteFrame {
+  kind: "chat-invite";
+  invite: string;
+  text: string;
+}
+export interface ChatErrorFrame {
+  kind: "chat-error";
+  code: string;
+  message: string;
+  /** The kind (or client id) of the refused message. */
+  ref?: string;
+}
+export interface PresenceVisitor {
+  visitor: string;
+  url: string;
+  title: string;
+  referrer: string;
+  pagesViewed: number;
+  startedAt: number;
+  lastSeenAt: number;
+  chat: "none" | "queued" | "active" | "ended" | "offline" | "invited";
+  cobrowse: "none" | "active";
+}
+export interface PresenceFrame {
+  kind: "presence";
+  site: string;
+  visitors: PresenceVisitor[];
+}
+export interface ChatStatsFrame {
+  kind: "chat-stats";
+  site: string;
+  waiting: number;
+  active: number;
+  averageWaitMs: number;
+  agentsOnline: number;
+}
+
+export type ChatServerFrame = ChatMessageFrame | ChatAckFrame | ChatTypingFrame | ChatConversationFrame | ChatInviteFrame | ChatErrorFrame | PresenceFrame | ChatStatsFrame;
