@@ -17,6 +17,13 @@ export type ErrorCode =
   | "rate_limited"
   | "not_ready"
   | "shutting_down"
+  | "asset_signature_invalid"
+  | "asset_origin_refused"
+  | "asset_address_refused"
+  | "asset_type_refused"
+  | "asset_too_large"
+  | "asset_upstream_failed"
+  | "asset_timeout"
   | "internal";
 
 const statusOf: Record<ErrorCode, number> = {
@@ -33,6 +40,14 @@ const statusOf: Record<ErrorCode, number> = {
   rate_limited: 429,
   not_ready: 503,
   shutting_down: 503,
+  // Asset proxy (src/relay/asset-proxy): refusals of the request itself are 403, upstream trouble 502/504.
+  asset_signature_invalid: 403,
+  asset_origin_refused: 403,
+  asset_address_refused: 403,
+  asset_type_refused: 502,
+  asset_too_large: 502,
+  asset_upstream_failed: 502,
+  asset_timeout: 504,
   internal: 500,
 };
 

@@ -11,5 +11,6 @@ export function productionIssues(c: Config, source: Record<string, string>): Con
   if (c.allowedOrigins.some((o) => o.includes("*"))) at("allowedOrigins", "wildcard origins are not allowed in production");
   if (!c.masterKey && !c.masterKeyFile) at("masterKeyFile", "an encryption master key is required in production (masterKeyFile or masterKey)");
   if (c.idp === "oidc" && !c.oidcClientSecret && !c.oidcClientSecretFile) at("oidcClientSecretFile", "an OIDC client secret is required in production");
+  if (c.assetProxyAllowLoopback) at("assetProxyAllowLoopback", "the asset proxy may not fetch from loopback addresses in production");
   return issues;
 }

@@ -41,6 +41,10 @@ export const configSchema = z
     metricsEnabled: bool.default(true).describe("Serve Prometheus metrics on a separate listener."),
     metricsHost: z.string().min(1).default("127.0.0.1").describe("Address of the metrics listener."),
     metricsPort: port.default(9464).describe("Port of the metrics listener (0 picks a free port)."),
+    assetProxyAllowLoopback: bool.default(false).describe("Dev mode only: let the asset proxy fetch from loopback addresses (the demo site Airlock serves itself). Production refuses it."),
+    assetProxyMaxBytes: z.coerce.number().int().min(1024).max(64 * 1024 * 1024).default(8 * 1024 * 1024).describe("Largest page asset (image, stylesheet, font, media) the asset proxy fetches; larger bodies are cut off and refused."),
+    assetProxyTimeoutMs: z.coerce.number().int().min(100).max(60_000).default(10_000).describe("Time limit for one asset fetch, redirects included."),
+    assetProxyCacheBytes: z.coerce.number().int().min(0).max(1024 * 1024 * 1024).default(32 * 1024 * 1024).describe("Memory (never disk) for recently proxied assets, kept at most a minute; 0 turns the cache off."),
   })
   .strict();
 

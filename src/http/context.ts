@@ -5,6 +5,7 @@ import type { Config } from "../config/schema.js";
 import type { Logger } from "../ops/log.js";
 import type { Metrics } from "../ops/metrics.js";
 import type { PolicyEngine } from "../policy/engine.js";
+import type { AssetProxy } from "../relay/asset-proxy/asset-proxy.js";
 import type { Storage } from "../storage/db.js";
 
 /** Long-lived services every request handler may use; built once in server.ts. */
@@ -18,6 +19,8 @@ export interface Services {
   readonly policy: PolicyEngine;
   /** Agent identity: OIDC login, sessions, MFA, WebSocket tickets (src/auth). */
   readonly identity: Identity;
+  /** The asset proxy and the signer of its URLs, shared with the relay's sanitizers (src/relay/asset-proxy). */
+  readonly assets: AssetProxy;
 }
 
 export interface Lifecycle {

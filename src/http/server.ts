@@ -10,6 +10,9 @@ import { PolicyEngine } from "../policy/engine.js";
 import { PolicyError } from "../policy/errors.js";
 import { policySourceFor } from "../policy/load.js";
 import { startIdentity } from "../auth/identity.js";
+import { loadMasterKeys } from "../auth/master-keys.js";
+import { assetProxyFromConfig } from "../relay/asset-proxy/from-config.js";
+import type { HostLookup } from "../relay/asset-proxy/resolver.js";
 import { openStorage } from "../storage/db.js";
 import { pendingMigrations } from "../storage/migrate.js";
 import { createApp, type AppOptions } from "./app.js";
@@ -31,6 +34,8 @@ export interface StartOptions extends AppOptions {
   readonly log?: Logger;
   /** A ready policy engine (tests); by default the policy is loaded from config (refusing to start when invalid). */
   readonly policy?: PolicyEngine;
+  /** Host name resolution for the asset proxy (tests map test host names); default: the system resolver. */
+  readonly assetLookup?: HostLookup;
 }
 
 export async function startServer(config: Config, options: StartOptions = {}): Promise<RunningServer> {
@@ -52,7 +57,8 @@ export async function startServer(config: Config, options: StartOptions = {}): P
     await storage.close();
     throw err;
   });
-  const services: Services = { config, storage, log, metrics, lifecycle, policy, identity };
+  const assets = assetProxyFromConfig(config, policy, loadMasterKeys(config).current.key, options.assetLookup);
+  const services: Services = { config, storage, log, metrics, lifecycle, policy, identity, assets };
   await recordPolicyHash(storage.db, policy.hash, "system");
   log.info({ policyHash: policy.hash }, "policy loaded");
   const app = createApp(services, options);

@@ -1,6 +1,7 @@
 import { identityRoutes } from "../../auth/http/routes.js";
 import { replayFrame } from "../../console/viewer/replay-frame.js";
 import { demoRoutes } from "../../demo/routes.js";
+import { assetRoute } from "../../relay/asset-proxy/route.js";
 import type { RouteDef } from "../route.js";
 import { cspReport } from "./csp-report.js";
 import { healthz, readyz } from "./health.js";
@@ -8,4 +9,4 @@ import { favicon, faviconIco, home, siteStylesheet } from "./home.js";
 import { siteconnectScript } from "./siteconnect.js";
 
 /** Every HTTP route Airlock serves. Capabilities add their route lists here. */
-export const allRoutes: readonly RouteDef<unknown>[] = [home, siteStylesheet, favicon, faviconIco, healthz, readyz, cspReport, ...identityRoutes, siteconnectScript, ...demoRoutes, replayFrame];
+export const allRoutes: readonly RouteDef<unknown>[] = [home, siteStylesheet, favicon, faviconIco, healthz, readyz, cspReport, ...identityRoutes, siteconnectScript, ...demoRoutes, replayFrame, assetRoute];
