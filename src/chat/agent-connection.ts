@@ -2,10 +2,11 @@ import { asAirlockError, AirlockError } from "../errors.js";
 import { isRole, type Action } from "../policy/actions.js";
 import type { PolicyEngine } from "../policy/engine.js";
 import { parseFrame } from "../protocol/frame.js";
+import { MAX_PENDING_FRAMES } from "./frames.js";
 import { agentChatMessage, type AgentChatMessage, type ChatServerFrame } from "../protocol/chat-messages.js";
 import type { PresenceRegistry } from "../presence/registry.js";
 import { findConversation } from "./conversations.js";
-import { topics, type ChatEvent } from "./fanout.js";
+import { topics, type ChatEvent, type Subscription } from "./fanout.js";
 import { conversationFrame, messageFrame } from "./frames.js";
 import { agentChatActions } from "./message-actions.js";
 import { activeConversationsOf, waitingConversations } from "./queue.js";
@@ -16,6 +17,8 @@ import type { FrameSink } from "./visitor-connection.js";
 export interface ChatAgent {
   readonly agentId: string;
   readonly roles: readonly string[];
+  /** The client address of the connection (network allowlist), after trusted-proxy processing. */
+  readonly sourceAddress?: string;
 }
 
 /**
@@ -24,8 +27,10 @@ export interface ChatAgent {
  * engine with the facts it needs (roles, MFA, whether the agent is assigned).
  */
 export class AgentChatConnection {
-  readonly #subscriptions = new Map<string, () => void>();
+  readonly #subscriptions = new Map<string, Subscription>();
   #closed = false;
+  #tail: Promise<void> = Promise.resolve();
+  #pending = 0;
 
   constructor(
     private readonly chat: ChatService,
@@ -39,12 +44,26 @@ export class AgentChatConnection {
   /** Re-attaches the agent's active chats (after a reload or reconnect); the console then resumes each. */
   async start(): Promise<void> {
     for (const c of await activeConversationsOf(this.chat.storage.db, this.agent.agentId)) {
-      this.#follow(topics.conversation(c.id));
+      await this.#follow(topics.conversation(c.id));
       this.#send(conversationFrame(c, "accepted", "agent"));
     }
   }
 
-  async handle(text: string): Promise<void> {
+  /**
+   * Handles frames one after another in arrival order, so a client's messages are stored in the
+   * order it sent them. A client that floods the queue is told so instead of being buffered.
+   */
+  handle(text: string): Promise<void> {
+    if (this.#pending >= MAX_PENDING_FRAMES) {
+      this.#send({ kind: "chat-error", code: "rate_limited", message: "too many frames waiting" });
+      return Promise.resolve();
+    }
+    this.#pending += 1;
+    this.#tail = this.#tail.then(() => this.#handleNow(text)).finally(() => (this.#pending -= 1));
+    return this.#tail;
+  }
+
+  async #handleNow(text: string): Promise<void> {
     const parsed = parseFrame(text, agentChatMessage, 16 * 1024);
     if (!parsed.ok) return this.#send({ kind: "chat-error", code: parsed.code, message: parsed.message, ...(parsed.ref ? { ref: parsed.ref } : {}) });
     const m = parsed.message;
@@ -67,6 +86,7 @@ export class AgentChatConnection {
       subject: this.agent.agentId,
       mfa: true, // chat connections exist only for sessions whose second factor is satisfied
       ...(assigned === undefined ? {} : { assigned }),
+      ...(this.agent.sourceAddress ? { sourceAddress: this.agent.sourceAddress } : {}),
     });
     if (!decision.allow) throw new AirlockError("forbidden", `not allowed (${decision.rule})`);
   }
@@ -75,15 +95,17 @@ export class AgentChatConnection {
     const me = { kind: "agent" as const, agentId: this.agent.agentId };
     switch (m.kind) {
       case "watch-site": {
-        this.#follow(topics.site(m.site));
-        const stop = this.presence.watch(m.site, (frame) => this.#send(frame));
-        this.#subscriptions.set(`presence:${m.site}`, stop);
+        await this.#follow(topics.site(m.site));
+        if (!this.#subscriptions.has(`presence:${m.site}`)) {
+          const stop = this.presence.watch(m.site, (frame) => this.#send(frame));
+          this.#subscriptions.set(`presence:${m.site}`, { ready: Promise.resolve(), stop });
+        }
         for (const c of await waitingConversations(this.chat.storage.db, m.site)) this.#send(conversationFrame(c, c.state === "offline" ? "offline" : "queued", "agent"));
         return;
       }
       case "chat-accept": {
-        const c = await this.chat.accept(this.agent.agentId, m.conversation);
-        this.#follow(topics.conversation(c.id));
+        await this.#follow(topics.conversation(m.conversation));
+        await this.chat.accept(this.agent.agentId, m.conversation);
         return;
       }
       case "chat-send": {
@@ -94,7 +116,7 @@ export class AgentChatConnection {
         this.chat.typing(me, m.conversation, m.typing);
         return;
       case "chat-resume": {
-        this.#follow(topics.conversation(m.conversation));
+        await this.#follow(topics.conversation(m.conversation));
         for (const msg of await this.chat.resume(me, m.conversation, m.afterSeq)) this.#send(messageFrame(msg, "agent"));
         return;
       }
@@ -107,8 +129,8 @@ export class AgentChatConnection {
         return;
       }
       case "chat-join": {
+        await this.#follow(topics.conversation(m.conversation));
         await this.chat.join(this.agent.agentId, m.conversation);
-        this.#follow(topics.conversation(m.conversation));
         return;
       }
       case "chat-invite": {
@@ -122,13 +144,14 @@ export class AgentChatConnection {
 
   close(): void {
     this.#closed = true;
-    for (const stop of this.#subscriptions.values()) stop();
+    for (const s of this.#subscriptions.values()) s.stop();
     this.#subscriptions.clear();
   }
 
-  #follow(topic: string): void {
-    if (this.#subscriptions.has(topic)) return;
-    this.#subscriptions.set(topic, this.chat.fanout.subscribe(topic, (e) => this.#deliver(e)));
+  #follow(topic: string): Promise<void> {
+    let s = this.#subscriptions.get(topic);
+    if (!s) this.#subscriptions.set(topic, (s = this.chat.fanout.subscribe(topic, (e) => this.#deliver(e))));
+    return s.ready;
   }
 
   #deliver(e: ChatEvent): void {
@@ -139,7 +162,7 @@ export class AgentChatConnection {
     }
     const c = e.conversation;
     // A transfer to this agent: start following the conversation.
-    if (e.change === "transferred" && c.assignedAgentId === this.agent.agentId) this.#follow(topics.conversation(c.id));
+    if (e.change === "transferred" && c.assignedAgentId === this.agent.agentId) void this.#follow(topics.conversation(c.id));
     this.#send(conversationFrame(c, e.change, "agent"));
   }
 

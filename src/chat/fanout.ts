@@ -22,8 +22,13 @@ export const topics = {
  */
 export interface ChatFanout {
   publish(topic: string, event: ChatEvent): void;
-  /** Returns the unsubscribe function. */
-  subscribe(topic: string, listener: (event: ChatEvent) => void): () => void;
+  subscribe(topic: string, listener: (event: ChatEvent) => void): Subscription;
+}
+
+export interface Subscription {
+  /** Resolves once events published from now on will arrive (a bus subscription is asynchronous). */
+  readonly ready: Promise<void>;
+  stop(): void;
 }
 
 export class InProcessFanout implements ChatFanout {
@@ -40,13 +45,17 @@ export class InProcessFanout implements ChatFanout {
     }
   }
 
-  subscribe(topic: string, listener: (event: ChatEvent) => void): () => void {
+  subscribe(topic: string, listener: (event: ChatEvent) => void): Subscription {
     let set = this.#listeners.get(topic);
     if (!set) this.#listeners.set(topic, (set = new Set()));
-    set.add(listener);
-    return () => {
-      set.delete(listener);
-      if (set.size === 0) this.#listeners.delete(topic);
+    const entry = (e: ChatEvent) => listener(e);
+    set.add(entry);
+    return {
+      ready: Promise.resolve(),
+      stop: () => {
+        set.delete(entry);
+        if (set.size === 0 && this.#listeners.get(topic) === set) this.#listeners.delete(topic);
+      },
     };
   }
 

@@ -3,6 +3,9 @@ import type { Conversation } from "./conversations.js";
 import type { ConversationChange } from "./fanout.js";
 import type { Audience, ChatMessage } from "./messages.js";
 
+/** Frames a connection may have waiting for handling before it is told to slow down. */
+export const MAX_PENDING_FRAMES = 64;
+
 /** A stored message as a frame for one side; visitors never learn which agent wrote. */
 export function messageFrame(m: ChatMessage, audience: Audience): ChatMessageFrame {
   const frame: ChatMessageFrame = { kind: "chat-message", conversation: m.conversationId, seq: m.seq, clientId: m.clientId, from: m.sender, type: m.kind, text: m.text, at: m.at };

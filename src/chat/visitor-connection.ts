@@ -2,9 +2,10 @@ import { randomBytes } from "node:crypto";
 import { asAirlockError } from "../errors.js";
 import type { PolicyEngine } from "../policy/engine.js";
 import { parseFrame } from "../protocol/frame.js";
+import { MAX_PENDING_FRAMES } from "./frames.js";
 import { visitorChatMessage, type ChatServerFrame, type VisitorChatMessage } from "../protocol/chat-messages.js";
 import type { PresenceRegistry } from "../presence/registry.js";
-import { topics, type ChatEvent } from "./fanout.js";
+import { topics, type ChatEvent, type Subscription } from "./fanout.js";
 import { conversationFrame, messageFrame } from "./frames.js";
 import { visitorChatActions } from "./message-actions.js";
 import type { ChatService } from "./service.js";
@@ -20,8 +21,10 @@ export interface FrameSink {
  * stable code; nothing a visitor sends can throw out of `handle`.
  */
 export class VisitorChatConnection {
-  readonly #subscriptions = new Map<string, () => void>();
+  readonly #subscriptions = new Map<string, Subscription>();
   #closed = false;
+  #tail: Promise<void> = Promise.resolve();
+  #pending = 0;
 
   constructor(
     private readonly chat: ChatService,
@@ -31,7 +34,21 @@ export class VisitorChatConnection {
     readonly visit: { readonly siteId: string; readonly visitorId: string; readonly origin?: string },
   ) {}
 
-  async handle(text: string): Promise<void> {
+  /**
+   * Handles frames one after another in arrival order, so a client's messages are stored in the
+   * order it sent them. A client that floods the queue is told so instead of being buffered.
+   */
+  handle(text: string): Promise<void> {
+    if (this.#pending >= MAX_PENDING_FRAMES) {
+      this.#send({ kind: "chat-error", code: "rate_limited", message: "too many frames waiting" });
+      return Promise.resolve();
+    }
+    this.#pending += 1;
+    this.#tail = this.#tail.then(() => this.#handleNow(text)).finally(() => (this.#pending -= 1));
+    return this.#tail;
+  }
+
+  async #handleNow(text: string): Promise<void> {
     const parsed = parseFrame(text, visitorChatMessage, 16 * 1024);
     if (!parsed.ok) return this.#send({ kind: "chat-error", code: parsed.code, message: parsed.message, ...(parsed.ref ? { ref: parsed.ref } : {}) });
     const message = parsed.message;
@@ -53,7 +70,7 @@ export class VisitorChatConnection {
         return;
       case "chat-start": {
         const c = await this.chat.startChat(this.visit);
-        this.#follow(c.id);
+        await this.#follow(c.id);
         this.presence.setChat(this.visit.siteId, this.visit.visitorId, "queued");
         return this.#send(conversationFrame(c, "started", "visitor"));
       }
@@ -63,7 +80,7 @@ export class VisitorChatConnection {
         return this.#send(conversationFrame(c, "offline", "visitor"));
       }
       case "chat-send": {
-        this.#follow(m.conversation);
+        await this.#follow(m.conversation);
         const r = await this.chat.send(actor, m.conversation, m.clientId, m.text);
         return this.#send({ kind: "chat-ack", conversation: m.conversation, clientId: m.clientId, seq: r.message.seq });
       }
@@ -73,7 +90,7 @@ export class VisitorChatConnection {
       case "chat-resume": {
         // Subscribe first, then read: a message committed in between arrives twice at most, and
         // clients drop any seq they already have.
-        this.#follow(m.conversation);
+        await this.#follow(m.conversation);
         for (const msg of await this.chat.resume(actor, m.conversation, m.afterSeq)) this.#send(messageFrame(msg, "visitor"));
         return;
       }
@@ -99,13 +116,14 @@ export class VisitorChatConnection {
 
   close(): void {
     this.#closed = true;
-    for (const stop of this.#subscriptions.values()) stop();
+    for (const s of this.#subscriptions.values()) s.stop();
     this.#subscriptions.clear();
   }
 
-  #follow(conversationId: string): void {
-    if (this.#subscriptions.has(conversationId)) return;
-    this.#subscriptions.set(conversationId, this.chat.fanout.subscribe(topics.conversation(conversationId), (e) => this.#deliver(e)));
+  #follow(conversationId: string): Promise<void> {
+    let s = this.#subscriptions.get(conversationId);
+    if (!s) this.#subscriptions.set(conversationId, (s = this.chat.fanout.subscribe(topics.conversation(conversationId), (e) => this.#deliver(e))));
+    return s.ready;
   }
 
   #deliver(e: ChatEvent): void {

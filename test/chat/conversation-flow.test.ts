@@ -49,7 +49,7 @@ describeEachDialect("chat conversations", (fx) => {
 
     await f.chat.end(visitor, c.id);
     expect(await codeOf(f.chat.send(visitor, c.id, clientId(), "after the end"))).toBe("conflict");
-    stop();
+    stop.stop();
     expect(queueEvents.map((e) => (e.type === "conversation" ? e.change : e.type))).toEqual(["queued", "accepted", "transferred", "ended"]);
   });
 
@@ -61,7 +61,7 @@ describeEachDialect("chat conversations", (fx) => {
     const id = clientId();
     const first = await f.chat.send(visitor, c.id, id, "only once");
     const retry = await f.chat.send(visitor, c.id, id, "only once");
-    stop();
+    stop.stop();
     expect(first.duplicate).toBe(false);
     expect(retry).toMatchObject({ duplicate: true, message: { seq: first.message.seq, text: "only once" } });
     expect(delivered).toHaveLength(1);
