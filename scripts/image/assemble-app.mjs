@@ -15,6 +15,9 @@ for (const entry of ["package.json", "node_modules", "dist", "policies"]) {
   if (existsSync(entry)) cpSync(entry, path.join(app, entry), { recursive: true, verbatimSymlinks: true });
 }
 
+// Package-manager shims (node_modules/.bin) are never run in the image.
+rmSync(path.join(app, "node_modules/.bin"), { recursive: true, force: true });
+
 // Native SQLite: keep only the prebuilt binding for this platform; the C sources are build-time only.
 const sqlite = path.join(app, "node_modules/better-sqlite3");
 for (const dir of ["deps", "src"]) rmSync(path.join(sqlite, dir), { recursive: true, force: true });

@@ -18,11 +18,17 @@ revision=$(git rev-parse HEAD 2>/dev/null || echo unknown)
 source_url=$(git remote get-url origin 2>/dev/null || echo unknown)
 
 echo "image: building $IMAGE (build base $BUILD_IMAGE, runtime base $RUNTIME_IMAGE)" >&2
+build_log=$(mktemp)
+trap 'rm -f "$build_log"' EXIT
 # Host networking: the build stage's `npm ci` reaches the npm registry the way this machine does.
-podman build --quiet --network=host --pull=never --format=oci -f Containerfile \
+if ! podman build --network=host --pull=never --format=oci -f Containerfile \
   --build-arg "BUILD_IMAGE=$BUILD_IMAGE" --build-arg "RUNTIME_IMAGE=$RUNTIME_IMAGE" \
   --build-arg "VERSION=$version" --build-arg "REVISION=$revision" --build-arg "SOURCE=$source_url" \
-  -t "$IMAGE" . >/dev/null
+  -t "$IMAGE" . >"$build_log" 2>&1; then
+  tail -n 40 "$build_log" >&2
+  echo "image: build failed" >&2
+  exit 1
+fi
 size=$(podman image inspect --format '{{.Size}}' "$IMAGE")
 echo "image: built $IMAGE, $(numfmt --to=iec --suffix=B "$size") ($size bytes)" >&2
 echo "$IMAGE"
