@@ -9,12 +9,14 @@ export npm_config_fund := false
 export npm_config_audit := false
 export npm_config_update_notifier := false
 
-.PHONY: help deps build run test typecheck clean
+.PHONY: help deps build run test typecheck clean image test-image
 
 help:
 	@echo "make run    install, build, migrate ./data/airlock.db and start Airlock on http://127.0.0.1:8080"
 	@echo "make test   install test dependencies, start PostgreSQL and Redis on loopback, run the whole suite"
 	@echo "make build  compile the server into dist/"
+	@echo "make image  build the OCI image from Containerfile with podman (offline base stand-ins)"
+	@echo "make test-image  only the image and Helm chart tests (part of make test)"
 
 node_modules/.stamp: package.json package-lock.json
 	npm ci --no-fund --no-audit --loglevel=error
@@ -35,6 +37,12 @@ run: build
 
 test: build
 	scripts/test.sh
+
+image: deps
+	scripts/image/build.sh
+
+test-image: deps
+	scripts/test.sh test/image test/chart
 
 clean:
 	rm -rf dist node_modules/.stamp
