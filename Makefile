@@ -27,6 +27,7 @@ deps: node_modules/.stamp
 build: deps
 	npx tsc -p tsconfig.build.json
 	node scripts/build-visitor.mjs
+	node scripts/build-console.mjs
 
 typecheck: deps
 	npx tsc -p tsconfig.json --noEmit

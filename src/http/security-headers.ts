@@ -2,8 +2,9 @@ import type { Middleware } from "koa";
 import helmet from "koa-helmet";
 
 // The console's baseline policy: script and style only from our own origin, nothing inline,
-// no plugins, no <base>, never framed. Pages that need more (the replay viewer, the visitor
-// script served cross-origin) override single headers on their own routes.
+// no plugins, no <base>, never framed, Trusted Types for every script sink. Pages that need
+// more (the replay viewer, the visitor script served cross-origin) override single headers on
+// their own routes.
 export const consoleCsp: Readonly<Record<string, readonly string[]>> = {
   "default-src": ["'self'"],
   "script-src": ["'self'"],
@@ -16,6 +17,8 @@ export const consoleCsp: Readonly<Record<string, readonly string[]>> = {
   "frame-ancestors": ["'none'"],
   "form-action": ["'self'"],
   "require-trusted-types-for": ["'script'"],
+  // The console's only Trusted Types policy (src/console/ui/trusted-types.ts); no other name may be created.
+  "trusted-types": ["airlock-console"],
   "report-uri": ["/api/v1/csp-report"],
 };
 

@@ -5,6 +5,7 @@ import { startTestServer, type TestServer } from "../helpers/server.js";
 const expectedCsp =
   "default-src 'self';script-src 'self';style-src 'self';img-src 'self';font-src 'self';connect-src 'self';" +
   "object-src 'none';base-uri 'none';frame-ancestors 'none';form-action 'self';require-trusted-types-for 'script';" +
+  "trusted-types airlock-console;" +
   "report-uri /api/v1/csp-report";
 
 const common: Record<string, string> = {

@@ -20,6 +20,11 @@ the page they are on. Everything between the two passes through this server, whi
 can attack the other. Page content is never stored; chat transcripts are encrypted at rest.</p>
 </section>
 <section class="card">
+<h2>For agents</h2>
+<p>Support staff, supervisors, auditors and administrators work in the Airlock console.</p>
+<p><a href="/console/">Sign in</a> <span class="muted">— to the Airlock console</span></p>
+</section>
+<section class="card">
 <h2>Operations</h2>
 <ul class="links">
 <li><a href="/healthz">/healthz</a> <span class="muted">— liveness: the process is up</span></li>

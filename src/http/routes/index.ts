@@ -1,4 +1,5 @@
 import { identityRoutes } from "../../auth/http/routes.js";
+import { consoleRoutes } from "../../console/routes.js";
 import { replayFrame } from "../../console/viewer/replay-frame.js";
 import { demoRoutes } from "../../demo/routes.js";
 import { assetRoute } from "../../relay/asset-proxy/route.js";
@@ -9,4 +10,6 @@ import { favicon, faviconIco, home, siteStylesheet } from "./home.js";
 import { siteconnectScript } from "./siteconnect.js";
 
 /** Every HTTP route Airlock serves. Capabilities add their route lists here. */
-export const allRoutes: readonly RouteDef<unknown>[] = [home, siteStylesheet, favicon, faviconIco, healthz, readyz, cspReport, ...identityRoutes, siteconnectScript, ...demoRoutes, replayFrame, assetRoute];
+export const allRoutes: readonly RouteDef<unknown>[] = [home, siteStylesheet, favicon, faviconIco, healthz, readyz, cspReport, ...identityRoutes, siteconnectScript, ...demoRoutes, replayFrame, assetRoute,
+  // Last: the console shell answers every other /console/ path.
+  ...consoleRoutes];

@@ -1,0 +1,32 @@
+import { formatTime } from "../components/format.js";
+import { pageHeader } from "../components/page-header.js";
+import { h } from "../dom.js";
+import { visibleNavPages } from "../layout.js";
+import { definePage } from "./page.js";
+
+/** The landing page after sign-in: who you are and every page your roles open, as cards. */
+export const dashboardPage = definePage({
+  path: "/console/",
+  title: "Dashboard",
+  access: { action: "console:use" },
+  nav: { label: "Dashboard", section: "overview", order: 0 },
+  render: ({ viewer, pages }) => {
+    const cards = visibleNavPages(pages, viewer).filter((p) => p.path !== "/console/");
+    return h(
+      "div",
+      { class: "page" },
+      pageHeader(`Welcome, ${viewer.agent.name || viewer.agent.subject}`, [
+        "Signed in as ",
+        h("strong", {}, viewer.roles.join(", ") || "no role"),
+        ` since ${formatTime(viewer.session.createdAt)}.`,
+      ]),
+      h(
+        "ul",
+        { class: "cards", "aria-label": "Your pages" },
+        cards.map((p) =>
+          h("li", { class: "card" }, h("a", { href: p.path, class: "card-link" }, h("h2", {}, p.nav?.label ?? p.title), p.nav?.description ? h("p", {}, p.nav.description) : null)),
+        ),
+      ),
+    );
+  },
+});

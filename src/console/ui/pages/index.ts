@@ -1,0 +1,25 @@
+import { accountPage } from "./account.js";
+import { cobrowsePage } from "./cobrowse.js";
+import { dashboardPage } from "./dashboard.js";
+import { mfaPage } from "./mfa.js";
+import type { ConsolePage } from "./page.js";
+import { recoveryCodesPage } from "./recovery-codes.js";
+import { sessionsPage } from "./sessions.js";
+import { signInPage } from "./sign-in.js";
+import { signedOutPage } from "./signed-out.js";
+
+/**
+ * Every page of the console. Adding a page: write its module with `definePage` (see
+ * docs/console.md) and add it here — one line. Navigation, access checks and the dashboard
+ * follow from the page's own `access` and `nav`.
+ */
+export const consolePages: readonly ConsolePage[] = [
+  signInPage,
+  mfaPage,
+  signedOutPage,
+  dashboardPage,
+  accountPage,
+  recoveryCodesPage,
+  sessionsPage,
+  cobrowsePage,
+];
