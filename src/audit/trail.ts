@@ -104,11 +104,22 @@ export async function* exportAudit(db: Kysely<Database>, options: { afterSeq?: n
   }
 }
 
+/** How a prune records itself in the trail it prunes (retention passes this). */
+export interface PruneRecord {
+  readonly actor: string;
+  /** The rule that asked for the prune, e.g. `retention.auditTrail`. */
+  readonly rule: string;
+  /** Epoch ms of the prune entry; defaults to now. */
+  readonly at?: number;
+}
+
 /**
  * Retention: removes entries older than `before` and moves the anchor to the first kept entry in
- * the same transaction, so the remaining chain still verifies from its new start.
+ * the same transaction, so the remaining chain still verifies from its new start. With `record`,
+ * an `audit.pruned` entry naming the last removed sequence number is appended in that same
+ * transaction, so the trail itself says where its anchor moved and why.
  */
-export async function pruneAudit(db: Kysely<Database>, before: number): Promise<number> {
+export async function pruneAudit(db: Kysely<Database>, before: number, record?: PruneRecord): Promise<number> {
   return db.transaction().execute(async (trx) => {
     const head = await trx.updateTable("audit_head").set((eb) => ({ seq: eb("seq", "+", 0) })).where("id", "=", 1).returning(["seq"]).executeTakeFirst();
     if (!head) throw new AirlockError("internal", "audit chain head is missing (run migrations)");
@@ -116,7 +127,11 @@ export async function pruneAudit(db: Kysely<Database>, before: number): Promise<
     if (!last) return 0;
     const removed = await trx.deleteFrom("audit_log").where("seq", "<=", last.seq).executeTakeFirst();
     await trx.updateTable("audit_head").set({ anchor_seq: Number(last.seq) + 1, anchor_prev_hash: last.hash }).where("id", "=", 1).execute();
-    return Number(removed.numDeletedRows);
+    const count = Number(removed.numDeletedRows);
+    if (record && count > 0) {
+      await appendAudit(trx, { actor: record.actor, action: "audit.pruned", target: `audit:upto:${Number(last.seq)}`, decision: "info", rule: record.rule, ...(record.at === undefined ? {} : { at: record.at }) });
+    }
+    return count;
   });
 }
 
@@ -124,7 +139,8 @@ function toRow(r: Omit<AuditRecord, "prevHash" | "hash">): Omit<AuditLogTable, "
   return { seq: r.seq, at: r.at, actor: r.actor, action: r.action, target: r.target, decision: r.decision, rule: r.rule, source_address: r.sourceAddress };
 }
 
-function fromRow(row: AuditLogTable): AuditRecord {
+/** A stored row in its exported, hashed form. */
+export function fromRow(row: AuditLogTable): AuditRecord {
   return {
     seq: Number(row.seq),
     at: Number(row.at),

@@ -147,6 +147,38 @@ export class SessionStore {
     return ended;
   }
 
+  /**
+   * Retention: ends sessions past their idle or absolute timeout that no request has looked up
+   * since (those ended at lookup are gone already), and any session created before
+   * `createdBefore` (retention.yaml `loginSessions.days`, should it be shorter than the timeouts).
+   * Each goes through `end()`, so it is audited and its sockets close. Returns how many ended.
+   */
+  async endExpired(createdBefore: number, batch = 200): Promise<number> {
+    let ended = 0;
+    for (;;) {
+      const t = this.now();
+      const rules = this.rules();
+      const rows = await this.db
+        .selectFrom("agent_session")
+        .select(["id_hash", "created_at", "last_seen_at"])
+        .where((eb) =>
+          eb.or([
+            eb("created_at", "<=", t - rules.absoluteTimeoutMs),
+            eb("last_seen_at", "<=", t - rules.idleTimeoutMs),
+            eb("created_at", "<", createdBefore),
+          ]),
+        )
+        .limit(batch)
+        .execute();
+      for (const r of rows) {
+        const reason: SessionEndReason =
+          t - Number(r.created_at) >= rules.absoluteTimeoutMs ? "absolute" : t - Number(r.last_seen_at) >= rules.idleTimeoutMs ? "idle" : "retention";
+        if (await this.end(r.id_hash, reason)) ended++;
+      }
+      if (rows.length < batch) return ended;
+    }
+  }
+
   /** Every session with its agent, for admins. Expired ones are not listed. */
   async listAll(): Promise<Array<StoredSession & { agentName: string; agentSubject: string }>> {
     const t = this.now();

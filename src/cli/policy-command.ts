@@ -1,27 +1,13 @@
 import path from "node:path";
 import type { Command } from "commander";
-import { z } from "zod";
 import { ROLES, isAction, isVisitorAction, type Role } from "../policy/actions.js";
+import { explainContextSchema, type ExplainContextInput } from "../policy/context-schema.js";
 import type { PolicyContext } from "../policy/decision.js";
 import { PolicyEngine } from "../policy/engine.js";
 import { PolicyError } from "../policy/errors.js";
 import { policySourceFor, shippedPolicyDir, type PolicySource } from "../policy/load.js";
 import { configOrExit } from "./load-config.js";
 import { ExitCode, emit, table } from "./output.js";
-
-// --context is parsed at the edge: only known facts, each with its type.
-const contextSchema = z.strictObject({
-  actor: z.enum(["agent", "visitor"]).optional(),
-  roles: z.array(z.enum(ROLES)).optional(),
-  subject: z.string().optional(),
-  mfa: z.boolean().optional(),
-  assigned: z.boolean().optional(),
-  grantedMode: z.enum(["view", "control"]).nullable().optional(),
-  visitorConsent: z.strictObject({ view: z.boolean().optional(), control: z.boolean().optional() }).optional(),
-  sourceAddress: z.string().optional(),
-  siteId: z.string().optional(),
-  origin: z.string().optional(),
-});
 
 function loadOrExit(source: PolicySource, json: boolean): PolicyEngine {
   try {
@@ -77,7 +63,7 @@ export function registerPolicyCommand(program: Command): void {
 
 /** Defaults describe an agent who passed MFA on loopback; --context overrides any of them. */
 function explainContext(opts: { role?: string; action: string; context?: string }): PolicyContext {
-  let given: z.output<typeof contextSchema> = {};
+  let given: ExplainContextInput = {};
   if (opts.context !== undefined) {
     let raw: unknown;
     try {
@@ -85,7 +71,7 @@ function explainContext(opts: { role?: string; action: string; context?: string 
     } catch {
       usage("--context is not valid JSON");
     }
-    const parsed = contextSchema.safeParse(raw);
+    const parsed = explainContextSchema.safeParse(raw);
     if (!parsed.success) usage(`--context: ${parsed.error.issues.map((i) => `${i.path.join(".") || "(root)"}: ${i.message}`).join("; ")}`);
     given = parsed.data;
   }

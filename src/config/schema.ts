@@ -41,6 +41,7 @@ export const configSchema = z
     metricsEnabled: bool.default(true).describe("Serve Prometheus metrics on a separate listener."),
     metricsHost: z.string().min(1).default("127.0.0.1").describe("Address of the metrics listener."),
     metricsPort: port.default(9464).describe("Port of the metrics listener (0 picks a free port)."),
+    retentionIntervalMs: z.coerce.number().int().min(1000).max(86_400_000).default(3_600_000).describe("Pause between retention runs (policies/retention.yaml is applied at start and then after each pause)."),
     assetProxyAllowLoopback: bool.default(false).describe("Dev mode only: let the asset proxy fetch from loopback addresses (the demo site Airlock serves itself). Production refuses it."),
     assetProxyMaxBytes: z.coerce.number().int().min(1024).max(64 * 1024 * 1024).default(8 * 1024 * 1024).describe("Largest page asset (image, stylesheet, font, media) the asset proxy fetches; larger bodies are cut off and refused."),
     assetProxyTimeoutMs: z.coerce.number().int().min(100).max(60_000).default(10_000).describe("Time limit for one asset fetch, redirects included."),

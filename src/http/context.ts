@@ -5,6 +5,7 @@ import type { Config } from "../config/schema.js";
 import type { Logger } from "../ops/log.js";
 import type { Metrics } from "../ops/metrics.js";
 import type { PolicyEngine } from "../policy/engine.js";
+import type { RetentionScheduler } from "../retention/scheduler.js";
 import type { AssetProxy } from "../relay/asset-proxy/asset-proxy.js";
 import type { Storage } from "../storage/db.js";
 
@@ -19,6 +20,8 @@ export interface Services {
   readonly policy: PolicyEngine;
   /** Agent identity: OIDC login, sessions, MFA, WebSocket tickets (src/auth). */
   readonly identity: Identity;
+  /** Applies policies/retention.yaml at start and every retentionIntervalMs; `register(kind, job)` adds a pruning job (docs/retention.md). */
+  readonly retention: RetentionScheduler;
   /** The asset proxy and the signer of its URLs, shared with the relay's sanitizers (src/relay/asset-proxy). */
   readonly assets: AssetProxy;
 }

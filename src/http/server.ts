@@ -14,6 +14,7 @@ import { loadMasterKeys } from "../auth/master-keys.js";
 import { assetProxyFromConfig } from "../relay/asset-proxy/from-config.js";
 import type { HostLookup } from "../relay/asset-proxy/resolver.js";
 import { openStorage } from "../storage/db.js";
+import { createRetention } from "../retention/create.js";
 import { pendingMigrations } from "../storage/migrate.js";
 import { createApp, type AppOptions } from "./app.js";
 import type { Lifecycle, Services } from "./context.js";
@@ -58,7 +59,8 @@ export async function startServer(config: Config, options: StartOptions = {}): P
     throw err;
   });
   const assets = assetProxyFromConfig(config, policy, loadMasterKeys(config).current.key, options.assetLookup);
-  const services: Services = { config, storage, log, metrics, lifecycle, policy, identity, assets };
+  const retention = createRetention({ storage, policy, identity, log, metrics, intervalMs: config.retentionIntervalMs });
+  const services: Services = { config, storage, log, metrics, lifecycle, policy, identity, assets, retention };
   await recordPolicyHash(storage.db, policy.hash, "system");
   log.info({ policyHash: policy.hash }, "policy loaded");
   const app = createApp(services, options);
@@ -81,6 +83,8 @@ export async function startServer(config: Config, options: StartOptions = {}): P
     metricsUrl = `http://${hostForUrl(config.metricsHost)}:${(metricsServer.address() as AddressInfo).port}/metrics`;
   }
   log.info({ url, metricsUrl, mode: config.mode, dialect: storage.dialect }, "airlock listening");
+  // Every job is registered by now (capabilities register while the services are built).
+  retention.start();
 
   const reloadPolicy: RunningServer["reloadPolicy"] = async () => {
     try {
@@ -118,6 +122,7 @@ export async function startServer(config: Config, options: StartOptions = {}): P
       clearTimeout(timer);
       clearInterval(sweeper);
       if (metricsServer) await new Promise<void>((resolve) => metricsServer.close(() => resolve()));
+      await retention.stop();
       await identity.close();
       await storage.close();
       log.info("shutdown complete");

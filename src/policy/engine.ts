@@ -16,10 +16,12 @@ export interface ReloadOutcome {
  */
 export class PolicyEngine {
   #current: LoadedPolicy;
+  #loadedAt: number;
   readonly #source: PolicySource | undefined;
 
   constructor(loaded: LoadedPolicy, source?: PolicySource) {
     this.#current = loaded;
+    this.#loadedAt = Date.now();
     this.#source = source;
   }
 
@@ -40,6 +42,11 @@ export class PolicyEngine {
     return this.#current.files;
   }
 
+  /** When the effective policy was read (start, or the last successful reload), epoch ms. */
+  get loadedAt(): number {
+    return this.#loadedAt;
+  }
+
   decide(action: Action, context: PolicyContext = {}): Decision {
     return evaluate(this.#current.policy, action, context).decision;
   }
@@ -56,6 +63,7 @@ export class PolicyEngine {
     const next = loadPolicy(this.#source);
     const previousHash = this.#current.hash;
     this.#current = next;
+    this.#loadedAt = Date.now();
     return { changed: next.hash !== previousHash, previousHash, hash: next.hash };
   }
 

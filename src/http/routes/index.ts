@@ -1,7 +1,9 @@
+import { auditRoutes } from "../../audit/routes.js";
 import { identityRoutes } from "../../auth/http/routes.js";
 import { consoleRoutes } from "../../console/routes.js";
 import { replayFrame } from "../../console/viewer/replay-frame.js";
 import { demoRoutes } from "../../demo/routes.js";
+import { policyRoutes } from "../../policy/routes.js";
 import { assetRoute } from "../../relay/asset-proxy/route.js";
 import type { RouteDef } from "../route.js";
 import { cspReport } from "./csp-report.js";
@@ -11,5 +13,6 @@ import { siteconnectScript } from "./siteconnect.js";
 
 /** Every HTTP route Airlock serves. Capabilities add their route lists here. */
 export const allRoutes: readonly RouteDef<unknown>[] = [home, siteStylesheet, favicon, faviconIco, healthz, readyz, cspReport, ...identityRoutes, siteconnectScript, ...demoRoutes, replayFrame, assetRoute,
+  ...policyRoutes, ...auditRoutes,
   // Last: the console shell answers every other /console/ path.
   ...consoleRoutes];
