@@ -7,6 +7,7 @@ import type { Metrics } from "../ops/metrics.js";
 import type { PolicyEngine } from "../policy/engine.js";
 import type { RetentionScheduler } from "../retention/scheduler.js";
 import type { AssetProxy } from "../relay/asset-proxy/asset-proxy.js";
+import type { Relay } from "../relay/relay.js";
 import type { Storage } from "../storage/db.js";
 
 /** Long-lived services every request handler may use; built once in server.ts. */
@@ -24,6 +25,8 @@ export interface Services {
   readonly retention: RetentionScheduler;
   /** The asset proxy and the signer of its URLs, shared with the relay's sanitizers (src/relay/asset-proxy). */
   readonly assets: AssetProxy;
+  /** The co-browse relay: this replica's rooms, agent seats and the cluster room directory (src/relay/relay.ts). */
+  readonly relay: Relay;
 }
 
 export interface Lifecycle {

@@ -12,6 +12,11 @@ import { policySourceFor } from "../policy/load.js";
 import { startIdentity } from "../auth/identity.js";
 import { loadMasterKeys } from "../auth/master-keys.js";
 import { assetProxyFromConfig } from "../relay/asset-proxy/from-config.js";
+import { openBus } from "../bus/open-bus.js";
+import type { Clock } from "../relay/clock.js";
+import { Relay } from "../relay/relay.js";
+import { relayAudit } from "../relay/relay-audit.js";
+import { attachWebSockets } from "./ws/upgrade-dispatcher.js";
 import type { HostLookup } from "../relay/asset-proxy/resolver.js";
 import { openStorage } from "../storage/db.js";
 import { createRetention } from "../retention/create.js";
@@ -37,6 +42,8 @@ export interface StartOptions extends AppOptions {
   readonly policy?: PolicyEngine;
   /** Host name resolution for the asset proxy (tests map test host names); default: the system resolver. */
   readonly assetLookup?: HostLookup;
+  /** Clock of the co-browse rooms (agent inactivity, visitor grace); tests inject a manual one. */
+  readonly relayClock?: Clock;
 }
 
 export async function startServer(config: Config, options: StartOptions = {}): Promise<RunningServer> {
@@ -60,7 +67,15 @@ export async function startServer(config: Config, options: StartOptions = {}): P
   });
   const assets = assetProxyFromConfig(config, policy, loadMasterKeys(config).current.key, options.assetLookup);
   const retention = createRetention({ storage, policy, identity, log, metrics, intervalMs: config.retentionIntervalMs });
-  const services: Services = { config, storage, log, metrics, lifecycle, policy, identity, assets, retention };
+  const bus = await openBus(config, log).catch(async (err: unknown) => {
+    await identity.close();
+    await storage.close();
+    throw err;
+  });
+  const roomAudit = relayAudit(storage, log);
+  const relay = new Relay({ policy, bus, log, signer: assets.signer, audit: roomAudit.audit, ...(options.relayClock ? { clock: options.relayClock } : {}) });
+  await relay.start();
+  const services: Services = { config, storage, log, metrics, lifecycle, policy, identity, assets, retention, relay };
   await recordPolicyHash(storage.db, policy.hash, "system");
   log.info({ policyHash: policy.hash }, "policy loaded");
   const app = createApp(services, options);
@@ -71,6 +86,7 @@ export async function startServer(config: Config, options: StartOptions = {}): P
     : createHttpServer(handler);
   server.requestTimeout = 30_000;
   server.headersTimeout = 15_000;
+  const sockets = await attachWebSockets(server, services, relay, bus);
   await listen(server, config.port, config.host);
   const scheme = config.tlsCertFile ? "https" : "http";
   const url = `${scheme}://${hostForUrl(config.host)}:${(server.address() as AddressInfo).port}`;
@@ -113,6 +129,8 @@ export async function startServer(config: Config, options: StartOptions = {}): P
       // Keep-alive connections become idle as their last response ends; close them as they do.
       server.closeIdleConnections();
       const sweeper = setInterval(() => server.closeIdleConnections(), 50);
+      // Co-browse rooms end (`server_shutdown`) and every WebSocket closes with 1001.
+      await sockets.shutdown(config.shutdownTimeoutMs);
       const timer = setTimeout(() => {
         log.warn({ timeoutMs: config.shutdownTimeoutMs }, "shutdown timeout: closing remaining connections");
         server.closeAllConnections();
@@ -124,6 +142,8 @@ export async function startServer(config: Config, options: StartOptions = {}): P
       if (metricsServer) await new Promise<void>((resolve) => metricsServer.close(() => resolve()));
       await retention.stop();
       await identity.close();
+      await roomAudit.drain();
+      await bus.close();
       await storage.close();
       log.info("shutdown complete");
     })();

@@ -25,6 +25,14 @@ export const LIMITS = {
   agentMessagesPerSecond: 30,
   /** Burst allowance on top of the sustained rate, agent side. */
   agentBurst: 120,
+  /** Sustained bytes per second per connection, visitor side (`rate_limited`); snapshots are the big frames. */
+  visitorBytesPerSecond: 8 * 1024 * 1024,
+  /** Burst allowance in bytes, visitor side: a few full-size snapshots in a row. */
+  visitorBurstBytes: 16 * 1024 * 1024,
+  /** Sustained bytes per second per connection, agent side (`rate_limited`). */
+  agentBytesPerSecond: 256 * 1024,
+  /** Burst allowance in bytes, agent side. */
+  agentBurstBytes: 1024 * 1024,
   /** Largest node id (ids are positive integers chosen by the visitor script). */
   maxNodeId: 2_147_483_647,
 } as const;

@@ -1,10 +1,12 @@
-import type { AgentKind, AgentMessage } from "../protocol/agent-messages.js";
-import type { VisitorKind, VisitorMessage } from "../protocol/visitor-messages.js";
+import { AGENT_KINDS, type AgentKind, type AgentMessage } from "../protocol/agent-messages.js";
+import { VISITOR_KINDS, type VisitorKind, type VisitorMessage } from "../protocol/visitor-messages.js";
+import type { Action } from "../policy/actions.js";
+import { defineMessageGuards } from "../policy/message-guards.js";
 import type { Check } from "./checks/check.js";
 import { answersPendingRequest, consented, inMode } from "./checks/consent.js";
 import { eventTargetKnown, targetKnown, targetKnownOrDocument } from "./checks/nodes.js";
 import { urlInSite } from "./checks/origin.js";
-import { allowedBy } from "./checks/policy.js";
+import { allowedBy, mayAskFor, mayJoinOthers } from "./checks/policy.js";
 import { hasSnapshot, joined, live } from "./checks/session.js";
 import { controlValueFits } from "./checks/values.js";
 
@@ -17,7 +19,7 @@ type VisitorTable = { readonly [K in VisitorKind]: Row<Extract<VisitorMessage, {
 type AgentTable = { readonly [K in AgentKind]: Row<Extract<AgentMessage, { kind: K }>> };
 
 /** Policy action per kind (the engine decides each one; nothing is allowed by default). */
-export const visitorActions: { readonly [K in VisitorKind]: string } = {
+export const visitorActions: { readonly [K in VisitorKind]: Action } = {
   hello: "visitor:connect",
   resume: "visitor:connect",
   snapshot: "visitor:share",
@@ -33,10 +35,11 @@ export const visitorActions: { readonly [K in VisitorKind]: string } = {
   end: "visitor:consent",
 };
 
-export const agentActions: { readonly [K in AgentKind]: string } = {
-  join: "cobrowse:view",
+export const agentActions: { readonly [K in AgentKind]: Action } = {
+  // Joining asks the visitor; content flows only after consent (view then needs cobrowse:view).
+  join: "cobrowse:invite",
   leave: "cobrowse:view",
-  activity: "cobrowse:view",
+  activity: "cobrowse:invite",
   "request-control": "cobrowse:control",
   control: "cobrowse:control",
   highlight: "cobrowse:view",
@@ -45,6 +48,7 @@ export const agentActions: { readonly [K in AgentKind]: string } = {
 const share = allowedBy("visitor:share");
 const view = allowedBy("cobrowse:view");
 const control = allowedBy("cobrowse:control");
+const invite = allowedBy("cobrowse:invite");
 
 //                                  session        policy                    consent / mode                     nodes / values
 export const visitorChecks: VisitorTable = {
@@ -66,10 +70,15 @@ export const visitorChecks: VisitorTable = {
 };
 
 export const agentChecks: AgentTable = {
-  join:              [live,         view],
+  join:              [live,         invite, mayJoinOthers],
   leave:             [joined],
-  activity:          [live, joined, view],
-  "request-control": [live, joined, control,                  consented("view")],
+  activity:          [live, joined, invite],
+  "request-control": [live, joined, mayAskFor("control"),     consented("view")],
   control:           [live, joined, control,                  consented("control"), inMode("control"), eventTargetKnown, controlValueFits],
   highlight:         [live, joined, view,                     consented("view")],
 };
+
+// Invariant 5 (deny by default): every kind of both sides names its action in the registry the
+// WebSocket layer and the enumeration test consult.
+defineMessageGuards("visitor", VISITOR_KINDS, visitorActions);
+defineMessageGuards("agent", AGENT_KINDS, agentActions);

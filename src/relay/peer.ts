@@ -13,4 +13,6 @@ export interface AgentPrincipal {
   readonly displayName: string;
   readonly roles: readonly string[];
   readonly mfa: boolean;
+  /** Client address as the agent network allowlist saw it; agent decisions need it. */
+  readonly sourceAddress?: string;
 }

@@ -32,6 +32,8 @@ export interface RoomOptions {
   readonly maskInputValues: boolean;
   readonly audit: RoomAudit;
   readonly onEnded: (room: Room) => void;
+  /** An agent left the room (leave, inactivity, socket gone); its connection may join again. */
+  readonly onAgentRemoved?: (seat: AgentSeat, reason: EndReason) => void;
   /** Socket backlog above which an agent is treated as slow. */
   readonly maxBufferedBytes?: number;
   /** Mutation operations kept after the snapshot for late joiners before a new snapshot is requested. */
@@ -57,6 +59,8 @@ export class Room implements RoomFacts {
   #sinceOps = 0;
   #baseUrl: string | undefined;
   #endReason: EndReason | undefined;
+  /** Who asked for the pending consent, so the question can be asked again after a resume. */
+  #pendingAsker = "";
 
   constructor(readonly options: RoomOptions) {}
 
@@ -69,9 +73,23 @@ export class Room implements RoomFacts {
   get siteOrigins(): readonly string[] {
     return this.options.site.origins;
   }
+  get agentCount(): number {
+    return this.seats.size;
+  }
 
+  /** Attaches the visitor's connection; after a resume it learns the state and any open question. */
   attachVisitor(peer: Peer): void {
     this.visitor = peer;
+    if (this.seats.size > 0 || this.state !== "waiting") send(peer, this.#state());
+    if (this.pendingConsent) {
+      const { request, mode } = this.pendingConsent;
+      send(peer, { kind: "consent-request", request, mode, agent: { displayName: this.#pendingAsker } });
+    }
+  }
+
+  /** The visitor's connection is gone (navigation or network); the session waits for a resume. */
+  detachVisitor(peer: Peer): void {
+    if (this.visitor === peer) this.visitor = undefined;
   }
 
   // ---- visitor side ----------------------------------------------------------------------
@@ -224,15 +242,17 @@ export class Room implements RoomFacts {
   }
 
   fromAgent(seat: AgentSeat, message: AgentMessage): Failure | undefined {
-    const decide = (action: string) =>
+    const decide = (action: string, assume?: Readonly<Record<string, unknown>>) =>
       this.options.decide(action, {
         actor: "agent",
         roles: seat.principal.roles,
         mfa: seat.principal.mfa,
         subject: seat.principal.subject,
+        ...(seat.principal.sourceAddress === undefined ? {} : { sourceAddress: seat.principal.sourceAddress }),
         siteId: this.siteId,
         grantedMode: this.granted.control ? "control" : this.granted.view ? "view" : null,
         visitorConsent: this.granted,
+        ...assume,
       });
     const row = agentChecks[message.kind] as unknown as readonly Check<AgentMessage>[];
     const failure = runChecks(row, { room: this, message, agent: { principal: seat.principal, joined: seat.joined }, decide });
@@ -272,7 +292,10 @@ export class Room implements RoomFacts {
 
   removeAgent(seat: AgentSeat, reason: EndReason): void {
     if (!this.seats.delete(seat)) return;
+    // A removed seat must not pass the `joined` check with a later message.
+    seat.joined = false;
     this.options.clock.clearTimeout(seat.timer);
+    this.options.onAgentRemoved?.(seat, reason);
     send(seat.peer, { kind: "state", state: "ended", mode: this.mode, agents: this.seats.size, watching: false, reason } satisfies StateMessage);
     if (this.seats.size === 0 && this.state !== "ended") this.end(reason);
     else this.#broadcastState();
@@ -295,6 +318,7 @@ export class Room implements RoomFacts {
   #askVisitor(mode: CobrowseMode, displayName: string): void {
     const request = randomBytes(8).toString("base64url");
     this.pendingConsent = { request, mode };
+    this.#pendingAsker = displayName;
     this.#toVisitor({ kind: "consent-request", request, mode, agent: { displayName } });
   }
 
@@ -345,8 +369,8 @@ export class Room implements RoomFacts {
     this.#broadcastState();
   }
 
-  #broadcastState(): void {
-    const state: StateMessage = {
+  #state(): StateMessage {
+    return {
       kind: "state",
       state: this.state,
       mode: this.mode,
@@ -354,6 +378,10 @@ export class Room implements RoomFacts {
       watching: this.granted.view && this.seats.size > 0,
       ...(this.#endReason ? { reason: this.#endReason } : {}),
     };
+  }
+
+  #broadcastState(): void {
+    const state = this.#state();
     this.#toVisitor(state);
     this.#toAgents(state);
   }

@@ -5,6 +5,7 @@ import { replayFrame } from "../../console/viewer/replay-frame.js";
 import { demoRoutes } from "../../demo/routes.js";
 import { policyRoutes } from "../../policy/routes.js";
 import { assetRoute } from "../../relay/asset-proxy/route.js";
+import { relayRoutes } from "../../relay/http-routes.js";
 import type { RouteDef } from "../route.js";
 import { cspReport } from "./csp-report.js";
 import { healthz, readyz } from "./health.js";
@@ -12,7 +13,7 @@ import { favicon, faviconIco, home, siteStylesheet } from "./home.js";
 import { siteconnectScript } from "./siteconnect.js";
 
 /** Every HTTP route Airlock serves. Capabilities add their route lists here. */
-export const allRoutes: readonly RouteDef<unknown>[] = [home, siteStylesheet, favicon, faviconIco, healthz, readyz, cspReport, ...identityRoutes, siteconnectScript, ...demoRoutes, replayFrame, assetRoute,
+export const allRoutes: readonly RouteDef<unknown>[] = [home, siteStylesheet, favicon, faviconIco, healthz, readyz, cspReport, ...identityRoutes, siteconnectScript, ...demoRoutes, replayFrame, assetRoute, ...relayRoutes,
   ...policyRoutes, ...auditRoutes,
   // Last: the console shell answers every other /console/ path.
   ...consoleRoutes];

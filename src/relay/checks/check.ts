@@ -10,6 +10,8 @@ export interface RoomFacts {
   readonly granted: { readonly view: boolean; readonly control: boolean };
   readonly index: ShadowIndex;
   readonly hasSnapshot: boolean;
+  /** Agents seated in the room right now. */
+  readonly agentCount: number;
   readonly siteId: string;
   readonly siteOrigins: readonly string[];
   readonly pendingConsent: { readonly request: string; readonly mode: CobrowseMode } | undefined;
@@ -20,8 +22,11 @@ export interface CheckInput<M> {
   readonly message: M;
   /** Set for agent messages. */
   readonly agent?: { readonly principal: AgentPrincipal; readonly joined: boolean };
-  /** Asks the policy engine; set by the room. */
-  readonly decide: (action: string) => { allow: boolean; reason: string };
+  /**
+   * Asks the policy engine; set by the room. `assume` overrides facts of the context, for
+   * "would this be allowed once the visitor grants it?" questions (asking for control).
+   */
+  readonly decide: (action: string, assume?: Readonly<Record<string, unknown>>) => { allow: boolean; reason: string };
 }
 
 /** One concern, one check: undefined means pass. */

@@ -1,0 +1,71 @@
+import { Redis } from "ioredis";
+import type { Logger } from "../ops/log.js";
+import type { Bus, BusHandler } from "./bus.js";
+
+/**
+ * Redis pub/sub between replicas: PUBLISH and SUBSCRIBE only, never a key, list or stream, so
+ * nothing of a co-browse session is stored in Redis (run it with persistence off as well).
+ * Subscriptions need a connection of their own; ioredis resubscribes after a reconnect.
+ */
+export class RedisBus implements Bus {
+  readonly kind = "redis";
+  readonly #pub: Redis;
+  readonly #sub: Redis;
+  readonly #channels = new Map<string, Set<BusHandler>>();
+
+  private constructor(pub: Redis, sub: Redis) {
+    this.#pub = pub;
+    this.#sub = sub;
+    this.#sub.on("message", (channel: string, message: string) => {
+      const handlers = this.#channels.get(channel);
+      if (handlers) for (const handler of [...handlers]) handler(message);
+    });
+  }
+
+  /** Connects both connections; rejects (naming no URL) when Redis is unreachable. */
+  static async connect(url: string, log: Logger): Promise<RedisBus> {
+    const options = { lazyConnect: true, maxRetriesPerRequest: 2, enableOfflineQueue: true, connectionName: "airlock-bus" } as const;
+    const pub = new Redis(url, options);
+    const sub = new Redis(url, options);
+    for (const [role, conn] of [["publish", pub], ["subscribe", sub]] as const) {
+      // Errors carry the address at most, never the URL's credentials; reconnects are automatic.
+      conn.on("error", (err: Error) => log.warn({ role, err: err.name }, "bus connection error"));
+    }
+    try {
+      await Promise.all([pub.connect(), sub.connect()]);
+    } catch (err) {
+      pub.disconnect();
+      sub.disconnect();
+      throw new Error(`cannot connect to the Redis bus (${err instanceof Error ? err.name : "error"})`);
+    }
+    return new RedisBus(pub, sub);
+  }
+
+  publish(channel: string, message: string): void {
+    this.#pub.publish(channel, message).catch(() => {
+      // Pub/sub is fire-and-forget by design; the error handler above has logged the cause.
+    });
+  }
+
+  async subscribe(channel: string, handler: BusHandler): Promise<() => void> {
+    let handlers = this.#channels.get(channel);
+    if (!handlers) {
+      this.#channels.set(channel, (handlers = new Set()));
+      await this.#sub.subscribe(channel);
+    }
+    const entry: BusHandler = (m) => handler(m);
+    handlers.add(entry);
+    return () => {
+      handlers.delete(entry);
+      if (handlers.size === 0 && this.#channels.get(channel) === handlers) {
+        this.#channels.delete(channel);
+        this.#sub.unsubscribe(channel).catch(() => undefined);
+      }
+    };
+  }
+
+  async close(): Promise<void> {
+    this.#channels.clear();
+    await Promise.allSettled([this.#pub.quit(), this.#sub.quit()]);
+  }
+}

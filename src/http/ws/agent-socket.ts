@@ -1,0 +1,48 @@
+import { randomBytes } from "node:crypto";
+import type { WebSocket } from "ws";
+import { agentMessage } from "../../protocol/agent-messages.js";
+import { LIMITS } from "../../protocol/limits.js";
+import { negotiateVersion } from "../../protocol/version.js";
+import { actionForMessage } from "../../policy/message-guards.js";
+import type { AgentEndpoint } from "../../relay/cluster/agent-router.js";
+import type { AgentPrincipal } from "../../relay/peer.js";
+import type { Relay } from "../../relay/relay.js";
+import { CLOSE } from "./close-codes.js";
+import { gateFrame } from "./frame-gate.js";
+import { refOf, sendError } from "./opening.js";
+import { ConnectionRateLimiter } from "./rate-limiter.js";
+import type { SocketPeer } from "./socket-peer.js";
+
+/**
+ * One authenticated agent connection on /ws/agent (Origin, network, ticket and session already
+ * checked): every frame passes the frame gate and the kind's registered action, then goes to the
+ * owner of the room the agent joins, on this replica or another.
+ */
+export function serveAgent(ws: WebSocket, peer: SocketPeer, principal: AgentPrincipal, relay: Relay): AgentEndpoint {
+  const limiter = new ConnectionRateLimiter({
+    messagesPerSecond: LIMITS.agentMessagesPerSecond,
+    burst: LIMITS.agentBurst,
+    bytesPerSecond: LIMITS.agentBytesPerSecond,
+    burstBytes: LIMITS.agentBurstBytes,
+  });
+  const endpoint: AgentEndpoint = { conn: randomBytes(16).toString("base64url"), peer, principal };
+  relay.agentOpened(endpoint);
+
+  ws.on("message", (data, isBinary) => {
+    const gate = gateFrame(data, isBinary, limiter, agentMessage);
+    if (!gate.ok) {
+      sendError(peer, gate, gate.ref);
+      if (gate.close) peer.close(gate.close.code, gate.close.reason);
+      return;
+    }
+    const message = gate.message;
+    if (actionForMessage("agent", message.kind) === undefined) return sendError(peer, { code: "not_allowed", message: "message kind has no policy action" }, refOf(message));
+    if (message.kind === "join" && negotiateVersion(message.versions) === undefined) {
+      sendError(peer, { code: "unsupported_version", message: "no protocol version in common" }, "join");
+      return peer.close(CLOSE.badOpening, "unsupported_version");
+    }
+    relay.fromAgent(endpoint, message);
+  });
+  ws.on("close", () => relay.agentClosed(endpoint));
+  return endpoint;
+}

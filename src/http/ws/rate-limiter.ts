@@ -1,0 +1,37 @@
+/**
+ * Token buckets for one connection: messages and bytes, each with a sustained rate and a burst.
+ * `take` answers whether a frame of that size fits now; refused frames cost nothing.
+ */
+export class ConnectionRateLimiter {
+  #messages: number;
+  #bytes: number;
+  #at: number;
+  /** Frames refused since the buckets last had room; a connection that keeps going is closed. */
+  refusedInARow = 0;
+
+  constructor(
+    private readonly limits: { messagesPerSecond: number; burst: number; bytesPerSecond: number; burstBytes: number },
+    private readonly now: () => number = () => performance.now(),
+  ) {
+    this.#messages = limits.burst;
+    this.#bytes = limits.burstBytes;
+    this.#at = now();
+  }
+
+  take(bytes: number): boolean {
+    const t = this.now();
+    const elapsed = Math.max(0, t - this.#at) / 1000;
+    this.#at = t;
+    const { messagesPerSecond, burst, bytesPerSecond, burstBytes } = this.limits;
+    this.#messages = Math.min(burst, this.#messages + elapsed * messagesPerSecond);
+    this.#bytes = Math.min(burstBytes, this.#bytes + elapsed * bytesPerSecond);
+    if (this.#messages < 1 || this.#bytes < bytes) {
+      this.refusedInARow += 1;
+      return false;
+    }
+    this.#messages -= 1;
+    this.#bytes -= bytes;
+    this.refusedInARow = 0;
+    return true;
+  }
+}

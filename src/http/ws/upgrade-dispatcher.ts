@@ -1,0 +1,139 @@
+import type { IncomingMessage, Server } from "node:http";
+import type { Duplex } from "node:stream";
+import { WebSocketServer, type WebSocket } from "ws";
+import { agentUpgradeAuthenticator } from "../../auth/agent-upgrade.js";
+import { cidrMatcher, clientAddress } from "../../auth/network.js";
+import type { Bus } from "../../bus/bus.js";
+import { asAirlockError } from "../../errors.js";
+import { LIMITS } from "../../protocol/limits.js";
+import { readEnvelope, sessionsChannel, sessionsEnvelope } from "../../relay/cluster/envelopes.js";
+import type { AgentPrincipal } from "../../relay/peer.js";
+import type { Relay } from "../../relay/relay.js";
+import type { Services } from "../context.js";
+import { serveAgent } from "./agent-socket.js";
+import { CLOSE, closeReason } from "./close-codes.js";
+import { SocketPeer, type ShutdownFlag } from "./socket-peer.js";
+import { serveVisitor } from "./visitor-socket.js";
+
+export interface WebSockets {
+  /** Graceful shutdown: rooms end (`server_shutdown`), every socket closes with 1001. */
+  shutdown(timeoutMs: number): Promise<void>;
+}
+
+interface Tracked {
+  readonly peer: SocketPeer;
+  /** The agent's login session, so its sockets close when identity ends it. */
+  readonly sessionId: string | undefined;
+  alive: boolean;
+}
+
+const PING_EVERY_MS = 30_000;
+
+/**
+ * Dispatches HTTP upgrades: /ws/visitor (Origin must be a registered site origin, exactly) and
+ * /ws/agent (identity's authenticator: console Origin, agent network, single-use ticket, live
+ * session). A refused handshake is completed and closed at once with a specific close code and
+ * reason, so clients can tell "stop trying" from a network error; no frame of it is read.
+ */
+export async function attachWebSockets(server: Server, services: Services, relay: Relay, bus: Bus): Promise<WebSockets> {
+  const { log, identity, lifecycle } = services;
+  // Frames up to twice the protocol limit are read and answered `frame_too_large`; beyond that
+  // ws stops buffering and closes with 1009.
+  const wss = new WebSocketServer({ noServer: true, maxPayload: 2 * LIMITS.maxFrameBytes, perMessageDeflate: false });
+  const flag: ShutdownFlag = { goingAway: false };
+  const tracked = new Map<WebSocket, Tracked>();
+  const authenticateAgent = agentUpgradeAuthenticator(identity, services.storage.db);
+
+  const accept = (req: IncomingMessage, socket: Duplex, head: Buffer, sessionId: string | undefined, then: (ws: WebSocket, peer: SocketPeer) => void) => {
+    wss.handleUpgrade(req, socket, head, (ws) => {
+      const peer = new SocketPeer(ws, flag);
+      const entry: Tracked = { peer, sessionId, alive: true };
+      tracked.set(ws, entry);
+      ws.on("pong", () => (entry.alive = true));
+      ws.on("error", (err) => log.debug({ err: err.name }, "websocket error"));
+      ws.on("close", () => tracked.delete(ws));
+      then(ws, peer);
+    });
+  };
+  const refuse = (req: IncomingMessage, socket: Duplex, head: Buffer, code: number, reason: string) =>
+    wss.handleUpgrade(req, socket, head, (ws) => ws.close(code, closeReason(reason)));
+
+  const onUpgrade = async (req: IncomingMessage, socket: Duplex, head: Buffer): Promise<void> => {
+    socket.on("error", () => socket.destroy());
+    const path = new URL(req.url ?? "/", "http://upgrade.invalid").pathname;
+    if (lifecycle.shuttingDown || flag.goingAway) return rejectHttp(socket, 503, "Service Unavailable");
+    if (path === "/ws/visitor") {
+      const origin = req.headers.origin;
+      if (!origin || !relay.visitorOriginAllowed(origin)) return refuse(req, socket, head, CLOSE.forbidden, "origin_not_allowed");
+      return accept(req, socket, head, undefined, (ws, peer) => serveVisitor(ws, peer, origin, relay));
+    }
+    if (path === "/ws/agent") {
+      let agent;
+      try {
+        agent = await authenticateAgent(req);
+      } catch (thrown) {
+        const err = asAirlockError(thrown);
+        if (err.status >= 500) log.error({ code: err.code, err: thrown instanceof Error ? thrown.name : typeof thrown }, "agent upgrade failed");
+        return refuse(req, socket, head, err.wsClose, err.expose ? err.message : "internal error");
+      }
+      const forwarded = req.headers["x-forwarded-for"];
+      const sourceAddress = clientAddress(req.socket.remoteAddress, Array.isArray(forwarded) ? forwarded.join(",") : forwarded, cidrMatcher(identity.policy.network.trustedProxies));
+      const principal: AgentPrincipal = {
+        subject: agent.subject,
+        displayName: agent.name,
+        roles: agent.roles,
+        mfa: agent.mfa,
+        ...(sourceAddress === undefined ? {} : { sourceAddress }),
+      };
+      return accept(req, socket, head, agent.sessionId, (ws, peer) => serveAgent(ws, peer, principal, relay));
+    }
+    rejectHttp(socket, 404, "Not Found");
+  };
+  server.on("upgrade", (req: IncomingMessage, socket: Duplex, head: Buffer) => {
+    onUpgrade(req, socket, head).catch((err: unknown) => {
+      log.error({ err: err instanceof Error ? err.name : typeof err }, "upgrade failed");
+      socket.destroy();
+    });
+  });
+
+  // Identity ends a login session on one replica; every replica closes that session's sockets.
+  const stopListening = identity.events.onEnded((event) => bus.publish(sessionsChannel, JSON.stringify({ t: "ended", session: event.sessionRef })));
+  const unsubscribe = await bus.subscribe(sessionsChannel, (text) => {
+    const event = readEnvelope(sessionsEnvelope, text);
+    if (!event) return;
+    for (const entry of tracked.values()) if (entry.sessionId === event.session) entry.peer.close(CLOSE.unauthenticated, "session_ended");
+  });
+
+  // Dead peers (no pong within one interval) are dropped so rooms learn the visitor is gone.
+  const pinger = setInterval(() => {
+    for (const [ws, entry] of tracked) {
+      if (!entry.alive) {
+        ws.terminate();
+        continue;
+      }
+      entry.alive = false;
+      ws.ping();
+    }
+  }, PING_EVERY_MS).unref();
+
+  return {
+    async shutdown(timeoutMs) {
+      flag.goingAway = true;
+      clearInterval(pinger);
+      stopListening();
+      unsubscribe();
+      relay.shutdown();
+      for (const entry of tracked.values()) entry.peer.close(CLOSE.goingAway, "server_shutdown");
+      const closed = [...tracked.keys()].map((ws) => new Promise<void>((resolve) => (ws.readyState === ws.CLOSED ? resolve() : ws.once("close", () => resolve()))));
+      const timer = new Promise<void>((resolve) => setTimeout(resolve, Math.min(timeoutMs, 5_000)).unref());
+      await Promise.race([Promise.all(closed), timer]);
+      for (const ws of tracked.keys()) ws.terminate();
+      await new Promise<void>((resolve) => wss.close(() => resolve()));
+    },
+  };
+}
+
+function rejectHttp(socket: Duplex, status: number, text: string): void {
+  if (!socket.writable) return void socket.destroy();
+  socket.end(`HTTP/1.1 ${status} ${text}\r\nConnection: close\r\nContent-Length: 0\r\n\r\n`, () => socket.destroy());
+}

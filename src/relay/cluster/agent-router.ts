@@ -1,0 +1,124 @@
+import type { Bus } from "../../bus/bus.js";
+import type { AgentMessage } from "../../protocol/agent-messages.js";
+import type { AgentPrincipal, Peer } from "../peer.js";
+import { replicaChannel, type ReplicaEnvelope } from "./envelopes.js";
+
+/** An agent's socket on this replica, as the relay sees it. */
+export interface AgentEndpoint {
+  /** Random id of this connection, unique across replicas. */
+  readonly conn: string;
+  readonly peer: Peer;
+  readonly principal: AgentPrincipal;
+}
+
+/** What the router needs from the room owner side of this replica. */
+export interface OwnerSide {
+  readonly replica: string;
+  /** The replica owning a room (this one included), or undefined when no replica holds it. */
+  ownerOf(room: string): string | undefined;
+  /** Handles an envelope for a room this replica owns; `peer` is the agent's local socket. */
+  handleLocal(envelope: ReplicaEnvelope, peer: Peer, principal: AgentPrincipal): void;
+}
+
+/** How often a lagging agent socket's backlog is reported to a remote room owner. */
+const BACKLOG_REPORT_MS = 50;
+
+/**
+ * Agent sockets held by this replica and the room each one is in. Messages go to the room's
+ * owner: directly when that is this replica, over the bus otherwise; frames for the socket come
+ * back the same way.
+ */
+export class AgentRouter {
+  readonly #endpoints = new Map<string, AgentEndpoint>();
+  readonly #routes = new Map<string, { owner: string; room: string }>();
+  readonly #backlog = new Map<string, { reported: number; timer: NodeJS.Timeout }>();
+
+  constructor(
+    private readonly bus: Bus,
+    private readonly owners: OwnerSide,
+  ) {}
+
+  open(endpoint: AgentEndpoint): void {
+    this.#endpoints.set(endpoint.conn, endpoint);
+  }
+
+  fromSocket(endpoint: AgentEndpoint, message: AgentMessage): void {
+    const { conn } = endpoint;
+    let route = this.#routes.get(conn);
+    if (message.kind === "join") {
+      // Joining another room leaves the current one.
+      if (route && route.room !== message.room) this.#leaveRoute(endpoint);
+      const owner = this.owners.ownerOf(message.room);
+      if (!owner) {
+        endpoint.peer.send(JSON.stringify({ kind: "error", code: "session_ended", message: "no such co-browse session", ref: "join" }));
+        return;
+      }
+      route = { owner, room: message.room };
+      this.#routes.set(conn, route);
+      const { subject, displayName, roles, mfa, sourceAddress } = endpoint.principal;
+      const principal = { subject, displayName, roles: [...roles], mfa, ...(sourceAddress === undefined ? {} : { sourceAddress }) };
+      this.#toOwner(endpoint, route.owner, { t: "attach", room: message.room, conn, from: this.owners.replica, principal });
+    }
+    if (!route) {
+      endpoint.peer.send(JSON.stringify({ kind: "error", code: "wrong_state", message: "join a room first", ref: message.kind }));
+      return;
+    }
+    this.#toOwner(endpoint, route.owner, { t: "agent", conn, from: this.owners.replica, msg: message });
+    if (message.kind === "leave") this.#routes.delete(conn);
+  }
+
+  closed(endpoint: AgentEndpoint): void {
+    this.#leaveRoute(endpoint);
+    this.#endpoints.delete(endpoint.conn);
+    const backlog = this.#backlog.get(endpoint.conn);
+    if (backlog) clearTimeout(backlog.timer);
+    this.#backlog.delete(endpoint.conn);
+  }
+
+  /** A frame from a remote room owner for one of this replica's agent sockets. */
+  deliver(conn: string, frame: string): void {
+    const endpoint = this.#endpoints.get(conn);
+    if (!endpoint) return;
+    endpoint.peer.send(frame);
+    const route = this.#routes.get(conn);
+    if (route && route.owner !== this.owners.replica && endpoint.peer.bufferedAmount() > 0) this.#watchBacklog(endpoint, route.owner);
+  }
+
+  closeConnection(conn: string, code: number, reason: string): void {
+    this.#endpoints.get(conn)?.peer.close(code, reason);
+  }
+
+  /** Agent sockets of one login session (closed when identity ends that session). */
+  endpoints(): IterableIterator<AgentEndpoint> {
+    return this.#endpoints.values();
+  }
+
+  #leaveRoute(endpoint: AgentEndpoint): void {
+    const route = this.#routes.get(endpoint.conn);
+    if (!route) return;
+    this.#routes.delete(endpoint.conn);
+    this.#toOwner(endpoint, route.owner, { t: "detach", conn: endpoint.conn });
+  }
+
+  #toOwner(endpoint: AgentEndpoint, owner: string, envelope: ReplicaEnvelope): void {
+    if (owner === this.owners.replica) this.owners.handleLocal(envelope, endpoint.peer, endpoint.principal);
+    else this.bus.publish(replicaChannel(owner), JSON.stringify(envelope));
+  }
+
+  /** Reports the socket's backlog to the owner until it drains, so the room can back off. */
+  #watchBacklog(endpoint: AgentEndpoint, owner: string): void {
+    if (this.#backlog.has(endpoint.conn)) return;
+    const tick = () => {
+      const bytes = endpoint.peer.bufferedAmount();
+      const state = this.#backlog.get(endpoint.conn);
+      if (!state) return;
+      if (bytes !== state.reported) {
+        state.reported = bytes;
+        this.bus.publish(replicaChannel(owner), JSON.stringify({ t: "backlog", conn: endpoint.conn, bytes } satisfies ReplicaEnvelope));
+      }
+      if (bytes === 0) this.#backlog.delete(endpoint.conn);
+      else state.timer = setTimeout(tick, BACKLOG_REPORT_MS).unref();
+    };
+    this.#backlog.set(endpoint.conn, { reported: 0, timer: setTimeout(tick, BACKLOG_REPORT_MS).unref() });
+  }
+}

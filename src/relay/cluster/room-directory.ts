@@ -1,0 +1,43 @@
+import type { RoomSummary } from "./envelopes.js";
+
+/**
+ * Every live co-browse room in the cluster, as announced over the bus by the replica that owns
+ * it. Owners re-announce periodically; an entry that is not refreshed in time (its replica died)
+ * disappears, so the console never lists a room nobody holds.
+ */
+export class RoomDirectory {
+  readonly #rooms = new Map<string, { summary: RoomSummary; seenAt: number }>();
+
+  constructor(
+    private readonly now: () => number,
+    private readonly ttlMs: number,
+  ) {}
+
+  put(summary: RoomSummary): void {
+    if (summary.state === "ended") this.#rooms.delete(summary.room);
+    else this.#rooms.set(summary.room, { summary, seenAt: this.now() });
+  }
+
+  remove(room: string): void {
+    this.#rooms.delete(room);
+  }
+
+  get(room: string): RoomSummary | undefined {
+    const entry = this.#rooms.get(room);
+    if (!entry) return undefined;
+    if (this.now() - entry.seenAt > this.ttlMs) {
+      this.#rooms.delete(room);
+      return undefined;
+    }
+    return entry.summary;
+  }
+
+  list(): RoomSummary[] {
+    const out: RoomSummary[] = [];
+    for (const room of [...this.#rooms.keys()]) {
+      const summary = this.get(room);
+      if (summary) out.push(summary);
+    }
+    return out.sort((a, b) => a.since - b.since);
+  }
+}
