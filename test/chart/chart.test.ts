@@ -1,9 +1,11 @@
 // charts/airlock: lint, render scenarios checked against the Kubernetes schemas, the restricted
 // Pod Security profile and EU region pinning on every pod spec, and the renders that must fail.
-import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import path from "node:path";
 import { describe, expect, it } from "vitest";
+import { parseDocument } from "yaml";
+import { loadPolicy, shippedPolicyDir } from "../../src/policy/load.js";
 import { ciValues, failureMessage, helm, chartDir, render, renderNotes, type Manifest } from "./helm.js";
 import { schemaProblems } from "./kubernetes-schemas.js";
 
@@ -218,5 +220,37 @@ describe("renders that must fail, each with a clear message", () => {
     expect(fails(["masterKey.existingSecret="])).toMatch(/masterKey.existingSecret/);
     expect(fails(["airlock.publicUrl=http://airlock.bank.example"])).toMatch(/must be an https:\/\/ URL/);
     expect(fails(["ingress.enabled=true", "ingress.host=a.bank.example"])).toMatch(/ingress.tls.secretName is empty/);
+  });
+});
+
+describe("example values", () => {
+  it.each(["default", "ha", "ingress-tls"] as const)("%s: policy files pass Airlock's policy validation in production mode", (name) => {
+    const values = parseDocument(readFileSync(ciValues(name), "utf8")).toJS() as { policies: { files: Record<string, string> } };
+    const dir = mkdtempSync(path.join(tmpdir(), "airlock-policies-"));
+    try {
+      for (const [file, content] of Object.entries(values.policies.files)) writeFileSync(path.join(dir, file), content);
+      expect(() => loadPolicy({ shippedDir: shippedPolicyDir, overrideDir: dir, mode: "production" })).not.toThrow();
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
+});
+
+describe("chart README", () => {
+  it("documents every value, and only values that exist", () => {
+    const values = parseDocument(readFileSync(path.join(chartDir, "values.yaml"), "utf8")).toJS() as Record<string, unknown>;
+    const readme = readFileSync(path.join(chartDir, "README.md"), "utf8");
+    const documented = [...readme.matchAll(/^\| `([a-zA-Z.]+)` \|/gm)].map((m) => m[1]!);
+    const leaves: string[] = [];
+    const walk = (node: unknown, prefix: string) => {
+      if (node && typeof node === "object" && !Array.isArray(node) && Object.keys(node).length > 0 && !documented.includes(prefix)) {
+        for (const [k, v] of Object.entries(node)) walk(v, prefix ? `${prefix}.${k}` : k);
+      } else {
+        leaves.push(prefix);
+      }
+    };
+    walk(values, "");
+    expect(leaves.filter((l) => !documented.includes(l))).toEqual([]);
+    expect(documented.filter((d) => !leaves.includes(d))).toEqual([]);
   });
 });
