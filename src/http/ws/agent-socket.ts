@@ -7,18 +7,20 @@ import { actionForMessage } from "../../policy/message-guards.js";
 import type { AgentEndpoint } from "../../relay/cluster/agent-router.js";
 import type { AgentPrincipal } from "../../relay/peer.js";
 import type { Relay } from "../../relay/relay.js";
+import { agentChatKinds, type ChatSockets } from "./chat-endpoints.js";
 import { CLOSE } from "./close-codes.js";
-import { gateFrame } from "./frame-gate.js";
+import { gateFrame, routeFrame } from "./frame-gate.js";
 import { refOf, sendError } from "./opening.js";
 import { ConnectionRateLimiter } from "./rate-limiter.js";
 import type { SocketPeer } from "./socket-peer.js";
 
 /**
  * One authenticated agent connection on /ws/agent (Origin, network, ticket and session already
- * checked): every frame passes the frame gate and the kind's registered action, then goes to the
- * owner of the room the agent joins, on this replica or another.
+ * checked): every frame passes the frame gate and its kind's registered action, then goes to the
+ * owner of the room the agent joins, on this replica or another (co-browse kinds), or to the
+ * chat runtime (chat kinds).
  */
-export function serveAgent(ws: WebSocket, peer: SocketPeer, principal: AgentPrincipal, relay: Relay): AgentEndpoint {
+export function serveAgent(ws: WebSocket, peer: SocketPeer, principal: AgentPrincipal, relay: Relay, chat: ChatSockets | undefined): AgentEndpoint {
   const limiter = new ConnectionRateLimiter({
     messagesPerSecond: LIMITS.agentMessagesPerSecond,
     burst: LIMITS.agentBurst,
@@ -27,15 +29,19 @@ export function serveAgent(ws: WebSocket, peer: SocketPeer, principal: AgentPrin
   });
   const endpoint: AgentEndpoint = { conn: randomBytes(16).toString("base64url"), peer, principal };
   relay.agentOpened(endpoint);
+  const { sourceAddress } = principal;
+  const chatConnection = chat?.openAgent({ agentId: principal.subject, roles: principal.roles, ...(sourceAddress === undefined ? {} : { sourceAddress }) }, peer);
 
   ws.on("message", (data, isBinary) => {
-    const gate = gateFrame(data, isBinary, limiter, agentMessage);
-    if (!gate.ok) {
-      sendError(peer, gate, gate.ref);
-      if (gate.close) peer.close(gate.close.code, gate.close.reason);
+    const gate = gateFrame(data, isBinary, limiter);
+    const routed = gate.ok ? routeFrame(gate.text, agentMessage, chatConnection ? agentChatKinds : new Set()) : gate;
+    if (!routed.ok) {
+      sendError(peer, routed, routed.ref);
+      if (routed.close) peer.close(routed.close.code, routed.close.reason);
       return;
     }
-    const message = gate.message;
+    if ("other" in routed) return void chatConnection?.handle(routed.other);
+    const message = routed.message;
     if (actionForMessage("agent", message.kind) === undefined) return sendError(peer, { code: "not_allowed", message: "message kind has no policy action" }, refOf(message));
     if (message.kind === "join" && negotiateVersion(message.versions) === undefined) {
       sendError(peer, { code: "unsupported_version", message: "no protocol version in common" }, "join");
@@ -43,6 +49,9 @@ export function serveAgent(ws: WebSocket, peer: SocketPeer, principal: AgentPrin
     }
     relay.fromAgent(endpoint, message);
   });
-  ws.on("close", () => relay.agentClosed(endpoint));
+  ws.on("close", () => {
+    chatConnection?.close();
+    relay.agentClosed(endpoint);
+  });
   return endpoint;
 }

@@ -6,18 +6,18 @@ import { LIMITS } from "../../protocol/limits.js";
 import { CLOSE } from "./close-codes.js";
 import type { ConnectionRateLimiter } from "./rate-limiter.js";
 
-export type GateResult<T> =
-  | { readonly ok: true; readonly message: T }
-  | { readonly ok: false; readonly code: ProtocolErrorCode; readonly message: string; readonly ref?: string; readonly close?: { code: number; reason: string } };
+export type Refusal = { readonly ok: false; readonly code: ProtocolErrorCode; readonly message: string; readonly ref?: string; readonly close?: { code: number; reason: string } };
+export type GateResult = { readonly ok: true; readonly text: string } | Refusal;
+export type Routed<T> = { readonly ok: true; readonly message: T } | { readonly ok: true; readonly other: string } | Refusal;
 
 /** Refused frames in a row after which a flooding connection is closed instead of answered. */
 const FLOOD_CLOSE_AFTER = 500;
 
 /**
- * The checks every frame passes before its kind's row in the relay's table: rate (messages and
- * bytes), text only, size in bytes, JSON and schema. Never throws; a refusal names its code.
+ * The checks every frame passes first, whatever its kind: rate (messages and bytes), text only,
+ * size in bytes. Never throws; a refusal names its code.
  */
-export function gateFrame<T>(data: RawData, isBinary: boolean, limiter: ConnectionRateLimiter, schema: z.ZodType<T>): GateResult<T> {
+export function gateFrame(data: RawData, isBinary: boolean, limiter: ConnectionRateLimiter): GateResult {
   const bytes = byteLength(data);
   if (!limiter.take(bytes)) {
     const close = limiter.refusedInARow > FLOOD_CLOSE_AFTER ? { code: CLOSE.rateLimited, reason: "rate_limited" } : undefined;
@@ -25,9 +25,18 @@ export function gateFrame<T>(data: RawData, isBinary: boolean, limiter: Connecti
   }
   if (isBinary) return { ok: false, code: "bad_frame", message: "binary frames are not part of the protocol" };
   if (bytes > LIMITS.maxFrameBytes) return { ok: false, code: "frame_too_large", message: `frame exceeds ${LIMITS.maxFrameBytes} bytes` };
-  const text = toBuffer(data).toString("utf8");
+  return { ok: true, text: toBuffer(data).toString("utf8") };
+}
+
+/**
+ * JSON and the co-browse schema of the frame's kind; a frame whose kind belongs to `otherKinds`
+ * (chat, presence) is handed back untouched for its own handler, which parses it by its schema.
+ */
+export function routeFrame<T>(text: string, schema: z.ZodType<T>, otherKinds: ReadonlySet<string>): Routed<T> {
   const parsed = parseFrame(text, schema);
-  return parsed.ok ? { ok: true, message: parsed.message } : parsed;
+  if (parsed.ok) return parsed;
+  if (parsed.ref !== undefined && otherKinds.has(parsed.ref)) return { ok: true, other: text };
+  return parsed;
 }
 
 function byteLength(data: RawData): number {

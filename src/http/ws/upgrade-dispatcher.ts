@@ -11,6 +11,7 @@ import type { AgentPrincipal } from "../../relay/peer.js";
 import type { Relay } from "../../relay/relay.js";
 import type { Services } from "../context.js";
 import { serveAgent } from "./agent-socket.js";
+import type { ChatSockets } from "./chat-endpoints.js";
 import { CLOSE, closeReason } from "./close-codes.js";
 import { SocketPeer, type ShutdownFlag } from "./socket-peer.js";
 import { serveVisitor } from "./visitor-socket.js";
@@ -35,7 +36,7 @@ const PING_EVERY_MS = 30_000;
  * session). A refused handshake is completed and closed at once with a specific close code and
  * reason, so clients can tell "stop trying" from a network error; no frame of it is read.
  */
-export async function attachWebSockets(server: Server, services: Services, relay: Relay, bus: Bus): Promise<WebSockets> {
+export async function attachWebSockets(server: Server, services: Services, relay: Relay, bus: Bus, chat?: ChatSockets): Promise<WebSockets> {
   const { log, identity, lifecycle } = services;
   // Frames up to twice the protocol limit are read and answered `frame_too_large`; beyond that
   // ws stops buffering and closes with 1009.
@@ -65,7 +66,7 @@ export async function attachWebSockets(server: Server, services: Services, relay
     if (path === "/ws/visitor") {
       const origin = req.headers.origin;
       if (!origin || !relay.visitorOriginAllowed(origin)) return refuse(req, socket, head, CLOSE.forbidden, "origin_not_allowed");
-      return accept(req, socket, head, undefined, (ws, peer) => serveVisitor(ws, peer, origin, relay));
+      return accept(req, socket, head, undefined, (ws, peer) => serveVisitor(ws, peer, origin, relay, chat));
     }
     if (path === "/ws/agent") {
       let agent;
@@ -85,7 +86,7 @@ export async function attachWebSockets(server: Server, services: Services, relay
         mfa: agent.mfa,
         ...(sourceAddress === undefined ? {} : { sourceAddress }),
       };
-      return accept(req, socket, head, agent.sessionId, (ws, peer) => serveAgent(ws, peer, principal, relay));
+      return accept(req, socket, head, agent.sessionId, (ws, peer) => serveAgent(ws, peer, principal, relay, chat));
     }
     rejectHttp(socket, 404, "Not Found");
   };

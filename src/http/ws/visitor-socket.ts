@@ -4,8 +4,9 @@ import { visitorMessage } from "../../protocol/visitor-messages.js";
 import { actionForMessage } from "../../policy/message-guards.js";
 import type { Relay } from "../../relay/relay.js";
 import type { Room } from "../../relay/room.js";
+import { visitorChatKinds, type ChatConnection, type ChatSockets } from "./chat-endpoints.js";
 import { CLOSE } from "./close-codes.js";
-import { gateFrame } from "./frame-gate.js";
+import { gateFrame, routeFrame } from "./frame-gate.js";
 import { openingCloseCode, refOf, sendError } from "./opening.js";
 import { ConnectionRateLimiter } from "./rate-limiter.js";
 import type { SocketPeer } from "./socket-peer.js";
@@ -16,9 +17,10 @@ const OPENING_TIMEOUT_MS = 10_000;
 /**
  * One visitor connection on /ws/visitor (Origin already checked against the registered sites):
  * the first frame must be `hello` (site key) or `resume` (single-use resume token); every later
- * frame passes the frame gate, the kind's registered action, then its room's checks.
+ * frame passes the frame gate and its kind's registered action, then goes to its room's checks
+ * (co-browse kinds) or to the chat runtime (chat and presence kinds).
  */
-export function serveVisitor(ws: WebSocket, peer: SocketPeer, origin: string, relay: Relay): void {
+export function serveVisitor(ws: WebSocket, peer: SocketPeer, origin: string, relay: Relay, chat: ChatSockets | undefined): void {
   const limiter = new ConnectionRateLimiter({
     messagesPerSecond: LIMITS.visitorMessagesPerSecond,
     burst: LIMITS.visitorBurst,
@@ -26,19 +28,22 @@ export function serveVisitor(ws: WebSocket, peer: SocketPeer, origin: string, re
     burstBytes: LIMITS.visitorBurstBytes,
   });
   let room: Room | undefined;
+  let chatConnection: ChatConnection | undefined;
   const timer = setTimeout(() => {
     if (!room) peer.close(CLOSE.openingTimeout, "hello expected");
   }, OPENING_TIMEOUT_MS).unref();
 
   ws.on("message", (data, isBinary) => {
-    const gate = gateFrame(data, isBinary, limiter, visitorMessage);
-    if (!gate.ok) {
-      sendError(peer, gate, gate.ref);
-      if (gate.close) peer.close(gate.close.code, gate.close.reason);
-      else if (!room) peer.close(CLOSE.badOpening, gate.code);
+    const gate = gateFrame(data, isBinary, limiter);
+    const routed = gate.ok ? routeFrame(gate.text, visitorMessage, room && chatConnection ? visitorChatKinds : new Set()) : gate;
+    if (!routed.ok) {
+      sendError(peer, routed, routed.ref);
+      if (routed.close) peer.close(routed.close.code, routed.close.reason);
+      else if (!room) peer.close(CLOSE.badOpening, routed.code);
       return;
     }
-    const message = gate.message;
+    if ("other" in routed) return void chatConnection?.handle(routed.other);
+    const message = routed.message;
     if (actionForMessage("visitor", message.kind) === undefined) return sendError(peer, { code: "not_allowed", message: "message kind has no policy action" }, message.kind);
     if (!room) {
       if (message.kind !== "hello" && message.kind !== "resume") {
@@ -52,6 +57,7 @@ export function serveVisitor(ws: WebSocket, peer: SocketPeer, origin: string, re
       }
       room = opening.room;
       clearTimeout(timer);
+      chatConnection ??= chat?.openVisitor({ siteId: room.siteId, visitorId: room.id, origin }, peer);
       return;
     }
     const failure = relay.fromVisitor(room, message, origin);
@@ -60,6 +66,7 @@ export function serveVisitor(ws: WebSocket, peer: SocketPeer, origin: string, re
 
   ws.on("close", () => {
     clearTimeout(timer);
+    chatConnection?.close();
     if (room) relay.visitorClosed(room, peer);
   });
 }
