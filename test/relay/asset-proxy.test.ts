@@ -5,7 +5,9 @@ import { judgeAddress } from "../../src/relay/asset-proxy/address-policy.js";
 import { AssetProxy, type AssetProxyOptions } from "../../src/relay/asset-proxy/asset-proxy.js";
 import type { HostLookup, ResolvedAddress } from "../../src/relay/asset-proxy/resolver.js";
 import { USER_AGENT } from "../../src/relay/asset-proxy/upstream.js";
+import { defaultCssAllowlist } from "../../src/relay/sanitizer/allowlist.js";
 import { AssetUrlSigner, type AssetKind } from "../../src/relay/sanitizer/asset-url.js";
+import { CssRules } from "../../src/relay/sanitizer/css-rules.js";
 import { startUpstream, streamBytes, type Upstream } from "./asset-proxy-upstream.js";
 
 // The asset proxy against real HTTP servers on loopback. Test host names (bank.test…) are mapped
@@ -36,6 +38,7 @@ function proxyFor(origins: readonly string[], over: Partial<AssetProxyOptions> &
   const proxy = new AssetProxy({
     signer,
     siteOrigins: (id) => (id === "bank" ? origins : undefined),
+    cssRules: () => new CssRules(defaultCssAllowlist),
     rules: { allowLoopback: true },
     limits: { maxBytes: 64 * 1024, timeoutMs: 5_000, maxRedirects: 3 },
     cacheBytes: 0,

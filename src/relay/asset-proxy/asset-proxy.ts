@@ -1,6 +1,7 @@
 import { AirlockError } from "../../errors.js";
 import { AssetUrlSigner, type AssetRef } from "../sanitizer/asset-url.js";
 import { sanitizeStylesheet } from "../sanitizer/css.js";
+import type { CssRules } from "../sanitizer/css-rules.js";
 import { UrlPolicy } from "../sanitizer/url-policy.js";
 import type { AddressRules } from "./address-policy.js";
 import { fetchAsset, type FetchLimits } from "./fetch-asset.js";
@@ -13,6 +14,8 @@ export interface AssetProxyOptions {
   readonly signer: AssetUrlSigner;
   /** A site's registered origins by site id, read from the current policy on every request. */
   readonly siteOrigins: (siteId: string) => readonly string[] | undefined;
+  /** The policy's CSS allowlist, applied to every proxied stylesheet. */
+  readonly cssRules: () => CssRules;
   readonly rules: AddressRules;
   readonly limits: FetchLimits;
   /** Memory cache size in bytes (0: no cache). */
@@ -85,7 +88,7 @@ export class AssetProxy {
 
   #rewriteCss(body: Buffer, site: string, origins: readonly string[], base: URL): string {
     const urls = new UrlPolicy(this.signer, { id: site, origins }, base.href);
-    return sanitizeStylesheet(body.toString("utf8"), (raw, kind) => urls.proxy(raw, kind));
+    return sanitizeStylesheet(body.toString("utf8"), (raw, kind) => urls.proxy(raw, kind), this.#options.cssRules());
   }
 }
 

@@ -7,5 +7,5 @@ import { hkdfSync } from "node:crypto";
  * independent of every other use of the master key.
  */
 export function assetSigningKey(masterKey: Uint8Array): Buffer {
-  return Buffer.from(hkdfSync("sha256", masterKey, Buffer.alloc(0), "airlock asset-url signing v1", 32));
+  return Buffer.from(hkdfSync("sha256", masterKey, Buffer.alloc(0), "airlock asset-proxy url signing v1", 32));
 }

@@ -1,9 +1,13 @@
+import type { CssAllowlist } from "./css-rules.js";
+
 // What the sanitizer lets through: tags and attributes, as data. The shipped allowlist lives in
 // policies/sanitize.yaml once the policy engine loads it; `defaultAllowlist` is the same content
 // for code paths that run without policies. Some things are never allowed whatever a policy says:
 // see `neverTags` / `isNeverAttribute` (script-capable markup, frames, plugins, event handlers).
 
 export interface SanitizeAllowlist {
+  /** CSS properties and at-rules allowed in style attributes, <style> text and proxied stylesheets. */
+  readonly css: CssAllowlist;
   /** Lower-case tag names (SVG names too, lower-cased as the HTML parser does). */
   readonly tags: readonly string[];
   /** Attributes allowed on every allowed tag; `data-*` and `aria-*` globs allowed. */
@@ -41,7 +45,45 @@ const svgAttributes = [
   "text-anchor", "font-size", "font-family", "font-weight", "dx", "dy", "patternunits",
 ];
 
+/** The CSS part of the shipped policies/sanitize.yaml. */
+export const defaultCssAllowlist: CssAllowlist = {
+  properties: [
+    "display", "position", "top", "right", "bottom", "left", "inset", "z-index", "float", "clear", "visibility",
+    "opacity", "overflow", "overflow-x", "overflow-y", "clip", "clip-path", "box-sizing", "width", "min-width",
+    "max-width", "height", "min-height", "max-height", "aspect-ratio", "margin", "margin-top", "margin-right",
+    "margin-bottom", "margin-left", "margin-block", "margin-inline", "padding", "padding-top", "padding-right",
+    "padding-bottom", "padding-left", "padding-block", "padding-inline", "border", "border-top", "border-right",
+    "border-bottom", "border-left", "border-width", "border-style", "border-color", "border-top-width",
+    "border-right-width", "border-bottom-width", "border-left-width", "border-top-style", "border-right-style",
+    "border-bottom-style", "border-left-style", "border-top-color", "border-right-color", "border-bottom-color",
+    "border-left-color", "border-radius", "border-top-left-radius", "border-top-right-radius",
+    "border-bottom-left-radius", "border-bottom-right-radius", "border-collapse", "border-spacing", "border-image",
+    "outline", "outline-width", "outline-style", "outline-color", "outline-offset", "box-shadow", "background",
+    "background-color", "background-image", "background-position", "background-size", "background-repeat",
+    "background-clip", "background-origin", "background-attachment", "color", "font", "font-family", "font-size",
+    "font-weight", "font-style", "font-variant", "font-stretch", "font-display", "font-feature-settings",
+    "line-height", "letter-spacing", "word-spacing", "text-align", "text-decoration", "text-decoration-line",
+    "text-decoration-color", "text-decoration-style", "text-transform", "text-indent", "text-overflow",
+    "text-shadow", "white-space", "word-break", "overflow-wrap", "word-wrap", "hyphens", "vertical-align",
+    "direction", "unicode-bidi", "writing-mode", "list-style", "list-style-type", "list-style-position",
+    "list-style-image", "table-layout", "caption-side", "empty-cells", "flex", "flex-direction", "flex-wrap",
+    "flex-flow", "flex-grow", "flex-shrink", "flex-basis", "justify-content", "align-items", "align-self",
+    "align-content", "order", "gap", "row-gap", "column-gap", "place-items", "place-content", "place-self",
+    "justify-items", "justify-self", "grid", "grid-template", "grid-template-columns", "grid-template-rows",
+    "grid-template-areas", "grid-area", "grid-column", "grid-row", "grid-column-start", "grid-column-end",
+    "grid-row-start", "grid-row-end", "grid-auto-flow", "grid-auto-columns", "grid-auto-rows", "columns",
+    "column-count", "column-width", "transform", "transform-origin", "transition", "animation", "animation-name",
+    "animation-duration", "animation-delay", "animation-iteration-count", "animation-direction",
+    "animation-fill-mode", "animation-timing-function", "cursor", "pointer-events", "user-select", "resize",
+    "object-fit", "object-position", "content", "quotes", "counter-reset", "counter-increment", "filter",
+    "backdrop-filter", "mix-blend-mode", "isolation", "will-change", "contain", "appearance", "accent-color",
+    "caret-color", "scroll-behavior", "src", "unicode-range", "fill", "stroke", "stroke-width"
+  ],
+  atRules: ["media", "supports", "font-face", "keyframes", "layer", "container"],
+};
+
 export const defaultAllowlist: SanitizeAllowlist = {
+  css: defaultCssAllowlist,
   tags: [
     "html", "head", "body", "title", "style", "link", "div", "span", "p", "a", "h1", "h2", "h3", "h4", "h5", "h6",
     "ul", "ol", "li", "dl", "dt", "dd", "table", "thead", "tbody", "tfoot", "tr", "th", "td", "caption", "colgroup",

@@ -1,7 +1,7 @@
 import { NODE_ID_ATTRIBUTE } from "../../protocol/node-id.js";
 import type { AssetKind } from "./asset-url.js";
 import type { CompiledAllowlist } from "./compiled-allowlist.js";
-import { sanitizeDeclarations } from "./css.js";
+import type { CssScope } from "./css-scope.js";
 import type { UrlPolicy } from "./url-policy.js";
 
 // One attribute, one decision: used for every element of a snapshot or added subtree and for
@@ -11,6 +11,7 @@ export interface AttributeScope {
   readonly allowlist: CompiledAllowlist;
   readonly urls: UrlPolicy;
   readonly maxLength: number;
+  readonly css: CssScope;
 }
 
 const validName = /^[a-z_][a-z0-9_.:-]*$/;
@@ -23,7 +24,7 @@ export function sanitizeAttribute(tag: string, name: string, value: string, inSv
   if (!scope.allowlist.allowsAttribute(tag, name)) return undefined;
   if (value.length > scope.maxLength) return undefined;
   if (name === "style") {
-    const css = sanitizeDeclarations(value, (raw, kind) => scope.urls.proxy(raw, kind));
+    const css = scope.css.declarations(value);
     return css === "" ? undefined : css;
   }
   switch (name) {

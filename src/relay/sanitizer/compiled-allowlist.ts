@@ -1,8 +1,13 @@
 import { isNeverAttribute, neverTags, type SanitizeAllowlist } from "./allowlist.js";
+import { CssRules } from "./css-rules.js";
+import { TagSet } from "./tag-set.js";
 
 /** The allowlist as sets, with the never-lists applied (a policy can not re-enable them). */
 export class CompiledAllowlist {
   readonly tags: ReadonlySet<string>;
+  /** The same tags in the shape sanitize-html takes, with constant-time lookups. */
+  readonly tagList: TagSet;
+  readonly css: CssRules;
   readonly #global: ReadonlySet<string>;
   readonly #perTag: ReadonlyMap<string, ReadonlySet<string>>;
   readonly #dataAttrs: boolean;
@@ -12,6 +17,8 @@ export class CompiledAllowlist {
   constructor(allowlist: SanitizeAllowlist) {
     this.source = allowlist;
     this.tags = new Set(allowlist.tags.map((t) => t.toLowerCase()).filter((t) => !neverTags.has(t)));
+    this.tagList = new TagSet(this.tags);
+    this.css = new CssRules(allowlist.css);
     this.#global = new Set(allowlist.globalAttributes.map((a) => a.toLowerCase()));
     this.#dataAttrs = this.#global.has("data-*");
     this.#ariaAttrs = this.#global.has("aria-*");

@@ -1,18 +1,17 @@
 import * as csstree from "css-tree";
 import type { AssetKind } from "./asset-url.js";
+import type { CssRules } from "./css-rules.js";
 
 // CSS sanitizer for <style> text, style attributes and proxied stylesheets, built on css-tree.
 // Everything that can fetch (url(), image-set(), @import) is rewritten through `proxy` or
 // dropped; script-era extensions (expression, behavior, -moz-binding) never pass; anything the
 // parser could not structure (Raw values) is kept only when it cannot name a resource. Escaped
 // names are refused rather than decoded: browsers decode CSS escapes, so `u\72 l(` is a url.
+// Properties and at-rules must be on the policy's CSS allowlist (`CssRules`); the fixed deny
+// lists below hold whatever a policy must never re-enable.
 
 export type CssUrlProxy = (raw: string, kind: AssetKind) => string | undefined;
 
-const allowedAtRules: ReadonlySet<string> = new Set([
-  "media", "supports", "font-face", "keyframes", "-webkit-keyframes", "layer", "container", "page",
-  "counter-style", "property", "scope", "starting-style", "font-feature-values", "import",
-]);
 const deniedProperties: ReadonlySet<string> = new Set(["behavior", "-ms-behavior", "-moz-binding", "binding", "-o-link", "-o-link-source"]);
 const deniedFunctions: ReadonlySet<string> = new Set([
   "expression", "src", "image", "cross-fade", "-webkit-cross-fade", "element", "-moz-element", "paint", "attr", "env",
@@ -22,16 +21,16 @@ const riskyRaw = /\\|url\s*\(|src\s*\(|image|expression|@import|javascript|attr\
 
 type ParseContext = "stylesheet" | "declarationList";
 
-export function sanitizeStylesheet(css: string, proxy: CssUrlProxy): string {
-  return sanitize(css, "stylesheet", proxy);
+export function sanitizeStylesheet(css: string, proxy: CssUrlProxy, rules: CssRules): string {
+  return sanitize(css, "stylesheet", proxy, rules);
 }
 
 /** For style attributes (a declaration list without braces). */
-export function sanitizeDeclarations(css: string, proxy: CssUrlProxy): string {
-  return sanitize(css, "declarationList", proxy);
+export function sanitizeDeclarations(css: string, proxy: CssUrlProxy, rules: CssRules): string {
+  return sanitize(css, "declarationList", proxy, rules);
 }
 
-function sanitize(css: string, context: ParseContext, proxy: CssUrlProxy): string {
+function sanitize(css: string, context: ParseContext, proxy: CssUrlProxy, rules: CssRules): string {
   if (css.trim() === "") return "";
   const ast = csstree.parse(css, {
     context,
@@ -51,7 +50,7 @@ function sanitize(css: string, context: ParseContext, proxy: CssUrlProxy): strin
         doomed.push({ item, list });
         return csstree.walk.skip;
       }
-      if (node.type === "Atrule" && !keepAtRule(node, proxy)) {
+      if (node.type === "Atrule" && !keepAtRule(node, proxy, rules)) {
         doomed.push({ item, list });
         return csstree.walk.skip;
       }
@@ -61,7 +60,7 @@ function sanitize(css: string, context: ParseContext, proxy: CssUrlProxy): strin
         doomed.push({ item, list });
         return csstree.walk.skip;
       }
-      if (node.type === "Declaration" && !keepDeclaration(node, proxy)) {
+      if (node.type === "Declaration" && !keepDeclaration(node, proxy, rules)) {
         doomed.push({ item, list });
         return csstree.walk.skip;
       }
@@ -74,10 +73,10 @@ function sanitize(css: string, context: ParseContext, proxy: CssUrlProxy): strin
   return csstree.generate(ast).replace(/</g, "\\3c ");
 }
 
-function keepAtRule(node: csstree.Atrule, proxy: CssUrlProxy): boolean {
+function keepAtRule(node: csstree.Atrule, proxy: CssUrlProxy, rules: CssRules): boolean {
   const name = node.name.toLowerCase();
-  if (!allowedAtRules.has(name)) return false;
-  if (name !== "import") return true;
+  if (name.includes("\\")) return false;
+  if (name !== "import") return rules.allowsAtRule(name);
   let kept = false;
   let refused = false;
   csstree.walk(node.prelude ?? { type: "Raw", value: "" }, (child: csstree.CssNode) => {
@@ -93,9 +92,10 @@ function keepAtRule(node: csstree.Atrule, proxy: CssUrlProxy): boolean {
   return kept && !refused;
 }
 
-function keepDeclaration(node: csstree.Declaration, proxy: CssUrlProxy): boolean {
+function keepDeclaration(node: csstree.Declaration, proxy: CssUrlProxy, rules: CssRules): boolean {
   const property = node.property.toLowerCase();
   if (property.includes("\\") || deniedProperties.has(property)) return false;
+  if (!property.startsWith("--") && !rules.allowsProperty(property)) return false;
   if (node.value.type === "Raw") return !riskyRaw.test(node.value.value);
   let keep = true;
   csstree.walk(node.value, (child: csstree.CssNode) => {

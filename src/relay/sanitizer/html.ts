@@ -1,8 +1,8 @@
 import sanitizeHtml from "sanitize-html";
 import { NODE_ID_ATTRIBUTE, parseNodeId } from "../../protocol/node-id.js";
 import { sanitizeAttribute, type AttributeScope } from "./attributes.js";
-import { sanitizeStylesheet } from "./css.js";
 import type { ElementView, MaskMatcher } from "./mask-selectors.js";
+import { replaceStyleTexts } from "./style-elements.js";
 
 // HTML sanitizer for snapshots and added subtrees: sanitize-html with the policy allowlist, plus
 // hooks that (a) decide every attribute through sanitizeAttribute, (b) drop masked and nosync
@@ -83,7 +83,7 @@ export function sanitizeFragment(html: string, ctx: FragmentContext): SanitizedF
   };
 
   const output = sanitizeHtml(html, {
-    allowedTags: [...ctx.scope.allowlist.tags],
+    allowedTags: ctx.scope.allowlist.tagList,
     allowedAttributes: false, // every attribute was decided in transformTags
     allowedSchemes: ["http", "https"],
     allowedSchemesByTag: {},
@@ -117,8 +117,8 @@ export function sanitizeFragment(html: string, ctx: FragmentContext): SanitizedF
         }
         if (!ctx.scope.allowlist.allowsTag(name)) return { tagName: name, attribs: {} };
         const out: Record<string, string> = {};
-        for (const [key, value] of Object.entries(attribs)) {
-          const clean = sanitizeAttribute(name, key, value, frame.svg, ctx.scope);
+        for (const key in attribs) {
+          const clean = sanitizeAttribute(name, key, attribs[key] as string, frame.svg, ctx.scope);
           if (clean !== undefined) out[key] = clean;
         }
         if (name === "input" && isSecretInput(attribs)) delete out.value;
@@ -132,7 +132,7 @@ export function sanitizeFragment(html: string, ctx: FragmentContext): SanitizedF
       },
     },
   });
-  return { html: sanitizeStyleElements(output, ctx.scope), nodes };
+  return { html: replaceStyleTexts(output, (css) => ctx.scope.css.stylesheet(css)), nodes };
 }
 
 function isStylesheetLink(attribs: Record<string, string>): boolean {
@@ -142,17 +142,4 @@ function isStylesheetLink(attribs: Record<string, string>): boolean {
 /** Password and payment-card fields never carry their value to an agent. */
 export function isSecretInput(attribs: Readonly<Record<string, string>>): boolean {
   return (attribs.type ?? "").toLowerCase() === "password" || (attribs.autocomplete ?? "").toLowerCase().startsWith("cc-");
-}
-
-/**
- * sanitize-html emits <style> text verbatim. In its output `<` appears only as markup outside
- * <style> content (text and attribute values are escaped), and <style> content cannot contain
- * `</style`, so each element is found by a left-to-right scan and its text replaced by the
- * sanitized CSS.
- */
-function sanitizeStyleElements(html: string, scope: AttributeScope): string {
-  if (!html.includes("<style")) return html;
-  return html.replace(/(<style(?:\s[^>]*)?>)([\s\S]*?)(<\/style>)/g, (_m, open: string, css: string, close: string) => {
-    return open + sanitizeStylesheet(css, (raw, kind) => scope.urls.proxy(raw, kind)) + close;
-  });
 }

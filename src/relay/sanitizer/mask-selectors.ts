@@ -39,7 +39,8 @@ export class MaskMatcher {
 
 function hasClass(el: ElementView, name: string): boolean {
   const cls = el.attribs.class;
-  return cls !== undefined && cls.split(/[\t\n\f\r ]+/).includes(name);
+  // Checked for every element: the substring test rules out almost all of them without a split.
+  return cls !== undefined && cls.includes(name) && cls.split(/[\t\n\f\r ]+/).includes(name);
 }
 
 function matchCompound(c: Compound, el: ElementView): boolean {

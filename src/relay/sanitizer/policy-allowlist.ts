@@ -11,12 +11,14 @@ import type { SanitizeAllowlist } from "./allowlist.js";
 const sanitizeFile = z.object({
   allowedTags: z.array(z.string().min(1)),
   allowedAttributes: z.record(z.string(), z.array(z.string().min(1))),
+  css: z.object({ properties: z.array(z.string().min(1)), atRules: z.array(z.string().min(1)) }),
 });
 
 export function allowlistFromSanitizePolicy(value: unknown): SanitizeAllowlist {
   const parsed = sanitizeFile.parse(value);
   const { "*": global = [], ...perTag } = parsed.allowedAttributes;
   return {
+    css: { properties: parsed.css.properties, atRules: parsed.css.atRules },
     tags: parsed.allowedTags.map((t) => t.toLowerCase()),
     globalAttributes: global.map((a) => a.toLowerCase()),
     attributes: Object.fromEntries(Object.entries(perTag).map(([t, a]) => [t.toLowerCase(), a.map((x) => x.toLowerCase())])),

@@ -1,9 +1,9 @@
 import { LIMITS } from "../../protocol/limits.js";
 import type { SanitizeAllowlist } from "./allowlist.js";
 import { AssetUrlSigner } from "./asset-url.js";
-import { sanitizeAttribute } from "./attributes.js";
+import { sanitizeAttribute, type AttributeScope } from "./attributes.js";
 import { CompiledAllowlist } from "./compiled-allowlist.js";
-import { sanitizeStylesheet } from "./css.js";
+import { CssScope } from "./css-scope.js";
 import { sanitizeFragment, type SanitizedFragment } from "./html.js";
 import { MaskMatcher } from "./mask-selectors.js";
 import { UrlPolicy, type SiteScope } from "./url-policy.js";
@@ -62,15 +62,15 @@ export class Sanitizer {
 
   /** Text of a <style> element. */
   stylesheet(css: string, baseUrl: string | undefined): string {
-    const urls = this.#urls.withBase(baseUrl);
-    return sanitizeStylesheet(css, (raw, kind) => urls.proxy(raw, kind));
+    return this.#scope(baseUrl).css.stylesheet(css);
   }
 
   allowsTag(tag: string): boolean {
     return this.#allowlist.allowsTag(tag);
   }
 
-  #scope(baseUrl: string | undefined) {
-    return { allowlist: this.#allowlist, urls: this.#urls.withBase(baseUrl), maxLength: LIMITS.maxAttributeLength };
+  #scope(baseUrl: string | undefined): AttributeScope {
+    const urls = this.#urls.withBase(baseUrl);
+    return { allowlist: this.#allowlist, urls, maxLength: LIMITS.maxAttributeLength, css: new CssScope(urls, this.#allowlist.css) };
   }
 }
