@@ -11,6 +11,7 @@ import { conversationFrame, messageFrame } from "./frames.js";
 import { agentChatActions } from "./message-actions.js";
 import { activeConversationsOf, waitingConversations } from "./queue.js";
 import type { ChatService } from "./service.js";
+import type { OnlineAgents } from "./online-agents.js";
 import type { VisitorDirectory } from "./visitor-directory.js";
 import type { FrameSink } from "./visitor-connection.js";
 
@@ -36,6 +37,7 @@ export class AgentChatConnection {
     private readonly chat: ChatService,
     private readonly presence: PresenceRegistry,
     private readonly visitors: VisitorDirectory,
+    private readonly online: OnlineAgents,
     private readonly policy: Pick<PolicyEngine, "decide">,
     private readonly sink: FrameSink,
     readonly agent: ChatAgent,
@@ -97,8 +99,9 @@ export class AgentChatConnection {
       case "watch-site": {
         await this.#follow(topics.site(m.site));
         if (!this.#subscriptions.has(`presence:${m.site}`)) {
-          const stop = this.presence.watch(m.site, (frame) => this.#send(frame));
-          this.#subscriptions.set(`presence:${m.site}`, { ready: Promise.resolve(), stop });
+          const stopPresence = this.presence.watch(m.site, (frame) => this.#send(frame));
+          const release = this.online.watch(m.site, this.agent.agentId);
+          this.#subscriptions.set(`presence:${m.site}`, { ready: Promise.resolve(), stop: () => (stopPresence(), release()) });
         }
         for (const c of await waitingConversations(this.chat.storage.db, m.site)) this.#send(conversationFrame(c, c.state === "offline" ? "offline" : "queued", "agent"));
         return;

@@ -1,17 +1,15 @@
 import type { Kysely } from "kysely";
+import type { RetentionJob } from "../retention/job.js";
 import type { Database } from "../storage/schema.js";
 import type { ConversationKeys } from "./conversation-keys.js";
 import { eraseConversations } from "./erasure.js";
-
-const DAY_MS = 86_400_000;
 
 /**
  * Deletes conversations older than the retention period (policies/retention.yaml
  * `chatTranscripts.days`), keys first. Age counts from the end of a conversation, or from its
  * start when it never ended (abandoned chats and offline forms). Runs in bounded batches.
  */
-export async function applyChatRetention(db: Kysely<Database>, keys: ConversationKeys, days: number, now: number, batch = 500): Promise<number> {
-  const cutoff = now - days * DAY_MS;
+export async function applyChatRetention(db: Kysely<Database>, keys: ConversationKeys, cutoff: number, batch = 500): Promise<number> {
   let total = 0;
   for (;;) {
     const rows = await db
@@ -25,4 +23,9 @@ export async function applyChatRetention(db: Kysely<Database>, keys: Conversatio
     total += outcome.conversations;
     if (rows.length < batch) return total;
   }
+}
+
+/** The `chatTranscripts` job of the server's retention scheduler. */
+export function chatTranscriptsJob(db: Kysely<Database>, keys: ConversationKeys): RetentionJob {
+  return ({ cutoff }) => applyChatRetention(db, keys, cutoff);
 }

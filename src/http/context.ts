@@ -9,6 +9,7 @@ import type { RetentionScheduler } from "../retention/scheduler.js";
 import type { AssetProxy } from "../relay/asset-proxy/asset-proxy.js";
 import type { Relay } from "../relay/relay.js";
 import type { Storage } from "../storage/db.js";
+import type { ChatRuntime } from "../chat/runtime.js";
 
 /** Long-lived services every request handler may use; built once in server.ts. */
 export interface Services {
@@ -27,6 +28,8 @@ export interface Services {
   readonly assets: AssetProxy;
   /** The co-browse relay: this replica's rooms, agent seats and the cluster room directory (src/relay/relay.ts). */
   readonly relay: Relay;
+  /** Live chat and presence: chat service, live visitor list, socket endpoints (src/chat/runtime.ts). */
+  readonly chat: ChatRuntime;
 }
 
 export interface Lifecycle {

@@ -23,6 +23,7 @@ import { createRetention } from "../retention/create.js";
 import { pendingMigrations } from "../storage/migrate.js";
 import { createApp, type AppOptions } from "./app.js";
 import type { Lifecycle, Services } from "./context.js";
+import { startChat } from "../chat/runtime.js";
 
 export interface RunningServer {
   readonly services: Services;
@@ -66,7 +67,6 @@ export async function startServer(config: Config, options: StartOptions = {}): P
     throw err;
   });
   const assets = assetProxyFromConfig(config, policy, loadMasterKeys(config).current.key, options.assetLookup);
-  const retention = createRetention({ storage, policy, identity, log, metrics, intervalMs: config.retentionIntervalMs });
   const bus = await openBus(config, log).catch(async (err: unknown) => {
     await identity.close();
     await storage.close();
@@ -75,7 +75,9 @@ export async function startServer(config: Config, options: StartOptions = {}): P
   const roomAudit = relayAudit(storage, log);
   const relay = new Relay({ policy, bus, log, signer: assets.signer, audit: roomAudit.audit, ...(options.relayClock ? { clock: options.relayClock } : {}) });
   await relay.start();
-  const services: Services = { config, storage, log, metrics, lifecycle, policy, identity, assets, retention, relay };
+  const retention = createRetention({ storage, policy, identity, log, metrics, intervalMs: config.retentionIntervalMs });
+  const chat = await startChat({ config, storage, policy, bus, retention });
+  const services: Services = { config, storage, log, metrics, lifecycle, policy, identity, assets, relay, retention, chat };
   await recordPolicyHash(storage.db, policy.hash, "system");
   log.info({ policyHash: policy.hash }, "policy loaded");
   const app = createApp(services, options);
@@ -86,7 +88,7 @@ export async function startServer(config: Config, options: StartOptions = {}): P
     : createHttpServer(handler);
   server.requestTimeout = 30_000;
   server.headersTimeout = 15_000;
-  const sockets = await attachWebSockets(server, services, relay, bus);
+  const sockets = await attachWebSockets(server, services, relay, bus, chat);
   await listen(server, config.port, config.host);
   const scheme = config.tlsCertFile ? "https" : "http";
   const url = `${scheme}://${hostForUrl(config.host)}:${(server.address() as AddressInfo).port}`;

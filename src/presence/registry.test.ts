@@ -8,13 +8,13 @@ describe("PresenceRegistry", () => {
     const presence = new PresenceRegistry(() => now, 30_000);
     const frames: PresenceFrame[] = [];
     presence.watch("demo", (f) => frames.push(f));
-    presence.pageView("demo", "visit-aaaaaaaaaaaaaaaa", { url: "https://shop.test/", title: "Home", referrer: "https://search.test/" });
     presence.connected("demo", "visit-aaaaaaaaaaaaaaaa");
+    presence.pageView("demo", "visit-aaaaaaaaaaaaaaaa", { url: "https://shop.test/", title: "Home", referrer: "https://search.test/" });
     now = 5_000;
     // next page: the connection closes and a new one opens within the grace period
     presence.disconnected("demo", "visit-aaaaaaaaaaaaaaaa");
-    presence.pageView("demo", "visit-aaaaaaaaaaaaaaaa", { url: "https://shop.test/cart", title: "Cart", referrer: "https://search.test/" });
     presence.connected("demo", "visit-aaaaaaaaaaaaaaaa");
+    presence.pageView("demo", "visit-aaaaaaaaaaaaaaaa", { url: "https://shop.test/cart", title: "Cart", referrer: "https://search.test/" });
     presence.setChat("demo", "visit-aaaaaaaaaaaaaaaa", "queued");
     const [v] = presence.list("demo");
     expect(v).toEqual({
@@ -35,11 +35,12 @@ describe("PresenceRegistry", () => {
   it("drops a visit from the list when it leaves and forgets it after the grace period", () => {
     let now = 0;
     const presence = new PresenceRegistry(() => now, 30_000);
-    presence.pageView("demo", "v", { url: "https://shop.test/", title: "", referrer: "" });
     presence.connected("demo", "v");
+    presence.pageView("demo", "v", { url: "https://shop.test/", title: "", referrer: "" });
     presence.disconnected("demo", "v");
     expect(presence.list("demo")).toEqual([]);
     now = 10_000;
+    presence.connected("demo", "v");
     presence.pageView("demo", "v", { url: "https://shop.test/", title: "", referrer: "" });
     expect(presence.list("demo")[0]?.startedAt).toBe(0); // same visit continues
     presence.disconnected("demo", "v");

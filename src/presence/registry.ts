@@ -35,11 +35,13 @@ export class PresenceRegistry {
       existing.lastSeenAt = now;
       existing.goneAt = null;
     } else {
-      entries.set(visitor, { visitor, ...page, pagesViewed: 1, startedAt: now, lastSeenAt: now, chat: "none", cobrowse: "none", connections: 0, goneAt: null });
+      // The connection reporting its first page is open: it counts (connected() ran before any entry existed).
+      entries.set(visitor, { visitor, ...page, pagesViewed: 1, startedAt: now, lastSeenAt: now, chat: "none", cobrowse: "none", connections: 1, goneAt: null });
     }
     this.#changed(site);
   }
 
+  /** A connection of the visit opened (call before its first pageView). */
   connected(site: string, visitor: string): void {
     const e = this.#site(site).get(visitor);
     if (e) {

@@ -6,7 +6,7 @@ import { sql } from "kysely";
 import { expect, it } from "vitest";
 import { eraseVisitor, exportVisitor } from "../../src/chat/gdpr.js";
 import { messagesAfter } from "../../src/chat/messages.js";
-import { applyChatRetention } from "../../src/chat/retention.js";
+import { chatTranscriptsJob } from "../../src/chat/retention.js";
 import { readTranscript, searchConversations } from "../../src/chat/transcripts.js";
 import { loadMasterKeys } from "../../src/auth/master-keys.js";
 import { DecryptError } from "../../src/crypto/aead.js";
@@ -166,9 +166,11 @@ describeEachDialect("chat encryption at rest", (fx) => {
     await f.chat.end(old.visitor, old.c.id);
     const fresh = await conversationWith(["fresh"]);
     const day = 86_400_000;
-    expect(await applyChatRetention(storage.db, f.keys, 30, Date.now() + 29 * day)).toBe(0);
+    const job = chatTranscriptsJob(storage.db, f.keys);
+    const run = (now: number) => job({ now, days: 30, cutoff: now - 30 * day });
+    expect(await run(Date.now() + 29 * day)).toBe(0);
     // 31 days later: the ended conversation and every never-ended one created before the cutoff go
-    const removed = await applyChatRetention(storage.db, f.keys, 30, Date.now() + 31 * day);
+    const removed = await run(Date.now() + 31 * day);
     expect(removed).toBeGreaterThanOrEqual(2);
     for (const id of [old.c.id, fresh.c.id]) {
       expect(await storage.db.selectFrom("chat_data_key").select("conversation_id").where("conversation_id", "=", id).execute()).toEqual([]);

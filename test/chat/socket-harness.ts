@@ -3,6 +3,7 @@ import { WebSocket, WebSocketServer } from "ws";
 import { AgentChatConnection } from "../../src/chat/agent-connection.js";
 import type { ChatService } from "../../src/chat/service.js";
 import { VisitorChatConnection } from "../../src/chat/visitor-connection.js";
+import { OnlineAgents } from "../../src/chat/online-agents.js";
 import { VisitorDirectory } from "../../src/chat/visitor-directory.js";
 import type { PolicyEngine } from "../../src/policy/engine.js";
 import { PresenceRegistry } from "../../src/presence/registry.js";
@@ -18,6 +19,7 @@ export const DEMO_ORIGIN = "http://127.0.0.1:8080";
 export async function startChatSockets(chat: ChatService, policy: Pick<PolicyEngine, "decide">) {
   const presence = new PresenceRegistry();
   const visitors = new VisitorDirectory();
+  const online = new OnlineAgents();
   const server = new WebSocketServer({ host: "127.0.0.1", port: 0 });
   const sockets = new Map<WebSocket, string>();
   server.on("connection", (socket, req) => {
@@ -36,7 +38,7 @@ export async function startChatSockets(chat: ChatService, policy: Pick<PolicyEng
       });
       conn = v;
     } else {
-      const a = new AgentChatConnection(chat, presence, visitors, policy, sink, {
+      const a = new AgentChatConnection(chat, presence, visitors, online, policy, sink, {
         agentId: url.searchParams.get("agent") ?? "",
         roles: (url.searchParams.get("roles") ?? "").split(","),
         sourceAddress: req.socket.remoteAddress ?? "",
@@ -55,6 +57,7 @@ export async function startChatSockets(chat: ChatService, policy: Pick<PolicyEng
   return {
     url: `ws://127.0.0.1:${port}`,
     presence,
+    online,
     /** The server-side sockets of a path (to cut a connection as a network failure would). */
     serverSockets: (path: "/visitor" | "/agent") => [...sockets].filter(([, p]) => p === path).map(([s]) => s),
     async close() {

@@ -1,0 +1,20 @@
+import type { RouteDef } from "../../http/route.js";
+import { createCanned, deleteCanned, listCanned, updateCanned } from "./canned-routes.js";
+import { gdprErase, gdprExport } from "./gdpr-routes.js";
+import { chatQueue, chatStats, liveVisitors } from "./stats-routes.js";
+import { readTranscriptRoute, searchTranscripts } from "./transcript-routes.js";
+
+/** Live chat's HTTP API; each route names its policy action. */
+export const chatRoutes: readonly RouteDef<unknown>[] = [
+  searchTranscripts,
+  readTranscriptRoute,
+  gdprExport,
+  gdprErase,
+  chatStats,
+  chatQueue,
+  liveVisitors,
+  listCanned,
+  createCanned,
+  updateCanned,
+  deleteCanned,
+] as readonly RouteDef<unknown>[];

@@ -1,0 +1,79 @@
+import type { Bus } from "../bus/bus.js";
+import type { Config } from "../config/schema.js";
+import { ReloadingKeyRing } from "../crypto/key-ring.js";
+import type { PolicyEngine } from "../policy/engine.js";
+import { PresenceRegistry } from "../presence/registry.js";
+import type { RetentionScheduler } from "../retention/scheduler.js";
+import type { Storage } from "../storage/db.js";
+import { AgentChatConnection, type ChatAgent } from "./agent-connection.js";
+import { BusFanout } from "./bus-fanout.js";
+import { ConversationKeys } from "./conversation-keys.js";
+import { OnlineAgents } from "./online-agents.js";
+import { chatTranscriptsJob } from "./retention.js";
+import { ChatService } from "./service.js";
+import { VisitorChatConnection, type FrameSink } from "./visitor-connection.js";
+import { VisitorDirectory } from "./visitor-directory.js";
+
+/** One end of a chat connection as the WebSocket layer drives it. */
+export interface ChatEndpoint {
+  /** Handles one text frame whose kind is a chat kind; never throws. */
+  handle(text: string): Promise<void>;
+  close(): void;
+}
+
+/**
+ * Live chat and presence for one Airlock process: the chat service (storage, data keys,
+ * fan-out over the bus), the live visitor list, and the factories the WebSocket layer calls for
+ * each visitor and agent connection. Its retention job is registered with the server's scheduler.
+ */
+export interface ChatRuntime {
+  readonly service: ChatService;
+  readonly keys: ConversationKeys;
+  readonly presence: PresenceRegistry;
+  openVisitor(visit: { siteId: string; visitorId: string; origin: string }, sink: FrameSink): ChatEndpoint;
+  openAgent(agent: ChatAgent, sink: FrameSink): ChatEndpoint;
+  /** Agents whose console watches the site on this replica. */
+  agentsOnline(site: string): number;
+}
+
+export interface ChatDeps {
+  readonly config: Config;
+  readonly storage: Storage;
+  readonly policy: PolicyEngine;
+  readonly bus: Bus;
+  readonly retention: Pick<RetentionScheduler, "register">;
+  readonly now?: () => number;
+}
+
+export async function startChat(deps: ChatDeps): Promise<ChatRuntime> {
+  const keys = await ConversationKeys.create(ReloadingKeyRing.fromConfig(deps.config));
+  const service = new ChatService(deps.storage, keys, new BusFanout(deps.bus), deps.now);
+  const presence = new PresenceRegistry(deps.now);
+  const visitors = new VisitorDirectory();
+  const online = new OnlineAgents();
+  deps.retention.register("chatTranscripts", chatTranscriptsJob(deps.storage.db, keys));
+  return {
+    service,
+    keys,
+    presence,
+    openVisitor(visit, sink) {
+      const conn = new VisitorChatConnection(service, presence, deps.policy, sink, visit);
+      const leave = visitors.add(conn);
+      presence.connected(visit.siteId, visit.visitorId);
+      return {
+        handle: (text) => conn.handle(text),
+        close() {
+          leave();
+          conn.close();
+          presence.disconnected(visit.siteId, visit.visitorId);
+        },
+      };
+    },
+    openAgent(agent, sink) {
+      const conn = new AgentChatConnection(service, presence, visitors, online, deps.policy, sink, agent);
+      void conn.start();
+      return { handle: (text) => conn.handle(text), close: () => conn.close() };
+    },
+    agentsOnline: (site) => online.count(site),
+  };
+}
