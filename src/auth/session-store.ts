@@ -139,9 +139,19 @@ export class SessionStore {
     return ended;
   }
 
-  /** Ends the sessions that came from one IdP session (back-channel logout with `sid`). */
-  async endByIdpSid(agentId: string, sid: string, reason: SessionEndReason): Promise<number> {
-    const refs = await this.db.selectFrom("agent_session").select("id_hash").where("agent_id", "=", agentId).where("idp_sid", "=", sid).execute();
+  /**
+   * Ends the sessions that came from one session at the IdP `issuer` (back-channel logout with
+   * `sid`), narrowed to one agent when the logout token also names its subject.
+   */
+  async endByIdpSid(issuer: string, sid: string, reason: SessionEndReason, agentId?: string): Promise<number> {
+    let query = this.db
+      .selectFrom("agent_session")
+      .innerJoin("agent", "agent.id", "agent_session.agent_id")
+      .select("agent_session.id_hash")
+      .where("agent.issuer", "=", issuer)
+      .where("agent_session.idp_sid", "=", sid);
+    if (agentId) query = query.where("agent_session.agent_id", "=", agentId);
+    const refs = await query.execute();
     let ended = 0;
     for (const r of refs) if (await this.end(r.id_hash, reason)) ended++;
     return ended;

@@ -1,5 +1,7 @@
 import type { IncomingMessage } from "node:http";
 import { Socket } from "node:net";
+import { randomUUID } from "node:crypto";
+import { decodeJwt } from "jose";
 import { generate } from "otplib";
 import { afterAll, beforeAll, expect, it } from "vitest";
 import { agentUpgradeAuthenticator } from "../../src/auth/agent-upgrade.js";
@@ -64,6 +66,30 @@ describeEachDialect("identity attacks", (fx) => {
     const r = await callbackStatus(agent, cb);
     expect(r.status).toBe(401);
     expect(r.reason).toMatch(/^idp_/);
+  });
+
+  it("refuses an ID token the IdP signed for another audience (401 at the callback, no session)", async () => {
+    const idp = server.services.identity.devIdp;
+    if (!idp) throw new Error("dev IdP expected");
+    // An attacker between Airlock and the IdP swaps in a token the IdP issued to another
+    // application: same issuer, key, subject and nonce; only the audience differs.
+    const signIn = async (aud: string) => {
+      idp.adversary.replaceIdTokens(async (idToken) => idp.adversary.sign({ ...decodeJwt(idToken), aud }));
+      try {
+        const agent = new HttpAgent(server.url);
+        return { agent, ...(await callbackStatus(agent, await signInAtIdp(agent, server, "agent", "agent-demo"))) };
+      } finally {
+        idp.adversary.replaceIdTokens(undefined);
+      }
+    };
+    const forged = await signIn("another-app");
+    expect(forged.status).toBe(401);
+    expect(forged.reason).toBe("OAUTH_JWT_CLAIM_COMPARISON_FAILED");
+    expect(forged.agent.cookies.has("__Host-airlock")).toBe(false);
+    // The same substitution with Airlock's own audience goes through: the audience alone failed it.
+    const control = await signIn(idp.clientId);
+    expect(control.status).toBe(302);
+    expect(control.agent.cookies.has("__Host-airlock")).toBe(true);
   });
 
   it("sets the session cookie with exact attributes and no Expires or Max-Age", async () => {
@@ -168,6 +194,39 @@ describeEachDialect("identity attacks", (fx) => {
     expect(server.services.policy.decide("cobrowse:control", { roles: ["agent-viewer"], mfa: true, sourceAddress: "127.0.0.1", grantedMode: "control", visitorConsent: { control: true } }).allow).toBe(false);
     // An admin-only route answers 403 to a viewer.
     expect((await viewer.json(`${server.url}/api/v1/sessions`)).status).toBe(403);
+  });
+
+  it("back-channel logout naming only the IdP session (sid, no sub) ends exactly the matching sessions", async () => {
+    const idp = server.services.identity.devIdp;
+    if (!idp) throw new Error("dev IdP expected");
+    const db = server.services.storage.db;
+    const { agent: target } = await signInEnrolled(server, "supervisor");
+    const { agent: bystander } = await signInEnrolled(server, "supervisor");
+    const sidOf = async (a: HttpAgent) =>
+      (await db.selectFrom("agent_session").select("idp_sid").where("id_hash", "=", hashToken(a.cookies.get("__Host-airlock") ?? "")).executeTakeFirstOrThrow()).idp_sid;
+    const sid = await sidOf(target);
+    expect(sid).toBeTruthy();
+    expect(await sidOf(bystander)).not.toBe(sid);
+    const logoutToken = (aud: string) =>
+      idp.adversary.sign(
+        { iss: idp.issuer, aud, iat: Math.floor(Date.now() / 1000), jti: randomUUID(), events: { "http://schemas.openid.net/event/backchannel-logout": {} }, sid: sid ?? "" },
+        "logout+jwt",
+      );
+    const post = async (token: string) =>
+      (
+        await fetch(`${server.url}/auth/backchannel-logout`, {
+          method: "POST",
+          headers: { "content-type": "application/x-www-form-urlencoded" },
+          body: new URLSearchParams({ logout_token: token }).toString(),
+        })
+      ).status;
+    // A logout token for another audience is refused and ends nothing.
+    expect(await post(await logoutToken("another-app"))).toBe(400);
+    expect((await target.json(`${server.url}/api/v1/me`)).status).toBe(200);
+
+    expect(await post(await logoutToken(idp.clientId))).toBe(200);
+    expect((await target.json(`${server.url}/api/v1/me`)).status).toBe(401);
+    expect((await bystander.json(`${server.url}/api/v1/me`)).status).toBe(200);
   });
 
   it("back-channel logout from the dev IdP ends the agent's sessions and announces them for socket closing", async () => {

@@ -140,7 +140,7 @@ suite("console sign-in in Chromium, as a new agent would", () => {
     await agentRow.getByRole("button", { name: /End session of/ }).click();
     await page.getByRole("button", { name: "Yes, end it" }).click();
     await page.getByText(/Ended the session of/).waitFor();
-    await expect(page.getByRole("row").filter({ hasText: "Alex Agent" }).count()).resolves.toBe(0);
+    await agentRow.waitFor({ state: "detached" });
 
     // The agent's next request finds the session gone and the console says so.
     await agentPage.getByRole("link", { name: "My account" }).click();

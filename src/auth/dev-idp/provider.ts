@@ -1,6 +1,7 @@
 import { generateKeyPairSync, randomBytes } from "node:crypto";
 import { createServer, type Server } from "node:http";
 import type { AddressInfo } from "node:net";
+import { importJWK, SignJWT, type JWTPayload } from "jose";
 import type { Middleware } from "koa";
 import Provider, { type OidcContext } from "oidc-provider";
 import type { Logger } from "../../ops/log.js";
@@ -21,10 +22,25 @@ export interface DevIdp {
   readonly clientSecret: string;
   /** Disables a demo user and tells Airlock over back-channel logout, as a real IdP admin would. */
   disableUser(login: string): Promise<void>;
+  /** Lets attack tests act with this IdP's key or between Airlock and this IdP; Airlock never calls it. */
+  readonly adversary: DevIdpAdversary;
   close(): Promise<void>;
 }
 
+/**
+ * What an attacker holding tokens of this IdP, or sitting on the network between Airlock and it,
+ * could do. Exists so tests can show that Airlock refuses such tokens (the dev IdP never runs in
+ * production).
+ */
+export interface DevIdpAdversary {
+  /** Signs a JWT with the IdP's own key: any token this IdP could have issued to any client. */
+  sign(payload: JWTPayload, typ?: string): Promise<string>;
+  /** Replaces the ID token in every token response until called with undefined. */
+  replaceIdTokens(replace: ((idToken: string) => Promise<string>) | undefined): void;
+}
+
 const clientId = "airlock";
+const signingKid = "dev-idp-1";
 
 /**
  * The built-in development IdP: a real OpenID Provider (oidc-provider) on its own loopback port,
@@ -52,13 +68,14 @@ export async function startDevIdp(options: DevIdpOptions): Promise<DevIdp> {
         redirect_uris: [new URL("/auth/callback", airlock).href],
         post_logout_redirect_uris: [new URL("/console/signed-out", airlock).href],
         backchannel_logout_uri: new URL("/auth/backchannel-logout", airlock).href,
-        backchannel_logout_session_required: false,
+        // Put `sid` in ID and logout tokens, so a logout at the IdP ends just the sessions it started.
+        backchannel_logout_session_required: true,
         grant_types: ["authorization_code"],
         response_types: ["code"],
         token_endpoint_auth_method: "client_secret_basic",
       },
     ],
-    jwks: { keys: [{ ...signingKey, use: "sig", alg: "RS256", kid: "dev-idp-1" }] },
+    jwks: { keys: [{ ...signingKey, use: "sig", alg: "RS256", kid: signingKid }] },
     cookies: { keys: [randomBytes(32).toString("base64url")] },
     claims: { openid: ["sub"], profile: ["name", "preferred_username"], email: ["email"], groups: ["groups"] },
     scopes: ["openid", "profile", "email", "groups"],
@@ -105,6 +122,12 @@ export async function startDevIdp(options: DevIdpOptions): Promise<DevIdp> {
   });
   provider.on("server_error", (_ctx: unknown, err: unknown) => options.log.error({ err: { type: (err as Error)?.name } }, "dev idp server error"));
   provider.on("backchannel.error", () => options.log.warn("dev idp back-channel logout delivery failed"));
+  let replaceIdToken: ((idToken: string) => Promise<string>) | undefined;
+  provider.use(async (ctx, next) => {
+    await next();
+    const body = ctx.body as { id_token?: unknown } | undefined;
+    if (replaceIdToken && ctx.path === "/token" && typeof body?.id_token === "string") ctx.body = { ...body, id_token: await replaceIdToken(body.id_token) };
+  });
   provider.use(pageHeaders(airlock.origin));
   provider.use(interactions(provider, disabled));
   server.on("request", provider.callback());
@@ -119,6 +142,15 @@ export async function startDevIdp(options: DevIdpOptions): Promise<DevIdp> {
       disabled.add(login);
       const client = await provider.Client.find(clientId);
       await client?.backchannelLogout(user.subject);
+    },
+    adversary: {
+      async sign(payload, typ = "JWT") {
+        const key = await importJWK(signingKey, "RS256");
+        return new SignJWT(payload).setProtectedHeader({ alg: "RS256", kid: signingKid, typ }).sign(key);
+      },
+      replaceIdTokens(replace) {
+        replaceIdToken = replace;
+      },
     },
     close: () =>
       new Promise<void>((resolve) => {

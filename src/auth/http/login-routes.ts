@@ -108,9 +108,15 @@ export const backchannelLogout = defineRoute({
     if (!token) throw new AirlockError("bad_request", "logout_token is required", { details: { reason: "missing_logout_token" } });
     const rp = await identity.relyingParty();
     const notice = await rp.verifyLogoutToken(token);
-    const agent = notice.subject ? await findAgentBySubject(storage.db, notice.issuer, notice.subject) : undefined;
-    if (agent && notice.sid) await identity.sessions.endByIdpSid(agent.id, notice.sid, "backchannel");
-    else if (agent) await identity.sessions.endAllForAgent(agent.id, "backchannel");
+    if (notice.subject) {
+      // sub (and maybe sid): that agent's sessions, or only those of that IdP session.
+      const agent = await findAgentBySubject(storage.db, notice.issuer, notice.subject);
+      if (agent && notice.sid) await identity.sessions.endByIdpSid(notice.issuer, notice.sid, "backchannel", agent.id);
+      else if (agent) await identity.sessions.endAllForAgent(agent.id, "backchannel");
+    } else if (notice.sid) {
+      // sid alone (the spec allows it): every session that came from that IdP session.
+      await identity.sessions.endByIdpSid(notice.issuer, notice.sid, "backchannel");
+    }
     ctx.status = 200;
     ctx.body = "";
   },

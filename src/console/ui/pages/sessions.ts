@@ -60,8 +60,8 @@ export const sessionsPage = definePage({
       const end = () => {
         api.delete(`/api/v1/sessions/${encodeURIComponent(s.ref)}`).then(
           async () => {
-            status.show("success", `Ended the session of ${s.agentName || s.agentSubject}.`);
             await load();
+            status.show("success", `Ended the session of ${s.agentName || s.agentSubject}.`);
           },
           (err: unknown) => status.show("error", describeError(err)),
         );
