@@ -14,10 +14,13 @@ export function parseQuery<T>(querystring: string, schema: z.ZodType<T>): T {
   }
   const parsed = schema.safeParse(raw);
   if (parsed.success) return parsed.data;
-  const issues = parsed.error.issues.slice(0, 10).flatMap((i) =>
-    i.code === "unrecognized_keys"
-      ? i.keys.map((k) => ({ parameter: k.slice(0, 40), message: "unknown parameter" }))
-      : [{ parameter: i.path.map(String).join(".") || "(query)", message: i.message }],
-  );
-  throw new AirlockError("bad_request", `invalid query parameter: ${issues.map((i) => i.parameter).join(", ")}`, { details: { issues } });
+  // `parameter` is the query parameter; `field` the place inside a structured one (JSON `context`).
+  const issue = (path: readonly PropertyKey[], message: string) => {
+    const [parameter = "(query)", ...rest] = path.map((p) => String(p).slice(0, 40));
+    return rest.length ? { parameter, field: rest.join("."), message } : { parameter, message };
+  };
+  const issues = parsed.error.issues
+    .slice(0, 10)
+    .flatMap((i) => (i.code === "unrecognized_keys" ? i.keys.map((k) => issue([...i.path, k], i.path.length ? "unknown field" : "unknown parameter")) : [issue(i.path, i.message)]));
+  throw new AirlockError("bad_request", `invalid query parameter: ${[...new Set(issues.map((i) => i.parameter))].join(", ")}`, { details: { issues } });
 }
