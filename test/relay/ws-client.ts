@@ -105,3 +105,31 @@ export async function startSession(visitor: WsClient, agentSocket: WsClient, roo
   visitor.send({ kind: "consent", request: ask.request, answer: "granted", mode: "view" });
   await agentSocket.next("consent");
 }
+
+/** A clock the test moves by hand, for the rooms' inactivity and visitor-grace timers. */
+export class ManualClock {
+  t = 0;
+  #timers: { at: number; fn: () => void }[] = [];
+  now = (): number => this.t;
+  setTimeout = (fn: () => void, ms: number): unknown => {
+    const timer = { at: this.t + ms, fn };
+    this.#timers.push(timer);
+    return timer;
+  };
+  clearTimeout = (handle: unknown): void => {
+    this.#timers = this.#timers.filter((t) => t !== handle);
+  };
+  /** Timers waiting to fire (tests poll it to know the server scheduled one). */
+  get pending(): number {
+    return this.#timers.length;
+  }
+  advance(ms: number): void {
+    this.t += ms;
+    for (;;) {
+      const due = this.#timers.filter((t) => t.at <= this.t);
+      if (due.length === 0) return;
+      this.#timers = this.#timers.filter((t) => !due.includes(t));
+      for (const d of due) d.fn();
+    }
+  }
+}
