@@ -13,7 +13,6 @@ import { fail, type Failure } from "./failure.js";
 import { agentChecks, visitorChecks } from "./message-table.js";
 import type { AgentPrincipal, Peer } from "./peer.js";
 import { FragmentLimitError } from "./sanitizer/html.js";
-import { NOSYNC_CLASS } from "./sanitizer/mask-selectors.js";
 import type { Sanitizer } from "./sanitizer/sanitizer.js";
 import { ShadowIndex } from "./shadow-index.js";
 
@@ -184,7 +183,8 @@ export class Room implements RoomFacts {
         const parent = this.index.get(op.parent);
         if (!parent || parent.tag === "style" || parent.tag === "textarea" || parent.tag === "title") return fail("bad_frame", "cannot add elements there");
         try {
-          const frag = sanitizer.html(op.html, this.#baseUrl, { parent: op.parent, svg: parent.svg }, (id) => this.index.has(id));
+          const at = { parent: op.parent, svg: parent.svg, ancestors: this.index.ancestorsOf(op.parent, true) };
+          const frag = sanitizer.html(op.html, this.#baseUrl, at, (id) => this.index.has(id));
           this.index.add(frag.nodes);
           if (frag.html !== "") out.push({ op: "add", parent: op.parent, before: op.before, html: frag.html });
         } catch (err) {
@@ -200,13 +200,14 @@ export class Room implements RoomFacts {
         const node = this.index.get(op.id);
         const name = op.name.toLowerCase();
         if (!node || name === NODE_ID_ATTRIBUTE) return undefined;
-        if (name === "class" && op.value !== null && op.value.split(/\s+/).includes(NOSYNC_CLASS)) {
-          // The element became nosync: agents lose it, and nothing may target it any more.
-          this.index.remove(op.id);
-          this.index.add([{ id: op.id, tag: node.tag, parent: node.parent, masked: true, svg: node.svg }]);
-          out.push({ op: "remove", id: op.id });
-          return undefined;
+        // A class, id or attribute change can make this element (nosync class, masking selector)
+        // or elements below it (selectors with combinators) masked: agents lose them.
+        const masked = sanitizer.newlyMasked(this.index, op.id, name, op.value);
+        for (const id of masked) {
+          this.index.mask(id);
+          out.push({ op: "remove", id });
         }
+        if (masked.includes(op.id)) return undefined;
         const value = op.value === null ? null : (sanitizer.attribute(node.tag, name, op.value, node.svg, this.#baseUrl) ?? null);
         out.push({ op: "attr", id: op.id, name, value });
         return undefined;

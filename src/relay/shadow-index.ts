@@ -1,16 +1,20 @@
 import type { ShadowEntry } from "./sanitizer/html.js";
+import type { ElementView } from "./sanitizer/mask-selectors.js";
 
 interface IndexedNode {
   readonly tag: string;
   parent: number;
   readonly masked: boolean;
   readonly svg: boolean;
+  /** Only the attributes the site's masking selectors look at (none when it has no selectors). */
+  view: ElementView | undefined;
 }
 
 /**
  * The room's in-memory view of the visitor's page structure: node id → tag, parent, masked,
- * SVG context. It holds no content (no text, no attribute values); it exists so mutations and
- * control events can be checked against the real tree.
+ * SVG context. It holds no text and no attribute values except those the site's masking
+ * selectors look at (class, id, named attributes); it exists so mutations and control events can
+ * be checked against the real tree, and masking re-checked when those attributes change.
  */
 export class ShadowIndex {
   readonly #nodes = new Map<number, IndexedNode>();
@@ -30,7 +34,7 @@ export class ShadowIndex {
 
   add(entries: readonly ShadowEntry[]): void {
     for (const e of entries) {
-      this.#nodes.set(e.id, { tag: e.tag, parent: e.parent, masked: e.masked, svg: e.svg });
+      this.#nodes.set(e.id, { tag: e.tag, parent: e.parent, masked: e.masked, svg: e.svg, view: e.view });
       let kids = this.#children.get(e.parent);
       if (!kids) this.#children.set(e.parent, (kids = new Set()));
       kids.add(e.id);
@@ -51,6 +55,39 @@ export class ShadowIndex {
         this.#children.delete(next);
       }
     }
+  }
+
+  /** Marks a node and its whole subtree masked (as a masked snapshot element is): nothing may target them. */
+  mask(id: number): void {
+    const stack = [id];
+    while (stack.length > 0) {
+      const next = stack.pop() as number;
+      const node = this.#nodes.get(next);
+      if (node) this.#nodes.set(next, { ...node, masked: true, view: undefined });
+      for (const k of this.#children.get(next) ?? []) stack.push(k);
+    }
+  }
+
+  childrenOf(id: number): Iterable<number> {
+    return this.#children.get(id) ?? [];
+  }
+
+  setView(id: number, view: ElementView): void {
+    const node = this.#nodes.get(id);
+    if (node) node.view = view;
+  }
+
+  /** The views of `id`'s ancestors, outermost first; with `inclusive`, `id`'s own view last. */
+  ancestorsOf(id: number, inclusive = false): ElementView[] {
+    const out: ElementView[] = [];
+    let cur = inclusive ? id : this.#nodes.get(id)?.parent;
+    for (let guard = 0; cur !== undefined && guard < 10_000; guard++) {
+      const node = this.#nodes.get(cur);
+      if (!node) break;
+      out.push(node.view ?? { tag: node.tag, attribs: {} });
+      cur = node.parent;
+    }
+    return out.reverse();
   }
 
   /** True when `id` is `ancestor` or lies below it. */

@@ -16,6 +16,8 @@ export interface ShadowEntry {
   readonly parent: number;
   readonly masked: boolean;
   readonly svg: boolean;
+  /** Tag and masking-relevant attributes, kept so masking can be re-checked when they change. */
+  readonly view?: ElementView | undefined;
 }
 
 export interface FragmentContext {
@@ -27,6 +29,8 @@ export interface FragmentContext {
   readonly rootParent: number;
   /** Whether the fragment is inserted inside SVG (changes how browsers parse <style>). */
   readonly rootInSvg: boolean;
+  /** The insertion parent and its ancestors (outermost first), for masking selectors with combinators. */
+  readonly ancestors?: readonly ElementView[];
   /** Ids the room already knows; a repeated id is stripped, not trusted. */
   readonly isKnownId: (id: number) => boolean;
 }
@@ -56,6 +60,8 @@ interface Frame extends ElementView {
 
 export function sanitizeFragment(html: string, ctx: FragmentContext): SanitizedFragment {
   const stack: Frame[] = [];
+  // What masking selectors see: the page's elements above the fragment, then the open ones.
+  const chain: ElementView[] = [...(ctx.ancestors ?? [])];
   const nodes: ShadowEntry[] = [];
   const seen = new Set<number>();
   let count = 0;
@@ -98,8 +104,10 @@ export function sanitizeFragment(html: string, ctx: FragmentContext): SanitizedF
       const parent = stack.at(-1);
       const svg = name === "svg" || (parent ? parent.svg : ctx.rootInSvg);
       const el: ElementView = { tag: name, attribs };
-      const dropped = (parent?.dropped ?? false) || ctx.masks.matches(el, stack);
-      stack.push({ ...el, dropped, svg, id: undefined });
+      const dropped = (parent?.dropped ?? false) || ctx.masks.matches(el, chain);
+      const frame: Frame = { ...el, dropped, svg, id: undefined };
+      stack.push(frame);
+      chain.push(frame);
       if (dropped) {
         const id = parseNodeId(attribs[NODE_ID_ATTRIBUTE]);
         if (claim(id)) nodes.push({ id, tag: name, parent: emittedParent(), masked: true, svg });
@@ -107,6 +115,7 @@ export function sanitizeFragment(html: string, ctx: FragmentContext): SanitizedF
     },
     onCloseTag() {
       stack.pop();
+      chain.pop();
     },
     exclusiveFilter: (frame) => dropped.has(frame.attribs),
     transformTags: {
@@ -126,7 +135,7 @@ export function sanitizeFragment(html: string, ctx: FragmentContext): SanitizedF
         if (claim(id)) {
           out[NODE_ID_ATTRIBUTE] = String(id);
           frame.id = id;
-          nodes.push({ id, tag: name, parent: emittedParent(), masked: false, svg: frame.svg });
+          nodes.push({ id, tag: name, parent: emittedParent(), masked: false, svg: frame.svg, view: ctx.masks.viewOf(frame.tag, frame.attribs) });
         }
         return { tagName: name, attribs: out };
       },

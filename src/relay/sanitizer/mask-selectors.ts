@@ -24,9 +24,33 @@ export class MaskSelectorError extends Error {}
 
 export class MaskMatcher {
   readonly #selectors: readonly ComplexSelector[];
+  /** Attribute names the selectors look at (`class` always, for the nosync class). */
+  readonly attributes: ReadonlySet<string>;
 
   constructor(selectors: readonly string[]) {
-    this.#selectors = selectors.flatMap(compileSelectorList);
+    const attributes = new Set<string>(["class"]);
+    this.#selectors = selectors.flatMap((s) => compileSelectorList(s, attributes));
+    this.attributes = attributes;
+  }
+
+  /** Whether matching needs an element's ancestors and their attributes (site selectors exist). */
+  get needsContext(): boolean {
+    return this.#selectors.length > 0;
+  }
+
+  /**
+   * What the room remembers of an element to re-check masking later: its tag and only the
+   * attributes the selectors look at. Undefined when there are no site selectors (the nosync
+   * class needs no memory: it is tested on the changed element itself).
+   */
+  viewOf(tag: string, attribs: Readonly<Record<string, string>>): ElementView | undefined {
+    if (!this.needsContext) return undefined;
+    const kept: Record<string, string> = {};
+    for (const name of this.attributes) {
+      const value = attribs[name];
+      if (value !== undefined) kept[name] = value;
+    }
+    return { tag, attribs: kept };
   }
 
   /** True when `el` (whose open ancestors, outermost first, are `ancestors`) must be masked. */
@@ -65,7 +89,7 @@ function matchComplex(sel: ComplexSelector, index: number, el: ElementView, ance
   return false;
 }
 
-function compileSelectorList(source: string): ComplexSelector[] {
+function compileSelectorList(source: string, attributes: Set<string>): ComplexSelector[] {
   let ast: csstree.CssNode;
   try {
     ast = csstree.parse(source, { context: "selectorList", positions: false });
@@ -76,12 +100,12 @@ function compileSelectorList(source: string): ComplexSelector[] {
   const out: ComplexSelector[] = [];
   ast.children.forEach((sel) => {
     if (sel.type !== "Selector") throw new MaskSelectorError(`unsupported selector: ${source}`);
-    out.push(compileComplex(sel, source));
+    out.push(compileComplex(sel, source, attributes));
   });
   return out;
 }
 
-function compileComplex(sel: csstree.Selector, source: string): ComplexSelector {
+function compileComplex(sel: csstree.Selector, source: string, attributes: Set<string>): ComplexSelector {
   const compounds: Compound[] = [];
   let tests: SimpleTest[] = [];
   let pending: " " | ">" = " ";
@@ -93,13 +117,15 @@ function compileComplex(sel: csstree.Selector, source: string): ComplexSelector 
       pending = node.name;
       return;
     }
-    tests.push(compileSimple(node, source));
+    tests.push(compileSimple(node, source, attributes));
   });
   compounds.push({ tests, combinator: pending });
   return compounds;
 }
 
-function compileSimple(node: csstree.CssNode, source: string): SimpleTest {
+function compileSimple(node: csstree.CssNode, source: string, attributes: Set<string>): SimpleTest {
+  if (node.type === "IdSelector") attributes.add("id");
+  if (node.type === "AttributeSelector") attributes.add(node.name.name.toLowerCase());
   switch (node.type) {
     case "TypeSelector": {
       const name = node.name.toLowerCase();

@@ -5,7 +5,8 @@ import { sanitizeAttribute, type AttributeScope } from "./attributes.js";
 import { CompiledAllowlist } from "./compiled-allowlist.js";
 import { CssScope } from "./css-scope.js";
 import { sanitizeFragment, type SanitizedFragment } from "./html.js";
-import { MaskMatcher } from "./mask-selectors.js";
+import { newlyMasked, type MaskTree } from "./mask-recheck.js";
+import { MaskMatcher, type ElementView } from "./mask-selectors.js";
 import { UrlPolicy, type SiteScope } from "./url-policy.js";
 
 export interface SanitizerOptions {
@@ -22,6 +23,8 @@ export interface SanitizerOptions {
 export interface InsertionPoint {
   readonly parent: number;
   readonly svg: boolean;
+  /** The parent and its ancestors as the room knows them (outermost first), for masking selectors. */
+  readonly ancestors?: readonly ElementView[];
 }
 
 /**
@@ -52,6 +55,7 @@ export class Sanitizer {
       maxDepth: this.#maxDepth,
       rootParent: at.parent,
       rootInSvg: at.svg,
+      ...(at.ancestors ? { ancestors: at.ancestors } : {}),
       isKnownId,
     });
   }
@@ -63,6 +67,14 @@ export class Sanitizer {
   /** Text of a <style> element. */
   stylesheet(css: string, baseUrl: string | undefined): string {
     return this.#scope(baseUrl).css.stylesheet(css);
+  }
+
+  /**
+   * Element ids that an attribute change makes masked (the element itself, or elements below it
+   * that a site selector now matches); the room drops them and tells agents to remove them.
+   */
+  newlyMasked(tree: MaskTree, id: number, name: string, value: string | null): number[] {
+    return newlyMasked(tree, this.#masks, id, name, value);
   }
 
   allowsTag(tag: string): boolean {
