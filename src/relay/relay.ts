@@ -222,10 +222,12 @@ export class Relay {
     });
     this.#rooms.set(room.id, room);
     this.#since.set(room.id, Date.now());
+    this.options.log.info({ room: room.id, site: site.id }, "co-browse session opened");
     return room;
   }
 
   #roomEnded(room: Room): void {
+    this.options.log.info({ room: room.id, site: room.siteId }, "co-browse session ended");
     this.#rooms.delete(room.id);
     this.#since.delete(room.id);
     this.#announced.delete(room.id);
