@@ -57,7 +57,7 @@ export async function startChat(deps: ChatDeps): Promise<ChatRuntime> {
     keys,
     presence,
     openVisitor(visit, sink) {
-      const conn = new VisitorChatConnection(service, presence, deps.policy, sink, visit);
+      const conn = new VisitorChatConnection(service, presence, deps.policy, sink, visit, () => online.count(visit.siteId) > 0);
       const leave = visitors.add(conn);
       presence.connected(visit.siteId, visit.visitorId);
       return {

@@ -32,6 +32,8 @@ export class VisitorChatConnection {
     private readonly policy: Pick<PolicyEngine, "decide">,
     private readonly sink: FrameSink,
     readonly visit: { readonly siteId: string; readonly visitorId: string; readonly origin?: string },
+    /** Whether an agent is online for the site now (offline form otherwise). */
+    private readonly agentsAvailable: () => boolean = () => false,
   ) {}
 
   /**
@@ -67,7 +69,7 @@ export class VisitorChatConnection {
     switch (m.kind) {
       case "presence":
         this.presence.pageView(this.visit.siteId, this.visit.visitorId, { url: m.url, title: m.title, referrer: m.referrer });
-        return;
+        return this.#send({ kind: "chat-availability", available: this.agentsAvailable() });
       case "chat-start": {
         const c = await this.chat.startChat(this.visit);
         await this.#follow(c.id);

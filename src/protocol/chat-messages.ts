@@ -128,4 +128,32 @@ export interface ChatStatsFrame {
   agentsOnline: number;
 }
 
-export type ChatServerFrame = ChatMessageFrame | ChatAckFrame | ChatTypingFrame | ChatConversationFrame | ChatInviteFrame | ChatErrorFrame | PresenceFrame | ChatStatsFrame;
+/** Sent to a visitor after its first page report: whether an agent is online (else the widget offers the offline form). */
+export interface ChatAvailabilityFrame {
+  kind: "chat-availability";
+  available: boolean;
+}
+
+export type ChatServerFrame =
+  | ChatMessageFrame
+  | ChatAckFrame
+  | ChatTypingFrame
+  | ChatConversationFrame
+  | ChatInviteFrame
+  | ChatErrorFrame
+  | PresenceFrame
+  | ChatStatsFrame
+  | ChatAvailabilityFrame;
+
+/** Kinds of frames the server sends for chat and presence (the visitor script routes these to the widget). */
+export const CHAT_SERVER_KINDS: readonly ChatServerFrame["kind"][] = [
+  "chat-message",
+  "chat-ack",
+  "chat-typing",
+  "chat-conversation",
+  "chat-invite",
+  "chat-error",
+  "presence",
+  "chat-stats",
+  "chat-availability",
+];

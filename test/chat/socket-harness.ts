@@ -29,7 +29,7 @@ export async function startChatSockets(chat: ChatService, policy: Pick<PolicyEng
     let conn: VisitorChatConnection | AgentChatConnection;
     if (url.pathname === "/visitor") {
       const visitorId = url.searchParams.get("visit") ?? "";
-      const v = new VisitorChatConnection(chat, presence, policy, sink, { siteId: "demo", visitorId, origin: DEMO_ORIGIN });
+      const v = new VisitorChatConnection(chat, presence, policy, sink, { siteId: "demo", visitorId, origin: DEMO_ORIGIN }, () => online.count("demo") > 0);
       const leave = visitors.add(v);
       presence.connected("demo", visitorId);
       socket.on("close", () => {

@@ -1,0 +1,29 @@
+import { CHAT_SERVER_KINDS, type ChatServerFrame } from "../../protocol/chat-messages.js";
+
+/**
+ * What the widget needs from the visitor script's connection to Airlock (/ws/visitor): send a
+ * chat or presence frame, receive chat frames, and learn when the connection (re)opens so the
+ * widget can report the page and resume its conversation.
+ */
+export interface VisitorChannel {
+  /** False while disconnected (the widget keeps unsent messages in its outbox). */
+  send(frame: object): boolean;
+  onFrame(listener: (frame: ChatServerFrame) => void): void;
+  onOpen(listener: () => void): void;
+}
+
+const kinds: ReadonlySet<string> = new Set(CHAT_SERVER_KINDS);
+
+/** Reads a server frame defensively: only JSON objects of a chat kind pass. */
+export function readChatFrame(data: unknown): ChatServerFrame | undefined {
+  if (typeof data !== "string") return undefined;
+  let value: unknown;
+  try {
+    value = JSON.parse(data);
+  } catch {
+    return undefined;
+  }
+  if (typeof value !== "object" || value === null) return undefined;
+  const kind = (value as { kind?: unknown }).kind;
+  return typeof kind === "string" && kinds.has(kind) ? (value as ChatServerFrame) : undefined;
+}

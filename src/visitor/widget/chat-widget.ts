@@ -1,0 +1,221 @@
+import { ChatLedger, newClientId } from "../../protocol/chat-ledger.js";
+import type { ChatServerFrame } from "../../protocol/chat-messages.js";
+import { guard } from "../safe.js";
+import type { UiHost } from "../ui/host.js";
+import type { VisitorChannel } from "./channel.js";
+import { WidgetUi } from "./widget-ui.js";
+
+type ChatState = "none" | "queued" | "active" | "ended";
+
+interface Saved {
+  readonly conversation: string;
+  readonly state: ChatState;
+  readonly open: boolean;
+}
+
+// The conversation survives page loads within the visit (same tab), never across visits.
+const STORAGE_KEY = "airlock-chat";
+
+function load(): Saved | undefined {
+  try {
+    const raw = sessionStorage.getItem(STORAGE_KEY);
+    const v = raw ? (JSON.parse(raw) as Partial<Saved>) : undefined;
+    return v && typeof v.conversation === "string" && typeof v.state === "string" ? { conversation: v.conversation, state: v.state as ChatState, open: v.open === true } : undefined;
+  } catch {
+    return undefined;
+  }
+}
+
+/**
+ * The visitor's chat: click-to-chat, polite invitations, typing indicators, the offline form,
+ * transcript download. Messages go through a ledger with an outbox, so a dropped connection
+ * loses nothing: after reconnecting the widget resumes from the last sequence number it holds
+ * and sends unacknowledged messages again under their original client ids.
+ */
+export class ChatWidget {
+  #ledger = new ChatLedger();
+  readonly #ui: WidgetUi;
+  #conversation = "";
+  #state: ChatState = "none";
+  #available = false;
+  #starting = false;
+  #notes: string[] = [];
+  #typingSentAt = 0;
+
+  constructor(
+    host: UiHost,
+    private readonly channel: VisitorChannel,
+  ) {
+    this.#ui = new WidgetUi(host, {
+      onOpen: () => this.#openPanel(),
+      onSend: (text) => this.#send(text),
+      onTyping: (typing) => this.#typing(typing),
+      onEnd: () => this.#end(),
+      onDownload: () => this.#download(),
+      onOffline: (form) => this.#offline(form),
+      onInvite: (answer) => this.#answerInvite(answer),
+    });
+    const saved = load();
+    if (saved && saved.state !== "ended") {
+      this.#conversation = saved.conversation;
+      this.#state = saved.state;
+      if (saved.open) this.#ui.show("chat");
+    }
+    channel.onFrame(guard((f: ChatServerFrame) => this.#onFrame(f)));
+    channel.onOpen(guard(() => this.#connected()));
+  }
+
+  #connected(): void {
+    this.channel.send({ kind: "presence", url: location.href.slice(0, 2048), title: document.title.slice(0, 300), referrer: document.referrer.slice(0, 2048) });
+    if (!this.#conversation) return;
+    this.channel.send({ kind: "chat-resume", conversation: this.#conversation, afterSeq: this.#ledger.contiguousSeq });
+    for (const m of this.#ledger.unacknowledged()) this.channel.send({ kind: "chat-send", conversation: this.#conversation, ...m });
+  }
+
+  #openPanel(): void {
+    if (this.#state === "queued" || this.#state === "active") return this.#show("chat");
+    if (!this.#available) return this.#show("offline");
+    this.#show("chat");
+    this.#start();
+  }
+
+  #show(view: "chat" | "offline"): void {
+    this.#ui.show(view);
+    this.#save();
+  }
+
+  #start(): void {
+    if (this.#starting) return;
+    this.#starting = true;
+    // A new conversation: sequence numbers start again, unsent messages carry over.
+    const carried = this.#ledger.unacknowledged();
+    this.#ledger = new ChatLedger();
+    for (const m of carried) this.#ledger.enqueue(m);
+    this.#notes = [this.#ui.t("waiting")];
+    this.#render();
+    this.channel.send({ kind: "chat-start" });
+  }
+
+  #send(text: string): void {
+    const message = { clientId: newClientId(), text };
+    this.#ledger.enqueue(message);
+    this.#render();
+    if (!this.#conversation || this.#state === "ended") return this.#start(); // sent once the conversation exists
+    this.channel.send({ kind: "chat-send", conversation: this.#conversation, ...message });
+  }
+
+  #typing(typing: boolean): void {
+    if (!this.#conversation || this.#state !== "active") return;
+    const now = Date.now();
+    if (typing && now - this.#typingSentAt < 2_000) return;
+    this.#typingSentAt = typing ? now : 0;
+    this.channel.send({ kind: "chat-typing", conversation: this.#conversation, typing });
+  }
+
+  #end(): void {
+    if (this.#conversation && this.#state !== "ended") this.channel.send({ kind: "chat-end", conversation: this.#conversation });
+  }
+
+  #offline(form: { name: string; email: string; text: string }): void {
+    if (this.channel.send({ kind: "chat-offline", clientId: newClientId(), name: form.name.slice(0, 120), email: form.email.slice(0, 320), text: form.text.slice(0, 8000) })) this.#ui.show("thanks");
+  }
+
+  #answerInvite(answer: "accepted" | "declined"): void {
+    this.#ui.hideInvite();
+    const invite = this.#pendingInvite;
+    if (invite) this.channel.send({ kind: "chat-invite-answer", invite, answer });
+    if (answer === "accepted") {
+      this.#available = true;
+      this.#openPanel();
+    }
+  }
+
+  #pendingInvite = "";
+
+  #onFrame(f: ChatServerFrame): void {
+    switch (f.kind) {
+      case "chat-availability":
+        this.#available = f.available;
+        return;
+      case "chat-invite":
+        this.#pendingInvite = f.invite;
+        if (this.#state !== "queued" && this.#state !== "active") this.#ui.invite(f.text);
+        return;
+      case "chat-conversation":
+        return this.#onConversation(f.conversation, f.change, f.state);
+      case "chat-message":
+        if (f.conversation === this.#conversation && this.#ledger.receive(f)) this.#render();
+        return;
+      case "chat-ack":
+        this.#ledger.acknowledge(f);
+        return this.#render();
+      case "chat-typing":
+        if (f.conversation === this.#conversation) this.#ui.showTyping(f.typing);
+        return;
+      case "chat-error":
+        // A message the server refused for its content will never be accepted: drop it.
+        if (f.code === "bad_request" || f.code === "payload_too_large") {
+          const refused = this.#ledger.unacknowledged().find((m) => m.clientId === f.ref);
+          if (refused) this.#ledger.acknowledge({ kind: "chat-ack", conversation: this.#conversation, clientId: refused.clientId, seq: 0 });
+          this.#render();
+        }
+        return;
+      default:
+        return;
+    }
+  }
+
+  #onConversation(id: string, change: string, state: "queued" | "active" | "ended" | "offline"): void {
+    if (change === "started") {
+      this.#starting = false;
+      this.#conversation = id;
+      this.#state = "queued";
+      for (const m of this.#ledger.unacknowledged()) this.channel.send({ kind: "chat-send", conversation: id, ...m });
+    } else if (id !== this.#conversation) {
+      return;
+    } else if (change === "accepted") {
+      this.#state = "active";
+      this.#notes = [this.#ui.t("connected")];
+    } else if (state === "ended") {
+      this.#state = "ended";
+      this.#notes = [...this.#notes, this.#ui.t("ended")];
+      this.#ui.showTyping(false);
+    }
+    this.#save();
+    this.#render();
+  }
+
+  #render(): void {
+    const t = this.#ui.t;
+    const delivered = this.#ledger.messages().filter((m) => m.type === "text");
+    const pending = this.#ledger.unacknowledged();
+    const entries = [
+      ...delivered.map((m) => ({ mine: m.from === "visitor", from: m.from === "visitor" ? t("you") : t("agent"), text: m.text, pending: false })),
+      ...pending.map((m) => ({ mine: true, from: `${t("you")} · ${t("sending")}`, text: m.text, pending: true })),
+    ];
+    this.#ui.render(entries, this.#notes);
+  }
+
+  /** The visitor's own copy of the conversation, as a plain text file. */
+  #download(): void {
+    const t = this.#ui.t;
+    const lines = this.#ledger
+      .messages()
+      .filter((m) => m.type === "text")
+      .map((m) => `[${new Date(m.at).toISOString()}] ${m.from === "visitor" ? t("you") : t("agent")}: ${m.text}`);
+    const url = URL.createObjectURL(new Blob([`${t("transcript")} — ${location.hostname}\n\n${lines.join("\n")}\n`], { type: "text/plain;charset=utf-8" }));
+    const a = document.createElement("a");
+    a.href = url;
+    a.download = "chat-transcript.txt";
+    a.click();
+    setTimeout(() => URL.revokeObjectURL(url), 10_000);
+  }
+
+  #save(): void {
+    try {
+      if (this.#conversation) sessionStorage.setItem(STORAGE_KEY, JSON.stringify({ conversation: this.#conversation, state: this.#state, open: this.#ui.isOpen }));
+    } catch {
+      // storage may be disabled; the chat still works for this page
+    }
+  }
+}

@@ -1,0 +1,85 @@
+import type { Dictionary } from "../ui/i18n.js";
+
+export type WidgetKey =
+  | "open"
+  | "title"
+  | "close"
+  | "start"
+  | "waiting"
+  | "connected"
+  | "ended"
+  | "placeholder"
+  | "send"
+  | "typing"
+  | "you"
+  | "agent"
+  | "end"
+  | "download"
+  | "inviteText"
+  | "inviteAccept"
+  | "inviteDecline"
+  | "offlineIntro"
+  | "name"
+  | "email"
+  | "message"
+  | "offlineSend"
+  | "offlineThanks"
+  | "sending"
+  | "transcript";
+
+export const widgetStrings: Dictionary<WidgetKey> = {
+  en: {
+    open: "Chat with us",
+    title: "Chat",
+    close: "Minimise chat",
+    start: "Start chat",
+    waiting: "Waiting for an agent…",
+    connected: "An agent has joined the chat.",
+    ended: "The chat has ended.",
+    placeholder: "Type your message",
+    send: "Send",
+    typing: "The agent is typing…",
+    you: "You",
+    agent: "Agent",
+    end: "End chat",
+    download: "Download transcript",
+    inviteText: "Can we help you? An agent is available to chat.",
+    inviteAccept: "Chat now",
+    inviteDecline: "No, thanks",
+    offlineIntro: "No agent is available right now. Leave a message and we will get back to you.",
+    name: "Name",
+    email: "Email",
+    message: "Message",
+    offlineSend: "Send message",
+    offlineThanks: "Thank you. Your message has been sent.",
+    sending: "sending…",
+    transcript: "Chat transcript",
+  },
+  de: {
+    open: "Chat starten",
+    title: "Chat",
+    close: "Chat minimieren",
+    start: "Chat beginnen",
+    waiting: "Warte auf einen Mitarbeiter…",
+    connected: "Ein Mitarbeiter ist dem Chat beigetreten.",
+    ended: "Der Chat wurde beendet.",
+    placeholder: "Nachricht eingeben",
+    send: "Senden",
+    typing: "Der Mitarbeiter schreibt…",
+    you: "Sie",
+    agent: "Mitarbeiter",
+    end: "Chat beenden",
+    download: "Verlauf herunterladen",
+    inviteText: "Können wir helfen? Ein Mitarbeiter ist für einen Chat verfügbar.",
+    inviteAccept: "Jetzt chatten",
+    inviteDecline: "Nein, danke",
+    offlineIntro: "Gerade ist niemand erreichbar. Hinterlassen Sie eine Nachricht, wir melden uns.",
+    name: "Name",
+    email: "E-Mail",
+    message: "Nachricht",
+    offlineSend: "Nachricht senden",
+    offlineThanks: "Vielen Dank. Ihre Nachricht wurde gesendet.",
+    sending: "wird gesendet…",
+    transcript: "Chatverlauf",
+  },
+};

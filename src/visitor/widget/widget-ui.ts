@@ -1,0 +1,166 @@
+import { h, type UiHost } from "../ui/host.js";
+import { translator } from "../ui/i18n.js";
+import { widgetStrings, type WidgetKey } from "./strings.js";
+import { widgetCss } from "./styles.js";
+
+export interface WidgetHandlers {
+  onOpen(): void;
+  onSend(text: string): void;
+  onTyping(typing: boolean): void;
+  onEnd(): void;
+  onDownload(): void;
+  onOffline(form: { name: string; email: string; text: string }): void;
+  onInvite(answer: "accepted" | "declined"): void;
+}
+
+export type PanelView = "chat" | "offline" | "thanks";
+
+/**
+ * The widget's DOM inside the shared shadow root. Text from the server is only ever set with
+ * `textContent` / text nodes: a message with markup shows as that markup, never as HTML, and
+ * links are plain text. Everything is reachable by keyboard (Enter sends, Shift+Enter breaks
+ * the line, Escape minimises).
+ */
+export class WidgetUi {
+  readonly t: (key: WidgetKey) => string;
+  readonly #root: HTMLElement;
+  readonly #launch: HTMLButtonElement;
+  readonly #panel: HTMLElement;
+  readonly #log: HTMLElement;
+  readonly #typing: HTMLElement;
+  readonly #input: HTMLTextAreaElement;
+  readonly #chat: HTMLElement;
+  readonly #offline: HTMLElement;
+  readonly #invite: HTMLElement;
+  #typingTimer: ReturnType<typeof setTimeout> | undefined;
+
+  constructor(host: UiHost, private readonly on: WidgetHandlers) {
+    host.addStyles(widgetCss);
+    this.t = translator(widgetStrings, host.lang);
+    const t = this.t;
+    this.#launch = h("button", { class: "alc-launch", type: "button", "aria-haspopup": "dialog" }, t("open"));
+    this.#launch.addEventListener("click", () => this.on.onOpen());
+
+    this.#log = h("div", { class: "alc-log", role: "log", "aria-live": "polite", "aria-label": t("transcript"), tabindex: "0" });
+    this.#typing = h("div", { class: "alc-typing", "aria-live": "polite" });
+    this.#input = h("textarea", { "aria-label": t("placeholder"), placeholder: t("placeholder"), maxlength: "2000", rows: "2" });
+    const send = h("button", { class: "alc-btn alc-primary", type: "submit" }, t("send"));
+    const form = h("form", { class: "alc-form" }, this.#input, send);
+    form.addEventListener("submit", (e) => {
+      e.preventDefault();
+      this.#submit();
+    });
+    this.#input.addEventListener("keydown", (e) => {
+      if (e.key === "Enter" && !e.shiftKey && !e.isComposing) {
+        e.preventDefault();
+        this.#submit();
+      }
+    });
+    this.#input.addEventListener("input", () => this.#typed());
+    const end = h("button", { class: "alc-btn", type: "button" }, t("end"));
+    end.addEventListener("click", () => this.on.onEnd());
+    const download = h("button", { class: "alc-btn", type: "button" }, t("download"));
+    download.addEventListener("click", () => this.on.onDownload());
+    this.#chat = h("div", { class: "alc-chatview" }, this.#log, this.#typing, form, h("div", { class: "alc-foot" }, download, end));
+
+    this.#offline = this.#offlineForm();
+    const minimise = h("button", { class: "alc-icon", type: "button", "aria-label": t("close") }, "−");
+    minimise.addEventListener("click", () => this.minimise());
+    this.#panel = h("section", { class: "alc-panel", role: "dialog", "aria-label": t("title"), hidden: "" }, h("div", { class: "alc-head" }, h("h2", {}, t("title")), minimise), this.#chat, this.#offline);
+    this.#panel.addEventListener("keydown", (e) => {
+      if (e.key === "Escape") this.minimise();
+    });
+
+    const accept = h("button", { class: "alc-btn alc-primary", type: "button" }, t("inviteAccept"));
+    const decline = h("button", { class: "alc-btn", type: "button" }, t("inviteDecline"));
+    accept.addEventListener("click", () => this.on.onInvite("accepted"));
+    decline.addEventListener("click", () => this.on.onInvite("declined"));
+    this.#invite = h("div", { class: "alc-invite", role: "status", hidden: "" }, h("p", {}, ""), h("div", { class: "alc-row" }, decline, accept));
+
+    this.#root = h("div", { class: "alc" }, this.#invite, this.#panel, this.#launch);
+    host.root.append(this.#root);
+  }
+
+  show(view: PanelView): void {
+    this.#invite.hidden = true;
+    this.#launch.hidden = true;
+    this.#panel.hidden = false;
+    this.#chat.hidden = view !== "chat";
+    this.#offline.hidden = view === "chat";
+    if (view === "thanks") this.#offline.replaceChildren(h("p", { role: "status" }, this.t("offlineThanks")));
+    (view === "chat" ? this.#input : (this.#offline.querySelector("input") ?? this.#panel)).focus();
+  }
+
+  minimise(): void {
+    this.#panel.hidden = true;
+    this.#launch.hidden = false;
+    this.#launch.focus();
+  }
+
+  get isOpen(): boolean {
+    return !this.#panel.hidden;
+  }
+
+  /** Replaces the log with these entries (kept in conversation order by the caller). */
+  render(entries: readonly { mine: boolean; from: string; text: string; pending: boolean }[], notes: readonly string[]): void {
+    const stick = this.#log.scrollTop + this.#log.clientHeight >= this.#log.scrollHeight - 8;
+    const nodes: Node[] = notes.map((n) => h("p", { class: "alc-note" }, n));
+    for (const e of entries) {
+      const bubble = h("div", { class: `alc-msg ${e.mine ? "alc-me" : "alc-them"}${e.pending ? " alc-pending" : ""}` }, h("span", { class: "alc-who" }, e.from));
+      bubble.append(document.createTextNode(e.text));
+      nodes.push(bubble);
+    }
+    this.#log.replaceChildren(...nodes);
+    if (stick) this.#log.scrollTop = this.#log.scrollHeight;
+  }
+
+  showTyping(typing: boolean): void {
+    this.#typing.textContent = typing ? this.t("typing") : "";
+  }
+
+  invite(text: string): void {
+    if (this.isOpen) return;
+    const p = this.#invite.querySelector("p");
+    if (p) p.textContent = text || this.t("inviteText");
+    this.#invite.hidden = false;
+  }
+
+  hideInvite(): void {
+    this.#invite.hidden = true;
+  }
+
+  #submit(): void {
+    const text = this.#input.value.trim();
+    if (!text) return;
+    this.#input.value = "";
+    this.on.onTyping(false);
+    this.on.onSend(text);
+  }
+
+  #typed(): void {
+    this.on.onTyping(this.#input.value.length > 0);
+    if (this.#typingTimer !== undefined) clearTimeout(this.#typingTimer);
+    this.#typingTimer = setTimeout(() => this.on.onTyping(false), 4_000);
+  }
+
+  #offlineForm(): HTMLElement {
+    const t = this.t;
+    const name = h("input", { name: "name", autocomplete: "name", maxlength: "120" });
+    const email = h("input", { name: "email", type: "email", autocomplete: "email", maxlength: "320" });
+    const text = h("textarea", { name: "message", maxlength: "2000", required: "" });
+    const form = h(
+      "form",
+      { class: "alc-offline", hidden: "" },
+      h("p", {}, t("offlineIntro")),
+      h("label", {}, t("name"), name),
+      h("label", {}, t("email"), email),
+      h("label", {}, t("message"), text),
+      h("div", { class: "alc-row" }, h("button", { class: "alc-btn alc-primary", type: "submit" }, t("offlineSend"))),
+    );
+    form.addEventListener("submit", (e) => {
+      e.preventDefault();
+      if (text.value.trim()) this.on.onOffline({ name: name.value, email: email.value, text: text.value });
+    });
+    return form;
+  }
+}
