@@ -1,6 +1,6 @@
 import type { Kysely } from "kysely";
 import type { Database } from "../storage/schema.js";
-import type { IdentityAudit } from "./audit.js";
+import type { IdentityAudit, IdentityAuditEntry } from "./audit.js";
 import type { SessionRules } from "./identity-policy.js";
 import type { SessionEndReason, SessionEvents } from "./session-events.js";
 import type { AgentSessionTable } from "./tables.js";
@@ -42,12 +42,13 @@ export class SessionStore {
     private readonly now: Clock,
   ) {}
 
-  /** Creates a session and returns the cookie value (shown once, never stored). */
-  async create(input: NewSession): Promise<{ token: string; ref: string }> {
+  /** Creates a session and returns the cookie value (shown once, never stored); `audit` commits with it. */
+  async create(input: NewSession, audit?: IdentityAuditEntry): Promise<{ token: string; ref: string }> {
     const token = randomToken();
     const ref = hashToken(token);
     const t = this.now();
-    await this.db
+    await this.db.transaction().execute(async (trx) => {
+      await trx
       .insertInto("agent_session")
       .values({
         id_hash: ref,
@@ -61,6 +62,8 @@ export class SessionStore {
         reauthenticated_at: t,
       })
       .execute();
+      if (audit) await this.audit(trx, audit);
+    });
     return { token, ref };
   }
 
@@ -95,7 +98,7 @@ export class SessionStore {
    * Replaces a session by a new id (after MFA, and whenever privilege changes): the old cookie
    * value stops working, so an id planted before login is worthless afterwards.
    */
-  async rotate(ref: string, changes: { state?: SessionState; reauthenticated?: boolean } = {}): Promise<{ token: string; ref: string }> {
+  async rotate(ref: string, changes: { state?: SessionState; reauthenticated?: boolean } = {}, audit?: IdentityAuditEntry): Promise<{ token: string; ref: string }> {
     const token = randomToken();
     const newRef = hashToken(token);
     const t = this.now();
@@ -112,6 +115,7 @@ export class SessionStore {
           reauthenticated_at: changes.reauthenticated ? t : row.reauthenticated_at,
         })
         .execute();
+      if (audit) await this.audit(trx, audit);
       return row.agent_id;
     });
     this.events.emitEnded({ sessionRef: ref, agentId, reason: "rotated" });
@@ -122,12 +126,21 @@ export class SessionStore {
     await this.db.updateTable("agent_session").set({ reauthenticated_at: this.now() }).where("id_hash", "=", ref).execute();
   }
 
-  /** Ends one session; returns whether it existed. */
-  async end(ref: string, reason: SessionEndReason, actorAgentId?: string): Promise<boolean> {
-    const row = await this.db.deleteFrom("agent_session").where("id_hash", "=", ref).returning(["agent_id"]).executeTakeFirst();
-    if (!row) return false;
-    await this.audit(this.db, { event: "auth.session.ended", agentId: row.agent_id, reason, ...(actorAgentId ? { actorAgentId } : {}) });
-    this.events.emitEnded({ sessionRef: ref, agentId: row.agent_id, reason });
+  /**
+   * Ends one session; returns whether it existed. The deletion and its audit entries (the end,
+   * plus `also`, e.g. the logout that caused it) commit together.
+   */
+  async end(ref: string, reason: SessionEndReason, options: { actorAgentId?: string; also?: IdentityAuditEntry } = {}): Promise<boolean> {
+    const { actorAgentId, also } = options;
+    const agentId = await this.db.transaction().execute(async (trx) => {
+      const row = await trx.deleteFrom("agent_session").where("id_hash", "=", ref).returning(["agent_id"]).executeTakeFirst();
+      if (!row) return undefined;
+      if (also) await this.audit(trx, also);
+      await this.audit(trx, { event: "auth.session.ended", agentId: row.agent_id, reason, ...(actorAgentId ? { actorAgentId } : {}) });
+      return row.agent_id;
+    });
+    if (!agentId) return false;
+    this.events.emitEnded({ sessionRef: ref, agentId, reason });
     return true;
   }
 

@@ -1,5 +1,5 @@
 import { createHash, randomBytes } from "node:crypto";
-import type { Kysely } from "kysely";
+import type { Kysely, Transaction } from "kysely";
 import { generateSecret, generateURI, verify } from "otplib";
 import { AirlockError } from "../errors.js";
 import type { Database } from "../storage/schema.js";
@@ -74,9 +74,12 @@ export class TotpService {
     const row = await this.db.selectFrom("agent_totp").selectAll().where("agent_id", "=", agentId).executeTakeFirst();
     if (!row || row.confirmed_at !== null) throw new AirlockError("conflict", "no enrollment is waiting for confirmation");
     await this.check(agentId, code);
-    await this.db.updateTable("agent_totp").set({ confirmed_at: this.now() }).where("agent_id", "=", agentId).execute();
-    await this.audit(this.db, { event: "auth.mfa.enrolled", agentId });
-    return this.replaceRecoveryCodes(agentId);
+    return this.db.transaction().execute(async (trx) => {
+      await trx.updateTable("agent_totp").set({ confirmed_at: this.now() }).where("agent_id", "=", agentId).execute();
+      const codes = await this.writeRecoveryCodes(trx, agentId);
+      await this.audit(trx, { event: "auth.mfa.enrolled", agentId });
+      return codes;
+    });
   }
 
   /** Verifies a code for an enrolled factor (the MFA challenge and re-authentication). */
@@ -110,22 +113,26 @@ export class TotpService {
   }
 
   async replaceRecoveryCodes(agentId: string): Promise<string[]> {
+    return this.db.transaction().execute((trx) => this.writeRecoveryCodes(trx, agentId));
+  }
+
+  private async writeRecoveryCodes(trx: Transaction<Database>, agentId: string): Promise<string[]> {
     const codes = Array.from({ length: recoveryCodeCount }, newRecoveryCode);
-    await this.db.transaction().execute(async (trx) => {
-      await trx.deleteFrom("agent_recovery_code").where("agent_id", "=", agentId).execute();
-      await trx
-        .insertInto("agent_recovery_code")
-        .values(codes.map((c) => ({ agent_id: agentId, code_hash: hashRecoveryCode(agentId, c), used_at: null })))
-        .execute();
-    });
+    await trx.deleteFrom("agent_recovery_code").where("agent_id", "=", agentId).execute();
+    await trx
+      .insertInto("agent_recovery_code")
+      .values(codes.map((c) => ({ agent_id: agentId, code_hash: hashRecoveryCode(agentId, c), used_at: null })))
+      .execute();
     return codes;
   }
 
   /** Removes the factor and its recovery codes (the caller has re-authenticated). */
   async reset(agentId: string): Promise<void> {
-    await this.db.deleteFrom("agent_recovery_code").where("agent_id", "=", agentId).execute();
-    await this.db.deleteFrom("agent_totp").where("agent_id", "=", agentId).execute();
-    await this.audit(this.db, { event: "auth.mfa.reset", agentId });
+    await this.db.transaction().execute(async (trx) => {
+      await trx.deleteFrom("agent_recovery_code").where("agent_id", "=", agentId).execute();
+      await trx.deleteFrom("agent_totp").where("agent_id", "=", agentId).execute();
+      await this.audit(trx, { event: "auth.mfa.reset", agentId });
+    });
   }
 
   private async check(agentId: string, code: string): Promise<void> {
@@ -158,19 +165,24 @@ export class TotpService {
     }
   }
 
+  /** Counts a failure (and locks the factor after too many), each with its audit entry in the same transaction. */
   private async fail(agentId: string, reason: "totp_invalid" | "totp_replayed" | "recovery_code_invalid"): Promise<never> {
     const rules = this.rules();
-    await this.db.updateTable("agent_totp").set((eb) => ({ failures: eb("failures", "+", 1) })).where("agent_id", "=", agentId).execute();
-    await this.audit(this.db, { event: "auth.mfa.failure", agentId, reason });
-    const row = await this.db.selectFrom("agent_totp").select(["failures", "lockouts"]).where("agent_id", "=", agentId).executeTakeFirst();
-    if (row && row.failures >= rules.maxFailures) {
-      const lockMs = Math.min(rules.lockoutBaseMs * 2 ** row.lockouts, rules.lockoutMaxMs);
-      await this.db
+    const lockMs = await this.db.transaction().execute(async (trx) => {
+      await trx.updateTable("agent_totp").set((eb) => ({ failures: eb("failures", "+", 1) })).where("agent_id", "=", agentId).execute();
+      await this.audit(trx, { event: "auth.mfa.failure", agentId, reason });
+      const row = await trx.selectFrom("agent_totp").select(["failures", "lockouts"]).where("agent_id", "=", agentId).executeTakeFirst();
+      if (!row || row.failures < rules.maxFailures) return 0;
+      const ms = Math.min(rules.lockoutBaseMs * 2 ** row.lockouts, rules.lockoutMaxMs);
+      await trx
         .updateTable("agent_totp")
-        .set({ failures: 0, lockouts: row.lockouts + 1, locked_until: this.now() + lockMs })
+        .set({ failures: 0, lockouts: row.lockouts + 1, locked_until: this.now() + ms })
         .where("agent_id", "=", agentId)
         .execute();
-      await this.audit(this.db, { event: "auth.mfa.lockout", agentId, reason });
+      await this.audit(trx, { event: "auth.mfa.lockout", agentId, reason });
+      return ms;
+    });
+    if (lockMs > 0) {
       throw new AirlockError("rate_limited", "too many failed attempts; try again later", {
         details: { reason: "mfa_locked", retryAfterSeconds: Math.ceil(lockMs / 1000) },
       });

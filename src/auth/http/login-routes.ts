@@ -2,6 +2,7 @@ import { AirlockError, asAirlockError } from "../../errors.js";
 import { escapeHtml, page } from "../../http/pages/layout.js";
 import { defineRoute, type RouteContext } from "../../http/route.js";
 import { findAgentBySubject, upsertAgent } from "../agents.js";
+import { auditAlone } from "../audit.js";
 import { clearedCookie, loginCookie, loginCookieName, readCookie, sessionCookie, sessionCookieName } from "../cookies.js";
 import { sessionSatisfiesMfa } from "./mfa-rule.js";
 
@@ -47,16 +48,18 @@ export const callback = defineRoute({
       // A session id from before login is never reused (fixation): end it and issue a new one.
       const previous = await identity.sessions.find(readCookie(ctx.get("cookie"), sessionCookieName));
       if (previous) await identity.sessions.end(previous.ref, "rotated");
-      const created = await identity.sessions.create({ agentId: agent.id, idpSid: verified.sid, amr: verified.amr, idTokenHint: verified.idToken });
+      const created = await identity.sessions.create(
+        { agentId: agent.id, idpSid: verified.sid, amr: verified.amr, idTokenHint: verified.idToken },
+        { event: "auth.login.success", agentId: agent.id },
+      );
       let token = created.token;
       if (sessionSatisfiesMfa(identity.policy.mfa, verified.amr)) token = (await identity.sessions.rotate(created.ref, { state: "active", reauthenticated: true })).token;
-      await identity.audit(storage.db, { event: "auth.login.success", agentId: agent.id });
       ctx.append("Set-Cookie", sessionCookie(token));
       ctx.redirect(token === created.token ? `/console/mfa?returnTo=${encodeURIComponent(tx.returnTo)}` : tx.returnTo);
     } catch (thrown) {
       const err = asAirlockError(thrown);
       const reason = typeof err.details?.reason === "string" ? err.details.reason : err.code;
-      await identity.audit(storage.db, { event: "auth.login.failure", reason });
+      await auditAlone(storage.db, identity.audit, { event: "auth.login.failure", reason });
       failurePage(ctx, err.status >= 500 ? 502 : err.status, reason);
     }
   },
@@ -82,15 +85,16 @@ export const logout = defineRoute({
   method: "POST",
   path: "/auth/logout",
   access: { public: true },
-  handler: async (ctx, { identity, storage }) => {
+  handler: async (ctx, { identity }) => {
     const session = ctx.state.session;
-    ctx.append("Set-Cookie", clearedCookie(sessionCookieName, "Strict"));
     if (!session) {
+      ctx.append("Set-Cookie", clearedCookie(sessionCookieName, "Strict"));
       ctx.body = { redirect: "/console/signed-out" };
       return;
     }
-    await identity.audit(storage.db, { event: "auth.logout", agentId: session.agentId });
-    await identity.sessions.end(session.ref, "logout");
+    await identity.sessions.end(session.ref, "logout", { also: { event: "auth.logout", agentId: session.agentId } });
+    // Cleared only once the session is really gone: if ending it fails, the agent can retry.
+    ctx.append("Set-Cookie", clearedCookie(sessionCookieName, "Strict"));
     const rp = await identity.relyingParty().catch(() => undefined);
     ctx.body = { redirect: rp?.endSessionUrl(session.idTokenHint)?.href ?? "/console/signed-out" };
   },

@@ -14,9 +14,8 @@ const totpIssuer = (publicUrl: string) => `Airlock (${new URL(publicUrl).host})`
 const codeBody = z.object({ code: z.string().trim().min(6).max(32) }).strict();
 
 /** Second factor satisfied: the session gets a new id (the pre-MFA id stops working). */
-async function completeMfa(ctx: RouteContext, { identity, storage }: Services, session: StoredSession): Promise<void> {
-  const rotated = await identity.sessions.rotate(session.ref, { state: "active", reauthenticated: true });
-  await identity.audit(storage.db, { event: "auth.mfa.success", agentId: session.agentId });
+async function completeMfa(ctx: RouteContext, { identity }: Services, session: StoredSession): Promise<void> {
+  const rotated = await identity.sessions.rotate(session.ref, { state: "active", reauthenticated: true }, { event: "auth.mfa.success", agentId: session.agentId });
   ctx.append("Set-Cookie", sessionCookie(rotated.token));
 }
 

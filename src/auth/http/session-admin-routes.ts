@@ -31,7 +31,8 @@ export const endSession = defineRoute({
   handler: async (ctx, { identity }) => {
     const ref = (ctx.params as Record<string, string | undefined>).ref ?? "";
     if (!/^[0-9a-f]{64}$/.test(ref)) throw new AirlockError("bad_request", "not a session reference");
-    const ended = await identity.sessions.end(ref, "admin", ctx.state.principal?.agentId);
+    const actorAgentId = ctx.state.principal?.agentId;
+    const ended = await identity.sessions.end(ref, "admin", actorAgentId ? { actorAgentId } : {});
     if (!ended) throw new AirlockError("not_found", "no such session");
     ctx.status = 204;
   },
