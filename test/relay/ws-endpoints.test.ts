@@ -122,6 +122,16 @@ describe("co-browse WebSocket endpoints", () => {
     expect(await visitor.next("state", (f) => f.state === "ended")).toMatchObject({ reason: "agent_left" });
     visitor.close();
     agentSocket.close();
+
+    // Start, join, mode changes and end are in the audit trail, as ids only.
+    const target = `room:${String(welcome.session)}@demo`;
+    let rows: { actor: string; action: string }[] = [];
+    for (let i = 0; i < 100 && !rows.some((r) => r.action.startsWith("cobrowse.end")); i++) {
+      rows = await server.services.storage.db.selectFrom("audit_log").select(["actor", "action"]).where("target", "=", target).orderBy("seq").execute();
+      if (!rows.some((r) => r.action.startsWith("cobrowse.end"))) await new Promise((r) => setTimeout(r, 10));
+    }
+    expect(rows.map((r) => r.action)).toEqual(["cobrowse.join", "cobrowse.start", "cobrowse.mode.control", "cobrowse.end.agent_left"]);
+    expect(rows[0]?.actor).toMatch(/^agent:/);
   });
 
   it("resume after a navigation continues the session once; the token cannot be used twice", async () => {
