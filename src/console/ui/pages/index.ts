@@ -1,8 +1,10 @@
 import { accountPage } from "./account.js";
+import { auditPage } from "./audit.js";
 import { cobrowsePage } from "./cobrowse.js";
 import { dashboardPage } from "./dashboard.js";
 import { mfaPage } from "./mfa.js";
 import type { ConsolePage } from "./page.js";
+import { policyPage } from "./policy.js";
 import { recoveryCodesPage } from "./recovery-codes.js";
 import { sessionsPage } from "./sessions.js";
 import { signInPage } from "./sign-in.js";
@@ -21,5 +23,7 @@ export const consolePages: readonly ConsolePage[] = [
   accountPage,
   recoveryCodesPage,
   sessionsPage,
+  auditPage,
+  policyPage,
   cobrowsePage,
 ];

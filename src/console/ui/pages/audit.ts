@@ -1,0 +1,104 @@
+import { api, ApiError } from "../api.js";
+import { formatTime } from "../components/format.js";
+import { describeError, statusRegion } from "../components/notice.js";
+import { pageHeader } from "../components/page-header.js";
+import { h, replaceChildren } from "../dom.js";
+import { auditPageSchema, auditPath, filterNames, filtersFrom, type AuditEntry, type AuditFilters } from "./audit-api.js";
+import { filterForm } from "./audit-filters.js";
+import { verifyControl } from "./audit-verify.js";
+import { definePage } from "./page.js";
+
+const PAGE_SIZE = 50;
+
+const decisionClass: Readonly<Record<string, string>> = { allow: "good", success: "good", deny: "bad", failure: "bad" };
+
+function row(e: AuditEntry): HTMLElement {
+  const time = new Date(e.at);
+  return h(
+    "tr",
+    { "data-seq": e.seq },
+    h("td", { class: "num" }, String(e.seq)),
+    h("td", {}, h("time", { datetime: time.toISOString() }, formatTime(e.at))),
+    h("td", { class: "mono" }, e.actor),
+    h("td", { class: "mono" }, e.action),
+    h("td", { class: "mono" }, e.target ?? "—"),
+    h("td", {}, h("span", { class: `badge decision ${decisionClass[e.decision] ?? "neutral"}` }, e.decision)),
+    h("td", { class: "mono" }, e.rule ?? "—"),
+    h("td", { class: "mono" }, e.sourceAddress ?? "—"),
+  );
+}
+
+/** What a refused filter means, in words: the server names each bad parameter. */
+function filterError(err: unknown): string {
+  if (err instanceof ApiError && err.code === "bad_request" && Array.isArray(err.details.issues)) {
+    const issues = err.details.issues as { parameter?: unknown; message?: unknown }[];
+    return `Check the filters: ${issues.map((i) => `${String(i.parameter)}: ${String(i.message)}`).join("; ")}.`;
+  }
+  return describeError(err);
+}
+
+/** Auditors and admins read the hash-chained audit trail, filter it and verify the chain. */
+export const auditPage = definePage({
+  path: "/console/audit",
+  title: "Audit",
+  access: { action: "audit:read" },
+  nav: { label: "Audit", section: "review", order: 20, description: "Read, filter and verify the hash-chained audit trail." },
+  render: ({ query, signal, navigate }) => {
+    const filters = filtersFrom(query);
+    const status = statusRegion();
+    const body = h("tbody");
+    const summary = h("p", { class: "hint", "aria-live": "polite" });
+    const more = h("button", { type: "button", class: "button secondary", hidden: true }, "Load older entries");
+    let before: number | null = null;
+    let shown = 0;
+
+    const load = async () => {
+      more.disabled = true;
+      try {
+        const page = await api.get(auditPath(filters, before, PAGE_SIZE), auditPageSchema);
+        if (signal.aborted) return;
+        if (shown === 0 && page.entries.length === 0) replaceChildren(body, h("tr", {}, h("td", { colspan: 8 }, "No entries match these filters.")));
+        else body.append(...page.entries.map(row));
+        shown += page.entries.length;
+        before = page.nextBefore;
+        more.hidden = before === null;
+        summary.textContent = `${shown} ${shown === 1 ? "entry" : "entries"} shown, newest first${before === null ? "" : "; older ones follow"}.`;
+      } catch (err) {
+        status.show("error", filterError(err));
+      } finally {
+        more.disabled = false;
+      }
+    };
+    more.addEventListener("click", () => void load());
+
+    const apply = (next: AuditFilters) => {
+      const params = new URLSearchParams();
+      for (const name of filterNames) if (next[name]) params.set(name, next[name]);
+      const search = params.toString();
+      navigate(`/console/audit${search ? `?${search}` : ""}`);
+    };
+    const verify = verifyControl(signal);
+    void load();
+    return h(
+      "div",
+      { class: "page" },
+      pageHeader("Audit", "Every security-relevant event, hash-chained so that a removed, reordered or altered entry shows. Reading it is recorded too.", verify.button),
+      verify.result,
+      h("section", { class: "panel" }, filterForm(filters, apply)),
+      status.el,
+      summary,
+      h(
+        "div",
+        { class: "table-wrap" },
+        h(
+          "table",
+          { class: "data-table audit-table" },
+          h("caption", { class: "visually-hidden" }, "Audit entries, newest first"),
+          h("thead", {}, h("tr", {}, ["#", "Time", "Actor", "Action", "Target", "Decision", "Rule", "From"].map((c) => h("th", { scope: "col" }, c)))),
+          body,
+        ),
+      ),
+      h("div", { class: "actions more" }, more),
+    );
+  },
+});
