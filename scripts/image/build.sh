@@ -29,6 +29,8 @@ if ! podman build --network=host --pull=never --format=oci -f Containerfile \
   echo "image: build failed" >&2
   exit 1
 fi
+# Earlier builds of this image that lost their tag to this one (build-stage layers stay as cache).
+podman image prune -f --filter label=org.opencontainers.image.title=Airlock >/dev/null
 size=$(podman image inspect --format '{{.Size}}' "$IMAGE")
 echo "image: built $IMAGE, $(numfmt --to=iec --suffix=B "$size") ($size bytes)" >&2
 echo "$IMAGE"

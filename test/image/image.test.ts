@@ -170,6 +170,7 @@ describe.skipIf(unavailable !== undefined)("image built from the Containerfile",
     const release = `airlock-kube-${id}`;
     let dir = "";
     let kubeFile = "";
+    let volume = "";
     let base = "";
 
     beforeAll(async () => {
@@ -184,6 +185,7 @@ describe.skipIf(unavailable !== undefined)("image built from the Containerfile",
       expect(rendered.error).toBe("");
       // play kube runs Pods, Deployments, ConfigMaps and PVCs; cluster objects (NetworkPolicy…) have no meaning here.
       const kept = rendered.manifests.filter((m) => ["Deployment", "ConfigMap", "PersistentVolumeClaim"].includes(m.kind));
+      volume = kept.find((m) => m.kind === "PersistentVolumeClaim")?.metadata.name ?? "";
       const deployment = kept.find((m) => m.kind === "Deployment") as Manifest & { spec: { template: { spec: { containers: { ports: { name: string; hostPort?: number; hostIP?: string }[] }[] } } } };
       // podman 4.3 publishes every containerPort on all host interfaces unless hostPort/hostIP say otherwise.
       for (const p of deployment.spec.template.spec.containers[0]!.ports) Object.assign(p, { hostIP: "127.0.0.1", hostPort: p.name === "http" ? port : metricsPort });
@@ -195,7 +197,7 @@ describe.skipIf(unavailable !== undefined)("image built from the Containerfile",
     afterAll(() => {
       if (!kubeFile) return;
       podman(["play", "kube", "--down", kubeFile], 120_000);
-      podman(["volume", "rm", "-f", `${release}-airlock-data`]);
+      if (volume) podman(["volume", "rm", "-f", volume]);
       rmSync(dir, { recursive: true, force: true });
     }, 120_000);
 
