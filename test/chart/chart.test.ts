@@ -23,7 +23,7 @@ interface PodSpec {
   hostIPC?: boolean;
   securityContext?: Record<string, unknown>;
   affinity?: { nodeAffinity?: { requiredDuringSchedulingIgnoredDuringExecution?: { nodeSelectorTerms: { matchExpressions: { key: string; operator: string; values: string[] }[] }[] } } };
-  containers: { name: string; securityContext?: Record<string, unknown>; env?: { name: string; value?: string; valueFrom?: unknown }[] }[];
+  containers: { name: string; securityContext?: Record<string, unknown>; ports?: { hostPort?: number }[]; env?: { name: string; value?: string; valueFrom?: unknown }[] }[];
   initContainers?: PodSpec["containers"];
   volumes?: Record<string, unknown>[];
 }
@@ -73,7 +73,9 @@ describe.each(Object.entries(scenarios))("helm template: %s", (_name, files) => 
       expect(spec.hostPID ?? false, owner).toBe(false);
       expect(spec.hostIPC ?? false, owner).toBe(false);
       expect(spec.securityContext, owner).toMatchObject({ runAsNonRoot: true, runAsUser: 65532, seccompProfile: { type: "RuntimeDefault" } });
-      expect((spec.volumes ?? []).filter((v) => "hostPath" in v), owner).toEqual([]);
+      // The volume types the restricted profile allows; hostPath and the rest are refused by admission.
+      const allowedVolumeTypes = ["configMap", "csi", "downwardAPI", "emptyDir", "ephemeral", "persistentVolumeClaim", "projected", "secret"];
+      for (const v of spec.volumes ?? []) expect(Object.keys(v).filter((k) => k !== "name"), `${owner} volume ${String(v.name)}`).toSatisfy((keys: string[]) => keys.length === 1 && allowedVolumeTypes.includes(keys[0]!));
       for (const c of [...spec.containers, ...(spec.initContainers ?? [])]) {
         expect(c.securityContext, `${owner} ${c.name}`).toMatchObject({
           runAsNonRoot: true,
@@ -84,6 +86,7 @@ describe.each(Object.entries(scenarios))("helm template: %s", (_name, files) => 
           seccompProfile: { type: "RuntimeDefault" },
         });
         expect(Object.keys((c.securityContext?.capabilities ?? {}) as object), `${owner} ${c.name}`).toEqual(["drop"]);
+        expect((c.ports ?? []).filter((p) => p.hostPort !== undefined), `${owner} ${c.name} hostPort`).toEqual([]);
       }
     }
     const sa = one(result.manifests, "ServiceAccount") as Manifest & { automountServiceAccountToken?: boolean };
