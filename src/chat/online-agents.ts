@@ -18,6 +18,11 @@ export class OnlineAgents {
     };
   }
 
+  /** Ids of the agents watching the site. */
+  agents(site: string): string[] {
+    return [...(this.#bySite.get(site)?.keys() ?? [])];
+  }
+
   count(site: string): number {
     return this.#bySite.get(site)?.size ?? 0;
   }

@@ -14,6 +14,12 @@ export async function activeConversationsOf(db: Kysely<Database>, agentId: strin
   return rows.map(toConversation);
 }
 
+/** Active chats on a site (supervisors pick one to join). */
+export async function activeConversations(db: Kysely<Database>, siteId: string, limit = 200): Promise<Conversation[]> {
+  const rows = await db.selectFrom("chat_conversation").selectAll().where("site_id", "=", siteId).where("state", "=", "active").orderBy("created_at").limit(limit).execute();
+  return rows.map(toConversation);
+}
+
 export interface QueueStats {
   readonly waiting: number;
   readonly active: number;

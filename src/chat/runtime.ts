@@ -34,6 +34,8 @@ export interface ChatRuntime {
   openAgent(agent: ChatAgent, sink: FrameSink): ChatEndpoint;
   /** Agents whose console watches the site on this replica. */
   agentsOnline(site: string): number;
+  /** Their ids (transfer targets). */
+  onlineAgentIds(site: string): string[];
 }
 
 export interface ChatDeps {
@@ -75,5 +77,6 @@ export async function startChat(deps: ChatDeps): Promise<ChatRuntime> {
       return { handle: (text) => conn.handle(text), close: () => conn.close() };
     },
     agentsOnline: (site) => online.count(site),
+    onlineAgentIds: (site) => online.agents(site),
   };
 }

@@ -1,4 +1,4 @@
-import type { ChatAckFrame, ChatMessageFrame } from "./chat-messages.js";
+import type { ChatAckFrame, ChatMessageFrame } from "./chat-frames.js";
 
 export interface OutgoingMessage {
   readonly clientId: string;

@@ -2,6 +2,7 @@ import type { RouteDef } from "../../http/route.js";
 import { createCanned, deleteCanned, listCanned, updateCanned } from "./canned-routes.js";
 import { gdprErase, gdprExport } from "./gdpr-routes.js";
 import { chatQueue, chatStats, liveVisitors } from "./stats-routes.js";
+import { activeChats, chatSites, onlineAgents } from "./team-routes.js";
 import { readTranscriptRoute, searchTranscripts } from "./transcript-routes.js";
 
 /** Live chat's HTTP API; each route names its policy action. */
@@ -17,4 +18,7 @@ export const chatRoutes: readonly RouteDef<unknown>[] = [
   createCanned,
   updateCanned,
   deleteCanned,
+  chatSites,
+  onlineAgents,
+  activeChats,
 ] as readonly RouteDef<unknown>[];

@@ -1,4 +1,4 @@
-import { CHAT_SERVER_KINDS, type ChatServerFrame } from "../../protocol/chat-messages.js";
+import { CHAT_SERVER_KINDS, type ChatServerFrame } from "../../protocol/chat-frames.js";
 
 /**
  * What the widget needs from the visitor script's connection to Airlock (/ws/visitor): send a

@@ -1,5 +1,5 @@
 import { ChatLedger, newClientId } from "../../protocol/chat-ledger.js";
-import type { ChatServerFrame } from "../../protocol/chat-messages.js";
+import type { ChatServerFrame } from "../../protocol/chat-frames.js";
 import { guard } from "../safe.js";
 import type { UiHost } from "../ui/host.js";
 import type { VisitorChannel } from "./channel.js";

@@ -1,4 +1,6 @@
 import { accountPage } from "./account.js";
+import { cannedResponsesPage } from "./canned-responses.js";
+import { chatsPage } from "./chats.js";
 import { auditPage } from "./audit.js";
 import { cobrowsePage } from "./cobrowse.js";
 import { dashboardPage } from "./dashboard.js";
@@ -9,6 +11,7 @@ import { recoveryCodesPage } from "./recovery-codes.js";
 import { sessionsPage } from "./sessions.js";
 import { signInPage } from "./sign-in.js";
 import { signedOutPage } from "./signed-out.js";
+import { transcriptPage, transcriptsPage } from "./transcripts.js";
 
 /**
  * Every page of the console. Adding a page: write its module with `definePage` (see
@@ -26,4 +29,5 @@ export const consolePages: readonly ConsolePage[] = [
   auditPage,
   policyPage,
   cobrowsePage,
+  chatsPage, transcriptsPage, transcriptPage, cannedResponsesPage,
 ];

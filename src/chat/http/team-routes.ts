@@ -1,0 +1,43 @@
+import { z } from "zod";
+import { defineRoute } from "../../http/route.js";
+import { parseQuery } from "../../http/query.js";
+import { activeConversations } from "../queue.js";
+import { siteId } from "./query-fields.js";
+
+const siteQuery = z.strictObject({ site: siteId });
+
+/** GET /api/v1/chat/sites: the registered sites an agent can watch (ids and names). */
+export const chatSites = defineRoute({
+  method: "GET",
+  path: "/api/v1/chat/sites",
+  access: { action: "visitors:view" },
+  handler: (ctx, { policy }) => {
+    ctx.body = { sites: Object.entries(policy.policy.sites.sites).map(([id, s]) => ({ id, name: s.name })) };
+  },
+});
+
+/** GET /api/v1/chat/agents?site=: colleagues online for the site, to transfer a chat to. */
+export const onlineAgents = defineRoute({
+  method: "GET",
+  path: "/api/v1/chat/agents",
+  access: { action: "chat:transfer" },
+  handler: async (ctx, { chat, storage }) => {
+    const { site } = parseQuery(ctx.querystring, siteQuery);
+    const ids = chat.onlineAgentIds(site);
+    const rows = ids.length ? await storage.db.selectFrom("agent").select(["id", "display_name"]).where("id", "in", ids).execute() : [];
+    ctx.set("Cache-Control", "no-store");
+    ctx.body = { agents: rows.map((r) => ({ id: r.id, name: r.display_name })) };
+  },
+});
+
+/** GET /api/v1/chat/active?site=: chats in progress, for supervisors to join. */
+export const activeChats = defineRoute({
+  method: "GET",
+  path: "/api/v1/chat/active",
+  access: { action: "chat:supervise" },
+  handler: async (ctx, { storage }) => {
+    const { site } = parseQuery(ctx.querystring, siteQuery);
+    ctx.set("Cache-Control", "no-store");
+    ctx.body = { site, active: await activeConversations(storage.db, site) };
+  },
+});

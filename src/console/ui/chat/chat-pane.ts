@@ -1,0 +1,177 @@
+import { ChatLedger, newClientId } from "../../../protocol/chat-ledger.js";
+import type { ChatMessageFrame } from "../../../protocol/chat-frames.js";
+import { h, replaceChildren } from "../dom.js";
+
+export interface PaneActions {
+  send(conversation: string, clientId: string, text: string): void;
+  typing(conversation: string, typing: boolean): void;
+  end(conversation: string): void;
+  transfer(conversation: string, to: string, note: string): void;
+  /** Colleagues to transfer to (asked when the transfer form opens). */
+  colleagues(): Promise<readonly { id: string; name: string }[]>;
+  cannedResponses(): Promise<readonly { title: string; body: string }[]>;
+}
+
+export interface PaneInfo {
+  readonly conversation: string;
+  readonly visitor: string;
+  readonly site: string;
+  readonly mine: boolean;
+}
+
+/**
+ * One conversation in the agent's workspace: its log (text nodes only: a message with markup
+ * shows as that markup), typing indicator, composer with canned responses, transfer with a
+ * note, end, and a link to co-browse with the visitor. Holds its own ledger, so reconnects
+ * neither lose nor repeat messages.
+ */
+export class ChatPane {
+  readonly ledger = new ChatLedger();
+  readonly element: HTMLElement;
+  readonly #log: HTMLElement;
+  readonly #typing: HTMLElement;
+  readonly #input: HTMLTextAreaElement;
+  readonly #state: HTMLElement;
+  readonly #tools: HTMLElement;
+  #typingSentAt = 0;
+
+  constructor(
+    readonly info: PaneInfo,
+    private readonly actions: PaneActions,
+    canTransfer: boolean,
+  ) {
+    this.#log = h("div", { class: "chat-log", role: "log", "aria-live": "polite", tabindex: "0", "aria-label": `Conversation with visitor ${info.visitor.slice(0, 8)}` });
+    this.#typing = h("p", { class: "chat-typing", "aria-live": "polite" });
+    this.#input = h("textarea", { class: "chat-input", rows: 2, maxlength: 2000, "aria-label": "Message", placeholder: "Type a reply (Enter sends, Shift+Enter adds a line)" });
+    this.#input.addEventListener("keydown", (e) => {
+      if (e.key === "Enter" && !e.shiftKey && !e.isComposing) {
+        e.preventDefault();
+        this.#submit();
+      }
+    });
+    this.#input.addEventListener("input", () => this.#typed());
+    this.#state = h("span", { class: "badge" }, info.mine ? "active" : "watching");
+    this.#tools = h("div", { class: "chat-tools" });
+    const composer = h(
+      "form",
+      { class: "chat-composer", on: { submit: (e: SubmitEvent) => (e.preventDefault(), this.#submit()) } },
+      this.#input,
+      h("button", { type: "submit", class: "button" }, "Send"),
+    );
+    const canned = h("button", { type: "button", class: "button secondary small", on: { click: () => void this.#showCanned() } }, "Canned responses");
+    const transfer = canTransfer ? h("button", { type: "button", class: "button secondary small", on: { click: () => void this.#showTransfer() } }, "Transfer") : null;
+    const end = h("button", { type: "button", class: "button danger small", on: { click: () => this.actions.end(info.conversation) } }, "End chat");
+    const cobrowse = h("a", { class: "button secondary small", href: `/console/cobrowse/${encodeURIComponent(info.visitor)}` }, "Co-browse");
+    this.element = h(
+      "article",
+      { class: "chat-pane", "aria-label": `Chat ${info.conversation.slice(0, 8)}` },
+      h("header", { class: "chat-pane-head" }, h("h2", {}, `Visitor ${info.visitor.slice(0, 8)}`), this.#state, h("span", { class: "chat-site" }, info.site)),
+      this.#log,
+      this.#typing,
+      composer,
+      h("div", { class: "chat-actions" }, canned, transfer, cobrowse, end),
+      this.#tools,
+    );
+  }
+
+  receive(frame: ChatMessageFrame): void {
+    if (this.ledger.receive(frame)) this.render();
+  }
+
+  acknowledged(clientId: string): void {
+    this.ledger.acknowledge({ kind: "chat-ack", conversation: this.info.conversation, clientId, seq: 0 });
+    this.render();
+  }
+
+  showTyping(typing: boolean): void {
+    this.#typing.textContent = typing ? "The visitor is typing…" : "";
+  }
+
+  setState(text: string): void {
+    this.#state.textContent = text;
+    if (text === "ended") {
+      this.#input.disabled = true;
+      this.showTyping(false);
+    }
+  }
+
+  render(): void {
+    const nodes = this.ledger.messages().map((m) => this.#bubble(m));
+    for (const p of this.ledger.unacknowledged()) nodes.push(h("div", { class: "chat-msg chat-me chat-pending" }, h("span", { class: "chat-who" }, "You · sending…"), p.text));
+    replaceChildren(this.#log, nodes);
+    this.#log.scrollTop = this.#log.scrollHeight;
+  }
+
+  focus(): void {
+    this.#input.focus();
+  }
+
+  #bubble(m: ChatMessageFrame): HTMLElement {
+    if (m.type === "note") return h("div", { class: "chat-note" }, h("strong", {}, "Transfer note: "), m.text);
+    const who = m.from === "visitor" ? "Visitor" : m.from === "agent" ? `Agent ${m.agentId?.slice(0, 8) ?? ""}` : "System";
+    const cls = m.from === "visitor" ? "chat-them" : "chat-me";
+    const text = m.type === "form" ? formText(m.text) : m.text;
+    return h("div", { class: `chat-msg ${cls}` }, h("span", { class: "chat-who" }, who), text);
+  }
+
+  #submit(): void {
+    const text = this.#input.value.trim();
+    if (!text) return;
+    this.#input.value = "";
+    const clientId = newClientId();
+    this.ledger.enqueue({ clientId, text });
+    this.render();
+    this.actions.typing(this.info.conversation, false);
+    this.actions.send(this.info.conversation, clientId, text);
+  }
+
+  #typed(): void {
+    const now = Date.now();
+    if (now - this.#typingSentAt < 2_000) return;
+    this.#typingSentAt = now;
+    this.actions.typing(this.info.conversation, this.#input.value.length > 0);
+  }
+
+  async #showCanned(): Promise<void> {
+    const list = await this.actions.cannedResponses();
+    const pick = (body: string) => {
+      this.#input.value = this.#input.value ? `${this.#input.value} ${body}` : body;
+      replaceChildren(this.#tools);
+      this.#input.focus();
+    };
+    replaceChildren(
+      this.#tools,
+      list.length === 0
+        ? h("p", { class: "hint" }, "No canned responses for your teams.")
+        : h("ul", { class: "chat-canned" }, list.map((r) => h("li", {}, h("button", { type: "button", class: "button secondary small", on: { click: () => pick(r.body) } }, r.title)))),
+    );
+  }
+
+  async #showTransfer(): Promise<void> {
+    const colleagues = await this.actions.colleagues();
+    const select = h("select", { "aria-label": "Transfer to" }, colleagues.map((c) => h("option", { value: c.id }, c.name)));
+    const note = h("input", { type: "text", maxlength: 2000, "aria-label": "Note for your colleague", placeholder: "Note for your colleague" });
+    const go = () => {
+      if (!select.value) return;
+      this.actions.transfer(this.info.conversation, select.value, note.value.trim());
+      replaceChildren(this.#tools);
+    };
+    replaceChildren(
+      this.#tools,
+      colleagues.length === 0
+        ? h("p", { class: "hint" }, "No colleague is online for this site.")
+        : h("div", { class: "chat-transfer" }, select, note, h("button", { type: "button", class: "button small", on: { click: go } }, "Transfer chat")),
+    );
+    select.focus();
+  }
+}
+
+/** An offline form as plain lines (its JSON comes from the server, parsed defensively). */
+function formText(json: string): string {
+  try {
+    const f = JSON.parse(json) as { name?: unknown; email?: unknown; text?: unknown };
+    return `Offline message from ${String(f.name ?? "")} <${String(f.email ?? "")}>:\n${String(f.text ?? "")}`;
+  } catch {
+    return json;
+  }
+}

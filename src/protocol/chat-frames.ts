@@ -1,0 +1,106 @@
+// Chat and presence frames the server sends, and their kinds. Types only plus one list, no
+// schema library: the visitor widget and the console import this without pulling in zod.
+
+export interface ChatMessageFrame {
+  kind: "chat-message";
+  conversation: string;
+  seq: number;
+  clientId: string;
+  from: "visitor" | "agent" | "system";
+  /** Agent display names are not sent to visitors; agents see the sender's agent id. */
+  agentId?: string;
+  type: "text" | "note" | "form";
+  text: string;
+  at: number;
+}
+/** Sent to the sender only after the message has been committed. */
+export interface ChatAckFrame {
+  kind: "chat-ack";
+  conversation: string;
+  clientId: string;
+  seq: number;
+}
+export interface ChatTypingFrame {
+  kind: "chat-typing";
+  conversation: string;
+  from: "visitor" | "agent";
+  typing: boolean;
+}
+export interface ChatConversationFrame {
+  kind: "chat-conversation";
+  conversation: string;
+  state: "queued" | "active" | "ended" | "offline";
+  change: "queued" | "offline" | "accepted" | "transferred" | "joined" | "ended" | "erased" | "started";
+  lastSeq: number;
+  /** Agents only: the site, the visitor's per-visit id and who handles it. */
+  site?: string;
+  visitor?: string;
+  assignedAgent?: string | null;
+  createdAt?: number;
+}
+export interface ChatInviteFrame {
+  kind: "chat-invite";
+  invite: string;
+  text: string;
+}
+export interface ChatErrorFrame {
+  kind: "chat-error";
+  code: string;
+  message: string;
+  /** The kind (or client id) of the refused message. */
+  ref?: string;
+}
+export interface PresenceVisitor {
+  visitor: string;
+  url: string;
+  title: string;
+  referrer: string;
+  pagesViewed: number;
+  startedAt: number;
+  lastSeenAt: number;
+  chat: "none" | "queued" | "active" | "ended" | "offline" | "invited";
+  cobrowse: "none" | "active";
+}
+export interface PresenceFrame {
+  kind: "presence";
+  site: string;
+  visitors: PresenceVisitor[];
+}
+export interface ChatStatsFrame {
+  kind: "chat-stats";
+  site: string;
+  waiting: number;
+  active: number;
+  averageWaitMs: number;
+  agentsOnline: number;
+}
+
+/** Sent to a visitor after its first page report: whether an agent is online (else the widget offers the offline form). */
+export interface ChatAvailabilityFrame {
+  kind: "chat-availability";
+  available: boolean;
+}
+
+export type ChatServerFrame =
+  | ChatMessageFrame
+  | ChatAckFrame
+  | ChatTypingFrame
+  | ChatConversationFrame
+  | ChatInviteFrame
+  | ChatErrorFrame
+  | PresenceFrame
+  | ChatStatsFrame
+  | ChatAvailabilityFrame;
+
+/** Kinds of frames the server sends for chat and presence (the visitor script routes these to the widget). */
+export const CHAT_SERVER_KINDS: readonly ChatServerFrame["kind"][] = [
+  "chat-message",
+  "chat-ack",
+  "chat-typing",
+  "chat-conversation",
+  "chat-invite",
+  "chat-error",
+  "presence",
+  "chat-stats",
+  "chat-availability",
+];
