@@ -1,5 +1,6 @@
 import type { BrowserContext, Page } from "playwright-core";
 import { sql } from "kysely";
+import { recordAudit } from "../../src/audit/trail.js";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { signInEnrolled, startIdentityServer } from "../auth/helpers/login.js";
 import { chromiumPath, launchBrowser, screenshotPath, type TestBrowser } from "../helpers/browser.js";
@@ -34,7 +35,10 @@ suite("effective policy and audit pages in Chromium", () => {
     const page = await context.newPage();
     return { page, problems: watchProblems(page) };
   }
-  const shot = (page: Page, name: string) => page.screenshot({ path: screenshotPath(`console-policy-audit-${name}`), fullPage: true });
+  const shot = async (page: Page, name: string, fullPage = true) => {
+    await page.evaluate(() => window.scrollTo(0, 0)); // the sticky top bar stays at the top of a full-page shot
+    await page.screenshot({ path: screenshotPath(`console-policy-audit-${name}`), fullPage });
+  };
   const navLinks = (page: Page) => page.getByRole("navigation", { name: "Console" }).getByRole("link").allInnerTexts();
 
   let auditor: { page: Page; problems: string[] };
@@ -111,7 +115,6 @@ suite("effective policy and audit pages in Chromium", () => {
     await page.getByTestId("explain-rule").getByText("condition.control-needs-grant-and-consent").waitFor();
     expect(await page.getByTestId("explain-verdict").innerText()).toBe("Denied");
     await expect(page.getByTestId("explain-result").innerText()).resolves.toContain("the visitor has not consented to control mode");
-    await page.getByTestId("explain-result").scrollIntoViewIfNeeded();
     await shot(page, "04-explain-denied");
 
     await page.getByLabel("Role").selectOption("agent-viewer");
@@ -121,14 +124,25 @@ suite("effective policy and audit pages in Chromium", () => {
     expect(problems).toEqual([]);
   });
 
-  it("lists the audit trail with filters, including the auditor's own reads", async () => {
+  it("lists the audit trail newest first, pages back, and filters, including the auditor's own reads", async () => {
     const { page, problems } = auditor;
+    for (let i = 0; i < 60; i++) {
+      await recordAudit(server.services.storage.db, { actor: "agent:fixture", action: "chatlog:read", target: `conversation:c${i}`, decision: "allow", rule: "access.roles.auditor", sourceAddress: "10.0.0.7" });
+    }
+    const total = Number((await server.services.storage.db.selectFrom("audit_log").select((eb) => eb.fn.countAll().as("n")).executeTakeFirstOrThrow()).n);
     await page.getByRole("navigation", { name: "Console" }).getByRole("link", { name: "Audit" }).click();
     await page.getByRole("heading", { name: "Audit", level: 1 }).waitFor();
     const rows = page.locator("tbody tr[data-seq]");
-    await rows.first().waitFor();
-    await expect(page.locator("tbody").innerText()).resolves.toContain("policy.changed");
+    await page.getByText("50 entries shown, newest first; older ones follow.").waitFor();
     await shot(page, "05-audit");
+    const more = page.getByRole("button", { name: "Load older entries" });
+    await more.click();
+    await more.waitFor({ state: "hidden" });
+    const seqs = (await rows.evaluateAll((trs) => trs.map((tr) => Number(tr.getAttribute("data-seq")))));
+    expect(seqs.length).toBeGreaterThanOrEqual(total); // the page's own audit:read entries come on top
+    expect([...seqs].sort((a, b) => b - a)).toEqual(seqs);
+    expect(seqs.at(-1)).toBe(1);
+    await expect(page.locator("tbody").innerText()).resolves.toContain("policy.changed");
 
     await page.getByLabel("Action").fill("policy:read");
     await page.getByRole("button", { name: "Apply filters" }).click();
@@ -137,6 +151,7 @@ suite("effective policy and audit pages in Chromium", () => {
     const actions = await page.locator("tbody tr[data-seq] td:nth-child(4)").allInnerTexts();
     expect(actions.length).toBeGreaterThanOrEqual(3); // the policy page and two explains
     expect(new Set(actions)).toEqual(new Set(["policy:read"]));
+    expect(await page.getByRole("button", { name: "Load older entries" }).isHidden()).toBe(true);
     await shot(page, "06-audit-filtered");
 
     // A filter the server refuses is explained, naming the field.
@@ -154,7 +169,7 @@ suite("effective policy and audit pages in Chromium", () => {
     const { page, problems } = auditor;
     await page.getByRole("button", { name: "Verify chain" }).click();
     await expect(page.getByTestId("verify-verdict").innerText()).resolves.toBe("The audit trail is intact.");
-    await shot(page, "07-verify-intact");
+    await shot(page, "07-verify-intact", false);
 
     // Someone with database rights removes the append-only trigger and rewrites an entry.
     const db = server.services.storage.db;
@@ -165,7 +180,7 @@ suite("effective policy and audit pages in Chromium", () => {
     await page.getByRole("button", { name: "Verify chain" }).click();
     await page.getByText(`The audit trail is broken at entry #${victim.seq}.`).waitFor();
     await expect(page.getByTestId("verify-reason").innerText()).resolves.toContain("content was altered");
-    await shot(page, "08-verify-broken");
+    await shot(page, "08-verify-broken", false);
     expect(problems).toEqual([]);
   });
 });

@@ -26,7 +26,7 @@ function outcome(v: VerifyOutcome): HTMLElement {
 /** A button that walks the whole hash chain on the server and shows the outcome here. */
 export function verifyControl(signal: AbortSignal): { button: HTMLButtonElement; result: HTMLElement } {
   const result = h("div", { class: "verify-result", "aria-live": "polite" });
-  const button = h("button", { type: "button", class: "button primary" }, "Verify chain");
+  const button = h("button", { type: "button", class: "button primary verify-button" }, "Verify chain");
   button.addEventListener("click", () => {
     button.disabled = true;
     replaceChildren(result, notice("info", "Verifying every link of the chain…"));

@@ -1,5 +1,4 @@
 import { api, ApiError } from "../api.js";
-import { formatTime } from "../components/format.js";
 import { describeError, statusRegion } from "../components/notice.js";
 import { pageHeader } from "../components/page-header.js";
 import { h, replaceChildren } from "../dom.js";
@@ -12,19 +11,24 @@ const PAGE_SIZE = 50;
 
 const decisionClass: Readonly<Record<string, string>> = { allow: "good", success: "good", deny: "bad", failure: "bad" };
 
+const pad = (n: number) => String(n).padStart(2, "0");
+
+/** Local date and time to the second: audit entries are often seconds apart. */
+function auditTime(epochMs: number): string {
+  const d = new Date(epochMs);
+  return `${d.getFullYear()}-${pad(d.getMonth() + 1)}-${pad(d.getDate())} ${pad(d.getHours())}:${pad(d.getMinutes())}:${pad(d.getSeconds())}`;
+}
+
 function row(e: AuditEntry): HTMLElement {
-  const time = new Date(e.at);
   return h(
     "tr",
     { "data-seq": e.seq },
     h("td", { class: "num" }, String(e.seq)),
-    h("td", {}, h("time", { datetime: time.toISOString() }, formatTime(e.at))),
-    h("td", { class: "mono" }, e.actor),
-    h("td", { class: "mono" }, e.action),
+    h("td", { class: "nowrap" }, h("time", { datetime: new Date(e.at).toISOString() }, auditTime(e.at))),
+    h("td", { class: "mono" }, h("div", {}, e.actor), e.sourceAddress ? h("div", { class: "hint" }, `from ${e.sourceAddress}`) : null),
+    h("td", { class: "mono nowrap" }, e.action),
     h("td", { class: "mono" }, e.target ?? "—"),
-    h("td", {}, h("span", { class: `badge decision ${decisionClass[e.decision] ?? "neutral"}` }, e.decision)),
-    h("td", { class: "mono" }, e.rule ?? "—"),
-    h("td", { class: "mono" }, e.sourceAddress ?? "—"),
+    h("td", {}, h("span", { class: `badge decision ${decisionClass[e.decision] ?? "neutral"}` }, e.decision), e.rule ? h("div", { class: "hint mono" }, e.rule) : null),
   );
 }
 
@@ -48,7 +52,7 @@ export const auditPage = definePage({
     const status = statusRegion();
     const body = h("tbody");
     const summary = h("p", { class: "hint", "aria-live": "polite" });
-    const more = h("button", { type: "button", class: "button secondary", hidden: true }, "Load older entries");
+    const more = h("button", { type: "button", class: "button secondary audit-more", hidden: true }, "Load older entries");
     let before: number | null = null;
     let shown = 0;
 
@@ -57,7 +61,7 @@ export const auditPage = definePage({
       try {
         const page = await api.get(auditPath(filters, before, PAGE_SIZE), auditPageSchema);
         if (signal.aborted) return;
-        if (shown === 0 && page.entries.length === 0) replaceChildren(body, h("tr", {}, h("td", { colspan: 8 }, "No entries match these filters.")));
+        if (shown === 0 && page.entries.length === 0) replaceChildren(body, h("tr", {}, h("td", { colspan: 6 }, "No entries match these filters.")));
         else body.append(...page.entries.map(row));
         shown += page.entries.length;
         before = page.nextBefore;
@@ -94,7 +98,7 @@ export const auditPage = definePage({
           "table",
           { class: "data-table audit-table" },
           h("caption", { class: "visually-hidden" }, "Audit entries, newest first"),
-          h("thead", {}, h("tr", {}, ["#", "Time", "Actor", "Action", "Target", "Decision", "Rule", "From"].map((c) => h("th", { scope: "col" }, c)))),
+          h("thead", {}, h("tr", {}, ["#", "Time", "Actor", "Action", "Target", "Decision and rule"].map((c) => h("th", { scope: "col" }, c)))),
           body,
         ),
       ),

@@ -14,7 +14,8 @@ function scalar(value: string | number | boolean | null): Child {
   if (value === null) return h("span", { class: "hint" }, "none");
   if (typeof value === "boolean") return h("span", { class: `pv-bool pv-${String(value)}` }, value ? "yes" : "no");
   if (typeof value === "number") return h("span", { class: "pv-number" }, String(value));
-  return h("span", { class: "pv-string" }, value);
+  // Identifiers read best in monospace, sentences (descriptions) do not.
+  return h("span", { class: /\s/.test(value) ? "pv-text" : "pv-string" }, value);
 }
 
 function chips(values: readonly (string | number | boolean | null)[], asvs: boolean): HTMLElement {

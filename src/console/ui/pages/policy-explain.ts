@@ -78,14 +78,15 @@ export function explainForm(policy: EffectivePolicy, signal: AbortSignal): HTMLE
   const describe = () => {
     actionHint.textContent = policy.actions.find((a) => a.action === action.value)?.description ?? "";
   };
+  const roleField = labelled("Role", role);
+  const consents = h("div", { class: "checks" }, consentView.row, consentControl.row);
   const agentFacts = h(
     "fieldset",
     { class: "facts-set" },
-    h("legend", {}, "The agent and the situation"),
-    labelled("Role", role),
+    h("legend", {}, "The situation"),
     h("div", { class: "checks" }, mfa.row, assigned.row),
     labelled("Co-browse mode the visitor granted", granted),
-    h("div", { class: "checks" }, consentView.row, consentControl.row),
+    consents,
   );
   const visitorFacts = h(
     "fieldset",
@@ -97,9 +98,11 @@ export function explainForm(policy: EffectivePolicy, signal: AbortSignal): HTMLE
   const syncFacts = () => {
     const visitor = action.value.startsWith("visitor:");
     agentFacts.hidden = visitor;
+    roleField.hidden = visitor;
     visitorFacts.hidden = !visitor;
     // Consent to view matters for visitor:share too: move that one checkbox where it is visible.
-    (visitor ? visitorFacts : agentFacts.querySelectorAll(".checks")[1])?.appendChild(consentView.row);
+    if (visitor) visitorFacts.append(consentView.row);
+    else consents.prepend(consentView.row);
     describe();
   };
   action.addEventListener("change", syncFacts);
@@ -107,7 +110,7 @@ export function explainForm(policy: EffectivePolicy, signal: AbortSignal): HTMLE
   const output = h("div", { "aria-live": "polite" });
   const status = statusRegion();
   const button = h("button", { type: "submit", class: "button primary" }, "Explain");
-  const form = h("form", { class: "explain-form", novalidate: true }, h("div", { class: "explain-fields" }, actionField, agentFacts, visitorFacts), h("div", { class: "actions" }, button), status.el);
+  const form = h("form", { class: "explain-form", novalidate: true }, h("div", { class: "explain-fields" }, h("div", {}, actionField, roleField), agentFacts, visitorFacts), h("div", { class: "actions" }, button), status.el);
   form.addEventListener("submit", (event) => {
     event.preventDefault();
     button.disabled = true;
