@@ -101,8 +101,9 @@ export async function startServer(config: Config, options: StartOptions = {}): P
     metricsUrl = `http://${hostForUrl(config.metricsHost)}:${(metricsServer.address() as AddressInfo).port}/metrics`;
   }
   log.info({ url, metricsUrl, mode: config.mode, dialect: storage.dialect }, "airlock listening");
-  // Every job is registered by now (capabilities register while the services are built).
-  retention.start();
+  // Every job is registered by now (capabilities register while the services are built). The
+  // first run has ended when startServer returns, so callers see retention applied once.
+  await retention.start();
 
   const reloadPolicy: RunningServer["reloadPolicy"] = async () => {
     try {

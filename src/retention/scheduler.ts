@@ -73,11 +73,14 @@ export class RetentionScheduler {
     return this.#running;
   }
 
-  /** First run now, then one every interval until stop(). */
-  start(): void {
-    if (this.#started || this.#stopped) return;
+  /**
+   * First run now, then one every interval until stop(). Resolves when the first run has ended,
+   * so whoever starts the server knows retention has been applied once.
+   */
+  start(): Promise<void> {
+    if (this.#started || this.#stopped) return Promise.resolve();
     this.#started = true;
-    this.#tick();
+    return this.#tick();
   }
 
   /** Cancels the next run and waits for the current one to finish. */
@@ -88,11 +91,14 @@ export class RetentionScheduler {
     await this.#running?.catch(() => undefined);
   }
 
-  #tick(): void {
-    this.runNow()
-      .catch(() => undefined) // #runJobs reports its own failures
+  #tick(): Promise<void> {
+    return this.runNow()
+      .then(
+        () => undefined,
+        () => undefined, // #runJobs reports its own failures
+      )
       .finally(() => {
-        if (!this.#stopped) this.#cancelNext = this.#timer(() => this.#tick(), this.#options.intervalMs);
+        if (!this.#stopped) this.#cancelNext = this.#timer(() => void this.#tick(), this.#options.intervalMs);
       });
   }
 

@@ -128,15 +128,15 @@ it("never overlaps: a run asked for while one is going joins it, and the next is
     return new Promise<number>((resolve) => (release = () => resolve(1)));
   });
 
-  s.start(); // the first run starts at once
+  const first = s.start(); // the first run starts at once
   const joined = s.runNow();
-  s.start(); // starting twice changes nothing
+  await s.start(); // starting twice changes nothing
   await Promise.resolve();
   expect(calls).toBe(1);
   expect(timer.live()).toBe(0); // nothing scheduled while the run is going
   release();
   expect(await joined).toEqual({ pruned: { auditTrail: 1 }, failed: [] });
-  await new Promise((r) => setImmediate(r));
+  await first; // start() resolves once the first run has ended and the next is scheduled
   expect(timer.pending.map((p) => p.ms)).toEqual([5 * 60_000]);
 
   timer.fire(); // the interval passed: the second run
