@@ -26,8 +26,8 @@ async function signInAtIdp(page: Page, login: string): Promise<void> {
   await page.getByRole("button", { name: "Sign in" }).click();
 }
 
-/** Enrolls TOTP on the console's MFA page from the secret it shows; returns the secret. */
-async function enrollTotp(page: Page, shot?: (name: string) => Promise<void>): Promise<string> {
+/** Enrolls TOTP on the console's MFA page from the secret it shows; returns the recovery codes shown. */
+async function enrollTotp(page: Page, shot?: (name: string) => Promise<void>): Promise<string[]> {
   await page.getByRole("heading", { name: "Set up your authenticator" }).waitFor();
   await page.getByText("Can't scan it? Enter the key by hand").click();
   const secret = (await page.getByTestId("totp-secret").innerText()).replace(/\s+/g, "");
@@ -36,8 +36,9 @@ async function enrollTotp(page: Page, shot?: (name: string) => Promise<void>): P
   await page.getByRole("button", { name: "Turn on" }).click();
   await page.getByTestId("recovery-codes").waitFor();
   await shot?.("05-recovery-codes");
+  const codes = await page.getByTestId("recovery-codes").getByRole("listitem").allInnerTexts();
   await page.getByRole("button", { name: /I have saved my codes/ }).click();
-  return secret;
+  return codes;
 }
 
 suite("console sign-in in Chromium, as a new agent would", () => {
@@ -55,6 +56,7 @@ suite("console sign-in in Chromium, as a new agent would", () => {
   let agentContext: BrowserContext;
   let agentPage: Page;
   let agentProblems: string[];
+  let agentRecoveryCodes: string[];
 
   it("goes from the start page through the dev IdP and TOTP enrollment to the dashboard", async () => {
     agentContext = await tb.browser.newContext({ viewport: { width: 1280, height: 800 } });
@@ -78,7 +80,8 @@ suite("console sign-in in Chromium, as a new agent would", () => {
     await page.waitForURL(/\/console\/mfa\?returnTo=/);
     await shot("03-mfa-landing");
 
-    await enrollTotp(page, shot);
+    agentRecoveryCodes = await enrollTotp(page, shot);
+    expect(agentRecoveryCodes).toHaveLength(10);
     await page.getByRole("heading", { name: /^Welcome,/ }).waitFor();
     expect(new URL(page.url()).pathname).toBe("/console/");
     await shot("06-dashboard");
@@ -95,7 +98,20 @@ suite("console sign-in in Chromium, as a new agent would", () => {
   it("shows only the navigation the server's permissions allow, and refuses the rest", async () => {
     const page = agentPage;
     const nav = page.getByRole("navigation", { name: "Console" });
-    await expect(nav.getByRole("link").allInnerTexts()).resolves.toEqual(["Dashboard", "My account"]);
+    const entries = await nav.getByRole("link").allInnerTexts();
+    expect(entries).toEqual(expect.arrayContaining(["Dashboard", "My account"]));
+    expect(entries).not.toContain("Sessions"); // sessions:manage is not among an agent's permissions
+    await expect(page.getByTestId("permissions").innerText()).resolves.toContain("cobrowse:control");
+    await expect(page.getByTestId("permissions").innerText()).resolves.not.toContain("sessions:manage");
+
+    // Keyboard: on a fresh load the first Tab reaches the skip link, which moves focus to the content.
+    await page.reload();
+    await page.getByRole("heading", { name: /^Welcome,/ }).waitFor();
+    await page.keyboard.press("Tab");
+    await expect(page.evaluate(() => document.activeElement?.textContent)).resolves.toBe("Skip to content");
+    await page.keyboard.press("Enter");
+    await expect(page.evaluate(() => document.activeElement?.id)).resolves.toBe("main");
+
     await page.goto(`${server.url}/console/sessions`);
     await page.getByRole("heading", { name: "Not allowed" }).waitFor();
     await page.screenshot({ path: screenshotPath("console-07-not-allowed"), fullPage: true });
@@ -132,7 +148,7 @@ suite("console sign-in in Chromium, as a new agent would", () => {
     await enrollTotp(page);
     await page.getByRole("heading", { name: "Sessions" }).waitFor(); // returnTo kept through sign-in
     const nav = page.getByRole("navigation", { name: "Console" });
-    await expect(nav.getByRole("link").allInnerTexts()).resolves.toEqual(["Dashboard", "Sessions", "My account"]);
+    await expect(nav.getByRole("link").allInnerTexts()).resolves.toEqual(expect.arrayContaining(["Dashboard", "Sessions", "My account"]));
     const agentRow = page.getByRole("row").filter({ hasText: "Alex Agent" });
     await agentRow.waitFor();
     await page.screenshot({ path: screenshotPath("console-08-sessions"), fullPage: true });
@@ -143,11 +159,28 @@ suite("console sign-in in Chromium, as a new agent would", () => {
     await agentRow.waitFor({ state: "detached" });
 
     // The agent's next request finds the session gone and the console says so.
-    await agentPage.getByRole("link", { name: "My account" }).click();
+    await agentPage.getByRole("navigation", { name: "Console" }).getByRole("link", { name: "My account" }).click();
     await agentPage.getByText("Your session has ended.").waitFor();
     await agentPage.screenshot({ path: screenshotPath("console-09-session-ended"), fullPage: true });
     expect(problems).toEqual([]);
     await context.close();
+  });
+
+  it("lets an enrolled agent back in with a code; a recovery code works instead of the app", async () => {
+    const page = agentPage;
+    // Still signed in at the IdP: the IdP sends the agent straight back, and Airlock asks for the second factor.
+    await page.getByTestId("sign-in").click();
+    await page.getByRole("heading", { name: "Confirm it's you" }).waitFor();
+    await page.screenshot({ path: screenshotPath("console-12-mfa-challenge"), fullPage: true });
+    await page.getByLabel("Authentication code").fill("000000");
+    await page.getByRole("button", { name: "Verify" }).click();
+    await page.getByRole("alert").filter({ hasText: "The code is not valid." }).waitFor();
+    await page.getByText("Lost your authenticator? Use a recovery code").click();
+    await page.getByLabel("Recovery code").fill(agentRecoveryCodes[0] ?? "");
+    await page.getByRole("button", { name: "Use code" }).click();
+    await page.getByRole("heading", { name: "My account" }).waitFor(); // back where the session ended
+    await expect(page.getByText("Recovery codes left").locator("xpath=following-sibling::dd[1]").innerText()).resolves.toBe("9");
+    agentProblems.length = 0; // the wrong code above answered 401 by design
   });
 
   it("signs out through the IdP and lands on the signed-out page", async () => {

@@ -19,7 +19,7 @@ export class ApiError extends Error {
 type Listener = (error: ApiError) => void;
 const unauthenticatedListeners = new Set<Listener>();
 
-/** Called whenever the server answers 401: the session ended (logout, timeout, admin, IdP). */
+/** Called whenever the server says the session ended (logout, timeout, an admin, the IdP). */
 export function onUnauthenticated(listener: Listener): void {
   unauthenticatedListeners.add(listener);
 }
@@ -47,10 +47,19 @@ async function request(method: string, path: string, body?: unknown): Promise<un
   }
   if (!res.ok) {
     const error = errorOf(res.status, data);
-    if (res.status === 401) for (const listener of unauthenticatedListeners) listener(error);
+    if (sessionGone(error)) for (const listener of unauthenticatedListeners) listener(error);
     throw error;
   }
   return data;
+}
+
+/**
+ * A 401 means the session is gone unless it names another reason: a wrong TOTP or recovery code
+ * is also a 401 (`totp_invalid`, `totp_replayed`…) and must not sign the agent out.
+ */
+function sessionGone(error: ApiError): boolean {
+  const reason = error.details.reason;
+  return error.status === 401 && (reason === undefined || reason === "no_session");
 }
 
 function errorOf(status: number, data: unknown): ApiError {

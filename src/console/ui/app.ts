@@ -26,6 +26,8 @@ export class ConsoleApp {
   private frameKey = "";
   private leave = new AbortController();
   private firstRender = true;
+  /** Path and query of the page on screen (fragment changes do not re-render). */
+  private shown = "";
 
   constructor(
     private readonly app: HTMLElement,
@@ -33,7 +35,9 @@ export class ConsoleApp {
   ) {}
 
   async start(): Promise<void> {
-    window.addEventListener("popstate", () => void this.refreshViewer());
+    window.addEventListener("popstate", () => {
+      if (location.pathname + location.search !== this.shown) void this.refreshViewer();
+    });
     document.addEventListener("click", (event) => this.interceptLink(event));
     onUnauthenticated(() => {
       // A session can end at any time (idle timeout, an admin, the IdP): show sign-in.
@@ -70,6 +74,7 @@ export class ConsoleApp {
     this.leave.abort();
     const leave = (this.leave = new AbortController());
     const here = normalizePath(location.pathname);
+    this.shown = location.pathname + location.search;
     const match = matchPage(this.pages, here);
     const outcome = match ? decideAccess(match.page, viewer, here) : ({ kind: "render" } as const);
     if (outcome.kind === "redirect") {
@@ -131,7 +136,15 @@ export class ConsoleApp {
     if (!(link instanceof HTMLAnchorElement) || link.target || link.hasAttribute("download")) return;
     const url = new URL(link.href);
     if (url.origin !== location.origin || !url.pathname.startsWith("/console/") || url.pathname.startsWith("/console/assets/")) return;
-    if (url.hash && url.pathname === location.pathname) return; // in-page anchors (skip link)
+    if (url.hash && url.pathname === location.pathname) {
+      // In-page anchors (the skip link): move focus there without a history entry.
+      const target = document.getElementById(decodeURIComponent(url.hash.slice(1)));
+      if (target) {
+        event.preventDefault();
+        target.focus();
+      }
+      return;
+    }
     event.preventDefault();
     this.navigate(url.pathname + url.search);
   }

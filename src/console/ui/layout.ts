@@ -13,10 +13,13 @@ export interface Frame {
   setCurrent(path: string): void;
 }
 
+const sectionIndex = (page: ConsolePage) => navSections.findIndex((s) => s.id === page.nav?.section);
+
+/** Pages with a navigation entry that the viewer's permissions open, in navigation order. */
 export function visibleNavPages(pages: readonly ConsolePage[], viewer: ReadyViewer): ConsolePage[] {
   return pages
     .filter((p) => p.nav && "action" in p.access && viewer.can(p.access.action))
-    .sort((a, b) => (a.nav?.order ?? 0) - (b.nav?.order ?? 0));
+    .sort((a, b) => sectionIndex(a) - sectionIndex(b) || (a.nav?.order ?? 0) - (b.nav?.order ?? 0));
 }
 
 function brand(): HTMLElement {

@@ -1,3 +1,4 @@
+import { actionDescriptions, isAction } from "../../../policy/actions.js";
 import { formatTime } from "../components/format.js";
 import { pageHeader } from "../components/page-header.js";
 import { h } from "../dom.js";
@@ -20,12 +21,20 @@ export const dashboardPage = definePage({
         h("strong", {}, viewer.roles.join(", ") || "no role"),
         ` since ${formatTime(viewer.session.createdAt)}.`,
       ]),
+      cards.length > 0 && h("h2", { class: "section-title", id: "pages-title" }, "Your pages"),
       h(
         "ul",
-        { class: "cards", "aria-label": "Your pages" },
+        { class: "cards", "aria-labelledby": "pages-title" },
         cards.map((p) =>
           h("li", { class: "card" }, h("a", { href: p.path, class: "card-link" }, h("h2", {}, p.nav?.label ?? p.title), p.nav?.description ? h("p", {}, p.nav.description) : null)),
         ),
+      ),
+      h("h2", { class: "section-title", id: "permissions-title" }, "What your roles allow"),
+      h(
+        "section",
+        { class: "panel", "aria-labelledby": "permissions-title" },
+        h("p", { class: "hint" }, "As the policy grants it right now; Airlock checks each action again when you use it."),
+        h("ul", { class: "permissions", "data-testid": "permissions" }, viewer.permissions.filter(isAction).map((p) => h("li", {}, h("code", {}, p), " — ", actionDescriptions[p]))),
       ),
     );
   },
