@@ -21,7 +21,10 @@ export const publicRoutes: Readonly<Record<string, string>> = {
   "GET /demo/shop.css": "demo shop stylesheet (dev mode)",
   "GET /demo/shop.js": "demo shop script (dev mode)",
   "GET /demo/img/:name": "demo shop images (dev mode)",
-  "GET /console/replay-frame": "the empty document the sandboxed replay iframe starts from; carries no data",
+  "GET /cobrowse/replay-frame": "the empty document the sandboxed replay iframe starts from; carries no data",
+  "GET /console": "redirects to /console/",
+  "GET /console/assets/:name": "the console's built script and stylesheet; no data",
+  "GET /console/{*page}": "the console shell page; it carries no data and asks the API (which is guarded) for everything",
 };
 
 export function routeKey(method: string, path: string): string {
