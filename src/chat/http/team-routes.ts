@@ -16,11 +16,14 @@ export const chatSites = defineRoute({
   },
 });
 
-/** GET /api/v1/chat/agents?site=: colleagues online for the site, to transfer a chat to. */
+/**
+ * GET /api/v1/chat/agents?site=: colleagues online for the site, to transfer a chat to. Listing
+ * them is part of handling chats; the transfer itself is decided per conversation (assignment).
+ */
 export const onlineAgents = defineRoute({
   method: "GET",
   path: "/api/v1/chat/agents",
-  access: { action: "chat:transfer" },
+  access: { action: "chat:handle" },
   handler: async (ctx, { chat, storage }) => {
     const { site } = parseQuery(ctx.querystring, siteQuery);
     const ids = chat.onlineAgentIds(site);

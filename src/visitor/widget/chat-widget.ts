@@ -69,6 +69,11 @@ export class ChatWidget {
     this.channel.send({ kind: "presence", url: location.href.slice(0, 2048), title: document.title.slice(0, 300), referrer: document.referrer.slice(0, 2048) });
     if (!this.#conversation) return;
     this.channel.send({ kind: "chat-resume", conversation: this.#conversation, afterSeq: this.#ledger.contiguousSeq });
+    this.#resendUnacknowledged();
+  }
+
+  #resendUnacknowledged(): void {
+    if (!this.#conversation) return;
     for (const m of this.#ledger.unacknowledged()) this.channel.send({ kind: "chat-send", conversation: this.#conversation, ...m });
   }
 
@@ -153,6 +158,8 @@ export class ChatWidget {
         if (f.conversation === this.#conversation) this.#ui.showTyping(f.typing);
         return;
       case "chat-error":
+        // Refused for load: send what is unacknowledged again a little later (same client ids).
+        if (f.code === "rate_limited" || f.code === "internal") setTimeout(guard(() => this.#resendUnacknowledged()), 1_000);
         // A message the server refused for its content will never be accepted: drop it.
         if (f.code === "bad_request" || f.code === "payload_too_large") {
           const refused = this.#ledger.unacknowledged().find((m) => m.clientId === f.ref);

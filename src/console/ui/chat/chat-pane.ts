@@ -133,7 +133,8 @@ export class ChatPane {
   }
 
   async #showCanned(): Promise<void> {
-    const list = await this.actions.cannedResponses();
+    const list = await this.actions.cannedResponses().catch(() => undefined);
+    if (!list) return replaceChildren(this.#tools, h("p", { class: "hint" }, "Canned responses could not be loaded."));
     const pick = (body: string) => {
       this.#input.value = this.#input.value ? `${this.#input.value} ${body}` : body;
       replaceChildren(this.#tools);
@@ -148,7 +149,8 @@ export class ChatPane {
   }
 
   async #showTransfer(): Promise<void> {
-    const colleagues = await this.actions.colleagues();
+    const colleagues = await this.actions.colleagues().catch(() => undefined);
+    if (!colleagues) return replaceChildren(this.#tools, h("p", { class: "hint" }, "Colleagues could not be loaded."));
     const select = h("select", { "aria-label": "Transfer to" }, colleagues.map((c) => h("option", { value: c.id }, c.name)));
     const note = h("input", { type: "text", maxlength: 2000, "aria-label": "Note for your colleague", placeholder: "Note for your colleague" });
     const go = () => {

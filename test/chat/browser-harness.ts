@@ -1,0 +1,58 @@
+import { buildSync } from "esbuild";
+import { mkdtempSync, readFileSync } from "node:fs";
+import { createServer, type Server } from "node:http";
+import type { AddressInfo } from "node:net";
+import { tmpdir } from "node:os";
+import path from "node:path";
+import type { Browser, BrowserContext } from "playwright-core";
+import { signInEnrolled } from "../auth/helpers/login.js";
+import type { TestServer } from "../helpers/server.js";
+
+export const SHOP_SITE_KEY = "test-shop-site-key-01";
+
+/** sites.yaml registering the test shop (and nothing else) for the visitor socket's Origin check. */
+export function shopSites(origin: string): string {
+  return `version: 1\nsites:\n  shop:\n    name: Test shop\n    siteKey: ${SHOP_SITE_KEY}\n    origins: [${origin}]\n    maskingSelectors: []\n    asvs: [V4.4.2]\n`;
+}
+
+/**
+ * A website embedding the chat widget under a strict CSP: scripts and styles only from itself,
+ * sockets only to Airlock. Pages: `/` (English) and `/de` (German).
+ */
+export async function startShop(): Promise<{ origin: string; setAirlock(url: string): void; close(): Promise<void> }> {
+  const dir = mkdtempSync(path.join(tmpdir(), "airlock-widget-"));
+  const outfile = path.join(dir, "widget.js");
+  buildSync({ entryPoints: [path.join(import.meta.dirname, "widget-page", "entry.ts")], outfile, bundle: true, format: "iife", platform: "browser", target: "es2022", logLevel: "silent" });
+  const bundle = readFileSync(outfile);
+  let airlock = "";
+  const page = (lang: string, title: string) =>
+    `<!doctype html><html lang="${lang}"><head><meta charset="utf-8"><title>${title}</title></head><body><h1>${title}</h1><p>Products and prices.</p>` +
+    `<script src="/widget.js" data-airlock="${airlock}" data-site-key="${SHOP_SITE_KEY}"></script></body></html>`;
+  const server: Server = createServer((req, res) => {
+    const url = new URL(req.url ?? "/", "http://shop.invalid");
+    const ws = airlock.replace(/^http/, "ws");
+    res.setHeader("Content-Security-Policy", `default-src 'none'; script-src 'self'; style-src 'self'; img-src 'self'; connect-src ${ws}`);
+    if (url.pathname === "/widget.js") return void res.writeHead(200, { "Content-Type": "text/javascript" }).end(bundle);
+    if (url.pathname === "/") return void res.writeHead(200, { "Content-Type": "text/html; charset=utf-8" }).end(page("en", "Test shop – Home"));
+    if (url.pathname === "/de") return void res.writeHead(200, { "Content-Type": "text/html; charset=utf-8" }).end(page("de", "Testladen – Start"));
+    res.writeHead(404).end();
+  });
+  await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", () => resolve()));
+  return {
+    origin: `http://127.0.0.1:${(server.address() as AddressInfo).port}`,
+    setAirlock: (url) => (airlock = url),
+    close: () => new Promise<void>((resolve) => server.close(() => resolve())),
+  };
+}
+
+/** A browser context signed in to the console as a demo user (session made over HTTP, then handed to the browser). */
+export async function consoleContext(browser: Browser, server: TestServer, login: string): Promise<BrowserContext> {
+  const { agent } = await signInEnrolled(server, login);
+  const context = await browser.newContext({ viewport: { width: 1360, height: 900 } });
+  // Cookies are per host, not per port or scheme: an https URL on 127.0.0.1 lets the browser take a
+  // Secure `__Host-` cookie, which Chromium then sends to http://127.0.0.1 (a secure context).
+  const session = agent.cookies.get("__Host-airlock");
+  if (!session) throw new Error(`no session cookie after signing in as ${login}`);
+  await context.addCookies([{ name: "__Host-airlock", value: session, url: server.url.replace(/^http:/, "https:"), secure: true, httpOnly: true, sameSite: "Strict" }]);
+  return context;
+}
