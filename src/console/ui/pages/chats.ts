@@ -149,6 +149,8 @@ export const chatsPage = definePage({
           if (f.site === site) renderVisitors(f.visitors);
           return;
         case "chat-error":
+          // Refused for load: send what is unacknowledged again a little later (same client ids).
+          if (f.code === "rate_limited") setTimeout(() => panes.forEach((p) => p.ledger.unacknowledged().forEach((m) => socket.send({ kind: "chat-send", conversation: p.info.conversation, ...m }))), 1_000);
           return status.show("error", `${f.message} (${f.code})`);
         default:
           return;
