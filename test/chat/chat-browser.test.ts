@@ -196,5 +196,7 @@ suite("live chat in Chromium: widget on a strict-CSP site, agent console, transf
     expect(status).toBe(403);
     await shot(alex, "09-agent-denied-transcripts");
     expect(problems.auditor).toEqual([]);
+    // no chat text, note or page title in the server's log
+    for (const secret of ["I need help with my order", "Let me check that", "Wants a refund", "started your refund", "Test shop – Home"]) expect(server.logText()).not.toContain(secret);
   });
 });
