@@ -1,6 +1,7 @@
 #!/usr/bin/env node
 import { Command, CommanderError } from "commander";
 import { registerAuditCommand } from "./audit-command.js";
+import { registerBackupCommand } from "./backup-command.js";
 import { registerBenchCommand } from "./bench-command.js";
 import { registerConfigCommand } from "./config-command.js";
 import { registerGdprCommand } from "./gdpr-command.js";
@@ -27,6 +28,7 @@ export function buildProgram(): Command {
   registerAuditCommand(program);
   registerKeysCommand(program);
   registerGdprCommand(program);
+  registerBackupCommand(program);
   registerBenchCommand(program);
   return program;
 }
