@@ -176,6 +176,21 @@ suite("live chat in Chromium: widget on a strict-CSP site, agent console, transf
     await shot(visitor, "07-visitor-after-transfer");
   });
 
+  it("a supervisor sees live statistics and the chat in progress, joins it and writes", async () => {
+    const sam = await consolePage("supervisor");
+    await sam.getByRole("heading", { name: "Live statistics" }).waitFor();
+    await sam.locator(".chat-stats").getByText("Agents online").waitFor();
+    await sam.getByRole("button", { name: "Join" }).click();
+    const pane = sam.locator(".chat-pane").first();
+    await pane.getByText("Hi, this is Vera. I have started your refund.").waitFor();
+    const box = pane.getByRole("textbox", { name: "Message" });
+    await box.fill("Supervisor here, all good.");
+    await box.press("Enter");
+    await visitor.getByText("Supervisor here, all good.").waitFor();
+    await shot(sam, "07b-supervisor-joined");
+    expect(problems.supervisor).toEqual([]);
+  });
+
   it("an auditor reads the transcript (audited); the first agent cannot", async () => {
     const auditorContext = await consoleContext(tb.browser, server, "auditor");
     contexts.push(auditorContext);

@@ -171,11 +171,14 @@ export const chatsPage = definePage({
             socket.send({ kind: "chat-join", conversation: id });
             openPane({ kind: "chat-conversation", conversation: id, state: "active", change: "joined", lastSeq: 0, site, visitor }, false);
           };
+          const joinable = active.filter((c) => c.assignedAgentId !== me && !panes.has(c.id));
           replaceChildren(
             activeList,
-            active.filter((c) => c.assignedAgentId !== me && !panes.has(c.id)).map((c) =>
-              h("li", {}, h("span", {}, `Visitor ${c.visitorId.slice(0, 8)}`), h("button", { type: "button", class: "button secondary small", on: { click: () => join(c.id, c.visitorId) } }, "Join")),
-            ),
+            joinable.length === 0
+              ? h("li", { class: "hint" }, "No other chats in progress.")
+              : joinable.map((c) =>
+                  h("li", {}, h("span", {}, `Visitor ${c.visitorId.slice(0, 8)}`), h("button", { type: "button", class: "button secondary small", on: { click: () => join(c.id, c.visitorId) } }, "Join")),
+                ),
           );
         }
       } catch (err) {
