@@ -89,7 +89,8 @@ export class ChatPane {
 
   setState(text: string): void {
     this.#state.textContent = text;
-    if (text === "ended") {
+    // Ended, or handed to a colleague: this agent can no longer write here.
+    if (text === "ended" || text === "transferred") {
       this.#input.disabled = true;
       this.showTyping(false);
     }
