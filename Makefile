@@ -34,7 +34,7 @@ typecheck: deps
 
 run: build
 	AIRLOCK_DATA_DIR=$${AIRLOCK_DATA_DIR:-./data} bin/airlock migrate up
-	AIRLOCK_DATA_DIR=$${AIRLOCK_DATA_DIR:-./data} exec bin/airlock serve
+	AIRLOCK_DATA_DIR=$${AIRLOCK_DATA_DIR:-./data} AIRLOCK_ASSET_PROXY_ALLOW_LOOPBACK=$${AIRLOCK_ASSET_PROXY_ALLOW_LOOPBACK:-true} exec bin/airlock serve
 
 test: build
 	scripts/test.sh

@@ -15,6 +15,7 @@ import type { AgentPrincipal, Peer } from "./peer.js";
 import { FragmentLimitError } from "./sanitizer/html.js";
 import type { Sanitizer } from "./sanitizer/sanitizer.js";
 import { ShadowIndex } from "./shadow-index.js";
+import { markUntargetable, markUntargetableAttribute } from "./untargetable.js";
 
 /** The policy engine as the relay uses it (PolicyEngine.decide fits). */
 export type DecideFn = (action: string, context: Record<string, unknown>) => { allow: boolean; reason: string };
@@ -146,6 +147,7 @@ export class Room implements RoomFacts {
     try {
       const out = this.options.sanitizer.html(message.html, message.url, { parent: 0, svg: false });
       index.add(out.nodes);
+      markUntargetable(index, out.html);
       html = out.html;
     } catch (err) {
       return limitFailure(err);
@@ -186,6 +188,7 @@ export class Room implements RoomFacts {
           const at = { parent: op.parent, svg: parent.svg, ancestors: this.index.ancestorsOf(op.parent, true) };
           const frag = sanitizer.html(op.html, this.#baseUrl, at, (id) => this.index.has(id));
           this.index.add(frag.nodes);
+          markUntargetable(this.index, frag.html);
           if (frag.html !== "") out.push({ op: "add", parent: op.parent, before: op.before, html: frag.html });
         } catch (err) {
           return limitFailure(err);
@@ -209,6 +212,7 @@ export class Room implements RoomFacts {
         }
         if (masked.includes(op.id)) return undefined;
         const value = op.value === null ? null : (sanitizer.attribute(node.tag, name, op.value, node.svg, this.#baseUrl) ?? null);
+        markUntargetableAttribute(this.index, op.id, name, op.value);
         out.push({ op: "attr", id: op.id, name, value });
         return undefined;
       }

@@ -19,6 +19,8 @@ interface IndexedNode {
 export class ShadowIndex {
   readonly #nodes = new Map<number, IndexedNode>();
   readonly #children = new Map<number, Set<number>>();
+  /** Password and payment-card fields: shown (masked), never a control target. Sticky per node. */
+  readonly #protected = new Set<number>();
 
   get size(): number {
     return this.#nodes.size;
@@ -49,6 +51,7 @@ export class ShadowIndex {
     while (stack.length > 0) {
       const next = stack.pop() as number;
       this.#nodes.delete(next);
+      this.#protected.delete(next);
       const kids = this.#children.get(next);
       if (kids) {
         for (const k of kids) stack.push(k);
@@ -66,6 +69,15 @@ export class ShadowIndex {
       if (node) this.#nodes.set(next, { ...node, masked: true, view: undefined });
       for (const k of this.#children.get(next) ?? []) stack.push(k);
     }
+  }
+
+  /** Marks a password or payment-card field: control events may not target it. */
+  protect(id: number): void {
+    if (this.#nodes.has(id)) this.#protected.add(id);
+  }
+
+  isProtected(id: number): boolean {
+    return this.#protected.has(id);
   }
 
   childrenOf(id: number): Iterable<number> {
@@ -102,5 +114,6 @@ export class ShadowIndex {
   clear(): void {
     this.#nodes.clear();
     this.#children.clear();
+    this.#protected.clear();
   }
 }

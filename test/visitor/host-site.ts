@@ -25,6 +25,12 @@ export function buildVisitorBundle(): string {
   return path.join(root, "dist/visitor/siteconnect.js");
 }
 
+/** Builds the console (dist/console), so browser tests run the console of the source under test. */
+export function buildConsoleBundle(): void {
+  const root = path.resolve(import.meta.dirname, "../..");
+  execFileSync(process.execPath, [path.join(root, "scripts/build-console.mjs")], { cwd: root, stdio: "pipe" });
+}
+
 export interface PeerSocket {
   readonly ws: WebSocket;
   /** Parsed frames received from the page, in order. */

@@ -1,6 +1,7 @@
 import type { AgentMessage, ControlEvent } from "../../protocol/agent-messages.js";
 import type { CobrowseMode } from "../../protocol/fields.js";
 import type { ServerToAgent } from "../../protocol/server-messages.js";
+import { refusalText } from "./refusal-text.js";
 import { Replica } from "./replica.js";
 import { viewerCss } from "./viewer-styles.js";
 
@@ -111,7 +112,7 @@ export class CobrowseViewer {
       case "input":
         return this.replica.event(msg);
       case "error":
-        this.#status.textContent = `Refused: ${msg.code.replace(/_/g, " ")}`;
+        this.#status.textContent = refusalText(msg.code);
         return;
     }
   }

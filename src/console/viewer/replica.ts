@@ -32,7 +32,9 @@ export class Replica {
 
   /** The node id of the closest replicated element around a node (for control and pointing). */
   idAround(node: Node | null): number | undefined {
-    for (let el: Element | null = node instanceof Element ? node : (node?.parentElement ?? null); el; el = el.parentElement) {
+    // Replica nodes belong to the frame's realm: `instanceof Element` (the console's) is false for them.
+    const start = node && node.nodeType === 1 ? (node as Element) : (node?.parentElement ?? null);
+    for (let el: Element | null = start; el; el = el.parentElement) {
       const id = parseNodeId(el.getAttribute(NODE_ID_ATTRIBUTE) ?? undefined);
       if (id !== undefined) return id;
     }

@@ -1,7 +1,7 @@
 // Styles of the co-browse viewer, adopted as a constructable stylesheet (the console's CSP
 // allows no inline style).
 export const viewerCss = `
-.cb-viewer { display: flex; flex-direction: column; gap: 10px; height: 100%; min-height: 420px; font: 14px/1.4 system-ui, sans-serif; color: #14213d; }
+.cb-viewer { display: flex; flex-direction: column; gap: 10px; height: 100%; min-height: max(420px, calc(100vh - 200px)); font: 14px/1.4 system-ui, sans-serif; color: #14213d; }
 .cb-toolbar { display: flex; align-items: center; gap: 10px; flex-wrap: wrap; }
 .cb-status { flex: 1; font-weight: 600; }
 .cb-status[data-mode=control] { color: #b45309; }

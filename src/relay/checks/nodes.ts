@@ -18,10 +18,13 @@ export const targetKnownOrDocument = check<{ id: number }>("node", ({ room, mess
 /** The message's `id` names a known, unmasked element. */
 export const targetKnown = check<{ id: number }>("node", ({ room, message }) => known(room.index, message.id, false));
 
-/** The control event's node exists and is not masked or nosync. */
-export const eventTargetKnown = check<{ event: { id: number; type: string } }>("node", ({ room, message }) =>
-  known(room.index, message.event.id, message.event.type === "scroll"),
-);
+/** The control event's node exists, is not masked or nosync, and is no password or card field. */
+export const eventTargetKnown = check<{ event: { id: number; type: string } }>("node", ({ room, message }) => {
+  const { id, type } = message.event;
+  const failure = known(room.index, id, type === "scroll");
+  if (failure) return failure;
+  return room.index.isProtected(id) ? fail("node_masked", `node ${id} is a password or payment-card field`) : undefined;
+});
 
 /** One operation of a mutation batch names known, unmasked nodes. */
 export function opTargetKnown(index: ShadowIndex, op: MutationOp): Failure | undefined {

@@ -70,6 +70,10 @@ export class Serializer {
     if (isMaskRoot(el, this.rules)) return this.placeholder(el, id);
     this.#placeholders.delete(el);
     const tag = el.localName;
+    if (tag === "link") {
+      const inlined = inlineStylesheet(el as HTMLLinkElement, id);
+      if (inlined !== undefined) return inlined;
+    }
     let out = `<${tag} ${NODE_ID_ATTRIBUTE}="${id}"${this.attributes(el)}>`;
     if (voidTags.has(tag)) return out;
     out += this.children(el, depth, budget);
@@ -195,13 +199,35 @@ export function styleText(el: HTMLStyleElement): string {
 }
 
 function rulesText(sheet: CSSStyleSheet): string {
+  return readableRules(sheet) ?? "";
+}
+
+/** The sheet's rules as text, or undefined when the browser does not let the page read them (cross-origin). */
+function readableRules(sheet: CSSStyleSheet): string | undefined {
   try {
     let out = "";
     for (const rule of sheet.cssRules) out += rule.cssText + "\n";
     return out;
   } catch {
-    return "";
+    return undefined;
   }
+}
+
+/**
+ * A loaded, readable `<link rel=stylesheet>` travels as a `<style>` element with its rules, so
+ * agents see the page styled without their browser ever fetching the site's stylesheet URL (the
+ * relay's CSS sanitizer cleans the text and sends its url()s through the asset proxy). Relative
+ * url()s are resolved against the stylesheet, not the page. Other links stay links.
+ */
+function inlineStylesheet(link: HTMLLinkElement, id: number): string | undefined {
+  const sheet = link.sheet;
+  if (!sheet || !/(^|\s)stylesheet(\s|$)/i.test(link.rel)) return undefined;
+  const rules = readableRules(sheet);
+  if (rules === undefined) return undefined;
+  const base = sheet.href ?? link.baseURI;
+  const text = rules.replace(/url\(\s*(["']?)([^"')]*)\1\s*\)/g, (_m, _q: string, u: string) => `url("${absoluteUrl(u, base).replace(/"/g, "%22")}")`);
+  const media = link.media ? ` media="${escapeAttribute(link.media)}"` : "";
+  return `<style ${NODE_ID_ATTRIBUTE}="${id}"${media}>${text.replace(/<\//g, "<\\/")}</style>`;
 }
 
 

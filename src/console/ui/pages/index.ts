@@ -3,6 +3,7 @@ import { cannedResponsesPage } from "./canned-responses.js";
 import { chatsPage } from "./chats.js";
 import { auditPage } from "./audit.js";
 import { cobrowsePage } from "./cobrowse.js";
+import { cobrowseSessionsPage } from "./cobrowse-sessions.js";
 import { dashboardPage } from "./dashboard.js";
 import { mfaPage } from "./mfa.js";
 import type { ConsolePage } from "./page.js";
@@ -28,6 +29,7 @@ export const consolePages: readonly ConsolePage[] = [
   sessionsPage,
   auditPage,
   policyPage,
+  cobrowseSessionsPage,
   cobrowsePage,
   chatsPage, transcriptsPage, transcriptPage, cannedResponsesPage,
 ];

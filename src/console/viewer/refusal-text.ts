@@ -1,0 +1,19 @@
+import type { ProtocolErrorCode } from "../../protocol/error-codes.js";
+
+// What the agent reads when Airlock or the visitor's page refused something the agent did.
+
+const texts: Partial<Record<ProtocolErrorCode, string>> = {
+  node_masked: "That part of the visitor's page is private: Airlock does not let agents act on it.",
+  unknown_node: "That element is no longer on the visitor's page.",
+  value_too_long: "That text is too long for the field.",
+  no_consent: "The visitor has not agreed to this.",
+  wrong_mode: "This needs control of the visitor's page.",
+  not_allowed: "Your role does not allow this.",
+  rate_limited: "Too many actions at once; slow down a little.",
+  session_ended: "The co-browse session is over.",
+};
+
+/** A sentence for a refusal code; unknown codes are shown as words. */
+export function refusalText(code: string): string {
+  return (texts as Record<string, string | undefined>)[code] ?? `Refused: ${code.replace(/_/g, " ")}.`;
+}
