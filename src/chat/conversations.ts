@@ -52,8 +52,9 @@ export async function createConversation(
     accepted_at: null,
     ended_at: null,
   };
+  // The key first: a conversation row never exists without its key in the vault.
+  await keys.createFor(row.id, now);
   await trx.insertInto("chat_conversation").values(row).execute();
-  await keys.createFor(trx, row.id, now);
   return toConversation(row);
 }
 

@@ -9,9 +9,10 @@ export interface ErasureOutcome {
 }
 
 /**
- * Crypto-shredding: the conversations' data keys are deleted first, in their own committed
- * transaction, so the ciphertext is unreadable from that moment even if deleting the rows
- * fails or a copy of them survives; then the rows go. Both steps are idempotent.
+ * Crypto-shredding: the conversations' data keys are deleted from the key vault first, in its
+ * own committed transaction, so the ciphertext is unreadable from that moment, in this database
+ * and in every copy of it (the copies never held the keys); then the rows go, with the audit
+ * entry in the same transaction. Both steps are idempotent: a failed erase is simply repeated.
  */
 export async function eraseConversations(
   db: Kysely<Database>,
@@ -19,23 +20,14 @@ export async function eraseConversations(
   conversationIds: readonly string[],
   audit: { actor: string; action: string; target: string },
 ): Promise<ErasureOutcome> {
-  let shreddedKeys = 0;
+  const shreddedKeys = await keys.shred(conversationIds);
+  let conversations = 0;
   await db.transaction().execute(async (trx) => {
-    for (const ids of chunks(conversationIds, 500)) {
-      const r = await trx.deleteFrom("chat_data_key").where("conversation_id", "in", ids).executeTakeFirst();
-      shreddedKeys += Number(r.numDeletedRows);
+    for (let i = 0; i < conversationIds.length; i += 500) {
+      const r = await trx.deleteFrom("chat_conversation").where("id", "in", conversationIds.slice(i, i + 500)).executeTakeFirst();
+      conversations += Number(r.numDeletedRows);
     }
     await appendAudit(trx, { actor: audit.actor, action: audit.action, target: audit.target, decision: "success" });
   });
-  for (const id of conversationIds) keys.forget(id);
-  let conversations = 0;
-  for (const ids of chunks(conversationIds, 500)) {
-    const r = await db.deleteFrom("chat_conversation").where("id", "in", ids).executeTakeFirst();
-    conversations += Number(r.numDeletedRows);
-  }
   return { conversations, shreddedKeys };
-}
-
-function* chunks<T>(list: readonly T[], size: number): Generator<T[]> {
-  for (let i = 0; i < list.length; i += size) yield list.slice(i, i + size);
 }

@@ -55,10 +55,10 @@ export async function appendMessage(
   const conversation = locked ?? (await lockForAppend(trx, dialect, m.conversationId));
   if (!(OPEN_STATES as readonly string[]).includes(conversation.state)) {
     const existing = await findByClientId(trx, m);
-    if (existing) return { message: decrypt(await keys.keyFor(trx, m.conversationId), existing), duplicate: true };
+    if (existing) return { message: decrypt(await keys.keyFor(m.conversationId), existing), duplicate: true };
     throw new AirlockError("conflict", "the conversation has ended");
   }
-  const key = await keys.keyFor(trx, m.conversationId);
+  const key = await keys.keyFor(m.conversationId);
   const seq = conversation.lastSeq + 1;
   const body = sealMessage(key, { conversationId: m.conversationId, seq, sender: m.sender, kind: m.kind }, m.text);
   // The unique (conversation, client id) constraint is the idempotency check: a retried id
@@ -114,7 +114,7 @@ export async function messagesAfter(
   if (audience === "visitor") query = query.where("kind", "!=", sql.lit("note"));
   const rows = await query.execute();
   if (rows.length === 0) return [];
-  const key = await keys.keyFor(db, conversationId);
+  const key = await keys.keyFor(conversationId);
   return rows.map((row) => decrypt(key, row));
 }
 

@@ -25,7 +25,28 @@ export async function applyChatRetention(db: Kysely<Database>, keys: Conversatio
   }
 }
 
+/**
+ * Shreds vault keys older than the cutoff whose conversation is not in the main database: keys
+ * whose conversation's creating transaction rolled back (the vault commits on its own), or that
+ * outlived a main database restored from an older backup. They encrypt nothing that exists.
+ */
+export async function sweepOrphanKeys(db: Kysely<Database>, keys: ConversationKeys, cutoff: number, batch = 500): Promise<number> {
+  let swept = 0;
+  let after = "";
+  for (;;) {
+    const ids = await keys.vault.idsCreatedBefore(cutoff, after, batch);
+    if (ids.length === 0) return swept;
+    const present = new Set((await db.selectFrom("chat_conversation").select("id").where("id", "in", ids).execute()).map((r) => r.id));
+    swept += await keys.shred(ids.filter((id) => !present.has(id)));
+    after = ids[ids.length - 1] ?? after;
+  }
+}
+
 /** The `chatTranscripts` job of the server's retention scheduler. */
 export function chatTranscriptsJob(db: Kysely<Database>, keys: ConversationKeys): RetentionJob {
-  return ({ cutoff }) => applyChatRetention(db, keys, cutoff);
+  return async ({ cutoff }) => {
+    const deleted = await applyChatRetention(db, keys, cutoff);
+    await sweepOrphanKeys(db, keys, cutoff);
+    return deleted;
+  };
 }

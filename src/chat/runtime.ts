@@ -1,6 +1,7 @@
 import type { Bus } from "../bus/bus.js";
 import type { Config } from "../config/schema.js";
 import { ReloadingKeyRing } from "../crypto/key-ring.js";
+import { KeyVault } from "../crypto/vault/key-vault.js";
 import type { PolicyEngine } from "../policy/engine.js";
 import { PresenceRegistry } from "../presence/registry.js";
 import type { RetentionScheduler } from "../retention/scheduler.js";
@@ -36,6 +37,8 @@ export interface ChatRuntime {
   agentsOnline(site: string): number;
   /** Their ids (transfer targets). */
   onlineAgentIds(site: string): string[];
+  /** Closes the key vault (after the sockets are closed, at shutdown). */
+  close(): Promise<void>;
 }
 
 export interface ChatDeps {
@@ -48,7 +51,8 @@ export interface ChatDeps {
 }
 
 export async function startChat(deps: ChatDeps): Promise<ChatRuntime> {
-  const keys = await ConversationKeys.create(ReloadingKeyRing.fromConfig(deps.config));
+  const vault = await KeyVault.open(deps.config.keyVaultUrl, { poolSize: Math.min(deps.config.databasePoolSize, 4) });
+  const keys = await ConversationKeys.create(ReloadingKeyRing.fromConfig(deps.config), vault);
   const service = new ChatService(deps.storage, keys, new BusFanout(deps.bus), deps.now);
   const presence = new PresenceRegistry(deps.now);
   const visitors = new VisitorDirectory();
@@ -78,5 +82,6 @@ export async function startChat(deps: ChatDeps): Promise<ChatRuntime> {
     },
     agentsOnline: (site) => online.count(site),
     onlineAgentIds: (site) => online.agents(site),
+    close: () => vault.close(),
   };
 }

@@ -1,6 +1,7 @@
 // Tables owned by live chat. Message text, transfer notes and offline forms exist only as
 // ciphertext (`body`), each under its conversation's data key; the data key exists only wrapped
-// by a master key. Everything else here is metadata that auditors search by.
+// by a master key, in the key vault (src/crypto/vault), never in this database. Everything else
+// here is metadata that auditors search by.
 import type { EpochMs } from "../storage/schema.js";
 
 export type ConversationState = "queued" | "active" | "ended" | "offline";
@@ -20,15 +21,6 @@ export interface ChatConversationTable {
   created_at: EpochMs;
   accepted_at: EpochMs | null;
   ended_at: EpochMs | null;
-}
-
-export interface ChatDataKeyTable {
-  conversation_id: string;
-  master_key_id: string;
-  /** base64 of the data key sealed under the master key (XChaCha20-Poly1305). */
-  wrapped_key: string;
-  created_at: EpochMs;
-  rewrapped_at: EpochMs | null;
 }
 
 export interface ChatMessageTable {
@@ -65,7 +57,6 @@ export interface ChatCannedResponseTable {
 
 export interface ChatTables {
   chat_conversation: ChatConversationTable;
-  chat_data_key: ChatDataKeyTable;
   chat_message: ChatMessageTable;
   chat_participant: ChatParticipantTable;
   chat_canned_response: ChatCannedResponseTable;

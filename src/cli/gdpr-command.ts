@@ -3,6 +3,7 @@ import type { Command } from "commander";
 import { ConversationKeys } from "../chat/conversation-keys.js";
 import { eraseVisitor, exportVisitor } from "../chat/gdpr.js";
 import { ReloadingKeyRing } from "../crypto/key-ring.js";
+import { KeyVault } from "../crypto/vault/key-vault.js";
 import { openStorage } from "../storage/db.js";
 import { configOrExit } from "./load-config.js";
 import { emit } from "./output.js";
@@ -18,13 +19,15 @@ export function registerGdprCommand(program: Command): void {
     .action(async (opts: { visitor: string; out?: string }) => {
       const config = configOrExit(true);
       const storage = openStorage(config.databaseUrl, { poolSize: 2 });
+      const vault = await KeyVault.open(config.keyVaultUrl, { poolSize: 2 });
       try {
-        const keys = await ConversationKeys.create(ReloadingKeyRing.fromConfig(config));
+        const keys = await ConversationKeys.create(ReloadingKeyRing.fromConfig(config), vault);
         const data = await exportVisitor(storage.db, keys, opts.visitor, "cli", Date.now());
         const text = JSON.stringify(data, null, 2) + "\n";
         if (opts.out) writeFileSync(opts.out, text, { mode: 0o600 });
         else process.stdout.write(text);
       } finally {
+        await vault.close();
         await storage.close();
       }
     });
@@ -38,14 +41,16 @@ export function registerGdprCommand(program: Command): void {
       const json = Boolean(opts.json);
       const config = configOrExit(json);
       const storage = openStorage(config.databaseUrl, { poolSize: 2 });
+      const vault = await KeyVault.open(config.keyVaultUrl, { poolSize: 2 });
       try {
-        const keys = await ConversationKeys.create(ReloadingKeyRing.fromConfig(config));
+        const keys = await ConversationKeys.create(ReloadingKeyRing.fromConfig(config), vault);
         const outcome = await eraseVisitor(storage.db, keys, opts.visitor, "cli");
         emit(json, { visitor: opts.visitor, ...outcome }, () =>
-          `erased ${outcome.conversations} conversations (${outcome.shreddedKeys} data keys destroyed)\n` +
-          `database copies made earlier stay undecryptable once their master key is retired: run "keys rotate", then "keys retire --key-id OLD"`,
+          `erased ${outcome.conversations} conversations (${outcome.shreddedKeys} data keys destroyed in the key vault)\n` +
+          `copies of the main database can no longer be decrypted; key vault backups reach this erase when they expire (see docs/chat.md)`,
         );
       } finally {
+        await vault.close();
         await storage.close();
       }
     });

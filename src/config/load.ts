@@ -5,6 +5,7 @@ import { z } from "zod";
 import { ConfigError, type ConfigIssue } from "./errors.js";
 import { configSchema, envName, type Config, type ConfigKey } from "./schema.js";
 import { productionIssues } from "./production.js";
+import { keyVaultIssues } from "./key-vault-rules.js";
 
 const schemaKeys = Object.keys(configSchema.shape) as ConfigKey[];
 /** Environment variables that are not settings but share the prefix. */
@@ -41,6 +42,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): LoadResult {
     allowedOrigins: Object.freeze([...v.allowedOrigins]) as string[],
     publicUrl: v.publicUrl ?? `http://${v.host.includes(":") ? `[${v.host}]` : v.host}:${v.port}`,
     databaseUrl: v.databaseUrl ?? `sqlite:${path.join(v.dataDir, "airlock.db")}`,
+    keyVaultUrl: v.keyVaultUrl ?? `sqlite:${path.join(v.dataDir, "keyvault.db")}`,
   });
   const issues = [...consistencyIssues(config, source), ...(config.mode === "production" ? productionIssues(config, source) : [])];
   if (issues.length > 0) throw new ConfigError(issues);
@@ -95,6 +97,7 @@ function consistencyIssues(c: Config, source: Record<string, string>): ConfigIss
   }
   if (c.policyDir && !existsSync(c.policyDir)) at("policyDir", `folder not found: ${c.policyDir}`);
   if (!/^(sqlite:|postgres:\/\/|postgresql:\/\/)/.test(c.databaseUrl)) at("databaseUrl", "must start with sqlite: or postgres://");
+  issues.push(...keyVaultIssues(c, source));
   if (c.redisUrl && !/^rediss?:\/\//.test(c.redisUrl)) at("redisUrl", "must start with redis:// or rediss://");
   for (const origin of c.allowedOrigins) {
     if (origin === "*") continue;

@@ -10,6 +10,7 @@ export function productionIssues(c: Config, source: Record<string, string>): Con
   else if (!c.publicUrl.startsWith("https://")) at("publicUrl", "must be an https:// URL in production");
   if (c.allowedOrigins.some((o) => o.includes("*"))) at("allowedOrigins", "wildcard origins are not allowed in production");
   if (!c.masterKey && !c.masterKeyFile) at("masterKeyFile", "an encryption master key is required in production (masterKeyFile or masterKey)");
+  if (/^postgres(ql)?:\/\//.test(c.databaseUrl) && !source.keyVaultUrl) at("keyVaultUrl", "required in production when databaseUrl is PostgreSQL: a separate PostgreSQL database for the chat key vault (e.g. postgres://…/airlock_keys)");
   if (c.idp === "oidc" && !c.oidcClientSecret && !c.oidcClientSecretFile) at("oidcClientSecretFile", "an OIDC client secret is required in production");
   if (c.assetProxyAllowLoopback) at("assetProxyAllowLoopback", "the asset proxy may not fetch from loopback addresses in production");
   return issues;

@@ -19,6 +19,7 @@ export const configSchema = z
     publicUrl: z.url().optional().describe("URL agents and visitors use to reach Airlock; defaults to http://HOST:PORT in dev. Must be https in production."),
     dataDir: z.string().min(1).default("./data").describe("Writable directory for the SQLite database and dev-mode generated keys."),
     databaseUrl: z.string().min(1).optional().describe("`postgres://…` for PostgreSQL, or `sqlite:PATH`; default is `sqlite:DATA_DIR/airlock.db`."),
+    keyVaultUrl: z.string().min(1).optional().describe("Key vault for the wrapped chat data keys, kept apart from the main database so erasure reaches its copies: `sqlite:PATH`, or with a PostgreSQL databaseUrl a separate PostgreSQL database (`postgres://…/airlock_keys`); default is `sqlite:DATA_DIR/keyvault.db`. Required in production when databaseUrl is PostgreSQL."),
     databasePoolSize: z.coerce.number().int().min(1).max(200).default(10).describe("Maximum PostgreSQL connections per replica."),
     redisUrl: z.string().min(1).optional().describe("`redis://…` for the cross-replica bus; required when more than one replica runs."),
     policyDir: z.string().min(1).optional().describe("Folder of policy files overriding the shipped `policies/` (mounted ConfigMap in Kubernetes)."),
@@ -53,6 +54,7 @@ export type ConfigInput = z.input<typeof configSchema>;
 export type Config = Readonly<z.output<typeof configSchema>> & {
   readonly publicUrl: string;
   readonly databaseUrl: string;
+  readonly keyVaultUrl: string;
 };
 
 export type ConfigKey = keyof z.output<typeof configSchema>;
@@ -63,4 +65,4 @@ export function envName(key: string): string {
 }
 
 /** Keys whose values must never be printed or logged. */
-export const secretKeys: ReadonlySet<ConfigKey> = new Set(["oidcClientSecret", "masterKey", "databaseUrl", "redisUrl"]);
+export const secretKeys: ReadonlySet<ConfigKey> = new Set(["oidcClientSecret", "masterKey", "databaseUrl", "keyVaultUrl", "redisUrl"]);

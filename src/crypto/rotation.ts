@@ -1,10 +1,9 @@
-import type { Kysely } from "kysely";
 import { loadMasterKeys } from "../auth/master-keys.js";
 import type { Config } from "../config/schema.js";
-import type { Database } from "../storage/schema.js";
 import { sodiumReady } from "./aead.js";
 import { appendNewKey, keyIdsIn, removeKey, writableKeyFile } from "./key-file.js";
-import { dataKeysByMasterKey, rewrapDataKeys } from "./rewrap.js";
+import { rewrapDataKeys } from "./rewrap.js";
+import type { KeyVault } from "./vault/key-vault.js";
 
 export interface RotationOutcome {
   /** The master key that now wraps every data key. */
@@ -15,11 +14,11 @@ export interface RotationOutcome {
 }
 
 /**
- * Introduces a new master key and re-wraps every data key under it, while Airlock keeps serving:
+ * Introduces a new master key and re-wraps every data key in the vault under it, while Airlock keeps serving:
  * running replicas notice the changed key file and read old and new wraps alike. With an inline
  * key (`masterKey`), the operator provides the new key; this then only re-wraps.
  */
-export async function rotateMasterKey(config: Config, db: Kysely<Database>, now: number): Promise<RotationOutcome> {
+export async function rotateMasterKey(config: Config, vault: KeyVault, now: number): Promise<RotationOutcome> {
   await sodiumReady();
   const file = writableKeyFile(config);
   const generated = file !== undefined;
@@ -28,7 +27,7 @@ export async function rotateMasterKey(config: Config, db: Kysely<Database>, now:
     appendNewKey(file, now);
   }
   const ring = loadMasterKeys(config);
-  const rewrapped = await rewrapDataKeys(db, ring, now);
+  const rewrapped = await rewrapDataKeys(vault, ring, now);
   return { currentKeyId: ring.current.id, generated, rewrapped };
 }
 
@@ -40,10 +39,10 @@ export interface RetireOutcome {
 /**
  * Removes an old master key from the key file once nothing is wrapped under it. Anything still
  * wrapped under it (a replica that had not yet seen the rotation) is re-wrapped first, after
- * `graceMs` so every replica has reloaded the ring. Database copies taken while that key was in
- * use can no longer be decrypted afterwards: this is how erasure reaches backups.
+ * `graceMs` so every replica has reloaded the ring. Vault copies (backups) taken while that key
+ * was in use can no longer be unwrapped afterwards.
  */
-export async function retireMasterKey(config: Config, db: Kysely<Database>, keyId: string, now: number, graceMs: number): Promise<RetireOutcome> {
+export async function retireMasterKey(config: Config, vault: KeyVault, keyId: string, now: number, graceMs: number): Promise<RetireOutcome> {
   await sodiumReady();
   const file = writableKeyFile(config);
   if (!file) throw new Error("the master key is given inline (masterKey); retire it where it is managed, after `keys rotate`");
@@ -51,8 +50,8 @@ export async function retireMasterKey(config: Config, db: Kysely<Database>, keyI
   if (!ids.includes(keyId)) throw new Error(`master key ${keyId} is not in the key file`);
   if (ids[ids.length - 1] === keyId) throw new Error(`master key ${keyId} is current; run "keys rotate" first`);
   if (graceMs > 0) await new Promise((resolve) => setTimeout(resolve, graceMs));
-  const rewrapped = await rewrapDataKeys(db, loadMasterKeys(config), now);
-  const left = (await dataKeysByMasterKey(db))[keyId] ?? 0;
+  const rewrapped = await rewrapDataKeys(vault, loadMasterKeys(config), now);
+  const left = (await vault.countByMasterKey())[keyId] ?? 0;
   if (left > 0) throw new Error(`${left} data keys are still wrapped under ${keyId}; run the command again`);
   removeKey(file, keyId);
   return { retired: keyId, rewrapped };

@@ -147,6 +147,7 @@ export async function startServer(config: Config, options: StartOptions = {}): P
       await identity.close();
       await roomAudit.drain();
       await bus.close();
+      await chat.close();
       await storage.close();
       log.info("shutdown complete");
     })();

@@ -14,6 +14,7 @@ export const redactPaths = [
   "*.masterKey",
   "*.oidcClientSecret",
   "*.databaseUrl",
+  "*.keyVaultUrl",
   "*.redisUrl",
   "headers.authorization",
   "headers.cookie",

@@ -6,12 +6,13 @@ import { expect, it } from "vitest";
 import { ConversationKeys } from "../../src/chat/conversation-keys.js";
 import { InProcessFanout } from "../../src/chat/fanout.js";
 import { ChatService } from "../../src/chat/service.js";
+import { KeyVault } from "../../src/crypto/vault/key-vault.js";
 import { loadMasterKeys } from "../../src/auth/master-keys.js";
 import { loadConfig } from "../../src/config/load.js";
 import { openStorage } from "../../src/storage/db.js";
 import { runCli } from "../helpers/cli.js";
 import { describeEachDialect } from "../helpers/dialects.js";
-import { clientId, visitId } from "./chat-fixture.js";
+import { clientId, vaultUrlFor, visitId } from "./chat-fixture.js";
 
 // The operator commands as operators run them (the built CLI), against a database with chats.
 describeEachDialect("airlock keys and gdpr commands", (fx) => {
@@ -19,19 +20,22 @@ describeEachDialect("airlock keys and gdpr commands", (fx) => {
     const dir = mkdtempSync(path.join(tmpdir(), "airlock-keys-"));
     const keyFile = path.join(dir, "master.keys");
     writeFileSync(keyFile, `k1:${randomBytes(32).toString("base64")}\n`, { mode: 0o600 });
-    const env = { AIRLOCK_DATABASE_URL: await fx.freshUrl(), AIRLOCK_DATA_DIR: dir, AIRLOCK_MASTER_KEY_FILE: keyFile };
+    const vaultUrl = await vaultUrlFor(fx);
+    const env = { AIRLOCK_DATABASE_URL: await fx.freshUrl(), AIRLOCK_DATA_DIR: dir, AIRLOCK_MASTER_KEY_FILE: keyFile, ...(vaultUrl ? { AIRLOCK_KEY_VAULT_URL: vaultUrl } : {}) };
     expect(runCli(["migrate", "up"], env).status).toBe(0);
 
     const { config } = loadConfig(env);
     const storage = openStorage(config.databaseUrl);
+    const vault = await KeyVault.open(config.keyVaultUrl);
     const visitorId = visitId();
     try {
-      const chat = new ChatService(storage, await ConversationKeys.create(loadMasterKeys(config)), new InProcessFanout());
+      const chat = new ChatService(storage, await ConversationKeys.create(loadMasterKeys(config), vault), new InProcessFanout());
       const visitor = { kind: "visitor" as const, siteId: "demo", visitorId };
       const c = await chat.startChat(visitor);
       await chat.accept(randomUUID(), c.id);
       await chat.send(visitor, c.id, clientId(), "kept across rotations");
     } finally {
+      await vault.close();
       await storage.close();
     }
 

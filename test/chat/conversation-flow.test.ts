@@ -3,14 +3,15 @@ import { expect, it } from "vitest";
 import { topics, type ChatEvent } from "../../src/chat/fanout.js";
 import { beforeAll, describeEachDialect } from "../helpers/dialects.js";
 import type { Storage } from "../../src/storage/db.js";
-import { chatFixture, clientId, codeOf, visitId, type ChatFixture } from "./chat-fixture.js";
+import { chatFixture, vaultUrlFor, clientId, codeOf, visitId, type ChatFixture } from "./chat-fixture.js";
 
 describeEachDialect("chat conversations", (fx) => {
   let storage: Storage;
   let f: ChatFixture;
   beforeAll(async () => {
     storage = await fx.open();
-    f = await chatFixture(storage);
+    f = await chatFixture(storage, { vaultUrl: await vaultUrlFor(fx) });
+    return () => f.vault.close();
   });
 
   it("queue, accept, exchange, transfer with a note only agents see, end", async () => {

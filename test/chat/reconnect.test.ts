@@ -7,7 +7,7 @@ import { ChatLedger, newClientId } from "../../src/protocol/chat-ledger.js";
 import type { ChatServerFrame } from "../../src/protocol/chat-messages.js";
 import type { Storage } from "../../src/storage/db.js";
 import { beforeAll, describeEachDialect } from "../helpers/dialects.js";
-import { chatFixture, visitId, type ChatFixture } from "./chat-fixture.js";
+import { chatFixture, vaultUrlFor, visitId, type ChatFixture } from "./chat-fixture.js";
 import { startChatSockets, TestClient } from "./socket-harness.js";
 
 /** A chat participant as the widget and the console behave: ledger, outbox, resume on reconnect. */
@@ -51,7 +51,8 @@ describeEachDialect("chat delivery across a dropped connection", (fx) => {
   const policy = PolicyEngine.load({ shippedDir: shippedPolicyDir, mode: "dev" });
   beforeAll(async () => {
     storage = await fx.open();
-    f = await chatFixture(storage);
+    f = await chatFixture(storage, { vaultUrl: await vaultUrlFor(fx) });
+    return () => f.vault.close();
   });
 
   it("kills the visitor's socket while both sides send: both end with every message exactly once, in order", async () => {

@@ -9,6 +9,7 @@ import { OnlineAgents } from "../../src/chat/online-agents.js";
 import { ChatService } from "../../src/chat/service.js";
 import { VisitorChatConnection } from "../../src/chat/visitor-connection.js";
 import { VisitorDirectory } from "../../src/chat/visitor-directory.js";
+import { KeyVault } from "../../src/crypto/vault/key-vault.js";
 import { loadMasterKeys } from "../../src/auth/master-keys.js";
 import { createLogger } from "../../src/ops/log.js";
 import { PolicyEngine } from "../../src/policy/engine.js";
@@ -18,7 +19,7 @@ import type { ChatServerFrame } from "../../src/protocol/chat-frames.js";
 import { openStorage, type Storage } from "../../src/storage/db.js";
 import { beforeAll, describeEachDialect } from "../helpers/dialects.js";
 import { serviceUrl } from "../helpers/services.js";
-import { chatFixture, clientId, visitId } from "./chat-fixture.js";
+import { chatFixture, vaultUrlFor, clientId, visitId } from "./chat-fixture.js";
 import { DEMO_ORIGIN } from "./socket-harness.js";
 
 const redisUrl = serviceUrl("AIRLOCK_TEST_REDIS_URL");
@@ -42,7 +43,7 @@ function sink() {
 }
 
 describeEachDialect("chat across two replicas sharing the database and a Redis bus", (fx) => {
-  const opened: { storage: Storage; bus: Bus }[] = [];
+  const opened: { storage: Storage; bus: Bus; vault: KeyVault }[] = [];
   let replicas: { chat: ChatService; presence: PresenceRegistry; visitors: VisitorDirectory; online: OnlineAgents }[] = [];
   beforeAll(async () => {
     if (!redisUrl) return;
@@ -50,16 +51,19 @@ describeEachDialect("chat across two replicas sharing the database and a Redis b
     const first = openStorage(url);
     const { migrateUp } = await import("../../src/storage/migrate.js");
     await migrateUp(first);
-    const shared = await chatFixture(first); // one key file for both replicas
+    const shared = await chatFixture(first, { vaultUrl: await vaultUrlFor(fx) }); // one key file and one key vault for both replicas
+    await shared.vault.close();
     for (const storage of [first, openStorage(url)]) {
       const bus = await RedisBus.connect(redisUrl, createLogger("silent"));
-      opened.push({ storage, bus });
-      const keys = await ConversationKeys.create(loadMasterKeys(shared.config));
+      const vault = await KeyVault.open(shared.config.keyVaultUrl);
+      opened.push({ storage, bus, vault });
+      const keys = await ConversationKeys.create(loadMasterKeys(shared.config), vault);
       replicas.push({ chat: new ChatService(storage, keys, new BusFanout(bus)), presence: new PresenceRegistry(), visitors: new VisitorDirectory(), online: new OnlineAgents() });
     }
     return async () => {
       for (const o of opened) {
         await o.bus.close();
+        await o.vault.close();
         await o.storage.close();
       }
       replicas = [];
@@ -101,6 +105,7 @@ describeEachDialect("chat message kinds ask the policy engine", (fx) => {
   let f: Awaited<ReturnType<typeof chatFixture>>;
   beforeAll(async () => {
     f = await chatFixture(await fx.open());
+    return () => f.vault.close();
   });
 
   it("an auditor's console cannot accept or read chats; a visitor from an unregistered origin cannot chat", async () => {

@@ -5,6 +5,7 @@ import path from "node:path";
 import { loadMasterKeys } from "../../auth/master-keys.js";
 import { openStorage, type DialectName } from "../../storage/db.js";
 import { migrateUp } from "../../storage/migrate.js";
+import { KeyVault } from "../../crypto/vault/key-vault.js";
 import { ConversationKeys } from "../conversation-keys.js";
 import { InProcessFanout, topics } from "../fanout.js";
 import { ChatService, type ChatActor } from "../service.js";
@@ -41,13 +42,17 @@ export interface ChatBenchResult {
 export async function runChatBench(databaseUrl: string, options: ChatBenchOptions): Promise<ChatBenchResult> {
   const dir = mkdtempSync(path.join(tmpdir(), "airlock-bench-chat-"));
   const storage = openStorage(databaseUrl, { poolSize: Math.max(4, options.concurrency) });
+  let vault: KeyVault | undefined;
   try {
     const outcome = await migrateUp(storage);
     if (!outcome.ok) throw new Error(`migration failed: ${outcome.error}`);
     const keyFile = path.join(dir, "master.keys");
     writeFileSync(keyFile, `bench:${randomBytes(32).toString("base64")}\n`, { mode: 0o600 });
     const ring = loadMasterKeys({ masterKeyFile: keyFile, mode: "dev", dataDir: dir } as Parameters<typeof loadMasterKeys>[0]);
-    const keys = await ConversationKeys.create(ring);
+    // The vault is read only when a conversation starts or its key is not cached, so a local
+    // SQLite vault serves both dialects' runs without changing what is measured.
+    vault = await KeyVault.open(`sqlite:${path.join(dir, "keyvault.db")}`);
+    const keys = await ConversationKeys.create(ring, vault);
     const fanout = new InProcessFanout();
     const chat = new ChatService(storage, keys, fanout);
 
@@ -92,6 +97,7 @@ export async function runChatBench(databaseUrl: string, options: ChatBenchOption
     const at = (q: number) => round(latencies[Math.min(latencies.length - 1, Math.floor(q * latencies.length))] ?? 0);
     return { dialect: storage.dialect, messages: latencies.length, seconds: round(seconds), msgsPerSecond: Math.round(latencies.length / seconds), p50Ms: at(0.5), p99Ms: at(0.99), cpuUsPerMessage: Math.round((cpu.user + cpu.system) / Math.max(1, latencies.length)) };
   } finally {
+    await vault?.close();
     await storage.close();
     rmSync(dir, { recursive: true, force: true });
   }

@@ -1,8 +1,8 @@
 import type { Kysely } from "kysely";
 
-// Live chat: conversations (metadata), their wrapped data keys, encrypted messages, who took
-// part, and canned responses. Data keys live in their own table so erasure can delete them
-// first (crypto-shredding) before the ciphertext rows.
+// Live chat: conversations (metadata), encrypted messages, who took part, and canned responses.
+// The conversations' data keys are not here: they live in the key vault, a separate database
+// with its own migrations (src/crypto/vault), so erasing a key also reaches copies of this one.
 export async function up(db: Kysely<unknown>): Promise<void> {
   await db.schema
     .createTable("chat_conversation")
@@ -19,16 +19,6 @@ export async function up(db: Kysely<unknown>): Promise<void> {
   await db.schema.createIndex("chat_conversation_site_created_idx").on("chat_conversation").columns(["site_id", "created_at"]).execute();
   await db.schema.createIndex("chat_conversation_visitor_idx").on("chat_conversation").column("visitor_id").execute();
   await db.schema.createIndex("chat_conversation_state_idx").on("chat_conversation").columns(["state", "created_at"]).execute();
-
-  await db.schema
-    .createTable("chat_data_key")
-    .addColumn("conversation_id", "varchar(36)", (c) => c.primaryKey().references("chat_conversation.id").onDelete("cascade"))
-    .addColumn("master_key_id", "varchar(64)", (c) => c.notNull())
-    .addColumn("wrapped_key", "text", (c) => c.notNull())
-    .addColumn("created_at", "bigint", (c) => c.notNull())
-    .addColumn("rewrapped_at", "bigint")
-    .execute();
-  await db.schema.createIndex("chat_data_key_master_idx").on("chat_data_key").column("master_key_id").execute();
 
   await db.schema
     .createTable("chat_message")
@@ -67,7 +57,7 @@ export async function up(db: Kysely<unknown>): Promise<void> {
 }
 
 export async function down(db: Kysely<unknown>): Promise<void> {
-  for (const table of ["chat_canned_response", "chat_participant", "chat_message", "chat_data_key", "chat_conversation"]) {
+  for (const table of ["chat_canned_response", "chat_participant", "chat_message", "chat_conversation"]) {
     await db.schema.dropTable(table).execute();
   }
 }

@@ -1,0 +1,65 @@
+import { mkdtempSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import path from "node:path";
+import { describe, expect, it } from "vitest";
+import { ConfigError } from "../../src/config/errors.js";
+import { loadConfig } from "../../src/config/load.js";
+import { maskedConfig } from "../../src/config/mask.js";
+
+function issuesOf(env: Record<string, string>): { field: string; message: string }[] {
+  try {
+    loadConfig(env);
+  } catch (e) {
+    if (e instanceof ConfigError) return e.issues.map((i) => ({ field: i.field, message: i.message }));
+    throw e;
+  }
+  return [];
+}
+
+const dir = mkdtempSync(path.join(tmpdir(), "airlock-vaultcfg-"));
+const keyFile = path.join(dir, "master.keys");
+writeFileSync(keyFile, `k1:${Buffer.alloc(32, 1).toString("base64")}\n`);
+const production = {
+  AIRLOCK_MODE: "production",
+  AIRLOCK_PUBLIC_URL: "https://airlock.bank.example",
+  AIRLOCK_IDP: "oidc",
+  AIRLOCK_OIDC_ISSUER: "https://idp.bank.example",
+  AIRLOCK_OIDC_CLIENT_ID: "airlock",
+  AIRLOCK_OIDC_CLIENT_SECRET: "s3cret",
+  AIRLOCK_MASTER_KEY_FILE: keyFile,
+};
+const PG = "postgres://airlock:pw@db.bank.example:5432/airlock";
+const vaultIssues = (env: Record<string, string>) => issuesOf({ AIRLOCK_DATA_DIR: dir, ...env }).filter((i) => i.field === "keyVaultUrl");
+
+describe("keyVaultUrl", () => {
+  it("defaults to a SQLite file beside the main database, never the main database itself", () => {
+    const { config } = loadConfig({ AIRLOCK_DATA_DIR: dir });
+    expect(config.keyVaultUrl).toBe(`sqlite:${path.join(dir, "keyvault.db")}`);
+    expect(config.keyVaultUrl).not.toBe(config.databaseUrl);
+  });
+
+  it("refuses the main database as the vault, on either dialect and however the URL is spelled", () => {
+    expect(vaultIssues({ AIRLOCK_KEY_VAULT_URL: `sqlite:${path.join(dir, "airlock.db")}` })).toHaveLength(1);
+    expect(vaultIssues({ AIRLOCK_KEY_VAULT_URL: `sqlite:${dir}/./airlock.db` })).toHaveLength(1);
+    expect(vaultIssues({ AIRLOCK_DATABASE_URL: PG, AIRLOCK_KEY_VAULT_URL: "postgresql://other:pw@DB.bank.example/airlock" })[0]?.message).toMatch(/must not be the main database/);
+    expect(vaultIssues({ AIRLOCK_DATABASE_URL: PG, AIRLOCK_KEY_VAULT_URL: "postgres://airlock:pw@db.bank.example:5432/airlock_keys" })).toEqual([]);
+    // the same database name on another server is another database
+    expect(vaultIssues({ AIRLOCK_DATABASE_URL: PG, AIRLOCK_KEY_VAULT_URL: "postgres://airlock:pw@vault.bank.example/airlock" })).toEqual([]);
+  });
+
+  it("must be PostgreSQL when the main database is, and a known scheme", () => {
+    expect(vaultIssues({ AIRLOCK_DATABASE_URL: PG, AIRLOCK_KEY_VAULT_URL: `sqlite:${dir}/v.db` })[0]?.message).toMatch(/must be a PostgreSQL database/);
+    expect(vaultIssues({ AIRLOCK_KEY_VAULT_URL: "mysql://x/y" })[0]?.message).toMatch(/must start with sqlite: or postgres/);
+  });
+
+  it("is required explicitly in production with PostgreSQL, not with SQLite", () => {
+    expect(vaultIssues({ ...production, AIRLOCK_DATABASE_URL: PG })[0]?.message).toMatch(/required in production/);
+    expect(vaultIssues({ ...production, AIRLOCK_DATABASE_URL: PG, AIRLOCK_KEY_VAULT_URL: "postgres://airlock:pw@db.bank.example/airlock_keys" })).toEqual([]);
+    expect(vaultIssues(production)).toEqual([]);
+  });
+
+  it("is masked like the database URL when the config is printed", () => {
+    const { config } = loadConfig({ AIRLOCK_DATA_DIR: dir, AIRLOCK_DATABASE_URL: PG, AIRLOCK_KEY_VAULT_URL: "postgres://vault:hunter2@db.bank.example/airlock_keys" });
+    expect(JSON.stringify(maskedConfig(config))).not.toContain("hunter2");
+  });
+});
