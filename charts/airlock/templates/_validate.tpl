@@ -16,6 +16,9 @@ Types and unknown keys are checked earlier by values.schema.json.
 {{- if and (eq $v.database.type "postgres") (not $v.database.existingSecret) -}}
 {{- fail "database.type is postgres but database.existingSecret is empty: name the Secret holding the postgres:// URL (key database.key)" -}}
 {{- end -}}
+{{- if and (eq $v.database.type "postgres") (not $v.keyVault.existingSecret) -}}
+{{- fail "database.type is postgres but keyVault.existingSecret is empty: name the Secret holding the key vault URL (a separate PostgreSQL database for the chat data keys, e.g. postgres://…/airlock_keys; key keyVault.key)" -}}
+{{- end -}}
 {{- if and $v.ingress.enabled (not $v.ingress.host) -}}
 {{- fail "ingress.enabled is true but ingress.host is empty" -}}
 {{- end -}}
