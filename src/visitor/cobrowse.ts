@@ -48,8 +48,13 @@ class CobrowseSession {
       siteKey: ctx.siteKey,
       resumeToken: resume?.token,
       onMessage: (msg) => this.onMessage(msg),
-      onClose: () => this.pause(),
+      onOtherFrame: (data) => ctx.channel.receive(data),
+      onClose: () => {
+        ctx.channel.closed();
+        this.pause();
+      },
     });
+    ctx.channel.attach((frame) => this.#conn.sendFeature(frame));
   }
 
   start(): void {
@@ -76,7 +81,9 @@ class CobrowseSession {
         return void this.onConsentRequest(msg);
       case "control":
         if (this.#consent === "control" && this.#state?.mode === "control" && this.#recorder?.running) {
-          dispatchControl(msg.event, this.#recorder.mirror, this.#rules, (n) => this.ctx.ui().contains(n));
+          const outcome = dispatchControl(msg.event, this.#recorder.mirror, this.#rules, (n) => this.ctx.ui().contains(n));
+          // The agent learns why nothing happened (never what the element holds).
+          if (!outcome.ok) this.#conn.send({ kind: "control-refused", id: msg.event.id, reason: outcome.reason });
         }
         return;
       case "highlight":
@@ -93,6 +100,7 @@ class CobrowseSession {
     this.#resuming = false;
     this.#token = msg.resumeToken;
     this.#conn.setResumeToken(msg.resumeToken);
+    this.ctx.channel.welcomed();
     const p = msg.privacy;
     const selectors = Array.isArray(p?.maskingSelectors) ? p.maskingSelectors.filter((s): s is string => typeof s === "string") : [];
     const rules = privacyRules(selectors, p?.maskInputValues !== false);

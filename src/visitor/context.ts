@@ -1,3 +1,4 @@
+import { FeatureChannel } from "./feature-channel.js";
 import { uiHost, type UiHost } from "./ui/host.js";
 
 // What every visitor feature (co-browsing, the chat widget) gets from the embed: the site key,
@@ -12,6 +13,8 @@ export interface VisitorContext {
   wsUrl(path: string): string;
   /** The shared shadow-root UI host (created on first use). */
   ui(): UiHost;
+  /** Features' share of the co-browse session's /ws/visitor connection (chat frames only). */
+  readonly channel: FeatureChannel;
 }
 
 export type Feature = (ctx: VisitorContext) => void;
@@ -30,5 +33,6 @@ export function readEmbed(script: HTMLScriptElement | SVGScriptElement | null): 
     airlockOrigin: src.origin,
     wsUrl: (path) => `${src.protocol === "https:" ? "wss:" : "ws:"}//${src.host}${path}`,
     ui: () => uiHost(lang),
+    channel: new FeatureChannel(),
   };
 }

@@ -3,11 +3,11 @@ import path from "node:path";
 import type { BrowserContext, Page } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { cleanMessageText, MAX_MESSAGE_CHARS } from "../../src/chat/message-text.js";
-import { startIdentityServer } from "../auth/helpers/login.js";
+import { freePort, startIdentityServer } from "../auth/helpers/login.js";
 import { chromiumPath, launchBrowser, screenshotPath, type TestBrowser } from "../helpers/browser.js";
 import type { TestServer } from "../helpers/server.js";
-import { policyDir } from "../policy/policy-dir.js";
-import { consoleContext, shopSites, startShop } from "./browser-harness.js";
+import { policyDir, replaceOnce, shipped } from "../policy/policy-dir.js";
+import { consoleContext } from "./browser-harness.js";
 
 const suite = chromiumPath ? describe : describe.skip;
 
@@ -43,10 +43,16 @@ function watch(page: Page): string[] {
   return problems;
 }
 
-suite("live chat in Chromium: widget on a strict-CSP site, agent console, transfer, auditor", () => {
+/** The shipped sites.yaml with the demo site registered at this server's own origin (the origin check is exact). */
+function demoSites(origin: string): string {
+  return replaceOnce(shipped("sites.yaml"), "origins: [http://127.0.0.1:8080, http://localhost:8080]", `origins: [${origin}]`);
+}
+
+// The issue's scenario with the real visitor script (/siteconnect.js: co-browsing and the chat
+// widget on one /ws/visitor connection) on the demo shop Airlock serves at /demo under a strict CSP.
+suite("live chat in Chromium: the visitor script's widget on the demo shop, agent console, transfer, auditor", () => {
   let server: TestServer;
   let tb: TestBrowser;
-  let shop: Awaited<ReturnType<typeof startShop>>;
   const contexts: BrowserContext[] = [];
   let visitor: Page;
   let alex: Page;
@@ -55,16 +61,14 @@ suite("live chat in Chromium: widget on a strict-CSP site, agent console, transf
   const shot = (page: Page, name: string) => page.screenshot({ path: screenshotPath(`chat-${name}`) });
 
   beforeAll(async () => {
-    shop = await startShop();
-    server = await startIdentityServer({ AIRLOCK_POLICY_DIR: policyDir({ "sites.yaml": shopSites(shop.origin) }) });
-    shop.setAirlock(server.url);
+    const port = await freePort();
+    server = await startIdentityServer({ AIRLOCK_PORT: String(port), AIRLOCK_POLICY_DIR: policyDir({ "sites.yaml": demoSites(`http://127.0.0.1:${port}`) }) });
     tb = await launchBrowser();
   });
   afterAll(async () => {
     for (const c of contexts) await c.close().catch(() => undefined);
     await tb?.close();
     await server?.stop();
-    await shop?.close();
   });
 
   async function consolePage(login: string): Promise<Page> {
@@ -72,7 +76,7 @@ suite("live chat in Chromium: widget on a strict-CSP site, agent console, transf
     contexts.push(context);
     const page = await context.newPage();
     problems[login] = watch(page);
-    await page.goto(`${server.url}/console/chats?site=shop`);
+    await page.goto(`${server.url}/console/chats?site=demo`);
     await page.getByRole("heading", { name: "Chats", level: 1 }).waitFor();
     return page;
   }
@@ -84,10 +88,11 @@ suite("live chat in Chromium: widget on a strict-CSP site, agent console, transf
     contexts.push(vc);
     visitor = await vc.newPage();
     problems.visitor = watch(visitor);
-    await visitor.goto(`${shop.origin}/`);
+    await visitor.goto(`${server.url}/demo`);
 
     // the agent's live visitor list shows the page the visitor is on
-    await alex.getByRole("cell", { name: /Test shop – Home/ }).waitFor();
+    await alex.getByRole("cell", { name: /Shop · Northwind Goods/ }).waitFor();
+    await shot(alex, "00-agent-live-visitor-list");
     await visitor.getByRole("button", { name: "Chat with us" }).click();
     const input = visitor.getByRole("textbox", { name: "Type your message" });
     await input.fill("Hello, I need help with my order https://example.test/order?id=1");
@@ -212,6 +217,6 @@ suite("live chat in Chromium: widget on a strict-CSP site, agent console, transf
     await shot(alex, "09-agent-denied-transcripts");
     expect(problems.auditor).toEqual([]);
     // no chat text, note or page title in the server's log
-    for (const secret of ["I need help with my order", "Let me check that", "Wants a refund", "started your refund", "Test shop – Home"]) expect(server.logText()).not.toContain(secret);
+    for (const secret of ["I need help with my order", "Let me check that", "Wants a refund", "started your refund", "Northwind Goods"]) expect(server.logText()).not.toContain(secret);
   });
 });

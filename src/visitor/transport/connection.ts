@@ -14,6 +14,8 @@ export interface ConnectionOptions {
   /** Resume token from the previous page, if any. */
   resumeToken?: string | undefined;
   readonly onMessage: (msg: ServerFrame) => void;
+  /** Any other frame (chat, presence), raw: the features' channel reads it. */
+  readonly onOtherFrame?: (data: unknown) => void;
   readonly onOpen?: () => void;
   readonly onClose?: () => void;
 }
@@ -45,6 +47,7 @@ export class Connection {
     ws.addEventListener("message", guard((e: MessageEvent) => {
       const msg = readServerFrame(e.data);
       if (msg) this.options.onMessage(msg);
+      else this.options.onOtherFrame?.(e.data);
     }));
     ws.addEventListener("close", guard((e: CloseEvent) => {
       if (this.#ws !== ws) return;
@@ -64,6 +67,11 @@ export class Connection {
     return this.sendRaw(msg);
   }
 
+  /** A feature's frame (chat, presence) on the same socket; the server checks it by its kind. */
+  sendFeature(frame: object): boolean {
+    return this.sendRaw(frame);
+  }
+
   stop(): void {
     this.#stopped = true;
     if (this.#timer !== undefined) clearTimeout(this.#timer);
@@ -78,7 +86,7 @@ export class Connection {
     return token ? { kind: "resume", resumeToken: token, ...base } : { kind: "hello", siteKey: this.options.siteKey, ...base };
   }
 
-  private sendRaw(msg: VisitorMessage): boolean {
+  private sendRaw(msg: object): boolean {
     const ws = this.#ws;
     if (!ws || ws.readyState !== WebSocket.OPEN) return false;
     ws.send(JSON.stringify(msg));

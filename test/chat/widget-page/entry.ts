@@ -49,7 +49,7 @@ const channel: VisitorChannel = {
   onOpen: (l) => void openListeners.push(l),
 };
 
-mountChatWidget({ siteKey, airlockOrigin: airlock.origin, wsUrl: (p) => `ws://${airlock.host}${p}`, ui: () => uiHost(script.dataset.lang ?? null) }, channel);
+mountChatWidget({ ui: () => uiHost(script.dataset.lang ?? null) }, channel);
 connect();
 // Lets the test cut the connection the way a network failure would.
 (globalThis as { __dropAirlock?: () => void }).__dropAirlock = () => ws?.close();
