@@ -2,9 +2,9 @@ import { existsSync } from "node:fs";
 import { open, rename, rm } from "node:fs/promises";
 import type { MasterKeyRing } from "../auth/master-keys.js";
 import { sodiumReady } from "../crypto/aead.js";
-import type { Storage } from "../storage/db.js";
 import type { VerifyResult } from "../audit/trail.js";
 import { backupFileKey, newSalt } from "./backup-key.js";
+import type { BackupDatabase, DatabaseKind } from "./databases.js";
 import { EncryptedWriter } from "./encrypted-writer.js";
 import { encodePrelude, FORMAT_VERSION } from "./file-format.js";
 import { encodeCell, type Manifest } from "./records.js";
@@ -24,6 +24,7 @@ export interface CreateOptions {
 }
 
 export interface BackupSummary {
+  readonly database: DatabaseKind;
   readonly file: string;
   readonly keyId: string;
   readonly createdAt: string;
@@ -31,7 +32,7 @@ export interface BackupSummary {
   readonly migrations: readonly string[];
   readonly tables: readonly { readonly name: string; readonly rows: number }[];
   readonly rows: number;
-  readonly audit: VerifyResult;
+  readonly audit: VerifyResult | null;
 }
 
 /**
@@ -39,7 +40,7 @@ export interface BackupSummary {
  * is written under a temporary name and renamed at the end, so `outFile` is either complete or
  * absent. Nothing of the data is ever written unencrypted.
  */
-export async function createBackup(storage: Storage, ring: MasterKeyRing, outFile: string, options: CreateOptions): Promise<BackupSummary> {
+export async function createBackup<DB>(source: BackupDatabase<DB>, ring: MasterKeyRing, outFile: string, options: CreateOptions): Promise<BackupSummary> {
   await sodiumReady();
   if (existsSync(outFile)) throw new Error(`${outFile} already exists; choose a new file name`);
   const master = ring.current;
@@ -51,7 +52,7 @@ export async function createBackup(storage: Storage, ring: MasterKeyRing, outFil
   try {
     const key = backupFileKey(master, salt);
     const writer = await EncryptedWriter.start(file, key, prelude);
-    const summary = await writeSnapshot(storage, writer, createdAt, options);
+    const summary = await writeSnapshot(source, writer, createdAt, options);
     await writer.finish();
     await file.sync();
     await file.close();
@@ -65,12 +66,13 @@ export async function createBackup(storage: Storage, ring: MasterKeyRing, outFil
   }
 }
 
-async function writeSnapshot(storage: Storage, writer: EncryptedWriter, createdAt: string, options: CreateOptions): Promise<Omit<BackupSummary, "file" | "keyId" | "createdAt">> {
-  return withSnapshot(storage.db, storage.dialect, async (snapshot) => {
+async function writeSnapshot<DB>(source: BackupDatabase<DB>, writer: EncryptedWriter, createdAt: string, options: CreateOptions): Promise<Omit<BackupSummary, "file" | "keyId" | "createdAt">> {
+  return withSnapshot(source, async (snapshot) => {
     const manifest: Manifest = {
       k: "manifest",
+      database: source.kind,
       airlockVersion: options.airlockVersion,
-      sourceDialect: storage.dialect,
+      sourceDialect: source.dialect,
       createdAt,
       migrations: [...snapshot.migrations],
       tables: snapshot.tables.map((t) => ({ name: t.name, columns: [...t.columns] })),
@@ -92,6 +94,6 @@ async function writeSnapshot(storage: Storage, writer: EncryptedWriter, createdA
     }
     const total = counts.reduce((n, t) => n + t.rows, 0);
     await writer.write(JSON.stringify({ k: "done", tables: counts.length, rows: total }));
-    return { sourceDialect: storage.dialect, migrations: snapshot.migrations, tables: counts, rows: total, audit: snapshot.audit };
+    return { database: source.kind, sourceDialect: source.dialect, migrations: snapshot.migrations, tables: counts, rows: total, audit: snapshot.audit };
   });
 }

@@ -14,14 +14,16 @@ const auditStateSchema = z.union([
 
 export const manifestSchema = z.object({
   k: z.literal("manifest"),
+  /** `main` (everything but the chat data keys) or `vault` (only wrapped chat data keys). */
+  database: z.enum(["main", "vault"]),
   airlockVersion: z.string(),
   sourceDialect: z.enum(["sqlite", "postgres"]),
   createdAt: z.iso.datetime(),
   /** Migrations applied to the source, in order: the schema the rows belong to. */
   migrations: z.array(z.string()),
   tables: z.array(z.object({ name: identifier, columns: z.array(identifier).min(1) })),
-  /** `audit verify` on the snapshot: restore must reproduce exactly this. */
-  audit: auditStateSchema,
+  /** `audit verify` on the snapshot (main database only): restore must reproduce exactly this. */
+  audit: auditStateSchema.nullable(),
 });
 
 export const recordSchema = z.discriminatedUnion("k", [

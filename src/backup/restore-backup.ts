@@ -1,10 +1,10 @@
 import { sql, type Transaction } from "kysely";
 import type { MasterKeyRing } from "../auth/master-keys.js";
-import { verifyAudit, type VerifyResult } from "../audit/trail.js";
-import type { Storage } from "../storage/db.js";
-import type { Database } from "../storage/schema.js";
+import type { VerifyResult } from "../audit/trail.js";
+import type { DialectName } from "../storage/db.js";
 import { inspectBackup, readBackup, type RowBatch } from "./backup-reader.js";
 import type { Progress } from "./create-backup.js";
+import type { BackupDatabase, DatabaseKind } from "./databases.js";
 import { BackupError } from "./errors.js";
 import { decodeCell, type CellValue, type Manifest } from "./records.js";
 import { readCatalog, type CatalogTable } from "./table-catalog.js";
@@ -17,6 +17,7 @@ export interface RestoreOptions {
 }
 
 export interface RestoreSummary {
+  readonly database: DatabaseKind;
   readonly file: string;
   readonly keyId: string;
   readonly backupCreatedAt: string;
@@ -28,53 +29,64 @@ export interface RestoreSummary {
   readonly replaced: boolean;
   /** Migrations applied after the rows were loaded (the backup came from an older Airlock). */
   readonly migratedAfter: readonly string[];
-  readonly audit: VerifyResult;
+  /** The audit chain after the restore (main database only). */
+  readonly audit: VerifyResult | null;
 }
 
 // Inserts stay well below both dialects' limits on bound parameters per statement.
 const MAX_PARAMETERS = 30_000;
 
+/** Which database a backup file holds (after authenticating all of it). */
+export async function backupKind(file: string, ring: MasterKeyRing): Promise<DatabaseKind> {
+  return (await inspectBackup(file, ring)).manifest.database;
+}
+
 /**
- * Restores a backup into the database behind `storage`:
+ * Restores a backup into `target`:
  * 1. reads the whole file once and authenticates every chunk before anything changes;
  * 2. brings the target's schema to the backup's migration level;
  * 3. refuses a target that holds data unless `force`;
- * 4. in one transaction, empties every table and loads the rows, then verifies the audit chain
- *    and requires exactly the result recorded when the backup was taken (else it rolls back);
+ * 4. in one transaction, empties every table and loads the rows; for the main database it then
+ *    verifies the audit chain and requires exactly the state recorded at backup time (else the
+ *    transaction rolls back and nothing is restored);
  * 5. applies this Airlock's newer migrations, if any.
  */
-export async function restoreBackup(storage: Storage, ring: MasterKeyRing, file: string, options: RestoreOptions = {}): Promise<RestoreSummary> {
+export async function restoreBackup<DB>(target: BackupDatabase<DB>, ring: MasterKeyRing, file: string, options: RestoreOptions = {}): Promise<RestoreSummary> {
   const { header, manifest, rows } = await inspectBackup(file, ring);
-  await migrateTargetTo(storage, manifest.migrations);
-  const catalog = await readCatalog(storage.db, storage.dialect);
+  if (manifest.database !== target.kind) {
+    throw new BackupError("backup_target_schema", `the file is a backup of the ${manifest.database} database, not of the ${target.kind} database`);
+  }
+  await migrateTargetTo(target, manifest.migrations);
+  const catalog = await readCatalog(target.db, target.dialect, [target.migrationTable, target.migrationLockTable]);
   checkSameTables(catalog, manifest);
-  const occupied = await tablesWithData(storage, catalog);
+  const occupied = await tablesWithData(target, catalog);
   if (occupied.length > 0 && !options.force) {
-    throw new BackupError("backup_target_not_empty", `the target database already holds data (${occupied.join(", ")}); restore into an empty database, or pass --force to replace it`);
+    throw new BackupError("backup_target_not_empty", `the target ${target.kind} database already holds data (${occupied.join(", ")}); restore into an empty database, or pass --force to replace it`);
   }
 
   const counts: { name: string; rows: number }[] = [];
-  const audit = await storage.db.transaction().execute(async (trx) => {
+  const audit = await target.db.transaction().execute(async (trx) => {
     for (const table of [...catalog].reverse()) await sql`delete from ${sql.table(table.name)}`.execute(trx);
-    await readBackup(file, ring, (batch) => insertBatch(trx, storage.dialect, batch), {
+    await readBackup(file, ring, (batch) => insertBatch(trx, target.dialect, batch), {
       onTableEnd(name, tableRows) {
         counts.push({ name, rows: tableRows });
         options.onProgress?.({ tablesDone: counts.length, tablesTotal: manifest.tables.length, table: name, rows: tableRows });
       },
     });
-    const result = await verifyAudit(trx);
+    const result = target.audit ? await target.audit(trx) : null;
     if (!sameAuditState(result, manifest.audit)) {
       throw new BackupError("backup_audit_mismatch", `after loading, the audit chain reads ${describe(result)}, but the backup recorded ${describe(manifest.audit)}; nothing was restored`);
     }
     return result;
   });
-  const migratedAfter = await migrateTargetToLatest(storage);
+  const migratedAfter = await migrateTargetToLatest(target);
   return {
+    database: target.kind,
     file,
     keyId: header.keyId,
     backupCreatedAt: header.createdAt,
     sourceDialect: manifest.sourceDialect,
-    targetDialect: storage.dialect,
+    targetDialect: target.dialect,
     tables: counts,
     rows,
     replaced: occupied.length > 0,
@@ -95,17 +107,17 @@ function checkSameTables(catalog: readonly CatalogTable[], manifest: Manifest): 
 }
 
 /** Tables with rows, ignoring the audit chain head a fresh migration creates (sequence 0, genesis). */
-async function tablesWithData(storage: Storage, catalog: readonly CatalogTable[]): Promise<string[]> {
+async function tablesWithData<DB>(target: BackupDatabase<DB>, catalog: readonly CatalogTable[]): Promise<string[]> {
   const occupied: string[] = [];
   for (const table of catalog) {
     const filter = table.name === "audit_head" ? sql`where seq <> 0` : sql``;
-    const found = await sql<{ one: number }>`select 1 as one from ${sql.table(table.name)} ${filter} limit 1`.execute(storage.db);
+    const found = await sql<{ one: number }>`select 1 as one from ${sql.table(table.name)} ${filter} limit 1`.execute(target.db);
     if (found.rows.length > 0) occupied.push(table.name);
   }
   return occupied;
 }
 
-async function insertBatch(trx: Transaction<Database>, dialect: Storage["dialect"], batch: RowBatch): Promise<void> {
+async function insertBatch<DB>(trx: Transaction<DB>, dialect: DialectName, batch: RowBatch): Promise<void> {
   const columns = sql.join(batch.columns.map((c) => sql.ref(c)));
   const perStatement = Math.max(1, Math.floor(MAX_PARAMETERS / batch.columns.length));
   for (let i = 0; i < batch.rows.length; i += perStatement) {
@@ -117,19 +129,21 @@ async function insertBatch(trx: Transaction<Database>, dialect: Storage["dialect
 }
 
 // better-sqlite3 binds neither booleans nor dates.
-function bindable(value: CellValue, dialect: Storage["dialect"]): CellValue {
+function bindable(value: CellValue, dialect: DialectName): CellValue {
   if (dialect !== "sqlite") return value;
   if (typeof value === "boolean") return value ? 1 : 0;
   if (value instanceof Date) return value.toISOString();
   return value;
 }
 
-function sameAuditState(a: VerifyResult, b: Manifest["audit"]): boolean {
+function sameAuditState(a: VerifyResult | null, b: Manifest["audit"]): boolean {
+  if (a === null || b === null) return a === b;
   if (a.ok && b.ok) return a.entries === b.entries && a.headSeq === b.headSeq && a.headHash === b.headHash;
   if (!a.ok && !b.ok) return a.entries === b.entries && a.brokenAt === b.brokenAt;
   return false;
 }
 
 function describe(r: Manifest["audit"]): string {
+  if (r === null) return "absent";
   return r.ok ? `intact (${r.entries} entries, head #${r.headSeq})` : `broken at entry ${r.brokenAt}`;
 }

@@ -1,7 +1,6 @@
-import { sql, type Kysely, type Transaction } from "kysely";
-import { verifyAudit, type VerifyResult } from "../audit/trail.js";
-import type { DialectName } from "../storage/db.js";
-import type { Database } from "../storage/schema.js";
+import { sql, type Transaction } from "kysely";
+import type { VerifyResult } from "../audit/trail.js";
+import type { BackupDatabase } from "./databases.js";
 import { readCatalog, type CatalogTable } from "./table-catalog.js";
 
 const PAGE_ROWS = 500;
@@ -9,7 +8,7 @@ const PAGE_ROWS = 500;
 export interface Snapshot {
   readonly migrations: readonly string[];
   readonly tables: readonly CatalogTable[];
-  readonly audit: VerifyResult;
+  readonly audit: VerifyResult | null;
   /** Every row of one table in primary-key order, a page at a time. */
   rows(table: CatalogTable): AsyncGenerator<unknown[][]>;
 }
@@ -19,17 +18,17 @@ export interface Snapshot {
  * PostgreSQL, a read transaction on SQLite (WAL readers keep the snapshot of their first read).
  * Writers keep going meanwhile; the backup holds no lock that stops them.
  */
-export async function withSnapshot<T>(db: Kysely<Database>, dialect: DialectName, body: (snapshot: Snapshot) => Promise<T>): Promise<T> {
-  const builder = dialect === "postgres" ? db.transaction().setIsolationLevel("repeatable read").setAccessMode("read only") : db.transaction();
+export async function withSnapshot<DB, T>(source: BackupDatabase<DB>, body: (snapshot: Snapshot) => Promise<T>): Promise<T> {
+  const builder = source.dialect === "postgres" ? source.db.transaction().setIsolationLevel("repeatable read").setAccessMode("read only") : source.db.transaction();
   return builder.execute(async (trx) => {
-    const migrations = await sql<{ name: string }>`select name from airlock_migration order by name`.execute(trx);
-    const tables = await readCatalog(trx, dialect);
-    const audit = await verifyAudit(trx);
+    const migrations = await sql<{ name: string }>`select name from ${sql.table(source.migrationTable)} order by name`.execute(trx);
+    const tables = await readCatalog(trx, source.dialect, [source.migrationTable, source.migrationLockTable]);
+    const audit = source.audit ? await source.audit(trx) : null;
     return body({ migrations: migrations.rows.map((m) => m.name), tables, audit, rows: (table) => pages(trx, table) });
   });
 }
 
-async function* pages(trx: Transaction<Database>, table: CatalogTable): AsyncGenerator<unknown[][]> {
+async function* pages<DB>(trx: Transaction<DB>, table: CatalogTable): AsyncGenerator<unknown[][]> {
   const columns = sql.join(table.columns.map((c) => sql.ref(c)));
   if (table.primaryKey.length === 0) {
     // No key to page by: read the table in one go (no Airlock table lacks a primary key today).

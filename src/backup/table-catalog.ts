@@ -1,6 +1,5 @@
 import { sql, type Kysely } from "kysely";
 import type { DialectName } from "../storage/db.js";
-import type { Database } from "../storage/schema.js";
 
 /** A table as the backup sees it: its columns in order, its primary key and the tables it references. */
 export interface CatalogTable {
@@ -10,21 +9,17 @@ export interface CatalogTable {
   readonly references: readonly string[];
 }
 
-// The migrator's own bookkeeping is not data: a backup records the migration names instead and
-// restore brings the target's schema to the same point with the migrator itself.
-const MIGRATOR_TABLES = new Set(["airlock_migration", "airlock_migration_lock"]);
-
 /**
  * Every data table of the live schema (read from the database, not from our type declarations,
  * so a table added by a later migration is backed up without changes here), parents before
  * children so rows can be inserted in this order without breaking a foreign key.
  */
-export async function readCatalog(db: Kysely<Database>, dialect: DialectName): Promise<CatalogTable[]> {
+export async function readCatalog<DB>(db: Kysely<DB>, dialect: DialectName, skip: readonly string[]): Promise<CatalogTable[]> {
   const tables = dialect === "sqlite" ? await sqliteCatalog(db) : await postgresCatalog(db);
-  return dependencyOrder(tables.filter((t) => !MIGRATOR_TABLES.has(t.name)));
+  return dependencyOrder(tables.filter((t) => !skip.includes(t.name)));
 }
 
-async function sqliteCatalog(db: Kysely<Database>): Promise<CatalogTable[]> {
+async function sqliteCatalog<DB>(db: Kysely<DB>): Promise<CatalogTable[]> {
   const names = await sql<{ name: string }>`select name from sqlite_master where type = 'table' and name not like 'sqlite_%' order by name`.execute(db);
   const tables: CatalogTable[] = [];
   for (const { name } of names.rows) {
@@ -40,7 +35,7 @@ async function sqliteCatalog(db: Kysely<Database>): Promise<CatalogTable[]> {
   return tables;
 }
 
-async function postgresCatalog(db: Kysely<Database>): Promise<CatalogTable[]> {
+async function postgresCatalog<DB>(db: Kysely<DB>): Promise<CatalogTable[]> {
   const names = await sql<{ name: string }>`
     select table_name as name from information_schema.tables
     where table_schema = current_schema() and table_type = 'BASE TABLE' order by table_name`.execute(db);
