@@ -1,10 +1,12 @@
 import type { Command } from "commander";
 import { registerBenchCaptureCommand } from "./bench-capture-command.js";
 import { registerBenchChatCommand } from "./bench-chat-command.js";
+import { registerBenchRelayCommand } from "./bench-relay-command.js";
 
 /** `bench …`: loopback benchmarks, bounded in count and time; they report figures, never pass/fail on speed. */
 export function registerBenchCommand(program: Command): void {
   const bench = program.command("bench").description("run a bounded loopback benchmark and print its figures");
   registerBenchChatCommand(bench);
   registerBenchCaptureCommand(bench);
+  registerBenchRelayCommand(bench);
 }

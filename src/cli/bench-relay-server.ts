@@ -1,0 +1,110 @@
+import { parentPort, workerData } from "node:worker_threads";
+import { WebSocketServer, type RawData, type WebSocket } from "ws";
+import { isAction } from "../policy/actions.js";
+import { PolicyEngine } from "../policy/engine.js";
+import { shippedPolicyDir } from "../policy/load.js";
+import { parseFrame } from "../protocol/frame.js";
+import { visitorMessage } from "../protocol/visitor-messages.js";
+import { systemClock } from "../relay/clock.js";
+import type { Peer } from "../relay/peer.js";
+import { Room } from "../relay/room.js";
+import { AssetUrlSigner } from "../relay/sanitizer/asset-url.js";
+import { allowlistFromSanitizePolicy } from "../relay/sanitizer/policy-allowlist.js";
+import { Sanitizer } from "../relay/sanitizer/sanitizer.js";
+
+// The server side of `bench relay`, in a worker thread so the load generator does not share its
+// event loop. Two modes on a loopback WebSocket server: `relay` runs every visitor frame through
+// the relay (frame parsing and schema, the room's check table with the shipped policies,
+// sanitizing, shadow index, fan-out); `bare` forwards each frame unchanged to the paired agent.
+// Clients connect to /visitor/N and /agent/N; a session is ready when its visitor receives a
+// `state` frame with `watching: true`.
+
+export interface BenchServerData {
+  readonly mode: "relay" | "bare";
+  readonly origin: string;
+}
+
+interface Session {
+  visitor?: WebSocket;
+  agent?: WebSocket;
+  room?: Room;
+}
+
+const { mode, origin } = workerData as BenchServerData;
+const policy = PolicyEngine.load({ shippedDir: shippedPolicyDir, mode: "dev" });
+const site = { id: "demo", origins: [origin] };
+const sanitizer = new Sanitizer({
+  allowlist: allowlistFromSanitizePolicy(policy.policy.sanitize),
+  signer: new AssetUrlSigner("http://127.0.0.1:8080"),
+  site,
+  maskSelectors: policy.policy.sites.sites.demo?.maskingSelectors ?? [],
+});
+const sessions = new Map<string, Session>();
+
+const peerOf = (ws: WebSocket): Peer => ({
+  send: (frame) => ws.send(frame),
+  bufferedAmount: () => ws.bufferedAmount,
+  close: (code, reason) => ws.close(code, reason),
+});
+
+function newRoom(): Room {
+  return new Room({
+    site,
+    sanitizer,
+    decide: (action, context) => (isAction(action) ? policy.decide(action, context) : { allow: false, reason: "unknown action" }),
+    clock: systemClock,
+    inactivityMs: 120_000,
+    maskInputValues: true,
+    audit: () => undefined,
+    onEnded: () => undefined,
+  });
+}
+
+function connectRelay(s: Session): void {
+  if (!s.visitor || !s.agent) return;
+  const room = newRoom();
+  s.room = room;
+  room.attachVisitor(peerOf(s.visitor));
+  const seat = room.seatFor(peerOf(s.agent), { subject: "bench-agent", displayName: "Bench", roles: ["agent"], mfa: true, sourceAddress: "127.0.0.1" });
+  room.fromAgent(seat, { kind: "join", versions: [1], room: room.id, mode: "view" });
+  const request = room.pendingConsent?.request;
+  if (request) room.fromVisitor({ kind: "consent", request, answer: "granted", mode: "view" }, origin);
+}
+
+function connectBare(s: Session): void {
+  if (!s.visitor || !s.agent) return;
+  s.visitor.send(JSON.stringify({ kind: "state", state: "active", mode: "view", agents: 1, watching: true }));
+}
+
+function onVisitorFrame(s: Session, data: RawData): void {
+  if (mode === "bare") {
+    s.agent?.send(data, { binary: false });
+    return;
+  }
+  const parsed = parseFrame(String(data), visitorMessage);
+  const failure = parsed.ok ? s.room?.fromVisitor(parsed.message, origin) : { code: parsed.code, message: parsed.message };
+  if (failure) s.visitor?.send(JSON.stringify({ kind: "error", code: failure.code, message: failure.message }));
+}
+
+const wss = new WebSocketServer({ host: "127.0.0.1", port: 0, maxPayload: 4 * 1024 * 1024, perMessageDeflate: false });
+wss.on("connection", (ws, req) => {
+  const match = /^\/(visitor|agent)\/(\d+)$/.exec(req.url ?? "");
+  if (!match?.[1] || !match[2]) return ws.close(1008, "bad path");
+  const key = match[2];
+  const session = sessions.get(key) ?? {};
+  sessions.set(key, session);
+  if (match[1] === "visitor") {
+    session.visitor = ws;
+    ws.on("message", (data) => onVisitorFrame(session, data));
+  } else session.agent = ws;
+  ws.on("close", () => {
+    session.room?.end("visitor_gone");
+    sessions.delete(key);
+  });
+  if (mode === "relay") connectRelay(session);
+  else connectBare(session);
+});
+wss.on("listening", () => {
+  const address = wss.address();
+  parentPort?.postMessage({ port: address !== null && typeof address === "object" ? address.port : 0 });
+});
