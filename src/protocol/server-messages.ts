@@ -2,6 +2,7 @@ import type { CobrowseMode } from "./fields.js";
 import type { EndReason, ProtocolErrorCode } from "./error-codes.js";
 import type { ControlEvent } from "./agent-messages.js";
 import type { Limits } from "./limits.js";
+import type { ControlRefusal } from "./visitor-messages.js";
 
 // Server → visitor and server → agent. Produced only by the server, so plain types suffice;
 // clients should still parse defensively.
@@ -83,6 +84,12 @@ export interface SanitizedMutations {
   seq: number;
   ops: SanitizedOp[];
 }
+/** The visitor's page refused a control event (see `control-refused` from the visitor). */
+export interface ControlRefusedToAgent {
+  kind: "control-refused";
+  id: number;
+  reason: ControlRefusal;
+}
 export type PageEventToAgent =
   | { kind: "scroll"; id: number; x: number; y: number }
   | { kind: "viewport"; viewport: { width: number; height: number } }
@@ -106,4 +113,5 @@ export type ServerToAgent =
   | ConsentAnswerToAgent
   | SanitizedSnapshot
   | SanitizedMutations
-  | PageEventToAgent;
+  | PageEventToAgent
+  | ControlRefusedToAgent;

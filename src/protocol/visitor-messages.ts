@@ -52,6 +52,11 @@ export const consentMessage = z
   .strict();
 /** The visitor takes control back (session continues in view mode). */
 export const revokeMessage = z.object({ kind: z.literal("revoke") }).strict();
+/** Why the visitor's page did not act on a control event (its own checks, after the relay's). */
+export const CONTROL_REFUSALS = ["unknown_node", "node_masked", "secret_field", "value_too_long", "not_editable"] as const;
+export type ControlRefusal = (typeof CONTROL_REFUSALS)[number];
+/** The visitor's page refused an agent's control event; the agent learns why it did nothing. */
+export const controlRefusedMessage = z.object({ kind: z.literal("control-refused"), id: targetId, reason: z.enum(CONTROL_REFUSALS) }).strict();
 /** The visitor ends the co-browse session. */
 export const endMessage = z.object({ kind: z.literal("end") }).strict();
 
@@ -69,6 +74,7 @@ export const visitorMessage = z.discriminatedUnion("kind", [
   consentMessage,
   revokeMessage,
   endMessage,
+  controlRefusedMessage,
 ]);
 export type VisitorMessage = z.infer<typeof visitorMessage>;
 export type VisitorKind = VisitorMessage["kind"];

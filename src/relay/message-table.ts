@@ -33,6 +33,7 @@ export const visitorActions: { readonly [K in VisitorKind]: Action } = {
   consent: "visitor:consent",
   revoke: "visitor:consent",
   end: "visitor:consent",
+  "control-refused": "visitor:share",
 };
 
 export const agentActions: { readonly [K in AgentKind]: Action } = {
@@ -67,6 +68,7 @@ export const visitorChecks: VisitorTable = {
   consent:    [live,                allowedBy("visitor:consent"), answersPendingRequest],
   revoke:     [live,                allowedBy("visitor:consent")],
   end:        [live,                allowedBy("visitor:consent")],
+  "control-refused": [live,         share,                    consented("control")],
 };
 
 export const agentChecks: AgentTable = {

@@ -135,6 +135,9 @@ export class Room implements RoomFacts {
       case "end":
         this.end("visitor_ended");
         return undefined;
+      case "control-refused":
+        this.#toAgents({ kind: "control-refused", id: message.id, reason: message.reason });
+        return undefined;
       case "hello":
       case "resume":
         return fail("wrong_state", "already connected");

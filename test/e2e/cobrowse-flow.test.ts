@@ -1,6 +1,7 @@
 import { writeFileSync } from "node:fs";
 import path from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { VISITOR_CHAT_KINDS } from "../../src/protocol/chat-messages.js";
 import { chromiumPath, launchBrowser, type TestBrowser } from "../helpers/browser.js";
 import { buildConsoleBundle, buildVisitorBundle } from "../visitor/host-site.js";
 import { startDemoAirlock, type DemoAirlock } from "./demo-airlock.js";
@@ -14,6 +15,7 @@ import { ReplicaView } from "./replica-view.js";
 // to test-results/e2e-cobrowse-latency.json (reported, not asserted: times are noisy here).
 
 const suite = chromiumPath ? describe : describe.skip;
+const chatKinds: ReadonlySet<string> = new Set(VISITOR_CHAT_KINDS);
 
 /** Strings that must never be in any frame the visitor's page sends. */
 const SECRETS = ["4111", "IBAN", "12,345.67", "Reveal statement", "Hargreaves", "NW-4471", "Erika", "cobrowsing_nosync", "data-private"];
@@ -65,8 +67,8 @@ suite("co-browsing end to end through the real relay", () => {
     await row.waitFor();
     await expect(row.innerText()).resolves.toContain("Visitor on the site");
     await both("01-session-listed");
-    // Nothing but the opening frame left the visitor's page: no agent, no consent yet.
-    expect(visitor.sent.map((f) => JSON.parse(f).kind)).toEqual(["hello"]);
+    // Nothing but the opening frame (and the chat widget's presence line) left the visitor's page: no agent, no consent yet.
+    expect(visitor.sent.map((f) => JSON.parse(f).kind).filter((k) => !chatKinds.has(k))).toEqual(["hello"]);
   });
 
   it("asks the visitor before anything is shown, then mirrors the page", async () => {
@@ -77,6 +79,10 @@ suite("co-browsing end to end through the real relay", () => {
     await expect(visitor.page.getByRole("dialog").innerText()).resolves.toContain("Share this page with Alex Agent?");
     await both("02-consent-asked");
     expect(visitor.sent.map((f) => JSON.parse(f).kind)).not.toContain("snapshot");
+    // The demo shop is served under a strict CSP and the visitor script works within it.
+    const csp = (await visitor.page.request.get(`${demo.origin}/demo`)).headers()["content-security-policy"] ?? "";
+    expect(csp).toMatch(/script-src 'self'(;|$)/);
+    expect(csp).toMatch(/style-src 'self'(;|$)/);
 
     await allow.click();
     await expect.poll(() => bar().innerText()).toContain("Alex Agent is viewing this page");

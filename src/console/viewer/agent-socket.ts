@@ -8,6 +8,7 @@ import { SUPPORTED_VERSIONS } from "../../protocol/version.js";
 
 const kinds: ReadonlySet<string> = new Set([
   "welcome", "state", "error", "consent", "snapshot", "mutations", "scroll", "viewport", "pointer", "focus", "input", "navigation",
+  "control-refused",
 ]);
 
 export interface AgentSocketOptions {

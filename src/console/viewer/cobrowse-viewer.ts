@@ -114,6 +114,9 @@ export class CobrowseViewer {
       case "error":
         this.#status.textContent = refusalText(msg.code);
         return;
+      case "control-refused":
+        this.#status.textContent = refusalText(msg.reason);
+        return;
     }
   }
 

@@ -1,8 +1,11 @@
 import type { ProtocolErrorCode } from "../../protocol/error-codes.js";
+import type { ControlRefusal } from "../../protocol/visitor-messages.js";
 
 // What the agent reads when Airlock or the visitor's page refused something the agent did.
 
-const texts: Partial<Record<ProtocolErrorCode, string>> = {
+const texts: Partial<Record<ProtocolErrorCode | ControlRefusal, string>> = {
+  secret_field: "Password and card fields stay with the visitor: the page did not let you act on it.",
+  not_editable: "The visitor's page cannot take that input there.",
   node_masked: "That part of the visitor's page is private: Airlock does not let agents act on it.",
   unknown_node: "That element is no longer on the visitor's page.",
   value_too_long: "That text is too long for the field.",

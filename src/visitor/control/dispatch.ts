@@ -1,6 +1,7 @@
 import type { ControlEvent } from "../../protocol/agent-messages.js";
 import { LIMITS } from "../../protocol/limits.js";
 import { DOCUMENT_NODE_ID } from "../../protocol/node-id.js";
+import type { ControlRefusal } from "../../protocol/visitor-messages.js";
 import type { NodeMirror } from "../capture/mirror.js";
 import { isInsideMasked, isSecretField, type PrivacyRules } from "../capture/privacy.js";
 
@@ -9,7 +10,7 @@ import { isInsideMasked, isSecretField, type PrivacyRules } from "../capture/pri
 // anything: the node must still exist, lie outside every masked block and Airlock's own UI, not
 // be a password or payment-card field, and a typed value must fit the field.
 
-export type ControlRefusal = "unknown_node" | "node_masked" | "secret_field" | "value_too_long" | "not_editable";
+export type { ControlRefusal };
 export type ControlOutcome = { ok: true } | { ok: false; reason: ControlRefusal };
 
 const editableInputTypes: ReadonlySet<string> = new Set(["text", "search", "email", "tel", "url", "number", "date", "time", "month", "week", "datetime-local", ""]);
