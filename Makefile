@@ -9,7 +9,7 @@ export npm_config_fund := false
 export npm_config_audit := false
 export npm_config_update_notifier := false
 
-.PHONY: help deps build run test typecheck clean image test-image
+.PHONY: help deps build run test typecheck clean image test-image sbom
 
 help:
 	@echo "make run    install, build, migrate ./data/airlock.db and start Airlock on http://127.0.0.1:8080"
@@ -17,6 +17,7 @@ help:
 	@echo "make build  compile the server into dist/"
 	@echo "make image  build the OCI image from Containerfile with podman (offline base stand-ins)"
 	@echo "make test-image  only the image and Helm chart tests (part of make test)"
+	@echo "make sbom   regenerate compliance/sbom.cdx.json from package-lock.json"
 
 node_modules/.stamp: package.json package-lock.json
 	npm ci --no-fund --no-audit --loglevel=error
@@ -44,6 +45,9 @@ image: deps
 
 test-image: deps
 	scripts/test.sh test/image test/chart
+
+sbom: deps
+	node scripts/sbom.mjs
 
 clean:
 	rm -rf dist node_modules/.stamp
