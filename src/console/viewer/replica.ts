@@ -48,6 +48,7 @@ export class Replica {
     const parsed = new win.DOMParser().parseFromString(s.html, "text/html");
     const root = doc.adoptNode(parsed.documentElement);
     doc.replaceChild(root, doc.documentElement);
+    markPrivateBlocks(doc);
     this.#url = s.url;
     this.#nodes.clear();
     this.index(root);
@@ -151,4 +152,16 @@ export class Replica {
     drop(root);
     for (const el of root.querySelectorAll(`[${NODE_ID_ATTRIBUTE}]`)) drop(el);
   }
+}
+
+// Blocks the visitor's page keeps to itself (nosync, masking selectors) arrive as empty boxes of
+// their size; the replica shows them hatched and labelled so the agent knows something is hidden.
+const privateBlockCss = `[data-airlock-masked]{background:repeating-linear-gradient(135deg,#eef1f6 0 10px,#e2e7ef 10px 20px)!important;outline:1px dashed #9aa7bd;outline-offset:-1px;position:relative;overflow:hidden}
+div[data-airlock-masked]::after{content:"Private: not shared by the visitor's page";position:absolute;left:12px;top:10px;font:600 13px/1.3 system-ui,sans-serif;color:#52607a}`;
+
+function markPrivateBlocks(doc: Document): void {
+  const style = doc.createElement("style");
+  style.setAttribute("data-airlock-viewer", "");
+  style.textContent = privateBlockCss;
+  doc.head?.append(style);
 }
