@@ -27,7 +27,7 @@ export const AGENT_ACTIONS = [
 ] as const;
 
 /** Actions of a website visitor's connection; decided from the site registration and consent, never from roles. */
-export const VISITOR_ACTIONS = ["visitor:connect", "visitor:share", "visitor:chat", "visitor:consent"] as const;
+export const VISITOR_ACTIONS = ["visitor:connect", "visitor:share", "visitor:share-canvas", "visitor:chat", "visitor:consent"] as const;
 
 export const ACTIONS = [...AGENT_ACTIONS, ...VISITOR_ACTIONS] as const;
 
@@ -57,6 +57,7 @@ export const actionDescriptions: Readonly<Record<Action, string>> = {
   "keys:manage": "rotate the encryption master key",
   "visitor:connect": "open a visitor connection from a registered site origin",
   "visitor:share": "send page snapshots and changes to agents after consenting",
+  "visitor:share-canvas": "send images of the page's canvases to agents after consenting, where policy enables it",
   "visitor:chat": "send chat messages",
   "visitor:consent": "grant, refuse or revoke co-browse consent",
 };

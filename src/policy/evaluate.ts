@@ -112,12 +112,17 @@ function visitorSteps(policy: Policy, action: VisitorAction, ctx: PolicyContext,
     return s.deny(`sites.${ctx.siteId}.origins`, `origin ${ctx.origin ?? "(none)"} is not registered for site ${ctx.siteId}`, site.asvs);
   }
   s.pass(`sites.${ctx.siteId}.origins`, `origin ${ctx.origin} is registered for site ${ctx.siteId}`);
-  if (action === "visitor:share") {
+  if (action === "visitor:share" || action === "visitor:share-canvas") {
     const consent = policy.cobrowse.consent.view;
     if (consent.required && ctx.visitorConsent?.view !== true) {
       return s.deny("cobrowse.consent.view", "the visitor has not consented to share the page", consent.asvs);
     }
     s.pass("cobrowse.consent.view", "the visitor consented to share the page");
+  }
+  if (action === "visitor:share-canvas") {
+    const { canvas } = policy.cobrowse;
+    if (!canvas.enabled) return s.deny("cobrowse.canvas", "canvas images are disabled", canvas.asvs);
+    s.pass("cobrowse.canvas", "canvas images are enabled");
   }
   return s.allow(`sites.${ctx.siteId}`, `registered site ${ctx.siteId} may ${action.slice("visitor:".length)}`, site.asvs);
 }

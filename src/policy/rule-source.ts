@@ -31,6 +31,7 @@ export function ruleSource(policy: Policy, rule: string): RuleSource | undefined
   if (mode) return at("cobrowse", `modes.${mode}`, policy.cobrowse.modes[mode]);
   const consent = /^cobrowse\.consent\.(view|control)$/.exec(rule)?.[1] as "view" | "control" | undefined;
   if (consent) return at("cobrowse", `consent.${consent}`, policy.cobrowse.consent[consent]);
+  if (rule === "cobrowse.canvas") return at("cobrowse", "canvas", policy.cobrowse.canvas);
   if (rule === "sites.unknown-site") return undefined;
   const site = /^sites\.(.+?)(\.origins)?$/.exec(rule)?.[1];
   if (site !== undefined) return at("sites", `sites.${site}`, lookup(policy.sites.sites, site));

@@ -9,3 +9,4 @@ export * from "./visitor-messages.js";
 export * from "./agent-messages.js";
 export * from "./server-messages.js";
 export * from "./frame.js";
+export * from "./canvas.js";

@@ -1,3 +1,4 @@
+import type { CanvasToAgent } from "./canvas.js";
 import type { CobrowseMode } from "./fields.js";
 import type { EndReason, ProtocolErrorCode } from "./error-codes.js";
 import type { ControlEvent } from "./agent-messages.js";
@@ -114,4 +115,5 @@ export type ServerToAgent =
   | SanitizedSnapshot
   | SanitizedMutations
   | PageEventToAgent
-  | ControlRefusedToAgent;
+  | ControlRefusedToAgent
+  | CanvasToAgent;

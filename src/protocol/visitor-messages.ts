@@ -1,6 +1,7 @@
 import { z } from "zod";
 import { coordinate, html, httpUrl, mode, nodeId, seq, targetId, token, versions, viewport } from "./fields.js";
 import { LIMITS } from "./limits.js";
+import { canvasMessage } from "./canvas.js";
 
 // Visitor → server. The visitor script sends these; the relay trusts none of them.
 
@@ -75,6 +76,7 @@ export const visitorMessage = z.discriminatedUnion("kind", [
   revokeMessage,
   endMessage,
   controlRefusedMessage,
+  canvasMessage,
 ]);
 export type VisitorMessage = z.infer<typeof visitorMessage>;
 export type VisitorKind = VisitorMessage["kind"];

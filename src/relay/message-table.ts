@@ -2,6 +2,7 @@ import { AGENT_KINDS, type AgentKind, type AgentMessage } from "../protocol/agen
 import { VISITOR_KINDS, type VisitorKind, type VisitorMessage } from "../protocol/visitor-messages.js";
 import type { Action } from "../policy/actions.js";
 import { defineMessageGuards } from "../policy/message-guards.js";
+import { canvasImageFits, canvasTarget } from "./checks/canvas.js";
 import type { Check } from "./checks/check.js";
 import { answersPendingRequest, consented, inMode } from "./checks/consent.js";
 import { eventTargetKnown, targetKnown, targetKnownOrDocument } from "./checks/nodes.js";
@@ -34,6 +35,7 @@ export const visitorActions: { readonly [K in VisitorKind]: Action } = {
   revoke: "visitor:consent",
   end: "visitor:consent",
   "control-refused": "visitor:share",
+  canvas: "visitor:share-canvas",
 };
 
 export const agentActions: { readonly [K in AgentKind]: Action } = {
@@ -69,6 +71,7 @@ export const visitorChecks: VisitorTable = {
   revoke:     [live,                allowedBy("visitor:consent")],
   end:        [live,                allowedBy("visitor:consent")],
   "control-refused": [live,         share,                    consented("control")],
+  canvas:     [live, hasSnapshot,   allowedBy("visitor:share-canvas"), consented("view"),         canvasTarget, canvasImageFits],
 };
 
 export const agentChecks: AgentTable = {

@@ -5,6 +5,7 @@ import { isAction } from "../policy/actions.js";
 import type { PolicyContext } from "../policy/decision.js";
 import type { PolicyEngine } from "../policy/engine.js";
 import type { AgentMessage } from "../protocol/agent-messages.js";
+import type { CanvasSettings } from "../protocol/canvas.js";
 import { LIMITS } from "../protocol/limits.js";
 import type { WelcomeToVisitor } from "../protocol/server-messages.js";
 import { negotiateVersion } from "../protocol/version.js";
@@ -118,13 +119,16 @@ export class Relay {
     if (!urlInOrigins(message.url, site.policy.origins)) return { ok: false, failure: fail("origin_not_allowed", "the page is outside the site's registered origins") };
 
     room ??= this.#openRoom(site);
-    const welcome: WelcomeToVisitor & { privacy: { maskingSelectors: readonly string[]; maskInputValues: boolean } } = {
+    const { canvas } = this.options.policy.policy.cobrowse;
+    const welcome: WelcomeToVisitor & { privacy: { maskingSelectors: readonly string[]; maskInputValues: boolean }; canvas?: CanvasSettings } = {
       kind: "welcome",
       version,
       session: room.id,
       resumeToken: this.#tokens.issue(room.id, site.id),
       limits: LIMITS,
       privacy: { maskingSelectors: site.policy.maskingSelectors, maskInputValues: this.options.policy.policy.cobrowse.maskInputValues.enabled },
+      // The script captures canvases only when told how; the relay still decides every image.
+      ...(canvas.enabled ? { canvas: { intervalMs: canvas.intervalMs, maxBytes: canvas.maxBytes } } : {}),
     };
     peer.send(JSON.stringify(welcome));
     const previous = room.visitor;
@@ -213,6 +217,7 @@ export class Relay {
       clock: this.#clock,
       inactivityMs: policy.policy.cobrowse.agentInactivity.seconds * 1000,
       maskInputValues: policy.policy.cobrowse.maskInputValues.enabled,
+      canvas: { intervalMs: policy.policy.cobrowse.canvas.intervalMs, maxBytes: policy.policy.cobrowse.canvas.maxBytes },
       audit: this.options.audit,
       onEnded: (ended) => this.#roomEnded(ended),
       onAgentRemoved: (seat) => {

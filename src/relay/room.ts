@@ -1,11 +1,13 @@
 import { randomBytes } from "node:crypto";
 import type { AgentMessage } from "../protocol/agent-messages.js";
+import type { CanvasSettings } from "../protocol/canvas.js";
 import type { EndReason } from "../protocol/error-codes.js";
 import type { CobrowseMode } from "../protocol/fields.js";
 import { NODE_ID_ATTRIBUTE } from "../protocol/node-id.js";
 import type { SanitizedOp, ServerToAgent, ServerToVisitor, StateMessage } from "../protocol/server-messages.js";
 import type { MutationOp, VisitorMessage } from "../protocol/visitor-messages.js";
 import { AgentSeat } from "./agent-seat.js";
+import { CanvasImages } from "./canvas-store.js";
 import { runChecks, type Check, type RoomFacts } from "./checks/check.js";
 import { opTargetKnown } from "./checks/nodes.js";
 import type { Clock } from "./clock.js";
@@ -38,7 +40,11 @@ export interface RoomOptions {
   readonly maxBufferedBytes?: number;
   /** Mutation operations kept after the snapshot for late joiners before a new snapshot is requested. */
   readonly maxCatchUpOps?: number;
+  /** Canvas image limits (policy cobrowse.canvas); whether images are allowed is a policy decision. */
+  readonly canvas?: CanvasSettings;
 }
+
+const CANVAS_DEFAULTS: CanvasSettings = { intervalMs: 1000, maxBytes: 262_144 };
 
 /**
  * One visitor's co-browse session. Holds, in memory only, the shadow index and the latest
@@ -61,8 +67,15 @@ export class Room implements RoomFacts {
   #endReason: EndReason | undefined;
   /** Who asked for the pending consent, so the question can be asked again after a resume. */
   #pendingAsker = "";
+  readonly #canvases: CanvasImages;
 
-  constructor(readonly options: RoomOptions) {}
+  constructor(readonly options: RoomOptions) {
+    this.#canvases = new CanvasImages(this.canvas.intervalMs);
+  }
+
+  get canvas(): CanvasSettings {
+    return this.options.canvas ?? CANVAS_DEFAULTS;
+  }
 
   get hasSnapshot(): boolean {
     return this.#snapshot !== undefined;
@@ -138,6 +151,12 @@ export class Room implements RoomFacts {
       case "control-refused":
         this.#toAgents({ kind: "control-refused", id: message.id, reason: message.reason });
         return undefined;
+      case "canvas": {
+        const kept = this.#canvases.put(this.index, message.id, message.image, this.options.clock.now());
+        if ("code" in kept) return kept;
+        for (const seat of this.seats) if (seat.joined) this.#deliver(seat, kept.frame);
+        return undefined;
+      }
       case "hello":
       case "resume":
         return fail("wrong_state", "already connected");
@@ -365,6 +384,7 @@ export class Room implements RoomFacts {
     if (!this.#snapshot) return;
     seat.peer.send(this.#snapshot);
     for (const frame of this.#since) seat.peer.send(frame);
+    for (const frame of this.#canvases.frames(this.index)) seat.peer.send(frame);
   }
 
   #requestSnapshot(): void {
@@ -399,6 +419,7 @@ export class Room implements RoomFacts {
     this.#snapshot = undefined;
     this.#since = [];
     this.#sinceOps = 0;
+    this.#canvases.clear();
   }
 
   /** Ends the session: both sides are told why, connections close, all page memory is released. */
@@ -422,7 +443,7 @@ export class Room implements RoomFacts {
 
   /** Approximate retained page bytes (for tests of memory release and for metrics). */
   retainedBytes(): number {
-    return (this.#snapshot?.length ?? 0) + this.#since.reduce((n, f) => n + f.length, 0) + this.index.size * 16;
+    return (this.#snapshot?.length ?? 0) + this.#since.reduce((n, f) => n + f.length, 0) + this.index.size * 16 + this.#canvases.retainedBytes;
   }
 }
 

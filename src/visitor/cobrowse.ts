@@ -1,5 +1,7 @@
+import type { CanvasSettings } from "../protocol/canvas.js";
 import type { CobrowseMode } from "../protocol/fields.js";
 import type { ConsentRequestToVisitor, StateMessage, WelcomeToVisitor } from "../protocol/server-messages.js";
+import { CanvasCapture, readCanvasSettings } from "./canvas-capture.js";
 import { Recorder } from "./capture/recorder.js";
 import { privacyRules, type PrivacyRules } from "./capture/privacy.js";
 import type { VisitorContext } from "./context.js";
@@ -32,6 +34,9 @@ class CobrowseSession {
   #ui: CobrowseUi | undefined;
   #rules: PrivacyRules = privacyRules();
   #recorder: Recorder | undefined;
+  /** Set only when the relay's welcome enables canvas images (policy cobrowse.canvas). */
+  #canvas: CanvasCapture | undefined;
+  #canvasSettings: CanvasSettings | undefined;
   #consent: Consent = "none";
   #agent = "";
   #token: string | undefined;
@@ -96,7 +101,7 @@ class CobrowseSession {
     }
   }
 
-  private onWelcome(msg: WelcomeToVisitor & { privacy?: WelcomePrivacy }): void {
+  private onWelcome(msg: WelcomeToVisitor & { privacy?: WelcomePrivacy; canvas?: unknown }): void {
     this.#resuming = false;
     this.#token = msg.resumeToken;
     this.#conn.setResumeToken(msg.resumeToken);
@@ -109,6 +114,9 @@ class CobrowseSession {
       this.#recorder = undefined;
       this.#rules = rules;
     }
+    this.#canvas?.stop();
+    this.#canvas = undefined;
+    this.#canvasSettings = readCanvasSettings(msg.canvas);
     this.persist();
   }
 
@@ -118,8 +126,13 @@ class CobrowseSession {
     if (this.#consent !== "control" && msg.mode === "control") this.#consent = "view";
     const sharing = msg.state === "active" && msg.watching && this.#consent !== "none";
     if (!sharing) return this.pause();
-    this.#recorder ??= new Recorder(window, this.#rules, (m) => this.#conn.send(m));
+    this.#recorder ??= new Recorder(window, this.#rules, (m) => {
+      this.#conn.send(m);
+      if (m.kind === "snapshot") this.#canvas?.resend();
+    });
     if (!this.#recorder.running) this.#recorder.start();
+    const canvas = this.#canvasSettings;
+    if (canvas) (this.#canvas ??= new CanvasCapture(window, this.#recorder.mirror, this.#rules, canvas, (m) => this.#conn.send(m))).start();
     this.ui().showSession(msg.mode === "control" && this.#consent === "control" ? "control" : "view", this.#agent, {
       onStop: () => this.stopByVisitor(),
       onTakeBack: () => this.takeBack(),
@@ -152,6 +165,7 @@ class CobrowseSession {
   /** The session is over: nothing more is captured and the next page starts without consent. */
   private end(byVisitor: boolean): void {
     this.#recorder?.stop();
+    this.#canvas?.stop();
     this.#consent = "none";
     this.#state = undefined;
     this.#ui?.hideSession(true);
@@ -160,6 +174,7 @@ class CobrowseSession {
 
   private pause(): void {
     this.#recorder?.stop();
+    this.#canvas?.stop();
     this.#ui?.hideSession(false);
   }
 

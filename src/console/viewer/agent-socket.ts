@@ -8,7 +8,7 @@ import { SUPPORTED_VERSIONS } from "../../protocol/version.js";
 
 const kinds: ReadonlySet<string> = new Set([
   "welcome", "state", "error", "consent", "snapshot", "mutations", "scroll", "viewport", "pointer", "focus", "input", "navigation",
-  "control-refused",
+  "control-refused", "canvas",
 ]);
 
 export interface AgentSocketOptions {

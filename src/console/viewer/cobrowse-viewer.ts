@@ -1,6 +1,7 @@
 import type { AgentMessage, ControlEvent } from "../../protocol/agent-messages.js";
 import type { CobrowseMode } from "../../protocol/fields.js";
 import type { ServerToAgent } from "../../protocol/server-messages.js";
+import { CanvasPainter } from "./canvas-painter.js";
 import { refusalText } from "./refusal-text.js";
 import { Replica } from "./replica.js";
 import { viewerCss } from "./viewer-styles.js";
@@ -44,6 +45,7 @@ export class CobrowseViewer {
   readonly #typer: HTMLInputElement;
   readonly #endedCover: HTMLElement;
   readonly #controlButton: HTMLButtonElement | undefined;
+  readonly #canvases: CanvasPainter;
 
   constructor(private readonly options: ViewerOptions) {
     adoptStyles(viewerCss);
@@ -67,6 +69,7 @@ export class CobrowseViewer {
     this.#stage = el("div", { class: "cb-stage" }, this.#scaler, this.#endedCover);
     this.element = el("div", { class: "cb-viewer" }, el("div", { class: "cb-toolbar", role: "toolbar", "aria-label": "Co-browse tools" }, ...tools), this.#stage);
     this.replica = new Replica(this.#frame);
+    this.#canvases = new CanvasPainter(this.replica);
     this.ready = new Promise((resolve) => this.#frame.addEventListener("load", () => resolve(), { once: true }));
     this.wireInput();
     new ResizeObserver(() => this.fit()).observe(this.#stage);
@@ -91,6 +94,7 @@ export class CobrowseViewer {
         if (this.#controlButton) this.#controlButton.disabled = false;
         return;
       case "snapshot":
+        this.#canvases.clear();
         this.replica.snapshot(msg);
         this.#viewport = msg.viewport;
         this.#url.textContent = msg.url;
@@ -98,7 +102,10 @@ export class CobrowseViewer {
         this.setMode(this.#mode);
         return;
       case "mutations":
-        return this.replica.mutations(msg);
+        this.replica.mutations(msg);
+        return this.#canvases.refresh();
+      case "canvas":
+        return void this.#canvases.paint(msg);
       case "viewport":
         this.#viewport = msg.viewport;
         return this.fit();
@@ -150,6 +157,7 @@ export class CobrowseViewer {
     this.#endedCover.dataset.show = "true";
     this.hideTyper();
     if (this.#controlButton) this.#controlButton.disabled = true;
+    this.#canvases.clear();
     const doc = this.replica.document;
     // Nothing of the visitor's page stays on the agent's screen once the session is over.
     if (doc?.body) doc.body.replaceChildren();

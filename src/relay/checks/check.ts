@@ -1,3 +1,4 @@
+import type { CanvasSettings } from "../../protocol/canvas.js";
 import type { CobrowseMode } from "../../protocol/fields.js";
 import type { Failure } from "../failure.js";
 import type { AgentPrincipal } from "../peer.js";
@@ -15,6 +16,8 @@ export interface RoomFacts {
   readonly siteId: string;
   readonly siteOrigins: readonly string[];
   readonly pendingConsent: { readonly request: string; readonly mode: CobrowseMode } | undefined;
+  /** Canvas image limits of the co-browse policy (whether they are allowed at all is a decision). */
+  readonly canvas: CanvasSettings;
 }
 
 export interface CheckInput<M> {
