@@ -42,7 +42,7 @@ describe("ASVS mapping (compliance/asvs-mapping.yaml)", () => {
     for (const [id, requirement] of Object.entries(mapping.requirements)) {
       for (const e of requirement.evidence) {
         const file = path.join(repoRoot, e.file);
-        if (!/^test\/.+\.test\.ts$/.test(e.file) || !existsSync(file)) problems.push(`${id}: ${e.file} is not a test file`);
+        if (!/^(test|src)\/.+\.test\.ts$/.test(e.file) || !existsSync(file)) problems.push(`${id}: ${e.file} is not a test file`);
         else if (!readFileSync(file, "utf8").includes(e.test)) problems.push(`${id}: ${e.file} has no test "${e.test}"`);
       }
     }
