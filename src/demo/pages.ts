@@ -4,7 +4,8 @@ import { DEMO_PATH, demoPage } from "./layout.js";
 
 // The four pages of the demo shop. Together they cover what co-browsing has to handle: dynamic
 // content (the cart), form fields including a payment card, a `cobrowsing_nosync` block and
-// masked selectors, a long page and a scrollable element, and navigation between pages.
+// masked selectors, canvas charts (one inside the nosync block), a long page and a scrollable
+// element, and navigation between pages.
 
 export function shopPage(siteKey: string | undefined): string {
   const cards = products
@@ -79,8 +80,11 @@ export function accountPage(siteKey: string | undefined): string {
 <section class="panel"><h2>Profile</h2>
 <p>Signed in as <strong>Dana Demo</strong>, customer since 2019.</p>
 <p>Customer number <span class="account-number">NW-4471-0093</span></p></section>
+<section class="panel"><h2>Your orders this year</h2>
+<canvas id="orders-chart" class="chart" width="560" height="200" aria-label="Bar chart of orders per month">Orders per month: 3, 5, 2, 6, 4, 7.</canvas></section>
 <section class="panel cobrowsing_nosync" id="bank-details"><h2>Bank details</h2>
 <p>IBAN DE89 3704 0044 0532 0130 00 · Balance €12,345.67</p>
+<canvas id="balance-chart" class="chart" width="560" height="120" aria-label="Balance over the last six months"></canvas>
 <p>This block carries <code>class="cobrowsing_nosync"</code>: it never leaves this browser.</p>
 <label for="iban-note">Note to the bank</label><input id="iban-note" value="Do not share">
 <button type="button" id="nosync-button">Reveal statement</button></section>

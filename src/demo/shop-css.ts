@@ -36,6 +36,7 @@ button:focus-visible,a:focus-visible,input:focus-visible,select:focus-visible{ou
 .status{font-weight:600;color:#166534;min-height:1.5em}
 .panel{background:#fff;border:1px solid #e7e2da;border-radius:14px;padding:16px 20px;margin-bottom:16px}
 .panel h2{margin:0 0 8px;font-size:18px}
+.chart{display:block;width:100%;max-width:560px;height:auto}
 .faq{height:180px;overflow:auto;background:#fff;border:1px solid #e7e2da;border-radius:12px;padding:8px 16px;margin:16px 0 24px}
 .chapter{background:#fff;border-radius:14px;padding:12px 20px;margin-bottom:14px;border:1px solid #eee}
 .foot{text-align:center;color:#6b7280;font-size:13px;padding:24px}

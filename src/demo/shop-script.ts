@@ -66,6 +66,31 @@ export const shopScript = `"use strict";
     reveal.parentNode.appendChild(el("p", "statement", "Statement: salary +3,200.00, rent -1,150.00"));
   });
 
+  // Bar charts drawn on <canvas>: agents see them only where the co-browse policy enables canvas images.
+  function chart(id, values, color) {
+    var c = document.getElementById(id);
+    var g = c && c.getContext ? c.getContext("2d") : null;
+    if (!g) return;
+    var months = ["Jan", "Feb", "Mar", "Apr", "May", "Jun"];
+    var w = c.width, h = c.height, left = 12, base = h - 24, max = Math.max.apply(null, values);
+    var slot = (w - left * 2) / values.length;
+    g.fillStyle = "#ffffff";
+    g.fillRect(0, 0, w, h);
+    g.fillStyle = "#d6cfc4";
+    g.fillRect(left, base, w - left * 2, 1);
+    g.font = "12px system-ui, sans-serif";
+    g.textAlign = "center";
+    values.forEach(function (v, i) {
+      var barH = (base - 16) * v / max, x = left + i * slot + slot * 0.2;
+      g.fillStyle = color;
+      g.fillRect(x, base - barH, slot * 0.6, barH);
+      g.fillStyle = "#4b5563";
+      g.fillText(months[i] + " · " + v, x + slot * 0.3, base + 16);
+    });
+  }
+  chart("orders-chart", [3, 5, 2, 6, 4, 7], "#b45309");
+  chart("balance-chart", [9800, 11200, 10400, 12900, 11800, 12345], "#0b5cad");
+
   addEventListener("storage", render);
   if (document.readyState === "loading") document.addEventListener("DOMContentLoaded", render); else render();
 })();

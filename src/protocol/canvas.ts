@@ -1,11 +1,9 @@
-import { z } from "zod";
-import { nodeId } from "./fields.js";
-
 // Canvas images: a `<canvas>` has no markup to replicate, so while the co-browse policy allows it
 // (policies/cobrowse.yaml `canvas`) the visitor script sends what a visible canvas shows as a
 // PNG, JPEG or WebP data URL at the policy's interval. The relay checks the node, the bytes and
 // the size, keeps only the latest image per canvas in memory, and forwards it; the console
 // paints it into the replica's own `<canvas>` without ever turning it into a URL.
+// Browser bundles import this module; the zod schema of the message is in canvas-message.ts.
 
 export const CANVAS_IMAGE_TYPES = ["image/png", "image/jpeg", "image/webp"] as const;
 export type CanvasImageType = (typeof CANVAS_IMAGE_TYPES)[number];
@@ -21,23 +19,11 @@ export const CANVAS_LIMITS = {
   maxPixels: 16 * 1024 * 1024,
 } as const;
 
-const base64Chars = (bytes: number) => Math.ceil(bytes / 3) * 4;
-const prefixChars = "data:image/webp;base64,".length;
+/** Longest `image` field: the data URL prefix and the base64 of the largest image. */
+export const CANVAS_MAX_IMAGE_CHARS = "data:image/webp;base64,".length + Math.ceil(CANVAS_LIMITS.maxImageBytes / 3) * 4;
 
 /** `data:image/(png|jpeg|webp);base64,…` with canonical base64 padding; the type is group 1. */
 export const CANVAS_DATA_URL = /^data:(image\/(?:png|jpeg|webp));base64,((?:[A-Za-z0-9+/]{4})*(?:[A-Za-z0-9+/]{2}==|[A-Za-z0-9+/]{3}=)?)$/;
-
-/** Visitor → server: what a canvas shows now. */
-export const canvasMessage = z
-  .object({
-    kind: z.literal("canvas"),
-    id: nodeId,
-    image: z
-      .string()
-      .max(prefixChars + base64Chars(CANVAS_LIMITS.maxImageBytes))
-      .regex(CANVAS_DATA_URL, "a PNG, JPEG or WebP base64 data URL"),
-  })
-  .strict();
 
 /** Server → agent: the latest checked image of a canvas of the replica. */
 export interface CanvasToAgent {

@@ -10,3 +10,4 @@ export * from "./agent-messages.js";
 export * from "./server-messages.js";
 export * from "./frame.js";
 export * from "./canvas.js";
+export * from "./canvas-message.js";

@@ -1,7 +1,7 @@
 import { z } from "zod";
 import { coordinate, html, httpUrl, mode, nodeId, seq, targetId, token, versions, viewport } from "./fields.js";
 import { LIMITS } from "./limits.js";
-import { canvasMessage } from "./canvas.js";
+import { canvasMessage } from "./canvas-message.js";
 
 // Visitor → server. The visitor script sends these; the relay trusts none of them.
 

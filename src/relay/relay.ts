@@ -120,15 +120,18 @@ export class Relay {
 
     room ??= this.#openRoom(site);
     const { canvas } = this.options.policy.policy.cobrowse;
-    const welcome: WelcomeToVisitor & { privacy: { maskingSelectors: readonly string[]; maskInputValues: boolean }; canvas?: CanvasSettings } = {
+    const welcome: WelcomeToVisitor & { privacy: { maskingSelectors: readonly string[]; maskInputValues: boolean; canvas?: CanvasSettings } } = {
       kind: "welcome",
       version,
       session: room.id,
       resumeToken: this.#tokens.issue(room.id, site.id),
       limits: LIMITS,
-      privacy: { maskingSelectors: site.policy.maskingSelectors, maskInputValues: this.options.policy.policy.cobrowse.maskInputValues.enabled },
-      // The script captures canvases only when told how; the relay still decides every image.
-      ...(canvas.enabled ? { canvas: { intervalMs: canvas.intervalMs, maxBytes: canvas.maxBytes } } : {}),
+      privacy: {
+        maskingSelectors: site.policy.maskingSelectors,
+        maskInputValues: this.options.policy.policy.cobrowse.maskInputValues.enabled,
+        // The script captures canvases only when told how; the relay still decides every image.
+        ...(canvas.enabled ? { canvas: { intervalMs: canvas.intervalMs, maxBytes: canvas.maxBytes } } : {}),
+      },
     };
     peer.send(JSON.stringify(welcome));
     const previous = room.visitor;

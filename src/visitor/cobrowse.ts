@@ -23,6 +23,8 @@ type Consent = ResumeState["consent"];
 interface WelcomePrivacy {
   readonly maskingSelectors?: readonly string[];
   readonly maskInputValues?: boolean;
+  /** Present only when the co-browse policy enables canvas images. */
+  readonly canvas?: unknown;
 }
 
 export function cobrowse(ctx: VisitorContext): void {
@@ -101,7 +103,7 @@ class CobrowseSession {
     }
   }
 
-  private onWelcome(msg: WelcomeToVisitor & { privacy?: WelcomePrivacy; canvas?: unknown }): void {
+  private onWelcome(msg: WelcomeToVisitor & { privacy?: WelcomePrivacy }): void {
     this.#resuming = false;
     this.#token = msg.resumeToken;
     this.#conn.setResumeToken(msg.resumeToken);
@@ -116,7 +118,7 @@ class CobrowseSession {
     }
     this.#canvas?.stop();
     this.#canvas = undefined;
-    this.#canvasSettings = readCanvasSettings(msg.canvas);
+    this.#canvasSettings = readCanvasSettings(p?.canvas);
     this.persist();
   }
 
