@@ -26,4 +26,9 @@ export class OnlineAgents {
   count(site: string): number {
     return this.#bySite.get(site)?.size ?? 0;
   }
+
+  /** Every site with the ids of the agents watching it. */
+  snapshot(): Record<string, string[]> {
+    return Object.fromEntries([...this.#bySite].map(([site, agents]) => [site, [...agents.keys()]]));
+  }
 }

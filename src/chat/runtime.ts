@@ -9,7 +9,7 @@ import type { Storage } from "../storage/db.js";
 import { AgentChatConnection, type ChatAgent } from "./agent-connection.js";
 import { BusFanout } from "./bus-fanout.js";
 import { ConversationKeys } from "./conversation-keys.js";
-import { OnlineAgents } from "./online-agents.js";
+import { ClusterOnlineAgents } from "./cluster-online-agents.js";
 import { chatTranscriptsJob } from "./retention.js";
 import { ChatService } from "./service.js";
 import { VisitorChatConnection, type FrameSink } from "./visitor-connection.js";
@@ -33,11 +33,11 @@ export interface ChatRuntime {
   readonly presence: PresenceRegistry;
   openVisitor(visit: { siteId: string; visitorId: string; origin: string }, sink: FrameSink): ChatEndpoint;
   openAgent(agent: ChatAgent, sink: FrameSink): ChatEndpoint;
-  /** Agents whose console watches the site on this replica. */
+  /** Agents whose console watches the site, on any replica. */
   agentsOnline(site: string): number;
   /** Their ids (transfer targets). */
   onlineAgentIds(site: string): string[];
-  /** Closes the key vault (after the sockets are closed, at shutdown). */
+  /** Stops announcing agents online and closes the key vault (after the sockets, before the bus). */
   close(): Promise<void>;
 }
 
@@ -56,7 +56,7 @@ export async function startChat(deps: ChatDeps): Promise<ChatRuntime> {
   const service = new ChatService(deps.storage, keys, new BusFanout(deps.bus), deps.now);
   const presence = new PresenceRegistry(deps.now);
   const visitors = new VisitorDirectory();
-  const online = new OnlineAgents();
+  const online = await ClusterOnlineAgents.start(deps.bus, deps.now ? { now: deps.now } : {});
   deps.retention.register("chatTranscripts", chatTranscriptsJob(deps.storage.db, keys));
   return {
     service,
@@ -82,6 +82,9 @@ export async function startChat(deps: ChatDeps): Promise<ChatRuntime> {
     },
     agentsOnline: (site) => online.count(site),
     onlineAgentIds: (site) => online.agents(site),
-    close: () => vault.close(),
+    async close() {
+      online.close();
+      await vault.close();
+    },
   };
 }

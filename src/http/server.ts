@@ -146,8 +146,8 @@ export async function startServer(config: Config, options: StartOptions = {}): P
       await retention.stop();
       await identity.close();
       await roomAudit.drain();
-      await bus.close();
       await chat.close();
+      await bus.close();
       await storage.close();
       log.info("shutdown complete");
     })();

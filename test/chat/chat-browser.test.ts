@@ -196,6 +196,25 @@ suite("live chat in Chromium: the visitor script's widget on the demo shop, agen
     expect(problems.supervisor).toEqual([]);
   });
 
+  it("the agent now handling the chat starts co-browsing from it: the visitor is asked, shares, and the agent sees the page", async () => {
+    const pane = vera.locator(".chat-pane").first();
+    // the viewer opens in its own tab, so the chat page keeps running beside it
+    const [viewer] = await Promise.all([vera.context().waitForEvent("page"), pane.getByRole("button", { name: "Co-browse" }).click()]);
+    if (!viewer) throw new Error("no viewer tab opened");
+    problems.viewer = watch(viewer);
+    await visitor.getByRole("button", { name: "Share my screen" }).click();
+    await viewer.frameLocator("iframe").getByRole("heading", { name: "Office goods for careful people" }).waitFor();
+    await shot(viewer, "07c-agent-cobrowses-from-chat");
+    await shot(visitor, "07d-visitor-shares-while-chatting");
+    // the chat carries on beside the shared page
+    const reply = vera.locator(".chat-pane").first().getByRole("textbox", { name: "Message" });
+    await reply.fill("I can see your page now.");
+    await reply.press("Enter");
+    await visitor.getByText("I can see your page now.").waitFor();
+    await viewer.close();
+    expect(problems.viewer).toEqual([]);
+  });
+
   it("an auditor reads the transcript (audited); the first agent cannot", async () => {
     const auditorContext = await consoleContext(tb.browser, server, "auditor");
     contexts.push(auditorContext);

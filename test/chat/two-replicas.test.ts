@@ -1,9 +1,13 @@
 import { randomUUID } from "node:crypto";
-import { expect, it } from "vitest";
+import { mkdtempSync } from "node:fs";
+import { tmpdir } from "node:os";
+import path from "node:path";
+import { describe, expect, it } from "vitest";
 import type { Bus } from "../../src/bus/bus.js";
 import { RedisBus } from "../../src/bus/redis-bus.js";
 import { AgentChatConnection } from "../../src/chat/agent-connection.js";
 import { BusFanout } from "../../src/chat/bus-fanout.js";
+import { ClusterOnlineAgents } from "../../src/chat/cluster-online-agents.js";
 import { ConversationKeys } from "../../src/chat/conversation-keys.js";
 import { OnlineAgents } from "../../src/chat/online-agents.js";
 import { ChatService } from "../../src/chat/service.js";
@@ -17,6 +21,7 @@ import { shippedPolicyDir } from "../../src/policy/load.js";
 import { PresenceRegistry } from "../../src/presence/registry.js";
 import type { ChatServerFrame } from "../../src/protocol/chat-frames.js";
 import { openStorage, type Storage } from "../../src/storage/db.js";
+import { migrateUp } from "../../src/storage/migrate.js";
 import { beforeAll, describeEachDialect } from "../helpers/dialects.js";
 import { serviceUrl } from "../helpers/services.js";
 import { chatFixture, vaultUrlFor, clientId, visitId } from "./chat-fixture.js";
@@ -49,7 +54,6 @@ describeEachDialect("chat across two replicas sharing the database and a Redis b
     if (!redisUrl) return;
     const url = await fx.freshUrl();
     const first = openStorage(url);
-    const { migrateUp } = await import("../../src/storage/migrate.js");
     await migrateUp(first);
     const shared = await chatFixture(first, { vaultUrl: await vaultUrlFor(fx) }); // one key file and one key vault for both replicas
     await shared.vault.close();
@@ -129,5 +133,58 @@ describeEachDialect("chat message kinds ask the policy engine", (fx) => {
     await visitor.handle("not json");
     await visitor.handle(JSON.stringify({ kind: "chat-send", conversation: c.id, clientId: "x", text: "hi" }));
     expect(vs.frames.map((x) => (x.kind === "chat-error" ? x.code : x.kind))).toEqual(["not_allowed", "bad_json", "bad_frame"]);
+  });
+});
+
+describe("agents online across replicas sharing Redis", () => {
+  it.skipIf(!redisUrl)("the offline form is offered only when no replica has an agent online; a silent replica drops out", async () => {
+    if (!redisUrl) return;
+    let now = 1_000_000;
+    const busA = await RedisBus.connect(redisUrl, createLogger("silent"));
+    const busB = await RedisBus.connect(redisUrl, createLogger("silent"));
+    const a = await ClusterOnlineAgents.start(busA, { now: () => now, heartbeatMs: 60_000 });
+    const b = await ClusterOnlineAgents.start(busB, { now: () => now, heartbeatMs: 60_000 });
+    const f = await chatFixture(openStorage(`sqlite:${path.join(mkdtempSync(path.join(tmpdir(), "airlock-online-")), "a.db")}`));
+    await migrateUp(f.chat.storage);
+    const site = "demo";
+    const v = sink();
+    // the visitor is on replica A; availability is what the widget is told on each page view
+    const visitor = new VisitorChatConnection(f.chat, new PresenceRegistry(), policy, v, { siteId: site, visitorId: visitId(), origin: DEMO_ORIGIN }, () => a.count(site) > 0);
+    const available = async () => {
+      v.frames.length = 0;
+      await visitor.handle(JSON.stringify({ kind: "presence", url: "https://shop.example/", title: "Shop", referrer: "" }));
+      const f = v.frames.find((x) => x.kind === "chat-availability");
+      return f?.kind === "chat-availability" ? f.available : undefined;
+    };
+    const eventually = async (expected: boolean) => {
+      for (let i = 0; i < 200 && (await available()) !== expected; i++) await new Promise((r) => setTimeout(r, 10));
+      expect(await available()).toBe(expected);
+    };
+    try {
+      await eventually(false);
+      // an agent's console watches the site on replica B
+      const release = b.watch(site, "agent-on-b");
+      await eventually(true);
+      expect(a.agents(site)).toEqual(["agent-on-b"]);
+      release();
+      await eventually(false);
+
+      // a replica that announced an agent and then died without a word drops out after three heartbeats
+      busB.publish("airlock:chat:agents-online", JSON.stringify({ replica: "crashed-replica", sites: { [site]: ["agent-x"] } }));
+      await eventually(true);
+      now += 3 * 60_000 + 1;
+      await eventually(false);
+      // garbage on the channel is ignored
+      busB.publish("airlock:chat:agents-online", "{not json");
+      busB.publish("airlock:chat:agents-online", JSON.stringify({ replica: "x", sites: "all" }));
+      await eventually(false);
+    } finally {
+      a.close();
+      b.close();
+      await busA.close();
+      await busB.close();
+      await f.vault.close();
+      await f.chat.storage.close();
+    }
   });
 });

@@ -3,7 +3,7 @@ import { Migrator, type MigrationProvider } from "kysely/migration";
 import type { DialectName } from "../../storage/db.js";
 import type { WrappedDataKey } from "../data-keys.js";
 import { connectVault } from "./connect.js";
-import { vaultMigrations } from "./migrations.js";
+import { VAULT_MIGRATION_LOCK_TABLE, VAULT_MIGRATION_TABLE, vaultMigrations } from "./migrations.js";
 import type { KeyVaultTables } from "./tables.js";
 
 /**
@@ -24,7 +24,7 @@ export class KeyVault {
   static async open(url: string, options: { poolSize?: number } = {}): Promise<KeyVault> {
     const { db, dialect } = connectVault(url, options.poolSize ?? 4);
     const provider: MigrationProvider = { getMigrations: async () => ({ ...vaultMigrations }) };
-    const migrator = new Migrator({ db, provider, migrationTableName: "airlock_vault_migration", migrationLockTableName: "airlock_vault_migration_lock" });
+    const migrator = new Migrator({ db, provider, migrationTableName: VAULT_MIGRATION_TABLE, migrationLockTableName: VAULT_MIGRATION_LOCK_TABLE });
     const { error } = await migrator.migrateToLatest();
     if (error) {
       await db.destroy();

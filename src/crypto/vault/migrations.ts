@@ -1,6 +1,10 @@
 import type { Kysely } from "kysely";
 import type { Migration } from "kysely/migration";
 
+/** The vault's own migration bookkeeping tables (backup and restore use them too). */
+export const VAULT_MIGRATION_TABLE = "airlock_vault_migration";
+export const VAULT_MIGRATION_LOCK_TABLE = "airlock_vault_migration_lock";
+
 // The vault's migrations, separate from the main database's list and recorded in the vault's
 // own migration table. Names sort in the order they run; never edited after they ship.
 export const vaultMigrations: Readonly<Record<string, Migration>> = {

@@ -1,5 +1,6 @@
 import { ChatLedger, newClientId } from "../../../protocol/chat-ledger.js";
 import type { ChatMessageFrame } from "../../../protocol/chat-frames.js";
+import { describeError } from "../components/notice.js";
 import { h, replaceChildren } from "../dom.js";
 
 export interface PaneActions {
@@ -10,6 +11,12 @@ export interface PaneActions {
   /** Colleagues to transfer to (asked when the transfer form opens). */
   colleagues(): Promise<readonly { id: string; name: string }[]>;
   cannedResponses(): Promise<readonly { title: string; body: string }[]>;
+  /**
+   * Asks the server whether this agent may start co-browsing with the visitor (their live
+   * session is the room of the same id) and opens the viewer, where the visitor is asked for
+   * consent. Rejects with a reason to show.
+   */
+  startCobrowse(visitor: string): Promise<void>;
 }
 
 export interface PaneInfo {
@@ -61,7 +68,7 @@ export class ChatPane {
     const canned = h("button", { type: "button", class: "button secondary small", on: { click: () => void this.#showCanned() } }, "Canned responses");
     const transfer = canTransfer ? h("button", { type: "button", class: "button secondary small", on: { click: () => void this.#showTransfer() } }, "Transfer") : null;
     const end = h("button", { type: "button", class: "button danger small", on: { click: () => this.actions.end(info.conversation) } }, "End chat");
-    const cobrowse = h("a", { class: "button secondary small", href: `/console/cobrowse/${encodeURIComponent(info.visitor)}` }, "Co-browse");
+    const cobrowse = h("button", { type: "button", class: "button secondary small", on: { click: () => void this.#startCobrowse() } }, "Co-browse");
     this.element = h(
       "article",
       { class: "chat-pane", "aria-label": `Chat ${info.conversation.slice(0, 8)}` },
@@ -147,6 +154,13 @@ export class ChatPane {
         ? h("p", { class: "hint" }, "No canned responses for your teams.")
         : h("ul", { class: "chat-canned" }, list.map((r) => h("li", {}, h("button", { type: "button", class: "button secondary small", on: { click: () => pick(r.body) } }, r.title)))),
     );
+  }
+
+  async #startCobrowse(): Promise<void> {
+    replaceChildren(this.#tools);
+    await this.actions.startCobrowse(this.info.visitor).catch((err: unknown) => {
+      replaceChildren(this.#tools, h("p", { class: "hint", role: "alert" }, `Co-browsing could not start. ${describeError(err)}`));
+    });
   }
 
   async #showTransfer(): Promise<void> {

@@ -15,6 +15,7 @@ const agentsSchema = z.object({ agents: z.array(z.object({ id: z.string(), name:
 const cannedSchema = z.object({ responses: z.array(z.object({ title: z.string(), body: z.string() })) });
 const statsSchema = z.object({ waiting: z.number(), active: z.number(), averageWaitMs: z.number(), agentsOnline: z.number(), visitorsOnline: z.number() });
 const activeSchema = z.object({ active: z.array(z.object({ id: z.string(), visitorId: z.string(), assignedAgentId: z.nullable(z.string()) })) });
+const joinSchema = z.object({ room: z.string() });
 
 /**
  * The agent's workspace: the queue of waiting chats and offline messages, the live visitor list
@@ -77,6 +78,11 @@ export const chatsPage = definePage({
         void socket.send({ kind: "chat-transfer", conversation, to, ...(note ? { note: { clientId: newClientId(), text: note } } : {}) }),
       colleagues: async () => (await api.get(`/api/v1/chat/agents?site=${encodeURIComponent(site)}`, agentsSchema)).agents.filter((a) => a.id !== me),
       cannedResponses: async () => (await api.get("/api/v1/chat/canned-responses", cannedSchema)).responses,
+      // The viewer opens in its own tab so this page keeps every chat running alongside.
+      startCobrowse: async (visitor: string) => {
+        const { room } = await api.post(`/api/v1/cobrowse/sessions/${encodeURIComponent(visitor)}/join`, {}, joinSchema);
+        window.open(`/console/cobrowse/${encodeURIComponent(room)}`, "_blank", "noopener");
+      },
     };
 
     const renderQueue = () => {
