@@ -1,6 +1,7 @@
 // Backup and restore failures carry a stable code, shown by the CLI (and in --json output), so
 // an operator's script can tell a damaged file from a missing key or a busy target.
 export type BackupErrorCode =
+  | "backup_source_schema"
   | "backup_format"
   | "backup_corrupt"
   | "backup_truncated"

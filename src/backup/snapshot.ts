@@ -1,6 +1,7 @@
 import { sql, type Transaction } from "kysely";
 import type { VerifyResult } from "../audit/trail.js";
 import type { BackupDatabase } from "./databases.js";
+import { BackupError } from "./errors.js";
 import { readCatalog, type CatalogTable } from "./table-catalog.js";
 
 const PAGE_ROWS = 500;
@@ -21,8 +22,10 @@ export interface Snapshot {
 export async function withSnapshot<DB, T>(source: BackupDatabase<DB>, body: (snapshot: Snapshot) => Promise<T>): Promise<T> {
   const builder = source.dialect === "postgres" ? source.db.transaction().setIsolationLevel("repeatable read").setAccessMode("read only") : source.db.transaction();
   return builder.execute(async (trx) => {
-    const migrations = await sql<{ name: string }>`select name from ${sql.table(source.migrationTable)} order by name`.execute(trx);
     const tables = await readCatalog(trx, source.dialect, [source.migrationTable, source.migrationLockTable]);
+    const hasSchema = (await readCatalog(trx, source.dialect, [])).some((t) => t.name === source.migrationTable);
+    if (!hasSchema) throw new BackupError("backup_source_schema", `the ${source.kind} database has no Airlock schema yet (run "airlock migrate up", or start Airlock once): nothing to back up`);
+    const migrations = await sql<{ name: string }>`select name from ${sql.table(source.migrationTable)} order by name`.execute(trx);
     const audit = source.audit ? await source.audit(trx) : null;
     return body({ migrations: migrations.rows.map((m) => m.name), tables, audit, rows: (table) => pages(trx, table) });
   });
