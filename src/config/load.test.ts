@@ -104,9 +104,16 @@ describe("config", () => {
   });
 
   it("masks secrets when printing", () => {
-    const { config } = loadConfig({ ...productionOk, AIRLOCK_DATABASE_URL: "postgres://airlock:hunter2@db:5432/airlock", AIRLOCK_MASTER_KEY_FILE: "", AIRLOCK_MASTER_KEY: "k1:abc" });
+    const { config } = loadConfig({
+      ...productionOk,
+      AIRLOCK_DATABASE_URL: "postgres://airlock:hunter2@db:5432/airlock",
+      AIRLOCK_KEY_VAULT_URL: "postgres://vault:hunter3@db:5432/airlock_keys",
+      AIRLOCK_MASTER_KEY_FILE: "",
+      AIRLOCK_MASTER_KEY: "k1:abc",
+    });
     const text = JSON.stringify(maskedConfig(config));
     expect(text).not.toContain("hunter2");
+    expect(text).not.toContain("hunter3");
     expect(text).not.toContain("s3cret");
     expect(text).not.toContain("k1:abc");
     expect(text).toContain("postgres://airlock:********@db:5432/airlock");
