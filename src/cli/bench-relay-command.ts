@@ -1,7 +1,8 @@
 import type { Command } from "commander";
+import { DEFAULT_LATENCY_LEVELS, relayFigures, round } from "./bench-relay-figures.js";
 import { loadFixture, sessionBytes } from "./bench-relay-frames.js";
-import { latency, startBenchServer, throughput } from "./bench-relay-load.js";
-import { measureSanitizer, round } from "./bench-relay-sanitizer.js";
+import { latency, startBenchServer, throughput, type LatencyRun } from "./bench-relay-load.js";
+import { measureSanitizer } from "./bench-relay-sanitizer.js";
 import { emit, table } from "./output.js";
 
 const count = (name: string, max: number) => (v: string) => {
@@ -9,13 +10,27 @@ const count = (name: string, max: number) => (v: string) => {
   return Number(v);
 };
 
+const levels = (v: string): number[] => {
+  const out = v.split(",").map((x) => x.trim());
+  if (out.length < 1 || out.length > 4 || !out.every((x) => /^\d+$/.test(x) && Number(x) >= 1 && Number(x) <= 2000)) {
+    throw new Error("--sessions takes up to 4 comma-separated numbers from 1 to 2000");
+  }
+  return out.map(Number);
+};
+
 interface RelayBenchOptions {
   readonly json?: boolean;
+  readonly quick?: boolean;
   readonly rounds: number;
+  readonly pages?: number;
   readonly repeats: number;
   readonly seconds: number;
   readonly intervalMs: number;
+  readonly sessions: readonly number[];
 }
+
+/** `--quick`: a smoke run (a few seconds in all) that still prints every figure. Explicit options win. */
+const QUICK: Partial<Record<keyof RelayBenchOptions, unknown>> = { rounds: 1, pages: 30, repeats: 1, seconds: 1, intervalMs: 200, sessions: [20, 50] };
 
 /**
  * `bench relay`: sanitizer speed against tokenize-only on htmlparser-benchmark pages; relay
@@ -27,59 +42,48 @@ export function registerBenchRelayCommand(bench: Command): void {
     .command("relay")
     .description("relay figures: sanitizer vs tokenize-only, relay vs bare forwarder, latency at 100 and 1,000 sessions (loopback, bounded)")
     .option("--rounds <n>", "passes over the htmlparser-benchmark pages", count("--rounds", 50), 3)
-    .option("--repeats <n>", "times each recorded session is replayed for the throughput runs", count("--repeats", 200), 20)
+    .option("--pages <n>", "use only the first N htmlparser-benchmark pages (default: all)", count("--pages", 10_000))
+    .option("--repeats <n>", "sessions per recording in the throughput runs (each replays its recording once)", count("--repeats", 200), 20)
     .option("--seconds <n>", "measuring time per latency level", count("--seconds", 120), 5)
     .option("--interval-ms <n>", "time between one session's frames in the latency runs", count("--interval-ms", 10_000), 1000)
+    .option("--sessions <list>", "concurrent sessions per latency level, comma-separated", levels, [...DEFAULT_LATENCY_LEVELS])
+    .option("--quick", "tiny bounds for a smoke test: 1 round over 30 pages, 1 repeat, 1 s at 20 and 50 sessions")
     .option("--json", "print one JSON object")
-    .action(async (opts: RelayBenchOptions) => {
+    .action(async (given: RelayBenchOptions, cmd: Command) => {
+      const opts = { ...given };
+      if (given.quick) {
+        for (const [key, value] of Object.entries(QUICK)) if (cmd.getOptionValueSource(key) !== "cli") Object.assign(opts, { [key]: value });
+      }
       const fixture = loadFixture();
-      const sanitizer = measureSanitizer(opts.rounds);
+      const sanitizer = measureSanitizer(opts.rounds, opts.pages);
 
       // Same frames, same client code, same process layout; only the server's work differs.
+      const deadlineMs = 60_000 + opts.repeats * 10_000;
       const bare = await startBenchServer({ mode: "bare", origin: fixture.origin });
-      const bareRun = await throughput(bare.port, fixture.sessions, opts.repeats);
-      await bare.stop();
+      const bareRun = await throughput(bare.port, fixture.sessions, opts.repeats, deadlineMs).finally(() => bare.stop());
       const relay = await startBenchServer({ mode: "relay", origin: fixture.origin });
-      const relayRun = await throughput(relay.port, fixture.sessions, opts.repeats);
-      await relay.stop();
+      const relayRun = await throughput(relay.port, fixture.sessions, opts.repeats, deadlineMs).finally(() => relay.stop());
 
-      // Latency: the demo shop's sessions (the realistic co-browse stream of a shop visitor).
-      const demo = fixture.sessions.filter((s) => s.source.startsWith("demo:"));
-      const levels: Record<number, Awaited<ReturnType<typeof latency>>> = {};
-      for (const sessions of [100, 1000]) {
+      const latencyRuns: LatencyRun[] = [];
+      for (const sessions of opts.sessions) {
         const server = await startBenchServer({ mode: "relay", origin: fixture.origin });
-        levels[sessions] = await latency(server.port, demo.length > 0 ? demo : fixture.sessions, sessions, opts.seconds, opts.intervalMs);
-        await server.stop();
+        latencyRuns.push(await latency(server.port, fixture.sessions, sessions, opts.seconds, opts.intervalMs).finally(() => server.stop()));
       }
-      const l100 = levels[100];
-      const l1000 = levels[1000];
       const result = {
-        ...sanitizer,
-        relay_msgs_s: Math.round(relayRun.msgsPerSecond),
-        bare_forward_msgs_s: Math.round(bareRun.msgsPerSecond),
-        relay_vs_bare_forward: round(relayRun.msgsPerSecond / bareRun.msgsPerSecond, 3),
-        throughput_frames: relayRun.frames,
-        p50_ms_100: round(l100?.p50 ?? Number.NaN, 2),
-        p99_ms_100: round(l100?.p99 ?? Number.NaN, 2),
-        p50_ms_1000: round(l1000?.p50 ?? Number.NaN, 2),
-        p99_ms_1000: round(l1000?.p99 ?? Number.NaN, 2),
-        latency_samples_100: l100?.samples ?? 0,
-        latency_samples_1000: l1000?.samples ?? 0,
-        latency_frame_errors: (l100?.errors ?? 0) + (l1000?.errors ?? 0),
+        ...relayFigures(sanitizer, relayRun, bareRun, latencyRuns),
         recorded_sessions: fixture.sessions.map((s) => ({ source: s.source, frames: s.frames.length, bytes: sessionBytes(s) })),
-        settings: { rounds: opts.rounds, repeats: opts.repeats, seconds: opts.seconds, intervalMs: opts.intervalMs },
+        settings: { rounds: opts.rounds, pages: sanitizer.pages, repeats: opts.repeats, seconds: opts.seconds, intervalMs: opts.intervalMs, sessions: opts.sessions },
       };
       emit(Boolean(opts.json), result, () =>
         table([
           ["figure", "value"],
-          ["sanitizer MB/s", String(result.sanitizer_mb_s)],
-          ["tokenize-only MB/s", String(result.tokenize_only_mb_s)],
+          ["sanitizer MB/s (per CPU s)", String(result.sanitizer_mb_s)],
+          ["tokenize-only MB/s (per CPU s)", String(result.tokenize_only_mb_s)],
           ["sanitizer / tokenize", String(result.sanitizer_vs_tokenize)],
           ["relay msgs/s", String(result.relay_msgs_s)],
           ["bare forward msgs/s", String(result.bare_forward_msgs_s)],
           ["relay / bare", String(result.relay_vs_bare_forward)],
-          ["p50 / p99 ms, 100 sessions", `${result.p50_ms_100} / ${result.p99_ms_100}`],
-          ["p50 / p99 ms, 1000 sessions", `${result.p50_ms_1000} / ${result.p99_ms_1000}`],
+          ...latencyRuns.map((r) => [`p50 / p99 ms, ${r.sessions} sessions`, `${round(r.p50, 2)} / ${round(r.p99, 2)}`]),
         ]),
       );
     });

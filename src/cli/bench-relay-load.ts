@@ -1,24 +1,35 @@
-import { Worker } from "node:worker_threads";
+import { fork } from "node:child_process";
+import { fileURLToPath } from "node:url";
 import WebSocket from "ws";
 import type { BenchServerData } from "./bench-relay-server.js";
 import type { RecordedSession } from "./bench-relay-frames.js";
 
 // The client side of `bench relay`: visitor and agent sockets on loopback, driving the bench
-// server (relay or bare forwarder) in its worker thread. Everything is bounded by frame counts
-// and by a deadline.
+// server (relay or bare forwarder) in its own process. Everything is bounded by frame counts
+// and by deadlines.
 
 export interface BenchServer {
   readonly port: number;
   stop(): Promise<void>;
 }
 
+const serverEntry = fileURLToPath(new URL("./bench-relay-server.js", import.meta.url));
+
 export async function startBenchServer(data: BenchServerData): Promise<BenchServer> {
-  const worker = new Worker(new URL("./bench-relay-server.js", import.meta.url), { workerData: data });
+  const child = fork(serverEntry, [JSON.stringify(data)], { stdio: ["ignore", "ignore", "inherit", "ipc"] });
+  const exited = new Promise<void>((resolve) => child.once("exit", () => resolve()));
   const port = await new Promise<number>((resolve, reject) => {
-    worker.once("message", (m: { port: number }) => resolve(m.port));
-    worker.once("error", reject);
+    child.once("message", (m: { port: number }) => resolve(m.port));
+    child.once("error", reject);
+    child.once("exit", (code) => reject(new Error(`bench server exited with ${code} before listening`)));
   });
-  return { port, stop: async () => void (await worker.terminate()) };
+  return {
+    port,
+    stop: async () => {
+      child.kill();
+      await exited;
+    },
+  };
 }
 
 interface Pair {
@@ -27,6 +38,7 @@ interface Pair {
 }
 
 const SENTINEL = JSON.stringify({ kind: "viewport", viewport: { width: 1, height: 1 } });
+const isSentinel = (text: string) => text.includes('"width":1,"height":1');
 
 function open(url: string): Promise<WebSocket> {
   return new Promise((resolve, reject) => {
@@ -37,7 +49,7 @@ function open(url: string): Promise<WebSocket> {
 }
 
 /** A visitor and an agent socket for session `n`, resolved once the server says the agent watches. */
-export async function openPair(port: number, n: number): Promise<Pair> {
+async function openPair(port: number, n: number): Promise<Pair> {
   const visitor = await open(`ws://127.0.0.1:${port}/visitor/${n}`);
   const ready = new Promise<void>((resolve) => {
     const onMessage = (data: WebSocket.RawData) => {
@@ -54,8 +66,17 @@ export async function openPair(port: number, n: number): Promise<Pair> {
   return { visitor, agent };
 }
 
-/** Sends a session's snapshot and resolves when its agent has the sanitized one. */
-function deliverSnapshot(p: Pair, recording: RecordedSession): Promise<void> {
+/** `count` sessions numbered from `first`, opened 50 at a time (as a ramp, not a thundering herd). */
+async function openPairs(port: number, count: number, first: number): Promise<Pair[]> {
+  const pairs: Pair[] = [];
+  for (let i = 0; i < count; i += 50) {
+    pairs.push(...(await Promise.all(Array.from({ length: Math.min(50, count - i) }, (_, k) => openPair(port, first + i + k)))));
+  }
+  return pairs;
+}
+
+/** Sends a snapshot and resolves when the agent has the server's version of it. */
+function deliverSnapshot(p: Pair, snapshot: string): Promise<void> {
   return new Promise((resolve) => {
     const onMessage = (data: WebSocket.RawData) => {
       if (String(data).startsWith('{"kind":"snapshot"')) {
@@ -64,30 +85,56 @@ function deliverSnapshot(p: Pair, recording: RecordedSession): Promise<void> {
       }
     };
     p.agent.on("message", onMessage);
-    p.visitor.send(JSON.stringify(recording.frames[0]));
+    p.visitor.send(snapshot);
   });
 }
 
-export function closePairs(pairs: readonly Pair[]): void {
+/** Snapshots go 50 sessions at a time: the setup is not what is measured. */
+async function deliverSnapshots(pairs: readonly Pair[], snapshotOf: (i: number) => string): Promise<void> {
+  for (let i = 0; i < pairs.length; i += 50) {
+    await Promise.all(pairs.slice(i, i + 50).map((p, k) => deliverSnapshot(p, snapshotOf(i + k))));
+  }
+}
+
+function closePairs(pairs: readonly Pair[]): void {
   for (const p of pairs) {
     p.visitor.terminate();
     p.agent.terminate();
   }
 }
 
-const isSentinel = (text: string) => text.includes('"width":1,"height":1');
+function countErrors(pairs: readonly Pair[]): () => number {
+  let errors = 0;
+  for (const p of pairs) p.visitor.on("message", (data) => void (String(data).startsWith('{"kind":"error"') && errors++));
+  return () => errors;
+}
+
+function withDeadline<T>(work: Promise<T>, ms: number, what: string): Promise<T> {
+  let timer: NodeJS.Timeout | undefined;
+  const deadline = new Promise<never>((_, reject) => (timer = setTimeout(() => reject(new Error(`${what} did not finish within ${ms / 1000} s`)), ms)));
+  return Promise.race([work, deadline]).finally(() => clearTimeout(timer));
+}
+
+export interface ThroughputRun {
+  readonly msgsPerSecond: number;
+  readonly frames: number;
+  /** Error frames the server answered during the timed part (0 for a valid stream). */
+  readonly errors: number;
+}
 
 /**
- * Frames per second through the server on the recorded change stream: every session's snapshot
- * is delivered first (setup, not timed), then each session sends its recorded frames after the
- * snapshot `repeats` times back to back, then a sentinel; the clock stops when every agent has
- * the sentinel. Repeated operations meet the room's real checks (an id removed in the first pass
- * is unknown in the second and is refused with its error code, as a live relay would).
+ * Frames per second through the server on the recorded change streams. Each repetition of each
+ * recording is its own session, so every repetition is a valid stream (ids it removes exist,
+ * ids it adds are new). Setup is not timed: all sessions are opened and their snapshots
+ * delivered first. Then every session sends its recorded frames after the snapshot back to back,
+ * then a sentinel; the clock stops when every agent has its sentinel.
  */
-export async function throughput(port: number, recordings: readonly RecordedSession[], repeats: number): Promise<{ msgsPerSecond: number; frames: number }> {
-  const pairs = await Promise.all(recordings.map((_, i) => openPair(port, i)));
-  await Promise.all(pairs.map((p, i) => deliverSnapshot(p, recordings[i] as RecordedSession)));
-  const payloads = recordings.map((r) => r.frames.slice(1).map((f) => JSON.stringify(f)));
+export async function throughput(port: number, recordings: readonly RecordedSession[], repeats: number, deadlineMs: number): Promise<ThroughputRun> {
+  const sessions = Array.from({ length: recordings.length * repeats }, (_, i) => recordings[i % recordings.length] as RecordedSession);
+  const pairs = await openPairs(port, sessions.length, 0);
+  await deliverSnapshots(pairs, (i) => JSON.stringify(sessions[i]?.frames[0]));
+  const payloads = sessions.map((r) => r.frames.slice(1).map((f) => JSON.stringify(f)));
+  const errors = countErrors(pairs);
   const done = pairs.map(
     (p) =>
       new Promise<void>((resolve) => {
@@ -99,63 +146,74 @@ export async function throughput(port: number, recordings: readonly RecordedSess
   let frames = 0;
   const start = process.hrtime.bigint();
   pairs.forEach((p, i) => {
-    for (let r = 0; r < repeats; r++) for (const f of payloads[i] ?? []) p.visitor.send(f);
-    frames += repeats * (payloads[i]?.length ?? 0);
+    for (const f of payloads[i] ?? []) p.visitor.send(f);
+    frames += payloads[i]?.length ?? 0;
     p.visitor.send(SENTINEL);
   });
-  await Promise.all(done);
+  try {
+    await withDeadline(Promise.all(done), deadlineMs, "the throughput run");
+  } finally {
+    closePairs(pairs);
+  }
   const seconds = Number(process.hrtime.bigint() - start) / 1e9;
-  closePairs(pairs);
-  return { msgsPerSecond: frames / seconds, frames };
+  return { msgsPerSecond: frames / seconds, frames, errors: errors() };
 }
 
+export interface LatencyRun {
+  readonly sessions: number;
+  readonly p50: number;
+  readonly p99: number;
+  readonly samples: number;
+  /** Mutation batches sent in the measuring window that no agent had received when it ended (+1 s). */
+  readonly unanswered: number;
+  readonly errors: number;
+}
+
+const MUTATIONS_PREFIX = '{"kind":"mutations","seq":';
+
 /**
- * Visitor→agent latency with `count` concurrent sessions: after its snapshot each session sends
- * its recorded frames in order, one every `intervalMs` (starting at a random offset), starting
- * over after the snapshot when the recording ends. Latency is measured for mutation batches
- * (they carry a sequence number), from send to the agent's receipt.
+ * Visitor→agent latency of mutation batches with `count` concurrent sessions. Setup first:
+ * every session is opened and its snapshot delivered. Then each session plays its recording
+ * from a random offset, one frame every `intervalMs`; at the end of the recording it sends its
+ * snapshot again (the visitor reloaded the page) so the stream stays valid. After one interval
+ * of warm-up, every mutation batch sent during the next `seconds` is a sample: from send to
+ * its agent's receipt (both clocks in this process).
  */
-export async function latency(
-  port: number,
-  recordings: readonly RecordedSession[],
-  count: number,
-  seconds: number,
-  intervalMs: number,
-): Promise<{ p50: number; p99: number; samples: number; errors: number }> {
-  const pairs: Pair[] = [];
-  for (let i = 0; i < count; i += 50) {
-    pairs.push(...(await Promise.all(Array.from({ length: Math.min(50, count - i) }, (_, k) => openPair(port, 100_000 + i + k)))));
-  }
+export async function latency(port: number, recordings: readonly RecordedSession[], count: number, seconds: number, intervalMs: number): Promise<LatencyRun> {
+  const pairs = await openPairs(port, count, 1_000_000);
+  const recordingOf = (i: number) => recordings[i % recordings.length] as RecordedSession;
+  await deliverSnapshots(pairs, (i) => JSON.stringify(recordingOf(i).frames[0]));
+  const errors = countErrors(pairs);
   const samples: number[] = [];
-  let errors = 0;
-  let measuring = false;
+  const pending = new Set<string>();
+  let window: { from: number; to: number } | undefined;
   const timers: NodeJS.Timeout[] = [];
   pairs.forEach((p, i) => {
-    const recording = recordings[i % recordings.length] as RecordedSession;
+    const frames = recordingOf(i).frames;
     const sentAt = new Map<number, number>();
-    let seq = 0;
-    let next = 0;
+    let seq = 1;
+    let next = 1;
     p.agent.on("message", (data) => {
-      const m = JSON.parse(String(data)) as { kind?: string; seq?: number };
-      if (m.seq === undefined || m.kind !== "mutations") return;
-      const at = sentAt.get(m.seq);
+      const text = String(data);
+      if (!text.startsWith(MUTATIONS_PREFIX)) return;
+      const got = Number.parseInt(text.slice(MUTATIONS_PREFIX.length, MUTATIONS_PREFIX.length + 12), 10);
+      const at = sentAt.get(got);
       if (at === undefined) return;
-      sentAt.delete(m.seq);
-      if (measuring) samples.push(performance.now() - at);
-    });
-    p.visitor.on("message", (data) => {
-      if (String(data).includes('"kind":"error"')) errors++;
+      sentAt.delete(got);
+      if (pending.delete(`${i}:${got}`)) samples.push(performance.now() - at);
     });
     const sendNext = () => {
-      const frame = recording.frames[next] as Record<string, unknown>;
-      next = next + 1 < recording.frames.length ? next + 1 : 1;
-      if ("seq" in frame) {
-        seq++;
-        sentAt.set(seq, performance.now());
-        p.visitor.send(JSON.stringify({ ...frame, seq }));
-      } else p.visitor.send(JSON.stringify(frame));
+      const frame = frames[next] as Record<string, unknown>;
+      next = next + 1 < frames.length ? next + 1 : 0;
+      if (!("seq" in frame)) return p.visitor.send(JSON.stringify(frame));
+      seq++;
+      const now = performance.now();
+      if (frame.kind === "mutations") {
+        sentAt.set(seq, now);
+        if (window && now >= window.from && now < window.to) pending.add(`${i}:${seq}`);
+      }
+      p.visitor.send(JSON.stringify({ ...frame, seq }));
     };
-    sendNext(); // the snapshot
     const offset = Math.floor(Math.random() * intervalMs);
     timers.push(
       setTimeout(() => {
@@ -164,14 +222,19 @@ export async function latency(
       }, offset),
     );
   });
-  // Let every session's snapshot through, and the stream settle, before measuring.
-  await new Promise((r) => setTimeout(r, Math.max(2000, intervalMs * 2)));
-  measuring = true;
-  await new Promise((r) => setTimeout(r, seconds * 1000));
-  measuring = false;
+  const from = performance.now() + intervalMs; // warm-up: every session has started
+  window = { from, to: from + seconds * 1000 };
+  await sleep(intervalMs + seconds * 1000);
   for (const t of timers) clearInterval(t);
+  // Batches sent at the very end of the window get a moment to arrive.
+  const grace = performance.now() + 1000;
+  while (pending.size > 0 && performance.now() < grace) await sleep(20);
   closePairs(pairs);
   samples.sort((a, b) => a - b);
   const at = (q: number) => samples[Math.min(samples.length - 1, Math.floor(q * samples.length))] ?? Number.NaN;
-  return { p50: at(0.5), p99: at(0.99), samples: samples.length, errors };
+  return { sessions: count, p50: at(0.5), p99: at(0.99), samples: samples.length, unanswered: pending.size, errors: errors() };
+}
+
+function sleep(ms: number): Promise<void> {
+  return new Promise((r) => setTimeout(r, ms));
 }

@@ -1,4 +1,3 @@
-import { parentPort, workerData } from "node:worker_threads";
 import { WebSocketServer, type RawData, type WebSocket } from "ws";
 import { isAction } from "../policy/actions.js";
 import { PolicyEngine } from "../policy/engine.js";
@@ -12,8 +11,8 @@ import { AssetUrlSigner } from "../relay/sanitizer/asset-url.js";
 import { allowlistFromSanitizePolicy } from "../relay/sanitizer/policy-allowlist.js";
 import { Sanitizer } from "../relay/sanitizer/sanitizer.js";
 
-// The server side of `bench relay`, in a worker thread so the load generator does not share its
-// event loop. Two modes on a loopback WebSocket server: `relay` runs every visitor frame through
+// The server side of `bench relay`, in its own process (forked by bench-relay-load.ts) so the
+// load generator shares neither its event loop nor its heap, as with real clients. Two modes on a loopback WebSocket server: `relay` runs every visitor frame through
 // the relay (frame parsing and schema, the room's check table with the shipped policies,
 // sanitizing, shadow index, fan-out); `bare` forwards each frame unchanged to the paired agent.
 // Clients connect to /visitor/N and /agent/N; a session is ready when its visitor receives a
@@ -30,7 +29,9 @@ interface Session {
   room?: Room;
 }
 
-const { mode, origin } = workerData as BenchServerData;
+const { mode, origin } = JSON.parse(process.argv[2] ?? "{}") as BenchServerData;
+// Bounded: the server goes when the benchmark that forked it goes, however that ends.
+process.on("disconnect", () => process.exit(0));
 const policy = PolicyEngine.load({ shippedDir: shippedPolicyDir, mode: "dev" });
 const site = { id: "demo", origins: [origin] };
 const sanitizer = new Sanitizer({
@@ -53,7 +54,8 @@ function newRoom(): Room {
     sanitizer,
     decide: (action, context) => (isAction(action) ? policy.decide(action, context) : { allow: false, reason: "unknown action" }),
     clock: systemClock,
-    inactivityMs: 120_000,
+    // Nothing in the benchmark stands for agent activity; the measured runs must not end on it.
+    inactivityMs: 3_600_000,
     maskInputValues: true,
     audit: () => undefined,
     onEnded: () => undefined,
@@ -106,5 +108,5 @@ wss.on("connection", (ws, req) => {
 });
 wss.on("listening", () => {
   const address = wss.address();
-  parentPort?.postMessage({ port: address !== null && typeof address === "object" ? address.port : 0 });
+  process.send?.({ port: address !== null && typeof address === "object" ? address.port : 0 });
 });

@@ -1,0 +1,47 @@
+import type { LatencyRun, ThroughputRun } from "./bench-relay-load.js";
+import type { SanitizerSpeed } from "./bench-relay-sanitizer.js";
+
+// The JSON figures of `bench relay`, named as the benchmark's targets name them.
+
+/** The session counts measured by default: the keys `p50_ms_100`, `p99_ms_1000`… come from them. */
+export const DEFAULT_LATENCY_LEVELS: readonly number[] = [100, 1000];
+
+/** The figures every run prints, whatever its bounds. */
+export const REQUIRED_FIGURES = [
+  "sanitizer_mb_s",
+  "tokenize_only_mb_s",
+  "sanitizer_vs_tokenize",
+  "relay_msgs_s",
+  "bare_forward_msgs_s",
+  "relay_vs_bare_forward",
+] as const;
+
+/** `p50_ms_N`, `p99_ms_N` for each measured level N, then the sample counts behind them. */
+export function latencyFigures(runs: readonly LatencyRun[]): Record<string, number> {
+  const out: Record<string, number> = {};
+  for (const r of runs) {
+    out[`p50_ms_${r.sessions}`] = round(r.p50, 2);
+    out[`p99_ms_${r.sessions}`] = round(r.p99, 2);
+  }
+  for (const r of runs) out[`latency_samples_${r.sessions}`] = r.samples;
+  return out;
+}
+
+export function relayFigures(sanitizer: SanitizerSpeed, relay: ThroughputRun, bare: ThroughputRun, levels: readonly LatencyRun[]) {
+  return {
+    ...sanitizer,
+    relay_msgs_s: Math.round(relay.msgsPerSecond),
+    bare_forward_msgs_s: Math.round(bare.msgsPerSecond),
+    relay_vs_bare_forward: round(relay.msgsPerSecond / bare.msgsPerSecond, 3),
+    throughput_frames: relay.frames,
+    throughput_frame_errors: relay.errors,
+    ...latencyFigures(levels),
+    latency_unanswered: levels.reduce((n, r) => n + r.unanswered, 0),
+    latency_frame_errors: levels.reduce((n, r) => n + r.errors, 0),
+  };
+}
+
+export function round(n: number, digits = 1): number {
+  const f = 10 ** digits;
+  return Math.round(n * f) / f;
+}
