@@ -1,78 +1,71 @@
 import { CANVAS_DATA_URL, type CanvasToAgent } from "../../protocol/canvas.js";
+import { NODE_ID_ATTRIBUTE } from "../../protocol/node-id.js";
 import type { Replica } from "./replica.js";
 
-// Paints canvas images into the replica's own `<canvas>` elements. The image never becomes a
-// URL of any kind (no data:, no blob:): its bytes are decoded here with createImageBitmap and
-// drawn with the 2D context, so the replay frame's CSP stays as strict as before (images only
-// from the asset proxy) and the frame still runs no script. See ADR 0002, addendum.
+// Shows canvas images in the replica. The replay frame runs no script, so its `<canvas>`
+// elements render their fallback content and cannot show pixels drawn into them. Instead each
+// checked image becomes a Blob in the console and a `blob:` URL (which only the console's own
+// code can mint; the relay's sanitizer drops every non-http URL) used as the background of the
+// replica canvas, through a viewer stylesheet keyed on the node id: attribute changes and
+// re-created elements keep their image, and the fallback content is hidden while it shows.
+// The replay CSP allows `img-src blob:` for this and nothing else changes. ADR 0002, addendum.
 
-interface Painted {
-  readonly bitmap: ImageBitmap;
-  /** The replica element and bitmap size it was drawn into; a replaced or resized canvas is drawn again. */
-  element: Element | undefined;
-  width: number;
-  height: number;
+interface Shown {
+  url: string;
+  /** The image shown before: revoked once the next one replaced it, so nothing flickers. */
+  previous: string | undefined;
 }
 
 export class CanvasPainter {
-  readonly #painted = new Map<number, Painted>();
-  /** Per canvas, the newest image asked for: an older one that finishes decoding later is dropped. */
-  readonly #latest = new Map<number, number>();
-  #generation = 0;
+  readonly #shown = new Map<number, Shown>();
+  #style: HTMLStyleElement | undefined;
 
   constructor(private readonly replica: Replica) {}
 
-  /** Decodes and draws one image; malformed images are ignored (the relay already refused them). */
-  async paint(msg: CanvasToAgent): Promise<void> {
+  /** Shows one image; malformed ones are ignored (the relay refused them already). */
+  paint(msg: CanvasToAgent): void {
     const parts = typeof msg.image === "string" ? CANVAS_DATA_URL.exec(msg.image) : null;
-    if (!parts?.[1] || parts[2] === undefined || !Number.isInteger(msg.id)) return;
-    const generation = ++this.#generation;
-    this.#latest.set(msg.id, generation);
-    let bitmap: ImageBitmap;
-    try {
-      bitmap = await createImageBitmap(new Blob([decodeBase64(parts[2])], { type: parts[1] }));
-    } catch {
-      return;
-    }
-    if (this.#latest.get(msg.id) !== generation) return bitmap.close();
-    this.#painted.get(msg.id)?.bitmap.close();
-    const entry: Painted = { bitmap, element: undefined, width: 0, height: 0 };
-    this.#painted.set(msg.id, entry);
-    this.draw(msg.id, entry);
-  }
-
-  /** After mutations: canvases that were re-created or resized (which clears them) get their image back. */
-  refresh(): void {
-    for (const [id, entry] of this.#painted) {
-      const el = this.replica.nodeById(id);
-      if (!isCanvas(el)) continue;
-      if (el !== entry.element || el.width !== entry.width || el.height !== entry.height) this.draw(id, entry);
-    }
+    if (!parts?.[1] || parts[2] === undefined || !Number.isInteger(msg.id) || msg.id < 1) return;
+    const url = URL.createObjectURL(new Blob([decodeBase64(parts[2])], { type: parts[1] }));
+    const shown = this.#shown.get(msg.id);
+    if (shown?.previous) URL.revokeObjectURL(shown.previous);
+    this.#shown.set(msg.id, { url, previous: shown?.url });
+    this.render();
   }
 
   /** A new snapshot or the end of the session: nothing of the old page is kept. */
   clear(): void {
-    for (const entry of this.#painted.values()) entry.bitmap.close();
-    this.#painted.clear();
-    this.#latest.clear();
+    for (const shown of this.#shown.values()) {
+      URL.revokeObjectURL(shown.url);
+      if (shown.previous) URL.revokeObjectURL(shown.previous);
+    }
+    this.#shown.clear();
+    this.#style?.remove();
+    this.#style = undefined;
   }
 
-  private draw(id: number, entry: Painted): void {
-    const el = this.replica.nodeById(id);
-    if (!isCanvas(el)) return;
-    const ctx = el.getContext("2d");
-    if (!ctx) return;
-    ctx.clearRect(0, 0, el.width, el.height);
-    ctx.drawImage(entry.bitmap, 0, 0, el.width, el.height);
-    entry.element = el;
-    entry.width = el.width;
-    entry.height = el.height;
+  private render(): void {
+    const doc = this.replica.document;
+    if (!doc?.head) return;
+    if (!this.#style?.isConnected || this.#style.ownerDocument !== doc) {
+      this.#style = doc.createElement("style");
+      this.#style.setAttribute("data-airlock-viewer", "canvas");
+      doc.head.append(this.#style);
+    }
+    let css = "";
+    for (const [id, { url, previous }] of this.#shown) {
+      // A canvas that left the page gives its images back (the relay holds at most 16 at a time).
+      if (!this.replica.nodeById(id)) {
+        URL.revokeObjectURL(url);
+        if (previous) URL.revokeObjectURL(previous);
+        this.#shown.delete(id);
+        continue;
+      }
+      const el = `canvas[${NODE_ID_ATTRIBUTE}="${id}"]`;
+      css += `${el}{background:url("${url}") center/100% 100% no-repeat!important;color:transparent!important}${el}>*{visibility:hidden!important}\n`;
+    }
+    this.#style.textContent = css;
   }
-}
-
-/** Replica nodes belong to the frame's realm, so `instanceof HTMLCanvasElement` (the console's) fails. */
-function isCanvas(el: Element | undefined): el is HTMLCanvasElement {
-  return el !== undefined && el.localName === "canvas" && el.namespaceURI === "http://www.w3.org/1999/xhtml";
 }
 
 function decodeBase64(base64: string): Uint8Array<ArrayBuffer> {

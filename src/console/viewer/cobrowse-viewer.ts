@@ -102,10 +102,9 @@ export class CobrowseViewer {
         this.setMode(this.#mode);
         return;
       case "mutations":
-        this.replica.mutations(msg);
-        return this.#canvases.refresh();
+        return this.replica.mutations(msg);
       case "canvas":
-        return void this.#canvases.paint(msg);
+        return this.#canvases.paint(msg);
       case "viewport":
         this.#viewport = msg.viewport;
         return this.fit();

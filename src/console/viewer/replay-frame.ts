@@ -6,7 +6,9 @@ import { REPLAY_FRAME_PATH } from "./replay-frame-path.js";
 // The empty document the agent's replay frame starts from. Its CSP is the replica's last line
 // of defence: no script of any kind, no connections, no forms, no plugins, no nested frames;
 // styles, images, fonts and media only from the asset proxy (plus inline styles, which the
-// relay's CSS sanitizer has already cleaned). It may be framed by the console only.
+// relay's CSS sanitizer has already cleaned), and images from `blob:` URLs, which only the
+// console's own code can mint (canvas images the relay checked; see canvas-painter.ts and
+// ADR 0002). It may be framed by the console only.
 
 export function replayFrameCsp(publicUrl: string): string {
   const proxy = publicUrl.replace(/\/+$/, "") + ASSET_PATH;
@@ -15,7 +17,7 @@ export function replayFrameCsp(publicUrl: string): string {
     "script-src": ["'none'"],
     "script-src-attr": ["'none'"],
     "style-src": ["'unsafe-inline'", proxy],
-    "img-src": [proxy],
+    "img-src": [proxy, "blob:"],
     "font-src": [proxy],
     "media-src": [proxy],
     "connect-src": ["'none'"],
