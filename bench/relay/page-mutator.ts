@@ -10,9 +10,11 @@ export async function mutatePage(page: Page, seed: number): Promise<void> {
     await page.evaluate(
       ({ seed, step }) => {
         let s = (seed * 7919 + step * 104729) >>> 0;
+        // 32-bit LCG in integer arithmetic (a float product would lose the low bits and make
+        // some changes never happen), answering from its better-mixed high bits.
         const rnd = (n: number) => {
-          s = (s * 1103515245 + 12345) >>> 0;
-          return s % Math.max(1, n);
+          s = (Math.imul(s, 1103515245) + 12345) >>> 0;
+          return (s >>> 8) % Math.max(1, n);
         };
         const all = [...document.body.querySelectorAll("div, p, li, span, a, td, h2, h3")];
         const pick = () => all[rnd(all.length)];

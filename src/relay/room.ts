@@ -218,6 +218,8 @@ export class Room implements RoomFacts {
         return undefined;
       }
       case "remove":
+        // Already gone with an ancestor removed earlier (see opTargetKnown): nothing to do.
+        if (!this.index.has(op.id)) return undefined;
         this.index.remove(op.id);
         out.push(op);
         return undefined;

@@ -26,8 +26,14 @@ export const eventTargetKnown = check<{ event: { id: number; type: string } }>("
   return room.index.isProtected(id) ? fail("node_masked", `node ${id} is a password or payment-card field`) : undefined;
 });
 
-/** One operation of a mutation batch names known, unmasked nodes. */
+/**
+ * One operation of a mutation batch names known, unmasked nodes. A removal is the exception: a
+ * page can remove a node inside a subtree it removed earlier in the same batch (the room dropped
+ * it with that subtree), and removing a masked placeholder reveals nothing; the room skips
+ * removals of nodes it no longer has instead of failing the rest of the batch.
+ */
 export function opTargetKnown(index: ShadowIndex, op: MutationOp): Failure | undefined {
+  if (op.op === "remove") return undefined;
   if (op.op !== "add") return known(index, op.id, false);
   return known(index, op.parent, false) ?? (op.before === null ? undefined : known(index, op.before, false));
 }
