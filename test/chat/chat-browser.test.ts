@@ -117,6 +117,14 @@ suite("live chat in Chromium: the visitor script's widget on the demo shop, agen
     await reply.press("Enter");
     await visitor.getByText("Let me check that for you.").waitFor();
     await shot(visitor, "03-visitor-sees-reply");
+
+    // the visitor moves on to another page of the shop: the same visit, the same conversation
+    await visitor.getByRole("navigation", { name: "Main" }).getByRole("link", { name: "Checkout" }).click();
+    await visitor.getByRole("heading", { name: "Checkout" }).waitFor();
+    await visitor.getByText("Let me check that for you.").waitFor();
+    const row = alex.getByRole("row").filter({ hasText: "Checkout · Northwind Goods" });
+    await row.getByRole("cell", { name: "2", exact: true }).waitFor();
+    await shot(visitor, "03a-visitor-next-page-same-chat");
   });
 
   it("every XSS corpus payload shows as literal text in the widget and in the console; no script runs", async () => {
@@ -203,7 +211,7 @@ suite("live chat in Chromium: the visitor script's widget on the demo shop, agen
     if (!viewer) throw new Error("no viewer tab opened");
     problems.viewer = watch(viewer);
     await visitor.getByRole("button", { name: "Share my screen" }).click();
-    await viewer.frameLocator("iframe").getByRole("heading", { name: "Office goods for careful people" }).waitFor();
+    await viewer.frameLocator("iframe").getByRole("heading", { name: "Checkout" }).waitFor();
     await shot(viewer, "07c-agent-cobrowses-from-chat");
     await shot(visitor, "07d-visitor-shares-while-chatting");
     // the chat carries on beside the shared page

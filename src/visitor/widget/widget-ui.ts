@@ -1,3 +1,4 @@
+import { guard } from "../safe.js";
 import { h, type UiHost } from "../ui/host.js";
 import { translator } from "../ui/i18n.js";
 import { widgetStrings, type WidgetKey } from "./strings.js";
@@ -79,6 +80,10 @@ export class WidgetUi {
 
     this.#root = h("div", { class: "alc" }, this.#invite, this.#panel, this.#launch);
     host.root.append(this.#root);
+    // The co-browse bar sits at the bottom of the page: while it shows, the widget moves up so
+    // neither covers the other's buttons.
+    const lift = () => this.#root.classList.toggle("alc-lifted", host.root.querySelector(".al-bar") !== null);
+    new MutationObserver(guard(lift)).observe(host.root, { childList: true, subtree: true });
   }
 
   show(view: PanelView): void {
