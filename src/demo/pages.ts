@@ -80,8 +80,6 @@ export function accountPage(siteKey: string | undefined): string {
 <section class="panel"><h2>Profile</h2>
 <p>Signed in as <strong>Dana Demo</strong>, customer since 2019.</p>
 <p>Customer number <span class="account-number">NW-4471-0093</span></p></section>
-<section class="panel"><h2>Your orders this year</h2>
-<canvas id="orders-chart" class="chart" width="560" height="200" aria-label="Bar chart of orders per month">Orders per month: 3, 5, 2, 6, 4, 7.</canvas></section>
 <section class="panel cobrowsing_nosync" id="bank-details"><h2>Bank details</h2>
 <p>IBAN DE89 3704 0044 0532 0130 00 · Balance €12,345.67</p>
 <canvas id="balance-chart" class="chart" width="560" height="120" aria-label="Balance over the last six months"></canvas>
@@ -91,7 +89,9 @@ export function accountPage(siteKey: string | undefined): string {
 <section class="panel" data-private><h2>Security questions</h2><p>Mother's maiden name: Hargreaves</p></section>
 <section class="panel"><h2>Password</h2>
 <form class="form" id="password-form"><label for="password">New password</label><input id="password" type="password" autocomplete="new-password">
-<button type="submit">Change password</button></form></section>`,
+<button type="submit">Change password</button></form></section>
+<section class="panel"><h2>Your orders this year</h2>
+<canvas id="orders-chart" class="chart" width="560" height="200" aria-label="Bar chart of orders per month">Orders per month: 3, 5, 2, 6, 4, 7.</canvas></section>`,
   });
 }
 

@@ -81,6 +81,8 @@ suite("canvas capture in the visitor script", () => {
     peer.send({ kind: "state", state: "active", mode: "view", agents: 1, watching: true });
     await peer.waitFor((m) => m.kind === "snapshot");
     await expect.poll(() => sent.some((f) => f.startsWith('{"kind":"snapshot"'))).toBe(true);
+    // The chart is the last panel of the page: bring it into view.
+    await page.evaluate(() => document.getElementById("orders-chart")?.scrollIntoView({ block: "center" }));
     return { page, peer, sent, problems };
   }
 
@@ -127,7 +129,7 @@ suite("canvas capture in the visitor script", () => {
       below.height = 40;
       below.style.marginTop = "3000px";
       below.getContext("2d")?.fillRect(0, 0, 40, 40);
-      document.querySelector("main")?.prepend(tainted);
+      document.getElementById("orders-chart")?.before(tainted);
       document.querySelector("main")?.append(below);
     }, elsewhereUrl);
     await expect.poll(() => v.sent.some((f) => f.includes('id=\\"below\\"'))).toBe(true);
@@ -136,12 +138,13 @@ suite("canvas capture in the visitor script", () => {
     // Scrolled into view, the lower canvas goes out; the tainted one never does.
     await v.page.evaluate(() => document.getElementById("below")?.scrollIntoView());
     await expect.poll(() => canvasFrames(v.sent).some((f) => f.id === below)).toBe(true);
-    // Back at the top the tainted canvas is in view: a tick that sends the redrawn chart has seen it too.
+    // Back at the chart the tainted canvas beside it is in view: a tick that sends the redrawn chart has seen it too.
     const chart = idIn(v.sent, /<canvas data-airlock-id=\\"(\d+)\\" id=\\"orders-chart\\"/);
     const chartImages = canvasFrames(v.sent).filter((f) => f.id === chart).length;
     await v.page.evaluate(() => {
-      window.scrollTo(0, 0);
-      (document.getElementById("orders-chart") as HTMLCanvasElement).getContext("2d")?.fillRect(0, 0, 30, 30);
+      const chartEl = document.getElementById("orders-chart") as HTMLCanvasElement;
+      chartEl.scrollIntoView({ block: "center" });
+      chartEl.getContext("2d")?.fillRect(0, 0, 30, 30);
     });
     await expect.poll(() => canvasFrames(v.sent).filter((f) => f.id === chart).length).toBe(chartImages + 1);
     expect(canvasFrames(v.sent).some((f) => f.id === tainted)).toBe(false);
