@@ -21,6 +21,7 @@ const ENABLED_CANVAS = "canvas: { enabled: true, intervalMs: 250,";
 /** The bar colour of the demo chart (#b45309) and a colour the test draws later (#0b5cad). */
 const AMBER = [180, 83, 9] as const;
 const BLUE = [11, 92, 173] as const;
+const ONE_PIXEL_PNG = "iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAYAAAAfFcSJAAAADUlEQVR42mNkYPhfDwAChwGA60e6kgAAAABJRU5ErkJggg==";
 
 /**
  * Pixels close to `rgb` in what the agent's screen shows of the replica's only canvas: a real
@@ -122,6 +123,24 @@ suite("canvas images from the visitor's page to the agent's replica", () => {
       expect(agent.problems).toEqual([]);
       expect(visitor.problems).toEqual([]);
 
+      // The replay CSP admits the console's blob: images and still no data: image.
+      const dataImageShown = await agent.page.evaluate(async (png) => {
+        const doc = document.querySelector<HTMLIFrameElement>(".cb-scaler iframe")?.contentDocument;
+        if (!doc) return true;
+        const img = doc.createElement("img");
+        img.src = `data:image/png;base64,${png}`;
+        doc.body.append(img);
+        try {
+          await img.decode();
+          return true;
+        } catch {
+          return false;
+        } finally {
+          img.remove();
+        }
+      }, ONE_PIXEL_PNG);
+      expect(dataImageShown).toBe(false);
+
       // Invariant 1: no image bytes in any log line.
       const logs = demo.server.logText();
       for (const f of canvasFrames(visitor.sent)) expect(logs).not.toContain(f.image.slice(30, 90));
@@ -176,8 +195,7 @@ suite("canvas images from the visitor's page to the agent's replica", () => {
       await startSession(forger, agent2, sessions2.sessions.at(-1)?.room ?? "");
       forger.send({ kind: "snapshot", seq: 1, url: `${demo.origin}/demo/account`, html: '<body data-airlock-id="1"><canvas data-airlock-id="2" width="1" height="1"></canvas></body>', viewport: { width: 800, height: 600 } });
       await agent2.next("snapshot");
-      const png = "iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAYAAAAfFcSJAAAADUlEQVR42mNkYPhfDwAChwGA60e6kgAAAABJRU5ErkJggg==";
-      forger.send({ kind: "canvas", id: 2, image: `data:image/png;base64,${png}` });
+      forger.send({ kind: "canvas", id: 2, image: `data:image/png;base64,${ONE_PIXEL_PNG}` });
       expect(await forger.next("error")).toMatchObject({ code: "not_allowed", ref: "canvas" });
       expect(agent2.frames.filter((f) => f.kind === "canvas")).toEqual([]);
       forger.close();
