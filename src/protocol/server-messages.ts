@@ -13,8 +13,11 @@ export type SessionState = "waiting" | "active" | "ended";
 export interface WelcomeToVisitor {
   kind: "welcome";
   version: number;
+  /** The visit: the visitor's tab session, alive across pages and co-browse sessions (chat's visitor id). */
+  visit: string;
+  /** The visit's current co-browse session (room), or the one its next session will open. */
   session: string;
-  /** Single-use token for `resume` after a navigation within the site. */
+  /** Single-use token for `resume` (of the visit) after a navigation within the site. */
   resumeToken: string;
   limits: Limits;
 }
@@ -45,6 +48,8 @@ export interface ConsentRequestToVisitor {
   kind: "consent-request";
   request: string;
   mode: CobrowseMode;
+  /** The co-browse session asking: consent holds for that session only. */
+  session: string;
   agent: { displayName: string };
 }
 export interface ConsentAnswerToAgent {

@@ -6,6 +6,7 @@ import type { PolicyContext } from "../policy/decision.js";
 import type { PolicyEngine } from "../policy/engine.js";
 import type { AgentMessage } from "../protocol/agent-messages.js";
 import type { CanvasSettings } from "../protocol/canvas.js";
+import type { EndReason } from "../protocol/error-codes.js";
 import { LIMITS } from "../protocol/limits.js";
 import type { WelcomeToVisitor } from "../protocol/server-messages.js";
 import { negotiateVersion } from "../protocol/version.js";
@@ -30,6 +31,7 @@ import { fail, type Failure } from "./failure.js";
 import type { AgentPrincipal, Peer } from "./peer.js";
 import { ResumeTokens } from "./resume-tokens.js";
 import { Room, type RoomAudit } from "./room.js";
+import { Visit, type CobrowseState } from "./visit.js";
 import type { AssetUrlSigner } from "./sanitizer/asset-url.js";
 import { SiteSanitizers, type RegisteredSite } from "./site-sanitizers.js";
 
@@ -45,22 +47,30 @@ export interface RelayOptions {
   readonly visitorGraceMs?: number;
 }
 
-export type VisitorOpening = { ok: true; room: Room } | { ok: false; failure: Failure };
+export type VisitorOpening = { ok: true; visit: Visit } | { ok: false; failure: Failure };
+
+/** Hears a visit's co-browse state change (the live visitor list shows it). */
+export type CobrowseStateListener = (site: string, visit: string, state: CobrowseState) => void;
 
 const ANNOUNCE_EVERY_MS = 10_000;
 const DIRECTORY_TTL_MS = 35_000;
 
 /**
- * The co-browse relay of one replica: owns the rooms of the visitors connected here, seats agents
- * (from this or another replica) in them, and keeps the cluster-wide room directory. Transport
- * agnostic: the WebSocket layer hands it parsed messages and Peers.
+ * The co-browse relay of one replica: owns the visits of the visitors connected here and their
+ * co-browse rooms, seats agents (from this or another replica) in them, and keeps the
+ * cluster-wide room directory. A visit outlives its co-browse sessions: ending one releases its
+ * room but keeps the visitor's connection (chat) and visit. Transport agnostic: the WebSocket
+ * layer hands it parsed messages and Peers.
  */
 export class Relay {
   readonly replica = randomBytes(12).toString("base64url");
+  readonly #visits = new Map<string, Visit>();
+  /** Visits by the id of their current or next room. */
+  readonly #visitByRoom = new Map<string, Visit>();
   readonly #rooms = new Map<string, Room>();
-  readonly #since = new Map<string, number>();
   readonly #announced = new Map<string, string>();
-  readonly #graceTimers = new Map<string, unknown>();
+  readonly #reported = new Map<string, CobrowseState>();
+  readonly #stateListeners = new Set<CobrowseStateListener>();
   readonly #remotePeers = new Map<string, RemotePeer>();
   readonly #tokens = new ResumeTokens();
   readonly #directory = new RoomDirectory(() => Date.now(), DIRECTORY_TTL_MS);
@@ -74,10 +84,10 @@ export class Relay {
   constructor(private readonly options: RelayOptions) {
     this.#clock = options.clock ?? systemClock;
     this.#sites = new SiteSanitizers(options.policy, options.signer);
-    this.#seats = new OwnerSeats((id) => this.#rooms.get(id));
+    this.#seats = new OwnerSeats((id) => this.#roomToJoin(id));
     this.#router = new AgentRouter(options.bus, {
       replica: this.replica,
-      ownerOf: (room) => (this.#rooms.has(room) ? this.replica : this.#directory.get(room)?.owner),
+      ownerOf: (room) => (this.#visitByRoom.has(room) ? this.replica : this.#directory.get(room)?.owner),
       handleLocal: (envelope, peer, principal) => this.#fromAgentReplica(envelope, peer, principal),
     });
   }
@@ -91,6 +101,12 @@ export class Relay {
     this.#announcer = setInterval(() => this.#guard(() => this.#announceAll()), ANNOUNCE_EVERY_MS).unref();
   }
 
+  /** Tells `listener` whenever a visit of this replica starts or stops being co-browsed. */
+  onCobrowseState(listener: CobrowseStateListener): () => void {
+    this.#stateListeners.add(listener);
+    return () => this.#stateListeners.delete(listener);
+  }
+
   // ---- visitors ----------------------------------------------------------------------------
 
   /** True when some registered site lists this exact origin (checked at the WebSocket handshake). */
@@ -98,33 +114,42 @@ export class Relay {
     return this.#sites.sitesWithOrigin(origin).size > 0;
   }
 
-  /** Handles `hello` (new room) or `resume` (the room of the token); sends the welcome. */
+  /**
+   * Handles `hello` (a new visit, with its first co-browse room) or `resume` (the visit of the
+   * token, with its room if a session is running); sends the welcome.
+   */
   openVisitor(peer: Peer, message: Extract<VisitorMessage, { kind: "hello" | "resume" }>, origin: string): VisitorOpening {
     const version = negotiateVersion(message.versions);
     if (version === undefined) return { ok: false, failure: fail("unsupported_version", "no protocol version in common") };
-    let room: Room | undefined;
+    let visit: Visit | undefined;
     let site: RegisteredSite | undefined;
     if (message.kind === "hello") {
       site = this.#sites.site(message.siteKey);
       if (!site || !site.policy.origins.includes(origin)) return { ok: false, failure: fail("origin_not_allowed", "the site key is not registered for this origin") };
     } else {
-      const roomId = this.#tokens.consume(message.resumeToken, this.#sites.sitesWithOrigin(origin));
-      room = roomId === undefined ? undefined : this.#rooms.get(roomId);
-      if (!room || room.state === "ended") return { ok: false, failure: fail("session_ended", "the resume token is unknown, used or expired") };
-      site = this.#sites.siteById(room.siteId);
+      const visitId = this.#tokens.consume(message.resumeToken, this.#sites.sitesWithOrigin(origin));
+      visit = visitId === undefined ? undefined : this.#visits.get(visitId);
+      if (!visit || visit.ended) return { ok: false, failure: fail("session_ended", "the resume token is unknown, used or expired") };
+      site = this.#sites.siteById(visit.siteId);
       if (!site) return { ok: false, failure: fail("session_ended", "the site is no longer registered") };
     }
     const decision = this.#decide("visitor:connect", { actor: "visitor", siteId: site.id, origin });
     if (!decision.allow) return { ok: false, failure: fail("not_allowed", `denied by policy: ${decision.reason}`) };
     if (!urlInOrigins(message.url, site.policy.origins)) return { ok: false, failure: fail("origin_not_allowed", "the page is outside the site's registered origins") };
 
-    room ??= this.#openRoom(site);
+    if (!visit) {
+      visit = new Visit(site.id, Date.now());
+      this.#visits.set(visit.id, visit);
+      this.#visitByRoom.set(visit.roomId, visit);
+      this.#openRoom(visit);
+    }
     const { canvas } = this.options.policy.policy.cobrowse;
     const welcome: WelcomeToVisitor & { privacy: { maskingSelectors: readonly string[]; maskInputValues: boolean; canvas?: CanvasSettings } } = {
       kind: "welcome",
       version,
-      session: room.id,
-      resumeToken: this.#tokens.issue(room.id, site.id),
+      visit: visit.id,
+      session: visit.roomId,
+      resumeToken: this.#tokens.issue(visit.id, site.id),
       limits: LIMITS,
       privacy: {
         maskingSelectors: site.policy.maskingSelectors,
@@ -134,33 +159,36 @@ export class Relay {
       },
     };
     peer.send(JSON.stringify(welcome));
-    const previous = room.visitor;
-    this.#clock.clearTimeout(this.#graceTimers.get(room.id));
-    this.#graceTimers.delete(room.id);
-    room.attachVisitor(peer);
+    const previous = visit.peer;
+    this.#clock.clearTimeout(visit.graceTimer);
+    visit.graceTimer = undefined;
+    visit.peer = peer;
+    visit.room?.attachVisitor(peer);
     if (previous && previous !== peer) previous.close(1000, "resumed");
-    this.#announce(room);
-    return { ok: true, room };
+    this.#announce(visit);
+    return { ok: true, visit };
   }
 
-  fromVisitor(room: Room, message: VisitorMessage, origin: string): Failure | undefined {
+  /** A co-browse frame of the visit: its running room checks and handles it. */
+  fromVisitor(visit: Visit, message: VisitorMessage, origin: string): Failure | undefined {
+    if (message.kind === "hello" || message.kind === "resume") return fail("wrong_state", "already connected");
+    const room = visit.room;
+    if (!room) return fail("session_ended", "no co-browse session is running");
     const failure = room.fromVisitor(message, origin);
-    this.#announce(room);
+    this.#announce(visit);
     return failure;
   }
 
-  /** The visitor's socket closed: the room waits a short while for a resume, then ends. */
-  visitorClosed(room: Room, peer: Peer): void {
-    if (room.visitor !== peer || room.state === "ended") return;
-    room.detachVisitor(peer);
+  /** The visitor's socket closed: the visit (and its room) wait a short while for a resume, then end. */
+  visitorClosed(visit: Visit, peer: Peer): void {
+    if (visit.peer !== peer || visit.ended) return;
+    visit.peer = undefined;
+    visit.room?.detachVisitor(peer);
     const grace = this.options.visitorGraceMs ?? 30_000;
-    this.#graceTimers.set(
-      room.id,
-      this.#clock.setTimeout(() => {
-        this.#graceTimers.delete(room.id);
-        if (!room.visitor) room.end("visitor_gone");
-      }, grace),
-    );
+    visit.graceTimer = this.#clock.setTimeout(() => {
+      visit.graceTimer = undefined;
+      if (!visit.peer) this.#endVisit(visit, "visitor_gone");
+    }, grace);
   }
 
   // ---- agents ------------------------------------------------------------------------------
@@ -186,8 +214,11 @@ export class Relay {
     return this.#directory.list();
   }
 
+  /** A room by its id, or the current (or next) room of a visit by the visit's id. */
   room(id: string): RoomSummary | undefined {
-    return this.#rooms.has(id) ? this.#summary(this.#rooms.get(id) as Room) : this.#directory.get(id);
+    const visit = this.#visitByRoom.get(id) ?? this.#visits.get(id);
+    if (visit) return this.#summary(visit);
+    return this.#directory.get(id) ?? this.#directory.byVisit(id);
   }
 
   /** Page bytes held by this replica's rooms (tests of memory release; metrics). */
@@ -197,23 +228,32 @@ export class Relay {
     return n;
   }
 
+  /** Open co-browse rooms on this replica. */
   get localRoomCount(): number {
     return this.#rooms.size;
   }
 
-  /** Ends every room of this replica (`server_shutdown`) and leaves the bus. */
+  /** Visits of visitors connected to this replica (or within their resume grace). */
+  get localVisitCount(): number {
+    return this.#visits.size;
+  }
+
+  /** Ends every visit and room of this replica (`server_shutdown`) and leaves the bus. */
   shutdown(): void {
     if (this.#announcer) clearInterval(this.#announcer);
-    for (const room of [...this.#rooms.values()]) room.end("server_shutdown");
+    for (const visit of [...this.#visits.values()]) this.#endVisit(visit, "server_shutdown");
     for (const endpoint of [...this.#router.endpoints()]) this.#router.closed(endpoint);
     for (const unsubscribe of this.#unsubscribe.splice(0)) unsubscribe();
   }
 
-  // ---- rooms -------------------------------------------------------------------------------
+  // ---- visits and rooms --------------------------------------------------------------------
 
-  #openRoom(site: RegisteredSite): Room {
+  #openRoom(visit: Visit): Room {
     const { policy } = this.options;
+    const site = this.#sites.siteById(visit.siteId);
+    if (!site) throw new Error("visit of an unregistered site");
     const room: Room = new Room({
+      id: visit.roomId,
       site: { id: site.id, origins: site.policy.origins },
       sanitizer: this.#sites.sanitizer(site),
       decide: (action, context) => this.#decide(action, context as PolicyContext),
@@ -222,29 +262,60 @@ export class Relay {
       maskInputValues: policy.policy.cobrowse.maskInputValues.enabled,
       canvas: { intervalMs: policy.policy.cobrowse.canvas.intervalMs, maxBytes: policy.policy.cobrowse.canvas.maxBytes },
       audit: this.options.audit,
-      onEnded: (ended) => this.#roomEnded(ended),
+      onEnded: (ended) => this.#roomEnded(ended, visit),
       onAgentRemoved: (seat) => {
         this.#seats.forget(seat);
-        this.#announce(room);
+        this.#announce(visit);
       },
     });
+    visit.room = room;
     this.#rooms.set(room.id, room);
-    this.#since.set(room.id, Date.now());
+    if (visit.peer) room.attachVisitor(visit.peer);
     this.options.log.info({ room: room.id, site: site.id }, "co-browse session opened");
     return room;
   }
 
-  #roomEnded(room: Room): void {
+  /** The room an agent's join names: an open one, or the next room of a visit, opened now. */
+  #roomToJoin(id: string): Room | undefined {
+    const open = this.#rooms.get(id);
+    if (open) return open;
+    const visit = this.#visitByRoom.get(id);
+    if (!visit || visit.ended) return undefined;
+    return visit.room ?? this.#openRoom(visit);
+  }
+
+  /** A co-browse session is over: its memory goes; the visit (and the visitor's socket) stays. */
+  #roomEnded(room: Room, visit: Visit): void {
     this.options.log.info({ room: room.id, site: room.siteId }, "co-browse session ended");
     this.#rooms.delete(room.id);
-    this.#since.delete(room.id);
-    this.#announced.delete(room.id);
-    this.#tokens.revoke(room.id);
-    this.#clock.clearTimeout(this.#graceTimers.get(room.id));
-    this.#graceTimers.delete(room.id);
     this.#seats.forgetRoom(room);
     this.#directory.remove(room.id);
     this.options.bus.publish(roomsChannel, JSON.stringify({ t: "gone", room: room.id } satisfies RoomsEnvelope));
+    if (visit.room !== room) return;
+    this.#visitByRoom.delete(room.id);
+    visit.roomEnded(Date.now());
+    if (visit.ended) return;
+    this.#visitByRoom.set(visit.roomId, visit);
+    this.#announce(visit);
+  }
+
+  /** The visit is over (visitor gone for good, shutdown): its room ends, its token dies. */
+  #endVisit(visit: Visit, reason: EndReason): void {
+    if (visit.ended) return;
+    visit.ended = true;
+    this.#clock.clearTimeout(visit.graceTimer);
+    this.#tokens.revoke(visit.id);
+    const roomId = visit.roomId;
+    if (visit.room) visit.room.end(reason);
+    else {
+      this.#directory.remove(roomId);
+      this.options.bus.publish(roomsChannel, JSON.stringify({ t: "gone", room: roomId } satisfies RoomsEnvelope));
+    }
+    this.#visitByRoom.delete(roomId);
+    this.#visits.delete(visit.id);
+    this.#announced.delete(visit.id);
+    if (this.#reported.get(visit.id) === "active") this.#report(visit, "none");
+    this.#reported.delete(visit.id);
   }
 
   #decide(action: string, context: PolicyContext): { allow: boolean; reason: string } {
@@ -252,32 +323,49 @@ export class Relay {
     return this.options.policy.decide(action, context);
   }
 
-  #summary(room: Room): RoomSummary {
+  #summary(visit: Visit): RoomSummary {
+    const room = visit.room;
     return {
-      room: room.id,
-      site: room.siteId,
+      room: visit.roomId,
+      visit: visit.id,
+      site: visit.siteId,
       owner: this.replica,
-      state: room.state,
-      mode: room.mode,
-      agents: room.agentCount,
-      since: this.#since.get(room.id) ?? 0,
+      state: room?.state ?? "waiting",
+      mode: room?.mode ?? "view",
+      agents: room?.agentCount ?? 0,
+      since: visit.roomSince,
     };
   }
 
-  /** Tells the cluster about a room when its listed facts changed. */
-  #announce(room: Room): void {
-    if (room.state === "ended" || !this.#rooms.has(room.id)) return;
-    const summary = this.#summary(room);
+  /** Tells the cluster about a visit's room when its listed facts changed. */
+  #announce(visit: Visit): void {
+    if (visit.ended || !this.#visits.has(visit.id)) return;
+    const state = visit.cobrowse;
+    if ((this.#reported.get(visit.id) ?? "none") !== state) this.#report(visit, state);
+    const summary = this.#summary(visit);
+    if (summary.state === "ended") return;
     const text = JSON.stringify({ t: "room", summary } satisfies RoomsEnvelope);
-    if (this.#announced.get(room.id) === text) return;
-    this.#announced.set(room.id, text);
+    if (this.#announced.get(visit.id) === text) return;
+    this.#announced.set(visit.id, text);
     this.#directory.put(summary);
     this.options.bus.publish(roomsChannel, text);
   }
 
+  #report(visit: Visit, state: CobrowseState): void {
+    this.#reported.set(visit.id, state);
+    for (const listener of this.#stateListeners) {
+      try {
+        listener(visit.siteId, visit.id, state);
+      } catch (err) {
+        this.options.log.error({ err: err instanceof Error ? err.name : typeof err }, "relay: co-browse state listener failed");
+      }
+    }
+  }
+
   #announceAll(): void {
-    for (const room of this.#rooms.values()) {
-      const summary = this.#summary(room);
+    for (const visit of this.#visits.values()) {
+      const summary = this.#summary(visit);
+      if (summary.state === "ended") continue;
       this.#directory.put(summary);
       this.options.bus.publish(roomsChannel, JSON.stringify({ t: "room", summary } satisfies RoomsEnvelope));
     }
@@ -291,7 +379,7 @@ export class Relay {
     if (envelope.t === "sync") {
       if (envelope.from !== this.replica) this.#announceAll();
     } else if (envelope.t === "gone") {
-      if (!this.#rooms.has(envelope.room)) this.#directory.remove(envelope.room);
+      if (!this.#visitByRoom.has(envelope.room)) this.#directory.remove(envelope.room);
     } else if (envelope.summary.owner !== this.replica) {
       this.#directory.put(envelope.summary);
     }
@@ -334,7 +422,8 @@ export class Relay {
     } else if (envelope.t === "detach") {
       room = this.#seats.detach(envelope.conn);
     }
-    if (room) this.#announce(room);
+    const visit = room && this.#visitByRoom.get(room.id);
+    if (visit) this.#announce(visit);
   }
 
   /** Bus handlers must never throw into the bus; a failure is logged without content. */

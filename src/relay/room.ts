@@ -42,6 +42,8 @@ export interface RoomOptions {
   readonly maxCatchUpOps?: number;
   /** Canvas image limits (policy cobrowse.canvas); whether images are allowed is a policy decision. */
   readonly canvas?: CanvasSettings;
+  /** The room's id when the visit reserved one for its next co-browse session; random otherwise. */
+  readonly id?: string;
 }
 
 const CANVAS_DEFAULTS: CanvasSettings = { intervalMs: 1000, maxBytes: 262_144 };
@@ -52,7 +54,7 @@ const CANVAS_DEFAULTS: CanvasSettings = { intervalMs: 1000, maxBytes: 262_144 };
  * up to date at once. Everything is released when the session ends.
  */
 export class Room implements RoomFacts {
-  readonly id = randomBytes(16).toString("base64url");
+  readonly id: string;
   state: "waiting" | "active" | "ended" = "waiting";
   mode: CobrowseMode = "view";
   readonly granted = { view: false, control: false };
@@ -70,6 +72,7 @@ export class Room implements RoomFacts {
   readonly #canvases: CanvasImages;
 
   constructor(readonly options: RoomOptions) {
+    this.id = options.id ?? randomBytes(16).toString("base64url");
     this.#canvases = new CanvasImages(this.canvas.intervalMs);
   }
 
@@ -96,7 +99,7 @@ export class Room implements RoomFacts {
     if (this.seats.size > 0 || this.state !== "waiting") send(peer, this.#state());
     if (this.pendingConsent) {
       const { request, mode } = this.pendingConsent;
-      send(peer, { kind: "consent-request", request, mode, agent: { displayName: this.#pendingAsker } });
+      send(peer, { kind: "consent-request", request, mode, session: this.id, agent: { displayName: this.#pendingAsker } });
     }
   }
 
@@ -348,7 +351,7 @@ export class Room implements RoomFacts {
     const request = randomBytes(8).toString("base64url");
     this.pendingConsent = { request, mode };
     this.#pendingAsker = displayName;
-    this.#toVisitor({ kind: "consent-request", request, mode, agent: { displayName } });
+    this.#toVisitor({ kind: "consent-request", request, mode, session: this.id, agent: { displayName } });
   }
 
   // ---- delivery --------------------------------------------------------------------------
@@ -424,7 +427,10 @@ export class Room implements RoomFacts {
     this.#canvases.clear();
   }
 
-  /** Ends the session: both sides are told why, connections close, all page memory is released. */
+  /**
+   * Ends the session: both sides are told why, agents' connections close, all page memory is
+   * released. The visitor's connection stays: it belongs to the visit, which goes on (chat).
+   */
   end(reason: EndReason): void {
     if (this.state === "ended") return;
     this.state = "ended";
@@ -435,7 +441,6 @@ export class Room implements RoomFacts {
       seat.peer.close(1000, reason);
     }
     this.seats.clear();
-    this.visitor?.close(1000, reason);
     this.visitor = undefined;
     this.#forgetPage();
     this.pendingConsent = undefined;

@@ -12,10 +12,12 @@ import type { ServerFrame } from "./transport/server-frames.js";
 import { clearResume, loadResume, saveResume, type ResumeState } from "./transport/resume-store.js";
 import { CobrowseUi } from "./ui/cobrowse-ui.js";
 
-// The co-browsing feature: keeps a connection to the relay, asks the visitor before sharing
-// (view) and again before control, captures only while an agent watches and the visitor agreed,
-// and acts on agent control events only while control is granted. Consent and the resume token
-// survive navigation within the site in the same tab.
+// The co-browsing feature: keeps the visit's connection to Airlock (which the chat widget shares),
+// asks the visitor before sharing (view) and again before control, captures only while an agent
+// watches and the visitor agreed, and acts on agent control events only while control is granted.
+// The visit and its resume token survive navigation within the site in the same tab, and outlive
+// co-browse sessions: when one ends the connection stays (chat goes on) and the next session asks
+// for consent again. Consent given in a session survives navigation within that session only.
 
 type Consent = ResumeState["consent"];
 
@@ -42,6 +44,9 @@ class CobrowseSession {
   #consent: Consent = "none";
   #agent = "";
   #token: string | undefined;
+  #visit = "";
+  /** The co-browse session `#consent` was given in. */
+  #session = "";
   #resuming: boolean;
   #state: StateMessage | undefined;
 
@@ -49,6 +54,8 @@ class CobrowseSession {
     const resume = loadResume();
     this.#consent = resume?.consent ?? "none";
     this.#agent = resume?.agent ?? "";
+    this.#visit = resume?.visit ?? "";
+    this.#session = resume?.session ?? "";
     this.#resuming = resume !== undefined;
     this.#conn = new Connection({
       url: ctx.wsUrl("/ws/visitor"),
@@ -107,6 +114,11 @@ class CobrowseSession {
     this.#resuming = false;
     this.#token = msg.resumeToken;
     this.#conn.setResumeToken(msg.resumeToken);
+    this.#visit = typeof msg.visit === "string" ? msg.visit : "";
+    // The session consented to ended while the page changed: the next one asks again.
+    const session = typeof msg.session === "string" ? msg.session : "";
+    if (session !== this.#session) this.end();
+    this.#session = session;
     this.ctx.channel.welcomed();
     const p = msg.privacy;
     const selectors = Array.isArray(p?.maskingSelectors) ? p.maskingSelectors.filter((s): s is string => typeof s === "string") : [];
@@ -124,7 +136,7 @@ class CobrowseSession {
 
   private onState(msg: StateMessage): void {
     this.#state = msg;
-    if (msg.state === "ended") return this.end(false);
+    if (msg.state === "ended") return this.end();
     if (this.#consent !== "control" && msg.mode === "control") this.#consent = "view";
     const sharing = msg.state === "active" && msg.watching && this.#consent !== "none";
     if (!sharing) return this.pause();
@@ -144,6 +156,10 @@ class CobrowseSession {
   private async onConsentRequest(msg: ConsentRequestToVisitor): Promise<void> {
     const mode: CobrowseMode = msg.mode === "control" ? "control" : "view";
     this.#agent = typeof msg.agent?.displayName === "string" ? msg.agent.displayName.slice(0, 80) : "";
+    const session = typeof msg.session === "string" ? msg.session : "";
+    // Consent belongs to one co-browse session: a question from another session is asked afresh.
+    if (session !== this.#session) this.#consent = "none";
+    this.#session = session;
     // Consent given earlier in this session (before a navigation), or a step back to view, needs no new prompt.
     const already = this.#consent === "control" || (mode === "view" && this.#consent === "view");
     const granted = already || (await this.ui().askConsent(mode, this.#agent));
@@ -161,17 +177,20 @@ class CobrowseSession {
 
   private stopByVisitor(): void {
     this.#conn.send({ kind: "end" });
-    this.end(true);
+    this.end();
   }
 
-  /** The session is over: nothing more is captured and the next page starts without consent. */
-  private end(byVisitor: boolean): void {
+  /**
+   * The co-browse session is over: nothing more is captured and the next session asks again.
+   * The visit goes on (same connection, same resume token): chat keeps working.
+   */
+  private end(): void {
     this.#recorder?.stop();
     this.#canvas?.stop();
     this.#consent = "none";
     this.#state = undefined;
     this.#ui?.hideSession(true);
-    if (byVisitor || this.#token) clearResume();
+    this.persist();
   }
 
   private pause(): void {
@@ -181,7 +200,7 @@ class CobrowseSession {
   }
 
   private persist(): void {
-    if (this.#token) saveResume({ token: this.#token, consent: this.#consent, agent: this.#agent });
+    if (this.#token) saveResume({ token: this.#token, visit: this.#visit, session: this.#session, consent: this.#consent, agent: this.#agent });
   }
 
   private restartWithoutResume(): void {

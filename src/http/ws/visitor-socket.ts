@@ -3,7 +3,7 @@ import { LIMITS } from "../../protocol/limits.js";
 import { visitorMessage } from "../../protocol/visitor-messages.js";
 import { actionForMessage } from "../../policy/message-guards.js";
 import type { Relay } from "../../relay/relay.js";
-import type { Room } from "../../relay/room.js";
+import type { Visit } from "../../relay/visit.js";
 import { visitorChatKinds, type ChatConnection, type ChatSockets } from "./chat-endpoints.js";
 import { CLOSE } from "./close-codes.js";
 import { gateFrame, routeFrame } from "./frame-gate.js";
@@ -16,9 +16,10 @@ const OPENING_TIMEOUT_MS = 10_000;
 
 /**
  * One visitor connection on /ws/visitor (Origin already checked against the registered sites):
- * the first frame must be `hello` (site key) or `resume` (single-use resume token); every later
- * frame passes the frame gate and its kind's registered action, then goes to its room's checks
- * (co-browse kinds) or to the chat runtime (chat and presence kinds).
+ * the first frame must be `hello` (site key: a new visit) or `resume` (single-use resume token:
+ * the same visit on the next page); every later frame passes the frame gate and its kind's
+ * registered action, then goes to the visit's co-browse room (co-browse kinds) or to the chat
+ * runtime (chat and presence kinds, for the whole visit whatever co-browse sessions come and go).
  */
 export function serveVisitor(ws: WebSocket, peer: SocketPeer, origin: string, relay: Relay, chat: ChatSockets | undefined): void {
   const limiter = new ConnectionRateLimiter({
@@ -27,25 +28,25 @@ export function serveVisitor(ws: WebSocket, peer: SocketPeer, origin: string, re
     bytesPerSecond: LIMITS.visitorBytesPerSecond,
     burstBytes: LIMITS.visitorBurstBytes,
   });
-  let room: Room | undefined;
+  let visit: Visit | undefined;
   let chatConnection: ChatConnection | undefined;
   const timer = setTimeout(() => {
-    if (!room) peer.close(CLOSE.openingTimeout, "hello expected");
+    if (!visit) peer.close(CLOSE.openingTimeout, "hello expected");
   }, OPENING_TIMEOUT_MS).unref();
 
   ws.on("message", (data, isBinary) => {
     const gate = gateFrame(data, isBinary, limiter);
-    const routed = gate.ok ? routeFrame(gate.text, visitorMessage, room && chatConnection ? visitorChatKinds : new Set()) : gate;
+    const routed = gate.ok ? routeFrame(gate.text, visitorMessage, visit && chatConnection ? visitorChatKinds : new Set()) : gate;
     if (!routed.ok) {
       sendError(peer, routed, routed.ref);
       if (routed.close) peer.close(routed.close.code, routed.close.reason);
-      else if (!room) peer.close(CLOSE.badOpening, routed.code);
+      else if (!visit) peer.close(CLOSE.badOpening, routed.code);
       return;
     }
     if ("other" in routed) return void chatConnection?.handle(routed.other);
     const message = routed.message;
     if (actionForMessage("visitor", message.kind) === undefined) return sendError(peer, { code: "not_allowed", message: "message kind has no policy action" }, message.kind);
-    if (!room) {
+    if (!visit) {
       if (message.kind !== "hello" && message.kind !== "resume") {
         sendError(peer, { code: "wrong_state", message: "send hello or resume first" }, message.kind);
         return peer.close(CLOSE.badOpening, "wrong_state");
@@ -55,18 +56,18 @@ export function serveVisitor(ws: WebSocket, peer: SocketPeer, origin: string, re
         sendError(peer, opening.failure, message.kind);
         return peer.close(openingCloseCode(opening.failure.code), opening.failure.code);
       }
-      room = opening.room;
+      visit = opening.visit;
       clearTimeout(timer);
-      chatConnection ??= chat?.openVisitor({ siteId: room.siteId, visitorId: room.id, origin }, peer);
+      chatConnection ??= chat?.openVisitor({ siteId: visit.siteId, visitorId: visit.id, origin }, peer);
       return;
     }
-    const failure = relay.fromVisitor(room, message, origin);
+    const failure = relay.fromVisitor(visit, message, origin);
     if (failure) sendError(peer, failure, refOf(message));
   });
 
   ws.on("close", () => {
     clearTimeout(timer);
     chatConnection?.close();
-    if (room) relay.visitorClosed(room, peer);
+    if (visit) relay.visitorClosed(visit, peer);
   });
 }

@@ -33,6 +33,8 @@ export type ReplicaEnvelope = z.infer<typeof replicaEnvelope>;
 
 export const roomSummary = z.strictObject({
   room: id,
+  /** The visit the room belongs to (a visit has one room at a time, or the id of its next one). */
+  visit: id,
   site: z.string().min(1).max(64),
   owner: id,
   state: z.enum(["waiting", "active", "ended"]),

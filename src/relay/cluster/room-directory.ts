@@ -32,6 +32,12 @@ export class RoomDirectory {
     return entry.summary;
   }
 
+  /** The room of a visit (its current one, or the one its next session will open). */
+  byVisit(visit: string): RoomSummary | undefined {
+    for (const [room, entry] of this.#rooms) if (entry.summary.visit === visit) return this.get(room);
+    return undefined;
+  }
+
   list(): RoomSummary[] {
     const out: RoomSummary[] = [];
     for (const room of [...this.#rooms.keys()]) {

@@ -1,0 +1,55 @@
+import { randomBytes } from "node:crypto";
+import type { Peer } from "./peer.js";
+import type { Room } from "./room.js";
+
+/** 128 random bits, URL-safe: ids of visits and rooms. */
+export function randomId(): string {
+  return randomBytes(16).toString("base64url");
+}
+
+/** What the live visitor list shows of a visit's co-browsing. */
+export type CobrowseState = "none" | "active";
+
+/**
+ * One visitor's tab session on a site, held by the replica that has the visitor's socket. It
+ * outlives page loads (the script resumes it) and co-browse sessions: chat runs on its connection
+ * for the whole visit, while each co-browse session is a room of its own that starts and ends
+ * within it. Nothing identifies the visitor beyond this random id, which the script keeps in the
+ * tab's session storage and forgets with the tab.
+ *
+ * The visit always knows the id of its current room or, after a session ended, of the next one:
+ * that room opens only when an agent joins it, so an ended session's memory is gone at once and
+ * the console can still offer the visitor by a stable id.
+ */
+export class Visit {
+  readonly id = randomId();
+  /** The visitor's live connection; undefined between pages (waiting for a resume). */
+  peer: Peer | undefined;
+  /** The running co-browse room, if one is open. */
+  room: Room | undefined;
+  /** Id of `room`, or of the room the next co-browse session will open. */
+  roomId = randomId();
+  /** When `roomId` was assigned (the console lists sessions oldest first). */
+  roomSince: number;
+  /** Pending end of the visit while no connection is attached. */
+  graceTimer: unknown;
+  ended = false;
+
+  constructor(
+    readonly siteId: string,
+    now: number,
+  ) {
+    this.roomSince = now;
+  }
+
+  /** The co-browse room ended; the next session gets a new id, never the ended one's. */
+  roomEnded(now: number): void {
+    this.room = undefined;
+    this.roomId = randomId();
+    this.roomSince = now;
+  }
+
+  get cobrowse(): CobrowseState {
+    return this.room?.state === "active" ? "active" : "none";
+  }
+}
