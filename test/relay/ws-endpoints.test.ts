@@ -27,6 +27,10 @@ describe("co-browse WebSocket endpoints", () => {
     const { client, welcome } = await openVisitor(server);
     expect(welcome).toMatchObject({ kind: "welcome", version: 1, privacy: { maskingSelectors: ["[data-private]", ".account-number"], maskInputValues: true } });
     expect(String(welcome.resumeToken).length).toBeGreaterThanOrEqual(40);
+    // the visit (chat's visitor id) and its co-browse session are different random ids
+    expect(welcome.visit).toMatch(/^[A-Za-z0-9_-]{22}$/);
+    expect(welcome.session).toMatch(/^[A-Za-z0-9_-]{22}$/);
+    expect(welcome.session).not.toBe(welcome.visit);
     expect(welcome.limits).toMatchObject({ maxFrameBytes: 4 * 1024 * 1024 });
     client.close();
   });
@@ -143,7 +147,7 @@ describe("co-browse WebSocket endpoints", () => {
     const next = await WsClient.open(wsUrl(server, "/ws/visitor"), DEMO_ORIGIN);
     next.send({ kind: "resume", versions: [1], resumeToken: token, url: `${DEMO_ORIGIN}/demo/checkout`, viewport: { width: 1, height: 1 } });
     const resumed = await next.next("welcome");
-    expect(resumed.session).toBe(welcome.session);
+    expect(resumed).toMatchObject({ visit: welcome.visit, session: welcome.session });
     expect(resumed.resumeToken).not.toBe(token);
 
     const replay = await WsClient.open(wsUrl(server, "/ws/visitor"), DEMO_ORIGIN);
