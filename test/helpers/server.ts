@@ -24,6 +24,7 @@ export async function startTestServer(env: Record<string, string> = {}, options:
     AIRLOCK_DATA_DIR: dataDir,
     AIRLOCK_PORT: "0",
     AIRLOCK_METRICS_PORT: "0",
+    AIRLOCK_DEV_IDP_PORT: "0", // test files run in parallel: never share the dev IdP's default port
     AIRLOCK_LOG_LEVEL: "info",
     ...env,
   });
