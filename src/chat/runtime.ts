@@ -3,7 +3,8 @@ import type { Config } from "../config/schema.js";
 import { ReloadingKeyRing } from "../crypto/key-ring.js";
 import { KeyVault } from "../crypto/vault/key-vault.js";
 import type { PolicyEngine } from "../policy/engine.js";
-import { PresenceRegistry } from "../presence/registry.js";
+import { ClusterPresence } from "../presence/cluster-presence.js";
+import type { PresenceRegistry } from "../presence/registry.js";
 import type { RetentionScheduler } from "../retention/scheduler.js";
 import type { Storage } from "../storage/db.js";
 import { AgentChatConnection, type ChatAgent } from "./agent-connection.js";
@@ -37,7 +38,7 @@ export interface ChatRuntime {
   agentsOnline(site: string): number;
   /** Their ids (transfer targets). */
   onlineAgentIds(site: string): string[];
-  /** Stops announcing agents online and closes the key vault (after the sockets, before the bus). */
+  /** Stops announcing agents online and visitors, closes the key vault (after the sockets, before the bus). */
   close(): Promise<void>;
 }
 
@@ -54,7 +55,7 @@ export async function startChat(deps: ChatDeps): Promise<ChatRuntime> {
   const vault = await KeyVault.open(deps.config.keyVaultUrl, { poolSize: Math.min(deps.config.databasePoolSize, 4) });
   const keys = await ConversationKeys.create(ReloadingKeyRing.fromConfig(deps.config), vault);
   const service = new ChatService(deps.storage, keys, new BusFanout(deps.bus), deps.now);
-  const presence = new PresenceRegistry(deps.now);
+  const presence = await ClusterPresence.start(deps.bus, deps.now ? { now: deps.now } : {});
   const visitors = new VisitorDirectory();
   const online = await ClusterOnlineAgents.start(deps.bus, deps.now ? { now: deps.now } : {});
   deps.retention.register("chatTranscripts", chatTranscriptsJob(deps.storage.db, keys));
@@ -84,6 +85,7 @@ export async function startChat(deps: ChatDeps): Promise<ChatRuntime> {
     onlineAgentIds: (site) => online.agents(site),
     async close() {
       online.close();
+      presence.close();
       await vault.close();
     },
   };

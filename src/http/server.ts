@@ -77,6 +77,8 @@ export async function startServer(config: Config, options: StartOptions = {}): P
   await relay.start();
   const retention = createRetention({ storage, policy, identity, log, metrics, intervalMs: config.retentionIntervalMs });
   const chat = await startChat({ config, storage, policy, bus, retention });
+  // The live visitor list shows whether each visit is being co-browsed.
+  relay.onCobrowseState((site, visit, state) => chat.presence.setCobrowse(site, visit, state));
   const services: Services = { config, storage, log, metrics, lifecycle, policy, identity, assets, relay, retention, chat };
   await recordPolicyHash(storage.db, policy.hash, "system");
   log.info({ policyHash: policy.hash }, "policy loaded");

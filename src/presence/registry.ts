@@ -19,7 +19,7 @@ export class PresenceRegistry {
   readonly #listeners = new Map<string, Set<Listener>>();
 
   constructor(
-    private readonly now: () => number = Date.now,
+    protected readonly now: () => number = Date.now,
     private readonly graceMs = 30_000,
   ) {}
 
@@ -38,7 +38,7 @@ export class PresenceRegistry {
       // The connection reporting its first page is open: it counts (connected() ran before any entry existed).
       entries.set(visitor, { visitor, ...page, pagesViewed: 1, startedAt: now, lastSeenAt: now, chat: "none", cobrowse: "none", connections: 1, goneAt: null });
     }
-    this.#changed(site);
+    this.#changed(site, visitor);
   }
 
   /** A connection of the visit opened (call before its first pageView). */
@@ -46,7 +46,9 @@ export class PresenceRegistry {
     const e = this.#site(site).get(visitor);
     if (e) {
       e.connections += 1;
+      const back = e.goneAt !== null;
       e.goneAt = null;
+      if (back) this.#changed(site, visitor);
     }
   }
 
@@ -56,7 +58,7 @@ export class PresenceRegistry {
     e.connections = Math.max(0, e.connections - 1);
     if (e.connections === 0) {
       e.goneAt = this.now();
-      this.#changed(site);
+      this.#changed(site, visitor);
     }
   }
 
@@ -64,7 +66,7 @@ export class PresenceRegistry {
     const e = this.#sites.get(site)?.get(visitor);
     if (e && e.chat !== chat) {
       e.chat = chat;
-      this.#changed(site);
+      this.#changed(site, visitor);
     }
   }
 
@@ -72,17 +74,27 @@ export class PresenceRegistry {
     const e = this.#sites.get(site)?.get(visitor);
     if (e && e.cobrowse !== cobrowse) {
       e.cobrowse = cobrowse;
-      this.#changed(site);
+      this.#changed(site, visitor);
     }
   }
 
   /** Visitors currently on the site (disconnected ones within their grace period are left out). */
   list(site: string): PresenceVisitor[] {
+    return this.localList(site);
+  }
+
+  /** The visitors whose connection is on this process. */
+  protected localList(site: string): PresenceVisitor[] {
     this.sweep();
     return [...(this.#sites.get(site)?.values() ?? [])]
       .filter((e) => e.goneAt === null)
-      .map(({ connections: _c, goneAt: _g, ...visible }) => ({ ...visible }))
+      .map(visibleOf)
       .sort((a, b) => a.startedAt - b.startedAt);
+  }
+
+  /** Sites with visitors connected to this process. */
+  protected localSites(): string[] {
+    return [...this.#sites.keys()];
   }
 
   has(site: string, visitor: string): boolean {
@@ -113,10 +125,28 @@ export class PresenceRegistry {
     return entries;
   }
 
-  #changed(site: string): void {
+  /**
+   * A visit's listed facts changed, or it left the list (`entry` undefined). Subclasses that
+   * share the list with other processes hear every change here.
+   */
+  protected visitChanged(_site: string, _visitor: string, _entry: PresenceVisitor | undefined): void {}
+
+  #changed(site: string, visitor: string): void {
+    const e = this.#sites.get(site)?.get(visitor);
+    this.visitChanged(site, visitor, e && e.goneAt === null ? visibleOf(e) : undefined);
+    this.notify(site);
+  }
+
+  /** Sends the site's list to the consoles watching it. */
+  protected notify(site: string): void {
     const listeners = this.#listeners.get(site);
     if (!listeners || listeners.size === 0) return;
     const frame: PresenceFrame = { kind: "presence", site, visitors: this.list(site) };
     for (const l of [...listeners]) l(frame);
   }
+}
+
+function visibleOf(e: Entry): PresenceVisitor {
+  const { connections: _c, goneAt: _g, ...visible } = e;
+  return { ...visible };
 }
