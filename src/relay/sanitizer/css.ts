@@ -1,5 +1,6 @@
 import * as csstree from "css-tree";
 import type { AssetKind } from "./asset-url.js";
+import { plainDeclarations } from "./css-plain-declarations.js";
 import type { CssRules } from "./css-rules.js";
 
 // CSS sanitizer for <style> text, style attributes and proxied stylesheets, built on css-tree.
@@ -19,7 +20,19 @@ const deniedFunctions: ReadonlySet<string> = new Set([
 const imageSetFunctions: ReadonlySet<string> = new Set(["image-set", "-webkit-image-set"]);
 const riskyRaw = /\\|url\s*\(|src\s*\(|image|expression|@import|javascript|attr\s*\(/i;
 
+const mayNameResource = /[(\\]/;
+
 type ParseContext = "stylesheet" | "declarationList";
+
+/** A declaration value as structured nodes, or undefined when the parser cannot structure it. */
+function parseValue(raw: string): csstree.Value | undefined {
+  try {
+    const value = csstree.parse(raw, { context: "value", positions: false });
+    return value.type === "Value" ? value : undefined;
+  } catch {
+    return undefined;
+  }
+}
 
 export function sanitizeStylesheet(css: string, proxy: CssUrlProxy, rules: CssRules): string {
   return sanitize(css, "stylesheet", proxy, rules);
@@ -27,14 +40,21 @@ export function sanitizeStylesheet(css: string, proxy: CssUrlProxy, rules: CssRu
 
 /** For style attributes (a declaration list without braces). */
 export function sanitizeDeclarations(css: string, proxy: CssUrlProxy, rules: CssRules): string {
-  return sanitize(css, "declarationList", proxy, rules);
+  return plainDeclarations(css, (name) => keepProperty(name, rules)) ?? sanitize(css, "declarationList", proxy, rules);
+}
+
+/** A property (lower-case) may reach an agent: never a denied or escaped one, otherwise as the allowlist says. */
+function keepProperty(property: string, rules: CssRules): boolean {
+  if (property.includes("\\") || deniedProperties.has(property)) return false;
+  return property.startsWith("--") || rules.allowsProperty(property);
 }
 
 function sanitize(css: string, context: ParseContext, proxy: CssUrlProxy, rules: CssRules): string {
   if (css.trim() === "") return "";
   const ast = csstree.parse(css, {
     context,
-    parseValue: true,
+    // Values stay unparsed text here; keepDeclaration parses the few that can name a resource.
+    parseValue: false,
     parseRulePrelude: false,
     parseAtrulePrelude: true,
     parseCustomProperty: false,
@@ -94,9 +114,18 @@ function keepAtRule(node: csstree.Atrule, proxy: CssUrlProxy, rules: CssRules): 
 
 function keepDeclaration(node: csstree.Declaration, proxy: CssUrlProxy, rules: CssRules): boolean {
   const property = node.property.toLowerCase();
-  if (property.includes("\\") || deniedProperties.has(property)) return false;
-  if (!property.startsWith("--") && !rules.allowsProperty(property)) return false;
-  if (node.value.type === "Raw") return !riskyRaw.test(node.value.value);
+  if (!keepProperty(property, rules)) return false;
+  if (node.value.type === "Raw") {
+    const raw = node.value.value;
+    // Custom property values are never structured (they are token soup until var() uses them).
+    if (property.startsWith("--")) return !riskyRaw.test(raw);
+    // Without a parenthesis or an escape a value names no function, url() or resource: kept
+    // as written. Most values on real pages are like this, and parsing them was the main cost.
+    if (!mayNameResource.test(raw)) return true;
+    const value = parseValue(raw);
+    if (!value) return !riskyRaw.test(raw);
+    node.value = value;
+  }
   let keep = true;
   csstree.walk(node.value, (child: csstree.CssNode) => {
     if (!keep) return;

@@ -82,10 +82,17 @@ export function sanitizeFragment(html: string, ctx: FragmentContext): SanitizedF
   // with a marked attribute object and cut out, content and all, by exclusiveFilter when they
   // close. (Renaming them to a discarded tag would trip sanitize-html's rename bookkeeping.)
   const dropped = new WeakSet<object>();
+  // Every tag sanitize-html emits comes out of transformTags below; counting the <style> ones
+  // there lets a fragment without any skip the scan for their text.
+  let styles = 0;
+  const emit = (tagName: string, attribs: Record<string, string>) => {
+    if (tagName === "style") styles++;
+    return { tagName, attribs };
+  };
   const drop = (name: string) => {
     const attribs = {};
     dropped.add(attribs);
-    return { tagName: ctx.scope.allowlist.allowsTag(name) ? name : "span", attribs };
+    return emit(ctx.scope.allowlist.allowsTag(name) ? name : "span", attribs);
   };
 
   const output = sanitizeHtml(html, {
@@ -124,7 +131,7 @@ export function sanitizeFragment(html: string, ctx: FragmentContext): SanitizedF
         if (!frame || frame.dropped || (name === "style" && frame.svg) || (name === "link" && !isStylesheetLink(attribs))) {
           return drop(name);
         }
-        if (!ctx.scope.allowlist.allowsTag(name)) return { tagName: name, attribs: {} };
+        if (!ctx.scope.allowlist.allowsTag(name)) return emit(name, {});
         const out: Record<string, string> = {};
         for (const key in attribs) {
           const clean = sanitizeAttribute(name, key, attribs[key] as string, frame.svg, ctx.scope);
@@ -137,11 +144,11 @@ export function sanitizeFragment(html: string, ctx: FragmentContext): SanitizedF
           frame.id = id;
           nodes.push({ id, tag: name, parent: emittedParent(), masked: false, svg: frame.svg, view: ctx.masks.viewOf(frame.tag, frame.attribs) });
         }
-        return { tagName: name, attribs: out };
+        return emit(name, out);
       },
     },
   });
-  return { html: replaceStyleTexts(output, (css) => ctx.scope.css.stylesheet(css)), nodes };
+  return { html: styles === 0 ? output : replaceStyleTexts(output, (css) => ctx.scope.css.stylesheet(css)), nodes };
 }
 
 function isStylesheetLink(attribs: Record<string, string>): boolean {

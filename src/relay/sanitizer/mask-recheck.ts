@@ -28,6 +28,8 @@ export function newlyMasked(tree: MaskTree, masks: MaskMatcher, id: number, name
   else attribs[name] = value;
   const view: ElementView = { tag: node.tag, attribs };
   tree.setView(id, view);
+  // Selectors of one compound test the element alone: no ancestors to collect, no subtree to walk.
+  if (!masks.looksAtAncestors) return masks.matches(view, []) ? [id] : [];
   const chain = tree.ancestorsOf(id);
   if (masks.matches(view, chain)) return [id];
   const found: number[] = [];

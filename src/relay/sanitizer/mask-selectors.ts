@@ -39,6 +39,14 @@ export class MaskMatcher {
   }
 
   /**
+   * Whether some selector looks at ancestors (has a combinator). Without one, a change to an
+   * element can make only that element match, never one below it.
+   */
+  get looksAtAncestors(): boolean {
+    return this.#selectors.some((sel) => sel.length > 1);
+  }
+
+  /**
    * What the room remembers of an element to re-check masking later: its tag and only the
    * attributes the selectors look at. Undefined when there are no site selectors (the nosync
    * class needs no memory: it is tested on the changed element itself).
