@@ -12,7 +12,7 @@ import { agentChatActions } from "./message-actions.js";
 import { activeConversationsOf, waitingConversations } from "./queue.js";
 import type { ChatService } from "./service.js";
 import type { OnlineAgents } from "./online-agents.js";
-import type { VisitorDirectory } from "./visitor-directory.js";
+import type { Invitations } from "./visitor-directory.js";
 import type { FrameSink } from "./visitor-connection.js";
 
 export interface ChatAgent {
@@ -36,7 +36,7 @@ export class AgentChatConnection {
   constructor(
     private readonly chat: ChatService,
     private readonly presence: PresenceRegistry,
-    private readonly visitors: VisitorDirectory,
+    private readonly visitors: Invitations,
     private readonly online: OnlineAgents,
     private readonly policy: Pick<PolicyEngine, "decide">,
     private readonly sink: FrameSink,
@@ -137,9 +137,7 @@ export class AgentChatConnection {
         return;
       }
       case "chat-invite": {
-        const targets = this.visitors.find(m.site, m.visitor);
-        if (targets.length === 0) throw new AirlockError("not_found", "the visitor is no longer on the site");
-        for (const t of targets) t.invite(m.text ?? "");
+        if (!this.visitors.invite(m.site, m.visitor, m.text ?? "")) throw new AirlockError("not_found", "the visitor is no longer on the site");
         return;
       }
     }

@@ -10,6 +10,7 @@ import type { Storage } from "../storage/db.js";
 import { AgentChatConnection, type ChatAgent } from "./agent-connection.js";
 import { BusFanout } from "./bus-fanout.js";
 import { ConversationKeys } from "./conversation-keys.js";
+import { ClusterInvitations } from "./cluster-invitations.js";
 import { ClusterOnlineAgents } from "./cluster-online-agents.js";
 import { chatTranscriptsJob } from "./retention.js";
 import { ChatService } from "./service.js";
@@ -57,6 +58,7 @@ export async function startChat(deps: ChatDeps): Promise<ChatRuntime> {
   const service = new ChatService(deps.storage, keys, new BusFanout(deps.bus), deps.now);
   const presence = await ClusterPresence.start(deps.bus, deps.now ? { now: deps.now } : {});
   const visitors = new VisitorDirectory();
+  const invitations = await ClusterInvitations.start(deps.bus, visitors, (site, visitor) => presence.has(site, visitor));
   const online = await ClusterOnlineAgents.start(deps.bus, deps.now ? { now: deps.now } : {});
   deps.retention.register("chatTranscripts", chatTranscriptsJob(deps.storage.db, keys));
   return {
@@ -77,7 +79,7 @@ export async function startChat(deps: ChatDeps): Promise<ChatRuntime> {
       };
     },
     openAgent(agent, sink) {
-      const conn = new AgentChatConnection(service, presence, visitors, online, deps.policy, sink, agent);
+      const conn = new AgentChatConnection(service, presence, invitations, online, deps.policy, sink, agent);
       void conn.start();
       return { handle: (text) => conn.handle(text), close: () => conn.close() };
     },
@@ -86,6 +88,7 @@ export async function startChat(deps: ChatDeps): Promise<ChatRuntime> {
     async close() {
       online.close();
       presence.close();
+      invitations.close();
       await vault.close();
     },
   };

@@ -1,7 +1,12 @@
 import type { VisitorChatConnection } from "./visitor-connection.js";
 
+/** Where an agent's invitation goes: true when some connection of the visit will show it. */
+export interface Invitations {
+  invite(siteId: string, visitorId: string, text: string): boolean;
+}
+
 /** Visitor connections on this replica by site and visit, so an agent's invitation can reach one. */
-export class VisitorDirectory {
+export class VisitorDirectory implements Invitations {
   readonly #byVisit = new Map<string, Set<VisitorChatConnection>>();
 
   add(c: VisitorChatConnection): () => void {
@@ -18,5 +23,12 @@ export class VisitorDirectory {
   /** The visit's open connections (one per open tab). */
   find(siteId: string, visitorId: string): readonly VisitorChatConnection[] {
     return [...(this.#byVisit.get(`${siteId}\u0000${visitorId}`) ?? [])];
+  }
+
+  /** Shows the invitation on the visit's connections to this replica. */
+  invite(siteId: string, visitorId: string, text: string): boolean {
+    const targets = this.find(siteId, visitorId);
+    for (const t of targets) t.invite(text);
+    return targets.length > 0;
   }
 }

@@ -14,8 +14,8 @@ import { DEMO_ORIGIN, WsClient, openAgent, openVisitor, startSession, wsUrl, typ
 // The live visitor list across replicas: two Airlock instances sharing one PostgreSQL (and a
 // separate PostgreSQL key vault) and one Redis. The visitor's socket is on A; the agent's console
 // socket and HTTP requests go to B, which shows the visitor's page, title, pages viewed,
-// referrer, time on site, chat and co-browse state as A learns them, and forgets the visitor
-// when A does. Redis holds no key afterwards.
+// referrer, time on site, chat and co-browse state as A learns them, can invite the visitor to
+// chat, and forgets the visitor when A does. Redis holds no key afterwards.
 
 const pgBase = serviceUrl("AIRLOCK_TEST_PG_URL");
 const redisUrl = serviceUrl("AIRLOCK_TEST_REDIS_URL");
@@ -88,7 +88,10 @@ describe.skipIf(!pgBase || !redisUrl)("live visitor list across two replicas sha
     next.send({ kind: "presence", url: `${DEMO_ORIGIN}/demo/checkout`, title: "Checkout · Northwind Goods", referrer: "https://search.example/?q=shoes" });
     expect(await listedOnB(visit, (v) => v.pagesViewed === 2)).toMatchObject({ url: `${DEMO_ORIGIN}/demo/checkout`, title: "Checkout · Northwind Goods", startedAt: first.startedAt });
 
-    // chat state
+    // an invitation from the agent on B reaches the visitor on A; chat state follows
+    console.send({ kind: "chat-invite", site: "demo", visitor: visit, text: "Can I help?" });
+    expect(await next.next("chat-invite")).toMatchObject({ text: "Can I help?" });
+    await listedOnB(visit, (v) => v.chat === "invited");
     next.send({ kind: "chat-start" });
     await listedOnB(visit, (v) => v.chat === "queued");
 
