@@ -1,3 +1,4 @@
+import { sql } from "kysely";
 import { ping } from "../../storage/db.js";
 import { pendingMigrations } from "../../storage/migrate.js";
 import { defineRoute } from "../route.js";
@@ -12,12 +13,15 @@ export const healthz = defineRoute({
   },
 });
 
-/** Readiness: the database answers and its schema is current, and we are not shutting down. */
+/**
+ * Readiness: the database answers and its schema is current, the key vault (chat data keys)
+ * answers, and we are not shutting down.
+ */
 export const readyz = defineRoute({
   method: "GET",
   path: "/readyz",
   access: { public: true },
-  handler: async (ctx, { storage, lifecycle }) => {
+  handler: async (ctx, { storage, lifecycle, chat }) => {
     const checks: Record<string, string> = {};
     let ready = !lifecycle.shuttingDown;
     checks.lifecycle = lifecycle.shuttingDown ? "shutting down" : "ok";
@@ -29,6 +33,14 @@ export const readyz = defineRoute({
       ready &&= pending.length === 0;
     } catch {
       checks.database = "unreachable";
+      ready = false;
+    }
+    try {
+      // Without the vault no conversation can start or be read.
+      await sql`select 1`.execute(chat.keys.vault.db);
+      checks.keyVault = "ok";
+    } catch {
+      checks.keyVault = "unreachable";
       ready = false;
     }
     ctx.status = ready ? 200 : 503;
