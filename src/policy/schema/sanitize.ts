@@ -38,6 +38,12 @@ export const sanitizeSchema = z
     allowedSchemes: z.array(scheme).min(1),
     /** Tags removed together with everything inside them (sanitize-html `nonTextTags`). */
     droppedWithContent: z.array(z.string().regex(/^[a-z][a-z0-9-]*$/)).min(1),
+    /**
+     * `<link rel="stylesheet">` as a link to the asset proxy (whose answer goes through the CSS
+     * sanitizer): exactly that one link type, only href, rel, media and type. `link` itself stays
+     * out of allowedTags, so no other link type (preload, prefetch, import, manifest…) can pass.
+     */
+    linkedStylesheets: z.strictObject({ enabled: z.boolean() }).optional(),
     css: z.strictObject({
       properties: z.array(z.string().regex(/^-?[a-z][a-z0-9-]*$/, "CSS property names are lowercase with dashes")).min(1),
       atRules: z.array(z.enum(["media", "supports", "font-face", "keyframes", "page", "layer", "container"])),

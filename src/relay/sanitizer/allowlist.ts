@@ -14,10 +14,16 @@ export interface SanitizeAllowlist {
   readonly globalAttributes: readonly string[];
   /** Extra attributes per tag. */
   readonly attributes: Readonly<Record<string, readonly string[]>>;
+  /**
+   * `<link rel="stylesheet">` passes with its href rewritten to the asset proxy (which sends the
+   * CSS through the CSS sanitizer), and only `href`, `rel`, `media`, `type`. No other link type
+   * ever passes: `link` is not an ordinary tag of the allowlist. Off when absent.
+   */
+  readonly linkedStylesheets?: boolean;
 }
 
 export const neverTags: ReadonlySet<string> = new Set([
-  "script", "noscript", "base", "meta", "object", "embed", "applet", "iframe", "frame", "frameset",
+  "script", "noscript", "base", "meta", "link", "object", "embed", "applet", "iframe", "frame", "frameset",
   "template", "math", "foreignobject", "portal", "fencedframe", "noembed", "noframes", "plaintext",
   "xmp", "listing", "param", "animate", "animatemotion", "animatetransform", "set", "handler",
   "discard", "script", "slot",
@@ -84,8 +90,9 @@ export const defaultCssAllowlist: CssAllowlist = {
 
 export const defaultAllowlist: SanitizeAllowlist = {
   css: defaultCssAllowlist,
+  linkedStylesheets: true,
   tags: [
-    "html", "head", "body", "title", "style", "link", "div", "span", "p", "a", "h1", "h2", "h3", "h4", "h5", "h6",
+    "html", "head", "body", "title", "style", "div", "span", "p", "a", "h1", "h2", "h3", "h4", "h5", "h6",
     "ul", "ol", "li", "dl", "dt", "dd", "table", "thead", "tbody", "tfoot", "tr", "th", "td", "caption", "colgroup",
     "col", "img", "picture", "source", "video", "audio", "track", "form", "input", "textarea", "select", "option",
     "optgroup", "button", "label", "fieldset", "legend", "header", "footer", "nav", "main", "section", "article",
@@ -105,7 +112,6 @@ export const defaultAllowlist: SanitizeAllowlist = {
     video: ["src", "poster", "width", "height", "controls", "muted", "loop", "playsinline", "preload"],
     audio: ["src", "controls", "muted", "loop", "preload"],
     track: ["src", "kind", "srclang", "label", "default"],
-    link: ["href", "rel", "media", "type", "crossorigin"],
     input: ["type", "name", "value", "placeholder", "checked", "disabled", "readonly", "size", "maxlength", "minlength",
       "min", "max", "step", "required", "multiple", "autocomplete", "inputmode", "pattern", "list", "alt", "src", "width", "height"],
     textarea: ["name", "rows", "cols", "placeholder", "disabled", "readonly", "maxlength", "required", "wrap"],

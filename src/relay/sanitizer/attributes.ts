@@ -27,6 +27,7 @@ export function sanitizeAttribute(tag: string, name: string, value: string, inSv
     const css = scope.css.declarations(value);
     return css === "" ? undefined : css;
   }
+  if (tag === "link" && name === "rel") return isStylesheetRel(value) ? "stylesheet" : undefined;
   switch (name) {
     case "src":
       return scope.urls.proxy(value, srcKind(tag));
@@ -40,6 +41,12 @@ export function sanitizeAttribute(tag: string, name: string, value: string, inSv
   }
   if (inSvg && (/url\s*\(|\\/i.test(value)) && !localSvgRef.test(value)) return undefined;
   return value;
+}
+
+/** Exactly the one link type `stylesheet` (not `alternate stylesheet`, not `preload stylesheet`). */
+export function isStylesheetRel(rel: string | undefined): boolean {
+  const tokens = (rel ?? "").toLowerCase().split(/[\t\n\f\r ]+/).filter((t) => t !== "");
+  return tokens.length === 1 && tokens[0] === "stylesheet";
 }
 
 function srcKind(tag: string): AssetKind {

@@ -2,6 +2,9 @@ import { isNeverAttribute, neverTags, type SanitizeAllowlist } from "./allowlist
 import { CssRules } from "./css-rules.js";
 import { TagSet } from "./tag-set.js";
 
+/** The only attributes a linked stylesheet keeps, whatever else the allowlist allows everywhere. */
+const linkAttributes: ReadonlySet<string> = new Set(["href", "rel", "media", "type"]);
+
 /** The allowlist as sets, with the never-lists applied (a policy can not re-enable them). */
 export class CompiledAllowlist {
   readonly tags: ReadonlySet<string>;
@@ -13,10 +16,15 @@ export class CompiledAllowlist {
   readonly #dataAttrs: boolean;
   readonly #ariaAttrs: boolean;
   readonly source: SanitizeAllowlist;
+  /** `<link>` passes, as a stylesheet only (see SanitizeAllowlist.linkedStylesheets). */
+  readonly linkedStylesheets: boolean;
 
   constructor(allowlist: SanitizeAllowlist) {
     this.source = allowlist;
-    this.tags = new Set(allowlist.tags.map((t) => t.toLowerCase()).filter((t) => !neverTags.has(t)));
+    this.linkedStylesheets = allowlist.linkedStylesheets === true;
+    const tags = new Set(allowlist.tags.map((t) => t.toLowerCase()).filter((t) => !neverTags.has(t)));
+    if (this.linkedStylesheets) tags.add("link");
+    this.tags = tags;
     this.tagList = new TagSet(this.tags);
     this.css = new CssRules(allowlist.css);
     this.#global = new Set(allowlist.globalAttributes.map((a) => a.toLowerCase()));
@@ -31,6 +39,7 @@ export class CompiledAllowlist {
 
   allowsAttribute(tag: string, name: string): boolean {
     if (isNeverAttribute(name)) return false;
+    if (tag === "link") return linkAttributes.has(name);
     if (this.#global.has(name) || this.#perTag.get(tag)?.has(name)) return true;
     return (this.#dataAttrs && name.startsWith("data-")) || (this.#ariaAttrs && name.startsWith("aria-"));
   }

@@ -1,6 +1,6 @@
 import sanitizeHtml from "sanitize-html";
 import { NODE_ID_ATTRIBUTE, parseNodeId } from "../../protocol/node-id.js";
-import { sanitizeAttribute, type AttributeScope } from "./attributes.js";
+import { isStylesheetRel, sanitizeAttribute, type AttributeScope } from "./attributes.js";
 import type { ElementView, MaskMatcher } from "./mask-selectors.js";
 import { replaceStyleTexts } from "./style-elements.js";
 
@@ -128,7 +128,7 @@ export function sanitizeFragment(html: string, ctx: FragmentContext): SanitizedF
     transformTags: {
       "*": (name: string, attribs: Record<string, string>) => {
         const frame = stack.at(-1);
-        if (!frame || frame.dropped || (name === "style" && frame.svg) || (name === "link" && !isStylesheetLink(attribs))) {
+        if (!frame || frame.dropped || (name === "style" && frame.svg) || (name === "link" && !isStylesheetRel(attribs.rel))) {
           return drop(name);
         }
         if (!ctx.scope.allowlist.allowsTag(name)) return emit(name, {});
@@ -149,10 +149,6 @@ export function sanitizeFragment(html: string, ctx: FragmentContext): SanitizedF
     },
   });
   return { html: styles === 0 ? output : replaceStyleTexts(output, (css) => ctx.scope.css.stylesheet(css)), nodes };
-}
-
-function isStylesheetLink(attribs: Record<string, string>): boolean {
-  return (attribs.rel ?? "").toLowerCase().split(/\s+/).includes("stylesheet");
 }
 
 /** Password and payment-card fields never carry their value to an agent. */

@@ -12,6 +12,7 @@ const sanitizeFile = z.object({
   allowedTags: z.array(z.string().min(1)),
   allowedAttributes: z.record(z.string(), z.array(z.string().min(1))),
   css: z.object({ properties: z.array(z.string().min(1)), atRules: z.array(z.string().min(1)) }),
+  linkedStylesheets: z.object({ enabled: z.boolean() }).optional(),
 });
 
 export function allowlistFromSanitizePolicy(value: unknown): SanitizeAllowlist {
@@ -19,6 +20,7 @@ export function allowlistFromSanitizePolicy(value: unknown): SanitizeAllowlist {
   const { "*": global = [], ...perTag } = parsed.allowedAttributes;
   return {
     css: { properties: parsed.css.properties, atRules: parsed.css.atRules },
+    linkedStylesheets: parsed.linkedStylesheets?.enabled === true,
     tags: parsed.allowedTags.map((t) => t.toLowerCase()),
     globalAttributes: global.map((a) => a.toLowerCase()),
     attributes: Object.fromEntries(Object.entries(perTag).map(([t, a]) => [t.toLowerCase(), a.map((x) => x.toLowerCase())])),
