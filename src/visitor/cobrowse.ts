@@ -156,8 +156,9 @@ class CobrowseSession {
   private async onConsentRequest(msg: ConsentRequestToVisitor): Promise<void> {
     const mode: CobrowseMode = msg.mode === "control" ? "control" : "view";
     this.#agent = typeof msg.agent?.displayName === "string" ? msg.agent.displayName.slice(0, 80) : "";
-    const session = typeof msg.session === "string" ? msg.session : "";
     // Consent belongs to one co-browse session: a question from another session is asked afresh.
+    // (A relay that does not name the session asks for the one its welcome named.)
+    const session = typeof msg.session === "string" ? msg.session : this.#session;
     if (session !== this.#session) this.#consent = "none";
     this.#session = session;
     // Consent given earlier in this session (before a navigation), or a step back to view, needs no new prompt.
