@@ -51,4 +51,16 @@ describe("PresenceRegistry", () => {
     presence.pageView("demo", "v", { url: "https://shop.test/", title: "", referrer: "" });
     expect(presence.list("demo")[0]?.startedAt).toBe(100_000); // a new visit
   });
+
+  it("tells watchers of every visible change, the visit coming back within its grace included", () => {
+    const presence = new PresenceRegistry(() => 0, 30_000);
+    const frames: PresenceFrame[] = [];
+    presence.watch("demo", (f) => frames.push(f));
+    presence.connected("demo", "v");
+    presence.pageView("demo", "v", { url: "https://shop.test/", title: "", referrer: "" });
+    presence.setCobrowse("demo", "v", "active");
+    presence.disconnected("demo", "v");
+    presence.connected("demo", "v");
+    expect(frames.map((f) => f.visitors.map((v) => v.cobrowse))).toEqual([[], ["none"], ["active"], [], ["active"]]);
+  });
 });

@@ -13,7 +13,7 @@ export interface VisitorContext {
   wsUrl(path: string): string;
   /** The shared shadow-root UI host (created on first use). */
   ui(): UiHost;
-  /** Features' share of the co-browse session's /ws/visitor connection (chat frames only). */
+  /** Features' share of the visit's /ws/visitor connection, which outlives co-browse sessions (chat frames only). */
   readonly channel: FeatureChannel;
 }
 
