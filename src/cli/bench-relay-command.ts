@@ -60,9 +60,9 @@ export function registerBenchRelayCommand(bench: Command): void {
       // Same frames, same client code, same process layout; only the server's work differs.
       const deadlineMs = 60_000 + opts.repeats * 10_000;
       const bare = await startBenchServer({ mode: "bare", origin: fixture.origin });
-      const bareRun = await throughput(bare.port, fixture.sessions, opts.repeats, deadlineMs).finally(() => bare.stop());
+      const bareRun = await throughput(bare, fixture.sessions, opts.repeats, deadlineMs).finally(() => bare.stop());
       const relay = await startBenchServer({ mode: "relay", origin: fixture.origin });
-      const relayRun = await throughput(relay.port, fixture.sessions, opts.repeats, deadlineMs).finally(() => relay.stop());
+      const relayRun = await throughput(relay, fixture.sessions, opts.repeats, deadlineMs).finally(() => relay.stop());
 
       const latencyRuns: LatencyRun[] = [];
       for (const sessions of opts.sessions) {
@@ -80,8 +80,8 @@ export function registerBenchRelayCommand(bench: Command): void {
           ["sanitizer MB/s (per CPU s)", String(result.sanitizer_mb_s)],
           ["tokenize-only MB/s (per CPU s)", String(result.tokenize_only_mb_s)],
           ["sanitizer / tokenize", String(result.sanitizer_vs_tokenize)],
-          ["relay msgs/s", String(result.relay_msgs_s)],
-          ["bare forward msgs/s", String(result.bare_forward_msgs_s)],
+          ["relay msgs/s (per server CPU s)", String(result.relay_msgs_s)],
+          ["bare forward msgs/s (per server CPU s)", String(result.bare_forward_msgs_s)],
           ["relay / bare", String(result.relay_vs_bare_forward)],
           ...latencyRuns.map((r) => [`p50 / p99 ms, ${r.sessions} sessions`, `${round(r.p50, 2)} / ${round(r.p99, 2)}`]),
         ]),

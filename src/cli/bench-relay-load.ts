@@ -10,6 +10,8 @@ import type { RecordedSession } from "./bench-relay-frames.js";
 
 export interface BenchServer {
   readonly port: number;
+  /** CPU seconds (user + system) the server process has used so far. */
+  cpuSeconds(): Promise<number>;
   stop(): Promise<void>;
 }
 
@@ -25,6 +27,16 @@ export async function startBenchServer(data: BenchServerData): Promise<BenchServ
   });
   return {
     port,
+    cpuSeconds: () =>
+      new Promise((resolve) => {
+        const onMessage = (m: { cpuMicros?: number }) => {
+          if (m.cpuMicros === undefined) return;
+          child.off("message", onMessage);
+          resolve(m.cpuMicros / 1e6);
+        };
+        child.on("message", onMessage);
+        child.send("cpu");
+      }),
     stop: async () => {
       child.kill();
       await exited;
@@ -116,6 +128,9 @@ function withDeadline<T>(work: Promise<T>, ms: number, what: string): Promise<T>
 }
 
 export interface ThroughputRun {
+  /** Frames per CPU second of the server process: what the server's work costs, whatever else runs on the machine. */
+  readonly msgsPerCpuSecond: number;
+  /** Frames per second of wall-clock time, from the first send to the last agent's receipt. */
   readonly msgsPerSecond: number;
   readonly frames: number;
   /** Error frames the server answered during the timed part (0 for a valid stream). */
@@ -127,11 +142,12 @@ export interface ThroughputRun {
  * recording is its own session, so every repetition is a valid stream (ids it removes exist,
  * ids it adds are new). Setup is not timed: all sessions are opened and their snapshots
  * delivered first. Then every session sends its recorded frames after the snapshot back to back,
- * then a sentinel; the clock stops when every agent has its sentinel.
+ * then a sentinel; the clocks (wall and the server's CPU time) stop when every agent has its
+ * sentinel.
  */
-export async function throughput(port: number, recordings: readonly RecordedSession[], repeats: number, deadlineMs: number): Promise<ThroughputRun> {
+export async function throughput(server: BenchServer, recordings: readonly RecordedSession[], repeats: number, deadlineMs: number): Promise<ThroughputRun> {
   const sessions = Array.from({ length: recordings.length * repeats }, (_, i) => recordings[i % recordings.length] as RecordedSession);
-  const pairs = await openPairs(port, sessions.length, 0);
+  const pairs = await openPairs(server.port, sessions.length, 0);
   await deliverSnapshots(pairs, (i) => JSON.stringify(sessions[i]?.frames[0]));
   const payloads = sessions.map((r) => r.frames.slice(1).map((f) => JSON.stringify(f)));
   const errors = countErrors(pairs);
@@ -144,6 +160,7 @@ export async function throughput(port: number, recordings: readonly RecordedSess
       }),
   );
   let frames = 0;
+  const cpuBefore = await server.cpuSeconds();
   const start = process.hrtime.bigint();
   pairs.forEach((p, i) => {
     for (const f of payloads[i] ?? []) p.visitor.send(f);
@@ -156,7 +173,8 @@ export async function throughput(port: number, recordings: readonly RecordedSess
     closePairs(pairs);
   }
   const seconds = Number(process.hrtime.bigint() - start) / 1e9;
-  return { msgsPerSecond: frames / seconds, frames, errors: errors() };
+  const cpu = (await server.cpuSeconds()) - cpuBefore;
+  return { msgsPerCpuSecond: frames / cpu, msgsPerSecond: frames / seconds, frames, errors: errors() };
 }
 
 export interface LatencyRun {

@@ -32,6 +32,13 @@ interface Session {
 const { mode, origin } = JSON.parse(process.argv[2] ?? "{}") as BenchServerData;
 // Bounded: the server goes when the benchmark that forked it goes, however that ends.
 process.on("disconnect", () => process.exit(0));
+// The load generator asks for this process's CPU time around a measured run.
+process.on("message", (m: unknown) => {
+  if (m === "cpu") {
+    const used = process.cpuUsage();
+    process.send?.({ cpuMicros: used.user + used.system });
+  }
+});
 const policy = PolicyEngine.load({ shippedDir: shippedPolicyDir, mode: "dev" });
 const site = { id: "demo", origins: [origin] };
 const sanitizer = new Sanitizer({
