@@ -1,7 +1,5 @@
 import { randomBytes, randomUUID } from "node:crypto";
 import { execFileSync } from "node:child_process";
-import { readdirSync, readFileSync } from "node:fs";
-import path from "node:path";
 import { sql } from "kysely";
 import { expect, it } from "vitest";
 import { messagesAfter } from "../../src/chat/messages.js";
@@ -10,60 +8,31 @@ import { readTranscript, searchConversations } from "../../src/chat/transcripts.
 import { DecryptError } from "../../src/crypto/aead.js";
 import { keyIdsIn } from "../../src/crypto/key-file.js";
 import { retireMasterKey, rotateMasterKey } from "../../src/crypto/rotation.js";
-import { openStorage, type Storage } from "../../src/storage/db.js";
-import { migrateUp } from "../../src/storage/migrate.js";
+import type { Storage } from "../../src/storage/db.js";
+import { conversationWith as startConversation, openChatDatabase } from "../helpers/chat-database.js";
 import { beforeAll, describeEachDialect } from "../helpers/dialects.js";
-import { chatFixture, clientId, vaultUrlFor, visitId, type ChatFixture } from "./chat-fixture.js";
-
-const pgDump = readdirSync("/usr/lib/postgresql", { withFileTypes: true })
-  .filter((d) => d.isDirectory())
-  .map((d) => path.join("/usr/lib/postgresql", d.name, "bin", "pg_dump"))
-  .sort()
-  .pop();
+import { postgresTool, sqliteFileBytes } from "../helpers/raw-database.js";
+import { clientId, visitId, type ChatFixture } from "./chat-fixture.js";
 
 describeEachDialect("chat encryption at rest", (fx) => {
   let storage: Storage;
   let url: string;
   let f: ChatFixture;
   beforeAll(async () => {
-    url = await fx.freshUrl();
-    storage = openStorage(url);
-    const outcome = await migrateUp(storage);
-    if (!outcome.ok) throw new Error(outcome.error ?? "migration failed");
-    f = await chatFixture(storage, { vaultUrl: await vaultUrlFor(fx) });
-    return async () => {
-      await f.vault.close();
-      await storage.close();
-    };
+    const opened = await openChatDatabase(fx);
+    ({ url, storage, fixture: f } = opened);
+    return opened.close;
   });
 
-  async function conversationWith(texts: readonly string[], visitorId = visitId()) {
-    const visitor = { kind: "visitor" as const, siteId: "demo", visitorId };
-    const agent = randomUUID();
-    const c = await f.chat.startChat(visitor);
-    await f.chat.accept(agent, c.id);
-    for (const [i, text] of texts.entries()) {
-      await f.chat.send(i % 2 ? { kind: "agent", agentId: agent } : visitor, c.id, clientId(), text);
-    }
-    return { c, visitor, agent };
-  }
+  const conversationWith = (texts: readonly string[]) => startConversation(f.chat, texts);
 
   /** Every byte the database holds: the SQLite file and its WAL, or a pg_dump of the database. */
   async function databaseBytes(): Promise<string> {
     if (fx.dialect === "sqlite") {
       await sql`PRAGMA wal_checkpoint(TRUNCATE)`.execute(storage.db);
-      const file = url.slice("sqlite:".length);
-      const parts = [file, `${file}-wal`].flatMap((p) => {
-        try {
-          return [readFileSync(p).toString("latin1")];
-        } catch {
-          return [];
-        }
-      });
-      return parts.join("");
+      return sqliteFileBytes(url.slice("sqlite:".length));
     }
-    if (!pgDump) throw new Error("pg_dump is not installed");
-    return execFileSync(pgDump, ["--data-only", "--inserts", url], { encoding: "latin1", maxBuffer: 64 * 1024 * 1024 });
+    return execFileSync(postgresTool("pg_dump"), ["--data-only", "--inserts", url], { encoding: "latin1", maxBuffer: 64 * 1024 * 1024 });
   }
 
   it("no message text, transfer note or offline form reaches the database in plaintext", async () => {

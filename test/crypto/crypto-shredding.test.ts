@@ -1,7 +1,6 @@
 import { randomUUID } from "node:crypto";
 import { execFileSync } from "node:child_process";
-import { copyFileSync, readdirSync, readFileSync } from "node:fs";
-import path from "node:path";
+import { copyFileSync } from "node:fs";
 import { sql } from "kysely";
 import { expect, it } from "vitest";
 import { eraseVisitor, exportVisitor } from "../../src/chat/gdpr.js";
@@ -11,15 +10,10 @@ import { loadMasterKeys } from "../../src/auth/master-keys.js";
 import { DecryptError } from "../../src/crypto/aead.js";
 import { openMessage } from "../../src/crypto/message-box.js";
 import { openStorage, type Storage } from "../../src/storage/db.js";
-import { migrateUp } from "../../src/storage/migrate.js";
+import { conversationWith as startConversation, openChatDatabase } from "../helpers/chat-database.js";
 import { beforeAll, describeEachDialect, type DialectFixture } from "../helpers/dialects.js";
-import { chatFixture, clientId, vaultUrlFor, visitId, type ChatFixture } from "../chat/chat-fixture.js";
-
-const pgBin = readdirSync("/usr/lib/postgresql", { withFileTypes: true })
-  .filter((d) => d.isDirectory())
-  .map((d) => path.join("/usr/lib/postgresql", d.name, "bin"))
-  .sort()
-  .pop();
+import { postgresTool, sqliteFileBytes } from "../helpers/raw-database.js";
+import { visitId, type ChatFixture } from "../chat/chat-fixture.js";
 
 /**
  * A copy of the whole main database as a backup or a stolen snapshot would hold it: the SQLite
@@ -32,9 +26,8 @@ async function copyMainDatabase(fx: DialectFixture, storage: Storage, url: strin
     copyFileSync(url.slice("sqlite:".length), copyUrl.slice("sqlite:".length));
     return copyUrl;
   }
-  if (!pgBin) throw new Error("PostgreSQL client tools are not installed");
-  const dump = execFileSync(path.join(pgBin, "pg_dump"), ["--no-owner", "--no-privileges", url], { maxBuffer: 64 * 1024 * 1024 });
-  execFileSync(path.join(pgBin, "psql"), ["-q", "-v", "ON_ERROR_STOP=1", "-d", copyUrl], { input: dump, stdio: ["pipe", "ignore", "pipe"] });
+  const dump = execFileSync(postgresTool("pg_dump"), ["--no-owner", "--no-privileges", url], { maxBuffer: 64 * 1024 * 1024 });
+  execFileSync(postgresTool("psql"), ["-q", "-v", "ON_ERROR_STOP=1", "-d", copyUrl], { input: dump, stdio: ["pipe", "ignore", "pipe"] });
   return copyUrl;
 }
 
@@ -43,25 +36,12 @@ describeEachDialect("crypto-shredding reaches copies of the main database", (fx)
   let url: string;
   let f: ChatFixture;
   beforeAll(async () => {
-    url = await fx.freshUrl();
-    storage = openStorage(url);
-    const outcome = await migrateUp(storage);
-    if (!outcome.ok) throw new Error(outcome.error ?? "migration failed");
-    f = await chatFixture(storage, { vaultUrl: await vaultUrlFor(fx) });
-    return async () => {
-      await f.vault.close();
-      await storage.close();
-    };
+    const opened = await openChatDatabase(fx);
+    ({ url, storage, fixture: f } = opened);
+    return opened.close;
   });
 
-  async function conversationWith(texts: readonly string[], visitorId = visitId()) {
-    const visitor = { kind: "visitor" as const, siteId: "demo", visitorId };
-    const agent = randomUUID();
-    const c = await f.chat.startChat(visitor);
-    await f.chat.accept(agent, c.id);
-    for (const [i, text] of texts.entries()) await f.chat.send(i % 2 ? { kind: "agent", agentId: agent } : visitor, c.id, clientId(), text);
-    return c;
-  }
+  const conversationWith = async (texts: readonly string[], visitorId?: string) => (await startConversation(f.chat, texts, visitorId)).c;
 
   it("after an erase, a copy taken before it cannot be decrypted with the live vault and master keys; a bystander in the same copy still can", async () => {
     const victim = visitId();
@@ -111,7 +91,7 @@ describeEachDialect("crypto-shredding reaches copies of the main database", (fx)
     const c = await conversationWith(["short-lived"]);
     const wrapped = (await f.vault.get(c.id))?.wrapped ?? "";
     const file = f.config.keyVaultUrl.slice("sqlite:".length);
-    const bytes = () => [file, `${file}-wal`].map((p) => readOrEmpty(p)).join("");
+    const bytes = () => sqliteFileBytes(file);
     await sql`PRAGMA wal_checkpoint(TRUNCATE)`.execute(f.vault.db);
     expect(bytes()).toContain(wrapped);
     await f.keys.shred([c.id]);
@@ -144,12 +124,4 @@ async function tableNames(storage: Storage): Promise<string[]> {
   }
   const r = await sql<{ name: string }>`select table_name as name from information_schema.tables where table_schema = current_schema()`.execute(storage.db);
   return r.rows.map((x) => x.name);
-}
-
-function readOrEmpty(file: string): string {
-  try {
-    return readFileSync(file).toString("latin1");
-  } catch {
-    return "";
-  }
 }
