@@ -1,10 +1,9 @@
-import { asAirlockError, AirlockError } from "../errors.js";
+import { AirlockError } from "../errors.js";
 import { isRole, type Action } from "../policy/actions.js";
 import type { PolicyEngine } from "../policy/engine.js";
-import { parseFrame } from "../protocol/frame.js";
-import { MAX_PENDING_FRAMES } from "./frames.js";
 import { agentChatMessage, type AgentChatMessage, type ChatServerFrame } from "../protocol/chat-messages.js";
 import type { PresenceRegistry } from "../presence/registry.js";
+import { ChatFrameQueue } from "./chat-frame-queue.js";
 import { findConversation } from "./conversations.js";
 import { topics, type ChatEvent, type Subscription } from "./fanout.js";
 import { conversationFrame, messageFrame } from "./frames.js";
@@ -29,9 +28,8 @@ export interface ChatAgent {
  */
 export class AgentChatConnection {
   readonly #subscriptions = new Map<string, Subscription>();
+  readonly #frames = new ChatFrameQueue(agentChatMessage, (frame) => this.#send(frame), (m) => this.#authorizeAndDispatch(m));
   #closed = false;
-  #tail: Promise<void> = Promise.resolve();
-  #pending = 0;
 
   constructor(
     private readonly chat: ChatService,
@@ -51,31 +49,14 @@ export class AgentChatConnection {
     }
   }
 
-  /**
-   * Handles frames one after another in arrival order, so a client's messages are stored in the
-   * order it sent them. A client that floods the queue is told so instead of being buffered.
-   */
+  /** Handles one text frame from the console (in arrival order; see ChatFrameQueue). */
   handle(text: string): Promise<void> {
-    if (this.#pending >= MAX_PENDING_FRAMES) {
-      this.#send({ kind: "chat-error", code: "rate_limited", message: "too many frames waiting" });
-      return Promise.resolve();
-    }
-    this.#pending += 1;
-    this.#tail = this.#tail.then(() => this.#handleNow(text)).finally(() => (this.#pending -= 1));
-    return this.#tail;
+    return this.#frames.handle(text);
   }
 
-  async #handleNow(text: string): Promise<void> {
-    const parsed = parseFrame(text, agentChatMessage, 16 * 1024);
-    if (!parsed.ok) return this.#send({ kind: "chat-error", code: parsed.code, message: parsed.message, ...(parsed.ref ? { ref: parsed.ref } : {}) });
-    const m = parsed.message;
-    try {
-      await this.#authorize(m);
-      await this.#dispatch(m);
-    } catch (err) {
-      const e = asAirlockError(err);
-      this.#send({ kind: "chat-error", code: e.code, message: e.expose ? e.message : "internal error", ref: "clientId" in m ? m.clientId : m.kind });
-    }
+  async #authorizeAndDispatch(m: AgentChatMessage): Promise<void> {
+    await this.#authorize(m);
+    await this.#dispatch(m);
   }
 
   async #authorize(m: AgentChatMessage): Promise<void> {

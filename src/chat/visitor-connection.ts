@@ -1,10 +1,8 @@
 import { randomBytes } from "node:crypto";
-import { asAirlockError } from "../errors.js";
 import type { PolicyEngine } from "../policy/engine.js";
-import { parseFrame } from "../protocol/frame.js";
-import { MAX_PENDING_FRAMES } from "./frames.js";
 import { visitorChatMessage, type ChatServerFrame, type VisitorChatMessage } from "../protocol/chat-messages.js";
 import type { PresenceRegistry } from "../presence/registry.js";
+import { ChatFrameQueue } from "./chat-frame-queue.js";
 import { topics, type ChatEvent, type Subscription } from "./fanout.js";
 import { conversationFrame, messageFrame } from "./frames.js";
 import { visitorChatActions } from "./message-actions.js";
@@ -22,9 +20,8 @@ export interface FrameSink {
  */
 export class VisitorChatConnection {
   readonly #subscriptions = new Map<string, Subscription>();
+  readonly #frames = new ChatFrameQueue(visitorChatMessage, (frame) => this.#send(frame), (m) => this.#authorizeAndDispatch(m));
   #closed = false;
-  #tail: Promise<void> = Promise.resolve();
-  #pending = 0;
 
   constructor(
     private readonly chat: ChatService,
@@ -36,32 +33,15 @@ export class VisitorChatConnection {
     private readonly agentsAvailable: () => boolean = () => false,
   ) {}
 
-  /**
-   * Handles frames one after another in arrival order, so a client's messages are stored in the
-   * order it sent them. A client that floods the queue is told so instead of being buffered.
-   */
+  /** Handles one text frame from the visitor script (in arrival order; see ChatFrameQueue). */
   handle(text: string): Promise<void> {
-    if (this.#pending >= MAX_PENDING_FRAMES) {
-      this.#send({ kind: "chat-error", code: "rate_limited", message: "too many frames waiting" });
-      return Promise.resolve();
-    }
-    this.#pending += 1;
-    this.#tail = this.#tail.then(() => this.#handleNow(text)).finally(() => (this.#pending -= 1));
-    return this.#tail;
+    return this.#frames.handle(text);
   }
 
-  async #handleNow(text: string): Promise<void> {
-    const parsed = parseFrame(text, visitorChatMessage, 16 * 1024);
-    if (!parsed.ok) return this.#send({ kind: "chat-error", code: parsed.code, message: parsed.message, ...(parsed.ref ? { ref: parsed.ref } : {}) });
-    const message = parsed.message;
+  async #authorizeAndDispatch(message: VisitorChatMessage): Promise<void> {
     const decision = this.policy.decide(visitorChatActions[message.kind], { actor: "visitor", siteId: this.visit.siteId, ...(this.visit.origin ? { origin: this.visit.origin } : {}) });
     if (!decision.allow) return this.#send({ kind: "chat-error", code: "not_allowed", message: "not allowed", ref: message.kind });
-    try {
-      await this.#dispatch(message);
-    } catch (err) {
-      const e = asAirlockError(err);
-      this.#send({ kind: "chat-error", code: e.code, message: e.expose ? e.message : "internal error", ref: "clientId" in message ? message.clientId : message.kind });
-    }
+    await this.#dispatch(message);
   }
 
   async #dispatch(m: VisitorChatMessage): Promise<void> {
