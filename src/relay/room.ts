@@ -172,7 +172,7 @@ export class Room implements RoomFacts {
     try {
       const out = this.options.sanitizer.html(message.html, message.url, { parent: 0, svg: false });
       index.add(out.nodes);
-      markUntargetable(index, out.html);
+      markUntargetable(index, out);
       html = out.html;
     } catch (err) {
       return limitFailure(err);
@@ -213,7 +213,7 @@ export class Room implements RoomFacts {
           const at = { parent: op.parent, svg: parent.svg, ancestors: this.index.ancestorsOf(op.parent, true) };
           const frag = sanitizer.html(op.html, this.#baseUrl, at, (id) => this.index.has(id));
           this.index.add(frag.nodes);
-          markUntargetable(this.index, frag.html);
+          markUntargetable(this.index, frag);
           if (frag.html !== "") out.push({ op: "add", parent: op.parent, before: op.before, html: frag.html });
         } catch (err) {
           return limitFailure(err);

@@ -3,11 +3,13 @@ import { NODE_ID_ATTRIBUTE, parseNodeId } from "../../protocol/node-id.js";
 import { isStylesheetRel, sanitizeAttribute, type AttributeScope } from "./attributes.js";
 import type { ElementView, MaskMatcher } from "./mask-selectors.js";
 import { replaceStyleTexts } from "./style-elements.js";
+import { untargetableMark } from "./untargetable-marks.js";
 
 // HTML sanitizer for snapshots and added subtrees: sanitize-html with the policy allowlist, plus
 // hooks that (a) decide every attribute through sanitizeAttribute, (b) drop masked and nosync
 // subtrees, (c) enforce node-count and depth limits, and (d) report which node ids survived with
-// their parents, so the room's shadow index matches exactly what agents receive.
+// their parents, so the room's shadow index matches exactly what agents receive, and which of
+// them are placeholders or secret fields (judged on the attributes as emitted).
 
 /** A node the shadow index learns about. Masked nodes are recorded so events aimed at them can be refused. */
 export interface ShadowEntry {
@@ -38,6 +40,10 @@ export interface FragmentContext {
 export interface SanitizedFragment {
   readonly html: string;
   readonly nodes: readonly ShadowEntry[];
+  /** Emitted masked placeholders (`data-airlock-masked`): agents see them, nothing may target them or below. */
+  readonly placeholders: readonly number[];
+  /** Emitted password and payment-card fields: shown, never a control target. */
+  readonly secretFields: readonly number[];
 }
 
 export class FragmentLimitError extends Error {
@@ -63,6 +69,8 @@ export function sanitizeFragment(html: string, ctx: FragmentContext): SanitizedF
   // What masking selectors see: the page's elements above the fragment, then the open ones.
   const chain: ElementView[] = [...(ctx.ancestors ?? [])];
   const nodes: ShadowEntry[] = [];
+  const placeholders: number[] = [];
+  const secretFields: number[] = [];
   const seen = new Set<number>();
   let count = 0;
   const emittedParent = (): number => {
@@ -111,7 +119,7 @@ export function sanitizeFragment(html: string, ctx: FragmentContext): SanitizedF
       const parent = stack.at(-1);
       const svg = name === "svg" || (parent ? parent.svg : ctx.rootInSvg);
       const el: ElementView = { tag: name, attribs };
-      const dropped = (parent?.dropped ?? false) || ctx.masks.matches(el, chain);
+      const dropped = (parent?.dropped ?? false) || cutOut(name, attribs, svg) || ctx.masks.matches(el, chain);
       const frame: Frame = { ...el, dropped, svg, id: undefined };
       stack.push(frame);
       chain.push(frame);
@@ -128,9 +136,7 @@ export function sanitizeFragment(html: string, ctx: FragmentContext): SanitizedF
     transformTags: {
       "*": (name: string, attribs: Record<string, string>) => {
         const frame = stack.at(-1);
-        if (!frame || frame.dropped || (name === "style" && frame.svg) || (name === "link" && !isStylesheetRel(attribs.rel))) {
-          return drop(name);
-        }
+        if (!frame || frame.dropped) return drop(name);
         if (!ctx.scope.allowlist.allowsTag(name)) return emit(name, {});
         const out: Record<string, string> = {};
         for (const key in attribs) {
@@ -143,12 +149,25 @@ export function sanitizeFragment(html: string, ctx: FragmentContext): SanitizedF
           out[NODE_ID_ATTRIBUTE] = String(id);
           frame.id = id;
           nodes.push({ id, tag: name, parent: emittedParent(), masked: false, svg: frame.svg, view: ctx.masks.viewOf(frame.tag, frame.attribs) });
+          const mark = untargetableMark(name, out);
+          if (mark === "masked") placeholders.push(id);
+          else if (mark === "protected") secretFields.push(id);
         }
         return emit(name, out);
       },
     },
   });
-  return { html: styles === 0 ? output : replaceStyleTexts(output, (css) => ctx.scope.css.stylesheet(css)), nodes };
+  const sanitized = styles === 0 ? output : replaceStyleTexts(output, (css) => ctx.scope.css.stylesheet(css));
+  return { html: sanitized, nodes, placeholders, secretFields };
+}
+
+/**
+ * Elements removed with their content although their tag is allowed: `<style>` inside SVG (its
+ * text would be parsed as markup by the agent's browser) and any `<link>` but a stylesheet.
+ * Like masked elements, they and everything below them are recorded as masked, never emitted.
+ */
+function cutOut(tag: string, attribs: Readonly<Record<string, string>>, inSvg: boolean): boolean {
+  return (tag === "style" && inSvg) || (tag === "link" && !isStylesheetRel(attribs.rel));
 }
 
 /** Password and payment-card fields never carry their value to an agent. */
