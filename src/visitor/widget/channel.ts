@@ -1,4 +1,5 @@
 import { CHAT_SERVER_KINDS, type ChatServerFrame } from "../../protocol/chat-frames.js";
+import { readKnownFrame } from "../../protocol/known-frame.js";
 
 /**
  * What the widget needs from the visitor script's connection to Airlock (/ws/visitor): send a
@@ -16,14 +17,5 @@ const kinds: ReadonlySet<string> = new Set(CHAT_SERVER_KINDS);
 
 /** Reads a server frame defensively: only JSON objects of a chat kind pass. */
 export function readChatFrame(data: unknown): ChatServerFrame | undefined {
-  if (typeof data !== "string") return undefined;
-  let value: unknown;
-  try {
-    value = JSON.parse(data);
-  } catch {
-    return undefined;
-  }
-  if (typeof value !== "object" || value === null) return undefined;
-  const kind = (value as { kind?: unknown }).kind;
-  return typeof kind === "string" && kinds.has(kind) ? (value as ChatServerFrame) : undefined;
+  return readKnownFrame<ChatServerFrame>(data, kinds);
 }
