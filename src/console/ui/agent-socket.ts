@@ -6,14 +6,23 @@ const ticketSchema = z.object({ ticket: z.string(), expiresAt: z.number() });
 /**
  * Opens /ws/agent for a console page: a single-use ticket is fetched over the authenticated
  * session first (the socket itself carries no cookie-based authority), then passed in the URL.
- * The socket is closed when `signal` aborts (the user left the page).
+ * The caller closes the socket; `openAgentSocket` does that when the page is left.
  */
-export async function openAgentSocket(signal: AbortSignal): Promise<WebSocket> {
+export async function connectAgentSocket(): Promise<WebSocket> {
   const { ticket } = await api.post("/api/v1/ws-ticket", {}, ticketSchema);
   const url = new URL("/ws/agent", location.href);
   url.protocol = url.protocol === "https:" ? "wss:" : "ws:";
   url.searchParams.set("ticket", ticket);
-  const socket = new WebSocket(url);
-  signal.addEventListener("abort", () => socket.close(1000, "page left"), { once: true });
+  return new WebSocket(url);
+}
+
+/** `connectAgentSocket`, closed when `signal` aborts (the user left the page), also if that happened while connecting. */
+export async function openAgentSocket(signal: AbortSignal): Promise<WebSocket> {
+  const socket = await connectAgentSocket();
+  const close = () => socket.close(1000, "page left");
+  if (signal.aborted) close();
+  signal.addEventListener("abort", close, { once: true });
+  // A reconnecting page opens many sockets under one signal: forget each one once it is closed.
+  socket.addEventListener("close", () => signal.removeEventListener("abort", close), { once: true });
   return socket;
 }

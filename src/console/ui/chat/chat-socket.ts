@@ -1,9 +1,8 @@
-import * as z from "zod/mini";
 import { CHAT_SERVER_KINDS, type ChatServerFrame } from "../../../protocol/chat-frames.js";
 import type { AgentChatMessage } from "../../../protocol/chat-messages.js";
-import { api } from "../api.js";
+import { readKnownFrame } from "../../../protocol/known-frame.js";
+import { openAgentSocket } from "../agent-socket.js";
 
-const ticketSchema = z.object({ ticket: z.string(), expiresAt: z.number() });
 const kinds: ReadonlySet<string> = new Set(CHAT_SERVER_KINDS);
 
 export interface ChatSocketOptions {
@@ -23,7 +22,6 @@ export class ChatSocket {
   #attempt = 0;
 
   constructor(private readonly o: ChatSocketOptions) {
-    o.signal.addEventListener("abort", () => this.#ws?.close(1000, "left"));
     void this.#connect();
   }
 
@@ -35,29 +33,20 @@ export class ChatSocket {
 
   async #connect(): Promise<void> {
     if (this.o.signal.aborted) return;
-    let ticket: string;
+    let ws: WebSocket;
     try {
-      ticket = (await api.post("/api/v1/ws-ticket", {}, ticketSchema)).ticket;
+      ws = await openAgentSocket(this.o.signal);
     } catch {
       return this.#retry();
     }
-    const scheme = location.protocol === "https:" ? "wss:" : "ws:";
-    const ws = new WebSocket(`${scheme}//${location.host}/ws/agent?ticket=${encodeURIComponent(ticket)}`);
     this.#ws = ws;
     ws.addEventListener("open", () => {
       this.#attempt = 0;
       this.o.onOpen();
     });
     ws.addEventListener("message", (e) => {
-      if (typeof e.data !== "string") return;
-      let value: unknown;
-      try {
-        value = JSON.parse(e.data);
-      } catch {
-        return;
-      }
-      const kind = (value as { kind?: unknown } | null)?.kind;
-      if (typeof kind === "string" && kinds.has(kind)) this.o.onFrame(value as ChatServerFrame);
+      const frame = readKnownFrame<ChatServerFrame>(e.data, kinds);
+      if (frame) this.o.onFrame(frame);
     });
     ws.addEventListener("close", (e) => {
       if (this.#ws !== ws) return;

@@ -1,14 +1,11 @@
-import * as z from "zod/mini";
 import { CobrowseViewer } from "../../viewer/cobrowse-viewer.js";
 import { openAgentSocket } from "../../viewer/agent-socket.js";
 import { REPLAY_FRAME_PATH } from "../../viewer/replay-frame-path.js";
-import { api } from "../api.js";
+import { connectAgentSocket } from "../agent-socket.js";
 import { describeError, statusRegion } from "../components/notice.js";
 import { pageHeader } from "../components/page-header.js";
 import { h } from "../dom.js";
 import { definePage } from "./page.js";
-
-const ticketSchema = z.object({ ticket: z.string(), expiresAt: z.number() });
 
 /** The co-browse viewer for one room; control is offered only when the policy grants it. */
 export const cobrowsePage = definePage({
@@ -23,7 +20,7 @@ export const cobrowsePage = definePage({
     openAgentSocket({
       room,
       mode: "view",
-      ticket: async () => (await api.post("/api/v1/ws-ticket", {}, ticketSchema)).ticket,
+      connect: connectAgentSocket,
       onMessage: (m) => view.handle(m),
       onClose: (code) => {
         if (code !== 1000) status.show("error", "The connection to the co-browse session closed.");
