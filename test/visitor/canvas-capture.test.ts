@@ -1,9 +1,9 @@
 import { createServer, type Server } from "node:http";
 import type { AddressInfo } from "node:net";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import type { Page } from "playwright-core";
 import { chromiumPath, launchBrowser, type TestBrowser } from "../helpers/browser.js";
-import { buildVisitorBundle, startHostSite, type HostSite, type PeerSocket } from "./host-site.js";
+import { buildVisitorBundle, startHostSite, type HostSite } from "./host-site.js";
+import { visitHostSite, type Visit } from "./host-visit.js";
 
 // Canvas capture in the visitor script, in Chromium on the demo account page (a bar chart in a
 // panel, a second chart inside the `cobrowsing_nosync` bank block), against a scripted relay:
@@ -14,13 +14,6 @@ import { buildVisitorBundle, startHostSite, type HostSite, type PeerSocket } fro
 const suite = chromiumPath ? describe : describe.skip;
 const MASKING = ["[data-private]", ".account-number"];
 const CANVAS = { intervalMs: 250, maxBytes: 262_144 };
-
-interface Visit {
-  page: Page;
-  peer: PeerSocket;
-  sent: string[];
-  problems: string[];
-}
 
 type CanvasFrame = { kind: "canvas"; id: number; image: string };
 const canvasFrames = (sent: readonly string[]): CanvasFrame[] => sent.filter((f) => f.startsWith('{"kind":"canvas"')).map((f) => JSON.parse(f) as CanvasFrame);
@@ -62,19 +55,8 @@ suite("canvas capture in the visitor script", () => {
   });
 
   async function share(site: HostSite): Promise<Visit> {
-    const context = await tb.browser.newContext({ viewport: { width: 1200, height: 800 } });
-    const page = await context.newPage();
-    const sent: string[] = [];
-    const problems: string[] = [];
-    page.on("websocket", (ws) => ws.on("framesent", (f) => sent.push(String(f.payload))));
-    page.on("pageerror", (e) => problems.push(e.message));
-    page.on("console", (m) => {
-      if (m.type() === "error" || m.type() === "warning") problems.push(m.text());
-    });
-    const socket = site.nextSocket();
-    await page.goto(`${site.url}/demo/account`);
-    const peer = await socket;
-    await peer.waitFor((m) => m.kind === "hello");
+    const visit = await visitHostSite(tb.browser, site, "/demo/account");
+    const { page, peer, sent } = visit;
     peer.send({ kind: "consent-request", request: "req-view-1", mode: "view", agent: { displayName: "Alex Agent" } });
     await page.getByRole("button", { name: "Share my screen" }).click();
     await peer.waitFor((m) => m.kind === "consent");
@@ -83,7 +65,7 @@ suite("canvas capture in the visitor script", () => {
     await expect.poll(() => sent.some((f) => f.startsWith('{"kind":"snapshot"'))).toBe(true);
     // The chart is the last panel of the page: bring it into view.
     await page.evaluate(() => document.getElementById("orders-chart")?.scrollIntoView({ block: "center" }));
-    return { page, peer, sent, problems };
+    return visit;
   }
 
   it("sends the visible chart at the policy interval while an agent watches, and never the chart in the nosync block", async () => {

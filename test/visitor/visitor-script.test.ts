@@ -2,20 +2,14 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { Page } from "playwright-core";
 import { VISITOR_CHAT_KINDS } from "../../src/protocol/chat-messages.js";
 import { chromiumPath, launchBrowser, screenshotPath, type TestBrowser } from "../helpers/browser.js";
-import { buildVisitorBundle, startHostSite, type HostSite, type PeerSocket } from "./host-site.js";
+import { buildVisitorBundle, startHostSite, type HostSite } from "./host-site.js";
+import { visitHostSite, type Visit } from "./host-visit.js";
 
 // The visitor script on its own, in Chromium, on the demo shop's pages served under
 // `script-src 'self'; style-src 'self'`, against a scripted protocol peer. Frames are read in
 // the visitor's browser (Playwright's view of the page's WebSocket), not at the peer.
 
 const suite = chromiumPath ? describe : describe.skip;
-
-interface Visit {
-  page: Page;
-  peer: PeerSocket;
-  sent: string[];
-  problems: string[];
-}
 
 const chatKinds: ReadonlySet<string> = new Set(VISITOR_CHAT_KINDS);
 const bar = (page: Page) => page.getByRole("region", { name: "Screen sharing with support" });
@@ -33,22 +27,7 @@ suite("visitor script in Chromium", () => {
     await site?.close();
   });
 
-  async function open(path: string): Promise<Visit> {
-    const context = await tb.browser.newContext({ viewport: { width: 1200, height: 800 } });
-    const page = await context.newPage();
-    const sent: string[] = [];
-    const problems: string[] = [];
-    page.on("websocket", (ws) => ws.on("framesent", (f) => sent.push(String(f.payload))));
-    page.on("pageerror", (e) => problems.push(e.message));
-    page.on("console", (m) => {
-      if (m.type() === "error" || m.type() === "warning") problems.push(m.text());
-    });
-    const socket = site.nextSocket();
-    await page.goto(`${site.url}${path}`);
-    const peer = await socket;
-    await peer.waitFor((m) => m.kind === "hello");
-    return { page, peer, sent, problems };
-  }
+  const open = (path: string): Promise<Visit> => visitHostSite(tb.browser, site, path);
 
   async function share(v: Visit, screenshot?: string): Promise<Record<string, unknown>> {
     v.peer.send({ kind: "consent-request", request: "req-view-1", mode: "view", agent: { displayName: "Alex Agent" } });
