@@ -1,35 +1,15 @@
-import { mkdtempSync, writeFileSync } from "node:fs";
+import { mkdtempSync } from "node:fs";
 import { tmpdir } from "node:os";
 import path from "node:path";
 import { describe, expect, it } from "vitest";
-import { ConfigError } from "../../src/config/errors.js";
 import { loadConfig } from "../../src/config/load.js";
 import { maskedConfig } from "../../src/config/mask.js";
-
-function issuesOf(env: Record<string, string>): { field: string; message: string }[] {
-  try {
-    loadConfig(env);
-  } catch (e) {
-    if (e instanceof ConfigError) return e.issues.map((i) => ({ field: i.field, message: i.message }));
-    throw e;
-  }
-  return [];
-}
+import { configIssues, productionEnv } from "../helpers/config-env.js";
 
 const dir = mkdtempSync(path.join(tmpdir(), "airlock-vaultcfg-"));
-const keyFile = path.join(dir, "master.keys");
-writeFileSync(keyFile, `k1:${Buffer.alloc(32, 1).toString("base64")}\n`);
-const production = {
-  AIRLOCK_MODE: "production",
-  AIRLOCK_PUBLIC_URL: "https://airlock.bank.example",
-  AIRLOCK_IDP: "oidc",
-  AIRLOCK_OIDC_ISSUER: "https://idp.bank.example",
-  AIRLOCK_OIDC_CLIENT_ID: "airlock",
-  AIRLOCK_OIDC_CLIENT_SECRET: "s3cret",
-  AIRLOCK_MASTER_KEY_FILE: keyFile,
-};
+const production = productionEnv();
 const PG = "postgres://airlock:pw@db.bank.example:5432/airlock";
-const vaultIssues = (env: Record<string, string>) => issuesOf({ AIRLOCK_DATA_DIR: dir, ...env }).filter((i) => i.field === "keyVaultUrl");
+const vaultIssues = (env: Record<string, string>) => configIssues({ AIRLOCK_DATA_DIR: dir, ...env }).filter((i) => i.field === "keyVaultUrl");
 
 describe("keyVaultUrl", () => {
   it("defaults to a SQLite file beside the main database, never the main database itself", () => {

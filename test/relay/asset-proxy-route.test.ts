@@ -1,10 +1,10 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { ConfigError } from "../../src/config/errors.js";
 import { loadConfig } from "../../src/config/load.js";
 import { ASSET_CSP } from "../../src/relay/asset-proxy/route.js";
 import type { AssetKind } from "../../src/relay/sanitizer/asset-url.js";
 import { signInEnrolled, startIdentityServer } from "../auth/helpers/login.js";
 import type { HttpAgent } from "../auth/helpers/http-agent.js";
+import { configIssues, productionEnv } from "../helpers/config-env.js";
 import type { TestServer } from "../helpers/server.js";
 import { policyDir, replaceOnce, shipped } from "../policy/policy-dir.js";
 import { startUpstream, type Upstream } from "./asset-proxy-upstream.js";
@@ -87,24 +87,9 @@ describe("asset proxy route", () => {
 
 describe("asset proxy configuration", () => {
   it("production refuses the loopback exception", () => {
-    const keyFile = policyDir({ "k.key": `k1:${Buffer.alloc(32, 1).toString("base64")}\n` }) + "/k.key";
-    const production = {
-      AIRLOCK_MODE: "production",
-      AIRLOCK_PUBLIC_URL: "https://airlock.bank.example",
-      AIRLOCK_IDP: "oidc",
-      AIRLOCK_OIDC_ISSUER: "https://idp.bank.example",
-      AIRLOCK_OIDC_CLIENT_ID: "airlock",
-      AIRLOCK_OIDC_CLIENT_SECRET: "s3cret",
-      AIRLOCK_MASTER_KEY_FILE: keyFile,
-    };
+    const production = productionEnv();
     expect(loadConfig(production).config.assetProxyAllowLoopback).toBe(false);
-    let fields: string[] = [];
-    try {
-      loadConfig({ ...production, AIRLOCK_ASSET_PROXY_ALLOW_LOOPBACK: "true" });
-    } catch (err) {
-      if (!(err instanceof ConfigError)) throw err;
-      fields = err.issues.map((i) => i.field);
-    }
+    const fields = configIssues({ ...production, AIRLOCK_ASSET_PROXY_ALLOW_LOOPBACK: "true" }).map((i) => i.field);
     expect(fields).toEqual(["assetProxyAllowLoopback"]);
   });
 
