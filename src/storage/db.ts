@@ -34,28 +34,41 @@ class AirlockSqliteDialect extends SqliteDialect {
 }
 
 export function openStorage(databaseUrl: string, options: { poolSize?: number } = {}): Storage {
-  if (databaseUrl.startsWith("sqlite:")) return openSqlite(databaseUrl.slice("sqlite:".length));
-  if (/^postgres(ql)?:\/\//.test(databaseUrl)) return openPostgres(databaseUrl, options.poolSize ?? 10);
-  throw new Error("databaseUrl must start with sqlite: or postgres://");
+  const dialect = dialectOfUrl(databaseUrl);
+  if (!dialect) throw new Error("databaseUrl must start with sqlite: or postgres://");
+  const db =
+    dialect === "sqlite"
+      ? openSqliteKysely<Database>(databaseUrl.slice("sqlite:".length), ["foreign_keys = ON", "synchronous = NORMAL"])
+      : openPostgresKysely<Database>(databaseUrl, { max: options.poolSize ?? 10, applicationName: "airlock" });
+  return { db, dialect, close: () => db.destroy() };
 }
 
-function openSqlite(file: string): Storage {
+/** The dialect a database URL names (`sqlite:FILE` or `postgres://…`), undefined for any other. */
+export function dialectOfUrl(url: string): DialectName | undefined {
+  if (url.startsWith("sqlite:")) return "sqlite";
+  if (/^postgres(ql)?:\/\//.test(url)) return "postgres";
+  return undefined;
+}
+
+/**
+ * A Kysely instance over a SQLite file (its directory created): WAL, a 5 s busy timeout, then
+ * `pragmas`. Shared by the main database and the key vault, which need different durability.
+ */
+export function openSqliteKysely<DB>(file: string, pragmas: readonly string[]): Kysely<DB> {
   if (file !== ":memory:") mkdirSync(path.dirname(path.resolve(file)), { recursive: true });
   const database = new BetterSqlite3(file);
   database.pragma("journal_mode = WAL");
-  database.pragma("foreign_keys = ON");
   database.pragma("busy_timeout = 5000");
-  database.pragma("synchronous = NORMAL");
-  const db = new Kysely<Database>({ dialect: new AirlockSqliteDialect({ database }) });
-  return { db, dialect: "sqlite", close: () => db.destroy() };
+  for (const pragma of pragmas) database.pragma(pragma);
+  return new Kysely<DB>({ dialect: new AirlockSqliteDialect({ database }) });
 }
 
-function openPostgres(url: string, max: number): Storage {
-  const pool = new pg.Pool({ connectionString: url, max, types: pgTypes, application_name: "airlock" });
+/** A Kysely instance over its own PostgreSQL pool; `applicationName` tells the pools apart in pg_stat_activity. */
+export function openPostgresKysely<DB>(url: string, options: { max: number; applicationName: string }): Kysely<DB> {
+  const pool = new pg.Pool({ connectionString: url, max: options.max, types: pgTypes, application_name: options.applicationName });
   // An idle client losing its connection must not crash the process; the next query reconnects.
   pool.on("error", () => undefined);
-  const db = new Kysely<Database>({ dialect: new PostgresDialect({ pool }) });
-  return { db, dialect: "postgres", close: () => db.destroy() };
+  return new Kysely<DB>({ dialect: new PostgresDialect({ pool }) });
 }
 
 /** Cheap round trip used by /readyz. */
