@@ -1,22 +1,4 @@
-// Bundles record-frames.ts with esbuild (the repository's TypeScript imports) and runs it.
-import { build } from "esbuild";
-import { mkdirSync } from "node:fs";
-import path from "node:path";
-import { pathToFileURL } from "node:url";
+// Records bench/fixtures/relay-frames.json from the real visitor script in Chromium (record-frames.ts).
+import { bundleAndRun } from "./bundle-and-run.mjs";
 
-const root = path.resolve(import.meta.dirname, "../..");
-const outDir = path.join(root, "node_modules/.cache/airlock-bench");
-mkdirSync(outDir, { recursive: true });
-const outfile = path.join(outDir, "record-frames.mjs");
-await build({
-  entryPoints: [path.join(root, "bench/relay/record-frames.ts")],
-  bundle: true,
-  platform: "node",
-  format: "esm",
-  target: "node24",
-  packages: "external",
-  outfile,
-  logLevel: "warning",
-  define: { "import.meta.dirname": JSON.stringify(path.join(root, "bench/relay")) },
-});
-await import(pathToFileURL(outfile).href);
+await bundleAndRun("record-frames.ts");
