@@ -1,10 +1,16 @@
 import type { Command } from "commander";
 import { runCaptureBench } from "./bench-capture.js";
+import type { BenchUi } from "./bench-capture-site.js";
 import { emit, table } from "./output.js";
 
 const rounds = (v: string) => {
-  if (!/^\d+$/.test(v) || Number(v) < 1 || Number(v) > 9) throw new Error("--rounds takes a number from 1 to 9");
+  if (!/^\d+$/.test(v) || Number(v) < 1 || Number(v) > 15) throw new Error("--rounds takes a number from 1 to 15");
   return Number(v);
+};
+
+const ui = (v: string): BenchUi => {
+  if (v !== "shown" && v !== "hidden") throw new Error("--ui takes shown or hidden");
+  return v;
 };
 
 /**
@@ -16,11 +22,12 @@ export function registerBenchCaptureCommand(bench: Command): void {
   bench
     .command("capture")
     .description("visitor capture cost beside rrweb: bytes per minute and main-thread time (Chromium, loopback, bounded)")
-    .option("--rounds <n>", "rounds of the visit per recorder (the median is reported)", rounds, 3)
+    .option("--rounds <n>", "rounds of the visit per recorder (the median is reported)", rounds, 4)
+    .option("--ui <shown|hidden>", "Airlock's own UI (chat launcher, prompts, bar) on the pages; hidden by the page's stylesheet compares capture alone", ui, "hidden")
     .option("--chromium <path>", "Chromium executable", process.env.AIRLOCK_BENCH_CHROMIUM ?? "/usr/bin/chromium")
     .option("--json", "print JSON")
-    .action(async (opts: { rounds: number; chromium: string; json?: boolean }) => {
-      const result = await runCaptureBench({ rounds: opts.rounds, chromium: opts.chromium });
+    .action(async (opts: { rounds: number; ui: BenchUi; chromium: string; json?: boolean }) => {
+      const result = await runCaptureBench({ rounds: opts.rounds, ui: opts.ui, chromium: opts.chromium });
       emit(Boolean(opts.json), result, () =>
         table([
           ["recorder", "bytes/min", "capture main-thread ms"],

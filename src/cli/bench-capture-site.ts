@@ -25,6 +25,16 @@ export interface CaptureSiteFiles {
   readonly rrwebRecorder: string;
 }
 
+/**
+ * Whether the pages show Airlock's own UI (chat launcher, consent prompt, sharing bar). "hidden"
+ * adds `[data-airlock-ui] { display: none }` to the shop's stylesheet, as a site could: that UI
+ * is not capture work and rrweb has none, so hiding it compares capture with capture. The
+ * stylesheet is the same for every recorder.
+ */
+export type BenchUi = "shown" | "hidden";
+
+const HIDE_UI_CSS = "\n/* bench capture --ui hidden */\n[data-airlock-ui] { display: none !important; }\n";
+
 export interface CaptureSite {
   readonly url: string;
   /** Which recorder the pages embed from now on. */
@@ -49,7 +59,8 @@ const pages: Readonly<Record<string, (siteKey: string | undefined) => string>> =
   "/demo/guide": guidePage,
 };
 
-export async function startCaptureSite(files: CaptureSiteFiles): Promise<CaptureSite> {
+export async function startCaptureSite(files: CaptureSiteFiles, ui: BenchUi): Promise<CaptureSite> {
+  const css = ui === "hidden" ? shopCss + HIDE_UI_CSS : shopCss;
   const scripts: Readonly<Record<string, Buffer | string>> = {
     "/siteconnect.js": readFileSync(files.siteconnect),
     "/rrweb.js": readFileSync(files.rrweb),
@@ -72,7 +83,7 @@ export async function startCaptureSite(files: CaptureSiteFiles): Promise<Capture
     const image = images.get(path);
     if (render) send(res, "text/html; charset=utf-8", page(render));
     else if (script !== undefined) send(res, "text/javascript; charset=utf-8", script);
-    else if (path === "/demo/shop.css") send(res, "text/css; charset=utf-8", shopCss);
+    else if (path === "/demo/shop.css") send(res, "text/css; charset=utf-8", css);
     else if (image) send(res, "image/svg+xml", image);
     else res.writeHead(404).end();
   });

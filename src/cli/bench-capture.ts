@@ -1,20 +1,25 @@
 import { existsSync } from "node:fs";
+import type { Page } from "playwright-core";
 import { createRequire } from "node:module";
 import path from "node:path";
 import { fileURLToPath } from "node:url";
 import { AirlockError } from "../errors.js";
 import { runVisit, type VisitFigures } from "./bench-capture-visit.js";
-import { startCaptureSite, type Recorder } from "./bench-capture-site.js";
+import { startCaptureSite, type BenchUi, type Recorder } from "./bench-capture-site.js";
 
 // `bench capture`: Airlock's visitor script against rrweb's recorder on the same demo pages with
-// the same scripted visit, in the same run, in headless Chromium on loopback. Rounds interleave
-// the recorders (none → airlock → rrweb) so drift on a busy machine hits all three alike; each
-// figure is the median over the rounds. Capture cost is main-thread time minus the visit with no
-// recorder. Needs the dev dependencies playwright-core and rrweb.
+// the same scripted visit, in the same run, in headless Chromium on loopback. Each round runs the
+// three visits (no recorder, Airlock, rrweb) in a rotated order, so neither recorder always runs
+// first (cold caches) or right after the other; drift on a busy machine hits all three alike.
+// Capture cost is a recorder's main-thread time minus the no-recorder visit of the same round,
+// and each figure is the median over the rounds, so one disturbed round does not move it.
+// Needs the dev dependencies playwright-core and rrweb.
 
 export interface CaptureBenchOptions {
   readonly rounds: number;
   readonly chromium: string;
+  /** Airlock's own UI on the pages (default hidden: not capture work, and rrweb has none). */
+  readonly ui?: BenchUi;
 }
 
 export interface RecorderFigures {
@@ -35,6 +40,7 @@ export interface CaptureBenchResult {
   readonly rrweb_bytes_per_minute: number;
   readonly airlock_capture_ms: number;
   readonly rrweb_capture_ms: number;
+  readonly ui: BenchUi;
   readonly rounds: readonly Readonly<Record<Recorder, RecorderFigures>>[];
 }
 
@@ -61,11 +67,22 @@ function files(): { siteconnect: string; rrweb: string; rrwebRecorder: string } 
   return { siteconnect, rrweb, rrwebRecorder: path.join(projectRoot, "bench/capture/rrweb-recorder.js") };
 }
 
+/** The visitor accepts the consent prompt (a hidden UI host still holds it, so click it directly). */
+async function consent(page: Page, ui: BenchUi): Promise<void> {
+  if (ui === "shown") return page.getByRole("button", { name: "Share my screen" }).click();
+  await page.waitForFunction(() => {
+    const button = document.querySelector("[data-airlock-ui]")?.shadowRoot?.querySelector<HTMLButtonElement>("[data-airlock-action=allow]");
+    button?.click();
+    return Boolean(button);
+  });
+}
+
 export async function runCaptureBench(options: CaptureBenchOptions): Promise<CaptureBenchResult> {
   const { chromium } = await import("playwright-core").catch((err: unknown) => {
     throw new AirlockError("bad_request", "playwright-core is not installed (a dev dependency): run npm install", { cause: err });
   });
-  const site = await startCaptureSite(files());
+  const ui = options.ui ?? "hidden";
+  const site = await startCaptureSite(files(), ui);
   // Playwright gives the browser a fresh temporary profile and removes it on close.
   const browser = await chromium.launch({
     executablePath: options.chromium,
@@ -74,15 +91,26 @@ export async function runCaptureBench(options: CaptureBenchOptions): Promise<Cap
   });
   const rounds: Record<Recorder, RecorderFigures>[] = [];
   try {
+    // Unmeasured: the browser's first documents pay one-off costs (caches, compilation) that
+    // would otherwise land on whichever recorder runs first.
+    for (const recorder of ["none", "airlock", "rrweb"] as const) {
+      site.recorder = recorder;
+      const context = await browser.newContext({ viewport: { width: 1200, height: 800 } });
+      const page = await context.newPage();
+      await page.goto(`${site.url}/demo`, { waitUntil: "load" });
+      if (recorder === "airlock") await consent(page, ui);
+      await context.close();
+    }
     for (let r = 0; r < options.rounds; r++) {
       const round = {} as Record<Recorder, RecorderFigures>;
-      for (const recorder of ["none", "airlock", "rrweb"] as const) {
+      const order = (["none", "airlock", "rrweb"] as const).map((_, i, all) => all[(i + r) % all.length] as Recorder);
+      for (const recorder of order) {
         site.recorder = recorder;
         site.reset();
         const context = await browser.newContext({ viewport: { width: 1200, height: 800 } });
         const page = await context.newPage();
         const visit: VisitFigures = await runVisit(page, site.url, async (p) => {
-          if (recorder === "airlock") await p.getByRole("button", { name: "Share my screen" }).click();
+          if (recorder === "airlock") await consent(p, ui);
         });
         await context.close();
         const bytes = site.bytes[recorder];
@@ -120,6 +148,7 @@ export async function runCaptureBench(options: CaptureBenchOptions): Promise<Cap
     rrweb_bytes_per_minute: rrwebBpm,
     airlock_capture_ms: round3(airlockMs),
     rrweb_capture_ms: round3(rrwebMs),
+    ui,
     rounds,
   };
 }
