@@ -1,4 +1,3 @@
-import { NODE_ID_ATTRIBUTE } from "../../protocol/node-id.js";
 import type { AssetKind } from "./asset-url.js";
 import type { CompiledAllowlist } from "./compiled-allowlist.js";
 import type { CssScope } from "./css-scope.js";
@@ -14,21 +13,23 @@ export interface AttributeScope {
   readonly css: CssScope;
 }
 
-const validName = /^[a-z_][a-z0-9_.:-]*$/;
 /** SVG presentation values may point at local fragments only (`url(#gradient)`), never at a resource. */
 const localSvgRef = /^\s*url\(\s*(["']?)#[A-Za-z_][\w-]*\1\s*\)\s*[\w#-]*\s*$/i;
 
 /** The value to emit, or undefined when the attribute must not reach an agent. */
 export function sanitizeAttribute(tag: string, name: string, value: string, inSvg: boolean, scope: AttributeScope): string | undefined {
-  if (!validName.test(name) || name === NODE_ID_ATTRIBUTE) return undefined;
-  if (!scope.allowlist.allowsAttribute(tag, name)) return undefined;
-  if (value.length > scope.maxLength) return undefined;
-  if (name === "style") {
-    const css = scope.css.declarations(value);
-    return css === "" ? undefined : css;
-  }
-  if (tag === "link" && name === "rel") return isStylesheetRel(value) ? "stylesheet" : undefined;
-  switch (name) {
+  const kind = scope.allowlist.attributeKind(tag, name);
+  if (kind === "drop" || value.length > scope.maxLength) return undefined;
+  switch (kind) {
+    case "plain":
+      if (inSvg && (/url\s*\(|\\/i.test(value)) && !localSvgRef.test(value)) return undefined;
+      return value;
+    case "style": {
+      const css = scope.css.declarations(value);
+      return css === "" ? undefined : css;
+    }
+    case "rel":
+      return isStylesheetRel(value) ? "stylesheet" : undefined;
     case "src":
       return scope.urls.proxy(value, srcKind(tag));
     case "poster":
@@ -36,11 +37,8 @@ export function sanitizeAttribute(tag: string, name: string, value: string, inSv
     case "srcset":
       return proxySrcset(value, scope.urls);
     case "href":
-    case "xlink:href":
       return hrefValue(tag, value, inSvg, scope.urls);
   }
-  if (inSvg && (/url\s*\(|\\/i.test(value)) && !localSvgRef.test(value)) return undefined;
-  return value;
 }
 
 /** Exactly the one link type `stylesheet` (not `alternate stylesheet`, not `preload stylesheet`). */

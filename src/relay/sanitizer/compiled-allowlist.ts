@@ -1,4 +1,5 @@
 import { isNeverAttribute, neverTags, type SanitizeAllowlist } from "./allowlist.js";
+import { AttributeKinds, type AttributeKind } from "./attribute-kinds.js";
 import { CssRules } from "./css-rules.js";
 import { TagSet } from "./tag-set.js";
 
@@ -18,6 +19,7 @@ export class CompiledAllowlist {
   readonly source: SanitizeAllowlist;
   /** `<link>` passes, as a stylesheet only (see SanitizeAllowlist.linkedStylesheets). */
   readonly linkedStylesheets: boolean;
+  readonly #kinds = new AttributeKinds((tag, name) => this.allowsAttribute(tag, name));
 
   constructor(allowlist: SanitizeAllowlist) {
     this.source = allowlist;
@@ -35,6 +37,11 @@ export class CompiledAllowlist {
 
   allowsTag(tag: string): boolean {
     return this.tags.has(tag);
+  }
+
+  /** How an attribute of this tag is decided (`drop` when it never reaches an agent). */
+  attributeKind(tag: string, name: string): AttributeKind {
+    return this.#kinds.of(tag, name);
   }
 
   allowsAttribute(tag: string, name: string): boolean {

@@ -120,7 +120,7 @@ export function sanitizeFragment(html: string, ctx: FragmentContext): SanitizedF
       const svg = name === "svg" || (parent ? parent.svg : ctx.rootInSvg);
       const el: ElementView = { tag: name, attribs };
       const dropped = (parent?.dropped ?? false) || cutOut(name, attribs, svg) || ctx.masks.matches(el, chain);
-      const frame: Frame = { ...el, dropped, svg, id: undefined };
+      const frame: Frame = { tag: name, attribs, dropped, svg, id: undefined };
       stack.push(frame);
       chain.push(frame);
       if (dropped) {
