@@ -13,16 +13,15 @@ import path from "node:path";
 import { Tokenizer } from "htmlparser2";
 import sanitizeHtml from "sanitize-html";
 import { loadFixture, type RecordedSession } from "../../src/cli/bench-relay-frames.js";
-import { isAction } from "../../src/policy/actions.js";
 import { PolicyEngine } from "../../src/policy/engine.js";
 import { parseFrame } from "../../src/protocol/frame.js";
 import { visitorMessage, type VisitorMessage } from "../../src/protocol/visitor-messages.js";
-import { systemClock } from "../../src/relay/clock.js";
 import type { Peer } from "../../src/relay/peer.js";
-import { Room } from "../../src/relay/room.js";
+import type { Room } from "../../src/relay/room.js";
 import { AssetUrlSigner } from "../../src/relay/sanitizer/asset-url.js";
 import { allowlistFromSanitizePolicy } from "../../src/relay/sanitizer/policy-allowlist.js";
 import { Sanitizer } from "../../src/relay/sanitizer/sanitizer.js";
+import { benchRoom } from "../../src/cli/bench-relay-room.js";
 
 const repeatsAt = process.argv.indexOf("--repeats");
 const repeats = repeatsAt > 0 ? Number(process.argv[repeatsAt + 1]) : 20;
@@ -59,16 +58,7 @@ let pending: string | undefined;
 
 /** A room with its agent joined and view consent given, as in the bench server. */
 function watchedRoom(): Room {
-  const room = new Room({
-    site,
-    sanitizer,
-    decide: (action, context) => (isAction(action) ? policy.decide(action, context) : { allow: false, reason: "unknown action" }),
-    clock: systemClock,
-    inactivityMs: 3_600_000,
-    maskInputValues: true,
-    audit: () => undefined,
-    onEnded: () => undefined,
-  });
+  const room = benchRoom(site, sanitizer, policy);
   room.attachVisitor(visitor);
   const seat = room.seatFor(quiet, { subject: "bench-agent", displayName: "Bench", roles: ["agent"], mfa: true, sourceAddress: "127.0.0.1" });
   room.fromAgent(seat, { kind: "join", versions: [1], room: room.id, mode: "view" });

@@ -1,15 +1,14 @@
 import { WebSocketServer, type RawData, type WebSocket } from "ws";
-import { isAction } from "../policy/actions.js";
 import { PolicyEngine } from "../policy/engine.js";
 import { shippedPolicyDir } from "../policy/load.js";
 import { parseFrame } from "../protocol/frame.js";
 import { visitorMessage } from "../protocol/visitor-messages.js";
-import { systemClock } from "../relay/clock.js";
 import type { Peer } from "../relay/peer.js";
-import { Room } from "../relay/room.js";
+import type { Room } from "../relay/room.js";
 import { AssetUrlSigner } from "../relay/sanitizer/asset-url.js";
 import { allowlistFromSanitizePolicy } from "../relay/sanitizer/policy-allowlist.js";
 import { Sanitizer } from "../relay/sanitizer/sanitizer.js";
+import { benchRoom } from "./bench-relay-room.js";
 
 // The server side of `bench relay`, in its own process (forked by bench-relay-load.ts) so the
 // load generator shares neither its event loop nor its heap, as with real clients. Two modes on a loopback WebSocket server: `relay` runs every visitor frame through
@@ -56,17 +55,7 @@ const peerOf = (ws: WebSocket): Peer => ({
 });
 
 function newRoom(): Room {
-  return new Room({
-    site,
-    sanitizer,
-    decide: (action, context) => (isAction(action) ? policy.decide(action, context) : { allow: false, reason: "unknown action" }),
-    clock: systemClock,
-    // Nothing in the benchmark stands for agent activity; the measured runs must not end on it.
-    inactivityMs: 3_600_000,
-    maskInputValues: true,
-    audit: () => undefined,
-    onEnded: () => undefined,
-  });
+  return benchRoom(site, sanitizer, policy);
 }
 
 function connectRelay(s: Session): void {

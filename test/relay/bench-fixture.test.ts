@@ -1,16 +1,15 @@
 import { describe, expect, it } from "vitest";
 import { loadFixture, type RecordedSession } from "../../src/cli/bench-relay-frames.js";
-import { isAction } from "../../src/policy/actions.js";
 import { PolicyEngine } from "../../src/policy/engine.js";
 import { shippedPolicyDir } from "../../src/policy/load.js";
 import { parseFrame } from "../../src/protocol/frame.js";
 import { visitorMessage } from "../../src/protocol/visitor-messages.js";
-import { systemClock } from "../../src/relay/clock.js";
 import type { Peer } from "../../src/relay/peer.js";
-import { Room } from "../../src/relay/room.js";
+import type { Room } from "../../src/relay/room.js";
 import { AssetUrlSigner } from "../../src/relay/sanitizer/asset-url.js";
 import { allowlistFromSanitizePolicy } from "../../src/relay/sanitizer/policy-allowlist.js";
 import { Sanitizer } from "../../src/relay/sanitizer/sanitizer.js";
+import { benchRoom } from "../../src/cli/bench-relay-room.js";
 
 // The frames `bench relay` replays, through a real room with the shipped policies: each
 // recording is a valid stream (no frame refused), so the benchmark measures the relay's real
@@ -28,16 +27,7 @@ const sanitizer = new Sanitizer({
 });
 
 function watchedRoom(agentFrames: string[]): Room {
-  const room = new Room({
-    site,
-    sanitizer,
-    decide: (action, context) => (isAction(action) ? policy.decide(action, context) : { allow: false, reason: "unknown action" }),
-    clock: systemClock,
-    inactivityMs: 3_600_000,
-    maskInputValues: true,
-    audit: () => undefined,
-    onEnded: () => undefined,
-  });
+  const room = benchRoom(site, sanitizer, policy);
   const visitor: Peer = { send: () => undefined, bufferedAmount: () => 0, close: () => undefined };
   const agent: Peer = { send: (f) => void agentFrames.push(f), bufferedAmount: () => 0, close: () => undefined };
   room.attachVisitor(visitor);
