@@ -170,7 +170,14 @@ suite("canvas images from the visitor's page to the agent's replica", () => {
       await page.goto(`${demo.origin}/demo/account`);
       const { agent: http } = await signInEnrolled(demo.server, "agent");
       const agent = await openAgent(demo.server, http);
-      const { sessions } = (await http.json(`${demo.server.url}/api/v1/cobrowse/sessions`, "GET")).body as { sessions: { room: string }[] };
+      // The page's load event can come before its script has said hello: wait until the visit is listed.
+      let sessions: { room: string }[] = [];
+      await expect
+        .poll(async () => {
+          sessions = ((await http.json(`${demo.server.url}/api/v1/cobrowse/sessions`, "GET")).body as { sessions: { room: string }[] }).sessions;
+          return sessions.length;
+        })
+        .toBeGreaterThan(0);
       agent.send({ kind: "join", versions: [1], room: sessions.at(-1)?.room ?? "", mode: "view" });
       await agent.next("welcome");
       await page.getByRole("button", { name: "Share my screen" }).click();
