@@ -24,10 +24,10 @@ if [ ! -x "$TOOLS/node/bin/node" ] || [ "$("$TOOLS/node/bin/node" -v)" != "v$NOD
     *) echo "airlock: no Node $NODE_VERSION package for $arch on the npm registry" >&2; exit 1 ;;
   esac
   echo "airlock: fetching Node $NODE_VERSION ($pkg) from the npm registry into .tools/node" >&2
+  . "$ROOT/scripts/lib/npm-pack.sh"
   tmp=$(mktemp -d)
   trap 'rm -rf "$tmp"' EXIT
-  (cd "$tmp" && npm pack --silent "$pkg@$NODE_VERSION" >/dev/null 2>&1)
-  mkdir -p "$tmp/x" && tar -xzf "$tmp"/*.tgz -C "$tmp/x"
+  npm_pack_unpack "$pkg@$NODE_VERSION" "$tmp/x"
   rm -rf "$TOOLS/node" && mkdir -p "$TOOLS" && mv "$tmp/x/package" "$TOOLS/node"
   "$TOOLS/node/bin/node" -v >/dev/null
 fi

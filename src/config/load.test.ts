@@ -2,19 +2,9 @@ import { mkdtempSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import path from "node:path";
 import { describe, expect, it } from "vitest";
-import { ConfigError } from "./errors.js";
 import { loadConfig } from "./load.js";
 import { maskedConfig } from "./mask.js";
-
-function issuesOf(env: Record<string, string>): { field: string; message: string }[] {
-  try {
-    loadConfig(env);
-  } catch (e) {
-    if (e instanceof ConfigError) return e.issues.map((i) => ({ field: i.field, message: i.message }));
-    throw e;
-  }
-  throw new Error("expected a ConfigError");
-}
+import { configIssues, productionEnv } from "../../test/helpers/config-env.js";
 
 function yamlFile(text: string): string {
   const file = path.join(mkdtempSync(path.join(tmpdir(), "airlock-cfg-")), "airlock.yaml");
@@ -22,16 +12,7 @@ function yamlFile(text: string): string {
   return file;
 }
 
-const keyFile = yamlFile("k1:" + Buffer.alloc(32, 1).toString("base64") + "\n");
-const productionOk = {
-  AIRLOCK_MODE: "production",
-  AIRLOCK_PUBLIC_URL: "https://airlock.bank.example",
-  AIRLOCK_IDP: "oidc",
-  AIRLOCK_OIDC_ISSUER: "https://idp.bank.example",
-  AIRLOCK_OIDC_CLIENT_ID: "airlock",
-  AIRLOCK_OIDC_CLIENT_SECRET: "s3cret",
-  AIRLOCK_MASTER_KEY_FILE: keyFile,
-};
+const productionOk = productionEnv();
 
 describe("config", () => {
   it("has documented defaults for a dev instance on loopback", () => {
@@ -59,19 +40,19 @@ describe("config", () => {
 
   it("rejects an unknown key in the YAML file, naming it", () => {
     const file = yamlFile("port: 9000\nlisten_adress: 0.0.0.0\n");
-    expect(issuesOf({ AIRLOCK_CONFIG: file })).toEqual([{ field: "listen_adress", message: "unknown setting" }]);
+    expect(configIssues({ AIRLOCK_CONFIG: file })).toEqual([{ field: "listen_adress", message: "unknown setting" }]);
   });
 
   it("rejects a wrong type, naming the field", () => {
-    expect(issuesOf({ AIRLOCK_PORT: "eighty" })[0]?.field).toBe("port");
-    expect(issuesOf({ AIRLOCK_MODE: "staging" })[0]?.field).toBe("mode");
+    expect(configIssues({ AIRLOCK_PORT: "eighty" })[0]?.field).toBe("port");
+    expect(configIssues({ AIRLOCK_MODE: "staging" })[0]?.field).toBe("mode");
     const file = yamlFile("port: [1, 2]\n");
-    expect(issuesOf({ AIRLOCK_CONFIG: file })[0]?.field).toBe("port");
+    expect(configIssues({ AIRLOCK_CONFIG: file })[0]?.field).toBe("port");
   });
 
   it("reports a YAML syntax error with its position", () => {
     const file = yamlFile("port: 9000\n  bad: [\n");
-    const issues = issuesOf({ AIRLOCK_CONFIG: file });
+    const issues = configIssues({ AIRLOCK_CONFIG: file });
     expect(issues[0]?.field).toBe("(yaml)");
     expect(issues[0]?.message).toMatch(/line \d+/);
   });
@@ -86,17 +67,17 @@ describe("config", () => {
     ["wildcard origins", { AIRLOCK_ALLOWED_ORIGINS: "*" }, "allowedOrigins"],
     ["a missing encryption key", { AIRLOCK_MASTER_KEY_FILE: "" }, "masterKeyFile"],
   ])("production refuses %s", (_what, change, field) => {
-    const issues = issuesOf({ ...productionOk, ...change });
+    const issues = configIssues({ ...productionOk, ...change });
     expect(issues.map((i) => i.field)).toContain(field);
   });
 
   it("production requires an explicit public URL", () => {
     const { AIRLOCK_PUBLIC_URL: _omit, ...rest } = productionOk;
-    expect(issuesOf(rest).map((i) => i.field)).toContain("publicUrl");
+    expect(configIssues(rest).map((i) => i.field)).toContain("publicUrl");
   });
 
   it("rejects origins that are not exact", () => {
-    expect(issuesOf({ AIRLOCK_ALLOWED_ORIGINS: "https://a.example/path" })[0]?.field).toBe("allowedOrigins");
+    expect(configIssues({ AIRLOCK_ALLOWED_ORIGINS: "https://a.example/path" })[0]?.field).toBe("allowedOrigins");
   });
 
   it("reports unknown AIRLOCK_ variables without failing (Kubernetes injects such names)", () => {

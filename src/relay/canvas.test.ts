@@ -18,6 +18,7 @@ import { Room } from "./room.js";
 import { AssetUrlSigner } from "./sanitizer/asset-url.js";
 import { readAllowlist } from "./sanitizer/policy-allowlist.js";
 import { Sanitizer } from "./sanitizer/sanitizer.js";
+import { RecordingPeer } from "../../test/helpers/recording-peer.js";
 
 // The relay's side of canvas images, on a real room with the real policy engine: refused with a
 // specific code when the policy is off, for nodes that are unknown, masked or no canvas, for
@@ -74,19 +75,6 @@ const dataUrl = (type: string, bytes: Buffer) => `data:${type};base64,${bytes.to
 
 // ---- a room on the real policy engine -----------------------------------------------------
 
-class RecordingPeer implements Peer {
-  readonly frames: Record<string, unknown>[] = [];
-  send(frame: string) {
-    this.frames.push(JSON.parse(frame) as Record<string, unknown>);
-  }
-  bufferedAmount() {
-    return 0;
-  }
-  close() {}
-  all(kind: string) {
-    return this.frames.filter((f) => f.kind === kind);
-  }
-}
 
 class ManualClock implements Clock {
   t = 0;

@@ -5,55 +5,17 @@ import { describe, expect, it } from "vitest";
 import { parseFrame } from "../../src/protocol/frame.js";
 import { visitorMessage, type VisitorMessage } from "../../src/protocol/visitor-messages.js";
 import { agentMessage, type AgentMessage } from "../../src/protocol/agent-messages.js";
-import type { Clock } from "../../src/relay/clock.js";
-import type { Peer } from "../../src/relay/peer.js";
 import { Room } from "../../src/relay/room.js";
 import { AssetUrlSigner } from "../../src/relay/sanitizer/asset-url.js";
 import { readAllowlist } from "../../src/relay/sanitizer/policy-allowlist.js";
 import { Sanitizer } from "../../src/relay/sanitizer/sanitizer.js";
+import { RecordingPeer } from "../helpers/recording-peer.js";
+import { ManualClock } from "./ws-client.js";
 
 // A room driven directly through its message API with recording peers and a manual clock:
 // consent flow, hostile frames answered with specific codes, inactivity, memory release.
 
-class RecordingPeer implements Peer {
-  readonly frames: Record<string, unknown>[] = [];
-  closed: string | undefined;
-  send(frame: string) {
-    this.frames.push(JSON.parse(frame) as Record<string, unknown>);
-  }
-  bufferedAmount() {
-    return 0;
-  }
-  close(_code: number, reason: string) {
-    this.closed = reason;
-  }
-  last(kind: string) {
-    return this.frames.filter((f) => f.kind === kind).at(-1);
-  }
-}
 
-class ManualClock implements Clock {
-  t = 0;
-  timers: { at: number; fn: () => void }[] = [];
-  now = () => this.t;
-  setTimeout = (fn: () => void, ms: number) => {
-    const timer = { at: this.t + ms, fn };
-    this.timers.push(timer);
-    return timer;
-  };
-  clearTimeout = (h: unknown) => {
-    this.timers = this.timers.filter((t) => t !== h);
-  };
-  advance(ms: number) {
-    this.t += ms;
-    for (;;) {
-      const due = this.timers.filter((t) => t.at <= this.t);
-      if (due.length === 0) return;
-      this.timers = this.timers.filter((t) => !due.includes(t));
-      for (const d of due) d.fn();
-    }
-  }
-}
 
 const ORIGIN = "https://bank.example";
 const allowAll = () => ({ allow: true, reason: "test" });

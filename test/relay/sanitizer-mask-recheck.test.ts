@@ -2,11 +2,11 @@ import path from "node:path";
 import { describe, expect, it } from "vitest";
 import type { VisitorMessage } from "../../src/protocol/visitor-messages.js";
 import type { Clock } from "../../src/relay/clock.js";
-import type { Peer } from "../../src/relay/peer.js";
 import { Room } from "../../src/relay/room.js";
 import { AssetUrlSigner } from "../../src/relay/sanitizer/asset-url.js";
 import { readAllowlist } from "../../src/relay/sanitizer/policy-allowlist.js";
 import { Sanitizer } from "../../src/relay/sanitizer/sanitizer.js";
+import { RecordingPeer } from "../helpers/recording-peer.js";
 
 // Masking re-checked when attributes change: a class, id or attribute that the nosync class or a
 // site masking selector looks at can make an element, or elements below it, masked after the
@@ -14,19 +14,6 @@ import { Sanitizer } from "../../src/relay/sanitizer/sanitizer.js";
 
 const ORIGIN = "https://bank.example";
 
-class Recorder implements Peer {
-  readonly frames: Record<string, unknown>[] = [];
-  send(frame: string) {
-    this.frames.push(JSON.parse(frame) as Record<string, unknown>);
-  }
-  bufferedAmount() {
-    return 0;
-  }
-  close() {}
-  last(kind: string) {
-    return this.frames.filter((f) => f.kind === kind).at(-1);
-  }
-}
 
 const clock: Clock = { now: () => 0, setTimeout: () => ({}), clearTimeout: () => undefined };
 
@@ -42,8 +29,8 @@ function watchedRoom(maskSelectors: readonly string[]) {
     audit: () => undefined,
     onEnded: () => undefined,
   });
-  const visitor = new Recorder();
-  const agent = new Recorder();
+  const visitor = new RecordingPeer();
+  const agent = new RecordingPeer();
   room.attachVisitor(visitor);
   const seat = room.seatFor(agent, { subject: "a1", displayName: "Ann", roles: ["agent"], mfa: true });
   room.fromAgent(seat, { kind: "join", versions: [1], room: room.id, mode: "view" });
