@@ -35,8 +35,15 @@ cleanup() {
   if [ -f "$TMP/pg/data/postmaster.pid" ]; then
     runuser -u postgres -- "$PG_BIN/pg_ctl" -D "$TMP/pg/data" -m immediate -w stop >/dev/null 2>&1 || true
   fi
-  if [ -f "$REDIS_PIDFILE" ]; then kill "$(cat "$REDIS_PIDFILE")" 2>/dev/null || true; fi
-  rm -rf "$TMP"
+  if [ -f "$REDIS_PIDFILE" ]; then
+    local redis_pid
+    redis_pid=$(cat "$REDIS_PIDFILE")
+    kill "$redis_pid" 2>/dev/null || true
+    # Redis writes its log and removes its pidfile while exiting: wait, or rm races with it.
+    for _ in $(seq 50); do kill -0 "$redis_pid" 2>/dev/null || break; sleep 0.1; done
+  fi
+  # Cleanup never turns a test result into a failure; a leftover temp dir is only reported.
+  rm -rf "$TMP" 2>/dev/null || { sleep 1; rm -rf "$TMP" 2>/dev/null; } || log "could not remove $TMP"
   exit $rc
 }
 trap cleanup EXIT
