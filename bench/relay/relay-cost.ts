@@ -22,6 +22,7 @@ import { AssetUrlSigner } from "../../src/relay/sanitizer/asset-url.js";
 import { allowlistFromSanitizePolicy } from "../../src/relay/sanitizer/policy-allowlist.js";
 import { Sanitizer } from "../../src/relay/sanitizer/sanitizer.js";
 import { benchRoom } from "../../src/cli/bench-relay-room.js";
+import { discardAllOptions, keepAsIsOptions } from "../../src/cli/bench-sanitize-html-reference.js";
 
 const repeatsAt = process.argv.indexOf("--repeats");
 const repeats = repeatsAt > 0 ? Number(process.argv[repeatsAt + 1]) : 20;
@@ -107,11 +108,10 @@ const tokenizerCallbacks = Object.fromEntries(
 ) as unknown as ConstructorParameters<typeof Tokenizer>[1];
 // The relay hands sanitize-html the allowlist's tags and decides attributes itself (sanitize-html's
 // own attribute matching is slower), so the reference keeps every attribute as it is.
-const keepAttributes: sanitizeHtml.IOptions = { allowedTags: allowlist.tags as string[], allowedAttributes: false, allowVulnerableTags: true, parseStyleAttributes: false };
-const keepNothing: sanitizeHtml.IOptions = { allowedTags: [], allowedAttributes: {} };
+const keepAttributes = keepAsIsOptions(allowlist);
 const floors = {
   sanitize_html_alone_us: () => adds.forEach((h) => sanitizeHtml(h, keepAttributes)),
-  sanitize_html_discard_all_us: () => adds.forEach((h) => sanitizeHtml(h, keepNothing)),
+  sanitize_html_discard_all_us: () => adds.forEach((h) => sanitizeHtml(h, discardAllOptions)),
   tokenize_only_us: () =>
     adds.forEach((h) => {
       const t = new Tokenizer({ decodeEntities: true }, tokenizerCallbacks);

@@ -55,12 +55,14 @@ export function registerBenchRelayCommand(bench: Command): void {
         for (const [key, value] of Object.entries(QUICK)) if (cmd.getOptionValueSource(key) !== "cli") Object.assign(opts, { [key]: value });
       }
       const fixture = loadFixture();
-      const sanitizer = measureSanitizer(opts.rounds, opts.pages);
+      const sanitizer = await measureSanitizer(opts.rounds, opts.pages);
 
       // Same frames, same client code, same process layout; only the server's work differs.
       const deadlineMs = 60_000 + opts.repeats * 10_000;
       const bare = await startBenchServer({ mode: "bare", origin: fixture.origin });
       const bareRun = await throughput(bare, fixture.sessions, opts.repeats, deadlineMs).finally(() => bare.stop());
+      const reference = await startBenchServer({ mode: "sanitize-html", origin: fixture.origin });
+      const referenceRun = await throughput(reference, fixture.sessions, opts.repeats, deadlineMs).finally(() => reference.stop());
       const relay = await startBenchServer({ mode: "relay", origin: fixture.origin });
       const relayRun = await throughput(relay, fixture.sessions, opts.repeats, deadlineMs).finally(() => relay.stop());
 
@@ -70,7 +72,7 @@ export function registerBenchRelayCommand(bench: Command): void {
         latencyRuns.push(await latency(server.port, fixture.sessions, sessions, opts.seconds, opts.intervalMs).finally(() => server.stop()));
       }
       const result = {
-        ...relayFigures(sanitizer, relayRun, bareRun, latencyRuns),
+        ...relayFigures(sanitizer, { relay: relayRun, bare: bareRun, sanitizeHtmlOnly: referenceRun }, latencyRuns),
         recorded_sessions: fixture.sessions.map((s) => ({ source: s.source, frames: s.frames.length, bytes: sessionBytes(s) })),
         settings: { rounds: opts.rounds, pages: sanitizer.pages, repeats: opts.repeats, seconds: opts.seconds, intervalMs: opts.intervalMs, sessions: opts.sessions },
       };
@@ -80,9 +82,11 @@ export function registerBenchRelayCommand(bench: Command): void {
           ["sanitizer MB/s (per CPU s)", String(result.sanitizer_mb_s)],
           ["tokenize-only MB/s (per CPU s)", String(result.tokenize_only_mb_s)],
           ["sanitizer / tokenize", String(result.sanitizer_vs_tokenize)],
+          ["reference: sanitize-html keeping tags as they are / tokenize", String(result.sanitize_html_keep_as_is_vs_tokenize)],
           ["relay msgs/s (per server CPU s)", String(result.relay_msgs_s)],
           ["bare forward msgs/s (per server CPU s)", String(result.bare_forward_msgs_s)],
           ["relay / bare", String(result.relay_vs_bare_forward)],
+          ["reference: schema + sanitize-html only / bare", String(result.sanitize_html_forward_vs_bare_forward)],
           ...latencyRuns.map((r) => [`p50 / p99 ms, ${r.sessions} sessions`, `${round(r.p50, 2)} / ${round(r.p99, 2)}`]),
         ]),
       );

@@ -27,16 +27,26 @@ export function latencyFigures(runs: readonly LatencyRun[]): Record<string, numb
   return out;
 }
 
-export function relayFigures(sanitizer: SanitizerSpeed, relay: ThroughputRun, bare: ThroughputRun, levels: readonly LatencyRun[]) {
+/** The same recorded frames through the relay, a bare forwarder, and schema + sanitize-html alone. */
+export interface ThroughputRuns {
+  readonly relay: ThroughputRun;
+  readonly bare: ThroughputRun;
+  readonly sanitizeHtmlOnly: ThroughputRun;
+}
+
+export function relayFigures(sanitizer: SanitizerSpeed, runs: ThroughputRuns, levels: readonly LatencyRun[]) {
+  const { relay, bare, sanitizeHtmlOnly } = runs;
   return {
     ...sanitizer,
     relay_msgs_s: Math.round(relay.msgsPerCpuSecond),
     bare_forward_msgs_s: Math.round(bare.msgsPerCpuSecond),
     relay_vs_bare_forward: round(relay.msgsPerCpuSecond / bare.msgsPerCpuSecond, 3),
+    sanitize_html_forward_msgs_s: Math.round(sanitizeHtmlOnly.msgsPerCpuSecond),
+    sanitize_html_forward_vs_bare_forward: round(sanitizeHtmlOnly.msgsPerCpuSecond / bare.msgsPerCpuSecond, 3),
     relay_wall_msgs_s: Math.round(relay.msgsPerSecond),
     bare_forward_wall_msgs_s: Math.round(bare.msgsPerSecond),
     throughput_frames: relay.frames,
-    throughput_frame_errors: relay.errors,
+    throughput_frame_errors: relay.errors + sanitizeHtmlOnly.errors,
     ...latencyFigures(levels),
     latency_unanswered: levels.reduce((n, r) => n + r.unanswered, 0),
     latency_frame_errors: levels.reduce((n, r) => n + r.errors, 0),

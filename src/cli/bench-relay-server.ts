@@ -1,30 +1,43 @@
+import sanitizeHtml from "sanitize-html";
 import { WebSocketServer, type RawData, type WebSocket } from "ws";
+import { SocketPeer } from "../http/ws/socket-peer.js";
 import { PolicyEngine } from "../policy/engine.js";
 import { shippedPolicyDir } from "../policy/load.js";
 import { parseFrame } from "../protocol/frame.js";
-import { visitorMessage } from "../protocol/visitor-messages.js";
-import type { Peer } from "../relay/peer.js";
+import { visitorMessage, type VisitorMessage } from "../protocol/visitor-messages.js";
 import type { Room } from "../relay/room.js";
 import { AssetUrlSigner } from "../relay/sanitizer/asset-url.js";
 import { allowlistFromSanitizePolicy } from "../relay/sanitizer/policy-allowlist.js";
 import { Sanitizer } from "../relay/sanitizer/sanitizer.js";
 import { benchRoom } from "./bench-relay-room.js";
+import { keepAsIsOptions } from "./bench-sanitize-html-reference.js";
 
 // The server side of `bench relay`, in its own process (forked by bench-relay-load.ts) so the
-// load generator shares neither its event loop nor its heap, as with real clients. Two modes on a loopback WebSocket server: `relay` runs every visitor frame through
-// the relay (frame parsing and schema, the room's check table with the shipped policies,
-// sanitizing, shadow index, fan-out); `bare` forwards each frame unchanged to the paired agent.
+// load generator shares neither its event loop nor its heap, as with real clients. Three modes
+// on a loopback WebSocket server:
+// - `relay` runs every visitor frame through the relay (frame parsing and schema, the room's
+//   check table with the shipped policies, sanitizing, shadow index, fan-out), sending through
+//   the production socket adapter;
+// - `bare` forwards each frame unchanged to the paired agent with `ws.send`;
+// - `sanitize-html` is the reference in between: the frame schema, then sanitize-html alone on
+//   snapshots and added subtrees (the allowlist's tags, attributes as they are, none of the
+//   relay's own work), re-serialized and sent through the same socket adapter as the relay.
+//   Whatever the relay adds on top of it, it cannot be faster than this.
 // Clients connect to /visitor/N and /agent/N; a session is ready when its visitor receives a
 // `state` frame with `watching: true`.
 
+export type BenchServerMode = "relay" | "bare" | "sanitize-html";
+
 export interface BenchServerData {
-  readonly mode: "relay" | "bare";
+  readonly mode: BenchServerMode;
   readonly origin: string;
 }
 
 interface Session {
   visitor?: WebSocket;
   agent?: WebSocket;
+  agentPeer?: SocketPeer;
+  visitorPeer?: SocketPeer;
   room?: Room;
 }
 
@@ -46,32 +59,32 @@ const sanitizer = new Sanitizer({
   site,
   maskSelectors: policy.policy.sites.sites.demo?.maskingSelectors ?? [],
 });
+const keepAsIs = keepAsIsOptions(allowlistFromSanitizePolicy(policy.policy.sanitize));
 const sessions = new Map<string, Session>();
+const shutdown = { goingAway: false };
 
-const peerOf = (ws: WebSocket): Peer => ({
-  send: (frame) => ws.send(frame),
-  bufferedAmount: () => ws.bufferedAmount,
-  close: (code, reason) => ws.close(code, reason),
-});
-
-function newRoom(): Room {
-  return benchRoom(site, sanitizer, policy);
-}
+const watching = JSON.stringify({ kind: "state", state: "active", mode: "view", agents: 1, watching: true });
 
 function connectRelay(s: Session): void {
-  if (!s.visitor || !s.agent) return;
-  const room = newRoom();
+  if (!s.visitorPeer || !s.agentPeer) return;
+  const room = benchRoom(site, sanitizer, policy);
   s.room = room;
-  room.attachVisitor(peerOf(s.visitor));
-  const seat = room.seatFor(peerOf(s.agent), { subject: "bench-agent", displayName: "Bench", roles: ["agent"], mfa: true, sourceAddress: "127.0.0.1" });
+  room.attachVisitor(s.visitorPeer);
+  const seat = room.seatFor(s.agentPeer, { subject: "bench-agent", displayName: "Bench", roles: ["agent"], mfa: true, sourceAddress: "127.0.0.1" });
   room.fromAgent(seat, { kind: "join", versions: [1], room: room.id, mode: "view" });
   const request = room.pendingConsent?.request;
   if (request) room.fromVisitor({ kind: "consent", request, answer: "granted", mode: "view" }, origin);
 }
 
-function connectBare(s: Session): void {
-  if (!s.visitor || !s.agent) return;
-  s.visitor.send(JSON.stringify({ kind: "state", state: "active", mode: "view", agents: 1, watching: true }));
+function connectForwarder(s: Session): void {
+  if (s.visitor && s.agent) s.visitor.send(watching);
+}
+
+/** The `sanitize-html` reference: what a relay costs that only validates and runs sanitize-html. */
+function sanitizeHtmlOnly(message: VisitorMessage): VisitorMessage {
+  if (message.kind === "snapshot") return { ...message, html: sanitizeHtml(message.html, keepAsIs) };
+  if (message.kind !== "mutations") return message;
+  return { ...message, ops: message.ops.map((op) => (op.op === "add" ? { ...op, html: sanitizeHtml(op.html, keepAsIs) } : op)) };
 }
 
 function onVisitorFrame(s: Session, data: RawData): void {
@@ -80,8 +93,12 @@ function onVisitorFrame(s: Session, data: RawData): void {
     return;
   }
   const parsed = parseFrame(String(data), visitorMessage);
+  if (mode === "sanitize-html") {
+    if (parsed.ok) s.agentPeer?.send(JSON.stringify(sanitizeHtmlOnly(parsed.message)));
+    return;
+  }
   const failure = parsed.ok ? s.room?.fromVisitor(parsed.message, origin) : { code: parsed.code, message: parsed.message };
-  if (failure) s.visitor?.send(JSON.stringify({ kind: "error", code: failure.code, message: failure.message }));
+  if (failure) s.visitorPeer?.send(JSON.stringify({ kind: "error", code: failure.code, message: failure.message }));
 }
 
 const wss = new WebSocketServer({ host: "127.0.0.1", port: 0, maxPayload: 4 * 1024 * 1024, perMessageDeflate: false });
@@ -91,16 +108,21 @@ wss.on("connection", (ws, req) => {
   const key = match[2];
   const session = sessions.get(key) ?? {};
   sessions.set(key, session);
+  const peer = new SocketPeer(ws, shutdown, req.socket);
   if (match[1] === "visitor") {
     session.visitor = ws;
+    session.visitorPeer = peer;
     ws.on("message", (data) => onVisitorFrame(session, data));
-  } else session.agent = ws;
+  } else {
+    session.agent = ws;
+    session.agentPeer = peer;
+  }
   ws.on("close", () => {
     session.room?.end("visitor_gone");
     sessions.delete(key);
   });
   if (mode === "relay") connectRelay(session);
-  else connectBare(session);
+  else connectForwarder(session);
 });
 wss.on("listening", () => {
   const address = wss.address();

@@ -47,7 +47,7 @@ export async function attachWebSockets(server: Server, services: Services, relay
 
   const accept = (req: IncomingMessage, socket: Duplex, head: Buffer, sessionId: string | undefined, then: (ws: WebSocket, peer: SocketPeer) => void) => {
     wss.handleUpgrade(req, socket, head, (ws) => {
-      const peer = new SocketPeer(ws, flag);
+      const peer = new SocketPeer(ws, flag, socket);
       const entry: Tracked = { peer, sessionId, alive: true };
       tracked.set(ws, entry);
       ws.on("pong", () => (entry.alive = true));
