@@ -1,6 +1,7 @@
 import sanitizeHtml from "sanitize-html";
 import { NODE_ID_ATTRIBUTE, parseNodeId } from "../../protocol/node-id.js";
 import { isStylesheetRel, sanitizeAttribute, type AttributeScope } from "./attributes.js";
+import { detached } from "./detached-string.js";
 import type { ElementView, MaskMatcher } from "./mask-selectors.js";
 import { replaceStyleTexts } from "./style-elements.js";
 import { untargetableMark } from "./untargetable-marks.js";
@@ -125,7 +126,7 @@ export function sanitizeFragment(html: string, ctx: FragmentContext): SanitizedF
       chain.push(frame);
       if (dropped) {
         const id = parseNodeId(attribs[NODE_ID_ATTRIBUTE]);
-        if (claim(id)) nodes.push({ id, tag: name, parent: emittedParent(), masked: true, svg });
+        if (claim(id)) nodes.push({ id, tag: detached(name), parent: emittedParent(), masked: true, svg });
       }
     },
     onCloseTag() {
@@ -148,7 +149,7 @@ export function sanitizeFragment(html: string, ctx: FragmentContext): SanitizedF
         if (claim(id)) {
           out[NODE_ID_ATTRIBUTE] = String(id);
           frame.id = id;
-          nodes.push({ id, tag: name, parent: emittedParent(), masked: false, svg: frame.svg, view: ctx.masks.viewOf(frame.tag, frame.attribs) });
+          nodes.push({ id, tag: detached(name), parent: emittedParent(), masked: false, svg: frame.svg, view: ctx.masks.viewOf(frame.tag, frame.attribs) });
           const mark = untargetableMark(name, out);
           if (mark === "masked") placeholders.push(id);
           else if (mark === "protected") secretFields.push(id);

@@ -1,4 +1,5 @@
 import * as csstree from "css-tree";
+import { detached } from "./detached-string.js";
 
 // Matches the site's masking selectors (and the `cobrowsing_nosync` class) while the HTML is
 // streamed through the parser, so only an element and its open ancestors are known. Supported:
@@ -56,9 +57,9 @@ export class MaskMatcher {
     const kept: Record<string, string> = {};
     for (const name of this.attributes) {
       const value = attribs[name];
-      if (value !== undefined) kept[name] = value;
+      if (value !== undefined) kept[name] = detached(value);
     }
-    return { tag, attribs: kept };
+    return { tag: detached(tag), attribs: kept };
   }
 
   /** True when `el` (whose open ancestors, outermost first, are `ancestors`) must be masked. */
