@@ -4,7 +4,7 @@ import { AirlockError } from "../errors.js";
 import type { Database } from "../storage/schema.js";
 import { findAgent } from "./agents.js";
 import type { Identity } from "./identity.js";
-import type { AgentPrincipal } from "./principal.js";
+import { agentPrincipal, type AgentPrincipal } from "./principal.js";
 
 /**
  * Authenticates a WebSocket upgrade on /ws/agent, in this order: the Origin must be the console's,
@@ -30,19 +30,6 @@ export function agentUpgradeAuthenticator(identity: Identity, db: Kysely<Databas
     if (t - session.createdAt >= rules.absoluteTimeoutMs || t - session.lastSeenAt >= rules.idleTimeoutMs) throw new AirlockError("unauthenticated", "session expired");
     const agent = await findAgent(db, session.agentId);
     if (!agent) throw new AirlockError("unauthenticated", "session ended");
-    const roles = identity.policy.rolesForGroups(agent.groups);
-    return {
-      kind: "agent",
-      subject: agent.id,
-      agentId: agent.id,
-      sessionId: session.ref,
-      mfa: true,
-      issuer: agent.issuer,
-      idpSubject: agent.subject,
-      name: agent.name,
-      email: agent.email,
-      roles,
-      permissions: identity.policy.permissionsFor(roles),
-    };
+    return agentPrincipal(identity.policy, agent, session.ref, true);
   };
 }

@@ -1,5 +1,7 @@
 import type { Role } from "../policy/actions.js";
 import type { Principal } from "../policy/principal.js";
+import type { Agent } from "./agents.js";
+import type { IdentityPolicy } from "./identity-policy.js";
 
 /**
  * The agent behind a request, set on ctx.state.principal by the identity middleware for every
@@ -18,4 +20,22 @@ export interface AgentPrincipal extends Principal {
   readonly roles: readonly Role[];
   /** Actions the policy grants these roles (what the console may offer). */
   readonly permissions: readonly string[];
+}
+
+/** The principal of `agent` in the login session `sessionRef`, with roles and permissions from the policy. */
+export function agentPrincipal(policy: IdentityPolicy, agent: Agent, sessionRef: string, mfa: boolean): AgentPrincipal {
+  const roles = policy.rolesForGroups(agent.groups);
+  return {
+    kind: "agent",
+    subject: agent.id,
+    agentId: agent.id,
+    sessionId: sessionRef,
+    mfa,
+    issuer: agent.issuer,
+    idpSubject: agent.subject,
+    name: agent.name,
+    email: agent.email,
+    roles,
+    permissions: policy.permissionsFor(roles),
+  };
 }

@@ -3,7 +3,7 @@ import { AirlockError } from "../../errors.js";
 import type { RequestState, Services } from "../../http/context.js";
 import { findAgent } from "../agents.js";
 import { loginCookieName, readCookie, sessionCookieName } from "../cookies.js";
-import type { AgentPrincipal } from "../principal.js";
+import { agentPrincipal } from "../principal.js";
 import { isAgentSurface } from "./agent-surface.js";
 
 const safeMethods = new Set(["GET", "HEAD", "OPTIONS"]);
@@ -40,23 +40,7 @@ export function identityMiddleware({ identity, storage }: Services): Middleware<
     if (session) {
       ctx.state.session = session;
       const agent = await findAgent(storage.db, session.agentId);
-      if (agent) {
-        const roles = identity.policy.rolesForGroups(agent.groups);
-        const principal: AgentPrincipal = {
-          kind: "agent",
-          subject: agent.id,
-          agentId: agent.id,
-          sessionId: session.ref,
-          mfa: session.state === "active",
-          issuer: agent.issuer,
-          idpSubject: agent.subject,
-          name: agent.name,
-          email: agent.email,
-          roles,
-          permissions: identity.policy.permissionsFor(roles),
-        };
-        ctx.state.principal = principal;
-      }
+      if (agent) ctx.state.principal = agentPrincipal(identity.policy, agent, session.ref, session.state === "active");
     }
     await next();
   };
