@@ -53,13 +53,14 @@ process.on("message", (m: unknown) => {
 });
 const policy = PolicyEngine.load({ shippedDir: shippedPolicyDir, mode: "dev" });
 const site = { id: "demo", origins: [origin] };
+const allowlist = allowlistFromSanitizePolicy(policy.policy.sanitize);
 const sanitizer = new Sanitizer({
-  allowlist: allowlistFromSanitizePolicy(policy.policy.sanitize),
+  allowlist,
   signer: new AssetUrlSigner("http://127.0.0.1:8080"),
   site,
   maskSelectors: policy.policy.sites.sites.demo?.maskingSelectors ?? [],
 });
-const keepAsIs = keepAsIsOptions(allowlistFromSanitizePolicy(policy.policy.sanitize));
+const keepAsIs = keepAsIsOptions(allowlist);
 const sessions = new Map<string, Session>();
 const shutdown = { goingAway: false };
 
