@@ -5,6 +5,8 @@
 
 export type ErrorCode =
   | "bad_request"
+  | "request_timeout"
+  | "headers_too_large"
   | "invalid_body"
   | "payload_too_large"
   | "unsupported_media_type"
@@ -13,8 +15,10 @@ export type ErrorCode =
   | "origin_not_allowed"
   | "not_found"
   | "method_not_allowed"
+  | "not_implemented"
   | "conflict"
   | "rate_limited"
+  | "too_many_connections"
   | "not_ready"
   | "shutting_down"
   | "asset_signature_invalid"
@@ -28,6 +32,8 @@ export type ErrorCode =
 
 const statusOf: Record<ErrorCode, number> = {
   bad_request: 400,
+  request_timeout: 408,
+  headers_too_large: 431,
   invalid_body: 400,
   payload_too_large: 413,
   unsupported_media_type: 415,
@@ -36,8 +42,10 @@ const statusOf: Record<ErrorCode, number> = {
   origin_not_allowed: 403,
   not_found: 404,
   method_not_allowed: 405,
+  not_implemented: 501,
   conflict: 409,
   rate_limited: 429,
+  too_many_connections: 429,
   not_ready: 503,
   shutting_down: 503,
   // Asset proxy (src/relay/asset-proxy): refusals of the request itself are 403, upstream trouble 502/504.
@@ -51,6 +59,23 @@ const statusOf: Record<ErrorCode, number> = {
   internal: 500,
 };
 
+/**
+ * Who caused a failure, which decides how it is logged (http/failure-log.ts): `client` and
+ * `upstream` failures are expected (anyone can trigger them, so they log at info/warn without a
+ * stack, rate-limited); `unavailable` is the service draining or not ready; only `fault` is a
+ * bug or broken dependency of Airlock itself and logs at error with its stack.
+ */
+export type FailureCause = "client" | "upstream" | "unavailable" | "fault";
+
+const upstreamCodes: ReadonlySet<ErrorCode> = new Set(["asset_type_refused", "asset_too_large", "asset_upstream_failed", "asset_timeout"]);
+
+function causeOf(code: ErrorCode, status: number): FailureCause {
+  if (upstreamCodes.has(code)) return "upstream";
+  if (code === "not_ready" || code === "shutting_down") return "unavailable";
+  if (code === "not_implemented" || status < 500) return "client";
+  return "fault";
+}
+
 // 4000-4999 are application close codes; the low digits mirror the HTTP status.
 const wsCloseOf: Partial<Record<ErrorCode, number>> = {
   unauthenticated: 4401,
@@ -58,6 +83,7 @@ const wsCloseOf: Partial<Record<ErrorCode, number>> = {
   origin_not_allowed: 4403,
   payload_too_large: 1009,
   rate_limited: 4429,
+  too_many_connections: 4429,
   shutting_down: 1001,
 };
 
@@ -66,14 +92,20 @@ export class AirlockError extends Error {
   readonly status: number;
   readonly expose: boolean;
   readonly details: Readonly<Record<string, unknown>> | undefined;
+  readonly failureCause: FailureCause;
+  /** Response headers the failure calls for (`Allow` on 405/501). */
+  readonly headers: Readonly<Record<string, string>>;
 
-  constructor(code: ErrorCode, message: string, options: { cause?: unknown; details?: Record<string, unknown> } = {}) {
+  constructor(code: ErrorCode, message: string, options: { cause?: unknown; details?: Record<string, unknown>; headers?: Record<string, string> } = {}) {
     super(message, { cause: options.cause });
     this.name = "AirlockError";
     this.code = code;
     this.status = statusOf[code];
-    this.expose = this.status < 500;
+    this.failureCause = causeOf(code, this.status);
+    // A 501 names the client's unknown method, not a fault: its message may be shown.
+    this.expose = this.status < 500 || code === "not_implemented";
     this.details = options.details;
+    this.headers = options.headers ?? {};
   }
 
   /** WebSocket close code for this error (1008 policy violation when no specific one exists). */

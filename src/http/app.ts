@@ -7,6 +7,8 @@ import { identityMiddleware } from "../auth/http/identity-middleware.js";
 import { accessLog } from "./access-log.js";
 import type { RequestState, Services } from "./context.js";
 import { errorResponses } from "./errors.js";
+import { methodRefusals } from "./method-refusals.js";
+import { proxiedClientCap } from "./proxied-client-cap.js";
 import { requestId } from "./request-id.js";
 import { mountRoutes, type AccessGuard, type RouteDef } from "./route.js";
 import { allRoutes } from "./routes/index.js";
@@ -20,7 +22,7 @@ export interface AppOptions {
 export function createApp(services: Services, options: AppOptions = {}): Koa<RequestState> {
   const { config, log, metrics } = services;
   const app = new Koa<RequestState>({ proxy: config.trustProxy, maxIpsCount: config.trustProxy ? config.proxyCount : 0 });
-  app.silent = true; // errors are logged by errorResponses, never by Koa's default stderr printer
+  app.silent = true; // errors are logged by the failure log, never by Koa's default stderr printer
 
   const router = new Router<RequestState>();
   mountRoutes(router, options.routes ?? allRoutes, services, options.guard ?? policyGuard(services));
@@ -33,7 +35,8 @@ export function createApp(services: Services, options: AppOptions = {}): Koa<Req
   });
   app.use(accessLog(log, metrics));
   for (const mw of securityHeaders({ https: config.publicUrl.startsWith("https://") })) app.use(mw);
-  app.use(errorResponses(log));
+  app.use(errorResponses(services.failures));
+  app.use(proxiedClientCap(services.clientSlots));
   app.use(
     bodyParser({
       enableTypes: ["json"],
@@ -47,7 +50,8 @@ export function createApp(services: Services, options: AppOptions = {}): Koa<Req
     }),
   );
   app.use(identityMiddleware(services));
+  app.use(methodRefusals());
   app.use(router.routes());
-  app.use(router.allowedMethods({ throw: true, methodNotAllowed: () => new AirlockError("method_not_allowed", "method not allowed for this resource") }));
+  app.use(router.allowedMethods());
   return app;
 }

@@ -3,6 +3,8 @@ import type { Identity } from "../auth/identity.js";
 import type { StoredSession } from "../auth/session-store.js";
 import type { Config } from "../config/schema.js";
 import type { Logger } from "../ops/log.js";
+import type { ClientSlots } from "./client-slots.js";
+import type { FailureLog } from "./failure-log.js";
 import type { Metrics } from "../ops/metrics.js";
 import type { PolicyEngine } from "../policy/engine.js";
 import type { RetentionScheduler } from "../retention/scheduler.js";
@@ -16,6 +18,10 @@ export interface Services {
   readonly config: Config;
   readonly storage: Storage;
   readonly log: Logger;
+  /** Logs failures by cause: faults at error, expected ones at info/warn and rate-limited (failure-log.ts). */
+  readonly failures: FailureLog;
+  /** The per-client connection cap (maxConnectionsPerClient), shared by HTTP and WebSocket upgrades. */
+  readonly clientSlots: ClientSlots;
   readonly metrics: Metrics;
   readonly lifecycle: Lifecycle;
   /** The policy engine every route and message kind asks (src/policy); reloads on SIGHUP. */
@@ -42,6 +48,8 @@ export interface RequestState {
   requestId: string;
   /** The matched route pattern (e.g. `/api/v1/csp-report`), for metrics without cardinality blow-up. */
   routeName?: string;
+  /** The error code of a failed request, for its access log line. */
+  failureCode?: string;
   /** The agent's live session (pending MFA or active), set by the session middleware. */
   session?: StoredSession;
   /** The agent of a live session; `mfa` is false until the second factor is satisfied. Route guards read it. */

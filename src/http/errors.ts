@@ -1,13 +1,14 @@
 import type { Middleware } from "koa";
-import { asAirlockError } from "../errors.js";
-import type { Logger } from "../ops/log.js";
+import { AirlockError, asAirlockError } from "../errors.js";
 import type { RequestState } from "./context.js";
+import type { FailureLog } from "./failure-log.js";
 
 /**
  * The one place where errors become HTTP responses: `{ error: { code, message, requestId } }`.
- * Messages of 5xx errors are never exposed; the cause is logged (without request content).
+ * Messages of 5xx faults are never exposed; how a failure is logged is the failure log's
+ * decision (faults at error with a stack, expected failures at info/warn, rate-limited).
  */
-export function errorResponses(log: Logger): Middleware<RequestState> {
+export function errorResponses(failures: FailureLog): Middleware<RequestState> {
   return async (ctx, next) => {
     try {
       await next();
@@ -17,10 +18,10 @@ export function errorResponses(log: Logger): Middleware<RequestState> {
       }
     } catch (thrown) {
       const err = asAirlockError(thrown);
-      if (err.status >= 500) {
-        log.error({ requestId: ctx.state.requestId, code: err.code, err: describeCause(thrown) }, "request failed");
-      }
+      ctx.state.failureCode = err.code;
+      failures.failure(err, thrown, { requestId: ctx.state.requestId, route: ctx.state.routeName ?? "(unmatched)", status: err.status });
       ctx.status = err.status;
+      for (const [name, value] of Object.entries(err.headers)) ctx.set(name, value);
       ctx.body = {
         error: {
           code: err.code,
@@ -33,11 +34,22 @@ export function errorResponses(log: Logger): Middleware<RequestState> {
   };
 }
 
-/** Error type and stack only: messages from libraries can echo input, which must not reach logs. */
-function describeCause(thrown: unknown): { type: string; stack?: string } {
-  if (thrown instanceof Error) {
-    const stack = thrown.stack?.split("\n").slice(1, 8).join("\n");
-    return stack ? { type: thrown.name, stack } : { type: thrown.name };
-  }
-  return { type: typeof thrown };
+/**
+ * What the HTTP parser's own failures mean (they happen before Koa sees a request): a client too
+ * slow for httpHeadersTimeoutMs / httpRequestTimeoutMs, oversized headers, or bytes that are not
+ * HTTP. Undefined for a connection that just broke (reset, EPIPE): nothing to answer or log.
+ */
+export function parserFailure(thrown: unknown): AirlockError | undefined {
+  const code = (thrown as { code?: unknown } | null)?.code;
+  if (code === "ERR_HTTP_REQUEST_TIMEOUT") return new AirlockError("request_timeout", "the request did not arrive in time");
+  if (code === "HPE_HEADER_OVERFLOW") return new AirlockError("headers_too_large", "request headers are too large");
+  if (typeof code === "string" && code.startsWith("HPE_")) return new AirlockError("bad_request", "the request is not valid HTTP");
+  return undefined;
+}
+
+/** The error model as a raw HTTP/1.1 response, for the parser and upgrade paths that have no Koa context. */
+export function rawErrorResponse(err: AirlockError): string {
+  const body = JSON.stringify({ error: { code: err.code, message: err.expose ? err.message : "internal error" } });
+  const reason = err.status === 408 ? "Request Timeout" : err.status === 431 ? "Request Header Fields Too Large" : err.status === 429 ? "Too Many Requests" : err.status === 503 ? "Service Unavailable" : err.status === 404 ? "Not Found" : "Bad Request";
+  return `HTTP/1.1 ${err.status} ${reason}\r\nConnection: close\r\nContent-Type: application/json\r\nContent-Length: ${Buffer.byteLength(body)}\r\n\r\n${body}`;
 }
