@@ -98,6 +98,7 @@ function consistencyIssues(c: Config, source: Record<string, string>): ConfigIss
   if (c.policyDir && !existsSync(c.policyDir)) at("policyDir", `folder not found: ${c.policyDir}`);
   if (!/^(sqlite:|postgres:\/\/|postgresql:\/\/)/.test(c.databaseUrl)) at("databaseUrl", "must start with sqlite: or postgres://");
   issues.push(...keyVaultIssues(c, source));
+  if (c.httpHeadersTimeoutMs > c.httpRequestTimeoutMs) at("httpHeadersTimeoutMs", "must not exceed httpRequestTimeoutMs (the headers are part of the request)");
   if (c.redisUrl && !/^rediss?:\/\//.test(c.redisUrl)) at("redisUrl", "must start with redis:// or rediss://");
   for (const origin of c.allowedOrigins) {
     if (origin === "*") continue;

@@ -37,6 +37,12 @@ export const configSchema = z
     trustProxy: bool.default(false).describe("Trust X-Forwarded-* headers from a reverse proxy / ingress."),
     proxyCount: z.coerce.number().int().min(0).max(10).default(1).describe("Number of trusted proxies in front of Airlock (used with trustProxy)."),
     bodyLimitBytes: z.coerce.number().int().min(1024).max(10 * 1024 * 1024).default(64 * 1024).describe("Largest accepted HTTP request body."),
+    // Bounds against slow or greedy clients (docs/configuration.md, "Slow and greedy clients").
+    httpHeadersTimeoutMs: z.coerce.number().int().min(100).max(120_000).default(10_000).describe("Time a client has to send a request's headers, WebSocket upgrade requests included; then the connection is answered 408 and closed (slowloris bound)."),
+    httpRequestTimeoutMs: z.coerce.number().int().min(100).max(600_000).default(30_000).describe("Time a client has to send a whole request, headers and body; then the connection is answered 408 and closed. At least httpHeadersTimeoutMs."),
+    httpKeepAliveTimeoutMs: z.coerce.number().int().min(100).max(600_000).default(5_000).describe("How long an idle keep-alive connection stays open waiting for the next request."),
+    wsHandshakeTimeoutMs: z.coerce.number().int().min(100).max(60_000).default(10_000).describe("Time a WebSocket client has from its upgrade request until the socket is open and its opening frame (`hello` or `resume`) has arrived; then it is closed."),
+    maxConnectionsPerClient: z.coerce.number().int().min(1).max(100_000).default(256).describe("Open connections (and, behind trusted proxies, requests in flight and WebSockets) one client address may hold at once; more are refused. The address is resolved through the policy's trusted proxies."),
     shutdownTimeoutMs: z.coerce.number().int().min(0).max(600_000).default(15_000).describe("How long shutdown waits for in-flight requests before closing them."),
     logLevel: z.enum(["fatal", "error", "warn", "info", "debug", "trace", "silent"]).default("info").describe("Minimum level of the JSON log."),
     metricsEnabled: bool.default(true).describe("Serve Prometheus metrics on a separate listener."),

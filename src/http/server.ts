@@ -22,6 +22,9 @@ import { openStorage } from "../storage/db.js";
 import { createRetention } from "../retention/create.js";
 import { pendingMigrations } from "../storage/migrate.js";
 import { createApp, type AppOptions } from "./app.js";
+import { ClientSlots } from "./client-slots.js";
+import { FailureLog } from "./failure-log.js";
+import { guardListener, listenerBounds } from "./listener-bounds.js";
 import type { Lifecycle, Services } from "./context.js";
 import { startChat } from "../chat/runtime.js";
 
@@ -79,17 +82,19 @@ export async function startServer(config: Config, options: StartOptions = {}): P
   const chat = await startChat({ config, storage, policy, bus, retention });
   // The live visitor list shows whether each visit is being co-browsed.
   relay.onCobrowseState((site, visit, state) => chat.presence.setCobrowse(site, visit, state));
-  const services: Services = { config, storage, log, metrics, lifecycle, policy, identity, assets, relay, retention, chat };
+  const failures = new FailureLog(log);
+  const clientSlots = new ClientSlots(config.maxConnectionsPerClient, () => identity.policy.network.trustedProxies);
+  const services: Services = { config, storage, log, failures, clientSlots, metrics, lifecycle, policy, identity, assets, relay, retention, chat };
   await recordPolicyHash(storage.db, policy.hash, "system");
   log.info({ policyHash: policy.hash }, "policy loaded");
   const app = createApp(services, options);
 
   const handler = app.callback();
+  const bounds = listenerBounds(config);
   const server = config.tlsCertFile && config.tlsKeyFile
-    ? createHttpsServer({ cert: readFileSync(config.tlsCertFile), key: readFileSync(config.tlsKeyFile), minVersion: "TLSv1.2" }, handler)
-    : createHttpServer(handler);
-  server.requestTimeout = 30_000;
-  server.headersTimeout = 15_000;
+    ? createHttpsServer({ ...bounds, cert: readFileSync(config.tlsCertFile), key: readFileSync(config.tlsKeyFile), minVersion: "TLSv1.2" }, handler)
+    : createHttpServer(bounds, handler);
+  guardListener(server, clientSlots, failures);
   const sockets = await attachWebSockets(server, services, relay, bus, chat);
   await listen(server, config.port, config.host);
   const scheme = config.tlsCertFile ? "https" : "http";

@@ -4,7 +4,8 @@ import { WebSocketServer, type WebSocket } from "ws";
 import { agentUpgradeAuthenticator } from "../../auth/agent-upgrade.js";
 import { cidrMatcher, clientAddress } from "../../auth/network.js";
 import type { Bus } from "../../bus/bus.js";
-import { asAirlockError } from "../../errors.js";
+import { AirlockError, asAirlockError } from "../../errors.js";
+import { rawErrorResponse } from "../errors.js";
 import { LIMITS } from "../../protocol/limits.js";
 import { readEnvelope, sessionsChannel, sessionsEnvelope } from "../../relay/cluster/envelopes.js";
 import type { AgentPrincipal } from "../../relay/peer.js";
@@ -37,7 +38,7 @@ const PING_EVERY_MS = 30_000;
  * reason, so clients can tell "stop trying" from a network error; no frame of it is read.
  */
 export async function attachWebSockets(server: Server, services: Services, relay: Relay, bus: Bus, chat?: ChatSockets): Promise<WebSockets> {
-  const { log, identity, lifecycle } = services;
+  const { log, identity, lifecycle, failures, clientSlots, config } = services;
   // Frames up to twice the protocol limit are read and answered `frame_too_large`; beyond that
   // ws stops buffering and closes with 1009.
   const wss = new WebSocketServer({ noServer: true, maxPayload: 2 * LIMITS.maxFrameBytes, perMessageDeflate: false });
@@ -45,9 +46,11 @@ export async function attachWebSockets(server: Server, services: Services, relay
   const tracked = new Map<WebSocket, Tracked>();
   const authenticateAgent = agentUpgradeAuthenticator(identity, services.storage.db);
 
-  const accept = (req: IncomingMessage, socket: Duplex, head: Buffer, sessionId: string | undefined, then: (ws: WebSocket, peer: SocketPeer) => void) => {
+  const accept = (req: IncomingMessage, socket: Duplex, head: Buffer, deadline: NodeJS.Timeout, sessionId: string | undefined, then: (ws: WebSocket, peer: SocketPeer) => void) => {
+    if (socket.destroyed) return; // the handshake ran out of time while it was being authorized
     wss.handleUpgrade(req, socket, head, (ws) => {
       const peer = new SocketPeer(ws, flag, socket);
+      clearTimeout(deadline);
       const entry: Tracked = { peer, sessionId, alive: true };
       tracked.set(ws, entry);
       ws.on("pong", () => (entry.alive = true));
@@ -56,17 +59,35 @@ export async function attachWebSockets(server: Server, services: Services, relay
       then(ws, peer);
     });
   };
-  const refuse = (req: IncomingMessage, socket: Duplex, head: Buffer, code: number, reason: string) =>
+  const refuse = (req: IncomingMessage, socket: Duplex, head: Buffer, code: number, reason: string) => {
+    if (socket.destroyed) return;
     wss.handleUpgrade(req, socket, head, (ws) => ws.close(code, closeReason(reason)));
+  };
 
   const onUpgrade = async (req: IncomingMessage, socket: Duplex, head: Buffer): Promise<void> => {
     socket.on("error", () => socket.destroy());
+    // The whole handshake, authorization included, has wsHandshakeTimeoutMs; the socket is dropped after.
+    // A refused socket keeps its deadline, so a client that never answers the close frame is dropped too.
+    const deadline = setTimeout(() => {
+      failures.expected("client", "handshake_timeout", { status: 408 });
+      socket.destroy();
+    }, config.wsHandshakeTimeoutMs).unref();
+    socket.once("close", () => clearTimeout(deadline));
     const path = new URL(req.url ?? "/", "http://upgrade.invalid").pathname;
-    if (lifecycle.shuttingDown || flag.goingAway) return rejectHttp(socket, 503, "Service Unavailable");
+    if (lifecycle.shuttingDown || flag.goingAway) return rejectHttp(socket, new AirlockError("shutting_down", "shutting down"));
+    // Behind a trusted proxy each WebSocket takes a slot of its forwarded client (direct clients hold one per connection).
+    if (clientSlots.isTrustedProxy(req.socket.remoteAddress)) {
+      const release = clientSlots.acquire(clientSlots.clientOf(req.socket.remoteAddress, req.headers["x-forwarded-for"]));
+      if (!release) {
+        failures.expected("client", "too_many_connections", { status: 429 });
+        return refuse(req, socket, head, CLOSE.rateLimited, "too_many_connections");
+      }
+      socket.once("close", release);
+    }
     if (path === "/ws/visitor") {
       const origin = req.headers.origin;
       if (!origin || !relay.visitorOriginAllowed(origin)) return refuse(req, socket, head, CLOSE.forbidden, "origin_not_allowed");
-      return accept(req, socket, head, undefined, (ws, peer) => serveVisitor(ws, peer, origin, relay, chat));
+      return accept(req, socket, head, deadline, undefined, (ws, peer) => serveVisitor(ws, peer, origin, relay, chat, config.wsHandshakeTimeoutMs));
     }
     if (path === "/ws/agent") {
       let agent;
@@ -74,7 +95,7 @@ export async function attachWebSockets(server: Server, services: Services, relay
         agent = await authenticateAgent(req);
       } catch (thrown) {
         const err = asAirlockError(thrown);
-        if (err.status >= 500) log.error({ code: err.code, err: thrown instanceof Error ? thrown.name : typeof thrown }, "agent upgrade failed");
+        failures.failure(err, thrown, { route: "/ws/agent", status: err.status });
         return refuse(req, socket, head, err.wsClose, err.expose ? err.message : "internal error");
       }
       const forwarded = req.headers["x-forwarded-for"];
@@ -86,13 +107,13 @@ export async function attachWebSockets(server: Server, services: Services, relay
         mfa: agent.mfa,
         ...(sourceAddress === undefined ? {} : { sourceAddress }),
       };
-      return accept(req, socket, head, agent.sessionId, (ws, peer) => serveAgent(ws, peer, principal, relay, chat));
+      return accept(req, socket, head, deadline, agent.sessionId, (ws, peer) => serveAgent(ws, peer, principal, relay, chat));
     }
-    rejectHttp(socket, 404, "Not Found");
+    rejectHttp(socket, new AirlockError("not_found", "no such WebSocket endpoint"));
   };
   server.on("upgrade", (req: IncomingMessage, socket: Duplex, head: Buffer) => {
-    onUpgrade(req, socket, head).catch((err: unknown) => {
-      log.error({ err: err instanceof Error ? err.name : typeof err }, "upgrade failed");
+    onUpgrade(req, socket, head).catch((thrown: unknown) => {
+      failures.failure(asAirlockError(thrown), thrown, { route: "(upgrade)" });
       socket.destroy();
     });
   });
@@ -134,7 +155,7 @@ export async function attachWebSockets(server: Server, services: Services, relay
   };
 }
 
-function rejectHttp(socket: Duplex, status: number, text: string): void {
+function rejectHttp(socket: Duplex, err: AirlockError): void {
   if (!socket.writable) return void socket.destroy();
-  socket.end(`HTTP/1.1 ${status} ${text}\r\nConnection: close\r\nContent-Length: 0\r\n\r\n`, () => socket.destroy());
+  socket.end(rawErrorResponse(err), () => socket.destroy());
 }

@@ -11,7 +11,7 @@ import { openingCloseCode, refOf, sendError } from "./opening.js";
 import { ConnectionRateLimiter } from "./rate-limiter.js";
 import type { SocketPeer } from "./socket-peer.js";
 
-/** A visitor has this long after the handshake to send `hello` or `resume`. */
+/** A visitor has this long after the handshake to send `hello` or `resume` (wsHandshakeTimeoutMs). */
 const OPENING_TIMEOUT_MS = 10_000;
 
 /**
@@ -21,7 +21,7 @@ const OPENING_TIMEOUT_MS = 10_000;
  * registered action, then goes to the visit's co-browse room (co-browse kinds) or to the chat
  * runtime (chat and presence kinds, for the whole visit whatever co-browse sessions come and go).
  */
-export function serveVisitor(ws: WebSocket, peer: SocketPeer, origin: string, relay: Relay, chat: ChatSockets | undefined): void {
+export function serveVisitor(ws: WebSocket, peer: SocketPeer, origin: string, relay: Relay, chat: ChatSockets | undefined, openingTimeoutMs = OPENING_TIMEOUT_MS): void {
   const limiter = new ConnectionRateLimiter({
     messagesPerSecond: LIMITS.visitorMessagesPerSecond,
     burst: LIMITS.visitorBurst,
@@ -32,7 +32,7 @@ export function serveVisitor(ws: WebSocket, peer: SocketPeer, origin: string, re
   let chatConnection: ChatConnection | undefined;
   const timer = setTimeout(() => {
     if (!visit) peer.close(CLOSE.openingTimeout, "hello expected");
-  }, OPENING_TIMEOUT_MS).unref();
+  }, openingTimeoutMs).unref();
 
   ws.on("message", (data, isBinary) => {
     const gate = gateFrame(data, isBinary, limiter);
