@@ -23,15 +23,17 @@ function checkVisitorId(visitorId: string): void {
 /**
  * Everything Airlock stores about one visitor (GDPR Art. 15/20): their conversations with every
  * message, decrypted. Presence and co-browse content are never stored, so there is nothing else.
- * The export is audited in the transaction that reads it.
+ * The export is audited in the transaction that reads it: the request (`gdpr.export`) and, like a
+ * transcript read, a `chatlog:read` of each conversation it returns.
  */
-export async function exportVisitor(db: Kysely<Database>, keys: ConversationKeys, visitorId: string, actor: string, now: number): Promise<VisitorExport> {
+export async function exportVisitor(db: Kysely<Database>, keys: ConversationKeys, visitorId: string, actor: string, now: number, sourceAddress?: string): Promise<VisitorExport> {
   checkVisitorId(visitorId);
   return db.transaction().execute(async (trx) => {
     await appendAudit(trx, { actor, action: "gdpr.export", target: `visitor:${visitorId}`, decision: "success" });
     const rows = await trx.selectFrom("chat_conversation").selectAll().where("visitor_id", "=", visitorId).orderBy("created_at").execute();
     const conversations = [];
     for (const row of rows) {
+      await appendAudit(trx, { actor, action: "chatlog:read", target: `conversation:${row.id}`, decision: "success", sourceAddress: sourceAddress ?? null });
       const messages: ChatMessage[] = [];
       for (let after = 0; ; ) {
         const page = await messagesAfter(trx, keys, row.id, after, "agent");

@@ -53,16 +53,17 @@ describe("chat HTTP API", () => {
     expect((await as.agent!.json(`${server.url}/api/v1/transcripts?site=demo`)).status).toBe(403);
   });
 
-  it("admins export and erase a visitor through the API; agents and auditors may not erase", async () => {
+  it("auditors export and admins erase a visitor through the API; agents and auditors may not erase, admins may not export", async () => {
     const { visitor } = await conversationHandledByDemoAgent(["erase me"]);
     expect((await as.agent!.json(`${server.url}/api/v1/gdpr/erase`, "POST", { visitor: visitor.visitorId })).status).toBe(403);
     expect((await as.auditor!.json(`${server.url}/api/v1/gdpr/erase`, "POST", { visitor: visitor.visitorId })).status).toBe(403);
-    const exported = await as.admin!.json(`${server.url}/api/v1/gdpr/export`, "POST", { visitor: visitor.visitorId });
+    expect((await as.admin!.json(`${server.url}/api/v1/gdpr/export`, "POST", { visitor: visitor.visitorId })).status).toBe(403);
+    const exported = await as.auditor!.json(`${server.url}/api/v1/gdpr/export`, "POST", { visitor: visitor.visitorId });
     expect(exported.status).toBe(200);
     expect(JSON.stringify(exported.body)).toContain("erase me");
     const erased = await as.admin!.json(`${server.url}/api/v1/gdpr/erase`, "POST", { visitor: visitor.visitorId });
     expect(erased).toEqual({ status: 200, body: { conversations: 1, shreddedKeys: 1 } });
-    const again = await as.admin!.json(`${server.url}/api/v1/gdpr/export`, "POST", { visitor: visitor.visitorId });
+    const again = await as.auditor!.json(`${server.url}/api/v1/gdpr/export`, "POST", { visitor: visitor.visitorId });
     expect((again.body as { conversations: unknown[] }).conversations).toEqual([]);
     expect((await as.admin!.json(`${server.url}/api/v1/gdpr/erase`, "POST", { visitor: "short" })).status).toBe(400);
   });

@@ -7,17 +7,21 @@ import { visitorId } from "./query-fields.js";
 
 const visitorBody = z.strictObject({ visitor: visitorId });
 
-/** POST /api/v1/gdpr/export: everything stored about a visitor, as JSON (audited). */
+/**
+ * POST /api/v1/gdpr/export: everything stored about a visitor, as JSON. It returns message text,
+ * so it needs chatlog:read like any transcript read (trusted personnel; admin is not a
+ * super-user), and each conversation it returns is audited as a read.
+ */
 export const gdprExport = defineRoute({
   method: "POST",
   path: "/api/v1/gdpr/export",
-  access: { action: "chatlog:erase" },
+  access: { action: "chatlog:read" },
   body: visitorBody,
   handler: async (ctx, { storage, chat }) => {
     const actor = principalFromState(ctx.state);
     if (!actor) throw new AirlockError("unauthenticated", "sign in first");
     ctx.set("Cache-Control", "no-store");
-    ctx.body = await exportVisitor(storage.db, chat.keys, ctx.input.visitor, `agent:${actor.subject}`, Date.now());
+    ctx.body = await exportVisitor(storage.db, chat.keys, ctx.input.visitor, `agent:${actor.subject}`, Date.now(), ctx.ip || undefined);
   },
 });
 
