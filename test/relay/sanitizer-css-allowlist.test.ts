@@ -2,7 +2,7 @@ import path from "node:path";
 import { describe, expect, it } from "vitest";
 import { defaultCssAllowlist } from "../../src/relay/sanitizer/allowlist.js";
 import { AssetUrlSigner } from "../../src/relay/sanitizer/asset-url.js";
-import { sanitizeDeclarations, sanitizeStylesheet, type CssUrlProxy } from "../../src/relay/sanitizer/css.js";
+import { sanitizeDeclarations, sanitizeStylesheet, type CssUrls } from "../../src/relay/sanitizer/css.js";
 import { CssRules } from "../../src/relay/sanitizer/css-rules.js";
 import { readAllowlist } from "../../src/relay/sanitizer/policy-allowlist.js";
 import { Sanitizer } from "../../src/relay/sanitizer/sanitizer.js";
@@ -14,7 +14,10 @@ import { TagSet } from "../../src/relay/sanitizer/tag-set.js";
 // made the sanitizer faster (Set-backed tag list, <style> scan) behaving like what they replaced.
 
 const shipped = new CssRules(readAllowlist(path.resolve("policies")).css);
-const proxy: CssUrlProxy = (raw, kind) => (raw.startsWith("https://evil.test") ? undefined : `https://airlock.test/relay/v1/asset?k=${kind}&u=${encodeURIComponent(raw)}`);
+const proxy: CssUrls = {
+  proxy: (raw, kind) => (raw.startsWith("https://evil.test") ? undefined : `https://airlock.test/relay/v1/asset?k=${kind}&u=${encodeURIComponent(raw)}`),
+  isProxyUrl: (url) => url.startsWith("https://airlock.test/relay/v1/asset?"),
+};
 
 describe("CSS allowlist", () => {
   it("keeps listed properties and drops unlisted ones", () => {

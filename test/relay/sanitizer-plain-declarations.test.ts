@@ -2,7 +2,7 @@ import path from "node:path";
 import { describe, expect, it } from "vitest";
 import { plainDeclarations } from "../../src/relay/sanitizer/css-plain-declarations.js";
 import { CssRules } from "../../src/relay/sanitizer/css-rules.js";
-import { sanitizeDeclarations, sanitizeStylesheet, type CssUrlProxy } from "../../src/relay/sanitizer/css.js";
+import { sanitizeDeclarations, sanitizeStylesheet, type CssUrls } from "../../src/relay/sanitizer/css.js";
 import { readAllowlist } from "../../src/relay/sanitizer/policy-allowlist.js";
 
 // The shortcuts that made CSS sanitizing cheaper: plain style attributes skip the CSS parser, and
@@ -10,7 +10,10 @@ import { readAllowlist } from "../../src/relay/sanitizer/policy-allowlist.js";
 // exactly what the full rules let through, and hand everything else to them.
 
 const rules = new CssRules(readAllowlist(path.resolve("policies")).css);
-const proxy: CssUrlProxy = (raw) => (raw.startsWith("https://evil.test") ? undefined : `https://airlock.test/relay/v1/asset?u=${encodeURIComponent(raw)}`);
+const proxy: CssUrls = {
+  proxy: (raw) => (raw.startsWith("https://evil.test") ? undefined : `https://airlock.test/relay/v1/asset?u=${encodeURIComponent(raw)}`),
+  isProxyUrl: (url) => url.startsWith("https://airlock.test/relay/v1/asset?"),
+};
 const allowed = (name: string) => rules.allowsProperty(name);
 
 describe("plain style attributes", () => {

@@ -88,7 +88,7 @@ export class AssetProxy {
 
   #rewriteCss(body: Buffer, site: string, origins: readonly string[], base: URL): string {
     const urls = new UrlPolicy(this.signer, { id: site, origins }, base.href);
-    return sanitizeStylesheet(body.toString("utf8"), (raw, kind) => urls.proxy(raw, kind), this.#options.cssRules());
+    return sanitizeStylesheet(body.toString("utf8"), urls, this.#options.cssRules());
   }
 }
 

@@ -8,6 +8,8 @@ export type AssetKind = "image" | "style" | "font" | "media" | "css-asset";
 const kinds: ReadonlySet<string> = new Set<AssetKind>(["image", "style", "font", "media", "css-asset"]);
 
 export const ASSET_PATH = "/relay/v1/asset";
+/** What URLSearchParams serialization produces: unreserved characters, `%XX`, `+`, `&` and `=`. */
+const proxyQuery = /^[A-Za-z0-9%&=+._*-]*$/;
 
 export interface AssetRef {
   readonly site: string;
@@ -23,6 +25,15 @@ export class AssetUrlSigner {
   constructor(publicUrl: string, key: Buffer = randomBytes(32)) {
     this.#base = publicUrl.replace(/\/+$/, "") + ASSET_PATH;
     this.#key = createSecretKey(key); // once: building the key per signature was a measurable cost
+  }
+
+  /**
+   * Whether `url` has the shape of a URL `sign` makes: this Airlock's asset path and a query of
+   * URL-encoded characters only (no quote, bracket, backslash or space that could end a CSS
+   * token early). Says nothing about the signature: the proxy checks that when it is fetched.
+   */
+  isProxyUrl(url: string): boolean {
+    return url.startsWith(this.#base) && url.charCodeAt(this.#base.length) === 63 /* ? */ && proxyQuery.test(url.slice(this.#base.length + 1));
   }
 
   sign(ref: AssetRef): string {

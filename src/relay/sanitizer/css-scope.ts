@@ -21,12 +21,12 @@ export class CssScope {
 
   /** A style attribute's value. */
   declarations(css: string): string {
-    return this.#memoized("d", css, () => sanitizeDeclarations(css, (raw, kind) => this.urls.proxy(raw, kind), this.rules));
+    return this.#memoized("d", css, () => sanitizeDeclarations(css, this.urls, this.rules));
   }
 
   /** The text of a <style> element or a stylesheet. */
   stylesheet(css: string): string {
-    return this.#memoized("s", css, () => sanitizeStylesheet(css, (raw, kind) => this.urls.proxy(raw, kind), this.rules));
+    return this.#memoized("s", css, () => sanitizeStylesheet(css, this.urls, this.rules));
   }
 
   #memoized(kind: string, css: string, run: () => string): string {

@@ -1,46 +1,58 @@
 import * as csstree from "css-tree";
 import type { AssetKind } from "./asset-url.js";
+import { fetchesOnlyProxy, nonFetchingFunctions } from "./css-proof.js";
 import { plainDeclarations } from "./css-plain-declarations.js";
 import type { CssRules } from "./css-rules.js";
 
 // CSS sanitizer for <style> text, style attributes and proxied stylesheets, built on css-tree.
 // Everything that can fetch (url(), image-set(), @import) is rewritten through `proxy` or
-// dropped; script-era extensions (expression, behavior, -moz-binding) never pass; anything the
-// parser could not structure (Raw values) is kept only when it cannot name a resource. Escaped
-// names are refused rather than decoded: browsers decode CSS escapes, so `u\72 l(` is a url.
-// Properties and at-rules must be on the policy's CSS allowlist (`CssRules`); the fixed deny
-// lists below hold whatever a policy must never re-enable.
+// dropped, and every function must be one that fetches nothing (css-proof.ts); escaped names are
+// refused rather than decoded: browsers decode CSS escapes, so `u\72 l(` is a url. Properties
+// and at-rules must be on the policy's CSS allowlist (`CssRules`); the fixed deny list below holds
+// what a policy must never re-enable. Whatever comes out is then proven, as the text a browser
+// will tokenize, to fetch from the asset proxy only (`fetchesOnlyProxy`); output that fails the
+// proof is sanitized again proving each declaration, rule and at-rule on its own, and dropped
+// whole if it still fails.
 
-export type CssUrlProxy = (raw: string, kind: AssetKind) => string | undefined;
+/** Where URLs go: the asset proxy URL for a page URL (undefined: drop it), and how to recognise one. */
+export interface CssUrls {
+  proxy(raw: string, kind: AssetKind): string | undefined;
+  /** Whether a URL in the output is an asset proxy URL; the proof accepts nothing else. */
+  isProxyUrl(url: string): boolean;
+}
 
 const deniedProperties: ReadonlySet<string> = new Set(["behavior", "-ms-behavior", "-moz-binding", "binding", "-o-link", "-o-link-source"]);
-const deniedFunctions: ReadonlySet<string> = new Set([
-  "expression", "src", "image", "cross-fade", "-webkit-cross-fade", "element", "-moz-element", "paint", "attr", "env",
-]);
 const imageSetFunctions: ReadonlySet<string> = new Set(["image-set", "-webkit-image-set"]);
-const riskyRaw = /\\|url\s*\(|src\s*\(|image|expression|@import|javascript|attr\s*\(/i;
 
 const mayNameResource = /[(\\]/;
 
 type ParseContext = "stylesheet" | "declarationList";
 
+interface Pass {
+  readonly urls: CssUrls;
+  readonly rules: CssRules;
+  /** Second pass: every kept piece is proven on its own. */
+  readonly proveEach: boolean;
+}
+
 /** A declaration value as structured nodes, or undefined when the parser cannot structure it. */
 function parseValue(raw: string): csstree.Value | undefined {
   try {
-    const value = csstree.parse(raw, { context: "value", positions: false });
+    // var() fallbacks structured too, so url()s inside them are rewritten like any other.
+    const value = csstree.parse(raw, { context: "value", positions: false, parseCustomProperty: true });
     return value.type === "Value" ? value : undefined;
   } catch {
     return undefined;
   }
 }
 
-export function sanitizeStylesheet(css: string, proxy: CssUrlProxy, rules: CssRules): string {
-  return sanitize(css, "stylesheet", proxy, rules);
+export function sanitizeStylesheet(css: string, urls: CssUrls, rules: CssRules): string {
+  return proven(css, "stylesheet", urls, rules);
 }
 
 /** For style attributes (a declaration list without braces). */
-export function sanitizeDeclarations(css: string, proxy: CssUrlProxy, rules: CssRules): string {
-  return plainDeclarations(css, (name) => keepProperty(name, rules)) ?? sanitize(css, "declarationList", proxy, rules);
+export function sanitizeDeclarations(css: string, urls: CssUrls, rules: CssRules): string {
+  return plainDeclarations(css, (name) => keepProperty(name, rules)) ?? proven(css, "declarationList", urls, rules);
 }
 
 /** A property (lower-case) may reach an agent: never a denied or escaped one, otherwise as the allowlist says. */
@@ -49,7 +61,15 @@ function keepProperty(property: string, rules: CssRules): boolean {
   return property.startsWith("--") || rules.allowsProperty(property);
 }
 
-function sanitize(css: string, context: ParseContext, proxy: CssUrlProxy, rules: CssRules): string {
+function proven(css: string, context: ParseContext, urls: CssUrls, rules: CssRules): string {
+  const isProxyUrl = (url: string) => urls.isProxyUrl(url);
+  const out = sanitize(css, context, { urls, rules, proveEach: false });
+  if (fetchesOnlyProxy(out, isProxyUrl)) return out;
+  const careful = sanitize(css, context, { urls, rules, proveEach: true });
+  return fetchesOnlyProxy(careful, isProxyUrl) ? careful : "";
+}
+
+function sanitize(css: string, context: ParseContext, pass: Pass): string {
   if (css.trim() === "") return "";
   const ast = csstree.parse(css, {
     context,
@@ -70,17 +90,17 @@ function sanitize(css: string, context: ParseContext, proxy: CssUrlProxy, rules:
         doomed.push({ item, list });
         return csstree.walk.skip;
       }
-      if (node.type === "Atrule" && !keepAtRule(node, proxy, rules)) {
+      if (node.type === "Atrule" && !keepAtRule(node, pass)) {
         doomed.push({ item, list });
         return csstree.walk.skip;
       }
       // Selectors cannot fetch, but a prelude the parser left unstructured must not smuggle
       // block or at-rule syntax into the output.
-      if (node.type === "Rule" && node.prelude.type === "Raw" && /[@{};]|url\s*\(/i.test(node.prelude.value)) {
+      if (node.type === "Rule" && node.prelude.type === "Raw" && !keepSelector(node.prelude.value, pass)) {
         doomed.push({ item, list });
         return csstree.walk.skip;
       }
-      if (node.type === "Declaration" && !keepDeclaration(node, proxy, rules)) {
+      if (node.type === "Declaration" && !keepDeclaration(node, pass)) {
         doomed.push({ item, list });
         return csstree.walk.skip;
       }
@@ -93,15 +113,23 @@ function sanitize(css: string, context: ParseContext, proxy: CssUrlProxy, rules:
   return csstree.generate(ast).replace(/</g, "\\3c ");
 }
 
-function keepAtRule(node: csstree.Atrule, proxy: CssUrlProxy, rules: CssRules): boolean {
+function keepSelector(prelude: string, pass: Pass): boolean {
+  if (/[@{};]|url\s*\(/i.test(prelude)) return false;
+  return !pass.proveEach || !prelude.includes("(") || fetchesOnlyProxy(prelude, (u) => pass.urls.isProxyUrl(u));
+}
+
+function keepAtRule(node: csstree.Atrule, pass: Pass): boolean {
   const name = node.name.toLowerCase();
   if (name.includes("\\")) return false;
-  if (name !== "import") return rules.allowsAtRule(name);
+  if (name !== "import") {
+    if (!pass.rules.allowsAtRule(name)) return false;
+    return !pass.proveEach || !node.prelude || fetchesOnlyProxy(csstree.generate(node.prelude), (u) => pass.urls.isProxyUrl(u));
+  }
   let kept = false;
   let refused = false;
   csstree.walk(node.prelude ?? { type: "Raw", value: "" }, (child: csstree.CssNode) => {
     if (child.type === "Url" || child.type === "String") {
-      const target = proxy(child.value, "style");
+      const target = pass.urls.proxy(child.value, "style");
       if (target === undefined) refused = true;
       else {
         child.value = target;
@@ -109,43 +137,53 @@ function keepAtRule(node: csstree.Atrule, proxy: CssUrlProxy, rules: CssRules): 
       }
     } else if (child.type === "Raw" || child.type === "Function") refused = true;
   });
-  return kept && !refused;
+  if (!kept || refused) return false;
+  return !pass.proveEach || fetchesOnlyProxy(`@import ${csstree.generate(node.prelude ?? { type: "Raw", value: "" })};`, (u) => pass.urls.isProxyUrl(u));
 }
 
-function keepDeclaration(node: csstree.Declaration, proxy: CssUrlProxy, rules: CssRules): boolean {
+function keepDeclaration(node: csstree.Declaration, pass: Pass): boolean {
   const property = node.property.toLowerCase();
-  if (!keepProperty(property, rules)) return false;
+  if (!keepProperty(property, pass.rules)) return false;
+  const isProxyUrl = (u: string) => pass.urls.isProxyUrl(u);
   if (node.value.type === "Raw") {
     const raw = node.value.value;
-    // Custom property values are never structured (they are token soup until var() uses them).
-    if (property.startsWith("--")) return !riskyRaw.test(raw);
     // Without a parenthesis or an escape a value names no function, url() or resource: kept
     // as written. Most values on real pages are like this, and parsing them was the main cost.
     if (!mayNameResource.test(raw)) return true;
     const value = parseValue(raw);
-    if (!value) return !riskyRaw.test(raw);
+    // Custom property values can be any tokens; what the value parser cannot structure is kept
+    // only when the text as written proves harmless.
+    if (!value) return fetchesOnlyProxy(raw, isProxyUrl);
     node.value = value;
   }
   let keep = true;
   csstree.walk(node.value, (child: csstree.CssNode) => {
     if (!keep) return;
     if (child.type === "Url") {
-      const target = proxy(child.value, property === "src" ? "font" : "css-asset");
+      const target = pass.urls.proxy(child.value, property === "src" ? "font" : "css-asset");
       if (target === undefined) keep = false;
       else child.value = target;
     } else if (child.type === "Function") {
       const name = child.name.toLowerCase();
-      if (name.includes("\\") || deniedFunctions.has(name) || name === "url") keep = false;
-      else if (imageSetFunctions.has(name)) {
-        child.children.forEach((arg) => {
-          if (arg.type !== "String") return;
-          const target = proxy(arg.value, "css-asset");
-          if (target === undefined) keep = false;
-          else arg.value = target;
-        });
-      }
-    } else if (child.type === "Raw" && riskyRaw.test(child.value)) keep = false;
-    else if (child.type === "Identifier" && child.name.includes("\\")) keep = false;
+      if (imageSetFunctions.has(name)) keep = proxyImageSet(child, pass.urls);
+      else if (!nonFetchingFunctions.has(name) && name !== "type") keep = false;
+    } else if (child.type === "Identifier" && child.name.includes("\\")) keep = false;
+  });
+  return keep && (!pass.proveEach || fetchesOnlyProxy(csstree.generate(node.value), isProxyUrl));
+}
+
+/**
+ * Rewrites an image-set()'s URL strings to the proxy. False when one cannot be, or when a var()
+ * inside could stand for a URL the sanitizer never sees (`image-set(var(--u))`).
+ */
+function proxyImageSet(fn: csstree.FunctionNode, urls: CssUrls): boolean {
+  if (csstree.find(fn, (n) => n.type === "Function" && n.name.toLowerCase() === "var")) return false;
+  let keep = true;
+  fn.children.forEach((arg) => {
+    if (arg.type !== "String") return;
+    const target = urls.proxy(arg.value, "css-asset");
+    if (target === undefined) keep = false;
+    else arg.value = target;
   });
   return keep;
 }

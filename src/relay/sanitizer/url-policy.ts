@@ -35,6 +35,11 @@ export class UrlPolicy {
     return this.signer.sign({ site: this.site.id, url: url.href, kind });
   }
 
+  /** Whether `url` is an asset proxy URL (what `proxy` returns), for the CSS sanitizer's proof. */
+  isProxyUrl(url: string): boolean {
+    return this.signer.isProxyUrl(url);
+  }
+
   withBase(baseUrl: string | undefined): UrlPolicy {
     return new UrlPolicy(this.signer, this.site, baseUrl, this.maxLength);
   }
