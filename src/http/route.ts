@@ -18,6 +18,12 @@ export type RouteAccess =
       readonly action: Action;
       /** Facts of this request the decision needs (assignment, site, granted mode…); the guard adds the principal and address. */
       readonly context?: (ctx: ParameterizedContext<RequestState>) => PolicyContext | Promise<PolicyContext>;
+      /**
+       * A list a console page refreshes while open: when the action is audited, an allowed read is
+       * audited once per agent and route per window (denials every time), so polling cannot flood
+       * the trail (src/policy/routine-reads.ts).
+       */
+      readonly routineRead?: true;
     };
 
 export type RouteContext<Body = unknown> = ParameterizedContext<RequestState> & { readonly input: Body };

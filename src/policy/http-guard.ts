@@ -5,13 +5,15 @@ import type { RequestState, Services } from "../http/context.js";
 import type { AccessGuard, RouteDef } from "../http/route.js";
 import type { PolicyContext } from "./decision.js";
 import { principalFromState } from "./principal.js";
+import { RoutineReads } from "./routine-reads.js";
 
 /**
  * The access guard for every HTTP route: public routes pass; every other route needs an
  * authenticated principal (401 otherwise) and an allowing decision for the route's action
- * (403 otherwise). Decisions on audited actions, and every denial, go to the audit trail.
+ * (403 otherwise). Decisions on audited actions, and every denial, go to the audit trail; a
+ * routine read (a list a page polls) is audited once per agent and route per window.
  */
-export function policyGuard(services: Pick<Services, "policy" | "storage" | "log">): AccessGuard {
+export function policyGuard(services: Pick<Services, "policy" | "storage" | "log">, routineReads = new RoutineReads()): AccessGuard {
   return (route: RouteDef<unknown>): Middleware<RequestState> => {
     const access = route.access;
     if ("public" in access && access.public === true) return async (_ctx, next) => next();
@@ -33,11 +35,14 @@ export function policyGuard(services: Pick<Services, "policy" | "storage" | "log
         sourceAddress: ctx.ip,
       };
       const decision = services.policy.decide(access.action, context);
-      if (!decision.allow || services.policy.isAudited(access.action)) {
+      const target = `route:${route.method}:${route.path}`;
+      // Denials always; allowed audited actions too, except repeats of a routine read (polling).
+      const audit = !decision.allow || (services.policy.isAudited(access.action) && (access.routineRead !== true || routineReads.shouldAudit(principal.subject, target)));
+      if (audit) {
         await recordAudit(services.storage.db, {
           actor: `agent:${principal.subject}`,
           action: access.action,
-          target: `route:${route.method}:${route.path}`,
+          target,
           decision: decision.allow ? "allow" : "deny",
           rule: decision.rule,
           sourceAddress: ctx.ip || null,

@@ -23,7 +23,7 @@ function describe(summary: RoomSummary, siteName: string | undefined) {
 export const listCobrowseSessions = defineRoute({
   method: "GET",
   path: "/api/v1/cobrowse/sessions",
-  access: { action: "visitors:view" },
+  access: { action: "visitors:view", routineRead: true },
   handler: (ctx, { relay, policy }) => {
     const sites = policy.policy.sites.sites;
     ctx.body = { sessions: relay.rooms().map((s) => describe(s, Object.hasOwn(sites, s.site) ? sites[s.site]?.name : undefined)) };

@@ -11,7 +11,7 @@ const DAY_MS = 86_400_000;
 export const chatStats = defineRoute({
   method: "GET",
   path: "/api/v1/chat/stats",
-  access: { action: "stats:view" },
+  access: { action: "stats:view", routineRead: true },
   handler: async (ctx, { storage, chat }) => {
     const { site } = parseQuery(ctx.querystring, siteQuery);
     const stats = await queueStats(storage.db, site, Date.now() - DAY_MS);
@@ -24,7 +24,7 @@ export const chatStats = defineRoute({
 export const chatQueue = defineRoute({
   method: "GET",
   path: "/api/v1/chat/queue",
-  access: { action: "chat:handle" },
+  access: { action: "chat:handle", routineRead: true },
   handler: async (ctx, { storage }) => {
     const { site } = parseQuery(ctx.querystring, siteQuery);
     ctx.set("Cache-Control", "no-store");
@@ -36,7 +36,7 @@ export const chatQueue = defineRoute({
 export const liveVisitors = defineRoute({
   method: "GET",
   path: "/api/v1/visitors",
-  access: { action: "visitors:view" },
+  access: { action: "visitors:view", routineRead: true },
   handler: (ctx, { chat }) => {
     const { site } = parseQuery(ctx.querystring, siteQuery);
     ctx.set("Cache-Control", "no-store");

@@ -37,7 +37,7 @@ export const onlineAgents = defineRoute({
 export const activeChats = defineRoute({
   method: "GET",
   path: "/api/v1/chat/active",
-  access: { action: "chat:supervise" },
+  access: { action: "chat:supervise", routineRead: true },
   handler: async (ctx, { storage }) => {
     const { site } = parseQuery(ctx.querystring, siteQuery);
     ctx.set("Cache-Control", "no-store");
