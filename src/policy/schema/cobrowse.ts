@@ -2,7 +2,17 @@ import { z } from "zod";
 import { CANVAS_LIMITS } from "../../protocol/canvas.js";
 import { asvsRefs, policyVersion } from "./asvs.js";
 
-const consent = z.strictObject({ required: z.boolean(), asvs: asvsRefs });
+/**
+ * Consent is not optional in this product: the visitor always accepts, in a prompt, before the page
+ * is shared and again before control. `required` stays in the file to say so and must be true.
+ */
+const consentRule = (mode: "view" | "control") =>
+  z.strictObject({
+    required: z.literal(true, {
+      error: `consent for ${mode === "view" ? "viewing" : "control"} is not optional: the visitor always accepts in a prompt before ${mode === "view" ? "the page is shared" : "an agent may operate the page"} (set required: true)`,
+    }),
+    asvs: asvsRefs,
+  });
 
 /**
  * Canvas images: off unless enabled. When on, the visitor script sends what visible canvases show
@@ -24,9 +34,10 @@ export const cobrowseSchema = z.strictObject({
     control: z.strictObject({ enabled: z.boolean() }),
     asvs: asvsRefs,
   }),
-  consent: z.strictObject({ view: consent, control: consent }),
-  /** A session ends when its agent has not interacted for this long. */
+  consent: z.strictObject({ view: consentRule("view"), control: consentRule("control") }),
+  /** An agent's seat ends when its viewer has been away (hidden or disconnected) this long. */
   agentInactivity: z.strictObject({ seconds: z.number().int().min(10).max(3600), asvs: asvsRefs }),
+  /** A session ends this long after the visitor agreed to share; both sides are warned before. */
   maxSession: z.strictObject({ minutes: z.number().int().min(1).max(24 * 60), asvs: asvsRefs }),
   /** Input values leave the page masked unless this is false (private by default). */
   maskInputValues: z.strictObject({ enabled: z.boolean(), asvs: asvsRefs }),
