@@ -8,8 +8,16 @@ export const joinMessage = z.object({ kind: z.literal("join"), versions, room: z
 export const leaveMessage = z.object({ kind: z.literal("leave") }).strict();
 /** Asks the visitor for a mode (control, or back to view); the visitor answers with `consent`. */
 export const requestControlMessage = z.object({ kind: z.literal("request-control") }).strict();
-/** Reported by the console on real agent interaction (never by a timer): resets inactivity. */
+/**
+ * Obsolete: sessions no longer end for want of clicks (watching is presence, see `presence`).
+ * Still accepted, and changes nothing, so older consoles keep working.
+ */
 export const activityMessage = z.object({ kind: z.literal("activity") }).strict();
+/**
+ * Whether the agent's viewer is visible (Page Visibility API). A hidden viewer is "away": after
+ * the policy's `agentInactivity` the agent's seat ends; becoming visible again cancels that.
+ */
+export const presenceMessage = z.object({ kind: z.literal("presence"), visible: z.boolean() }).strict();
 
 const key = z.string().min(1).max(32);
 export const controlEvent = z.discriminatedUnion("type", [
@@ -28,6 +36,7 @@ export const agentMessage = z.discriminatedUnion("kind", [
   leaveMessage,
   requestControlMessage,
   activityMessage,
+  presenceMessage,
   controlMessage,
   highlightMessage,
 ]);

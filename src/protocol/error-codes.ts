@@ -23,11 +23,17 @@ export const PROTOCOL_ERROR_CODES = [
 
 export type ProtocolErrorCode = (typeof PROTOCOL_ERROR_CODES)[number];
 
-/** Why a co-browse session ended; both sides receive it in the final `state` frame. */
+/**
+ * Why a co-browse session (or one agent's seat in it) ended; both sides receive it in the final
+ * `state` frame, and the audit entry of the end names it.
+ */
 export const END_REASONS = [
   "visitor_ended",
   "agent_left",
-  "agent_inactive",
+  // The agent's viewer was hidden or disconnected for the policy's agentInactivity.
+  "agent_away",
+  // The session reached the policy's maxSession.
+  "session_limit",
   "visitor_gone",
   "consent_revoked",
   "server_shutdown",

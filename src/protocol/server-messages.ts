@@ -26,6 +26,8 @@ export interface WelcomeToAgent {
   version: number;
   room: string;
   mode: CobrowseMode;
+  /** How long the agent may be away (viewer hidden or disconnected) before its seat ends. */
+  awayLimitMs?: number;
 }
 /** Session state for either side; `reason` is set when the state is `ended`. */
 export interface StateMessage {
@@ -36,6 +38,20 @@ export interface StateMessage {
   /** The visitor streams the page only while an agent is watching. */
   watching: boolean;
   reason?: EndReason;
+}
+/**
+ * To the agent whose viewer is away (hidden or disconnected): the seat ends in `endsInMs` unless
+ * the viewer is visible again; `endsInMs: null` says the countdown was cancelled.
+ */
+export interface AwayToAgent {
+  kind: "away";
+  endsInMs: number | null;
+}
+/** To both sides, before the session reaches the policy's limit (`reason` names the limit). */
+export interface EndingSoon {
+  kind: "ending";
+  reason: "session_limit";
+  endsInMs: number;
 }
 export interface ErrorMessage {
   kind: "error";
@@ -111,7 +127,8 @@ export type ServerToVisitor =
   | ConsentRequestToVisitor
   | ControlToVisitor
   | HighlightToVisitor
-  | SnapshotRequestToVisitor;
+  | SnapshotRequestToVisitor
+  | EndingSoon;
 export type ServerToAgent =
   | WelcomeToAgent
   | StateMessage
@@ -121,4 +138,6 @@ export type ServerToAgent =
   | SanitizedMutations
   | PageEventToAgent
   | ControlRefusedToAgent
-  | CanvasToAgent;
+  | CanvasToAgent
+  | AwayToAgent
+  | EndingSoon;

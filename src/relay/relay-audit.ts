@@ -1,25 +1,44 @@
 import { recordAudit } from "../audit/trail.js";
+import type { AuditEntry } from "../audit/entry.js";
 import type { Logger } from "../ops/log.js";
 import type { Storage } from "../storage/db.js";
 import type { RoomAudit } from "./room.js";
 
+/** The policy rule behind an end reason, when a rule (not a person) ended the session or seat. */
+const RULE_OF_REASON: Readonly<Record<string, string>> = {
+  agent_away: "cobrowse.agentInactivity",
+  session_limit: "cobrowse.maxSession",
+};
+
+/** The audit entry of a room event: ids, mode and reason only, never page content. */
+export function roomAuditEntry(event: Parameters<RoomAudit>[0], meta: Parameters<RoomAudit>[1]): AuditEntry {
+  const room = `room:${String(meta.room)}@${String(meta.site)}`;
+  const rule = RULE_OF_REASON[String(meta.reason)];
+  switch (event) {
+    case "cobrowse.join":
+      return { actor: `agent:${String(meta.agent)}`, action: event, target: room, decision: "success" };
+    case "cobrowse.leave":
+      // Why the agent's seat ended (left, away too long…), whether or not the session went on.
+      return { actor: `agent:${String(meta.agent)}`, action: `${event}.${String(meta.reason)}`, target: room, decision: "info", ...(rule ? { rule } : {}) };
+    case "cobrowse.mode":
+      return { actor: `visitor:${String(meta.site)}`, action: `${event}.${String(meta.mode)}`, target: room, decision: "info" };
+    case "cobrowse.end":
+      // Every end names its reason in the action; an end a policy rule caused names the rule.
+      return { actor: "system", action: `${event}.${String(meta.reason)}`, target: room, decision: "info", ...(rule ? { rule } : {}) };
+    case "cobrowse.start":
+      return { actor: `visitor:${String(meta.site)}`, action: event, target: room, decision: "info" };
+  }
+}
+
 /**
- * Writes the rooms' metadata events (start, join, mode, end) to the audit trail: ids, mode and
- * reason only, never page content. Rooms run synchronously, so entries are appended in order on
- * a queue; `drain()` waits for the queue before storage closes.
+ * Writes the rooms' metadata events (start, join, leave, mode, end) to the audit trail. Rooms run
+ * synchronously, so entries are appended in order on a queue; `drain()` waits for the queue
+ * before storage closes.
  */
 export function relayAudit(storage: Storage, log: Logger): { audit: RoomAudit; drain(): Promise<void> } {
   let queue: Promise<unknown> = Promise.resolve();
   const audit: RoomAudit = (event, meta) => {
-    const room = `room:${String(meta.room)}@${String(meta.site)}`;
-    const entry =
-      event === "cobrowse.join"
-        ? { actor: `agent:${String(meta.agent)}`, action: event, target: room, decision: "success" as const }
-        : event === "cobrowse.mode"
-          ? { actor: `visitor:${String(meta.site)}`, action: `${event}.${String(meta.mode)}`, target: room, decision: "info" as const }
-          : event === "cobrowse.end"
-            ? { actor: "system", action: `${event}.${String(meta.reason)}`, target: room, decision: "info" as const }
-            : { actor: `visitor:${String(meta.site)}`, action: event, target: room, decision: "info" as const };
+    const entry = roomAuditEntry(event, meta);
     queue = queue
       .then(() => recordAudit(storage.db, entry))
       .catch((err: unknown) => log.error({ event, err: err instanceof Error ? err.name : typeof err }, "co-browse audit entry failed"));

@@ -201,8 +201,12 @@ export class Relay {
     this.#router.fromSocket(endpoint, message);
   }
 
-  agentClosed(endpoint: AgentEndpoint): void {
-    this.#router.closed(endpoint);
+  /**
+   * The agent's socket closed. `lost` when it was not closed on purpose (network, a closed tab):
+   * its seat is then away and waits the policy's agentInactivity for the agent to come back.
+   */
+  agentClosed(endpoint: AgentEndpoint, lost = false): void {
+    this.#router.closed(endpoint, lost);
   }
 
   agentEndpoints(): IterableIterator<AgentEndpoint> {
@@ -259,6 +263,7 @@ export class Relay {
       decide: (action, context) => this.#decide(action, context as PolicyContext),
       clock: this.#clock,
       inactivityMs: policy.policy.cobrowse.agentInactivity.seconds * 1000,
+      maxSessionMs: policy.policy.cobrowse.maxSession.minutes * 60_000,
       maskInputValues: policy.policy.cobrowse.maskInputValues.enabled,
       canvas: { intervalMs: policy.policy.cobrowse.canvas.intervalMs, maxBytes: policy.policy.cobrowse.canvas.maxBytes },
       audit: this.options.audit,
@@ -420,7 +425,7 @@ export class Relay {
     } else if (envelope.t === "agent") {
       room = this.#seats.message(envelope.conn, envelope.msg, () => peer);
     } else if (envelope.t === "detach") {
-      room = this.#seats.detach(envelope.conn);
+      room = this.#seats.detach(envelope.conn, envelope.away === true);
     }
     const visit = room && this.#visitByRoom.get(room.id);
     if (visit) this.#announce(visit);

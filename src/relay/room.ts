@@ -4,7 +4,7 @@ import type { CanvasSettings } from "../protocol/canvas.js";
 import type { EndReason } from "../protocol/error-codes.js";
 import type { CobrowseMode } from "../protocol/fields.js";
 import { NODE_ID_ATTRIBUTE } from "../protocol/node-id.js";
-import type { SanitizedOp, ServerToAgent, ServerToVisitor, StateMessage } from "../protocol/server-messages.js";
+import type { EndingSoon, SanitizedOp, ServerToAgent, ServerToVisitor, StateMessage } from "../protocol/server-messages.js";
 import type { MutationOp, VisitorMessage } from "../protocol/visitor-messages.js";
 import { AgentSeat } from "./agent-seat.js";
 import { CanvasImages } from "./canvas-store.js";
@@ -22,19 +22,24 @@ import { markUntargetable, markUntargetableAttribute } from "./untargetable.js";
 /** The policy engine as the relay uses it (PolicyEngine.decide fits). */
 export type DecideFn = (action: string, context: Record<string, unknown>) => { allow: boolean; reason: string };
 /** Metadata-only audit events (never page content). */
-export type RoomAudit = (event: "cobrowse.start" | "cobrowse.join" | "cobrowse.mode" | "cobrowse.end", meta: Record<string, string | number>) => void;
+export type RoomAudit = (event: "cobrowse.start" | "cobrowse.join" | "cobrowse.leave" | "cobrowse.mode" | "cobrowse.end", meta: Record<string, string | number>) => void;
 
 export interface RoomOptions {
   readonly site: { readonly id: string; readonly origins: readonly string[] };
   readonly sanitizer: Sanitizer;
   readonly decide: DecideFn;
   readonly clock: Clock;
-  /** Agent inactivity limit (policy cobrowse.agentInactivity). */
+  /**
+   * How long an agent may be away — its viewer hidden or disconnected — before its seat ends
+   * (policy cobrowse.agentInactivity). Watching is presence: clicks and typing do not count.
+   */
   readonly inactivityMs: number;
+  /** The longest a session may run once the visitor shares (policy cobrowse.maxSession); none when absent. */
+  readonly maxSessionMs?: number;
   readonly maskInputValues: boolean;
   readonly audit: RoomAudit;
   readonly onEnded: (room: Room) => void;
-  /** An agent left the room (leave, inactivity, socket gone); its connection may join again. */
+  /** An agent left the room (leave, away too long, session over); its connection may join again. */
   readonly onAgentRemoved?: (seat: AgentSeat, reason: EndReason) => void;
   /** Socket backlog above which an agent is treated as slow. */
   readonly maxBufferedBytes?: number;
@@ -47,6 +52,8 @@ export interface RoomOptions {
 }
 
 const CANVAS_DEFAULTS: CanvasSettings = { intervalMs: 1000, maxBytes: 262_144 };
+/** How long before policy maxSession both sides are warned (at most half the session). */
+export const SESSION_LIMIT_WARNING_MS = 5 * 60_000;
 
 /**
  * One visitor's co-browse session. Holds, in memory only, the shadow index and the latest
@@ -70,6 +77,10 @@ export class Room implements RoomFacts {
   /** Who asked for the pending consent, so the question can be asked again after a resume. */
   #pendingAsker = "";
   readonly #canvases: CanvasImages;
+  /** When the session reaches policy maxSession (room clock), once the visitor shares. */
+  #limitAt: number | undefined;
+  #limitWarned = false;
+  readonly #limitTimers: unknown[] = [];
 
   constructor(readonly options: RoomOptions) {
     this.id = options.id ?? randomBytes(16).toString("base64url");
@@ -92,6 +103,11 @@ export class Room implements RoomFacts {
   get agentCount(): number {
     return this.seats.size;
   }
+  seatsBesidesReturning(subject: string): number {
+    let n = 0;
+    for (const seat of this.seats) if (!(seat.disconnected && seat.principal.subject === subject)) n++;
+    return n;
+  }
 
   /** Attaches the visitor's connection; after a resume it learns the state and any open question. */
   attachVisitor(peer: Peer): void {
@@ -101,6 +117,7 @@ export class Room implements RoomFacts {
       const { request, mode } = this.pendingConsent;
       send(peer, { kind: "consent-request", request, mode, session: this.id, agent: { displayName: this.#pendingAsker } });
     }
+    this.#repeatLimitWarning(peer);
   }
 
   /** The visitor's connection is gone (navigation or network); the session waits for a resume. */
@@ -260,6 +277,7 @@ export class Room implements RoomFacts {
     if (mode === "view" && yes && this.state === "waiting") {
       this.state = "active";
       this.options.audit("cobrowse.start", { room: this.id, site: this.siteId });
+      this.#scheduleSessionLimit();
     }
     this.#toAgents({ kind: "consent", answer, mode });
     if (mode === "control") this.#setMode(yes ? "control" : "view");
@@ -289,7 +307,6 @@ export class Room implements RoomFacts {
     const row = agentChecks[message.kind] as unknown as readonly Check<AgentMessage>[];
     const failure = runChecks(row, { room: this, message, agent: { principal: seat.principal, joined: seat.joined }, decide });
     if (failure) return failure;
-    if (message.kind !== "leave") this.#touch(seat);
     switch (message.kind) {
       case "join":
         this.#join(seat);
@@ -298,6 +315,10 @@ export class Room implements RoomFacts {
         this.removeAgent(seat, "agent_left");
         return undefined;
       case "activity":
+        return undefined;
+      case "presence":
+        seat.hidden = !message.visible;
+        this.#updateAway(seat);
         return undefined;
       case "request-control":
         this.#askVisitor("control", seat.principal.displayName);
@@ -312,39 +333,85 @@ export class Room implements RoomFacts {
   }
 
   #join(seat: AgentSeat): void {
+    // The same agent coming back after its connection dropped takes its place again.
+    for (const other of this.seats) if (other.disconnected && other.principal.subject === seat.principal.subject) this.#vacate(other);
     seat.joined = true;
     this.seats.add(seat);
     this.options.audit("cobrowse.join", { room: this.id, site: this.siteId, agent: seat.principal.subject });
-    send(seat.peer, { kind: "welcome", version: 1, room: this.id, mode: this.mode });
+    send(seat.peer, { kind: "welcome", version: 1, room: this.id, mode: this.mode, awayLimitMs: this.options.inactivityMs });
     this.#broadcastState();
     if (!this.granted.view) this.#askVisitor("view", seat.principal.displayName);
     else this.#catchUp(seat);
-    this.#scheduleInactivity(seat);
+    this.#repeatLimitWarning(seat.peer);
   }
 
   removeAgent(seat: AgentSeat, reason: EndReason): void {
-    if (!this.seats.delete(seat)) return;
-    // A removed seat must not pass the `joined` check with a later message.
-    seat.joined = false;
-    this.options.clock.clearTimeout(seat.timer);
+    if (!this.#vacate(seat)) return;
+    this.options.audit("cobrowse.leave", { room: this.id, site: this.siteId, agent: seat.principal.subject, reason });
     this.options.onAgentRemoved?.(seat, reason);
     send(seat.peer, { kind: "state", state: "ended", mode: this.mode, agents: this.seats.size, watching: false, reason } satisfies StateMessage);
     if (this.seats.size === 0 && this.state !== "ended") this.end(reason);
     else this.#broadcastState();
   }
 
-  #touch(seat: AgentSeat): void {
-    seat.lastActivity = this.options.clock.now();
+  /** Takes a seat out of the room without a word (its timers stop); false when it was not seated. */
+  #vacate(seat: AgentSeat): boolean {
+    if (!this.seats.delete(seat)) return false;
+    // A removed seat must not pass the `joined` check with a later message.
+    seat.joined = false;
+    this.options.clock.clearTimeout(seat.awayTimer);
+    seat.awayTimer = undefined;
+    return true;
   }
 
-  #scheduleInactivity(seat: AgentSeat): void {
+  /**
+   * The agent's connection closed without leaving (network, closed tab): the seat is away and
+   * ends after the policy's limit unless the same agent joins again first.
+   */
+  agentDisconnected(seat: AgentSeat): void {
+    if (!this.seats.has(seat)) return;
+    seat.disconnected = true;
+    this.#updateAway(seat);
+  }
+
+  /** Starts or cancels the away countdown of a seat; the agent's viewer is told either way. */
+  #updateAway(seat: AgentSeat): void {
     const { clock, inactivityMs } = this.options;
-    const due = seat.lastActivity + inactivityMs - clock.now();
-    seat.timer = clock.setTimeout(() => {
-      if (!this.seats.has(seat)) return;
-      if (clock.now() - seat.lastActivity >= inactivityMs) this.removeAgent(seat, "agent_inactive");
-      else this.#scheduleInactivity(seat);
-    }, Math.max(0, due));
+    const away = seat.hidden || seat.disconnected;
+    if (away && seat.awayTimer === undefined) {
+      seat.awayTimer = clock.setTimeout(() => {
+        seat.awayTimer = undefined;
+        this.removeAgent(seat, "agent_away");
+      }, inactivityMs);
+      if (!seat.disconnected) send(seat.peer, { kind: "away", endsInMs: inactivityMs });
+    } else if (!away && seat.awayTimer !== undefined) {
+      clock.clearTimeout(seat.awayTimer);
+      seat.awayTimer = undefined;
+      send(seat.peer, { kind: "away", endsInMs: null });
+    }
+  }
+
+  /** Warns both sides before policy maxSession ends the session, then ends it. */
+  #scheduleSessionLimit(): void {
+    const { clock, maxSessionMs } = this.options;
+    if (maxSessionMs === undefined) return;
+    const lead = Math.min(SESSION_LIMIT_WARNING_MS, Math.floor(maxSessionMs / 2));
+    this.#limitAt = clock.now() + maxSessionMs;
+    this.#limitTimers.push(
+      clock.setTimeout(() => {
+        this.#limitWarned = true;
+        const notice: EndingSoon = { kind: "ending", reason: "session_limit", endsInMs: lead };
+        this.#toVisitor(notice);
+        this.#toAgents(notice);
+      }, maxSessionMs - lead),
+      clock.setTimeout(() => this.end("session_limit"), maxSessionMs),
+    );
+  }
+
+  /** A visitor back from a navigation, or an agent joining late, learns of a coming limit too. */
+  #repeatLimitWarning(peer: Peer): void {
+    if (!this.#limitWarned || this.#limitAt === undefined || this.state !== "active") return;
+    send(peer, { kind: "ending", reason: "session_limit", endsInMs: Math.max(0, this.#limitAt - this.options.clock.now()) });
   }
 
   #askVisitor(mode: CobrowseMode, displayName: string): void {
@@ -367,7 +434,7 @@ export class Room implements RoomFacts {
 
   /** Backpressure: a slow agent skips frames and gets snapshot + changes since once drained. */
   #deliver(seat: AgentSeat, frame: string): void {
-    if (seat.lagging) return;
+    if (seat.lagging || seat.disconnected) return;
     if (seat.peer.bufferedAmount() > (this.options.maxBufferedBytes ?? 4 * 1024 * 1024)) {
       seat.lagging = true;
       this.#waitForDrain(seat);
@@ -436,11 +503,11 @@ export class Room implements RoomFacts {
     this.state = "ended";
     this.#endReason = reason;
     this.#broadcastState();
-    for (const seat of this.seats) {
-      this.options.clock.clearTimeout(seat.timer);
+    for (const timer of this.#limitTimers.splice(0)) this.options.clock.clearTimeout(timer);
+    for (const seat of [...this.seats]) {
+      this.#vacate(seat);
       seat.peer.close(1000, reason);
     }
-    this.seats.clear();
     this.visitor = undefined;
     this.#forgetPage();
     this.pendingConsent = undefined;

@@ -11,6 +11,7 @@ import { Connection } from "./transport/connection.js";
 import type { ServerFrame } from "./transport/server-frames.js";
 import { clearResume, loadResume, saveResume, type ResumeState } from "./transport/resume-store.js";
 import { CobrowseUi } from "./ui/cobrowse-ui.js";
+import { SessionNotice } from "./ui/session-notice.js";
 
 // The co-browsing feature: keeps the visit's connection to Airlock (which the chat widget shares),
 // asks the visitor before sharing (view) and again before control, captures only while an agent
@@ -36,6 +37,7 @@ export function cobrowse(ctx: VisitorContext): void {
 class CobrowseSession {
   readonly #conn: Connection;
   #ui: CobrowseUi | undefined;
+  #notice: SessionNotice | undefined;
   #rules: PrivacyRules = privacyRules();
   #recorder: Recorder | undefined;
   /** Set only when the relay's welcome enables canvas images (policy cobrowse.canvas). */
@@ -82,6 +84,12 @@ class CobrowseSession {
     return this.#ui;
   }
 
+  private notice(): SessionNotice {
+    this.ui();
+    this.#notice ??= new SessionNotice(this.ctx.ui());
+    return this.#notice;
+  }
+
   private onMessage(msg: ServerFrame): void {
     switch (msg.kind) {
       case "snapshot-request":
@@ -93,6 +101,9 @@ class CobrowseSession {
         return this.onState(msg);
       case "consent-request":
         return void this.onConsentRequest(msg);
+      case "ending":
+        if (this.#state?.state === "active" && typeof msg.endsInMs === "number" && Number.isFinite(msg.endsInMs)) this.notice().endingSoon(msg.endsInMs);
+        return;
       case "control":
         if (this.#consent === "control" && this.#state?.mode === "control" && this.#recorder?.running) {
           const outcome = dispatchControl(msg.event, this.#recorder.mirror, this.#rules, (n) => this.ctx.ui().contains(n));
@@ -135,8 +146,13 @@ class CobrowseSession {
   }
 
   private onState(msg: StateMessage): void {
+    const hadSession = this.#state !== undefined || this.#consent !== "none";
     this.#state = msg;
-    if (msg.state === "ended") return this.end();
+    if (msg.state === "ended") {
+      // The visitor learns why sharing ended, in a sentence (who or which limit ended it).
+      if (hadSession) this.notice().ended(typeof msg.reason === "string" ? msg.reason : undefined, this.#agent);
+      return this.end();
+    }
     if (this.#consent !== "control" && msg.mode === "control") this.#consent = "view";
     const sharing = msg.state === "active" && msg.watching && this.#consent !== "none";
     if (!sharing) return this.pause();

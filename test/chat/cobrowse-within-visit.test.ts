@@ -128,7 +128,9 @@ suite("co-browse sessions come and go within one visit; chat stays (Chromium)", 
     const viewer = await cobrowseFromChat("07");
     await viewer.frameLocator("iframe").getByRole("heading", { name: "Checkout" }).waitFor();
     await shot(visitor, "08-visitor-shares-checkout");
-    await viewer.close(); // closing the tab ends the agent's seat like Leave
+    // Closing the tab alone would leave the seat away for the policy's limit (a reload comes back).
+    await viewer.getByRole("button", { name: "Leave session" }).click();
+    await viewer.close();
     await expect.poll(() => bar().count()).toBe(0);
     await roomReleased();
     await talk("at the end");

@@ -119,16 +119,17 @@ describe("relay room", () => {
     expect(s.audit).toContain("cobrowse.mode");
   });
 
-  it("ends after the agent is inactive past the limit, tells both sides why, releases memory", () => {
+  it("ends after the agent's viewer is hidden past the limit, tells both sides why, releases memory", () => {
     const s = activeRoom(1_000);
-    s.clock.advance(900);
-    s.fromAgent({ kind: "activity" });
-    s.clock.advance(900);
+    s.clock.advance(5_000); // watching without a click is presence
     expect(s.room.state).toBe("active");
-    s.clock.advance(200);
+    s.fromAgent({ kind: "presence", visible: false });
+    s.clock.advance(999);
+    expect(s.room.state).toBe("active");
+    s.clock.advance(1);
     expect(s.room.state).toBe("ended");
-    expect(s.visitor.last("state")).toMatchObject({ state: "ended", reason: "agent_inactive" });
-    expect(s.agentPeer.last("state")).toMatchObject({ state: "ended", reason: "agent_inactive" });
+    expect(s.visitor.last("state")).toMatchObject({ state: "ended", reason: "agent_away" });
+    expect(s.agentPeer.last("state")).toMatchObject({ state: "ended", reason: "agent_away" });
     expect(s.isEnded()).toBe(true);
     expect(s.room.retainedBytes()).toBe(0);
   });

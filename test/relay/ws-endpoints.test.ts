@@ -127,14 +127,14 @@ describe("co-browse WebSocket endpoints", () => {
     visitor.close();
     agentSocket.close();
 
-    // Start, join, mode changes and end are in the audit trail, as ids only.
+    // Start, join, mode changes, the agent's leaving and the end are in the audit trail, as ids and reasons only.
     const target = `room:${String(welcome.session)}@demo`;
     let rows: { actor: string; action: string }[] = [];
     for (let i = 0; i < 100 && !rows.some((r) => r.action.startsWith("cobrowse.end")); i++) {
       rows = await server.services.storage.db.selectFrom("audit_log").select(["actor", "action"]).where("target", "=", target).orderBy("seq").execute();
       if (!rows.some((r) => r.action.startsWith("cobrowse.end"))) await new Promise((r) => setTimeout(r, 10));
     }
-    expect(rows.map((r) => r.action)).toEqual(["cobrowse.join", "cobrowse.start", "cobrowse.mode.control", "cobrowse.end.agent_left"]);
+    expect(rows.map((r) => r.action)).toEqual(["cobrowse.join", "cobrowse.start", "cobrowse.mode.control", "cobrowse.leave.agent_left", "cobrowse.end.agent_left"]);
     expect(rows[0]?.actor).toMatch(/^agent:/);
   });
 

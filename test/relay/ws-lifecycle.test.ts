@@ -8,9 +8,9 @@ import { freePort, signInEnrolled } from "../auth/helpers/login.js";
 import { startTestServer, type TestServer } from "../helpers/server.js";
 import { ManualClock, WsClient, openAgent, openVisitor, startSession, wsUrl, DEMO_ORIGIN } from "./ws-client.js";
 
-// How co-browse sessions end, over real sockets: agent inactivity by the policy's limit (the
-// shipped 120 s and a short one), measured on agent interaction only and moved by a manual
-// clock; the visitor gone past its grace; the agent's login session ended by identity; and
+// How co-browse sessions end, over real sockets: the agent away (viewer hidden) for the policy's
+// limit (the shipped 120 s and a short one) — watching is presence, clicks do not count — moved by
+// a manual clock; the visitor gone past its grace; the agent's login session ended by identity; and
 // graceful shutdown, which tells both sides and closes every socket with 1001.
 
 async function startWithClock(clock: ManualClock, env: Record<string, string> = {}): Promise<TestServer> {
@@ -37,39 +37,42 @@ describe("co-browse session endings over sockets", () => {
     await server?.stop();
   });
 
-  it("the shipped policy ends a session 120 s after the agent's last interaction; visitor traffic does not count", async () => {
+  it("the shipped policy: watching without a click never ends a session; a hidden viewer ends it 120 s later (agent_away)", async () => {
     const { client: visitor, welcome } = await openVisitor(server);
     const agentSocket = await openAgent(server, agent);
     await startSession(visitor, agentSocket, String(welcome.session));
-    await settled(agentSocket, visitor, 1); // last agent interaction at t0
-    const t0 = clock.t;
+    await settled(agentSocket, visitor, 1);
 
-    clock.advance(100_000);
+    clock.advance(10 * 60_000); // ten minutes of watching, no clicks, no typing
     for (let i = 0; i < 5; i++) visitor.send({ kind: "viewport", viewport: { width: 100 + i, height: 100 } });
     await agentSocket.next("viewport", (f) => (f.viewport as { width: number }).width === 104);
-    clock.advance(120_000 - (clock.t - t0) - 1);
     expect(visitor.frames.some((f) => f.kind === "state" && f.state === "ended")).toBe(false);
 
+    agentSocket.send({ kind: "presence", visible: false });
+    expect(await agentSocket.next("away")).toMatchObject({ endsInMs: 120_000 });
+    clock.advance(119_999);
+    expect(visitor.frames.some((f) => f.kind === "state" && f.state === "ended")).toBe(false);
     clock.advance(1);
-    expect(await visitor.next("state", (f) => f.state === "ended")).toMatchObject({ reason: "agent_inactive" });
-    expect(await agentSocket.next("state", (f) => f.state === "ended")).toMatchObject({ reason: "agent_inactive" });
+    expect(await visitor.next("state", (f) => f.state === "ended")).toMatchObject({ reason: "agent_away" });
+    expect(await agentSocket.next("state", (f) => f.state === "ended")).toMatchObject({ reason: "agent_away" });
     expect(server.services.relay.localRoomCount).toBe(0);
     expect(server.services.relay.retainedBytes()).toBe(0);
     agentSocket.close();
   });
 
-  it("agent activity reported by the console postpones the end", async () => {
+  it("the viewer visible again cancels the countdown", async () => {
     const { client: visitor, welcome } = await openVisitor(server);
     const agentSocket = await openAgent(server, agent);
     await startSession(visitor, agentSocket, String(welcome.session));
+    agentSocket.send({ kind: "presence", visible: false });
+    await agentSocket.next("away", (f) => f.endsInMs === 120_000);
     clock.advance(110_000);
-    agentSocket.send({ kind: "activity" });
-    await settled(agentSocket, visitor, 2);
-    clock.advance(110_000);
+    agentSocket.send({ kind: "presence", visible: true });
+    expect(await agentSocket.next("away")).toMatchObject({ endsInMs: null });
+    clock.advance(60 * 60_000);
     expect(visitor.frames.some((f) => f.kind === "state" && f.state === "ended")).toBe(false);
-    clock.advance(10_001);
-    expect(await visitor.next("state", (f) => f.state === "ended")).toMatchObject({ reason: "agent_inactive" });
     agentSocket.close();
+    visitor.close();
   });
 
   it("a visitor that does not come back within the grace period ends the session (visitor_gone)", async () => {
@@ -102,7 +105,7 @@ describe("co-browse session endings over sockets", () => {
 });
 
 describe("a short policy value", () => {
-  it("ends the session after the configured 10 s of agent inactivity", async () => {
+  it("ends the session after the configured 10 s of the agent's viewer hidden", async () => {
     const policyDir = mkdtempSync(path.join(tmpdir(), "airlock-policy-"));
     const shipped = readFileSync(path.resolve("policies/cobrowse.yaml"), "utf8");
     writeFileSync(path.join(policyDir, "cobrowse.yaml"), shipped.replace(/agentInactivity: \{ seconds: 120,/, "agentInactivity: { seconds: 10,"));
@@ -114,12 +117,13 @@ describe("a short policy value", () => {
       const { client: visitor, welcome } = await openVisitor(server);
       const agentSocket = await openAgent(server, agent);
       await startSession(visitor, agentSocket, String(welcome.session));
-      await settled(agentSocket, visitor, 1);
+      agentSocket.send({ kind: "presence", visible: false });
+      await agentSocket.next("away", (f) => f.endsInMs === 10_000);
       clock.advance(9_999);
       expect(visitor.frames.some((f) => f.kind === "state" && f.state === "ended")).toBe(false);
       clock.advance(1);
-      expect(await visitor.next("state", (f) => f.state === "ended")).toMatchObject({ reason: "agent_inactive" });
-      expect(await agentSocket.next("state", (f) => f.state === "ended")).toMatchObject({ reason: "agent_inactive" });
+      expect(await visitor.next("state", (f) => f.state === "ended")).toMatchObject({ reason: "agent_away" });
+      expect(await agentSocket.next("state", (f) => f.state === "ended")).toMatchObject({ reason: "agent_away" });
     } finally {
       await server.stop();
     }

@@ -9,7 +9,7 @@ import { SUPPORTED_VERSIONS } from "../../protocol/version.js";
 
 const kinds: ReadonlySet<string> = new Set([
   "welcome", "state", "error", "consent", "snapshot", "mutations", "scroll", "viewport", "pointer", "focus", "input", "navigation",
-  "control-refused", "canvas",
+  "control-refused", "canvas", "away", "ending",
 ]);
 
 export interface AgentSocketOptions {

@@ -2,6 +2,8 @@ import type { AgentMessage, ControlEvent } from "../../protocol/agent-messages.j
 import type { CobrowseMode } from "../../protocol/fields.js";
 import type { ServerToAgent } from "../../protocol/server-messages.js";
 import { CanvasPainter } from "./canvas-painter.js";
+import { CountdownBanner } from "./countdown-banner.js";
+import { clockText, endReasonText } from "./end-reason-text.js";
 import { refusalText } from "./refusal-text.js";
 import { Replica } from "./replica.js";
 import { viewerCss } from "./viewer-styles.js";
@@ -20,7 +22,6 @@ export interface ViewerOptions {
   readonly canControl: boolean;
 }
 
-const ACTIVITY_EVERY_MS = 15_000;
 const SCROLL_EVERY_MS = 100;
 
 export class CobrowseViewer {
@@ -31,7 +32,8 @@ export class CobrowseViewer {
   #ended = false;
   #scale = 1;
   #viewport = { width: 1280, height: 800 };
-  #lastActivity = 0;
+  #welcomed = false;
+  #awayLimitMs: number | undefined;
   #typingId: number | undefined;
   #scrollTimer: ReturnType<typeof setTimeout> | undefined;
   #pendingScroll: { x: number; y: number } | undefined;
@@ -44,8 +46,12 @@ export class CobrowseViewer {
   readonly #pointer: HTMLElement;
   readonly #typer: HTMLInputElement;
   readonly #endedCover: HTMLElement;
+  readonly #endedTitle: HTMLElement;
+  readonly #endedWhy: HTMLElement;
   readonly #controlButton: HTMLButtonElement | undefined;
   readonly #canvases: CanvasPainter;
+  readonly #awayBanner = new CountdownBanner("away");
+  readonly #endingBanner = new CountdownBanner("ending");
 
   constructor(private readonly options: ViewerOptions) {
     adoptStyles(viewerCss);
@@ -65,14 +71,18 @@ export class CobrowseViewer {
     this.#typer = el("input", { class: "cb-typer", type: "text", "aria-label": "Type into the visitor's field", autocomplete: "off" }) as HTMLInputElement;
     this.#overlay = el("div", { class: "cb-overlay", "data-mode": "view", tabindex: "0", role: "application", "aria-label": "Visitor's page. Click to point at a spot for the visitor." }, this.#pointer, this.#typer);
     this.#scaler = el("div", { class: "cb-scaler" }, this.#frame, this.#overlay);
-    this.#endedCover = el("div", { class: "cb-ended", "data-show": "false" }, "The co-browse session has ended.");
+    this.#endedTitle = el("p", { class: "cb-ended-title" }, "The co-browse session has ended.");
+    this.#endedWhy = el("p", { class: "cb-ended-why", "data-testid": "end-reason" });
+    this.#endedCover = el("div", { class: "cb-ended", "data-show": "false", role: "status" }, el("div", {}, this.#endedTitle, this.#endedWhy));
     this.#stage = el("div", { class: "cb-stage" }, this.#scaler, this.#endedCover);
-    this.element = el("div", { class: "cb-viewer" }, el("div", { class: "cb-toolbar", role: "toolbar", "aria-label": "Co-browse tools" }, ...tools), this.#stage);
+    this.element = el("div", { class: "cb-viewer" }, el("div", { class: "cb-toolbar", role: "toolbar", "aria-label": "Co-browse tools" }, ...tools), this.#awayBanner.element, this.#endingBanner.element, this.#stage);
     this.replica = new Replica(this.#frame);
     this.#canvases = new CanvasPainter(this.replica);
     this.ready = new Promise((resolve) => this.#frame.addEventListener("load", () => resolve(), { once: true }));
     this.wireInput();
     new ResizeObserver(() => this.fit()).observe(this.#stage);
+    // Watching is presence: the server hears whether this page is visible, never how often the agent clicks.
+    document.addEventListener("visibilitychange", () => this.reportPresence());
   }
 
   get mode(): CobrowseMode {
@@ -83,9 +93,17 @@ export class CobrowseViewer {
   handle(msg: ServerToAgent): void {
     switch (msg.kind) {
       case "welcome":
+        this.#welcomed = true;
+        this.#awayLimitMs = msg.awayLimitMs;
+        this.reportPresence();
         return this.setMode(msg.mode);
+      case "away":
+        if (msg.endsInMs === null) return this.#awayBanner.hide();
+        return this.#awayBanner.show(msg.endsInMs, (left) => `You are away from this session: it ends in ${left} unless you come back to this page.`, "Away");
+      case "ending":
+        return this.#endingBanner.show(msg.endsInMs, (left) => `This session ends in ${left}: it reaches the time limit your organisation set for co-browse sessions.`, "Ending in");
       case "state":
-        if (msg.state === "ended") return this.end();
+        if (msg.state === "ended") return this.end(endReasonText(msg.reason));
         this.setMode(msg.mode);
         if (msg.state === "waiting") this.#status.textContent = "Waiting for the visitor to share…";
         return;
@@ -128,7 +146,6 @@ export class CobrowseViewer {
 
   requestControl(): void {
     if (this.#ended || !this.options.canControl) return;
-    this.activity(true);
     this.options.send({ kind: "request-control" });
     this.#status.textContent = "Asking the visitor for control…";
     if (this.#controlButton) this.#controlButton.disabled = true;
@@ -136,7 +153,19 @@ export class CobrowseViewer {
 
   leave(): void {
     if (!this.#ended) this.options.send({ kind: "leave" });
-    this.end();
+    this.end(endReasonText("agent_left"));
+  }
+
+  /** The connection dropped (not closed on purpose): the seat waits a while for this agent. */
+  connectionLost(): void {
+    if (this.#ended) return;
+    const wait = this.#awayLimitMs === undefined ? "a short while" : clockText(this.#awayLimitMs);
+    this.end(`Reload this page within ${wait} to return to the session; after that it ends.`, "The connection to the co-browse session was lost.");
+  }
+
+  /** Tells the server whether this page is visible (hidden = away). */
+  private reportPresence(): void {
+    if (this.#welcomed && !this.#ended) this.options.send({ kind: "presence", visible: document.visibilityState === "visible" });
   }
 
   private setMode(mode: CobrowseMode): void {
@@ -150,9 +179,14 @@ export class CobrowseViewer {
     if (this.#mode === "view") this.hideTyper();
   }
 
-  private end(): void {
+  private end(why: string, title = "The co-browse session has ended."): void {
+    if (this.#ended) return;
     this.#ended = true;
+    this.#awayBanner.hide();
+    this.#endingBanner.hide();
     this.#status.textContent = "Session ended";
+    this.#endedTitle.textContent = title;
+    this.#endedWhy.textContent = why;
     this.#endedCover.dataset.show = "true";
     this.hideTyper();
     if (this.#controlButton) this.#controlButton.disabled = true;
@@ -188,7 +222,6 @@ export class CobrowseViewer {
   private wireInput(): void {
     this.#overlay.addEventListener("click", (e) => {
       if (this.#ended || e.target === this.#typer) return;
-      this.activity(true);
       const { x, y } = this.point(e);
       const win = this.replica.window;
       if (!win) return;
@@ -207,7 +240,6 @@ export class CobrowseViewer {
     this.#overlay.addEventListener("wheel", (e) => {
       if (this.#ended || this.#mode !== "control") return;
       e.preventDefault();
-      this.activity(false);
       const win = this.replica.window;
       if (!win) return;
       const base = this.#pendingScroll ?? { x: win.scrollX, y: win.scrollY };
@@ -221,7 +253,6 @@ export class CobrowseViewer {
     }, { passive: false });
     this.#typer.addEventListener("input", () => {
       if (this.#typingId === undefined) return;
-      this.activity(false);
       this.control({ type: "input", id: this.#typingId, value: this.#typer.value });
     });
     this.#typer.addEventListener("keydown", (e) => {
@@ -229,7 +260,6 @@ export class CobrowseViewer {
       if (e.key === "Enter") this.control({ type: "key", id: this.#typingId, key: "Enter" });
       if (e.key === "Escape" || e.key === "Enter") this.hideTyper();
     });
-    this.element.addEventListener("keydown", () => this.activity(false));
   }
 
   private control(event: ControlEvent): void {
@@ -251,15 +281,6 @@ export class CobrowseViewer {
   private hideTyper(): void {
     this.#typingId = undefined;
     this.#typer.style.display = "none";
-  }
-
-  /** Real agent interaction keeps the session alive (never a timer): at most one message per interval. */
-  private activity(force: boolean): void {
-    const now = Date.now();
-    if (!force && now - this.#lastActivity < ACTIVITY_EVERY_MS) return;
-    if (now - this.#lastActivity < 1000) return;
-    this.#lastActivity = now;
-    if (!this.#ended) this.options.send({ kind: "activity" });
   }
 }
 

@@ -20,4 +20,10 @@ export const viewerCss = `
 .cb-typer { position: absolute; display: none; font: 15px system-ui, sans-serif; border: 2px solid #b45309; border-radius: 6px; padding: 4px 8px; background: #fffbeb; }
 .cb-ended { position: absolute; inset: 0; display: none; align-items: center; justify-content: center; background: rgba(232, 236, 243, .92); font-size: 18px; font-weight: 600; }
 .cb-ended[data-show=true] { display: flex; }
+.cb-ended { text-align: center; padding: 24px; }
+.cb-ended p { margin: 0 0 8px; }
+.cb-ended-why { font-size: 15px; font-weight: 500; max-width: 560px; }
+.cb-banner { padding: 10px 14px; border-radius: 8px; font-weight: 600; border: 2px solid #b45309; background: #fffbeb; color: #7c2d12; }
+.cb-banner[data-kind=ending] { border-color: #0b5cad; background: #eff6ff; color: #0b3b73; }
+.cb-banner[hidden] { display: none; }
 `;

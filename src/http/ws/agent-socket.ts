@@ -49,9 +49,11 @@ export function serveAgent(ws: WebSocket, peer: SocketPeer, principal: AgentPrin
     }
     relay.fromAgent(endpoint, message);
   });
-  ws.on("close", () => {
+  ws.on("close", (code) => {
     chatConnection?.close();
-    relay.agentClosed(endpoint);
+    // 1000 is the console closing on purpose (it sends `leave` first); anything else from the
+    // client (1001 closed tab, 1006 network) is a lost viewer: away, not gone.
+    relay.agentClosed(endpoint, !peer.closedByServer && code !== 1000);
   });
   return endpoint;
 }

@@ -20,6 +20,7 @@ export interface ShutdownFlag {
  */
 export class SocketPeer implements Peer {
   #corked = false;
+  #closedByServer = false;
   readonly #uncork = () => {
     this.#corked = false;
     this.socket.uncork();
@@ -45,8 +46,14 @@ export class SocketPeer implements Peer {
     return this.ws.bufferedAmount;
   }
 
+  /** The server closed this socket (login session ended, limits, shutdown), not the client. */
+  get closedByServer(): boolean {
+    return this.#closedByServer;
+  }
+
   close(code: number, reason: string): void {
     if (this.ws.readyState === WebSocket.CLOSING || this.ws.readyState === WebSocket.CLOSED) return;
+    this.#closedByServer = true;
     this.ws.close(this.shutdown.goingAway ? CLOSE.goingAway : code, closeReason(reason));
   }
 }

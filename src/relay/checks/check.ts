@@ -13,6 +13,8 @@ export interface RoomFacts {
   readonly hasSnapshot: boolean;
   /** Agents seated in the room right now. */
   readonly agentCount: number;
+  /** Seats other than a lost one of this agent, which the agent takes again by joining. */
+  seatsBesidesReturning(subject: string): number;
   readonly siteId: string;
   readonly siteOrigins: readonly string[];
   readonly pendingConsent: { readonly request: string; readonly mode: CobrowseMode } | undefined;

@@ -11,7 +11,7 @@ export function allowedBy(action: string) {
 
 /** Joining a session another agent already runs is a separate permission (supervisors, view-only). */
 export const mayJoinOthers = check<unknown>("policy:cobrowse:join", ({ room, agent, decide }) => {
-  if (room.agentCount === 0 || agent?.joined) return undefined;
+  if (agent?.joined || room.seatsBesidesReturning(agent?.principal.subject ?? "") === 0) return undefined;
   const decision = decide("cobrowse:join");
   return decision.allow ? undefined : fail("not_allowed", `denied by policy: ${decision.reason}`);
 });

@@ -67,8 +67,9 @@ export class AgentRouter {
     if (message.kind === "leave") this.#routes.delete(conn);
   }
 
-  closed(endpoint: AgentEndpoint): void {
-    this.#leaveRoute(endpoint);
+  /** The socket closed; `away` when it was lost rather than closed on purpose. */
+  closed(endpoint: AgentEndpoint, away = false): void {
+    this.#leaveRoute(endpoint, away);
     this.#endpoints.delete(endpoint.conn);
     const backlog = this.#backlog.get(endpoint.conn);
     if (backlog) clearTimeout(backlog.timer);
@@ -93,11 +94,11 @@ export class AgentRouter {
     return this.#endpoints.values();
   }
 
-  #leaveRoute(endpoint: AgentEndpoint): void {
+  #leaveRoute(endpoint: AgentEndpoint, away = false): void {
     const route = this.#routes.get(endpoint.conn);
     if (!route) return;
     this.#routes.delete(endpoint.conn);
-    this.#toOwner(endpoint, route.owner, { t: "detach", conn: endpoint.conn });
+    this.#toOwner(endpoint, route.owner, { t: "detach", conn: endpoint.conn, ...(away ? { away } : {}) });
   }
 
   #toOwner(endpoint: AgentEndpoint, owner: string, envelope: ReplicaEnvelope): void {

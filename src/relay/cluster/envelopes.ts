@@ -25,7 +25,8 @@ export const remotePrincipal = z.strictObject({
 export const replicaEnvelope = z.discriminatedUnion("t", [
   z.strictObject({ t: z.literal("attach"), room: id, conn: id, from: id, principal: remotePrincipal }),
   z.strictObject({ t: z.literal("agent"), conn: id, from: id, msg: agentMessage }),
-  z.strictObject({ t: z.literal("detach"), conn: id }),
+  // `away`: the socket was lost rather than closed on purpose (the seat waits for the agent).
+  z.strictObject({ t: z.literal("detach"), conn: id, away: z.boolean().optional() }),
   z.strictObject({ t: z.literal("backlog"), conn: id, bytes: z.number().int().min(0) }),
   z.strictObject({ t: z.literal("close"), conn: id, code: z.number().int().min(1000).max(4999), reason: z.string().max(123) }),
 ]);

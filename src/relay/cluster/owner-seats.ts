@@ -53,15 +53,21 @@ export class OwnerSeats {
     return room;
   }
 
-  detach(conn: string): Room | undefined {
+  /**
+   * The connection left the room: on purpose (leave, another room, a closed login session) the
+   * seat ends at once; when the connection was lost (`away`) the seat stays, away, for the policy's
+   * limit, so the same agent can come back.
+   */
+  detach(conn: string, away = false): Room | undefined {
     const seated = this.#byConn.get(conn);
     if (!seated) return undefined;
     this.#forget(seated.seat);
-    seated.room.removeAgent(seated.seat, "agent_left");
+    if (away && seated.seat.joined) seated.room.agentDisconnected(seated.seat);
+    else seated.room.removeAgent(seated.seat, "agent_left");
     return seated.room;
   }
 
-  /** The room removed the seat (leave, inactivity) or ended: forget the connection's seat. */
+  /** The room removed the seat (leave, away too long) or ended: forget the connection's seat. */
   forget(seat: AgentSeat): void {
     this.#forget(seat);
   }

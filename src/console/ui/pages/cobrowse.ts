@@ -23,8 +23,9 @@ export const cobrowsePage = definePage({
       connect: connectAgentSocket,
       onMessage: (m) => view.handle(m),
       onClose: (code) => {
-        if (code !== 1000) status.show("error", "The connection to the co-browse session closed.");
-        view.handle({ kind: "state", state: "ended", mode: "view", agents: 0, watching: false });
+        // The server closes with 1000 after telling why the session ended; anything else was lost.
+        if (code !== 1000) view.connectionLost();
+        else view.handle({ kind: "state", state: "ended", mode: "view", agents: 0, watching: false });
       },
       signal,
     })
