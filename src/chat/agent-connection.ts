@@ -1,13 +1,12 @@
 import { AirlockError } from "../errors.js";
-import { isRole, type Action } from "../policy/actions.js";
 import type { PolicyEngine } from "../policy/engine.js";
 import { agentChatMessage, type AgentChatMessage, type ChatServerFrame } from "../protocol/chat-messages.js";
 import type { PresenceRegistry } from "../presence/registry.js";
 import { ChatFrameQueue } from "./chat-frame-queue.js";
-import { findConversation } from "./conversations.js";
+import { authorizeAgentFrame, type FrameGrant } from "./authorize-frame.js";
 import { topics, type ChatEvent, type Subscription } from "./fanout.js";
 import { conversationFrame, messageFrame } from "./frames.js";
-import { agentChatActions } from "./message-actions.js";
+import type { Participation } from "./participation.js";
 import { activeConversationsOf, waitingConversations } from "./queue.js";
 import type { ChatService } from "./service.js";
 import type { OnlineAgents } from "./online-agents.js";
@@ -28,6 +27,8 @@ export interface ChatAgent {
  */
 export class AgentChatConnection {
   readonly #subscriptions = new Map<string, Subscription>();
+  /** Conversations this connection follows, and how the agent takes part in each. */
+  readonly #following = new Map<string, Participation>();
   readonly #frames = new ChatFrameQueue(agentChatMessage, (frame) => this.#send(frame), (m) => this.#authorizeAndDispatch(m));
   #closed = false;
 
@@ -44,7 +45,7 @@ export class AgentChatConnection {
   /** Re-attaches the agent's active chats (after a reload or reconnect); the console then resumes each. */
   async start(): Promise<void> {
     for (const c of await activeConversationsOf(this.chat.storage.db, this.agent.agentId)) {
-      await this.#follow(topics.conversation(c.id));
+      await this.#follow(c.id, "handler");
       this.#send(conversationFrame(c, "accepted", "agent"));
     }
   }
@@ -55,30 +56,16 @@ export class AgentChatConnection {
   }
 
   async #authorizeAndDispatch(m: AgentChatMessage): Promise<void> {
-    await this.#authorize(m);
-    await this.#dispatch(m);
+    // Authorize first, act after: a refused frame subscribes to nothing and changes nothing.
+    const grant = await authorizeAgentFrame({ storage: this.chat.storage, policy: this.policy }, this.agent, m);
+    await this.#dispatch(m, grant);
   }
 
-  async #authorize(m: AgentChatMessage): Promise<void> {
-    const action: Action = agentChatActions[m.kind];
-    let assigned: boolean | undefined;
-    if ("conversation" in m) assigned = (await findConversation(this.chat.storage.db, m.conversation))?.assignedAgentId === this.agent.agentId;
-    const decision = this.policy.decide(action, {
-      actor: "agent",
-      roles: this.agent.roles.filter(isRole),
-      subject: this.agent.agentId,
-      mfa: true, // chat connections exist only for sessions whose second factor is satisfied
-      ...(assigned === undefined ? {} : { assigned }),
-      ...(this.agent.sourceAddress ? { sourceAddress: this.agent.sourceAddress } : {}),
-    });
-    if (!decision.allow) throw new AirlockError("forbidden", `not allowed (${decision.rule})`);
-  }
-
-  async #dispatch(m: AgentChatMessage): Promise<void> {
+  async #dispatch(m: AgentChatMessage, grant: FrameGrant): Promise<void> {
     const me = { kind: "agent" as const, agentId: this.agent.agentId };
     switch (m.kind) {
       case "watch-site": {
-        await this.#follow(topics.site(m.site));
+        await this.#followSite(m.site);
         if (!this.#subscriptions.has(`presence:${m.site}`)) {
           const stopPresence = this.presence.watch(m.site, (frame) => this.#send(frame));
           const release = this.online.watch(m.site, this.agent.agentId);
@@ -88,8 +75,11 @@ export class AgentChatConnection {
         return;
       }
       case "chat-accept": {
-        await this.#follow(topics.conversation(m.conversation));
-        await this.chat.accept(this.agent.agentId, m.conversation);
+        // The claim is atomic (another agent may have been first): follow only once it is ours.
+        const c = await this.chat.accept(this.agent.agentId, m.conversation);
+        await this.#follow(c.id, "handler");
+        // The announcement reached this connection through the site's queue, if it watches that site.
+        if (!this.#subscriptions.has(topics.site(c.siteId))) this.#send(conversationFrame(c, "accepted", "agent"));
         return;
       }
       case "chat-send": {
@@ -100,7 +90,9 @@ export class AgentChatConnection {
         this.chat.typing(me, m.conversation, m.typing);
         return;
       case "chat-resume": {
-        await this.#follow(topics.conversation(m.conversation));
+        // Subscribe (now that participation is proven), then read: a message committed in
+        // between arrives twice at most, and clients drop any seq they already have.
+        await this.#follow(m.conversation, grant.participation ?? "handler");
         for (const msg of await this.chat.resume(me, m.conversation, m.afterSeq)) this.#send(messageFrame(msg, "agent"));
         return;
       }
@@ -113,8 +105,8 @@ export class AgentChatConnection {
         return;
       }
       case "chat-join": {
-        await this.#follow(topics.conversation(m.conversation));
         await this.chat.join(this.agent.agentId, m.conversation);
+        await this.#follow(m.conversation, "supervisor");
         return;
       }
       case "chat-invite": {
@@ -128,23 +120,48 @@ export class AgentChatConnection {
     this.#closed = true;
     for (const s of this.#subscriptions.values()) s.stop();
     this.#subscriptions.clear();
+    this.#following.clear();
   }
 
-  #follow(topic: string): Promise<void> {
+  /** Follows a conversation this agent takes part in, remembering how (a handler stops following when the chat is transferred away). */
+  #follow(conversationId: string, participation: Participation): Promise<void> {
+    const topic = topics.conversation(conversationId);
+    if (participation === "supervisor" || !this.#following.has(conversationId)) this.#following.set(conversationId, participation);
+    return this.#subscribe(topic);
+  }
+
+  #followSite(site: string): Promise<void> {
+    return this.#subscribe(topics.site(site));
+  }
+
+  #unfollow(conversationId: string): void {
+    this.#following.delete(conversationId);
+    const topic = topics.conversation(conversationId);
+    this.#subscriptions.get(topic)?.stop();
+    this.#subscriptions.delete(topic);
+  }
+
+  #subscribe(topic: string): Promise<void> {
     let s = this.#subscriptions.get(topic);
     if (!s) this.#subscriptions.set(topic, (s = this.chat.fanout.subscribe(topic, (e) => this.#deliver(e))));
     return s.ready;
   }
 
   #deliver(e: ChatEvent): void {
-    if (e.type === "message") return this.#send(messageFrame(e.message, "agent"));
+    if (e.type === "message") {
+      if (this.#following.has(e.message.conversationId)) this.#send(messageFrame(e.message, "agent"));
+      return;
+    }
     if (e.type === "typing") {
-      if (e.from === "visitor") this.#send({ kind: "chat-typing", conversation: e.conversationId, from: "visitor", typing: e.typing });
+      if (e.from === "visitor" && this.#following.has(e.conversationId)) this.#send({ kind: "chat-typing", conversation: e.conversationId, from: "visitor", typing: e.typing });
       return;
     }
     const c = e.conversation;
-    // A transfer to this agent: start following the conversation.
-    if (e.change === "transferred" && c.assignedAgentId === this.agent.agentId) void this.#follow(topics.conversation(c.id));
+    if (e.change === "transferred") {
+      // To this agent: follow it. Away from this agent, who only handled it: stop following.
+      if (c.assignedAgentId === this.agent.agentId) void this.#follow(c.id, "handler");
+      else if (this.#following.get(c.id) === "handler") this.#unfollow(c.id);
+    }
     this.#send(conversationFrame(c, e.change, "agent"));
   }
 

@@ -3,6 +3,7 @@ import { asAirlockError } from "../errors.js";
 import type { ChatServerFrame } from "../protocol/chat-messages.js";
 import { parseFrame } from "../protocol/frame.js";
 import { MAX_PENDING_FRAMES } from "./frames.js";
+import { ChatRefusal } from "./refusal.js";
 
 /** Largest chat frame a client may send. */
 const MAX_CHAT_FRAME_BYTES = 16 * 1024;
@@ -44,8 +45,10 @@ export class ChatFrameQueue<M extends { readonly kind: string; readonly clientId
     try {
       await this.handleMessage(m);
     } catch (err) {
+      const ref = m.clientId ?? m.kind;
+      if (err instanceof ChatRefusal) return this.send({ kind: "chat-error", code: err.code, message: err.message, ref });
       const e = asAirlockError(err);
-      this.send({ kind: "chat-error", code: e.code, message: e.expose ? e.message : "internal error", ref: m.clientId ?? m.kind });
+      this.send({ kind: "chat-error", code: e.code, message: e.expose ? e.message : "internal error", ref });
     }
   }
 }

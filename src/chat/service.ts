@@ -17,13 +17,11 @@ import {
 import { topics, type ChatFanout, type ConversationChange } from "./fanout.js";
 import { appendMessage, messagesAfter, type AppendResult, type Audience, type ChatMessage } from "./messages.js";
 import { cleanMessageText } from "./message-text.js";
+import { participationOf, type ChatActor } from "./participation.js";
 import type { SenderKind } from "./tables.js";
 import { WriteBatcher } from "./write-batcher.js";
 
-/** Who acts on a conversation. Visitors are known by site and per-visit id, agents by agent id. */
-export type ChatActor =
-  | { readonly kind: "visitor"; readonly siteId: string; readonly visitorId: string }
-  | { readonly kind: "agent"; readonly agentId: string };
+export type { ChatActor } from "./participation.js";
 
 /**
  * Live chat's commands. Each runs in one transaction; events are published and the caller
@@ -137,21 +135,11 @@ export class ChatService {
     return c;
   }
 
+  /** Checked again here, under the conversation's lock, whatever the caller checked before. */
   async #mustTakePart(db: Kysely<Database> | Transaction<Database>, actor: ChatActor, c: Conversation): Promise<void> {
-    if (actor.kind === "visitor") {
-      if (c.siteId !== actor.siteId || c.visitorId !== actor.visitorId) throw new AirlockError("not_found", "no such conversation");
-      return;
-    }
-    // Agents act in chats assigned to them; a supervisor who joined may too.
-    if (c.assignedAgentId === actor.agentId) return;
-    const joined = await db
-      .selectFrom("chat_participant")
-      .select("agent_id")
-      .where("conversation_id", "=", c.id)
-      .where("agent_id", "=", actor.agentId)
-      .where("role", "=", "supervisor")
-      .executeTakeFirst();
-    if (!joined) throw new AirlockError("forbidden", "the conversation is not assigned to you");
+    if (await participationOf(db, actor, c)) return;
+    if (actor.kind === "visitor") throw new AirlockError("not_found", "no such conversation");
+    throw new AirlockError("forbidden", "the conversation is not assigned to you");
   }
 
   #announce(conversation: Conversation, change: ConversationChange): void {

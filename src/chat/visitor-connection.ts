@@ -5,8 +5,10 @@ import type { PresenceRegistry } from "../presence/registry.js";
 import { ChatFrameQueue } from "./chat-frame-queue.js";
 import { topics, type ChatEvent, type Subscription } from "./fanout.js";
 import { conversationFrame, messageFrame } from "./frames.js";
-import { visitorChatActions } from "./message-actions.js";
+import { authorizeVisitorFrame } from "./authorize-frame.js";
 import type { ChatService } from "./service.js";
+
+const MAX_OPEN_INVITES = 4;
 
 export interface FrameSink {
   send(frame: string): void;
@@ -14,12 +16,14 @@ export interface FrameSink {
 
 /**
  * Chat and presence for one visitor connection. The WebSocket layer has already checked the
- * Origin and identified the site and the visit; every frame is parsed by schema, then its kind's
- * policy action is decided, then it is handled. Failures answer a `chat-error` frame with a
- * stable code; nothing a visitor sends can throw out of `handle`.
+ * Origin and identified the site and the visit; every frame is parsed by schema, then authorized
+ * (its kind's policy action and check, authorize-frame.ts), then handled. Failures answer a
+ * `chat-error` frame with a stable code; nothing a visitor sends can throw out of `handle`.
  */
 export class VisitorChatConnection {
   readonly #subscriptions = new Map<string, Subscription>();
+  /** Invitations shown on this connection and not yet answered (an answer must name one). */
+  readonly #invites = new Set<string>();
   readonly #frames = new ChatFrameQueue(visitorChatMessage, (frame) => this.#send(frame), (m) => this.#authorizeAndDispatch(m));
   #closed = false;
 
@@ -39,8 +43,8 @@ export class VisitorChatConnection {
   }
 
   async #authorizeAndDispatch(message: VisitorChatMessage): Promise<void> {
-    const decision = this.policy.decide(visitorChatActions[message.kind], { actor: "visitor", siteId: this.visit.siteId, ...(this.visit.origin ? { origin: this.visit.origin } : {}) });
-    if (!decision.allow) return this.#send({ kind: "chat-error", code: "not_allowed", message: "not allowed", ref: message.kind });
+    // Authorize first, act after: a refused frame subscribes to nothing and changes nothing.
+    await authorizeVisitorFrame({ storage: this.chat.storage, policy: this.policy }, this.visit, this.#invites, message);
     await this.#dispatch(message);
   }
 
@@ -67,11 +71,11 @@ export class VisitorChatConnection {
         return this.#send({ kind: "chat-ack", conversation: m.conversation, clientId: m.clientId, seq: r.message.seq });
       }
       case "chat-typing":
-        if (this.#subscriptions.has(m.conversation)) this.chat.typing(actor, m.conversation, m.typing);
+        this.chat.typing(actor, m.conversation, m.typing);
         return;
       case "chat-resume": {
-        // Subscribe first, then read: a message committed in between arrives twice at most, and
-        // clients drop any seq they already have.
+        // Subscribe (now that the conversation is proven this visit's), then read: a message
+        // committed in between arrives twice at most, and clients drop any seq they already have.
         await this.#follow(m.conversation);
         for (const msg of await this.chat.resume(actor, m.conversation, m.afterSeq)) this.#send(messageFrame(msg, "visitor"));
         return;
@@ -83,6 +87,7 @@ export class VisitorChatConnection {
       }
       case "chat-invite-answer":
         // Accepting is followed by chat-start from the widget; either way the prompt is gone.
+        this.#invites.delete(m.invite);
         this.presence.setChat(this.visit.siteId, this.visit.visitorId, "none");
         return;
     }
@@ -91,6 +96,9 @@ export class VisitorChatConnection {
   /** Proactive invitation from an agent, shown by the widget as a polite prompt. */
   invite(text: string): string {
     const invite = randomBytes(12).toString("base64url");
+    this.#invites.add(invite);
+    // An unanswered prompt is replaced by the next one; a few are remembered, never many.
+    if (this.#invites.size > MAX_OPEN_INVITES) this.#invites.delete(this.#invites.values().next().value ?? "");
     this.presence.setChat(this.visit.siteId, this.visit.visitorId, "invited");
     this.#send({ kind: "chat-invite", invite, text });
     return invite;

@@ -43,6 +43,14 @@ export interface ChatInviteFrame {
   invite: string;
   text: string;
 }
+/**
+ * Codes of chat refusals a client acts on, besides the error model's codes (`forbidden`,
+ * `not_found`, `conflict`, `bad_request`, `rate_limited`, …): the policy refused the kind, or a
+ * quota of the visit or the client address is used up. The widget shows a sentence for each.
+ */
+export const CHAT_REFUSAL_CODES = ["not_allowed", "too_many_conversations", "too_many_messages"] as const;
+export type ChatRefusalCode = (typeof CHAT_REFUSAL_CODES)[number];
+
 export interface ChatErrorFrame {
   kind: "chat-error";
   code: string;

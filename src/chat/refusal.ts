@@ -1,0 +1,15 @@
+import type { ChatRefusalCode } from "../protocol/chat-frames.js";
+
+/**
+ * A chat frame refused for a reason the client can act on (policy, quota). The frame queue
+ * answers it as a `chat-error` with this code; the widget turns the code into a sentence.
+ */
+export class ChatRefusal extends Error {
+  constructor(
+    readonly code: ChatRefusalCode,
+    message: string,
+  ) {
+    super(message);
+    this.name = "ChatRefusal";
+  }
+}
