@@ -74,4 +74,16 @@ export AIRLOCK_TEST_CHROMIUM="$(command -v chromium)"
 export AIRLOCK_TEST_REQUIRE_SERVICES=1
 export AIRLOCK_TEST_TMP="$TMP"
 
-npx vitest run "$@"
+if [ $# -gt 0 ]; then
+  npx vitest run "$@"
+  exit 0
+fi
+
+# The whole suite: also write the runner's JSON report, then check that every evidence pointer of
+# the compliance pack names exactly one test of this run that passed (test/compliance/evidence).
+mkdir -p test-results
+REPORT="$ROOT/test-results/vitest-report.json"
+rm -f "$REPORT"
+npx vitest run --reporter=default --reporter=json --outputFile.json="$REPORT"
+log "evidence gate: resolving compliance evidence against $(basename "$REPORT")"
+AIRLOCK_TEST_REPORT="$REPORT" npx vitest run --config test/compliance/evidence-gate.config.ts

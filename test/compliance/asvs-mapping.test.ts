@@ -37,15 +37,12 @@ describe("ASVS mapping (compliance/asvs-mapping.yaml)", () => {
     expect([...cited].filter((id) => !(id in mapping.requirements)).sort()).toEqual([]);
   });
 
-  it("points every piece of evidence at an existing test file that contains the named test", () => {
-    const problems: string[] = [];
-    for (const [id, requirement] of Object.entries(mapping.requirements)) {
-      for (const e of requirement.evidence) {
-        const file = path.join(repoRoot, e.file);
-        if (!/^(test|src)\/.+\.test\.ts$/.test(e.file) || !existsSync(file)) problems.push(`${id}: ${e.file} is not a test file`);
-        else if (!readFileSync(file, "utf8").includes(e.test)) problems.push(`${id}: ${e.file} has no test "${e.test}"`);
-      }
-    }
+  // That each named test ran and passed is checked after the whole suite, on the runner's report
+  // (test/compliance/evidence-gate.check.ts); a name found only as text proves nothing.
+  it("points every piece of evidence at an existing test file", () => {
+    const problems = Object.entries(mapping.requirements).flatMap(([id, r]) =>
+      r.evidence.filter((e) => !/^(test|src)\/.+\.test\.ts$/.test(e.file) || !existsSync(path.join(repoRoot, e.file))).map((e) => `${id}: ${e.file} is not a test file`),
+    );
     expect(problems).toEqual([]);
   });
 });

@@ -3,6 +3,7 @@ import path from "node:path";
 import { describe, expect, it } from "vitest";
 import YAML from "yaml";
 import { z } from "zod";
+import { soaEvidenceSchema } from "./evidence/pointers.js";
 import { repoRoot } from "./source-scan.js";
 
 const soa = z
@@ -17,7 +18,7 @@ const soa = z
           applicable: z.boolean(),
           responsibility: z.enum(["airlock", "operator", "shared"]),
           justification: z.string().min(10),
-          evidence: z.array(z.string()),
+          evidence: soaEvidenceSchema,
         })
         .strict()
         .refine((c) => c.responsibility === "operator" || c.evidence.length > 0, "controls Airlock takes part in need evidence"),
@@ -39,7 +40,7 @@ describe("ISO 27001 statement of applicability (compliance/iso27001-soa.yaml)", 
   });
 
   it("points only at evidence that exists in the repository", () => {
-    const missing = Object.entries(soa.controls).flatMap(([id, c]) => c.evidence.filter((e) => !existsSync(path.join(repoRoot, e))).map((e) => `${id}: ${e}`));
+    const missing = Object.entries(soa.controls).flatMap(([id, c]) => c.evidence.map((e) => (typeof e === "string" ? e : e.file)).filter((e) => !existsSync(path.join(repoRoot, e))).map((e) => `${id}: ${e}`));
     expect(missing).toEqual([]);
   });
 });
