@@ -19,7 +19,7 @@ export function accessLog(log: Logger, metrics: Metrics): Middleware<RequestStat
       metrics.httpRequests.inc(labels);
       metrics.httpDuration.observe(labels, seconds);
       log.info(
-        { requestId: ctx.state.requestId, method: ctx.method, route, status: ctx.status, ...(ctx.state.failureCode ? { code: ctx.state.failureCode } : {}), ms: Math.round(seconds * 1000) },
+        { requestId: ctx.state.requestId, method: ctx.method, route, status: ctx.status, code: ctx.state.failureCode, ms: Math.round(seconds * 1000) },
         "http request",
       );
     }

@@ -9,6 +9,13 @@ export interface FailureLogLimits {
 
 export const DEFAULT_FAILURE_LOG_LIMITS: FailureLogLimits = { linesPerWindow: 10, windowMs: 60_000 };
 
+/** Where a failure happened; only fixed, content-free facts. */
+export interface FailureContext {
+  readonly requestId?: string;
+  readonly route?: string;
+  readonly status?: number;
+}
+
 interface Window {
   startedAt: number;
   logged: number;
@@ -35,22 +42,24 @@ export class FailureLog {
     this.#now = now;
   }
 
-  /** One failure of a request or upgrade; `fields` are safe context (request id, route). */
-  failure(err: AirlockError, thrown: unknown, fields: Record<string, unknown>): void {
+  /** One failure of a request or upgrade, with where it happened (no request content). */
+  failure(err: AirlockError, thrown: unknown, at: FailureContext): void {
+    const log = this.#log;
     if (err.failureCause === "fault") {
-      this.#log.error({ ...fields, code: err.code, err: describeCause(thrown) }, "request failed");
+      log.error({ requestId: at.requestId, route: at.route, status: err.status, code: err.code, err: describeCause(thrown) }, "request failed");
       return;
     }
-    this.expected(err.failureCause, err.code, fields);
+    this.expected(err.failureCause, err.code, { ...at, status: err.status });
   }
 
   /** An expected failure known only by a code (HTTP parser errors, refused connections). */
-  expected(cause: Exclude<FailureCause, "fault">, code: string, fields: Record<string, unknown>): void {
+  expected(cause: Exclude<FailureCause, "fault">, code: string, at: FailureContext): void {
     const suppressed = this.#admit(code);
     if (suppressed === undefined) return;
-    const line = { ...fields, code, cause, ...(suppressed > 0 ? { suppressed } : {}) };
-    if (cause === "client") this.#log.info(line, "request refused");
-    else this.#log.warn(line, cause === "upstream" ? "upstream failed" : "service unavailable");
+    const log = this.#log;
+    const left = suppressed > 0 ? suppressed : undefined;
+    if (cause === "client") log.info({ requestId: at.requestId, route: at.route, status: at.status, code, cause, suppressed: left }, "request refused");
+    else log.warn({ requestId: at.requestId, route: at.route, status: at.status, code, cause, suppressed: left }, cause === "upstream" ? "upstream failed" : "service unavailable");
   }
 
   /** Undefined when the line is suppressed; else how many of this code were suppressed before it. */
