@@ -61,10 +61,8 @@ export class RelyingParty {
     return this.config.serverMetadata().issuer;
   }
 
-  async start(): Promise<AuthorizationStart> {
-    const codeVerifier = oidc.randomPKCECodeVerifier();
-    const state = oidc.randomState();
-    const nonce = oidc.randomNonce();
+  /** The authorization request for one login transaction's secrets (login-transactions.ts). */
+  async start({ state, nonce, codeVerifier }: { state: string; nonce: string; codeVerifier: string }): Promise<AuthorizationStart> {
     const url = oidc.buildAuthorizationUrl(this.config, {
       redirect_uri: this.settings.redirectUri,
       scope: "openid profile email groups",

@@ -18,9 +18,9 @@ export const login = defineRoute({
   access: { public: true },
   handler: async (ctx, { identity }) => {
     const rp = await identity.relyingParty();
-    const start = await rp.start();
-    const txId = await identity.transactions.start({ state: start.state, nonce: start.nonce, codeVerifier: start.codeVerifier, returnTo: safeReturnTo(ctx.query.returnTo) });
-    ctx.append("Set-Cookie", loginCookie(txId));
+    const tx = await identity.transactions.start(safeReturnTo(ctx.query.returnTo));
+    const start = await rp.start(tx);
+    ctx.append("Set-Cookie", loginCookie(tx.id));
     ctx.redirect(start.url.href);
   },
 });
