@@ -9,7 +9,7 @@ export npm_config_fund := false
 export npm_config_audit := false
 export npm_config_update_notifier := false
 
-.PHONY: help deps build run test typecheck clean image test-image sbom
+.PHONY: help deps build run test typecheck clean image test-image sbom compliance
 
 help:
 	@echo "make run    install, build, migrate ./data/airlock.db and start Airlock on http://127.0.0.1:8080"
@@ -18,6 +18,7 @@ help:
 	@echo "make image  build the OCI image from Containerfile with podman (offline base stand-ins)"
 	@echo "make test-image  only the image and Helm chart tests (part of make test)"
 	@echo "make sbom   regenerate compliance/sbom.cdx.json from package-lock.json"
+	@echo "make compliance  regenerate the compliance tables that repeat policy data (retention schedule, RoPA)"
 
 node_modules/.stamp: package.json package-lock.json
 	npm ci --no-fund --no-audit --loglevel=error
@@ -48,6 +49,9 @@ test-image: deps
 
 sbom: deps
 	node scripts/sbom.mjs
+
+compliance: deps
+	node scripts/compliance-tables.ts
 
 clean:
 	rm -rf dist node_modules/.stamp
