@@ -1,5 +1,6 @@
 import { rmSync } from "node:fs";
 import { freePort } from "../auth/helpers/login.js";
+import type { StartOptions } from "../../src/http/server.js";
 import { startTestServer, type TestServer } from "../helpers/server.js";
 import { policyDir, replaceOnce, shipped } from "../policy/policy-dir.js";
 
@@ -26,9 +27,12 @@ export function demoSitesYaml(origin: string): string {
 
 /**
  * Starts Airlock with the demo site registered at its own origin. `policies` adds or replaces
- * further policy files of the override folder (name → text).
+ * further policy files of the override folder (name → text); `start` passes server options (a
+ * manual relay clock).
  */
-export async function startDemoAirlock(options: { env?: Record<string, string>; policies?: (origin: string) => Record<string, string> } = {}): Promise<DemoAirlock> {
+export async function startDemoAirlock(
+  options: { env?: Record<string, string>; policies?: (origin: string) => Record<string, string>; start?: StartOptions } = {},
+): Promise<DemoAirlock> {
   const port = await freePort();
   const origin = `http://127.0.0.1:${port}`;
   const dir = policyDir({ "sites.yaml": demoSitesYaml(origin), ...options.policies?.(origin) });
@@ -38,7 +42,7 @@ export async function startDemoAirlock(options: { env?: Record<string, string>; 
     AIRLOCK_POLICY_DIR: dir,
     AIRLOCK_ASSET_PROXY_ALLOW_LOOPBACK: "true",
     ...options.env,
-  });
+  }, options.start);
   return {
     server,
     origin,
