@@ -11,6 +11,7 @@ export const PROTOCOL_ERROR_CODES = [
   "value_too_long", // attribute, text, input value or URL longer than allowed
   "unknown_node", // message names a node id the room does not know
   "node_masked", // control event or mutation aimed at a masked / nosync node
+  "masked_value", // control value carrying the mask placeholder, or editing a masked field where policy forbids it
   "bad_image", // canvas image whose bytes are not the declared image type, or too many pixels
   "not_allowed", // the policy engine denied the action
   "no_consent", // the visitor has not granted the needed mode

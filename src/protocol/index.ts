@@ -11,3 +11,4 @@ export * from "./server-messages.js";
 export * from "./frame.js";
 export * from "./canvas.js";
 export * from "./canvas-message.js";
+export * from "./mask.js";

@@ -3,6 +3,7 @@ import type { CobrowseMode } from "./fields.js";
 import type { EndReason, ProtocolErrorCode } from "./error-codes.js";
 import type { ControlEvent } from "./agent-messages.js";
 import type { Limits } from "./limits.js";
+import type { MaskedFieldEdit } from "./mask.js";
 import type { ControlRefusal } from "./visitor-messages.js";
 
 // Server → visitor and server → agent. Produced only by the server, so plain types suffice;
@@ -28,6 +29,10 @@ export interface WelcomeToAgent {
   mode: CobrowseMode;
   /** How long the agent may be away (viewer hidden or disconnected) before its seat ends. */
   awayLimitMs?: number;
+  /** Policy cobrowse.maskInputValues: form values reach agents masked. */
+  maskInputValues?: boolean;
+  /** Policy cobrowse.maskedFields: whether an agent may replace a masked field's whole value. */
+  maskedFields?: MaskedFieldEdit;
 }
 /** Session state for either side; `reason` is set when the state is `ended`. */
 export interface StateMessage {
@@ -59,6 +64,8 @@ export interface ErrorMessage {
   message: string;
   /** The `seq` or kind of the refused frame, when known. */
   ref?: number | string;
+  /** For a refused control event: the node it named, so the agent's replica can roll back. */
+  node?: number;
 }
 export interface ConsentRequestToVisitor {
   kind: "consent-request";
@@ -111,6 +118,7 @@ export interface ControlRefusedToAgent {
   kind: "control-refused";
   id: number;
   reason: ControlRefusal;
+  type?: ControlEvent["type"];
 }
 export type PageEventToAgent =
   | { kind: "scroll"; id: number; x: number; y: number }

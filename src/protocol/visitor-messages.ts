@@ -54,10 +54,16 @@ export const consentMessage = z
 /** The visitor takes control back (session continues in view mode). */
 export const revokeMessage = z.object({ kind: z.literal("revoke") }).strict();
 /** Why the visitor's page did not act on a control event (its own checks, after the relay's). */
-export const CONTROL_REFUSALS = ["unknown_node", "node_masked", "secret_field", "value_too_long", "not_editable"] as const;
+export const CONTROL_REFUSALS = ["unknown_node", "node_masked", "secret_field", "value_too_long", "not_editable", "masked_value"] as const;
 export type ControlRefusal = (typeof CONTROL_REFUSALS)[number];
-/** The visitor's page refused an agent's control event; the agent learns why it did nothing. */
-export const controlRefusedMessage = z.object({ kind: z.literal("control-refused"), id: targetId, reason: z.enum(CONTROL_REFUSALS) }).strict();
+export const CONTROL_EVENT_TYPES = ["click", "input", "key", "scroll"] as const;
+/**
+ * The visitor's page refused an agent's control event; the agent learns why it did nothing (and
+ * its replica goes back to the page's real state). `type` names the refused event's type.
+ */
+export const controlRefusedMessage = z
+  .object({ kind: z.literal("control-refused"), id: targetId, reason: z.enum(CONTROL_REFUSALS), type: z.enum(CONTROL_EVENT_TYPES).optional() })
+  .strict();
 /** The visitor ends the co-browse session. */
 export const endMessage = z.object({ kind: z.literal("end") }).strict();
 

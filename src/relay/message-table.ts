@@ -9,6 +9,7 @@ import { eventTargetKnown, targetKnown, targetKnownOrDocument } from "./checks/n
 import { urlInSite } from "./checks/origin.js";
 import { allowedBy, mayAskFor, mayJoinOthers } from "./checks/policy.js";
 import { hasSnapshot, joined, live } from "./checks/session.js";
+import { maskedValueReplaced } from "./checks/masked-values.js";
 import { controlValueFits } from "./checks/values.js";
 
 // Which checks each message kind runs, in order, after the frame-level checks every message
@@ -81,7 +82,7 @@ export const agentChecks: AgentTable = {
   activity:          [live, joined, invite],
   presence:          [live, joined, invite],
   "request-control": [live, joined, mayAskFor("control"),     consented("view")],
-  control:           [live, joined, control,                  consented("control"), inMode("control"), eventTargetKnown, controlValueFits],
+  control:           [live, joined, control,                  consented("control"), inMode("control"), eventTargetKnown, controlValueFits, maskedValueReplaced],
   highlight:         [live, joined, view,                     consented("view")],
 };
 

@@ -27,6 +27,10 @@ export function roomAuditEntry(event: Parameters<RoomAudit>[0], meta: Parameters
       return { actor: "system", action: `${event}.${String(meta.reason)}`, target: room, decision: "info", ...(rule ? { rule } : {}) };
     case "cobrowse.start":
       return { actor: `visitor:${String(meta.site)}`, action: event, target: room, decision: "info" };
+    case "cobrowse.control":
+    case "cobrowse.control.refused":
+    case "cobrowse.control.throttled":
+      return controlEntry(event, meta, room);
   }
 }
 
@@ -44,4 +48,18 @@ export function relayAudit(storage: Storage, log: Logger): { audit: RoomAudit; d
       .catch((err: unknown) => log.error({ event, err: err instanceof Error ? err.name : typeof err }, "co-browse audit entry failed"));
   };
   return { audit, drain: () => queue.then(() => undefined) };
+}
+
+/**
+ * Control actions (see control-audit.ts for the burst rule): the agent, the event kind and the
+ * node id, and for a refusal who refused it and why (`relay:node_masked`, `page:value_too_long`).
+ * Never the typed value.
+ */
+function controlEntry(event: string, meta: Record<string, string | number>, room: string): AuditEntry {
+  const actor = `agent:${String(meta.agent)}`;
+  if (event === "cobrowse.control.throttled") return { actor, action: event, target: room, decision: "info" };
+  const target = `${room}/node:${String(meta.node)}`;
+  const action = `cobrowse.control.${String(meta.type)}`;
+  if (event === "cobrowse.control") return { actor, action, target, decision: "success" };
+  return { actor, action, target, decision: "deny", rule: `${String(meta.by)}:${String(meta.reason)}` };
 }

@@ -8,6 +8,7 @@ import type { AgentMessage } from "../protocol/agent-messages.js";
 import type { CanvasSettings } from "../protocol/canvas.js";
 import type { EndReason } from "../protocol/error-codes.js";
 import { LIMITS } from "../protocol/limits.js";
+import type { MaskedFieldEdit } from "../protocol/mask.js";
 import type { WelcomeToVisitor } from "../protocol/server-messages.js";
 import { negotiateVersion } from "../protocol/version.js";
 import type { VisitorMessage } from "../protocol/visitor-messages.js";
@@ -144,7 +145,7 @@ export class Relay {
       this.#openRoom(visit);
     }
     const { canvas } = this.options.policy.policy.cobrowse;
-    const welcome: WelcomeToVisitor & { privacy: { maskingSelectors: readonly string[]; maskInputValues: boolean; canvas?: CanvasSettings } } = {
+    const welcome: WelcomeToVisitor & { privacy: { maskingSelectors: readonly string[]; maskInputValues: boolean; maskedFieldEdit: MaskedFieldEdit; canvas?: CanvasSettings } } = {
       kind: "welcome",
       version,
       visit: visit.id,
@@ -154,6 +155,8 @@ export class Relay {
       privacy: {
         maskingSelectors: site.policy.maskingSelectors,
         maskInputValues: this.options.policy.policy.cobrowse.maskInputValues.enabled,
+        // The page refuses typed values into masked fields too when policy says `never`.
+        maskedFieldEdit: this.options.policy.policy.cobrowse.maskedFields.agentEdit,
         // The script captures canvases only when told how; the relay still decides every image.
         ...(canvas.enabled ? { canvas: { intervalMs: canvas.intervalMs, maxBytes: canvas.maxBytes } } : {}),
       },
@@ -265,6 +268,7 @@ export class Relay {
       inactivityMs: policy.policy.cobrowse.agentInactivity.seconds * 1000,
       maxSessionMs: policy.policy.cobrowse.maxSession.minutes * 60_000,
       maskInputValues: policy.policy.cobrowse.maskInputValues.enabled,
+      maskedFieldEdit: policy.policy.cobrowse.maskedFields.agentEdit,
       canvas: { intervalMs: policy.policy.cobrowse.canvas.intervalMs, maxBytes: policy.policy.cobrowse.canvas.maxBytes },
       audit: this.options.audit,
       onEnded: (ended) => this.#roomEnded(ended, visit),

@@ -3,16 +3,19 @@ import type { AgentMessage } from "../protocol/agent-messages.js";
 import type { CanvasSettings } from "../protocol/canvas.js";
 import type { EndReason } from "../protocol/error-codes.js";
 import type { CobrowseMode } from "../protocol/fields.js";
+import { maskPlaceholder, type MaskedFieldEdit } from "../protocol/mask.js";
 import { NODE_ID_ATTRIBUTE } from "../protocol/node-id.js";
-import type { EndingSoon, SanitizedOp, ServerToAgent, ServerToVisitor, StateMessage } from "../protocol/server-messages.js";
+import type { EndingSoon, PageEventToAgent, SanitizedOp, ServerToAgent, ServerToVisitor, StateMessage } from "../protocol/server-messages.js";
 import type { MutationOp, VisitorMessage } from "../protocol/visitor-messages.js";
 import { AgentSeat } from "./agent-seat.js";
 import { CanvasImages } from "./canvas-store.js";
 import { runChecks, type Check, type RoomFacts } from "./checks/check.js";
 import { opTargetKnown } from "./checks/nodes.js";
 import type { Clock } from "./clock.js";
+import { ControlAudit, type ControlAuditEntry } from "./control-audit.js";
 import { fail, type Failure } from "./failure.js";
 import { agentChecks, visitorChecks } from "./message-table.js";
+import { LatestPageState } from "./page-state.js";
 import type { AgentPrincipal, Peer } from "./peer.js";
 import { FragmentLimitError } from "./sanitizer/html.js";
 import type { Sanitizer } from "./sanitizer/sanitizer.js";
@@ -22,7 +25,18 @@ import { markUntargetable, markUntargetableAttribute } from "./untargetable.js";
 /** The policy engine as the relay uses it (PolicyEngine.decide fits). */
 export type DecideFn = (action: string, context: Record<string, unknown>) => { allow: boolean; reason: string };
 /** Metadata-only audit events (never page content). */
-export type RoomAudit = (event: "cobrowse.start" | "cobrowse.join" | "cobrowse.leave" | "cobrowse.mode" | "cobrowse.end", meta: Record<string, string | number>) => void;
+export type RoomAudit = (
+  event:
+    | "cobrowse.start"
+    | "cobrowse.join"
+    | "cobrowse.leave"
+    | "cobrowse.mode"
+    | "cobrowse.end"
+    | "cobrowse.control"
+    | "cobrowse.control.refused"
+    | "cobrowse.control.throttled",
+  meta: Record<string, string | number>,
+) => void;
 
 export interface RoomOptions {
   readonly site: { readonly id: string; readonly origins: readonly string[] };
@@ -37,6 +51,8 @@ export interface RoomOptions {
   /** The longest a session may run once the visitor shares (policy cobrowse.maxSession); none when absent. */
   readonly maxSessionMs?: number;
   readonly maskInputValues: boolean;
+  /** Policy cobrowse.maskedFields: agents may replace a masked field's whole value, or never edit it. */
+  readonly maskedFieldEdit?: MaskedFieldEdit;
   readonly audit: RoomAudit;
   readonly onEnded: (room: Room) => void;
   /** An agent left the room (leave, away too long, session over); its connection may join again. */
@@ -81,10 +97,24 @@ export class Room implements RoomFacts {
   #limitAt: number | undefined;
   #limitWarned = false;
   readonly #limitTimers: unknown[] = [];
+  /** Scroll, values, focus since the snapshot, for agents who join late (memory only). */
+  readonly #page = new LatestPageState();
+  readonly #controlAudit: ControlAudit;
 
   constructor(readonly options: RoomOptions) {
     this.id = options.id ?? randomBytes(16).toString("base64url");
     this.#canvases = new CanvasImages(this.canvas.intervalMs);
+    this.#controlAudit = new ControlAudit(options.clock, (entry) => this.#auditControl(entry));
+  }
+
+  get maskedFieldEdit(): MaskedFieldEdit {
+    return this.options.maskedFieldEdit ?? "replace";
+  }
+
+  /** Agents see this field's value masked: a secret field, a value sent masked, or policy masking (selects excepted). */
+  valueMasked(id: number): boolean {
+    if (this.index.isProtected(id)) return true;
+    return this.#page.inputMasked(id) ?? (this.options.maskInputValues && this.index.get(id)?.tag !== "select");
   }
 
   get canvas(): CanvasSettings {
@@ -139,21 +169,23 @@ export class Room implements RoomFacts {
       case "mutations":
         return this.#mutationsFrom(message.seq, message.ops);
       case "input": {
-        const masked = message.masked || this.options.maskInputValues;
-        this.#toAgents({ kind: "input", id: message.id, masked, value: masked ? "•".repeat(Math.min(message.value.length, 64)) : message.value });
+        // A <select> choice is one of the options the page shows anyway (its `selected` travels in
+        // the markup): policy masking covers typed values; the page masks a choice it marks private.
+        const masked = message.masked || (this.options.maskInputValues && this.index.get(message.id)?.tag !== "select");
+        this.#pageEvent({ kind: "input", id: message.id, masked, value: masked ? maskPlaceholder(message.value.length) : message.value });
         return undefined;
       }
       case "scroll":
-        this.#toAgents({ kind: "scroll", id: message.id, x: message.x, y: message.y });
+        this.#pageEvent({ kind: "scroll", id: message.id, x: message.x, y: message.y });
         return undefined;
       case "viewport":
-        this.#toAgents({ kind: "viewport", viewport: message.viewport });
+        this.#pageEvent({ kind: "viewport", viewport: message.viewport });
         return undefined;
       case "pointer":
-        this.#toAgents({ kind: "pointer", x: message.x, y: message.y });
+        this.#pageEvent({ kind: "pointer", x: message.x, y: message.y });
         return undefined;
       case "focus":
-        this.#toAgents({ kind: "focus", id: message.id });
+        this.#pageEvent({ kind: "focus", id: message.id });
         return undefined;
       case "navigation":
         this.#forgetPage();
@@ -168,9 +200,12 @@ export class Room implements RoomFacts {
       case "end":
         this.end("visitor_ended");
         return undefined;
-      case "control-refused":
-        this.#toAgents({ kind: "control-refused", id: message.id, reason: message.reason });
+      case "control-refused": {
+        const agent = this.#controlAudit.actorOf(message.id);
+        if (agent) this.#controlAudit.note({ agent, type: message.type ?? "click", node: message.id, outcome: { by: "page", reason: message.reason } });
+        this.#toAgents({ kind: "control-refused", id: message.id, reason: message.reason, ...(message.type ? { type: message.type } : {}) });
         return undefined;
+      }
       case "canvas": {
         const kept = this.#canvases.put(this.index, message.id, message.image, this.options.clock.now());
         if ("code" in kept) return kept;
@@ -197,6 +232,7 @@ export class Room implements RoomFacts {
     this.#forgetPage();
     this.index = index;
     this.#baseUrl = message.url;
+    this.#page.snapshotTaken(message.viewport, message.scroll);
     const frame: ServerToAgent = { kind: "snapshot", seq: message.seq, url: message.url, html, viewport: message.viewport, ...(message.scroll ? { scroll: message.scroll } : {}) };
     this.#snapshot = JSON.stringify(frame);
     for (const seat of this.seats) if (seat.joined) this.#deliver(seat, this.#snapshot);
@@ -306,6 +342,7 @@ export class Room implements RoomFacts {
       });
     const row = agentChecks[message.kind] as unknown as readonly Check<AgentMessage>[];
     const failure = runChecks(row, { room: this, message, agent: { principal: seat.principal, joined: seat.joined }, decide });
+    if (failure && message.kind === "control") return this.#controlRefused(seat, message.event, failure);
     if (failure) return failure;
     switch (message.kind) {
       case "join":
@@ -324,6 +361,7 @@ export class Room implements RoomFacts {
         this.#askVisitor("control", seat.principal.displayName);
         return undefined;
       case "control":
+        this.#controlAudit.note({ agent: seat.principal.subject, type: message.event.type, node: message.event.id, outcome: "forwarded" });
         this.#toVisitor({ kind: "control", event: message.event });
         return undefined;
       case "highlight":
@@ -338,7 +376,15 @@ export class Room implements RoomFacts {
     seat.joined = true;
     this.seats.add(seat);
     this.options.audit("cobrowse.join", { room: this.id, site: this.siteId, agent: seat.principal.subject });
-    send(seat.peer, { kind: "welcome", version: 1, room: this.id, mode: this.mode, awayLimitMs: this.options.inactivityMs });
+    send(seat.peer, {
+      kind: "welcome",
+      version: 1,
+      room: this.id,
+      mode: this.mode,
+      awayLimitMs: this.options.inactivityMs,
+      maskInputValues: this.options.maskInputValues,
+      maskedFields: this.maskedFieldEdit,
+    });
     this.#broadcastState();
     if (!this.granted.view) this.#askVisitor("view", seat.principal.displayName);
     else this.#catchUp(seat);
@@ -414,6 +460,20 @@ export class Room implements RoomFacts {
     send(peer, { kind: "ending", reason: "session_limit", endsInMs: Math.max(0, this.#limitAt - this.options.clock.now()) });
   }
 
+  /** A refused control event: audited (kind, node, reason), and the agent learns which node, to roll its replica back. */
+  #controlRefused(seat: AgentSeat, event: { type: ControlAuditEntry["type"]; id: number }, failure: Failure): Failure {
+    if (seat.joined) this.#controlAudit.note({ agent: seat.principal.subject, type: event.type, node: event.id, outcome: { by: "relay", reason: failure.code } });
+    return { ...failure, node: event.id };
+  }
+
+  #auditControl(entry: ControlAuditEntry | { readonly agent: string; readonly throttled: true }): void {
+    const where = { room: this.id, site: this.siteId, agent: entry.agent };
+    if ("throttled" in entry) return this.options.audit("cobrowse.control.throttled", where);
+    const what = { ...where, type: entry.type, node: entry.node };
+    if (entry.outcome === "forwarded") this.options.audit("cobrowse.control", what);
+    else this.options.audit("cobrowse.control.refused", { ...what, by: entry.outcome.by, reason: entry.outcome.reason });
+  }
+
   #askVisitor(mode: CobrowseMode, displayName: string): void {
     const request = randomBytes(8).toString("base64url");
     this.pendingConsent = { request, mode };
@@ -422,6 +482,12 @@ export class Room implements RoomFacts {
   }
 
   // ---- delivery --------------------------------------------------------------------------
+
+  /** A live page event: remembered for agents who join later, sent to those watching now. */
+  #pageEvent(event: PageEventToAgent): void {
+    this.#page.record(event);
+    this.#toAgents(event);
+  }
 
   #toAgents(message: ServerToAgent): void {
     const frame = JSON.stringify(message);
@@ -457,6 +523,7 @@ export class Room implements RoomFacts {
     seat.peer.send(this.#snapshot);
     for (const frame of this.#since) seat.peer.send(frame);
     for (const frame of this.#canvases.frames(this.index)) seat.peer.send(frame);
+    for (const frame of this.#page.frames(this.index)) seat.peer.send(frame);
   }
 
   #requestSnapshot(): void {
@@ -492,6 +559,7 @@ export class Room implements RoomFacts {
     this.#since = [];
     this.#sinceOps = 0;
     this.#canvases.clear();
+    this.#page.forget();
   }
 
   /**
@@ -511,13 +579,14 @@ export class Room implements RoomFacts {
     this.visitor = undefined;
     this.#forgetPage();
     this.pendingConsent = undefined;
+    this.#controlAudit.forget();
     this.options.audit("cobrowse.end", { room: this.id, site: this.siteId, reason });
     this.options.onEnded(this);
   }
 
   /** Approximate retained page bytes (for tests of memory release and for metrics). */
   retainedBytes(): number {
-    return (this.#snapshot?.length ?? 0) + this.#since.reduce((n, f) => n + f.length, 0) + this.index.size * 16 + this.#canvases.retainedBytes;
+    return (this.#snapshot?.length ?? 0) + this.#since.reduce((n, f) => n + f.length, 0) + this.index.size * 16 + this.#canvases.retainedBytes + this.#page.retainedBytes;
   }
 }
 

@@ -26,6 +26,8 @@ type Consent = ResumeState["consent"];
 interface WelcomePrivacy {
   readonly maskingSelectors?: readonly string[];
   readonly maskInputValues?: boolean;
+  /** Policy cobrowse.maskedFields: `never` lets no agent type into a masked field. */
+  readonly maskedFieldEdit?: unknown;
   /** Present only when the co-browse policy enables canvas images. */
   readonly canvas?: unknown;
 }
@@ -108,7 +110,7 @@ class CobrowseSession {
         if (this.#consent === "control" && this.#state?.mode === "control" && this.#recorder?.running) {
           const outcome = dispatchControl(msg.event, this.#recorder.mirror, this.#rules, (n) => this.ctx.ui().contains(n));
           // The agent learns why nothing happened (never what the element holds).
-          if (!outcome.ok) this.#conn.send({ kind: "control-refused", id: msg.event.id, reason: outcome.reason });
+          if (!outcome.ok) this.#conn.send({ kind: "control-refused", id: msg.event.id, reason: outcome.reason, type: msg.event.type });
         }
         return;
       case "highlight":
@@ -133,12 +135,13 @@ class CobrowseSession {
     this.ctx.channel.welcomed();
     const p = msg.privacy;
     const selectors = Array.isArray(p?.maskingSelectors) ? p.maskingSelectors.filter((s): s is string => typeof s === "string") : [];
-    const rules = privacyRules(selectors, p?.maskInputValues !== false);
+    // Anything but an explicit "replace" is read as the stricter rule.
+    const rules = privacyRules(selectors, p?.maskInputValues !== false, p?.maskedFieldEdit === "replace" || p?.maskedFieldEdit === undefined ? "replace" : "never");
     if (rules.maskSelector !== this.#rules.maskSelector || rules.maskInputValues !== this.#rules.maskInputValues) {
       this.#recorder?.stop();
       this.#recorder = undefined;
-      this.#rules = rules;
     }
+    this.#rules = rules;
     this.#canvas?.stop();
     this.#canvas = undefined;
     this.#canvasSettings = readCanvasSettings(p?.canvas);

@@ -109,7 +109,7 @@ suite("control checks on both sides, through the real relay", () => {
     await grantControl(s);
     const newsletter = idIn(s.sent, /<input data-airlock-id=\\"(\d+)\\" type=\\"checkbox\\" id=\\"newsletter\\"/);
     s.agent.send({ kind: "control", event: { type: "input", id: newsletter, value: "typed into a checkbox" } });
-    expect(await refusal(s.agent)).toEqual({ kind: "control-refused", id: newsletter, reason: "not_editable" });
+    expect(await refusal(s.agent)).toEqual({ kind: "control-refused", id: newsletter, reason: "not_editable", type: "input" });
     await s.page.context().close();
     s.agent.close();
   });

@@ -69,7 +69,7 @@ suite("visitor script in Chromium", () => {
     const v = await open("/demo/account");
     const snap = await share(v);
     const html = String(snap.html);
-    expect(html).toMatch(/<div data-airlock-id="\d+" data-airlock-masked="" style="display:block;width:\d+px;height:\d+px"><\/div>/);
+    expect(html).toMatch(/<div data-airlock-id="\d+" data-airlock-masked="" style="display:block;box-sizing:border-box;width:\d+px;height:\d+px;margin:[^"]*"><\/div>/);
     // Script-added content inside the nosync block, and typing into it, must not leave either.
     await v.page.click("#nosync-button");
     await v.page.fill("#iban-note", "secret note");

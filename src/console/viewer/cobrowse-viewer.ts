@@ -1,5 +1,6 @@
 import type { AgentMessage, ControlEvent } from "../../protocol/agent-messages.js";
 import type { CobrowseMode } from "../../protocol/fields.js";
+import type { MaskedFieldEdit } from "../../protocol/mask.js";
 import type { ServerToAgent } from "../../protocol/server-messages.js";
 import { CanvasPainter } from "./canvas-painter.js";
 import { CountdownBanner } from "./countdown-banner.js";
@@ -35,6 +36,9 @@ export class CobrowseViewer {
   #welcomed = false;
   #awayLimitMs: number | undefined;
   #typingId: number | undefined;
+  /** Policy, as the relay's welcome says it: values are masked (private by default), masked fields may be replaced. */
+  #maskInputValues = true;
+  #maskedFields: MaskedFieldEdit = "replace";
   #scrollTimer: ReturnType<typeof setTimeout> | undefined;
   #pendingScroll: { x: number; y: number } | undefined;
   readonly #status: HTMLElement;
@@ -96,6 +100,8 @@ export class CobrowseViewer {
         this.#welcomed = true;
         this.#awayLimitMs = msg.awayLimitMs;
         this.reportPresence();
+        if (typeof msg.maskInputValues === "boolean") this.#maskInputValues = msg.maskInputValues;
+        this.#maskedFields = msg.maskedFields === "never" ? "never" : "replace";
         return this.setMode(msg.mode);
       case "away":
         if (msg.endsInMs === null) return this.#awayBanner.hide();
@@ -136,9 +142,11 @@ export class CobrowseViewer {
       case "input":
         return this.replica.event(msg);
       case "error":
+        if (msg.ref === "control" && typeof msg.node === "number") this.rollBack(msg.node);
         this.#status.textContent = refusalText(msg.code);
         return;
       case "control-refused":
+        this.rollBack(msg.id);
         this.#status.textContent = refusalText(msg.reason);
         return;
     }
@@ -233,9 +241,7 @@ export class CobrowseViewer {
       const id = this.replica.idAround(target);
       if (id === undefined) return;
       this.control({ type: "click", id });
-      const node = this.replica.nodeById(id);
-      if (node && isTypable(node)) this.showTyper(id, node);
-      else this.hideTyper();
+      this.offerTyping(id);
     });
     this.#overlay.addEventListener("wheel", (e) => {
       if (this.#ended || this.#mode !== "control") return;
@@ -266,11 +272,46 @@ export class CobrowseViewer {
     if (this.#mode === "control" && !this.#ended) this.options.send({ kind: "control", event });
   }
 
-  private showTyper(id: number, node: Element): void {
+  /**
+   * After a click on a field: a box to type into it. A field whose value the agent sees masked is
+   * only ever replaced whole (the box starts empty: the placeholder is never sent back), or, where
+   * policy says so, not edited at all; password and card fields are never offered.
+   */
+  private offerTyping(id: number): void {
+    const node = this.replica.nodeById(id);
+    if (!node || !isTypable(node)) return this.hideTyper();
+    if (isSecretField(node)) {
+      this.hideTyper();
+      this.#status.textContent = refusalText("secret_field");
+      return;
+    }
+    const masked = this.replica.valueMasked(id, this.#maskInputValues);
+    if (masked && this.#maskedFields === "never") {
+      this.hideTyper();
+      this.#status.textContent = "This field's value is hidden from you, and Airlock's policy does not let agents change hidden values.";
+      return;
+    }
+    this.showTyper(id, node, masked);
+    if (masked) this.#status.textContent = "This field's value is hidden from you: what you type replaces it completely.";
+  }
+
+  /**
+   * The relay or the visitor's page refused an event on this node: whatever the agent typed there
+   * goes, and the replica shows the page's real state again (the relay's latest value).
+   */
+  private rollBack(id: number): void {
+    if (this.#typingId !== id) return;
+    this.hideTyper();
+    this.#typer.value = "";
+  }
+
+  private showTyper(id: number, node: Element, masked: boolean): void {
     const r = node.getBoundingClientRect();
     this.#typingId = id;
     const current = (node as HTMLInputElement).value ?? "";
-    this.#typer.value = /^\*+$/.test(current) ? "" : current;
+    this.#typer.value = masked ? "" : current;
+    this.#typer.placeholder = masked ? "Type a new value (replaces the hidden one)" : "";
+    this.#typer.dataset.masked = String(masked);
     this.#typer.style.display = "block";
     this.#typer.style.left = `${r.left}px`;
     this.#typer.style.top = `${r.top}px`;
@@ -282,6 +323,10 @@ export class CobrowseViewer {
     this.#typingId = undefined;
     this.#typer.style.display = "none";
   }
+}
+
+function isSecretField(node: Element): boolean {
+  return (node.getAttribute("type") ?? "").toLowerCase() === "password" || /(^|\s)cc-/i.test(node.getAttribute("autocomplete") ?? "");
 }
 
 function isTypable(node: Element): boolean {

@@ -6,6 +6,7 @@ import type { ControlRefusal } from "../../protocol/visitor-messages.js";
 const texts: Partial<Record<ProtocolErrorCode | ControlRefusal, string>> = {
   secret_field: "Password and card fields stay with the visitor: the page did not let you act on it.",
   not_editable: "The visitor's page cannot take that input there.",
+  masked_value: "That field's value is hidden from you: you can only replace it whole by typing a new value, where policy allows it.",
   node_masked: "That part of the visitor's page is private: Airlock does not let agents act on it.",
   unknown_node: "That element is no longer on the visitor's page.",
   value_too_long: "That text is too long for the field.",

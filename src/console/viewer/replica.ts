@@ -1,3 +1,4 @@
+import { MASK_PLACEHOLDER } from "../../protocol/mask.js";
 import { NODE_ID_ATTRIBUTE, parseNodeId } from "../../protocol/node-id.js";
 import type { PageEventToAgent, SanitizedMutations, SanitizedOp, SanitizedSnapshot } from "../../protocol/server-messages.js";
 
@@ -10,6 +11,8 @@ import type { PageEventToAgent, SanitizedMutations, SanitizedOp, SanitizedSnapsh
 
 export class Replica {
   #nodes = new Map<number, Element>();
+  /** Fields whose value the relay sent masked since the snapshot. */
+  readonly #maskedValues = new Set<number>();
   #url = "";
 
   constructor(readonly frame: HTMLIFrameElement) {}
@@ -51,6 +54,7 @@ export class Replica {
     markPrivateBlocks(doc);
     this.#url = s.url;
     this.#nodes.clear();
+    this.#maskedValues.clear();
     this.index(root);
     if (s.scroll) win.scrollTo(s.scroll.x, s.scroll.y);
   }
@@ -66,7 +70,9 @@ export class Replica {
         else this.#nodes.get(e.id)?.scrollTo(e.x, e.y);
         return;
       case "input":
-        return this.setValue(e.id, e.value);
+        if (e.masked) this.#maskedValues.add(e.id);
+        else this.#maskedValues.delete(e.id);
+        return this.setValue(e.id, e.value, e.masked);
       case "focus":
         this.markFocus(e.id);
         return;
@@ -119,13 +125,33 @@ export class Replica {
     }
   }
 
-  private setValue(id: number, value: string): void {
+  /**
+   * Whether the agent sees this field's value masked: sent masked, shown as placeholders (a
+   * snapshot's masked value), a password or payment-card field, or masked by policy.
+   */
+  valueMasked(id: number, policyMasksValues: boolean): boolean {
+    const el = this.#nodes.get(id);
+    if (!el) return true;
+    if (this.#maskedValues.has(id)) return true;
+    const tag = el.localName;
+    const type = (el.getAttribute("type") ?? "").toLowerCase();
+    if (type === "password" || /(^|\s)cc-/i.test(el.getAttribute("autocomplete") ?? "")) return true;
+    if (tag === "select") return false;
+    const value = (el as HTMLInputElement).value ?? "";
+    if (value.includes(MASK_PLACEHOLDER) || /^\*+$/.test(value)) return true;
+    return policyMasksValues && (tag === "textarea" || tag === "input");
+  }
+
+  private setValue(id: number, value: string, masked: boolean): void {
     const el = this.#nodes.get(id);
     if (!el) return;
     const win = this.window as (Window & typeof globalThis) | undefined;
     if (!win) return;
     if (el instanceof win.HTMLInputElement && (el.type === "checkbox" || el.type === "radio")) el.checked = value !== "";
-    else if (el instanceof win.HTMLInputElement || el instanceof win.HTMLTextAreaElement || el instanceof win.HTMLSelectElement) el.value = value;
+    // A masked choice says nothing about which option is chosen: the replica keeps what it shows.
+    else if (el instanceof win.HTMLSelectElement) {
+      if (!masked && [...el.options].some((o) => o.value === value)) el.value = value;
+    } else if (el instanceof win.HTMLInputElement || el instanceof win.HTMLTextAreaElement) el.value = value;
   }
 
   private markFocus(id: number): void {

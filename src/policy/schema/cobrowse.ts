@@ -1,5 +1,6 @@
 import { z } from "zod";
 import { CANVAS_LIMITS } from "../../protocol/canvas.js";
+import { MASKED_FIELD_EDITS } from "../../protocol/mask.js";
 import { asvsRefs, policyVersion } from "./asvs.js";
 
 /**
@@ -27,6 +28,15 @@ const canvasRule = z.strictObject({
 /** A policy folder written before canvas images existed keeps them off. */
 const CANVAS_OFF = { enabled: false, intervalMs: 1000, maxBytes: 262_144, asvs: ["V5.2.2", "V14.2.6"] };
 
+/**
+ * What an agent in control mode may do with a field whose value it sees masked: `replace` the
+ * whole value with one it types afresh (never append to or edit inside the placeholder), or
+ * `never` edit it. The relay and the visitor script enforce both.
+ */
+const maskedFieldsRule = z.strictObject({ agentEdit: z.enum(MASKED_FIELD_EDITS), asvs: asvsRefs });
+/** A policy folder written before this rule existed lets agents replace masked values (the old behaviour, minus appending). */
+const MASKED_FIELDS_REPLACE = { agentEdit: "replace" as const, asvs: ["V8.3.2", "V14.2.6"] };
+
 export const cobrowseSchema = z.strictObject({
   version: policyVersion,
   modes: z.strictObject({
@@ -42,6 +52,7 @@ export const cobrowseSchema = z.strictObject({
   /** Input values leave the page masked unless this is false (private by default). */
   maskInputValues: z.strictObject({ enabled: z.boolean(), asvs: asvsRefs }),
   canvas: canvasRule.default(CANVAS_OFF),
+  maskedFields: maskedFieldsRule.default(MASKED_FIELDS_REPLACE),
 });
 
 export type CobrowsePolicy = z.output<typeof cobrowseSchema>;

@@ -1,5 +1,6 @@
 import type { CanvasSettings } from "../../protocol/canvas.js";
 import type { CobrowseMode } from "../../protocol/fields.js";
+import type { MaskedFieldEdit } from "../../protocol/mask.js";
 import type { Failure } from "../failure.js";
 import type { AgentPrincipal } from "../peer.js";
 import type { ShadowIndex } from "../shadow-index.js";
@@ -20,6 +21,10 @@ export interface RoomFacts {
   readonly pendingConsent: { readonly request: string; readonly mode: CobrowseMode } | undefined;
   /** Canvas image limits of the co-browse policy (whether they are allowed at all is a decision). */
   readonly canvas: CanvasSettings;
+  /** Policy cobrowse.maskedFields: whether agents may replace a masked field's whole value. */
+  readonly maskedFieldEdit: MaskedFieldEdit;
+  /** Whether agents see this field's value masked (policy, the page's own marking, secret fields). */
+  valueMasked(id: number): boolean;
 }
 
 export interface CheckInput<M> {

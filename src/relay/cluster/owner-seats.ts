@@ -46,7 +46,7 @@ export class OwnerSeats {
     }
     const failure = room.fromAgent(seat, message);
     if (failure) {
-      send(seat.peer, { kind: "error", code: failure.code, message: failure.message, ref: message.kind });
+      send(seat.peer, { kind: "error", code: failure.code, message: failure.message, ref: message.kind, ...(failure.node === undefined ? {} : { node: failure.node }) });
       // A refused join leaves nothing behind: the connection may try another room.
       if (message.kind === "join") this.#forget(seat);
     }

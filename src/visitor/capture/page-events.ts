@@ -1,3 +1,4 @@
+import { LIMITS } from "../../protocol/limits.js";
 import { DOCUMENT_NODE_ID } from "../../protocol/node-id.js";
 import type { VisitorMessage } from "../../protocol/visitor-messages.js";
 import { guard } from "../safe.js";
@@ -47,6 +48,28 @@ export class PageEvents {
 
   viewport(): PageEvent {
     return { kind: "viewport", viewport: { width: this.win.innerWidth, height: this.win.innerHeight } };
+  }
+
+  /**
+   * The scroll of every scrolled element and the focus as they are now. A snapshot carries only
+   * the document's scroll; these follow it, so agents (and the relay's state for agents who join
+   * later) see scrolled boxes where the visitor has them.
+   */
+  current(): void {
+    const doc = this.win.document;
+    let budget = LIMITS.maxNodesPerSnapshot;
+    for (const el of doc.body?.querySelectorAll("*") ?? []) {
+      if (--budget < 0) break;
+      if (el.scrollTop === 0 && el.scrollLeft === 0) continue;
+      const id = this.mirror.idOf(el);
+      if (id === undefined || isInsideMasked(el, this.rules)) continue;
+      this.emit({ kind: "scroll", id, x: Math.round(el.scrollLeft), y: Math.round(el.scrollTop) });
+    }
+    let active: Element | null = doc.activeElement;
+    while (active?.shadowRoot?.activeElement) active = active.shadowRoot.activeElement;
+    if (!active || active === doc.body || active === doc.documentElement) return;
+    const id = this.mirror.idOf(active);
+    if (id !== undefined && !isInsideMasked(active, this.rules)) this.emit({ kind: "focus", id });
   }
 
   documentScroll(): { x: number; y: number } {

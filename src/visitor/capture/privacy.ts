@@ -5,6 +5,8 @@
 // - every other input value is masked too unless the site's policy unmasks inputs, and even
 //   then a field can opt back in with `data-airlock-mask`.
 
+import type { MaskedFieldEdit } from "../../protocol/mask.js";
+
 export const NOSYNC_CLASS = "cobrowsing_nosync";
 
 export interface PrivacyRules {
@@ -12,11 +14,13 @@ export interface PrivacyRules {
   readonly maskSelector: string;
   /** False only when the site's policy lets input values through unmasked. */
   readonly maskInputValues: boolean;
+  /** Policy cobrowse.maskedFields: an agent may replace a masked field's whole value, or never edit it. */
+  readonly maskedFieldEdit: MaskedFieldEdit;
 }
 
-export function privacyRules(maskingSelectors: readonly string[] = [], maskInputValues = true): PrivacyRules {
+export function privacyRules(maskingSelectors: readonly string[] = [], maskInputValues = true, maskedFieldEdit: MaskedFieldEdit = "replace"): PrivacyRules {
   const valid = maskingSelectors.filter(isValidSelector);
-  return { maskSelector: [`.${NOSYNC_CLASS}`, ...valid].join(","), maskInputValues };
+  return { maskSelector: [`.${NOSYNC_CLASS}`, ...valid].join(","), maskInputValues, maskedFieldEdit };
 }
 
 function isValidSelector(selector: string): boolean {
@@ -67,6 +71,8 @@ export function isSecretField(el: Element): boolean {
 export function isValueMasked(el: Element, rules: PrivacyRules): boolean {
   if (isSecretField(el)) return true;
   if (el.hasAttribute("data-airlock-mask")) return true;
+  // A <select> choice is one of the options the page shows anyway; typed values are what policy masks.
+  if (el.localName === "select") return false;
   return rules.maskInputValues;
 }
 

@@ -77,6 +77,7 @@ export class Recorder {
     const vp = this.#events.viewport();
     if (vp.kind !== "viewport") return;
     this.send({ kind: "snapshot", seq: this.#seq++, url: this.win.location.href, html, viewport: vp.viewport, scroll: this.#events.documentScroll() });
+    this.#events.current();
   }
 
   /** Sends everything pending now (also used before a navigation). */

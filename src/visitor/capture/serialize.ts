@@ -140,14 +140,18 @@ export class Serializer {
     return `<div ${NODE_ID_ATTRIBUTE}="${id}" data-airlock-frame="" style="${box}">${inner}</div>`;
   }
 
-  /** An empty box of the masked element's size: no tag name (beyond table/list structure), no attributes. */
+  /**
+   * An empty box of the masked element's size: no tag name (beyond table/list structure), no
+   * attributes. It keeps the element's whole box — border-box size, margins, padding, border
+   * widths — so the replica's page height and scroll positions match the visitor's.
+   */
   private placeholder(el: Element, id: number): string {
     this.#placeholders.add(el);
     const rect = el.getBoundingClientRect();
-    const inline = getComputedStyle(el).display.startsWith("inline");
+    const cs = getComputedStyle(el);
+    const inline = cs.display.startsWith("inline");
     const tag = structuralTags.has(el.localName) ? el.localName : inline ? "span" : "div";
-    const style = `display:${inline ? "inline-block" : "block"};width:${Math.round(rect.width)}px;height:${Math.round(rect.height)}px`;
-    const box = structuralTags.has(tag) ? `height:${Math.round(rect.height)}px` : style;
+    const box = structuralTags.has(tag) ? `height:${Math.round(rect.height)}px` : placeholderBox(cs, rect, inline);
     return `<${tag} ${NODE_ID_ATTRIBUTE}="${id}" data-airlock-masked="" style="${box}"></${tag}>`;
   }
 
@@ -158,14 +162,23 @@ export class Serializer {
     for (const attr of el.attributes) {
       const name = attr.name;
       if (name === NODE_ID_ATTRIBUTE || name.startsWith("on") || name === "nonce" || name === "integrity") continue;
-      if ((tag === "input" || tag === "option") && (name === "value" || name === "checked" || name === "selected")) continue;
+      // Form state travels as it is now (below), not as the markup's defaults. An option's value is
+      // the page's own markup (what a choice is called), kept so the replica can show the choice.
+      if (tag === "input" && (name === "value" || name === "checked")) continue;
+      if (tag === "option" && name === "selected") continue;
       let value = attr.value;
       if (absolute && urlAttributes.has(name)) value = absoluteUrl(value, el.baseURI);
       out += ` ${name}="${escapeAttribute(value)}"`;
     }
     if (tag === "input") out += this.inputState(el as HTMLInputElement);
-    if (tag === "option" && (el as HTMLOptionElement).selected) out += ` selected=""`;
+    if (tag === "option" && (el as HTMLOptionElement).selected && !this.choiceMasked(el as HTMLOptionElement)) out += ` selected=""`;
     return out;
+  }
+
+  /** An option of a <select> whose choice is private (card expiry, `data-airlock-mask`): its selection stays here. */
+  private choiceMasked(option: HTMLOptionElement): boolean {
+    const select = option.closest("select");
+    return select !== null && isValueMasked(select, this.rules);
   }
 
   private inputState(input: HTMLInputElement): string {
@@ -188,6 +201,23 @@ export class Serializer {
   formValue(el: Element, value: string): string {
     return isValueMasked(el, this.rules) ? maskValue(value) : value.slice(0, LIMITS.maxInputValueLength);
   }
+}
+
+/** Only lengths leave the page: each side of margin, padding and border width, as computed pixels. */
+function placeholderBox(cs: CSSStyleDeclaration, rect: DOMRect, inline: boolean): string {
+  const px = (v: string) => `${Math.round(Number.parseFloat(v) || 0)}px`;
+  const sides = (prop: (side: string) => string) => ["top", "right", "bottom", "left"].map((side) => px(cs.getPropertyValue(prop(side)))).join(" ");
+  return [
+    `display:${inline ? "inline-block" : "block"}`,
+    "box-sizing:border-box",
+    `width:${Math.round(rect.width)}px`,
+    `height:${Math.round(rect.height)}px`,
+    `margin:${sides((s) => `margin-${s}`)}`,
+    `padding:${sides((s) => `padding-${s}`)}`,
+    `border-style:solid`,
+    `border-color:transparent`,
+    `border-width:${sides((s) => `border-${s}-width`)}`,
+  ].join(";");
 }
 
 /** `<style>` text as written, or the rules a script inserted through CSSOM (CSS-in-JS). */

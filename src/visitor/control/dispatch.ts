@@ -1,14 +1,18 @@
 import type { ControlEvent } from "../../protocol/agent-messages.js";
 import { LIMITS } from "../../protocol/limits.js";
+import { containsMaskPlaceholder } from "../../protocol/mask.js";
 import { DOCUMENT_NODE_ID } from "../../protocol/node-id.js";
 import type { ControlRefusal } from "../../protocol/visitor-messages.js";
 import type { NodeMirror } from "../capture/mirror.js";
-import { isInsideMasked, isSecretField, type PrivacyRules } from "../capture/privacy.js";
+import { isInsideMasked, isSecretField, isValueMasked, maskValue, type PrivacyRules } from "../capture/privacy.js";
 
 // Acts on the visitor's page for an agent in control mode. The relay has already checked role,
 // mode, consent and the node; the script checks again against the live page before doing
 // anything: the node must still exist, lie outside every masked block and Airlock's own UI, not
-// be a password or payment-card field, and a typed value must fit the field.
+// be a password or payment-card field, and a typed value must fit the field. A masked value never
+// comes back as data: a typed value carrying a mask placeholder (the relay's, or this script's own
+// masked form of the field's value) is refused, and so is any typed value into a masked field when
+// policy says agents never edit them; an agent can only replace a masked value whole.
 
 export type { ControlRefusal };
 export type ControlOutcome = { ok: true } | { ok: false; reason: ControlRefusal };
@@ -28,7 +32,7 @@ export function dispatchControl(event: ControlEvent, mirror: NodeMirror, rules: 
     case "click":
       return click(node);
     case "input":
-      return typeInto(node, event.value);
+      return maskedValueRefusal(node, event.value, rules) ?? typeInto(node, event.value);
     case "key":
       return key(node, event.key);
     case "scroll":
@@ -44,6 +48,16 @@ function click(el: Element): ControlOutcome {
     el.click();
   } else el.dispatchEvent(new MouseEvent("click", { bubbles: true, cancelable: true, composed: true }));
   return { ok: true };
+}
+
+function maskedValueRefusal(el: Element, value: string, rules: PrivacyRules): ControlOutcome | undefined {
+  if (containsMaskPlaceholder(value)) return { ok: false, reason: "masked_value" };
+  if (!(el instanceof HTMLInputElement || el instanceof HTMLTextAreaElement || el instanceof HTMLSelectElement)) return undefined;
+  if (!isValueMasked(el, rules)) return undefined;
+  if (rules.maskedFieldEdit === "never") return { ok: false, reason: "masked_value" };
+  // What agents were shown of this value, sent back with something added: an edit inside a mask.
+  if (el.value !== "" && value.includes(maskValue(el.value))) return { ok: false, reason: "masked_value" };
+  return undefined;
 }
 
 function typeInto(el: Element, value: string): ControlOutcome {
