@@ -99,3 +99,12 @@ export async function admitWatcher(visitor: Visitor, ready: () => Promise<boolea
     )
     .toBe(true);
 }
+
+/** The node id the replica's element carries (the id control events and audit entries name). */
+export async function replicaNodeId(w: Watcher, selector: string): Promise<number> {
+  const id = await w.person.page.evaluate((sel) => {
+    const doc = document.querySelector<HTMLIFrameElement>(".cb-scaler iframe")?.contentDocument;
+    return doc?.querySelector(sel)?.getAttribute("data-airlock-id") ?? "";
+  }, selector);
+  return Number(id);
+}

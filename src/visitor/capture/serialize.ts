@@ -207,12 +207,15 @@ export class Serializer {
 function placeholderBox(cs: CSSStyleDeclaration, rect: DOMRect, inline: boolean): string {
   const px = (v: string) => `${Math.round(Number.parseFloat(v) || 0)}px`;
   const sides = (prop: (side: string) => string) => ["top", "right", "bottom", "left"].map((side) => px(cs.getPropertyValue(prop(side)))).join(" ");
+  // An inline element's vertical margins take no room, and its box hangs from the text's bottom,
+  // not the baseline an empty inline-block would sit on.
+  const margin = inline ? `0px ${px(cs.marginRight)} 0px ${px(cs.marginLeft)}` : sides((s) => `margin-${s}`);
   return [
-    `display:${inline ? "inline-block" : "block"}`,
+    `display:${inline ? "inline-block;vertical-align:text-bottom" : "block"}`,
     "box-sizing:border-box",
     `width:${Math.round(rect.width)}px`,
     `height:${Math.round(rect.height)}px`,
-    `margin:${sides((s) => `margin-${s}`)}`,
+    `margin:${margin}`,
     `padding:${sides((s) => `padding-${s}`)}`,
     `border-style:solid`,
     `border-color:transparent`,
