@@ -25,6 +25,8 @@ const OFFLINE = "planted offline form 4d1f";
 describeEachDialect("protected columns hold no planted value in clear", (fx) => {
   let server: TestServer;
   const planted = new Map<string, string>();
+  /** Binary secrets (a conversation's data key), looked for as raw bytes. */
+  const plantedBytes = new Map<Buffer, string>();
   const plant = (what: string, value: string | undefined) => {
     if (value && value.length >= 6) planted.set(value, what);
   };
@@ -62,6 +64,9 @@ describeEachDialect("protected columns hold no planted value in clear", (fx) => 
     await chat.send({ kind: "agent", agentId }, c.id, clientId(), `reply to ${CHAT}`);
     await chat.submitOfflineForm({ siteId: "demo", visitorId: visitId() }, { name: "Planted Name", email: "planted@example.test", clientId: clientId(), text: OFFLINE });
     await createCannedResponse(db, { team: "*", title: "Planted title", body: "Planted canned body" }, agentId, Date.now());
+    const dataKey = Buffer.from(await server.services.chat.keys.keyFor(c.id));
+    plantedBytes.set(dataKey, "conversation data key");
+    for (const encoding of ["base64", "base64url", "hex"] as const) plant(`conversation data key (${encoding})`, dataKey.toString(encoding));
     plant("chat message", CHAT);
     plant("offline form", OFFLINE);
   }, 120_000);
@@ -107,7 +112,10 @@ describeEachDialect("protected columns hold no planted value in clear", (fx) => 
       const columns = [...(await protectedValues(server.services.storage.db as Kysely<unknown>, map.databases.main)), ...(await protectedValues(vault.db as Kysely<unknown>, map.databases.vault))];
       for (const { where, values } of columns) {
         expect(values.filter((v) => v !== null).length, `${where} is empty: seed it`).toBeGreaterThan(0);
-        for (const v of values) for (const [value, what] of planted) if (text(v).includes(value)) found.push(`${where} holds the ${what} in clear`);
+        for (const v of values) {
+          for (const [value, what] of planted) if (text(v).includes(value)) found.push(`${where} holds the ${what} in clear`);
+          for (const [bytes, what] of plantedBytes) if (Buffer.from(text(v), "latin1").includes(bytes)) found.push(`${where} holds the ${what} in clear`);
+        }
       }
     } finally {
       await vault.close();
@@ -122,6 +130,7 @@ describeEachDialect("protected columns hold no planted value in clear", (fx) => 
       const bytes = Buffer.concat([readFileSync(file), ...[`${file}-wal`].filter(existsSync).map((f) => readFileSync(f))]);
       expect(bytes.includes(Buffer.from("demo-agent"))).toBe(url === server.config.databaseUrl);
       for (const [value, what] of planted) if (bytes.includes(Buffer.from(value))) found.push(`${file}: the ${what}`);
+      for (const [key, what] of plantedBytes) if (bytes.includes(key)) found.push(`${file}: the ${what}`);
     }
     expect(found).toEqual([]);
   });

@@ -34,6 +34,29 @@ describe.skipIf(unavailable !== undefined)("image built from the Containerfile",
     podman(["rmi", "-f", image]);
   }, 120_000);
 
+  describe("production by default", () => {
+    it("sets AIRLOCK_MODE=production in the image", () => {
+      const env = JSON.parse(podmanOk(["image", "inspect", "--format", "{{json .Config.Env}}", image])) as string[];
+      expect(env).toContain("AIRLOCK_MODE=production");
+    });
+
+    it("refuses to start without a production configuration, exiting 2 and naming each missing setting", () => {
+      const run = podman(["run", "--rm", "--network=none", "--read-only", "--cap-drop=ALL", "--user", "65532", image], 120_000);
+      expect(run.status).toBe(2);
+      const issues = run.stderr + run.stdout;
+      expect(issues).toContain("invalid configuration");
+      for (const field of ["idp", "publicUrl", "masterKeyFile"]) expect(issues).toContain(`${field} (AIRLOCK_`);
+    });
+
+    it("refuses a production configuration with a dev convenience left in (plain-http public URL)", () => {
+      const run = podman(["run", "--rm", "--network=none", "--read-only", "--cap-drop=ALL", "--user", "65532",
+        "-e", "AIRLOCK_PUBLIC_URL=http://airlock.bank.example", "-e", "AIRLOCK_IDP=oidc", "-e", "AIRLOCK_OIDC_ISSUER=https://idp.bank.example",
+        "-e", "AIRLOCK_OIDC_CLIENT_ID=airlock", "-e", "AIRLOCK_OIDC_CLIENT_SECRET=s3cret", "-e", `AIRLOCK_MASTER_KEY=k1:${Buffer.alloc(32, 1).toString("base64")}`, image], 120_000);
+      expect(run.status).toBe(2);
+      expect(run.stderr + run.stdout).toContain("must be an https:// URL in production");
+    });
+  });
+
   describe("run hardened with podman", () => {
     let base = "";
 
@@ -43,7 +66,7 @@ describe.skipIf(unavailable !== undefined)("image built from the Containerfile",
       podmanOk([
         "run", "-d", "--rm", "--name", container,
         "--read-only", "--cap-drop=ALL", "--user", "65532", "--security-opt", "no-new-privileges",
-        "-p", `127.0.0.1:${port}:8080`, "-e", `AIRLOCK_PUBLIC_URL=${base}`, image,
+        "-p", `127.0.0.1:${port}:8080`, "-e", "AIRLOCK_MODE=dev", "-e", `AIRLOCK_PUBLIC_URL=${base}`, image,
       ]);
       await waitForHttp(`${base}/healthz`);
     }, 600_000);
