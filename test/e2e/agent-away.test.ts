@@ -1,6 +1,6 @@
-import type { Page } from "playwright-core";
+import type { Page, WebSocketRoute } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { chromiumPath, launchBrowser, type TestBrowser } from "../helpers/browser.js";
+import { chromiumPath, launchBrowser, screenshotPath, type TestBrowser } from "../helpers/browser.js";
 import { replaceOnce, shipped } from "../policy/policy-dir.js";
 import { ManualClock } from "../relay/ws-client.js";
 import { buildConsoleBundle, buildVisitorBundle } from "../visitor/host-site.js";
@@ -12,7 +12,8 @@ import { ReplicaView } from "./replica-view.js";
 // policy value (agentInactivity: 10 s) on a manual relay clock. An agent who only watches never
 // times out; a hidden viewer gets a countdown that coming back cancels; staying away ends the
 // session and both sides read why; a closed viewer tab is away too, and reopening it in time
-// returns to the session without a new prompt. Screenshots: test-results/screenshots/away-*.png.
+// returns to the session without a new prompt; a lost connection reconnects by itself.
+// Screenshots: test-results/screenshots/away-*.png.
 //
 // Headless Chromium does not change Page Visibility when a tab is covered or minimised, so the
 // test sets what the Page Visibility API reports (document.visibilityState) and fires
@@ -147,6 +148,40 @@ suite("an agent away from a co-browse session (Chromium, real relay)", () => {
     await expect.poll(() => bar().count()).toBe(0);
     await expect(notice().innerText()).resolves.toContain("Alex Agent was away for too long, so the session ended automatically.");
     await visitor.shot("03-ended-after-viewer-closed");
+    await notice().getByRole("button", { name: "OK" }).click();
+  });
+
+  it("a lost connection reconnects by itself: a countdown while it is away, then the same session without a new prompt", async () => {
+    // The viewer's /ws/agent goes through Playwright, which can drop it as a network would (page
+    // scripts may only close with 1000 or 3000-4999, so the drop is 3000: neither a goodbye nor a
+    // refusal).
+    let offline = false;
+    const servers: WebSocketRoute[] = [];
+    viewer = await agent.page.context().newPage();
+    await viewer.routeWebSocket(/\/ws\/agent/, (ws) => {
+      if (offline) return ws.close({ code: 3000, reason: "offline" });
+      servers.push(ws.connectToServer());
+    });
+    await startSharing(viewer);
+    const prompts = async () => visitor.sent.filter((f) => f.includes('"kind":"consent"')).length;
+    const answered = await prompts();
+
+    const before = clock.pending;
+    offline = true;
+    await servers.at(-1)?.close({ code: 3000, reason: "network lost" });
+    await timerScheduled(before);
+    await awayBanner().waitFor();
+    await expect(awayBanner().innerText()).resolves.toMatch(/^The connection to the session was lost\. Reconnecting… the session ends in 0:\d\d unless the connection comes back\.$/);
+    await viewer.screenshot({ path: screenshotPath("away-agent-04-reconnecting-countdown") });
+
+    offline = false;
+    await expect.poll(() => awayBanner().isVisible(), { timeout: 10_000 }).toBe(false);
+    await expect.poll(() => new ReplicaView(viewer).text("h1")).toBe("Office goods for careful people");
+    await expect(viewer.locator(".cb-status").innerText()).resolves.toBe("You are viewing the visitor's page");
+    expect(await prompts()).toBe(answered);
+    clock.advance(60_000);
+    await expect(bar().innerText()).resolves.toContain("Alex Agent is viewing this page");
+    await viewer.screenshot({ path: screenshotPath("away-agent-04-reconnected") });
     expect(visitor.problems).toEqual([]);
   });
 });

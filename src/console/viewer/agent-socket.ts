@@ -5,12 +5,17 @@ import type { ServerToAgent } from "../../protocol/server-messages.js";
 import { SUPPORTED_VERSIONS } from "../../protocol/version.js";
 
 // The agent's co-browse connection on /ws/agent: `join` for one room once open, `leave` when the
-// page is left. Frames are parsed defensively (the viewer ignores unknown kinds).
+// page is left. Frames are parsed defensively (the viewer ignores unknown kinds). A connection
+// that is lost (not closed on purpose by either side) is opened again and joins again: the room
+// keeps a lost agent's seat for the policy's away limit, so a network blip costs nothing.
 
 const kinds: ReadonlySet<string> = new Set([
   "welcome", "state", "error", "consent", "snapshot", "mutations", "scroll", "viewport", "pointer", "focus", "input", "navigation",
   "control-refused", "canvas", "away", "ending",
 ]);
+
+/** Waits between reconnection attempts (the last one repeats). */
+const RETRY_AFTER_MS = [500, 1000, 2000, 4000, 8000];
 
 export interface AgentSocketOptions {
   readonly room: string;
@@ -18,24 +23,68 @@ export interface AgentSocketOptions {
   /** Opens a ticketed /ws/agent socket (the console's connectAgentSocket); this module closes it. */
   readonly connect: () => Promise<WebSocket>;
   readonly onMessage: (msg: ServerToAgent) => void;
+  /** The connection is over for good (closed on purpose, refused, or not restored in time). */
   readonly onClose: (code: number, reason: string) => void;
+  /** The connection was lost; reconnection runs for `msLeft` more (the seat waits that long). */
+  readonly onLost?: (msLeft: number) => void;
+  /** How long the room keeps a lost agent's seat (from its welcome); no reconnection when unknown. */
+  readonly reconnectForMs?: () => number | undefined;
   readonly signal: AbortSignal;
 }
 
 export async function openAgentSocket(o: AgentSocketOptions): Promise<(msg: AgentMessage) => void> {
-  const ws = await o.connect();
+  let current: WebSocket | undefined;
+  let lostAt: number | undefined;
+  let attempt = 0;
   const send = (msg: AgentMessage) => {
-    if (ws.readyState === WebSocket.OPEN) ws.send(JSON.stringify(msg));
+    if (current?.readyState === WebSocket.OPEN) current.send(JSON.stringify(msg));
   };
-  ws.addEventListener("open", () => send({ kind: "join", versions: [...SUPPORTED_VERSIONS], room: o.room, mode: o.mode }));
-  ws.addEventListener("message", (e) => {
-    const msg = readKnownFrame<ServerToAgent>(e.data, kinds);
-    if (msg) o.onMessage(msg);
-  });
-  ws.addEventListener("close", (e) => o.onClose(e.code, e.reason));
+
+  const giveUpAt = (): number | undefined => {
+    const limit = o.reconnectForMs?.();
+    return lostAt === undefined || limit === undefined ? undefined : lostAt + limit;
+  };
+
+  const retry = () => {
+    const until = giveUpAt();
+    if (o.signal.aborted || until === undefined) return;
+    if (Date.now() >= until) return o.onClose(1006, "not restored in time");
+    const wait = RETRY_AFTER_MS[Math.min(attempt++, RETRY_AFTER_MS.length - 1)] ?? 8000;
+    setTimeout(() => {
+      if (o.signal.aborted) return;
+      o.connect().then(attach, retry);
+    }, Math.min(wait, Math.max(0, until - Date.now())));
+  };
+
+  const attach = (ws: WebSocket) => {
+    current = ws;
+    if (o.signal.aborted) return ws.close(1000, "left");
+    ws.addEventListener("open", () => {
+      lostAt = undefined;
+      attempt = 0;
+      send({ kind: "join", versions: [...SUPPORTED_VERSIONS], room: o.room, mode: o.mode });
+    });
+    ws.addEventListener("message", (e) => {
+      const msg = readKnownFrame<ServerToAgent>(e.data, kinds);
+      if (msg) o.onMessage(msg);
+    });
+    ws.addEventListener("close", (e) => {
+      if (current !== ws || o.signal.aborted) return;
+      // 1000: the session is over (or we left); 4000+: the server refused this connection.
+      const lost = e.code !== 1000 && e.code < 4000 && o.reconnectForMs?.() !== undefined;
+      if (!lost) return o.onClose(e.code, e.reason);
+      const first = lostAt === undefined;
+      lostAt ??= Date.now();
+      const until = giveUpAt() ?? lostAt;
+      if (first) o.onLost?.(Math.max(0, until - Date.now()));
+      retry();
+    });
+  };
+
+  attach(await o.connect());
   const leave = () => {
     send({ kind: "leave" });
-    ws.close(1000, "left");
+    current?.close(1000, "left");
   };
   if (o.signal.aborted) leave();
   o.signal.addEventListener("abort", leave, { once: true });

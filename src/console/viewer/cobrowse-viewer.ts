@@ -99,6 +99,8 @@ export class CobrowseViewer {
       case "welcome":
         this.#welcomed = true;
         this.#awayLimitMs = msg.awayLimitMs;
+        // (Re)joined: a lost connection is back.
+        this.#awayBanner.hide();
         this.reportPresence();
         if (typeof msg.maskInputValues === "boolean") this.#maskInputValues = msg.maskInputValues;
         this.#maskedFields = msg.maskedFields === "never" ? "never" : "replace";
@@ -164,9 +166,21 @@ export class CobrowseViewer {
     this.end(endReasonText("agent_left"));
   }
 
-  /** The connection dropped (not closed on purpose): the seat waits a while for this agent. */
-  connectionLost(): void {
+  /** How long the room keeps this agent's seat when its connection is lost (from the welcome). */
+  get awayLimitMs(): number | undefined {
+    return this.#awayLimitMs;
+  }
+
+  /**
+   * The connection dropped (not closed on purpose): the seat waits for this agent. While the
+   * socket reconnects (`msLeft` given) a countdown shows; otherwise the view ends.
+   */
+  connectionLost(msLeft?: number): void {
     if (this.#ended) return;
+    if (msLeft !== undefined) {
+      this.#awayBanner.show(msLeft, (left) => `The connection to the session was lost. Reconnecting… the session ends in ${left} unless the connection comes back.`, "Reconnecting");
+      return;
+    }
     const wait = this.#awayLimitMs === undefined ? "a short while" : clockText(this.#awayLimitMs);
     this.end(`Reload this page within ${wait} to return to the session; after that it ends.`, "The connection to the co-browse session was lost.");
   }

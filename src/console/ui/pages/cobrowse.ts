@@ -22,6 +22,9 @@ export const cobrowsePage = definePage({
       mode: "view",
       connect: connectAgentSocket,
       onMessage: (m) => view.handle(m),
+      // A lost connection reconnects while the room keeps the seat (policy agentInactivity).
+      reconnectForMs: () => view.awayLimitMs,
+      onLost: (msLeft) => view.connectionLost(msLeft),
       onClose: (code) => {
         // The server closes with 1000 after telling why the session ended; anything else was lost.
         if (code !== 1000) view.connectionLost();
