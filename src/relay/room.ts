@@ -3,7 +3,7 @@ import type { AgentMessage } from "../protocol/agent-messages.js";
 import type { CanvasSettings } from "../protocol/canvas.js";
 import type { EndReason } from "../protocol/error-codes.js";
 import type { CobrowseMode } from "../protocol/fields.js";
-import { maskPlaceholder, type MaskedFieldEdit } from "../protocol/mask.js";
+import type { MaskedFieldEdit } from "../protocol/mask.js";
 import { NODE_ID_ATTRIBUTE } from "../protocol/node-id.js";
 import type { EndingSoon, PageEventToAgent, SanitizedOp, ServerToAgent, ServerToVisitor, StateMessage } from "../protocol/server-messages.js";
 import type { MutationOp, VisitorMessage } from "../protocol/visitor-messages.js";
@@ -14,6 +14,7 @@ import { opTargetKnown } from "./checks/nodes.js";
 import type { Clock } from "./clock.js";
 import { ControlAudit, type ControlAuditEntry } from "./control-audit.js";
 import { fail, type Failure } from "./failure.js";
+import { maskedAttributeChange, maskedInput, maskedTextChange } from "./masked-values.js";
 import { agentChecks, visitorChecks } from "./message-table.js";
 import { LatestPageState } from "./page-state.js";
 import type { AgentPrincipal, Peer } from "./peer.js";
@@ -169,10 +170,10 @@ export class Room implements RoomFacts {
       case "mutations":
         return this.#mutationsFrom(message.seq, message.ops);
       case "input": {
-        // A <select> choice is one of the options the page shows anyway (its `selected` travels in
-        // the markup): policy masking covers typed values; the page masks a choice it marks private.
-        const masked = message.masked || (this.options.maskInputValues && this.index.get(message.id)?.tag !== "select");
-        this.#pageEvent({ kind: "input", id: message.id, masked, value: masked ? maskPlaceholder(message.value.length) : message.value });
+        // A <select> choice travels (policy masking covers typed values) unless the select is a
+        // secret field or marked private; what is masked is decided in masked-values.ts.
+        const { masked, value } = maskedInput(this.index, message.id, message.value, message.masked, this.options.maskInputValues);
+        this.#pageEvent({ kind: "input", id: message.id, masked, value });
         return undefined;
       }
       case "scroll":
@@ -291,7 +292,8 @@ export class Room implements RoomFacts {
           out.push({ op: "remove", id });
         }
         if (masked.includes(op.id)) return undefined;
-        const value = op.value === null ? null : (sanitizer.attribute(node.tag, name, op.value, node.svg, this.#baseUrl) ?? null);
+        const sanitized = op.value === null ? null : (sanitizer.attribute(node.tag, name, op.value, node.svg, this.#baseUrl) ?? null);
+        const value = maskedAttributeChange(this.index, op.id, name, sanitized, this.options.maskInputValues);
         markUntargetableAttribute(this.index, op.id, name, op.value);
         out.push({ op: "attr", id: op.id, name, value });
         return undefined;
@@ -299,7 +301,7 @@ export class Room implements RoomFacts {
       case "text": {
         const node = this.index.get(op.id);
         if (!node) return undefined;
-        const value = node.tag === "style" ? (node.svg ? "" : sanitizer.stylesheet(op.value, this.#baseUrl)) : op.value;
+        const value = node.tag === "style" ? (node.svg ? "" : sanitizer.stylesheet(op.value, this.#baseUrl)) : maskedTextChange(this.index, op.id, op.value, this.options.maskInputValues);
         out.push({ op: "text", id: op.id, value });
         return undefined;
       }

@@ -1,5 +1,6 @@
 import type { ShadowEntry } from "./sanitizer/html.js";
 import type { ElementView } from "./sanitizer/mask-selectors.js";
+import { holdsValue } from "./sanitizer/value-masks.js";
 
 interface IndexedNode {
   readonly tag: string;
@@ -21,6 +22,8 @@ export class ShadowIndex {
   readonly #children = new Map<number, Set<number>>();
   /** Password and payment-card fields: shown (masked), never a control target. Sticky per node. */
   readonly #protected = new Set<number>();
+  /** Form fields the page marked private (`data-airlock-mask`): their values always masked. Sticky per node. */
+  readonly #private = new Set<number>();
 
   get size(): number {
     return this.#nodes.size;
@@ -52,6 +55,7 @@ export class ShadowIndex {
       const next = stack.pop() as number;
       this.#nodes.delete(next);
       this.#protected.delete(next);
+      this.#private.delete(next);
       const kids = this.#children.get(next);
       if (kids) {
         for (const k of kids) stack.push(k);
@@ -78,6 +82,32 @@ export class ShadowIndex {
 
   isProtected(id: number): boolean {
     return this.#protected.has(id);
+  }
+
+  /** Marks a form field whose value is always masked (`data-airlock-mask`). */
+  markPrivate(id: number): void {
+    if (this.#nodes.has(id)) this.#private.add(id);
+  }
+
+  /**
+   * How the value of a form field travels to agents: `secret` (a password or payment-card field
+   * or one marked private, or one that ever was; an option of such a select: always masked),
+   * `typed` (input, textarea: masked when the policy masks input values), `choice` (select,
+   * option: shown), undefined (not a form field, or unknown).
+   */
+  valueKind(id: number): "secret" | "typed" | "choice" | undefined {
+    const node = this.#nodes.get(id);
+    if (!node || !holdsValue(node.tag)) return undefined;
+    if (this.#protected.has(id) || this.#private.has(id)) return "secret";
+    if (node.tag !== "option" && node.tag !== "select") return "typed";
+    // An option's choice is its select's: look up through an optgroup.
+    for (let cur = node.parent, hops = 0; node.tag === "option" && hops < 2; hops++) {
+      const up = this.#nodes.get(cur);
+      if (!up) break;
+      if (up.tag === "select") return this.#protected.has(cur) || this.#private.has(cur) ? "secret" : "choice";
+      cur = up.parent;
+    }
+    return "choice";
   }
 
   childrenOf(id: number): Iterable<number> {
@@ -115,5 +145,6 @@ export class ShadowIndex {
     this.#nodes.clear();
     this.#children.clear();
     this.#protected.clear();
+    this.#private.clear();
   }
 }

@@ -53,6 +53,7 @@ export class SiteSanitizers {
         signer: this.signer,
         site: { id: site.id, origins: site.policy.origins },
         maskSelectors: site.policy.maskingSelectors,
+        maskInputValues: this.policy.policy.cobrowse.maskInputValues.enabled,
       });
       this.#bySite.set(site.id, sanitizer);
     }

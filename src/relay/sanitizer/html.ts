@@ -4,7 +4,9 @@ import { isStylesheetRel, sanitizeAttribute, type AttributeScope } from "./attri
 import { detached } from "./detached-string.js";
 import type { ElementView, MaskMatcher } from "./mask-selectors.js";
 import { replaceStyleTexts } from "./style-elements.js";
-import { untargetableMark } from "./untargetable-marks.js";
+import { maskTextareaTexts, TEXTAREA_MASK_ATTRIBUTE } from "./textarea-values.js";
+import { isSecretField, untargetableMark } from "./untargetable-marks.js";
+import { holdsValue, maskedValue, masksValue, PRIVATE_FIELD_ATTRIBUTE } from "./value-masks.js";
 
 // HTML sanitizer for snapshots and added subtrees: sanitize-html with the policy allowlist, plus
 // hooks that (a) decide every attribute through sanitizeAttribute, (b) drop masked and nosync
@@ -36,6 +38,8 @@ export interface FragmentContext {
   readonly ancestors?: readonly ElementView[];
   /** Ids the room already knows; a repeated id is stripped, not trusted. */
   readonly isKnownId: (id: number) => boolean;
+  /** Policy `cobrowse.maskInputValues`: every form value is masked, not only secret fields'. */
+  readonly maskInputValues: boolean;
 }
 
 export interface SanitizedFragment {
@@ -45,6 +49,8 @@ export interface SanitizedFragment {
   readonly placeholders: readonly number[];
   /** Emitted password and payment-card fields: shown, never a control target. */
   readonly secretFields: readonly number[];
+  /** Emitted form fields whose values are always masked (marked private, or secret by what the page sent). */
+  readonly privateFields: readonly number[];
 }
 
 export class FragmentLimitError extends Error {
@@ -72,6 +78,7 @@ export function sanitizeFragment(html: string, ctx: FragmentContext): SanitizedF
   const nodes: ShadowEntry[] = [];
   const placeholders: number[] = [];
   const secretFields: number[] = [];
+  const privateFields: number[] = [];
   const seen = new Set<number>();
   let count = 0;
   const emittedParent = (): number => {
@@ -80,6 +87,14 @@ export function sanitizeFragment(html: string, ctx: FragmentContext): SanitizedF
       if (id !== undefined) return id;
     }
     return ctx.rootParent;
+  };
+  /** The open <select> an <option> belongs to (through an optgroup) is secret or private. */
+  const selectAlwaysMasked = (): boolean => {
+    for (let i = stack.length - 2; i >= 0 && i >= stack.length - 3; i--) {
+      const f = stack[i];
+      if (f?.tag === "select") return alwaysMasked("select", f.attribs);
+    }
+    return false;
   };
   const claim = (id: number | undefined): id is number => {
     if (id === undefined || seen.has(id) || ctx.isKnownId(id)) return false;
@@ -94,6 +109,7 @@ export function sanitizeFragment(html: string, ctx: FragmentContext): SanitizedF
   // Every tag sanitize-html emits comes out of transformTags below; counting the <style> ones
   // there lets a fragment without any skip the scan for their text.
   let styles = 0;
+  let maskedTextareas = 0;
   const emit = (tagName: string, attribs: Record<string, string>) => {
     if (tagName === "style") styles++;
     return { tagName, attribs };
@@ -144,7 +160,20 @@ export function sanitizeFragment(html: string, ctx: FragmentContext): SanitizedF
           const clean = sanitizeAttribute(name, key, attribs[key] as string, frame.svg, ctx.scope);
           if (clean !== undefined) out[key] = clean;
         }
-        if (name === "input" && isSecretInput(attribs)) delete out.value;
+        // Judged on what the page sent as well as on what is emitted: either makes a field secret.
+        const secretOrPrivate = holdsValue(name) && (alwaysMasked(name, attribs) || isSecretField(name, out) || (name === "option" && selectAlwaysMasked()));
+        if (masksValue(name, secretOrPrivate, ctx.maskInputValues)) {
+          if (out.value !== undefined) out.value = maskedValue(out.value);
+          // A private choice stays on the page, as the visitor script keeps it.
+          if (name === "option") delete out.selected;
+        }
+        if (name === "textarea") {
+          delete out[TEXTAREA_MASK_ATTRIBUTE];
+          if (masksValue(name, secretOrPrivate, ctx.maskInputValues)) {
+            out[TEXTAREA_MASK_ATTRIBUTE] = "1";
+            maskedTextareas++;
+          }
+        }
         const id = parseNodeId(attribs[NODE_ID_ATTRIBUTE]);
         if (claim(id)) {
           out[NODE_ID_ATTRIBUTE] = String(id);
@@ -153,13 +182,15 @@ export function sanitizeFragment(html: string, ctx: FragmentContext): SanitizedF
           const mark = untargetableMark(name, out);
           if (mark === "masked") placeholders.push(id);
           else if (mark === "protected") secretFields.push(id);
+          else if (secretOrPrivate) privateFields.push(id);
         }
         return emit(name, out);
       },
     },
   });
-  const sanitized = styles === 0 ? output : replaceStyleTexts(output, (css) => ctx.scope.css.stylesheet(css));
-  return { html: sanitized, nodes, placeholders, secretFields };
+  const styled = styles === 0 ? output : replaceStyleTexts(output, (css) => ctx.scope.css.stylesheet(css));
+  const sanitized = maskedTextareas === 0 ? styled : maskTextareaTexts(styled);
+  return { html: sanitized, nodes, placeholders, secretFields, privateFields };
 }
 
 /**
@@ -171,7 +202,7 @@ function cutOut(tag: string, attribs: Readonly<Record<string, string>>, inSvg: b
   return (tag === "style" && inSvg) || (tag === "link" && !isStylesheetRel(attribs.rel));
 }
 
-/** Password and payment-card fields never carry their value to an agent. */
-export function isSecretInput(attribs: Readonly<Record<string, string>>): boolean {
-  return (attribs.type ?? "").toLowerCase() === "password" || (attribs.autocomplete ?? "").toLowerCase().startsWith("cc-");
+/** A form field that is secret or marked private by the attributes the page sent. */
+function alwaysMasked(tag: string, attribs: Readonly<Record<string, string>>): boolean {
+  return isSecretField(tag, attribs) || Object.hasOwn(attribs, PRIVATE_FIELD_ATTRIBUTE);
 }

@@ -17,6 +17,11 @@ export interface SanitizerOptions {
   readonly maskSelectors: readonly string[];
   readonly maxNodes?: number;
   readonly maxDepth?: number;
+  /**
+   * Policy `cobrowse.maskInputValues` (default true, private by default): every form value is
+   * masked, whatever the page sent. Password and payment-card fields are masked either way.
+   */
+  readonly maskInputValues?: boolean;
 }
 
 /** Where new content lands: the document (snapshot) or below a known element. */
@@ -37,6 +42,7 @@ export class Sanitizer {
   readonly #urls: UrlPolicy;
   readonly #maxNodes: number;
   readonly #maxDepth: number;
+  readonly maskInputValues: boolean;
 
   constructor(options: SanitizerOptions) {
     this.#allowlist = new CompiledAllowlist(options.allowlist);
@@ -44,6 +50,7 @@ export class Sanitizer {
     this.#urls = new UrlPolicy(options.signer, options.site, undefined, LIMITS.maxUrlLength);
     this.#maxNodes = options.maxNodes ?? LIMITS.maxNodesPerSnapshot;
     this.#maxDepth = options.maxDepth ?? LIMITS.maxDepth;
+    this.maskInputValues = options.maskInputValues ?? true;
   }
 
   /** Throws FragmentLimitError when the content exceeds node or depth limits. */
@@ -57,6 +64,7 @@ export class Sanitizer {
       rootInSvg: at.svg,
       ...(at.ancestors ? { ancestors: at.ancestors } : {}),
       isKnownId,
+      maskInputValues: this.maskInputValues,
     });
   }
 

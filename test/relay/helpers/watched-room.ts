@@ -29,6 +29,7 @@ export function watchedRoom(snapshotHtml: string, options: WatchedRoomOptions = 
     signer: new AssetUrlSigner(ROOM_PUBLIC_URL),
     site,
     maskSelectors: options.maskSelectors ?? [],
+    maskInputValues: options.maskInputValues ?? true,
   });
   const room = new Room({
     site,
