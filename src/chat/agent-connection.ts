@@ -29,7 +29,7 @@ export class AgentChatConnection {
   readonly #subscriptions = new Map<string, Subscription>();
   /** Conversations this connection follows, and how the agent takes part in each. */
   readonly #following = new Map<string, Participation>();
-  readonly #frames = new ChatFrameQueue(agentChatMessage, (frame) => this.#send(frame), (m) => this.#authorizeAndDispatch(m));
+  readonly #frames: ChatFrameQueue<AgentChatMessage>;
   #closed = false;
 
   constructor(
@@ -40,7 +40,11 @@ export class AgentChatConnection {
     private readonly policy: Pick<PolicyEngine, "decide">,
     private readonly sink: FrameSink,
     readonly agent: ChatAgent,
-  ) {}
+    /** Told of each refusal for load (the socket closes a persistent offender). */
+    onOffence?: () => void,
+  ) {
+    this.#frames = new ChatFrameQueue(agentChatMessage, (frame) => this.#send(frame), (m) => this.#authorizeAndDispatch(m), onOffence);
+  }
 
   /** Re-attaches the agent's active chats (after a reload or reconnect); the console then resumes each. */
   async start(): Promise<void> {

@@ -23,11 +23,14 @@ export class ChatFrameQueue<M extends { readonly kind: string; readonly clientId
     private readonly schema: z.ZodType<M>,
     private readonly send: (frame: ChatServerFrame) => void,
     private readonly handleMessage: (message: M) => Promise<void>,
+    /** Told of each refusal for load or quota, so the socket can close a persistent offender. */
+    private readonly onOffence: () => void = () => undefined,
   ) {}
 
   handle(text: string): Promise<void> {
     if (this.#pending >= MAX_PENDING_FRAMES) {
       this.send({ kind: "chat-error", code: "rate_limited", message: "too many frames waiting" });
+      this.onOffence();
       return Promise.resolve();
     }
     this.#pending += 1;
@@ -46,7 +49,11 @@ export class ChatFrameQueue<M extends { readonly kind: string; readonly clientId
       await this.handleMessage(m);
     } catch (err) {
       const ref = m.clientId ?? m.kind;
-      if (err instanceof ChatRefusal) return this.send({ kind: "chat-error", code: err.code, message: err.message, ref });
+      if (err instanceof ChatRefusal) {
+        this.send({ kind: "chat-error", code: err.code, message: err.message, ref });
+        if (err.quota) this.onOffence();
+        return;
+      }
       const e = asAirlockError(err);
       this.send({ kind: "chat-error", code: e.code, message: e.expose ? e.message : "internal error", ref });
     }

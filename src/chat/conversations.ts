@@ -58,6 +58,18 @@ export async function createConversation(
   return toConversation(row);
 }
 
+/** Conversations of a visit that are still open: waiting, active, or an offline message nobody took yet. */
+export async function countOpenConversations(db: Db, siteId: string, visitorId: string): Promise<number> {
+  const row = await db
+    .selectFrom("chat_conversation")
+    .select((eb) => eb.fn.countAll<number | string>().as("n"))
+    .where("site_id", "=", siteId)
+    .where("visitor_id", "=", visitorId)
+    .where("state", "in", ["queued", "active", "offline"])
+    .executeTakeFirst();
+  return Number(row?.n ?? 0);
+}
+
 export async function findConversation(db: Db, id: string): Promise<Conversation | undefined> {
   const row = await db.selectFrom("chat_conversation").selectAll().where("id", "=", id).executeTakeFirst();
   return row ? toConversation(row) : undefined;

@@ -44,6 +44,12 @@ const OPEN_STATES = ["queued", "active", "offline"] as const;
  * writer), so sequence numbers have no gaps or duplicates, and a retried client id returns the
  * first copy. Callers acknowledge to the sender only after their transaction has committed.
  */
+/** Whether a message with this client id is already stored (a retry, answered from its first copy). */
+export async function isStored(db: Kysely<Database>, conversationId: string, clientId: string): Promise<boolean> {
+  const row = await db.selectFrom("chat_message").select("seq").where("conversation_id", "=", conversationId).where("client_id", "=", clientId).executeTakeFirst();
+  return row !== undefined;
+}
+
 export async function appendMessage(
   trx: Transaction<Database>,
   dialect: DialectName,

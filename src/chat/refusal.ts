@@ -12,4 +12,9 @@ export class ChatRefusal extends Error {
     super(message);
     this.name = "ChatRefusal";
   }
+
+  /** A quota refusal counts against the connection (wsOffenceLimit); a policy refusal does not. */
+  get quota(): boolean {
+    return this.code === "too_many_conversations" || this.code === "too_many_messages";
+  }
 }

@@ -16,12 +16,19 @@ import { chatTranscriptsJob } from "./retention.js";
 import { ChatService } from "./service.js";
 import { VisitorChatConnection, type FrameSink } from "./visitor-connection.js";
 import { VisitorDirectory } from "./visitor-directory.js";
+import { VisitorQuotas } from "./visitor-quotas.js";
 
 /** One end of a chat connection as the WebSocket layer drives it. */
 export interface ChatEndpoint {
   /** Handles one text frame whose kind is a chat kind; never throws. */
   handle(text: string): Promise<void>;
   close(): void;
+}
+
+/** What a chat endpoint tells its socket. */
+export interface ChatEndpointEvents {
+  /** A frame was refused for load or quota; the socket counts it (wsOffenceLimit). */
+  onOffence(): void;
 }
 
 /**
@@ -33,8 +40,8 @@ export interface ChatRuntime {
   readonly service: ChatService;
   readonly keys: ConversationKeys;
   readonly presence: PresenceRegistry;
-  openVisitor(visit: { siteId: string; visitorId: string; origin: string }, sink: FrameSink): ChatEndpoint;
-  openAgent(agent: ChatAgent, sink: FrameSink): ChatEndpoint;
+  openVisitor(visit: { siteId: string; visitorId: string; origin: string }, sink: FrameSink, events?: ChatEndpointEvents): ChatEndpoint;
+  openAgent(agent: ChatAgent, sink: FrameSink, events?: ChatEndpointEvents): ChatEndpoint;
   /** Agents whose console watches the site, on any replica. */
   agentsOnline(site: string): number;
   /** Their ids (transfer targets). */
@@ -61,12 +68,16 @@ export async function startChat(deps: ChatDeps): Promise<ChatRuntime> {
   const invitations = await ClusterInvitations.start(deps.bus, visitors, (site, visitor) => presence.has(site, visitor));
   const online = await ClusterOnlineAgents.start(deps.bus, deps.now ? { now: deps.now } : {});
   deps.retention.register("chatTranscripts", chatTranscriptsJob(deps.storage.db, keys));
+  const quotas = new VisitorQuotas(
+    { openConversationsPerVisit: deps.config.chatOpenConversationsPerVisit, messagesPerMinutePerVisit: deps.config.chatMessagesPerMinutePerVisit },
+    deps.now,
+  );
   return {
     service,
     keys,
     presence,
-    openVisitor(visit, sink) {
-      const conn = new VisitorChatConnection(service, presence, deps.policy, sink, visit, () => online.count(visit.siteId) > 0);
+    openVisitor(visit, sink, events) {
+      const conn = new VisitorChatConnection(service, presence, deps.policy, sink, visit, () => online.count(visit.siteId) > 0, { quotas, ...(events ? { onOffence: () => events.onOffence() } : {}) });
       const leave = visitors.add(conn);
       presence.connected(visit.siteId, visit.visitorId);
       return {
@@ -78,8 +89,8 @@ export async function startChat(deps: ChatDeps): Promise<ChatRuntime> {
         },
       };
     },
-    openAgent(agent, sink) {
-      const conn = new AgentChatConnection(service, presence, invitations, online, deps.policy, sink, agent);
+    openAgent(agent, sink, events) {
+      const conn = new AgentChatConnection(service, presence, invitations, online, deps.policy, sink, agent, events ? () => events.onOffence() : undefined);
       void conn.start();
       return { handle: (text) => conn.handle(text), close: () => conn.close() };
     },

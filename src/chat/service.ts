@@ -7,6 +7,7 @@ import type { ConversationKeys } from "./conversation-keys.js";
 import {
   acceptConversation,
   addParticipant,
+  countOpenConversations,
   createConversation,
   endConversation,
   findConversation,
@@ -18,6 +19,7 @@ import { topics, type ChatFanout, type ConversationChange } from "./fanout.js";
 import { appendMessage, messagesAfter, type AppendResult, type Audience, type ChatMessage } from "./messages.js";
 import { cleanMessageText } from "./message-text.js";
 import { participationOf, type ChatActor } from "./participation.js";
+import { ChatRefusal } from "./refusal.js";
 import type { SenderKind } from "./tables.js";
 import { WriteBatcher } from "./write-batcher.js";
 
@@ -41,17 +43,22 @@ export class ChatService {
     this.#batcher = storage.dialect === "sqlite" ? new WriteBatcher(storage.db) : undefined;
   }
 
-  async startChat(visitor: { siteId: string; visitorId: string }): Promise<Conversation> {
-    const conversation = await this.#tx((trx) => createConversation(trx, this.keys, { ...visitor, offline: false }, this.now()));
+  /** Opens a conversation; with `maxOpen`, refuses (`too_many_conversations`) a visit that already has that many open. */
+  async startChat(visitor: { siteId: string; visitorId: string }, maxOpen?: number): Promise<Conversation> {
+    const conversation = await this.#tx(async (trx) => {
+      await this.#mustHaveRoom(trx, visitor, maxOpen);
+      return createConversation(trx, this.keys, { ...visitor, offline: false }, this.now());
+    });
     this.#announce(conversation, "queued");
     return conversation;
   }
 
   /** The offline form, for when no agent is online: stored encrypted, queued for agents as `offline`. */
-  async submitOfflineForm(visitor: { siteId: string; visitorId: string }, form: { name: string; email: string; clientId: string; text: string }): Promise<Conversation> {
+  async submitOfflineForm(visitor: { siteId: string; visitorId: string }, form: { name: string; email: string; clientId: string; text: string }, maxOpen?: number): Promise<Conversation> {
     const text = cleanMessageText(form.text);
     const payload = JSON.stringify({ name: form.name.slice(0, 120), email: form.email.slice(0, 320), text });
     const conversation = await this.#tx(async (trx) => {
+      await this.#mustHaveRoom(trx, visitor, maxOpen);
       const c = await createConversation(trx, this.keys, { ...visitor, offline: true }, this.now());
       await appendMessage(trx, this.storage.dialect, this.keys, { conversationId: c.id, clientId: form.clientId, sender: "visitor", senderId: null, kind: "form", text: payload }, this.now());
       return { ...c, lastSeq: 1 };
@@ -133,6 +140,13 @@ export class ChatService {
     });
     this.#announce(c, "ended");
     return c;
+  }
+
+  /** Counted before the data key is made: a refused start leaves no key and no row. */
+  async #mustHaveRoom(trx: Transaction<Database>, visitor: { siteId: string; visitorId: string }, maxOpen: number | undefined): Promise<void> {
+    if (maxOpen === undefined) return;
+    const open = await countOpenConversations(trx, visitor.siteId, visitor.visitorId);
+    if (open >= maxOpen) throw new ChatRefusal("too_many_conversations", `at most ${maxOpen} open conversations per visit`);
   }
 
   /** Checked again here, under the conversation's lock, whatever the caller checked before. */

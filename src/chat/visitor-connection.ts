@@ -7,8 +7,17 @@ import { topics, type ChatEvent, type Subscription } from "./fanout.js";
 import { conversationFrame, messageFrame } from "./frames.js";
 import { authorizeVisitorFrame } from "./authorize-frame.js";
 import type { ChatService } from "./service.js";
+import { isStored } from "./messages.js";
+import type { VisitorQuotas } from "./visitor-quotas.js";
 
 const MAX_OPEN_INVITES = 4;
+
+export interface VisitorChatOptions {
+  /** The visit's quotas (open conversations, messages per minute); none in tests that do not need them. */
+  readonly quotas?: VisitorQuotas;
+  /** Told of each refusal for load or quota (the socket closes a persistent offender). */
+  readonly onOffence?: () => void;
+}
 
 export interface FrameSink {
   send(frame: string): void;
@@ -24,7 +33,7 @@ export class VisitorChatConnection {
   readonly #subscriptions = new Map<string, Subscription>();
   /** Invitations shown on this connection and not yet answered (an answer must name one). */
   readonly #invites = new Set<string>();
-  readonly #frames = new ChatFrameQueue(visitorChatMessage, (frame) => this.#send(frame), (m) => this.#authorizeAndDispatch(m));
+  readonly #frames: ChatFrameQueue<VisitorChatMessage>;
   #closed = false;
 
   constructor(
@@ -35,7 +44,10 @@ export class VisitorChatConnection {
     readonly visit: { readonly siteId: string; readonly visitorId: string; readonly origin?: string },
     /** Whether an agent is online for the site now (offline form otherwise). */
     private readonly agentsAvailable: () => boolean = () => false,
-  ) {}
+    private readonly options: VisitorChatOptions = {},
+  ) {
+    this.#frames = new ChatFrameQueue(visitorChatMessage, (frame) => this.#send(frame), (m) => this.#authorizeAndDispatch(m), options.onOffence);
+  }
 
   /** Handles one text frame from the visitor script (in arrival order; see ChatFrameQueue). */
   handle(text: string): Promise<void> {
@@ -55,19 +67,24 @@ export class VisitorChatConnection {
         this.presence.pageView(this.visit.siteId, this.visit.visitorId, { url: m.url, title: m.title, referrer: m.referrer });
         return this.#send({ kind: "chat-availability", available: this.agentsAvailable() });
       case "chat-start": {
-        const c = await this.chat.startChat(this.visit);
+        const c = await this.chat.startChat(this.visit, this.options.quotas?.limits.openConversationsPerVisit);
         await this.#follow(c.id);
         this.presence.setChat(this.visit.siteId, this.visit.visitorId, "queued");
         return this.#send(conversationFrame(c, "started", "visitor"));
       }
       case "chat-offline": {
-        const c = await this.chat.submitOfflineForm(this.visit, { name: m.name, email: m.email, clientId: m.clientId, text: m.text });
+        this.options.quotas?.mustAllowMessage(this.visit);
+        const c = await this.chat.submitOfflineForm(this.visit, { name: m.name, email: m.email, clientId: m.clientId, text: m.text }, this.options.quotas?.limits.openConversationsPerVisit);
+        this.options.quotas?.messageStored(this.visit);
         this.presence.setChat(this.visit.siteId, this.visit.visitorId, "offline");
         return this.#send(conversationFrame(c, "offline", "visitor"));
       }
       case "chat-send": {
+        // A retry of a stored message is answered from its first copy, whatever the quota.
+        if (this.options.quotas && !this.options.quotas.allowsMessage(this.visit) && !(await isStored(this.chat.storage.db, m.conversation, m.clientId))) this.options.quotas.mustAllowMessage(this.visit);
         await this.#follow(m.conversation);
         const r = await this.chat.send(actor, m.conversation, m.clientId, m.text);
+        if (!r.duplicate) this.options.quotas?.messageStored(this.visit);
         return this.#send({ kind: "chat-ack", conversation: m.conversation, clientId: m.clientId, seq: r.message.seq });
       }
       case "chat-typing":

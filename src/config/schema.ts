@@ -53,6 +53,13 @@ export const configSchema = z
     assetProxyMaxBytes: z.coerce.number().int().min(1024).max(64 * 1024 * 1024).default(8 * 1024 * 1024).describe("Largest page asset (image, stylesheet, font, media) the asset proxy fetches; larger bodies are cut off and refused."),
     assetProxyTimeoutMs: z.coerce.number().int().min(100).max(60_000).default(10_000).describe("Time limit for one asset fetch, redirects included."),
     assetProxyCacheBytes: z.coerce.number().int().min(0).max(1024 * 1024 * 1024).default(32 * 1024 * 1024).describe("Memory (never disk) for recently proxied assets, kept at most a minute; 0 turns the cache off."),
+    // Visitor quotas and persistent offenders (docs/configuration.md, "Quotas"): what one visit or
+    // one client address may open or send, and when a socket that keeps pushing is closed.
+    chatOpenConversationsPerVisit: z.coerce.number().int().min(1).max(100).default(3).describe("Conversations one visit may have open at once (waiting, active or an unanswered offline message); one more is refused `too_many_conversations`. Each open conversation holds a data key in the key vault."),
+    chatMessagesPerMinutePerVisit: z.coerce.number().int().min(1).max(1_000).default(30).describe("Chat messages (offline messages included) one visit may store per minute, sliding, counted by the replica holding the visit's connection; more are refused `too_many_messages` and the visitor's widget sends them again later."),
+    visitsPerClientPerMinute: z.coerce.number().int().min(1).max(100_000).default(10).describe("New visits (a `hello`, not a `resume` on the next page) one client address may open per minute, sliding; more are refused `too_many_visits` and closed with 4429. The address is resolved through the policy's trusted proxies; counted per replica."),
+    wsOffenceLimit: z.coerce.number().int().min(1).max(100_000).default(200).describe("Refusals for rate or quota (`rate_limited`, `too_many_messages`, `too_many_conversations`) one visitor or agent WebSocket may collect within wsOffenceWindowSeconds; one more closes it with 4429. A frame that fits again forgives nothing; only time does."),
+    wsOffenceWindowSeconds: z.coerce.number().int().min(1).max(3_600).default(60).describe("The window of wsOffenceLimit: refusals are forgiven at wsOffenceLimit per this many seconds."),
   })
   .strict();
 

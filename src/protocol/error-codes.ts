@@ -5,6 +5,7 @@ export const PROTOCOL_ERROR_CODES = [
   "frame_too_large", // frame exceeds LIMITS.maxFrameBytes
   "unsupported_version", // no protocol version in common
   "rate_limited", // more messages than the connection's rate allows
+  "too_many_visits", // the client address opened more new visits than visitsPerClientPerMinute allows
   "too_many_nodes", // snapshot or subtree with more elements than allowed
   "too_deep", // snapshot or subtree nested deeper than allowed
   "too_many_ops", // mutation batch larger than allowed

@@ -67,8 +67,8 @@ class CobrowseSession {
       resumeToken: resume?.token,
       onMessage: (msg) => this.onMessage(msg),
       onOtherFrame: (data) => ctx.channel.receive(data),
-      onClose: () => {
-        ctx.channel.closed();
+      onClose: (reason) => {
+        ctx.channel.closed(reason);
         this.pause();
       },
     });

@@ -12,6 +12,7 @@ export class FeatureChannel implements VisitorChannel {
   #welcomed = false;
   readonly #frameListeners: ((frame: ChatServerFrame) => void)[] = [];
   readonly #openListeners: (() => void)[] = [];
+  readonly #closeListeners: ((reason: string) => void)[] = [];
 
   /** The connection plugs in its sender (again after it has been replaced). */
   attach(send: (frame: object) => boolean): void {
@@ -24,8 +25,9 @@ export class FeatureChannel implements VisitorChannel {
     for (const listener of this.#openListeners) guard(listener)();
   }
 
-  closed(): void {
+  closed(reason = ""): void {
     this.#welcomed = false;
+    for (const listener of this.#closeListeners) guard(listener)(reason);
   }
 
   /** A frame the co-browse session does not handle itself. */
@@ -44,5 +46,9 @@ export class FeatureChannel implements VisitorChannel {
 
   onOpen(listener: () => void): void {
     this.#openListeners.push(listener);
+  }
+
+  onClose(listener: (reason: string) => void): void {
+    this.#closeListeners.push(listener);
   }
 }

@@ -13,6 +13,7 @@ import { gateFrame, routeFrame } from "./frame-gate.js";
 import { refOf, sendError } from "./opening.js";
 import { ConnectionRateLimiter } from "./rate-limiter.js";
 import type { SocketPeer } from "./socket-peer.js";
+import type { SocketQuotas } from "./socket-quotas.js";
 
 /**
  * One authenticated agent connection on /ws/agent (Origin, network, ticket and session already
@@ -20,20 +21,25 @@ import type { SocketPeer } from "./socket-peer.js";
  * owner of the room the agent joins, on this replica or another (co-browse kinds), or to the
  * chat runtime (chat kinds).
  */
-export function serveAgent(ws: WebSocket, peer: SocketPeer, principal: AgentPrincipal, relay: Relay, chat: ChatSockets | undefined): AgentEndpoint {
+export function serveAgent(ws: WebSocket, peer: SocketPeer, principal: AgentPrincipal, relay: Relay, chat: ChatSockets | undefined, quotas: SocketQuotas): AgentEndpoint {
   const limiter = new ConnectionRateLimiter({
     messagesPerSecond: LIMITS.agentMessagesPerSecond,
     burst: LIMITS.agentBurst,
     bytesPerSecond: LIMITS.agentBytesPerSecond,
     burstBytes: LIMITS.agentBurstBytes,
   });
+  // Refusals for rate (frame gate) and load (chat) count alike; only time forgives them.
+  const offences = quotas.offences();
+  const offended = () => {
+    if (offences.offend()) peer.close(CLOSE.rateLimited, "rate_limited");
+  };
   const endpoint: AgentEndpoint = { conn: randomBytes(16).toString("base64url"), peer, principal };
   relay.agentOpened(endpoint);
   const { sourceAddress } = principal;
-  const chatConnection = chat?.openAgent({ agentId: principal.subject, roles: principal.roles, ...(sourceAddress === undefined ? {} : { sourceAddress }) }, peer);
+  const chatConnection = chat?.openAgent({ agentId: principal.subject, roles: principal.roles, ...(sourceAddress === undefined ? {} : { sourceAddress }) }, peer, { onOffence: offended });
 
   ws.on("message", (data, isBinary) => {
-    const gate = gateFrame(data, isBinary, limiter);
+    const gate = gateFrame(data, isBinary, limiter, offences);
     const routed = gate.ok ? routeFrame(gate.text, agentMessage, chatConnection ? agentChatKinds : new Set()) : gate;
     if (!routed.ok) {
       sendError(peer, routed, routed.ref);

@@ -16,8 +16,8 @@ export interface ChatConnection {
 
 /** What the socket layer needs from the chat runtime (src/chat/runtime.ts ChatRuntime fits). */
 export interface ChatSockets {
-  openVisitor(visit: { siteId: string; visitorId: string; origin: string }, sink: { send(frame: string): void }): ChatConnection;
-  openAgent(agent: { agentId: string; roles: readonly string[]; sourceAddress?: string }, sink: { send(frame: string): void }): ChatConnection;
+  openVisitor(visit: { siteId: string; visitorId: string; origin: string }, sink: { send(frame: string): void }, events: { onOffence(): void }): ChatConnection;
+  openAgent(agent: { agentId: string; roles: readonly string[]; sourceAddress?: string }, sink: { send(frame: string): void }, events: { onOffence(): void }): ChatConnection;
 }
 
 export const visitorChatKinds: ReadonlySet<string> = new Set(VISITOR_CHAT_KINDS);

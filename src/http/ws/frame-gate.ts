@@ -4,23 +4,22 @@ import type { ProtocolErrorCode } from "../../protocol/error-codes.js";
 import { parseFrame } from "../../protocol/frame.js";
 import { LIMITS } from "../../protocol/limits.js";
 import { CLOSE } from "./close-codes.js";
+import type { OffenceMeter } from "../../quotas/offence-meter.js";
 import type { ConnectionRateLimiter } from "./rate-limiter.js";
 
 export type Refusal = { readonly ok: false; readonly code: ProtocolErrorCode; readonly message: string; readonly ref?: string; readonly close?: { code: number; reason: string } };
 export type GateResult = { readonly ok: true; readonly text: string } | Refusal;
 export type Routed<T> = { readonly ok: true; readonly message: T } | { readonly ok: true; readonly other: string } | Refusal;
 
-/** Refused frames in a row after which a flooding connection is closed instead of answered. */
-const FLOOD_CLOSE_AFTER = 500;
-
 /**
  * The checks every frame passes first, whatever its kind: rate (messages and bytes), text only,
- * size in bytes. Never throws; a refusal names its code.
+ * size in bytes. Never throws; a refusal names its code. Each rate refusal counts against the
+ * connection (`offences`); one past wsOffenceLimit closes it with 4429.
  */
-export function gateFrame(data: RawData, isBinary: boolean, limiter: ConnectionRateLimiter): GateResult {
+export function gateFrame(data: RawData, isBinary: boolean, limiter: ConnectionRateLimiter, offences: OffenceMeter): GateResult {
   const bytes = byteLength(data);
   if (!limiter.take(bytes)) {
-    const close = limiter.refusedInARow > FLOOD_CLOSE_AFTER ? { code: CLOSE.rateLimited, reason: "rate_limited" } : undefined;
+    const close = offences.offend() ? { code: CLOSE.rateLimited, reason: "rate_limited" } : undefined;
     return { ok: false, code: "rate_limited", message: "too many messages or bytes on this connection", ...(close ? { close } : {}) };
   }
   if (isBinary) return { ok: false, code: "bad_frame", message: "binary frames are not part of the protocol" };

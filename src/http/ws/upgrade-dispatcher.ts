@@ -15,6 +15,7 @@ import { serveAgent } from "./agent-socket.js";
 import type { ChatSockets } from "./chat-endpoints.js";
 import { CLOSE, closeReason } from "./close-codes.js";
 import { SocketPeer, type ShutdownFlag } from "./socket-peer.js";
+import { socketQuotas } from "./socket-quotas.js";
 import { serveVisitor } from "./visitor-socket.js";
 
 export interface WebSockets {
@@ -45,6 +46,7 @@ export async function attachWebSockets(server: Server, services: Services, relay
   const flag: ShutdownFlag = { goingAway: false };
   const tracked = new Map<WebSocket, Tracked>();
   const authenticateAgent = agentUpgradeAuthenticator(identity, services.storage.db);
+  const quotas = socketQuotas(config);
 
   const accept = (req: IncomingMessage, socket: Duplex, head: Buffer, deadline: NodeJS.Timeout, sessionId: string | undefined, then: (ws: WebSocket, peer: SocketPeer) => void) => {
     if (socket.destroyed) return; // the handshake ran out of time while it was being authorized
@@ -87,7 +89,9 @@ export async function attachWebSockets(server: Server, services: Services, relay
     if (path === "/ws/visitor") {
       const origin = req.headers.origin;
       if (!origin || !relay.visitorOriginAllowed(origin)) return refuse(req, socket, head, CLOSE.forbidden, "origin_not_allowed");
-      return accept(req, socket, head, deadline, undefined, (ws, peer) => serveVisitor(ws, peer, origin, relay, chat, config.wsHandshakeTimeoutMs));
+      return accept(req, socket, head, deadline, undefined, (ws, peer) =>
+        serveVisitor(ws, peer, origin, relay, chat, config.wsHandshakeTimeoutMs, { quotas, client: clientSlots.clientOf(req.socket.remoteAddress, req.headers["x-forwarded-for"]) }),
+      );
     }
     if (path === "/ws/agent") {
       let agent;
@@ -107,7 +111,7 @@ export async function attachWebSockets(server: Server, services: Services, relay
         mfa: agent.mfa,
         ...(sourceAddress === undefined ? {} : { sourceAddress }),
       };
-      return accept(req, socket, head, deadline, agent.sessionId, (ws, peer) => serveAgent(ws, peer, principal, relay, chat));
+      return accept(req, socket, head, deadline, agent.sessionId, (ws, peer) => serveAgent(ws, peer, principal, relay, chat, quotas));
     }
     rejectHttp(socket, new AirlockError("not_found", "no such WebSocket endpoint"));
   };

@@ -10,6 +10,7 @@ import { gateFrame, routeFrame } from "./frame-gate.js";
 import { openingCloseCode, refOf, sendError } from "./opening.js";
 import { ConnectionRateLimiter } from "./rate-limiter.js";
 import type { SocketPeer } from "./socket-peer.js";
+import type { SocketQuotas } from "./socket-quotas.js";
 
 /** A visitor has this long after the handshake to send `hello` or `resume` (wsHandshakeTimeoutMs). */
 const OPENING_TIMEOUT_MS = 10_000;
@@ -21,7 +22,15 @@ const OPENING_TIMEOUT_MS = 10_000;
  * registered action, then goes to the visit's co-browse room (co-browse kinds) or to the chat
  * runtime (chat and presence kinds, for the whole visit whatever co-browse sessions come and go).
  */
-export function serveVisitor(ws: WebSocket, peer: SocketPeer, origin: string, relay: Relay, chat: ChatSockets | undefined, openingTimeoutMs = OPENING_TIMEOUT_MS): void {
+export function serveVisitor(
+  ws: WebSocket,
+  peer: SocketPeer,
+  origin: string,
+  relay: Relay,
+  chat: ChatSockets | undefined,
+  openingTimeoutMs = OPENING_TIMEOUT_MS,
+  admission: { readonly quotas: SocketQuotas; readonly client: string | undefined },
+): void {
   const limiter = new ConnectionRateLimiter({
     messagesPerSecond: LIMITS.visitorMessagesPerSecond,
     burst: LIMITS.visitorBurst,
@@ -30,12 +39,17 @@ export function serveVisitor(ws: WebSocket, peer: SocketPeer, origin: string, re
   });
   let visit: Visit | undefined;
   let chatConnection: ChatConnection | undefined;
+  // Refusals for rate (frame gate) and quota (chat) count alike; only time forgives them.
+  const offences = admission.quotas.offences();
+  const offended = () => {
+    if (offences.offend()) peer.close(CLOSE.rateLimited, "rate_limited");
+  };
   const timer = setTimeout(() => {
     if (!visit) peer.close(CLOSE.openingTimeout, "hello expected");
   }, openingTimeoutMs).unref();
 
   ws.on("message", (data, isBinary) => {
-    const gate = gateFrame(data, isBinary, limiter);
+    const gate = gateFrame(data, isBinary, limiter, offences);
     const routed = gate.ok ? routeFrame(gate.text, visitorMessage, visit && chatConnection ? visitorChatKinds : new Set()) : gate;
     if (!routed.ok) {
       sendError(peer, routed, routed.ref);
@@ -51,6 +65,11 @@ export function serveVisitor(ws: WebSocket, peer: SocketPeer, origin: string, re
         sendError(peer, { code: "wrong_state", message: "send hello or resume first" }, message.kind);
         return peer.close(CLOSE.badOpening, "wrong_state");
       }
+      // A new visit counts against its client address before anything of it exists.
+      if (message.kind === "hello" && !admission.quotas.admitVisit(admission.client)) {
+        sendError(peer, { code: "too_many_visits", message: "too many new visits from this address; try again later" }, message.kind);
+        return peer.close(CLOSE.rateLimited, "too_many_visits");
+      }
       const opening = relay.openVisitor(peer, message, origin);
       if (!opening.ok) {
         sendError(peer, opening.failure, message.kind);
@@ -58,7 +77,7 @@ export function serveVisitor(ws: WebSocket, peer: SocketPeer, origin: string, re
       }
       visit = opening.visit;
       clearTimeout(timer);
-      chatConnection ??= chat?.openVisitor({ siteId: visit.siteId, visitorId: visit.id, origin }, peer);
+      chatConnection ??= chat?.openVisitor({ siteId: visit.siteId, visitorId: visit.id, origin }, peer, { onOffence: offended });
       return;
     }
     const failure = relay.fromVisitor(visit, message, origin);

@@ -17,7 +17,8 @@ export interface ConnectionOptions {
   /** Any other frame (chat, presence), raw: the features' channel reads it. */
   readonly onOtherFrame?: (data: unknown) => void;
   readonly onOpen?: () => void;
-  readonly onClose?: () => void;
+  /** With the server's close reason (a stable code such as `too_many_visits`), empty when there was none. */
+  readonly onClose?: (reason: string) => void;
 }
 
 /** Close codes after which retrying cannot help. */
@@ -52,7 +53,7 @@ export class Connection {
     ws.addEventListener("close", guard((e: CloseEvent) => {
       if (this.#ws !== ws) return;
       this.#ws = undefined;
-      this.options.onClose?.();
+      this.options.onClose?.(typeof e.reason === "string" ? e.reason.slice(0, 64) : "");
       if (finalCloseCodes.has(e.code)) this.#stopped = true;
       this.retry();
     }));

@@ -11,6 +11,8 @@ export interface VisitorChannel {
   send(frame: object): boolean;
   onFrame(listener: (frame: ChatServerFrame) => void): void;
   onOpen(listener: () => void): void;
+  /** The connection closed; `reason` is the server's close reason (e.g. `too_many_visits`), empty for a network loss. */
+  onClose(listener: (reason: string) => void): void;
 }
 
 const kinds: ReadonlySet<string> = new Set(CHAT_SERVER_KINDS);

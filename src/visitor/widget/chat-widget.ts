@@ -3,6 +3,7 @@ import type { ChatServerFrame } from "../../protocol/chat-frames.js";
 import { guard } from "../safe.js";
 import type { UiHost } from "../ui/host.js";
 import type { VisitorChannel } from "./channel.js";
+import type { WidgetKey } from "./strings.js";
 import { WidgetUi } from "./widget-ui.js";
 
 type ChatState = "none" | "queued" | "active" | "ended";
@@ -12,6 +13,9 @@ interface Saved {
   readonly state: ChatState;
   readonly open: boolean;
 }
+
+/** After `too_many_messages`: a slow retry, so a waiting outbox never becomes a flood (wsOffenceLimit). */
+const MESSAGE_QUOTA_RETRY_MS = 15_000;
 
 // The conversation survives page loads within the visit (same tab), never across visits.
 const STORAGE_KEY = "airlock-chat";
@@ -63,13 +67,28 @@ export class ChatWidget {
     }
     channel.onFrame(guard((f: ChatServerFrame) => this.#onFrame(f)));
     channel.onOpen(guard(() => this.#connected()));
+    channel.onClose(guard((reason: string) => this.#disconnected(reason)));
   }
 
   #connected(): void {
+    if (this.#pausedFor === "connection") this.#notice(undefined);
     this.channel.send({ kind: "presence", url: location.href.slice(0, 2048), title: document.title.slice(0, 300), referrer: document.referrer.slice(0, 2048) });
     if (!this.#conversation) return;
     this.channel.send({ kind: "chat-resume", conversation: this.#conversation, afterSeq: this.#ledger.contiguousSeq });
     this.#resendUnacknowledged();
+  }
+
+  /** Refusals of the connection itself: too many new visits from this address, or flooding. */
+  #disconnected(reason: string): void {
+    if (reason === "too_many_visits") this.#notice("limitVisits", "connection");
+    else if (reason === "rate_limited") this.#notice("limitFlood", "connection");
+  }
+
+  #pausedFor: "connection" | "chat" | undefined;
+
+  #notice(key: WidgetKey | undefined, cause: "connection" | "chat" = "chat"): void {
+    this.#pausedFor = key ? cause : undefined;
+    this.#ui.notice(key ? this.#ui.t(key) : undefined);
   }
 
   #resendUnacknowledged(): void {
@@ -153,6 +172,7 @@ export class ChatWidget {
         return;
       case "chat-ack":
         this.#ledger.acknowledge(f);
+        if (this.#pausedFor === "chat") this.#notice(undefined);
         return this.#render();
       case "chat-typing":
         if (f.conversation === this.#conversation) this.#ui.showTyping(f.typing);
@@ -160,6 +180,16 @@ export class ChatWidget {
       case "chat-error":
         // Refused for load: send what is unacknowledged again a little later (same client ids).
         if (f.code === "rate_limited" || f.code === "internal") setTimeout(guard(() => this.#resendUnacknowledged()), 1_000);
+        // Quotas: say why in a sentence; messages stay in the outbox and go again once there is room.
+        if (f.code === "too_many_messages") {
+          this.#notice("limitMessages");
+          setTimeout(guard(() => this.#resendUnacknowledged()), MESSAGE_QUOTA_RETRY_MS);
+        }
+        if (f.code === "too_many_conversations") {
+          this.#starting = false;
+          this.#notice("limitConversations");
+        }
+        if (f.code === "not_allowed") this.#notice("notAllowed");
         // A message the server refused for its content will never be accepted: drop it.
         if (f.code === "bad_request" || f.code === "payload_too_large") {
           const refused = this.#ledger.unacknowledged().find((m) => m.clientId === f.ref);

@@ -25,7 +25,12 @@ export type WidgetKey =
   | "offlineSend"
   | "offlineThanks"
   | "sending"
-  | "transcript";
+  | "transcript"
+  | "limitMessages"
+  | "limitConversations"
+  | "limitVisits"
+  | "limitFlood"
+  | "notAllowed";
 
 export const widgetStrings: Dictionary<WidgetKey> = {
   en: {
@@ -54,6 +59,11 @@ export const widgetStrings: Dictionary<WidgetKey> = {
     offlineThanks: "Thank you. Your message has been sent.",
     sending: "sending…",
     transcript: "Chat transcript",
+    limitMessages: "You are sending messages faster than we can take them. We will send the rest in a moment.",
+    limitConversations: "You already have open chats. Please carry on in the one you have, or end it before starting another.",
+    limitVisits: "Too many chat windows were opened from your network just now. Please try again in a few minutes.",
+    limitFlood: "Too much was sent at once, so the chat paused. It reconnects by itself.",
+    notAllowed: "Chat is not available on this page.",
   },
   de: {
     open: "Chat starten",
@@ -81,5 +91,10 @@ export const widgetStrings: Dictionary<WidgetKey> = {
     offlineThanks: "Vielen Dank. Ihre Nachricht wurde gesendet.",
     sending: "wird gesendet…",
     transcript: "Chatverlauf",
+    limitMessages: "Sie senden schneller, als wir annehmen können. Der Rest wird gleich gesendet.",
+    limitConversations: "Sie haben bereits offene Chats. Bitte schreiben Sie dort weiter oder beenden Sie einen, bevor Sie einen neuen beginnen.",
+    limitVisits: "Aus Ihrem Netzwerk wurden gerade zu viele Chatfenster geöffnet. Bitte versuchen Sie es in ein paar Minuten erneut.",
+    limitFlood: "Es wurde zu viel auf einmal gesendet, der Chat pausiert. Er verbindet sich von selbst neu.",
+    notAllowed: "Auf dieser Seite ist der Chat nicht verfügbar.",
   },
 };

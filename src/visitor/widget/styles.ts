@@ -21,6 +21,7 @@ export const widgetCss = `
 .alc-who { display: block; font-size: 12px; opacity: .75; margin-bottom: 2px; }
 .alc-pending { opacity: .65; }
 .alc-note { align-self: center; font-size: 13px; color: #52607a; text-align: center; }
+.alc-notice { margin: 0; padding: 8px 14px; font-size: 13px; background: #fff4e5; color: #7a3e00; border-bottom: 1px solid #f2d3a8; }
 .alc-typing { min-height: 20px; padding: 0 14px; font-size: 13px; color: #52607a; background: #f6f8fb; }
 .alc-form { display: flex; gap: 8px; padding: 10px; border-top: 1px solid #e3e8f0; }
 .alc-form textarea { flex: 1; resize: none; height: 44px; border: 1px solid #b7c3d7; border-radius: 9px; padding: 8px 10px; }

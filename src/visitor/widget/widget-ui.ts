@@ -33,6 +33,7 @@ export class WidgetUi {
   readonly #chat: HTMLElement;
   readonly #offline: HTMLElement;
   readonly #invite: HTMLElement;
+  readonly #notice: HTMLElement;
   #typingTimer: ReturnType<typeof setTimeout> | undefined;
 
   constructor(host: UiHost, private readonly on: WidgetHandlers) {
@@ -67,7 +68,8 @@ export class WidgetUi {
     this.#offline = this.#offlineForm();
     const minimise = h("button", { class: "alc-icon", type: "button", "aria-label": t("close") }, "−");
     minimise.addEventListener("click", () => this.minimise());
-    this.#panel = h("section", { class: "alc-panel", role: "dialog", "aria-label": t("title"), hidden: "" }, h("div", { class: "alc-head" }, h("h2", {}, t("title")), minimise), this.#chat, this.#offline);
+    this.#notice = h("p", { class: "alc-notice", role: "status", hidden: "" });
+    this.#panel = h("section", { class: "alc-panel", role: "dialog", "aria-label": t("title"), hidden: "" }, h("div", { class: "alc-head" }, h("h2", {}, t("title")), minimise), this.#notice, this.#chat, this.#offline);
     this.#panel.addEventListener("keydown", (e) => {
       if (e.key === "Escape") this.minimise();
     });
@@ -117,6 +119,12 @@ export class WidgetUi {
     }
     this.#log.replaceChildren(...nodes);
     if (stick) this.#log.scrollTop = this.#log.scrollHeight;
+  }
+
+  /** A sentence about why something was refused or paused (never a raw code); undefined clears it. */
+  notice(text: string | undefined): void {
+    this.#notice.textContent = text ?? "";
+    this.#notice.hidden = text === undefined;
   }
 
   showTyping(typing: boolean): void {

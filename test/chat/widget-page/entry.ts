@@ -10,6 +10,7 @@ const airlock = new URL(script.dataset.airlock ?? "");
 const siteKey = script.dataset.siteKey ?? "";
 const frameListeners: ((f: ChatServerFrame) => void)[] = [];
 const openListeners: (() => void)[] = [];
+const closeListeners: ((reason: string) => void)[] = [];
 let ws: WebSocket | undefined;
 let ready = false;
 let resumeToken = sessionStorage.getItem("test-resume") ?? "";
@@ -33,8 +34,9 @@ function connect(): void {
     const frame = readChatFrame(e.data);
     if (frame) for (const l of frameListeners) l(frame);
   });
-  socket.addEventListener("close", () => {
+  socket.addEventListener("close", (e) => {
     ready = false;
+    for (const l of closeListeners) l(e.reason);
     if (ws === socket) setTimeout(connect, 300);
   });
 }
@@ -47,6 +49,7 @@ const channel: VisitorChannel = {
   },
   onFrame: (l) => void frameListeners.push(l),
   onOpen: (l) => void openListeners.push(l),
+  onClose: (l) => void closeListeners.push(l),
 };
 
 mountChatWidget({ ui: () => uiHost(script.dataset.lang ?? null) }, channel);
