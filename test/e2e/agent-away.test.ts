@@ -20,6 +20,8 @@ import { ReplicaView } from "./replica-view.js";
 // `visibilitychange`, the event the console listens to.
 
 const suite = chromiumPath ? describe : describe.skip;
+/** Waits for the replica and the visitor's page: generous, the machine may be busy. */
+const SLOW = { timeout: 20_000 };
 
 async function setVisibility(page: Page, state: "hidden" | "visible"): Promise<void> {
   await page.evaluate((s) => {
@@ -47,7 +49,7 @@ suite("an agent away from a co-browse session (Chromium, real relay)", () => {
     await page.waitForURL(/\/console\/cobrowse\/[A-Za-z0-9_-]+$/);
     await visitor.page.getByRole("button", { name: "Share my screen" }).click();
     await expect.poll(() => bar().innerText()).toContain("Alex Agent is viewing this page");
-    await expect.poll(() => new ReplicaView(page).text("h1")).toBe("Office goods for careful people");
+    await expect.poll(() => new ReplicaView(page).text("h1"), SLOW).toBe("Office goods for careful people");
   }
 
   /** Waits until the relay scheduled a timer it did not have (the away countdown started). */
@@ -75,7 +77,7 @@ suite("an agent away from a co-browse session (Chromium, real relay)", () => {
   afterAll(async () => {
     await tb?.close();
     await demo?.stop();
-  });
+  }, 90_000);
 
   it("an agent who only watches never times out; a hidden viewer shows a countdown that coming back cancels", async () => {
     await startSharing(viewer);
@@ -95,7 +97,7 @@ suite("an agent away from a co-browse session (Chromium, real relay)", () => {
     clock.advance(60_000);
     await expect(bar().innerText()).resolves.toContain("Alex Agent is viewing this page");
     await visitor.shot("01-still-sharing-after-return");
-  });
+  }, 90_000);
 
   it("staying away ends the session: both sides read why, and the audit entry names the reason and the rule", async () => {
     const before = clock.pending;
@@ -120,7 +122,7 @@ suite("an agent away from a co-browse session (Chromium, real relay)", () => {
     expect(end?.rule).toBe("cobrowse.agentInactivity");
     await notice().getByRole("button", { name: "OK" }).click();
     await setVisibility(viewer, "visible");
-  });
+  }, 90_000);
 
   it("a closed viewer tab is away too: reopened in time it returns without a new prompt; left closed, the session ends", async () => {
     await startSharing(viewer);
@@ -134,7 +136,7 @@ suite("an agent away from a co-browse session (Chromium, real relay)", () => {
     clock.advance(9_000);
     viewer = await agent.page.context().newPage();
     await viewer.goto(roomUrl);
-    await expect.poll(() => new ReplicaView(viewer).text("h1")).toBe("Office goods for careful people");
+    await expect.poll(() => new ReplicaView(viewer).text("h1"), SLOW).toBe("Office goods for careful people");
     await expect(viewer.locator(".cb-status").innerText()).resolves.toBe("You are viewing the visitor's page");
     expect(await prompts()).toBe(answered); // no new question to the visitor
     clock.advance(60_000);
@@ -149,7 +151,7 @@ suite("an agent away from a co-browse session (Chromium, real relay)", () => {
     await expect(notice().innerText()).resolves.toContain("Alex Agent was away for too long, so the session ended automatically.");
     await visitor.shot("03-ended-after-viewer-closed");
     await notice().getByRole("button", { name: "OK" }).click();
-  });
+  }, 90_000);
 
   it("a lost connection reconnects by itself: a countdown while it is away, then the same session without a new prompt", async () => {
     // The viewer's /ws/agent goes through Playwright, which can drop it as a network would (page
@@ -176,12 +178,12 @@ suite("an agent away from a co-browse session (Chromium, real relay)", () => {
 
     offline = false;
     await expect.poll(() => awayBanner().isVisible(), { timeout: 10_000 }).toBe(false);
-    await expect.poll(() => new ReplicaView(viewer).text("h1")).toBe("Office goods for careful people");
+    await expect.poll(() => new ReplicaView(viewer).text("h1"), SLOW).toBe("Office goods for careful people");
     await expect(viewer.locator(".cb-status").innerText()).resolves.toBe("You are viewing the visitor's page");
     expect(await prompts()).toBe(answered);
     clock.advance(60_000);
     await expect(bar().innerText()).resolves.toContain("Alex Agent is viewing this page");
     await viewer.screenshot({ path: screenshotPath("away-agent-04-reconnected") });
     expect(visitor.problems).toEqual([]);
-  });
+  }, 90_000);
 });

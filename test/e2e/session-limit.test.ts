@@ -14,6 +14,8 @@ import { ReplicaView } from "./replica-view.js";
 // Screenshots: test-results/screenshots/limit-*.png.
 
 const suite = chromiumPath ? describe : describe.skip;
+/** Waits for the replica and the visitor's page: generous, the machine may be busy. */
+const SLOW = { timeout: 20_000 };
 
 suite("the session time limit (Chromium, real relay, German visitor)", () => {
   const clock = new ManualClock();
@@ -52,12 +54,12 @@ suite("the session time limit (Chromium, real relay, German visitor)", () => {
   afterAll(async () => {
     await tb?.close();
     await demo?.stop();
-  });
+  }, 90_000);
 
   it("warns both sides five minutes before the limit", async () => {
     await agent.page.getByRole("button", { name: /^Start co-browsing/ }).click();
     await visitor.page.getByRole("button", { name: "Bildschirm teilen" }).click();
-    await expect.poll(() => new ReplicaView(agent.page).text("h1")).toBe("Office goods for careful people");
+    await expect.poll(() => new ReplicaView(agent.page).text("h1"), SLOW).toBe("Office goods for careful people");
 
     clock.advance(5 * 60_000 - 1);
     await expect(notice().count()).resolves.toBe(0);
@@ -68,7 +70,7 @@ suite("the session time limit (Chromium, real relay, German visitor)", () => {
     await expect(endingBanner().innerText()).resolves.toMatch(/^This session ends in [45]:\d\d: it reaches the time limit your organisation set for co-browse sessions\.$/);
     await visitor.shot("01-ending-soon");
     await agent.shot("01-ending-soon");
-  });
+  }, 90_000);
 
   it("ends the session at the limit; each side reads why, and the audit names the rule", async () => {
     clock.advance(5 * 60_000);
@@ -83,5 +85,5 @@ suite("the session time limit (Chromium, real relay, German visitor)", () => {
       demo.server.services.storage.db.selectFrom("audit_log").select(["actor", "action", "rule"]).where("action", "=", "cobrowse.end.session_limit").executeTakeFirst();
     await expect.poll(end).toEqual({ actor: "system", action: "cobrowse.end.session_limit", rule: "cobrowse.maxSession" });
     expect(visitor.problems).toEqual([]);
-  });
+  }, 90_000);
 });

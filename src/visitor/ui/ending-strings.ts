@@ -1,18 +1,12 @@
+import type { EndReason } from "../../protocol/error-codes.js";
 import type { Dictionary } from "./i18n.js";
 
 // What the visitor reads when a co-browse session ends (and why), or is about to reach its time
 // limit. `{agent}` is the agent's display name; `{left}` a countdown (m:ss).
 
 export type EndingKey =
+  | EndReason
   | "endedTitle"
-  | "visitor_ended"
-  | "agent_left"
-  | "agent_away"
-  | "session_limit"
-  | "visitor_gone"
-  | "consent_revoked"
-  | "server_shutdown"
-  | "protocol_violation"
   | "unknown"
   | "someAgent"
   | "endingSoon"

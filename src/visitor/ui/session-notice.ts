@@ -1,3 +1,4 @@
+import { END_REASONS } from "../../protocol/error-codes.js";
 import { guard } from "../safe.js";
 import { endingStrings, type EndingKey } from "./ending-strings.js";
 import { h, type UiHost } from "./host.js";
@@ -16,7 +17,7 @@ const css = `
 .al-notice .al-btn { flex: none; }
 `;
 
-const REASONS: ReadonlySet<string> = new Set(["visitor_ended", "agent_left", "agent_away", "session_limit", "visitor_gone", "consent_revoked", "server_shutdown", "protocol_violation"]);
+const REASONS: ReadonlySet<string> = new Set(END_REASONS);
 
 export class SessionNotice {
   readonly #t: (key: EndingKey, vars?: Readonly<Record<string, string>>) => string;
