@@ -46,8 +46,9 @@ function relaySuite(name: string, policy: "replace" | "never", body: (ctx: () =>
     let tb: TestBrowser;
     beforeAll(async () => {
       buildVisitorBundle();
-      const cobrowse = replaceOnce(shipped("cobrowse.yaml"), "maskedFields: { agentEdit: replace,", `maskedFields: { agentEdit: ${policy},`);
-      demo = await startDemoAirlock({ policies: () => ({ "cobrowse.yaml": cobrowse }) });
+      // `replace` is the shipped rule; `never` is set in an override folder.
+      const never = () => ({ "cobrowse.yaml": replaceOnce(shipped("cobrowse.yaml"), "maskedFields: { agentEdit: replace,", "maskedFields: { agentEdit: never,") });
+      demo = await startDemoAirlock(policy === "never" ? { policies: never } : {});
       tb = await launchBrowser();
     });
     afterAll(async () => {
