@@ -14,7 +14,7 @@ import { opTargetKnown } from "./checks/nodes.js";
 import type { Clock } from "./clock.js";
 import { ControlAudit, type ControlAuditEntry } from "./control-audit.js";
 import { fail, type Failure } from "./failure.js";
-import { maskedAttributeChange, maskedInput, maskedTextChange } from "./masked-values.js";
+import { maskedAttributeChange, maskedInput, maskedTextChange, valueMasked } from "./masked-values.js";
 import { agentChecks, visitorChecks } from "./message-table.js";
 import { LatestPageState } from "./page-state.js";
 import type { AgentPrincipal, Peer } from "./peer.js";
@@ -114,8 +114,7 @@ export class Room implements RoomFacts {
 
   /** Agents see this field's value masked: a secret field, a value sent masked, or policy masking (selects excepted). */
   valueMasked(id: number): boolean {
-    if (this.index.isProtected(id)) return true;
-    return this.#page.inputMasked(id) ?? (this.options.maskInputValues && this.index.get(id)?.tag !== "select");
+    return valueMasked(this.index, id, this.options.maskInputValues) || this.#page.inputMasked(id) === true;
   }
 
   get canvas(): CanvasSettings {
