@@ -62,7 +62,12 @@ suite("live chat in Chromium: the visitor script's widget on the demo shop, agen
 
   beforeAll(async () => {
     const port = await freePort();
-    server = await startIdentityServer({ AIRLOCK_PORT: String(port), AIRLOCK_POLICY_DIR: policyDir({ "sites.yaml": demoSites(`http://127.0.0.1:${port}`) }) });
+    server = await startIdentityServer({
+      AIRLOCK_PORT: String(port),
+      AIRLOCK_POLICY_DIR: policyDir({ "sites.yaml": demoSites(`http://127.0.0.1:${port}`) }),
+      // The XSS corpus travels as one visit's messages, far more than a person writes a minute.
+      AIRLOCK_CHAT_MESSAGES_PER_MINUTE_PER_VISIT: "1000",
+    });
     tb = await launchBrowser();
   });
   afterAll(async () => {

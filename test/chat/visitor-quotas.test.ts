@@ -123,6 +123,9 @@ describeEachDialect("visitor quotas (finding: nothing bounded what a visitor cou
     const refused = await helloVia(server, `10.9.9.9, ${client}`);
     expect(refused.frames.find((f) => f.kind === "error")).toMatchObject({ code: "too_many_visits" });
     expect(await refused.closed).toEqual({ code: 4429, reason: "too_many_visits" });
+    // Logged as an expected, client-caused refusal: its code, never the client's address.
+    expect(server.logText()).toContain("too_many_visits");
+    expect(server.logText()).not.toContain(client);
 
     const other = await helloVia(server, "203.0.113.8");
     sockets.push(other);

@@ -1,13 +1,12 @@
 /**
  * Token buckets for one connection: messages and bytes, each with a sustained rate and a burst.
- * `take` answers whether a frame of that size fits now; refused frames cost nothing.
+ * `take` answers whether a frame of that size fits now; refused frames cost nothing here (the
+ * connection's OffenceMeter counts them, and a frame that fits again does not forgive them).
  */
 export class ConnectionRateLimiter {
   #messages: number;
   #bytes: number;
   #at: number;
-  /** Frames refused since the buckets last had room; a connection that keeps going is closed. */
-  refusedInARow = 0;
 
   constructor(
     private readonly limits: { messagesPerSecond: number; burst: number; bytesPerSecond: number; burstBytes: number },
@@ -25,13 +24,9 @@ export class ConnectionRateLimiter {
     const { messagesPerSecond, burst, bytesPerSecond, burstBytes } = this.limits;
     this.#messages = Math.min(burst, this.#messages + elapsed * messagesPerSecond);
     this.#bytes = Math.min(burstBytes, this.#bytes + elapsed * bytesPerSecond);
-    if (this.#messages < 1 || this.#bytes < bytes) {
-      this.refusedInARow += 1;
-      return false;
-    }
+    if (this.#messages < 1 || this.#bytes < bytes) return false;
     this.#messages -= 1;
     this.#bytes -= bytes;
-    this.refusedInARow = 0;
     return true;
   }
 }

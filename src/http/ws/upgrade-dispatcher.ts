@@ -90,7 +90,12 @@ export async function attachWebSockets(server: Server, services: Services, relay
       const origin = req.headers.origin;
       if (!origin || !relay.visitorOriginAllowed(origin)) return refuse(req, socket, head, CLOSE.forbidden, "origin_not_allowed");
       return accept(req, socket, head, deadline, undefined, (ws, peer) =>
-        serveVisitor(ws, peer, origin, relay, chat, config.wsHandshakeTimeoutMs, { quotas, client: clientSlots.clientOf(req.socket.remoteAddress, req.headers["x-forwarded-for"]) }),
+        serveVisitor(ws, peer, origin, relay, chat, config.wsHandshakeTimeoutMs, {
+          quotas,
+          client: clientSlots.clientOf(req.socket.remoteAddress, req.headers["x-forwarded-for"]),
+          // Expected, client-caused: logged at info with the code only, rate-limited.
+          refused: (code) => failures.expected("client", code, { route: "/ws/visitor", status: 429 }),
+        }),
       );
     }
     if (path === "/ws/agent") {

@@ -29,7 +29,7 @@ export function serveVisitor(
   relay: Relay,
   chat: ChatSockets | undefined,
   openingTimeoutMs = OPENING_TIMEOUT_MS,
-  admission: { readonly quotas: SocketQuotas; readonly client: string | undefined },
+  admission: { readonly quotas: SocketQuotas; readonly client: string | undefined; readonly refused?: (code: "too_many_visits" | "rate_limited") => void },
 ): void {
   const limiter = new ConnectionRateLimiter({
     messagesPerSecond: LIMITS.visitorMessagesPerSecond,
@@ -42,7 +42,9 @@ export function serveVisitor(
   // Refusals for rate (frame gate) and quota (chat) count alike; only time forgives them.
   const offences = admission.quotas.offences();
   const offended = () => {
-    if (offences.offend()) peer.close(CLOSE.rateLimited, "rate_limited");
+    if (!offences.offend()) return;
+    admission.refused?.("rate_limited");
+    peer.close(CLOSE.rateLimited, "rate_limited");
   };
   const timer = setTimeout(() => {
     if (!visit) peer.close(CLOSE.openingTimeout, "hello expected");
@@ -53,7 +55,10 @@ export function serveVisitor(
     const routed = gate.ok ? routeFrame(gate.text, visitorMessage, visit && chatConnection ? visitorChatKinds : new Set()) : gate;
     if (!routed.ok) {
       sendError(peer, routed, routed.ref);
-      if (routed.close) peer.close(routed.close.code, routed.close.reason);
+      if (routed.close) {
+        if (routed.close.code === CLOSE.rateLimited) admission.refused?.("rate_limited");
+        peer.close(routed.close.code, routed.close.reason);
+      }
       else if (!visit) peer.close(CLOSE.badOpening, routed.code);
       return;
     }
@@ -67,6 +72,7 @@ export function serveVisitor(
       }
       // A new visit counts against its client address before anything of it exists.
       if (message.kind === "hello" && !admission.quotas.admitVisit(admission.client)) {
+        admission.refused?.("too_many_visits");
         sendError(peer, { code: "too_many_visits", message: "too many new visits from this address; try again later" }, message.kind);
         return peer.close(CLOSE.rateLimited, "too_many_visits");
       }
