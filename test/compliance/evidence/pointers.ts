@@ -18,7 +18,8 @@ export const testPointerSchema = z
   .object({ file: z.string().regex(/^(test|src)\/.+\.test\.ts$/, "a test file under test/ or src/"), test: z.string().min(10) })
   .strict();
 
-const asvsSchema = z.object({ requirements: z.record(z.string(), z.object({ evidence: z.array(testPointerSchema) }).passthrough()) }).passthrough();
+// A not-applicable requirement has a reason and no evidence.
+const asvsSchema = z.object({ requirements: z.record(z.string(), z.object({ evidence: z.array(testPointerSchema).default([]) }).passthrough()) }).passthrough();
 
 /** SoA evidence is a document path or a named test; a bare test file is refused (it names no test). */
 const soaEvidence = z.union([
