@@ -55,6 +55,7 @@ export class CobrowseViewer {
   readonly #controlButton: HTMLButtonElement | undefined;
   readonly #canvases: CanvasPainter;
   readonly #awayBanner = new CountdownBanner("away");
+  readonly #onVisibility = () => this.reportPresence();
   readonly #endingBanner = new CountdownBanner("ending");
 
   constructor(private readonly options: ViewerOptions) {
@@ -86,7 +87,7 @@ export class CobrowseViewer {
     this.wireInput();
     new ResizeObserver(() => this.fit()).observe(this.#stage);
     // Watching is presence: the server hears whether this page is visible, never how often the agent clicks.
-    document.addEventListener("visibilitychange", () => this.reportPresence());
+    document.addEventListener("visibilitychange", this.#onVisibility);
   }
 
   get mode(): CobrowseMode {
@@ -204,6 +205,7 @@ export class CobrowseViewer {
   private end(why: string, title = "The co-browse session has ended."): void {
     if (this.#ended) return;
     this.#ended = true;
+    document.removeEventListener("visibilitychange", this.#onVisibility);
     this.#awayBanner.hide();
     this.#endingBanner.hide();
     this.#status.textContent = "Session ended";
