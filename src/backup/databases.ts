@@ -2,6 +2,7 @@ import type { Kysely, Transaction } from "kysely";
 import type { Migration } from "kysely/migration";
 import { verifyAudit, type VerifyResult } from "../audit/trail.js";
 import { connectVault } from "../crypto/vault/connect.js";
+import type { PostgresTlsFiles } from "../storage/postgres-tls.js";
 import { vaultMigrations } from "../crypto/vault/migrations.js";
 import type { KeyVaultTables } from "../crypto/vault/tables.js";
 import type { DialectName, Storage } from "../storage/db.js";
@@ -43,8 +44,8 @@ export function mainDatabase(storage: Storage): BackupDatabase<Database> {
 }
 
 // The vault's migration table names are those KeyVault.open gives its migrator.
-export function vaultDatabase(url: string): BackupDatabase<KeyVaultTables> {
-  const { db, dialect } = connectVault(url, 2);
+export function vaultDatabase(url: string, tls: PostgresTlsFiles = {}): BackupDatabase<KeyVaultTables> {
+  const { db, dialect } = connectVault(url, 2, tls);
   return {
     kind: "vault",
     db,

@@ -1,6 +1,8 @@
 import { Redis } from "ioredis";
 import type { Logger } from "../ops/log.js";
 import type { Bus, BusHandler } from "./bus.js";
+import { describeRedisFailure, redisFailureCode } from "./redis-failure.js";
+import { redisConnectionOptions, type RedisSettings } from "./redis-connection.js";
 
 /**
  * Redis pub/sub between replicas: PUBLISH and SUBSCRIBE only, never a key, list or stream, so
@@ -22,21 +24,34 @@ export class RedisBus implements Bus {
     });
   }
 
-  /** Connects both connections; rejects (naming no URL) when Redis is unreachable. */
-  static async connect(url: string, log: Logger): Promise<RedisBus> {
-    const options = { lazyConnect: true, maxRetriesPerRequest: 2, enableOfflineQueue: true, connectionName: "airlock-bus" } as const;
-    const pub = new Redis(url, options);
-    const sub = new Redis(url, options);
+  /**
+   * Connects both connections; rejects when Redis is unreachable, refuses the credentials or its
+   * certificate, naming the cause and the settings to check but never the URL or a secret.
+   */
+  static async connect(settings: RedisSettings | string, log: Logger): Promise<RedisBus> {
+    const options = {
+      ...redisConnectionOptions(typeof settings === "string" ? { redisUrl: settings } : settings),
+      lazyConnect: true,
+      maxRetriesPerRequest: 2,
+      enableOfflineQueue: true,
+      connectionName: "airlock-bus",
+    };
+    const pub = new Redis(options);
+    const sub = new Redis(options);
+    let lastError: Error | undefined;
     for (const [role, conn] of [["publish", pub], ["subscribe", sub]] as const) {
       // Errors carry the address at most, never the URL's credentials; reconnects are automatic.
-      conn.on("error", (err: Error) => log.warn({ role, err: err.name }, "bus connection error"));
+      conn.on("error", (err: Error) => {
+        lastError = err;
+        log.warn({ role, err: err.name, failure: redisFailureCode(err) }, "bus connection error");
+      });
     }
     try {
       await Promise.all([pub.connect(), sub.connect()]);
     } catch (err) {
       pub.disconnect();
       sub.disconnect();
-      throw new Error(`cannot connect to the Redis bus (${err instanceof Error ? err.name : "error"})`);
+      throw new Error(`cannot connect to the Redis bus ${describeRedisFailure(lastError ?? err)}`);
     }
     return new RedisBus(pub, sub);
   }

@@ -60,7 +60,7 @@ export interface ChatDeps {
 }
 
 export async function startChat(deps: ChatDeps): Promise<ChatRuntime> {
-  const vault = await KeyVault.open(deps.config.keyVaultUrl, { poolSize: Math.min(deps.config.databasePoolSize, 4) });
+  const vault = await KeyVault.open(deps.config.keyVaultUrl, { poolSize: Math.min(deps.config.databasePoolSize, 4), tls: deps.config });
   const keys = await ConversationKeys.create(ReloadingKeyRing.fromConfig(deps.config), vault);
   const service = new ChatService(deps.storage, keys, new BusFanout(deps.bus), deps.now);
   const presence = await ClusterPresence.start(deps.bus, deps.now ? { now: deps.now } : {});

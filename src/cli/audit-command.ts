@@ -6,7 +6,7 @@ import { ExitCode, emit } from "./output.js";
 
 async function withStorage<T>(json: boolean, body: (storage: Storage) => Promise<T>): Promise<T> {
   const config = configOrExit(json);
-  const storage = openStorage(config.databaseUrl, { poolSize: 2 });
+  const storage = openStorage(config.databaseUrl, { poolSize: 2, tls: config });
   try {
     return await body(storage);
   } finally {

@@ -18,7 +18,7 @@ function progressLine(verb: string): (p: Progress) => void {
 }
 
 function open(config: Config, kind: DatabaseKind): BackupDatabase<unknown> {
-  return (kind === "vault" ? vaultDatabase(config.keyVaultUrl) : mainDatabase(openStorage(config.databaseUrl, { poolSize: 2 }))) as BackupDatabase<unknown>;
+  return (kind === "vault" ? vaultDatabase(config.keyVaultUrl, config) : mainDatabase(openStorage(config.databaseUrl, { poolSize: 2, tls: config }))) as BackupDatabase<unknown>;
 }
 
 /** Runs a backup operation; a BackupError becomes its code and message (JSON with --json) and exit 1. */

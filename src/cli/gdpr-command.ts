@@ -18,8 +18,8 @@ export function registerGdprCommand(program: Command): void {
     .option("--out <file>", "write to this file (mode 0600) instead of standard output")
     .action(async (opts: { visitor: string; out?: string }) => {
       const config = configOrExit(true);
-      const storage = openStorage(config.databaseUrl, { poolSize: 2 });
-      const vault = await KeyVault.open(config.keyVaultUrl, { poolSize: 2 });
+      const storage = openStorage(config.databaseUrl, { poolSize: 2, tls: config });
+      const vault = await KeyVault.open(config.keyVaultUrl, { poolSize: 2, tls: config });
       try {
         const keys = await ConversationKeys.create(ReloadingKeyRing.fromConfig(config), vault);
         const data = await exportVisitor(storage.db, keys, opts.visitor, "cli", Date.now());
@@ -40,8 +40,8 @@ export function registerGdprCommand(program: Command): void {
     .action(async (opts: { visitor: string; json?: boolean }) => {
       const json = Boolean(opts.json);
       const config = configOrExit(json);
-      const storage = openStorage(config.databaseUrl, { poolSize: 2 });
-      const vault = await KeyVault.open(config.keyVaultUrl, { poolSize: 2 });
+      const storage = openStorage(config.databaseUrl, { poolSize: 2, tls: config });
+      const vault = await KeyVault.open(config.keyVaultUrl, { poolSize: 2, tls: config });
       try {
         const keys = await ConversationKeys.create(ReloadingKeyRing.fromConfig(config), vault);
         const outcome = await eraseVisitor(storage.db, keys, opts.visitor, "cli");

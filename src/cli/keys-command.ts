@@ -19,7 +19,7 @@ export function registerKeysCommand(program: Command): void {
       const config = configOrExit(json);
       const ring = loadMasterKeys(config);
       const file = writableKeyFile(config);
-      const vault = await KeyVault.open(config.keyVaultUrl, { poolSize: 2 });
+      const vault = await KeyVault.open(config.keyVaultUrl, { poolSize: 2, tls: config });
       try {
         const counts = await vault.countByMasterKey();
         const ids = file ? keyIdsIn(file) : [ring.current.id];
@@ -38,7 +38,7 @@ export function registerKeysCommand(program: Command): void {
     .action(async (opts: { json?: boolean }) => {
       const json = Boolean(opts.json);
       const config = configOrExit(json);
-      const vault = await KeyVault.open(config.keyVaultUrl, { poolSize: 2 });
+      const vault = await KeyVault.open(config.keyVaultUrl, { poolSize: 2, tls: config });
       try {
         const outcome = await rotateMasterKey(config, vault, Date.now());
         emit(json, outcome, () =>
@@ -62,7 +62,7 @@ export function registerKeysCommand(program: Command): void {
     .action(async (opts: { keyId: string; graceMs?: number; json?: boolean }) => {
       const json = Boolean(opts.json);
       const config = configOrExit(json);
-      const vault = await KeyVault.open(config.keyVaultUrl, { poolSize: 2 });
+      const vault = await KeyVault.open(config.keyVaultUrl, { poolSize: 2, tls: config });
       try {
         const outcome = await retireMasterKey(config, vault, opts.keyId, Date.now(), opts.graceMs ?? 5_000);
         emit(json, outcome, () => `master key ${outcome.retired} retired (${outcome.rewrapped} late data keys re-wrapped first)`);

@@ -13,7 +13,7 @@ export function registerMigrateCommand(program: Command): void {
     .action(async (opts: { json?: boolean }) => {
       const json = Boolean(opts.json);
       const config = configOrExit(json);
-      const storage = openStorage(config.databaseUrl, { poolSize: 2 });
+      const storage = openStorage(config.databaseUrl, { poolSize: 2, tls: config });
       try {
         const outcome = await migrateUp(storage);
         emit(json, { dialect: storage.dialect, ...outcome }, () =>
@@ -36,7 +36,7 @@ export function registerMigrateCommand(program: Command): void {
     .action(async (opts: { json?: boolean }) => {
       const json = Boolean(opts.json);
       const config = configOrExit(json);
-      const storage = openStorage(config.databaseUrl, { poolSize: 2 });
+      const storage = openStorage(config.databaseUrl, { poolSize: 2, tls: config });
       try {
         const status = await migrationStatus(storage);
         const pending = status.filter((m) => m.executedAt === null).length;

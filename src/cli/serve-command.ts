@@ -1,4 +1,5 @@
 import type { Command } from "commander";
+import type { Config } from "../config/schema.js";
 import { startServer } from "../http/server.js";
 import { openStorage } from "../storage/db.js";
 import { migrateUp } from "../storage/migrate.js";
@@ -14,7 +15,7 @@ export function registerServeCommand(program: Command): void {
       const config = configOrExit();
       let running;
       try {
-        if (opts.migrate) await migrateBeforeStart(config.databaseUrl);
+        if (opts.migrate) await migrateBeforeStart(config);
         running = await startServer(config);
       } catch (err) {
         process.stderr.write(`airlock: cannot start: ${(err as Error).message}\n`);
@@ -32,8 +33,8 @@ export function registerServeCommand(program: Command): void {
 }
 
 /** Kysely's migration lock serialises replicas that start at the same time. */
-async function migrateBeforeStart(databaseUrl: string): Promise<void> {
-  const storage = openStorage(databaseUrl, { poolSize: 2 });
+async function migrateBeforeStart(config: Config): Promise<void> {
+  const storage = openStorage(config.databaseUrl, { poolSize: 2, tls: config });
   try {
     const outcome = await migrateUp(storage);
     if (!outcome.ok) throw new Error(`migration ${outcome.failed ?? "?"} failed: ${outcome.error ?? "unknown error"}`);

@@ -87,8 +87,8 @@ describe("config", () => {
   it("masks secrets when printing", () => {
     const { config } = loadConfig({
       ...productionOk,
-      AIRLOCK_DATABASE_URL: "postgres://airlock:hunter2@db:5432/airlock",
-      AIRLOCK_KEY_VAULT_URL: "postgres://vault:hunter3@db:5432/airlock_keys",
+      AIRLOCK_DATABASE_URL: "postgres://airlock:hunter2@db:5432/airlock?sslmode=verify-full",
+      AIRLOCK_KEY_VAULT_URL: "postgres://vault:hunter3@db:5432/airlock_keys?sslmode=verify-full",
       AIRLOCK_MASTER_KEY_FILE: "",
       AIRLOCK_MASTER_KEY: "k1:abc",
     });
@@ -97,6 +97,6 @@ describe("config", () => {
     expect(text).not.toContain("hunter3");
     expect(text).not.toContain("s3cret");
     expect(text).not.toContain("k1:abc");
-    expect(text).toContain("postgres://airlock:********@db:5432/airlock");
+    expect(text).toContain("postgres://airlock:********@db:5432/airlock?sslmode=verify-full");
   });
 });

@@ -6,6 +6,7 @@ import { ConfigError, type ConfigIssue } from "./errors.js";
 import { configSchema, envName, type Config, type ConfigKey } from "./schema.js";
 import { productionIssues } from "./production.js";
 import { keyVaultIssues } from "./key-vault-rules.js";
+import { insecureConnectionIssues, operatorConnectionIssues } from "./operator-connection-rules.js";
 
 const schemaKeys = Object.keys(configSchema.shape) as ConfigKey[];
 /** Environment variables that are not settings but share the prefix. */
@@ -44,7 +45,11 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): LoadResult {
     databaseUrl: v.databaseUrl ?? `sqlite:${path.join(v.dataDir, "airlock.db")}`,
     keyVaultUrl: v.keyVaultUrl ?? `sqlite:${path.join(v.dataDir, "keyvault.db")}`,
   });
-  const issues = [...consistencyIssues(config, source), ...(config.mode === "production" ? productionIssues(config, source) : [])];
+  const issues = [
+    ...consistencyIssues(config, source),
+    ...operatorConnectionIssues(config, source),
+    ...(config.mode === "production" ? [...productionIssues(config, source), ...insecureConnectionIssues(config, source)] : []),
+  ];
   if (issues.length > 0) throw new ConfigError(issues);
   return { config, unknownEnv };
 }
@@ -99,7 +104,6 @@ function consistencyIssues(c: Config, source: Record<string, string>): ConfigIss
   if (!/^(sqlite:|postgres:\/\/|postgresql:\/\/)/.test(c.databaseUrl)) at("databaseUrl", "must start with sqlite: or postgres://");
   issues.push(...keyVaultIssues(c, source));
   if (c.httpHeadersTimeoutMs > c.httpRequestTimeoutMs) at("httpHeadersTimeoutMs", "must not exceed httpRequestTimeoutMs (the headers are part of the request)");
-  if (c.redisUrl && !/^rediss?:\/\//.test(c.redisUrl)) at("redisUrl", "must start with redis:// or rediss://");
   for (const origin of c.allowedOrigins) {
     if (origin === "*") continue;
     if (!isExactOrigin(origin)) at("allowedOrigins", `not an exact origin (scheme://host[:port], no path): ${origin}`);

@@ -2,14 +2,8 @@
 // docs/configuration.md (a test keeps the two in step). Keys are camelCase in the YAML file
 // (AIRLOCK_CONFIG) and AIRLOCK_UPPER_SNAKE in the environment.
 import { z } from "zod";
-
-const port = z.coerce.number().int().min(0).max(65535);
-const bool = z
-  .union([z.boolean(), z.enum(["true", "false", "1", "0", "yes", "no"])])
-  .transform((v) => v === true || v === "true" || v === "1" || v === "yes");
-const list = z
-  .union([z.array(z.string()), z.string()])
-  .transform((v) => (Array.isArray(v) ? v : v.split(",")).map((s) => s.trim()).filter(Boolean));
+import { bool, list, port } from "./values.js";
+import { operatorConnectionSettings } from "./operator-connections.js";
 
 export const configSchema = z
   .object({
@@ -21,7 +15,7 @@ export const configSchema = z
     databaseUrl: z.string().min(1).optional().describe("`postgres://…` for PostgreSQL, or `sqlite:PATH`; default is `sqlite:DATA_DIR/airlock.db`."),
     keyVaultUrl: z.string().min(1).optional().describe("Key vault for the wrapped chat data keys, kept apart from the main database so erasure reaches its copies: `sqlite:PATH`, or with a PostgreSQL databaseUrl a separate PostgreSQL database (`postgres://…/airlock_keys`); default is `sqlite:DATA_DIR/keyvault.db`. Required in production when databaseUrl is PostgreSQL."),
     databasePoolSize: z.coerce.number().int().min(1).max(200).default(10).describe("Maximum PostgreSQL connections per replica."),
-    redisUrl: z.string().min(1).optional().describe("`redis://…` for the cross-replica bus; required when more than one replica runs."),
+    redisUrl: z.string().min(1).optional().describe("`rediss://…` (TLS) or `redis://…` for the cross-replica bus; required when more than one replica runs."),
     policyDir: z.string().min(1).optional().describe("Folder of policy files overriding the shipped `policies/` (mounted ConfigMap in Kubernetes)."),
     idp: z.enum(["dev", "oidc"]).default("dev").describe("`dev` starts the built-in OIDC provider with demo users; `oidc` uses an external IdP."),
     devIdpPort: port.default(8180).describe("Loopback port of the built-in dev IdP (idp=dev, dev mode only; 0 picks a free port)."),
@@ -60,6 +54,8 @@ export const configSchema = z
     visitsPerClientPerMinute: z.coerce.number().int().min(1).max(100_000).default(10).describe("New visits (a `hello`, not a `resume` on the next page) one client address may open per minute, sliding; more are refused `too_many_visits` and closed with 4429. The address is resolved through the policy's trusted proxies; counted per replica."),
     wsOffenceLimit: z.coerce.number().int().min(1).max(100_000).default(200).describe("Refusals for rate or quota (`rate_limited`, `too_many_messages`, `too_many_conversations`) one visitor or agent WebSocket may collect within wsOffenceWindowSeconds; one more closes it with 4429. A frame that fits again forgives nothing; only time does."),
     wsOffenceWindowSeconds: z.coerce.number().int().min(1).max(3_600).default(60).describe("The window of wsOffenceLimit: refusals are forgiven at wsOffenceLimit per this many seconds."),
+    // TLS and credentials towards PostgreSQL and Redis (docs/configuration.md, "Connections to PostgreSQL and Redis").
+    ...operatorConnectionSettings,
   })
   .strict();
 

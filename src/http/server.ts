@@ -3,6 +3,7 @@ import { createServer as createHttpServer, type Server } from "node:http";
 import { createServer as createHttpsServer } from "node:https";
 import type { AddressInfo } from "node:net";
 import type { Config } from "../config/schema.js";
+import { connectionSecurity, warnInsecureConnections } from "../config/operator-connection-rules.js";
 import { createLogger, type Logger } from "../ops/log.js";
 import { Metrics, createMetricsServer } from "../ops/metrics.js";
 import { recordPolicyHash } from "../audit/policy-hash.js";
@@ -19,6 +20,7 @@ import { relayAudit } from "../relay/relay-audit.js";
 import { attachWebSockets } from "./ws/upgrade-dispatcher.js";
 import type { HostLookup } from "../relay/asset-proxy/resolver.js";
 import { openStorage } from "../storage/db.js";
+import { describePostgresFailure } from "../storage/postgres-failure.js";
 import { createRetention } from "../retention/create.js";
 import { pendingMigrations } from "../storage/migrate.js";
 import { createApp, type AppOptions } from "./app.js";
@@ -54,10 +56,10 @@ export async function startServer(config: Config, options: StartOptions = {}): P
   const log = options.log ?? createLogger(config.logLevel);
   // Invalid policy: refuse to start with the same file/line/field message `airlock policy check` prints.
   const policy = options.policy ?? PolicyEngine.load(policySourceFor(config));
-  const storage = openStorage(config.databaseUrl, { poolSize: config.databasePoolSize });
+  const storage = openStorage(config.databaseUrl, { poolSize: config.databasePoolSize, tls: config });
   const pending = await pendingMigrations(storage).catch(async (err: unknown) => {
     await storage.close();
-    throw err;
+    throw storage.dialect === "postgres" ? new Error(describePostgresFailure("database", err), { cause: err }) : err;
   });
   if (pending.length > 0) {
     await storage.close();
@@ -107,7 +109,8 @@ export async function startServer(config: Config, options: StartOptions = {}): P
     await listen(metricsServer, config.metricsPort, config.metricsHost);
     metricsUrl = `http://${hostForUrl(config.metricsHost)}:${(metricsServer.address() as AddressInfo).port}/metrics`;
   }
-  log.info({ url, metricsUrl, mode: config.mode, dialect: storage.dialect }, "airlock listening");
+  log.info({ url, metricsUrl, mode: config.mode, dialect: storage.dialect, connections: connectionSecurity(config) }, "airlock listening");
+  warnInsecureConnections(config, log);
   // Every job is registered by now (capabilities register while the services are built). The
   // first run has ended when startServer returns, so callers see retention applied once.
   await retention.start();

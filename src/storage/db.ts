@@ -4,6 +4,7 @@ import BetterSqlite3 from "better-sqlite3";
 import { Kysely, PostgresDialect, SqliteAdapter, SqliteDialect, sql, type DialectAdapter } from "kysely";
 import pg from "pg";
 import type { Database } from "./schema.js";
+import { pgSslOption, postgresTransport, type PostgresTlsFiles } from "./postgres-tls.js";
 
 export type DialectName = "sqlite" | "postgres";
 
@@ -33,13 +34,19 @@ class AirlockSqliteDialect extends SqliteDialect {
   }
 }
 
-export function openStorage(databaseUrl: string, options: { poolSize?: number } = {}): Storage {
+export interface StorageOptions {
+  readonly poolSize?: number;
+  /** TLS files for PostgreSQL (the config's databaseTls* settings); the URL's sslmode applies. */
+  readonly tls?: PostgresTlsFiles;
+}
+
+export function openStorage(databaseUrl: string, options: StorageOptions = {}): Storage {
   const dialect = dialectOfUrl(databaseUrl);
   if (!dialect) throw new Error("databaseUrl must start with sqlite: or postgres://");
   const db =
     dialect === "sqlite"
       ? openSqliteKysely<Database>(databaseUrl.slice("sqlite:".length), ["foreign_keys = ON", "synchronous = NORMAL"])
-      : openPostgresKysely<Database>(databaseUrl, { max: options.poolSize ?? 10, applicationName: "airlock" });
+      : openPostgresKysely<Database>(databaseUrl, { max: options.poolSize ?? 10, applicationName: "airlock", tls: options.tls ?? {} });
   return { db, dialect, close: () => db.destroy() };
 }
 
@@ -63,9 +70,16 @@ export function openSqliteKysely<DB>(file: string, pragmas: readonly string[]): 
   return new Kysely<DB>({ dialect: new AirlockSqliteDialect({ database }) });
 }
 
-/** A Kysely instance over its own PostgreSQL pool; `applicationName` tells the pools apart in pg_stat_activity. */
-export function openPostgresKysely<DB>(url: string, options: { max: number; applicationName: string }): Kysely<DB> {
-  const pool = new pg.Pool({ connectionString: url, max: options.max, types: pgTypes, application_name: options.applicationName });
+/**
+ * A Kysely instance over its own PostgreSQL pool; `applicationName` tells the pools apart in
+ * pg_stat_activity. TLS follows the URL's sslmode and the TLS files (storage/postgres-tls.ts);
+ * `ssl` is always explicit, so PGSSLMODE and the like in the environment play no part.
+ */
+export function openPostgresKysely<DB>(url: string, options: { max: number; applicationName: string; tls: PostgresTlsFiles }): Kysely<DB> {
+  const transport = postgresTransport(url, options.tls);
+  if (!transport.ok) throw new Error(`PostgreSQL URL: ${transport.message}`);
+  const ssl = pgSslOption(transport, options.tls);
+  const pool = new pg.Pool({ connectionString: transport.connectionString, ssl, max: options.max, types: pgTypes, application_name: options.applicationName });
   // An idle client losing its connection must not crash the process; the next query reconnects.
   pool.on("error", () => undefined);
   return new Kysely<DB>({ dialect: new PostgresDialect({ pool }) });

@@ -33,8 +33,9 @@ describe("keyVaultUrl", () => {
   });
 
   it("is required explicitly in production with PostgreSQL, not with SQLite", () => {
-    expect(vaultIssues({ ...production, AIRLOCK_DATABASE_URL: PG })[0]?.message).toMatch(/required in production/);
-    expect(vaultIssues({ ...production, AIRLOCK_DATABASE_URL: PG, AIRLOCK_KEY_VAULT_URL: "postgres://airlock:pw@db.bank.example/airlock_keys" })).toEqual([]);
+    // (sslmode=verify-full: production also requires verified TLS to PostgreSQL)
+    expect(vaultIssues({ ...production, AIRLOCK_DATABASE_URL: `${PG}?sslmode=verify-full` })[0]?.message).toMatch(/required in production/);
+    expect(vaultIssues({ ...production, AIRLOCK_DATABASE_URL: `${PG}?sslmode=verify-full`, AIRLOCK_KEY_VAULT_URL: "postgres://airlock:pw@db.bank.example/airlock_keys?sslmode=verify-full" })).toEqual([]);
     expect(vaultIssues(production)).toEqual([]);
   });
 

@@ -1,5 +1,6 @@
 import type { Kysely } from "kysely";
 import { dialectOfUrl, openPostgresKysely, openSqliteKysely, type DialectName } from "../../storage/db.js";
+import type { PostgresTlsFiles } from "../../storage/postgres-tls.js";
 import type { KeyVaultTables } from "./tables.js";
 
 export interface VaultConnection {
@@ -15,12 +16,12 @@ const SQLITE_VAULT_PRAGMAS = [
 ];
 
 /** Opens the vault's own connection (never shared with the main database's pool). */
-export function connectVault(url: string, poolSize: number): VaultConnection {
+export function connectVault(url: string, poolSize: number, tls: PostgresTlsFiles = {}): VaultConnection {
   const dialect = dialectOfUrl(url);
   if (!dialect) throw new Error("keyVaultUrl must start with sqlite: or postgres://");
   const db =
     dialect === "sqlite"
       ? openSqliteKysely<KeyVaultTables>(url.slice("sqlite:".length), SQLITE_VAULT_PRAGMAS)
-      : openPostgresKysely<KeyVaultTables>(url, { max: poolSize, applicationName: "airlock-keyvault" });
+      : openPostgresKysely<KeyVaultTables>(url, { max: poolSize, applicationName: "airlock-keyvault", tls });
   return { db, dialect };
 }

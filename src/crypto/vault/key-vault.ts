@@ -1,6 +1,8 @@
 import { sql, type Kysely } from "kysely";
 import { Migrator, type MigrationProvider } from "kysely/migration";
 import type { DialectName } from "../../storage/db.js";
+import type { PostgresTlsFiles } from "../../storage/postgres-tls.js";
+import { describePostgresFailure, isPostgresConnectionFailure } from "../../storage/postgres-failure.js";
 import type { WrappedDataKey } from "../data-keys.js";
 import { connectVault } from "./connect.js";
 import { VAULT_MIGRATION_LOCK_TABLE, VAULT_MIGRATION_TABLE, vaultMigrations } from "./migrations.js";
@@ -21,13 +23,14 @@ export class KeyVault {
    * Connects and applies the vault's pending migrations (its own list and migration table;
    * Kysely's migration lock serialises replicas that start together).
    */
-  static async open(url: string, options: { poolSize?: number } = {}): Promise<KeyVault> {
-    const { db, dialect } = connectVault(url, options.poolSize ?? 4);
+  static async open(url: string, options: { poolSize?: number; tls?: PostgresTlsFiles } = {}): Promise<KeyVault> {
+    const { db, dialect } = connectVault(url, options.poolSize ?? 4, options.tls);
     const provider: MigrationProvider = { getMigrations: async () => ({ ...vaultMigrations }) };
     const migrator = new Migrator({ db, provider, migrationTableName: VAULT_MIGRATION_TABLE, migrationLockTableName: VAULT_MIGRATION_LOCK_TABLE });
     const { error } = await migrator.migrateToLatest();
     if (error) {
       await db.destroy();
+      if (dialect === "postgres" && isPostgresConnectionFailure(error)) throw new Error(describePostgresFailure("key vault", error), { cause: error });
       throw new Error(`key vault migration failed: ${error instanceof Error ? error.message : String(error)}`);
     }
     return new KeyVault(db, dialect);
