@@ -1,4 +1,4 @@
-import type { Kysely, Transaction } from "kysely";
+import { sql, type Kysely, type Transaction } from "kysely";
 import { appendAudit } from "../audit/trail.js";
 import { AirlockError } from "../errors.js";
 import type { Storage } from "../storage/db.js";
@@ -145,6 +145,8 @@ export class ChatService {
   /** Counted before the data key is made: a refused start leaves no key and no row. */
   async #mustHaveRoom(trx: Transaction<Database>, visitor: { siteId: string; visitorId: string }, maxOpen: number | undefined): Promise<void> {
     if (maxOpen === undefined) return;
+    // PostgreSQL runs starts side by side: one visit's starts take turns (SQLite has one writer anyway).
+    if (this.storage.dialect === "postgres") await sql`SELECT pg_advisory_xact_lock(hashtextextended(${`chat-visit:${visitor.siteId}:${visitor.visitorId}`}, 0))`.execute(trx);
     const open = await countOpenConversations(trx, visitor.siteId, visitor.visitorId);
     if (open >= maxOpen) throw new ChatRefusal("too_many_conversations", `at most ${maxOpen} open conversations per visit`);
   }
