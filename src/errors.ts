@@ -22,6 +22,8 @@ export type ErrorCode =
   | "not_ready"
   | "shutting_down"
   | "asset_signature_invalid"
+  | "asset_url_expired"
+  | "asset_room_ended"
   | "asset_origin_refused"
   | "asset_address_refused"
   | "asset_type_refused"
@@ -50,6 +52,9 @@ const statusOf: Record<ErrorCode, number> = {
   shutting_down: 503,
   // Asset proxy (src/relay/asset-proxy): refusals of the request itself are 403, upstream trouble 502/504.
   asset_signature_invalid: 403,
+  // A URL that was valid once: past its expiry, or its co-browse session is over.
+  asset_url_expired: 410,
+  asset_room_ended: 410,
   asset_origin_refused: 403,
   asset_address_refused: 403,
   asset_type_refused: 502,

@@ -228,6 +228,17 @@ export class Relay {
     return this.#directory.get(id) ?? this.#directory.byVisit(id);
   }
 
+  /**
+   * Whether a co-browse room is running anywhere in the cluster (here, or announced by its owner
+   * and not gone). Asset proxy URLs issued in a room die with it.
+   */
+  roomLive(id: string): boolean {
+    const local = this.#rooms.get(id);
+    if (local) return local.state !== "ended";
+    const remote = this.#directory.get(id);
+    return remote !== undefined && remote.state !== "ended";
+  }
+
   /** Page bytes held by this replica's rooms (tests of memory release; metrics). */
   retainedBytes(): number {
     let n = 0;
@@ -262,7 +273,8 @@ export class Relay {
     const room: Room = new Room({
       id: visit.roomId,
       site: { id: site.id, origins: site.policy.origins },
-      sanitizer: this.#sites.sanitizer(site),
+      // Asset URLs in this room's content name it and expire with the longest session policy allows.
+      sanitizer: this.#sites.sanitizer(site).forRoom(visit.roomId, policy.policy.cobrowse.maxSession.minutes * 60_000),
       decide: (action, context) => this.#decide(action, context as PolicyContext),
       clock: this.#clock,
       inactivityMs: policy.policy.cobrowse.agentInactivity.seconds * 1000,

@@ -5,6 +5,7 @@ import { freePort, signInEnrolled, startIdentityServer } from "../auth/helpers/l
 import type { HttpAgent } from "../auth/helpers/http-agent.js";
 import type { TestServer } from "../helpers/server.js";
 import { policyDir, replaceOnce, shipped } from "../policy/policy-dir.js";
+import { openLiveRoom, type LiveRoom } from "./helpers/live-room.js";
 import { startUpstream, streamBytes, type Upstream } from "./asset-proxy-upstream.js";
 
 // Asset failures a page (or whoever controls its host) can cause are expected: each answers its
@@ -17,7 +18,8 @@ let closedOrigin: string;
 let server: TestServer;
 let agent: HttpAgent;
 
-const assetUrl = (url: string, kind: AssetKind = "image") => server.services.assets.signer.sign({ site: "bank", url, kind });
+let live: LiveRoom;
+const assetUrl = (url: string, kind: AssetKind = "image") => live.assetUrl(url, kind);
 
 interface LogLine {
   level: string;
@@ -50,6 +52,7 @@ beforeAll(async () => {
     AIRLOCK_ASSET_PROXY_CACHE_BYTES: "0",
   });
   ({ agent } = await signInEnrolled(server, "agent"));
+  live = openLiveRoom(server, up.origin, "bank-site-key-00001");
 }, 60_000);
 
 afterAll(async () => {

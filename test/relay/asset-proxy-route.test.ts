@@ -7,6 +7,7 @@ import type { HttpAgent } from "../auth/helpers/http-agent.js";
 import { configIssues, productionEnv } from "../helpers/config-env.js";
 import type { TestServer } from "../helpers/server.js";
 import { policyDir, replaceOnce, shipped } from "../policy/policy-dir.js";
+import { openLiveRoom, type LiveRoom } from "./helpers/live-room.js";
 import { startUpstream, type Upstream } from "./asset-proxy-upstream.js";
 
 // GET /relay/v1/asset on a real Airlock (dev IdP sign-in, TOTP, SQLite) in front of a loopback page
@@ -19,7 +20,8 @@ let up: Upstream;
 let server: TestServer;
 let agent: HttpAgent;
 
-const assetUrl = (url: string, kind: AssetKind = "image") => server.services.assets.signer.sign({ site: "bank", url, kind });
+let live: LiveRoom;
+const assetUrl = (url: string, kind: AssetKind = "image") => live.assetUrl(url, kind);
 
 beforeAll(async () => {
   up = await startUpstream();
@@ -32,6 +34,7 @@ beforeAll(async () => {
   );
   server = await startIdentityServer({ AIRLOCK_POLICY_DIR: policyDir({ "sites.yaml": sites }), AIRLOCK_ASSET_PROXY_ALLOW_LOOPBACK: "true" });
   ({ agent } = await signInEnrolled(server, "agent"));
+  live = openLiveRoom(server, up.origin, "bank-site-key-00001");
 }, 60_000);
 
 afterAll(async () => {

@@ -15,6 +15,7 @@ import { startUpstream, streamBytes, type Upstream } from "./asset-proxy-upstrea
 // test wants a fetch to succeed.
 
 const PUBLIC_URL = "https://airlock.bank.example";
+const LIVE_ROOM = "room-1";
 const PNG = Buffer.from("89504e470d0a1a0a0000000d4948445200000001000000010806000000", "hex");
 
 let up: Upstream;
@@ -35,7 +36,7 @@ function fakeDns(map: Record<string, readonly string[]>) {
 function proxyFor(origins: readonly string[], over: Partial<AssetProxyOptions> & { dns?: ReturnType<typeof fakeDns> } = {}) {
   const dns = over.dns ?? fakeDns({ "bank.test": ["127.0.0.1"], "cdn.bank.test": ["10.0.0.7"] });
   const signer = new AssetUrlSigner(PUBLIC_URL);
-  const proxy = new AssetProxy({
+  const inner = new AssetProxy({
     signer,
     siteOrigins: (id) => (id === "bank" ? origins : undefined),
     cssRules: () => new CssRules(defaultCssAllowlist),
@@ -45,7 +46,10 @@ function proxyFor(origins: readonly string[], over: Partial<AssetProxyOptions> &
     lookup: dns.lookup,
     ...over,
   });
-  const query = (url: string, kind: AssetKind = "image", site = "bank") => new URL(signer.sign({ site, url, kind })).searchParams;
+  // URLs of a live room, valid for an hour (signed-URL binding is tested in asset-url-binding.test.ts).
+  const expires = Math.ceil(Date.now() / 1000) + 3600;
+  const query = (url: string, kind: AssetKind = "image", site = "bank") => new URL(signer.sign({ site, url, kind, room: LIVE_ROOM, expires })).search.slice(1);
+  const proxy = { serve: (q: string) => inner.serve(q, (room) => room === LIVE_ROOM) };
   return { proxy, signer, dns, query };
 }
 
@@ -231,19 +235,19 @@ describe("asset proxy", () => {
     expect(css).not.toMatch(/evil\.test|behavior|binding|expression|@import/i);
     const urls = [...css.matchAll(/url\(\s*["']?([^"')]+)/g)].map((m) => m[1] ?? "");
     expect(urls.length).toBe(2);
-    const refs = urls.map((u) => signer.verify(new URL(u).searchParams));
+    const refs = urls.map((u) => signer.verify(new URL(u).search.slice(1), Date.now()));
     expect(refs).toEqual([
-      { site: "bank", kind: "css-asset", url: `${hostOrigin}/img/bg.png` },
-      { site: "bank", kind: "font", url: `${hostOrigin}/fonts/f.woff2` },
+      { ok: true, ref: expect.objectContaining({ site: "bank", kind: "css-asset", url: `${hostOrigin}/img/bg.png`, room: LIVE_ROOM }) },
+      { ok: true, ref: expect.objectContaining({ site: "bank", kind: "font", url: `${hostOrigin}/fonts/f.woff2`, room: LIVE_ROOM }) },
     ]);
   });
 
   it("refuses URLs it did not sign and sites that are not registered", async () => {
     const { proxy, query } = proxyFor([hostOrigin]);
-    const tampered = query(`${hostOrigin}/logo.png`);
+    const tampered = new URLSearchParams(query(`${hostOrigin}/logo.png`));
     tampered.set("u", `${hostOrigin}/page.html`);
-    expect(await codeOf(proxy.serve(tampered))).toBe("asset_signature_invalid");
-    expect(await codeOf(proxy.serve(new URLSearchParams("u=x")))).toBe("asset_signature_invalid");
+    expect(await codeOf(proxy.serve(tampered.toString()))).toBe("asset_signature_invalid");
+    expect(await codeOf(proxy.serve("u=x"))).toBe("asset_signature_invalid");
     const otherKey = proxyFor([hostOrigin]).query(`${hostOrigin}/logo.png`);
     expect(await codeOf(proxy.serve(otherKey))).toBe("asset_signature_invalid");
     expect(await codeOf(proxy.serve(query(`${hostOrigin}/logo.png`, "image", "__proto__")))).toBe("asset_origin_refused");

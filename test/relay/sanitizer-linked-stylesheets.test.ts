@@ -15,7 +15,7 @@ const ORIGIN = "https://shop.example";
 const policy = PolicyEngine.load({ shippedDir: shippedPolicyDir, mode: "dev" });
 const signer = new AssetUrlSigner("https://airlock.test");
 const make = (sanitize: unknown) =>
-  new Sanitizer({ allowlist: allowlistFromSanitizePolicy(sanitize), signer, site: { id: "shop", origins: [ORIGIN] }, maskSelectors: [] });
+  new Sanitizer({ allowlist: allowlistFromSanitizePolicy(sanitize), signer, site: { id: "shop", origins: [ORIGIN] }, maskSelectors: [] }).forRoom("room-1", 60_000);
 const shipped = make(policy.policy.sanitize);
 const html = (markup: string) => shipped.html(markup, `${ORIGIN}/page`, { parent: 1, svg: false }).html;
 const links = (markup: string) => [...html(markup).matchAll(/<link\b[^>]*>/g)].map((m) => m[0]);
@@ -32,7 +32,7 @@ describe("linked stylesheets", () => {
     const href = /href="([^"]+)"/.exec(link)?.[1]?.replace(/&amp;/g, "&") ?? "";
     const url = new URL(href);
     expect(url.origin + url.pathname).toBe("https://airlock.test/relay/v1/asset");
-    expect(signer.verify(url.searchParams)).toEqual({ site: "shop", kind: "style", url: `${ORIGIN}/css/site.css` });
+    expect(signer.verify(url.search.slice(1), Date.now())).toEqual({ ok: true, ref: expect.objectContaining({ site: "shop", kind: "style", url: `${ORIGIN}/css/site.css` }) });
   });
 
   it.each([

@@ -51,11 +51,19 @@ export class AssetProxy {
     this.#lookup = options.lookup ?? systemLookup;
   }
 
-  /** The asset a proxy URL's query names, ready to send; throws AirlockError with a specific code. */
-  async serve(query: URLSearchParams): Promise<ProxiedAsset> {
-    const ref = this.signer.verify(query);
-    if (!ref) throw new AirlockError("asset_signature_invalid", "not an asset URL issued by this Airlock");
-    return this.fetch(ref);
+  /**
+   * The asset a proxy URL's raw query string names, ready to send; throws AirlockError with a
+   * specific code. `roomLive` says whether the co-browse room the URL was issued in is still
+   * running anywhere in the cluster: once it has ended, its URLs are dead.
+   */
+  async serve(rawQuery: string, roomLive: (room: string) => boolean, nowMs: number = Date.now()): Promise<ProxiedAsset> {
+    const verified = this.signer.verify(rawQuery, nowMs);
+    if (!verified.ok) {
+      if (verified.reason === "expired") throw new AirlockError("asset_url_expired", "the asset URL has expired");
+      throw new AirlockError("asset_signature_invalid", "not an asset URL issued by this Airlock");
+    }
+    if (!roomLive(verified.ref.room)) throw new AirlockError("asset_room_ended", "the co-browse session this asset URL belongs to has ended");
+    return this.fetch(verified.ref);
   }
 
   async fetch(ref: AssetRef): Promise<ProxiedAsset> {
@@ -63,7 +71,8 @@ export class AssetProxy {
     if (!origins) throw new AirlockError("asset_origin_refused", "the asset's site is not registered");
     const url = parseUrl(ref.url);
     checkSiteOrigin(url, origins);
-    const key = `${ref.site}\n${ref.kind}\n${url.href}`;
+    // A stylesheet's body holds proxy URLs bound to its room and expiry: cached per binding.
+    const key = ref.kind === "style" ? `${ref.site}\n${ref.kind}\n${url.href}\n${ref.room}\n${ref.expires}` : `${ref.site}\n${ref.kind}\n${url.href}`;
     const cached = this.#cache.get(key);
     if (cached) return cached;
     if (this.#inFlight >= (this.#options.maxConcurrent ?? 64)) throw new AirlockError("rate_limited", "too many asset fetches in progress");
@@ -72,7 +81,7 @@ export class AssetProxy {
       const fetched = await fetchAsset(url, ref.kind, origins, { lookup: this.#lookup, rules: this.#options.rules, limits: this.#options.limits });
       const asset: ProxiedAsset =
         ref.kind === "style"
-          ? { mediaType: "text/css", body: Buffer.from(this.#rewriteCss(fetched.body, ref.site, origins, fetched.url), "utf8") }
+          ? { mediaType: "text/css", body: Buffer.from(this.#rewriteCss(fetched.body, ref, origins, fetched.url), "utf8") }
           : { mediaType: fetched.mediaType, body: fetched.body };
       if (this.#options.cacheBytes > 0) this.#cache.set(key, asset, asset.body.length);
       return asset;
@@ -86,8 +95,9 @@ export class AssetProxy {
     this.#cache.clear();
   }
 
-  #rewriteCss(body: Buffer, site: string, origins: readonly string[], base: URL): string {
-    const urls = new UrlPolicy(this.signer, { id: site, origins }, base.href);
+  /** The stylesheet's URLs point at the proxy, bound to the same room and expiry as the stylesheet's own URL. */
+  #rewriteCss(body: Buffer, ref: AssetRef, origins: readonly string[], base: URL): string {
+    const urls = new UrlPolicy(this.signer, { id: ref.site, origins }, base.href, undefined, { room: ref.room, expires: () => ref.expires });
     return sanitizeStylesheet(body.toString("utf8"), urls, this.#options.cssRules());
   }
 }

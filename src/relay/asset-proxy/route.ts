@@ -19,7 +19,7 @@ export const assetRoute = defineRoute({
   method: "GET",
   path: ASSET_PATH,
   access: { action: "console:use" },
-  handler: async (ctx, { policy, assets }) => {
+  handler: async (ctx, { policy, assets, relay }) => {
     const principal = principalFromState(ctx.state as { readonly principal?: unknown });
     const decision = policy.decide("cobrowse:view", {
       actor: "agent",
@@ -31,7 +31,7 @@ export const assetRoute = defineRoute({
       visitorConsent: { view: true },
     });
     if (!principal || !decision.allow) throw new AirlockError("forbidden", "not allowed", { details: { action: "cobrowse:view", rule: decision.rule } });
-    const asset = await assets.serve(new URLSearchParams(ctx.querystring));
+    const asset = await assets.serve(ctx.querystring, (room) => relay.roomLive(room));
     ctx.set("Content-Security-Policy", ASSET_CSP);
     ctx.set("X-Content-Type-Options", "nosniff");
     ctx.set("Cross-Origin-Resource-Policy", "same-origin");

@@ -2,7 +2,11 @@ import { createHmac, createSecretKey, randomBytes, timingSafeEqual, type KeyObje
 
 // Asset proxy URLs. The sanitizer turns every page URL it keeps into one of these; the proxy
 // serves only URLs whose signature it made, for the site named inside (and checks that site's
-// origins again before fetching). The key lives in memory only.
+// origins again before fetching). Each URL is bound to the co-browse room whose content it
+// appeared in and to an expiry: the proxy refuses it once the room has ended (so a URL copied out
+// of a session, or one from before a restart, is dead) or the expiry has passed. The query must
+// be exactly the one `sign` wrote: any other spelling (a padded or re-encoded signature, a
+// repeated or extra parameter) is refused before the signature is compared.
 
 export type AssetKind = "image" | "style" | "font" | "media" | "css-asset";
 const kinds: ReadonlySet<string> = new Set<AssetKind>(["image", "style", "font", "media", "css-asset"]);
@@ -10,12 +14,22 @@ const kinds: ReadonlySet<string> = new Set<AssetKind>(["image", "style", "font",
 export const ASSET_PATH = "/relay/v1/asset";
 /** What URLSearchParams serialization produces: unreserved characters, `%XX`, `+`, `&` and `=`. */
 const proxyQuery = /^[A-Za-z0-9%&=+._*-]*$/;
+const roomId = /^[A-Za-z0-9_-]{1,64}$/;
+const expiry = /^(?:0|[1-9][0-9]{0,12})$/;
+/** HMAC-SHA256 in unpadded base64url: 43 characters, the last one carrying 2 zero bits. */
+const canonicalMac = /^[A-Za-z0-9_-]{42}[AEIMQUYcgkosw048]$/;
 
 export interface AssetRef {
   readonly site: string;
   readonly url: string;
   readonly kind: AssetKind;
+  /** The co-browse room the URL was issued in. */
+  readonly room: string;
+  /** Unix time (seconds) after which the URL is refused. */
+  readonly expires: number;
 }
+
+export type VerifiedAsset = { readonly ok: true; readonly ref: AssetRef } | { readonly ok: false; readonly reason: "invalid" | "expired" };
 
 export class AssetUrlSigner {
   readonly #key: KeyObject;
@@ -37,24 +51,34 @@ export class AssetUrlSigner {
   }
 
   sign(ref: AssetRef): string {
-    const q = new URLSearchParams({ s: ref.site, k: ref.kind, u: ref.url, h: this.#mac(ref) });
-    return `${this.#base}?${q.toString()}`;
+    return `${this.#base}?${query(ref, this.#mac(ref))}`;
   }
 
-  /** The reference a proxy URL's query names, or undefined when it is malformed or not signed by us. */
-  verify(query: URLSearchParams): AssetRef | undefined {
-    const site = query.get("s");
-    const kind = query.get("k");
-    const url = query.get("u");
-    const mac = query.get("h");
-    if (!site || !kind || !url || !mac || !kinds.has(kind)) return undefined;
-    const ref: AssetRef = { site, url, kind: kind as AssetKind };
-    const expected = Buffer.from(this.#mac(ref), "base64url");
-    const given = Buffer.from(mac, "base64url");
-    return given.length === expected.length && timingSafeEqual(given, expected) ? ref : undefined;
+  /** The reference a proxy URL's raw query string names, if it is exactly what `sign` wrote and not expired at `nowMs`. */
+  verify(rawQuery: string, nowMs: number): VerifiedAsset {
+    const params = new URLSearchParams(rawQuery);
+    const site = params.get("s");
+    const kind = params.get("k");
+    const url = params.get("u");
+    const room = params.get("r");
+    const expires = params.get("e");
+    const mac = params.get("h");
+    if (!site || !kind || !url || !room || !expires || !mac) return { ok: false, reason: "invalid" };
+    if (!kinds.has(kind) || !roomId.test(room) || !expiry.test(expires) || !canonicalMac.test(mac)) return { ok: false, reason: "invalid" };
+    const ref: AssetRef = { site, url, kind: kind as AssetKind, room, expires: Number(expires) };
+    // Canonical: the raw query is exactly the one signing would write for these values.
+    if (query(ref, mac) !== rawQuery) return { ok: false, reason: "invalid" };
+    const expected = Buffer.from(this.#mac(ref), "utf8");
+    const given = Buffer.from(mac, "utf8");
+    if (given.length !== expected.length || !timingSafeEqual(given, expected)) return { ok: false, reason: "invalid" };
+    return ref.expires * 1000 <= nowMs ? { ok: false, reason: "expired" } : { ok: true, ref };
   }
 
   #mac(ref: AssetRef): string {
-    return createHmac("sha256", this.#key).update(`${ref.site}\n${ref.kind}\n${ref.url}`).digest("base64url");
+    return createHmac("sha256", this.#key).update(`asset v2\n${ref.site}\n${ref.kind}\n${ref.url}\n${ref.room}\n${ref.expires}`).digest("base64url");
   }
+}
+
+function query(ref: AssetRef, mac: string): string {
+  return new URLSearchParams({ s: ref.site, k: ref.kind, u: ref.url, r: ref.room, e: String(ref.expires), h: mac }).toString();
 }

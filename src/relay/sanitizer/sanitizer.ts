@@ -7,7 +7,7 @@ import { CssScope } from "./css-scope.js";
 import { sanitizeFragment, type SanitizedFragment } from "./html.js";
 import { newlyMasked, type MaskTree } from "./mask-recheck.js";
 import { MaskMatcher, type ElementView } from "./mask-selectors.js";
-import { UrlPolicy, type SiteScope } from "./url-policy.js";
+import { PREVIEW_BINDING, UrlPolicy, type AssetBinding, type SiteScope } from "./url-policy.js";
 
 export interface SanitizerOptions {
   readonly allowlist: SanitizeAllowlist;
@@ -22,6 +22,8 @@ export interface SanitizerOptions {
    * masked, whatever the page sent. Password and payment-card fields are masked either way.
    */
   readonly maskInputValues?: boolean;
+  /** The room (and expiry) the asset proxy URLs it writes are valid for; see forRoom. Default: already expired. */
+  readonly binding?: AssetBinding;
 }
 
 /** Where new content lands: the document (snapshot) or below a known element. */
@@ -43,14 +45,25 @@ export class Sanitizer {
   readonly #maxNodes: number;
   readonly #maxDepth: number;
   readonly maskInputValues: boolean;
+  readonly #options: SanitizerOptions;
 
-  constructor(options: SanitizerOptions) {
-    this.#allowlist = new CompiledAllowlist(options.allowlist);
-    this.#masks = new MaskMatcher(options.maskSelectors);
-    this.#urls = new UrlPolicy(options.signer, options.site, undefined, LIMITS.maxUrlLength);
+  constructor(options: SanitizerOptions, compiled?: { readonly allowlist: CompiledAllowlist; readonly masks: MaskMatcher }) {
+    this.#options = options;
+    this.#allowlist = compiled?.allowlist ?? new CompiledAllowlist(options.allowlist);
+    this.#masks = compiled?.masks ?? new MaskMatcher(options.maskSelectors);
+    this.#urls = new UrlPolicy(options.signer, options.site, undefined, LIMITS.maxUrlLength, options.binding ?? PREVIEW_BINDING);
     this.#maxNodes = options.maxNodes ?? LIMITS.maxNodesPerSnapshot;
     this.#maxDepth = options.maxDepth ?? LIMITS.maxDepth;
     this.maskInputValues = options.maskInputValues ?? true;
+  }
+
+  /**
+   * The same sanitizer for one co-browse room: its asset URLs name the room and expire
+   * `lifetimeMs` after they are written (the longest a session may run), so none outlives it.
+   */
+  forRoom(room: string, lifetimeMs: number, nowMs: () => number = Date.now): Sanitizer {
+    const binding: AssetBinding = { room, expires: () => Math.ceil((nowMs() + lifetimeMs) / 1000) };
+    return new Sanitizer({ ...this.#options, binding }, { allowlist: this.#allowlist, masks: this.#masks });
   }
 
   /** Throws FragmentLimitError when the content exceeds node or depth limits. */

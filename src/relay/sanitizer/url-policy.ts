@@ -1,5 +1,17 @@
 import { AssetUrlSigner, type AssetKind } from "./asset-url.js";
 
+/**
+ * Where proxy URLs are valid: the co-browse room whose content they appear in, until `expires()`
+ * (Unix seconds, asked at signing time). See asset-url.ts.
+ */
+export interface AssetBinding {
+  readonly room: string;
+  readonly expires: () => number;
+}
+
+/** For output no agent will load (the `sanitize` command, benchmarks): URLs that are already expired. */
+export const PREVIEW_BINDING: AssetBinding = { room: "preview", expires: () => 0 };
+
 /** The site a room belongs to: its id and the exact origins whose assets may be proxied. */
 export interface SiteScope {
   readonly id: string;
@@ -17,6 +29,7 @@ export class UrlPolicy {
     private readonly site: SiteScope,
     private readonly baseUrl: string | undefined,
     private readonly maxLength = 4096,
+    private readonly binding: AssetBinding = PREVIEW_BINDING,
   ) {}
 
   proxy(raw: string, kind: AssetKind): string | undefined {
@@ -32,7 +45,7 @@ export class UrlPolicy {
     if (url.username || url.password) return undefined;
     if (!this.site.origins.includes(url.origin)) return undefined;
     url.hash = "";
-    return this.signer.sign({ site: this.site.id, url: url.href, kind });
+    return this.signer.sign({ site: this.site.id, url: url.href, kind, room: this.binding.room, expires: this.binding.expires() });
   }
 
   /** Whether `url` is an asset proxy URL (what `proxy` returns), for the CSS sanitizer's proof. */
@@ -41,6 +54,6 @@ export class UrlPolicy {
   }
 
   withBase(baseUrl: string | undefined): UrlPolicy {
-    return new UrlPolicy(this.signer, this.site, baseUrl, this.maxLength);
+    return new UrlPolicy(this.signer, this.site, baseUrl, this.maxLength, this.binding);
   }
 }
