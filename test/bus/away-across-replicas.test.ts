@@ -1,0 +1,101 @@
+import { randomBytes } from "node:crypto";
+import pg from "pg";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import type { StartOptions } from "../../src/http/server.js";
+import type { HttpAgent } from "../auth/helpers/http-agent.js";
+import { freePort, signInEnrolled } from "../auth/helpers/login.js";
+import { startTestServer, type TestServer } from "../helpers/server.js";
+import { serviceUrl } from "../helpers/services.js";
+import { ManualClock, openAgent, openVisitor, startSession, type WsClient } from "../relay/ws-client.js";
+
+// "Away" across replicas: the visitor on A (A owns the room, its clock is moved by hand), the
+// agent on B. When B loses the agent's socket (not closed on purpose) it tells A so over Redis, and
+// A keeps the seat away; the agent coming back through B within the limit takes it again, and one
+// that does not come back ends the session with agent_away. A socket B closes on purpose (1000)
+// still ends the seat at once.
+
+const pgBase = serviceUrl("AIRLOCK_TEST_PG_URL");
+const redisUrl = serviceUrl("AIRLOCK_TEST_REDIS_URL");
+
+describe.skipIf(!pgBase || !redisUrl)("an agent away across replicas", () => {
+  const clock = new ManualClock();
+  let a: TestServer;
+  let b: TestServer;
+  let agent: HttpAgent;
+  const database = `airlock_t_${randomBytes(6).toString("hex")}`;
+
+  async function lost(socket: WsClient): Promise<void> {
+    const timers = clock.pending;
+    socket.ws.terminate();
+    await socket.closed;
+    for (let i = 0; i < 400 && clock.pending === timers; i++) await new Promise((r) => setTimeout(r, 5));
+    expect(clock.pending).toBeGreaterThan(timers);
+  }
+
+  async function listedOnB(room: string): Promise<void> {
+    for (let i = 0; i < 200 && !b.services.relay.room(room); i++) await new Promise((r) => setTimeout(r, 10));
+  }
+
+  beforeAll(async () => {
+    const admin = new pg.Client({ connectionString: pgBase });
+    await admin.connect();
+    await admin.query(`CREATE DATABASE ${database}`);
+    await admin.end();
+    const url = new URL(pgBase ?? "");
+    url.pathname = `/${database}`;
+    const env = {
+      AIRLOCK_DATABASE_URL: url.toString(),
+      AIRLOCK_REDIS_URL: redisUrl ?? "",
+      AIRLOCK_MASTER_KEY: `replicas-1:${randomBytes(32).toString("base64")}`,
+      AIRLOCK_DEV_IDP_PORT: "0",
+    };
+    const withClock: StartOptions = { relayClock: clock };
+    a = await startTestServer({ ...env, AIRLOCK_PORT: String(await freePort()) }, withClock);
+    b = await startTestServer({ ...env, AIRLOCK_PORT: String(await freePort()) });
+    ({ agent } = await signInEnrolled(b, "agent"));
+  });
+  afterAll(async () => {
+    await a?.stop();
+    await b?.stop();
+    const admin = new pg.Client({ connectionString: pgBase });
+    await admin.connect();
+    await admin.query(`DROP DATABASE IF EXISTS ${database} WITH (FORCE)`);
+    await admin.end();
+  });
+
+  it("a socket lost on B keeps the seat on A; coming back through B takes it again without a new prompt", async () => {
+    const { client: visitor, welcome } = await openVisitor(a);
+    const room = String(welcome.session);
+    await listedOnB(room);
+    const first = await openAgent(b, agent);
+    await startSession(visitor, first, room);
+    await lost(first);
+    clock.advance(119_000);
+    expect(visitor.frames.some((f) => f.kind === "state" && f.state === "ended")).toBe(false);
+
+    const again = await openAgent(b, agent);
+    again.send({ kind: "join", versions: [1], room, mode: "view" });
+    await again.next("welcome");
+    visitor.send({ kind: "viewport", viewport: { width: 640, height: 480 } });
+    expect(await again.next("viewport")).toMatchObject({ viewport: { width: 640, height: 480 } });
+    expect(visitor.frames.filter((f) => f.kind === "consent-request")).toHaveLength(1);
+    clock.advance(10 * 60_000);
+    expect(visitor.frames.some((f) => f.kind === "state" && f.state === "ended")).toBe(false);
+
+    await lost(again);
+    clock.advance(120_000);
+    expect(await visitor.next("state", (f) => f.state === "ended")).toMatchObject({ reason: "agent_away" });
+    visitor.close();
+  });
+
+  it("a socket B closes on purpose (1000) ends the seat at once (agent_left)", async () => {
+    const { client: visitor, welcome } = await openVisitor(a);
+    const room = String(welcome.session);
+    await listedOnB(room);
+    const socket = await openAgent(b, agent);
+    await startSession(visitor, socket, room);
+    socket.close();
+    expect(await visitor.next("state", (f) => f.state === "ended")).toMatchObject({ reason: "agent_left" });
+    visitor.close();
+  });
+});
