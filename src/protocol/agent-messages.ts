@@ -8,6 +8,8 @@ export const joinMessage = z.object({ kind: z.literal("join"), versions, room: z
 export const leaveMessage = z.object({ kind: z.literal("leave") }).strict();
 /** Asks the visitor for a mode (control, or back to view); the visitor answers with `consent`. */
 export const requestControlMessage = z.object({ kind: z.literal("request-control") }).strict();
+/** Asks the visitor again to let this agent watch, after a "no" and the policy's pause. */
+export const requestViewMessage = z.object({ kind: z.literal("request-view") }).strict();
 /**
  * Obsolete: sessions no longer end for want of clicks (watching is presence, see `presence`).
  * Still accepted, and changes nothing, so older consoles keep working.
@@ -39,6 +41,7 @@ export const agentMessage = z.discriminatedUnion("kind", [
   presenceMessage,
   controlMessage,
   highlightMessage,
+  requestViewMessage,
 ]);
 export type AgentMessage = z.infer<typeof agentMessage>;
 export type AgentKind = AgentMessage["kind"];

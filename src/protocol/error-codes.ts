@@ -16,6 +16,7 @@ export const PROTOCOL_ERROR_CODES = [
   "bad_image", // canvas image whose bytes are not the declared image type, or too many pixels
   "not_allowed", // the policy engine denied the action
   "no_consent", // the visitor has not granted the needed mode
+  "ask_paused", // the visitor said no a moment ago: the same question waits out the policy's pause (consentPause)
   "wrong_mode", // the action needs control mode but the session is in view mode
   "wrong_state", // message not valid in the session's current state (e.g. before hello)
   "origin_not_allowed", // URL or Origin outside the site's registered origins
@@ -38,6 +39,7 @@ export const END_REASONS = [
   "session_limit",
   "visitor_gone",
   "consent_revoked",
+  "removed_by_visitor",
   "server_shutdown",
   "protocol_violation",
 ] as const;

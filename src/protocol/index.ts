@@ -12,3 +12,4 @@ export * from "./frame.js";
 export * from "./canvas.js";
 export * from "./canvas-message.js";
 export * from "./mask.js";
+export * from "./watchers.js";

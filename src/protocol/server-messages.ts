@@ -5,6 +5,7 @@ import type { ControlEvent } from "./agent-messages.js";
 import type { Limits } from "./limits.js";
 import type { MaskedFieldEdit } from "./mask.js";
 import type { ControlRefusal } from "./visitor-messages.js";
+import type { AgentSessionAction, Watcher } from "./watchers.js";
 
 // Server → visitor and server → agent. Produced only by the server, so plain types suffice;
 // clients should still parse defensively.
@@ -43,6 +44,14 @@ export interface StateMessage {
   /** The visitor streams the page only while an agent is watching. */
   watching: boolean;
   reason?: EndReason;
+  /** v2: who watches now (agents the visitor let in), live; absent from v1 servers. */
+  watchers?: Watcher[];
+  /** v2, agents only: whether this agent is one of the watchers (sees the page). */
+  admitted?: boolean;
+  /** v2, agents only: the buttons this agent may use now, as the server decided. */
+  actions?: AgentSessionAction[];
+  /** v2, agents only: this agent's own watcher id (to find itself in `watchers`). */
+  you?: string;
 }
 /**
  * To the agent whose viewer is away (hidden or disconnected): the seat ends in `endsInMs` unless
@@ -73,12 +82,24 @@ export interface ConsentRequestToVisitor {
   mode: CobrowseMode;
   /** The co-browse session asking: consent holds for that session only. */
   session: string;
-  agent: { displayName: string };
+  /** The agent the answer is given to, by name and role (v2: `watcher` id and `role`). */
+  agent: { displayName: string; role?: string; watcher?: string };
+  /** v2: another agent asks to watch a session the visitor already shares. */
+  additional?: boolean;
 }
+
+/** v2: the agent who asked left before the visitor answered; the prompt goes away unanswered. */
+export interface ConsentCancelToVisitor {
+  kind: "consent-cancel";
+  request: string;
+}
+/** The visitor's answer, sent to the agent who asked. */
 export interface ConsentAnswerToAgent {
   kind: "consent";
   answer: "granted" | "denied";
   mode: CobrowseMode;
+  /** v2, after a "no": the same question may be asked again after this many milliseconds. */
+  retryAfterMs?: number;
 }
 export interface ControlToVisitor {
   kind: "control";
@@ -136,7 +157,8 @@ export type ServerToVisitor =
   | ControlToVisitor
   | HighlightToVisitor
   | SnapshotRequestToVisitor
-  | EndingSoon;
+  | EndingSoon
+  | ConsentCancelToVisitor;
 export type ServerToAgent =
   | WelcomeToAgent
   | StateMessage

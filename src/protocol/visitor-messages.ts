@@ -66,6 +66,8 @@ export const controlRefusedMessage = z
   .strict();
 /** The visitor ends the co-browse session. */
 export const endMessage = z.object({ kind: z.literal("end") }).strict();
+/** The visitor sends one watcher away (the `id` of a `state` watcher); the others go on watching. */
+export const removeWatcherMessage = z.object({ kind: z.literal("remove-watcher"), watcher: z.string().min(8).max(64) }).strict();
 
 export const visitorMessage = z.discriminatedUnion("kind", [
   helloMessage,
@@ -83,6 +85,7 @@ export const visitorMessage = z.discriminatedUnion("kind", [
   endMessage,
   controlRefusedMessage,
   canvasMessage,
+  removeWatcherMessage,
 ]);
 export type VisitorMessage = z.infer<typeof visitorMessage>;
 export type VisitorKind = VisitorMessage["kind"];

@@ -1,10 +1,18 @@
+import { randomBytes } from "node:crypto";
+import { WATCHER_ROLES } from "../protocol/watchers.js";
 import type { AgentPrincipal, Peer } from "./peer.js";
 
 /** An agent's place in a room: its connection, who it is, and delivery state. */
 export class AgentSeat {
+  /** Random per seat: how the visitor and the watcher list name this seat (never the IdP subject). */
+  readonly id = randomBytes(9).toString("base64url");
   joined = false;
   /** When the seat was taken (epoch ms on the room's clock). */
   readonly since: number;
+  /** The visitor let this agent watch, by name: only admitted seats receive page content. */
+  admitted = false;
+  /** Control was granted to this agent by name. */
+  controlling = false;
   /** Set while the agent's socket is too far behind; it gets a fresh snapshot once drained. */
   lagging = false;
   /** The agent's viewer reported its page hidden (Page Visibility). */
@@ -20,5 +28,10 @@ export class AgentSeat {
     now: number,
   ) {
     this.since = now;
+  }
+
+  /** The co-browse role the visitor is told (the most senior one the agent has). */
+  get role(): string {
+    return WATCHER_ROLES.find((r) => this.principal.roles.includes(r)) ?? "agent";
   }
 }

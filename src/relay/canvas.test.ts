@@ -139,9 +139,12 @@ function activeRoom(policy: PolicyEngine) {
   const send = (m: VisitorMessage) => room.fromVisitor(m, ORIGIN);
   expect(send({ kind: "consent", request: ask.request, answer: "granted", mode: "view" })).toBeUndefined();
   expect(send({ kind: "snapshot", seq: 1, url: `${ORIGIN}/chart`, html: page, viewport: { width: 800, height: 600 } })).toBeUndefined();
+  // Each further watcher sees the page once the visitor lets them in by name.
   const lateAgent = () => {
     const peer = new RecordingPeer();
     expect(room.fromAgent(room.seatFor(peer, { ...principal, subject: "s1", roles: ["supervisor"] }), { kind: "join", versions: [1], room: room.id, mode: "view" })).toBeUndefined();
+    const asked = visitor.all("consent-request").at(-1) as { request: string };
+    expect(send({ kind: "consent", request: asked.request, answer: "granted", mode: "view" })).toBeUndefined();
     return peer;
   };
   return { room, clock, agent, send, lateAgent };

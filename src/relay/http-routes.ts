@@ -1,21 +1,46 @@
+import type { Context } from "koa";
 import { AirlockError } from "../errors.js";
 import { defineRoute, type RouteDef } from "../http/route.js";
+import type { Decision } from "../policy/decision.js";
+import type { PolicyEngine } from "../policy/engine.js";
 import { principalFromState } from "../policy/principal.js";
 import type { RoomSummary } from "./cluster/envelopes.js";
 
 // The console's view of co-browse sessions: which visitors' sessions are live (metadata only:
-// never a page URL or content) and whether this agent may start or join one. The session itself
-// is joined over /ws/agent with `join`, where the room checks the same policy again.
+// never a page URL or content) and what this agent may do with each (`actions`, decided here by
+// the policy engine for this agent and that session: the console shows no other button). The
+// session itself is joined over /ws/agent with `join`, where the room checks the same policy again.
 
-function describe(summary: RoomSummary, siteName: string | undefined) {
+/** What the console may offer for a session: start it (nobody in it yet) or join it (someone is). */
+export type SessionAction = "start" | "join";
+
+/**
+ * The decision for this agent on this session: `cobrowse:invite` to start one nobody is in,
+ * `cobrowse:join` (with the session's consent state) to join one another agent is in.
+ */
+function joinDecision(ctx: Context, policy: PolicyEngine, summary: RoomSummary): { action: SessionAction; decision: Decision } {
+  const principal = principalFromState(ctx.state as { readonly principal?: unknown });
+  const context = { actor: "agent" as const, roles: principal?.roles ?? [], subject: principal?.subject ?? "", mfa: principal?.mfa === true, sourceAddress: ctx.ip, siteId: summary.site };
+  if (summary.agents === 0) return { action: "start", decision: policy.decide("cobrowse:invite", context) };
+  const active = summary.state === "active";
+  return {
+    action: "join",
+    decision: policy.decide("cobrowse:join", { ...context, visitorConsent: { view: active }, grantedMode: active ? "view" : null }),
+  };
+}
+
+function describe(ctx: Context, policy: PolicyEngine, summary: RoomSummary) {
+  const sites = policy.policy.sites.sites;
+  const { action, decision } = joinDecision(ctx, policy, summary);
   return {
     room: summary.room,
     site: summary.site,
-    siteName: siteName ?? summary.site,
+    siteName: (Object.hasOwn(sites, summary.site) ? sites[summary.site]?.name : undefined) ?? summary.site,
     state: summary.state,
     mode: summary.mode,
     agents: summary.agents,
     since: summary.since,
+    actions: summary.state !== "ended" && decision.allow ? [action] : [],
   };
 }
 
@@ -25,8 +50,7 @@ export const listCobrowseSessions = defineRoute({
   path: "/api/v1/cobrowse/sessions",
   access: { action: "visitors:view", routineRead: true },
   handler: (ctx, { relay, policy }) => {
-    const sites = policy.policy.sites.sites;
-    ctx.body = { sessions: relay.rooms().map((s) => describe(s, Object.hasOwn(sites, s.site) ? sites[s.site]?.name : undefined)) };
+    ctx.body = { sessions: relay.rooms().map((s) => describe(ctx, policy, s)) };
   },
 });
 
@@ -42,23 +66,25 @@ export const joinCobrowseSession = defineRoute({
     const id = String((ctx.params as { room?: unknown }).room ?? "");
     const summary = relay.room(id);
     if (!summary) throw new AirlockError("not_found", "no such co-browse session");
-    if (summary.agents > 0) {
-      const principal = principalFromState(ctx.state as { readonly principal?: unknown });
-      const decision = policy.decide("cobrowse:join", {
-        actor: "agent",
-        roles: principal?.roles ?? [],
-        subject: principal?.subject ?? "",
-        mfa: principal?.mfa === true,
-        sourceAddress: ctx.ip,
-        siteId: summary.site,
-        visitorConsent: { view: summary.state === "active" },
-        grantedMode: summary.state === "active" ? "view" : null,
-      });
-      if (!decision.allow) throw new AirlockError("forbidden", "another agent runs this session", { details: { action: "cobrowse:join", rule: decision.rule } });
+    const { action, decision } = joinDecision(ctx, policy, summary);
+    if (!decision.allow) {
+      const details = { action: action === "join" ? "cobrowse:join" : "cobrowse:invite", rule: decision.rule };
+      throw new AirlockError("forbidden", action === "join" ? "another agent runs this session" : "you may not start this session", { details });
     }
-    const sites = policy.policy.sites.sites;
-    ctx.body = { ...describe(summary, Object.hasOwn(sites, summary.site) ? sites[summary.site]?.name : undefined), socket: "/ws/agent" };
+    ctx.body = { ...describe(ctx, policy, summary), socket: "/ws/agent" };
   },
 });
 
-export const relayRoutes: readonly RouteDef<unknown>[] = [listCobrowseSessions, joinCobrowseSession];
+/** GET /api/v1/cobrowse/sessions/:room: one session (by room or visit id) with this agent's actions. */
+export const getCobrowseSession = defineRoute({
+  method: "GET",
+  path: "/api/v1/cobrowse/sessions/:room",
+  access: { action: "visitors:view" },
+  handler: (ctx, { relay, policy }) => {
+    const summary = relay.room(String((ctx.params as { room?: unknown }).room ?? ""));
+    if (!summary) throw new AirlockError("not_found", "no such co-browse session");
+    ctx.body = describe(ctx, policy, summary);
+  },
+});
+
+export const relayRoutes: readonly RouteDef<unknown>[] = [listCobrowseSessions, joinCobrowseSession, getCobrowseSession];

@@ -11,6 +11,7 @@ import { allowedBy, mayAskFor, mayJoinOthers } from "./checks/policy.js";
 import { hasSnapshot, joined, live } from "./checks/session.js";
 import { maskedValueReplaced } from "./checks/masked-values.js";
 import { controlValueFits } from "./checks/values.js";
+import { admittedSeat, askAllowed, controllingSeat, notAdmitted, seatKnown } from "./checks/watchers.js";
 
 // Which checks each message kind runs, in order, after the frame-level checks every message
 // passes first (size → schema → rate, in the WebSocket layer). Read a row to see everything that
@@ -37,6 +38,7 @@ export const visitorActions: { readonly [K in VisitorKind]: Action } = {
   end: "visitor:consent",
   "control-refused": "visitor:share",
   canvas: "visitor:share-canvas",
+  "remove-watcher": "visitor:consent",
 };
 
 export const agentActions: { readonly [K in AgentKind]: Action } = {
@@ -48,6 +50,7 @@ export const agentActions: { readonly [K in AgentKind]: Action } = {
   "request-control": "cobrowse:control",
   control: "cobrowse:control",
   highlight: "cobrowse:view",
+  "request-view": "cobrowse:invite",
 };
 
 const share = allowedBy("visitor:share");
@@ -74,6 +77,7 @@ export const visitorChecks: VisitorTable = {
   end:        [live,                allowedBy("visitor:consent")],
   "control-refused": [live,         share,                    consented("control")],
   canvas:     [live, hasSnapshot,   allowedBy("visitor:share-canvas"), consented("view"),         canvasTarget, canvasImageFits],
+  "remove-watcher": [live,          allowedBy("visitor:consent"),                                 seatKnown],
 };
 
 export const agentChecks: AgentTable = {
@@ -81,9 +85,10 @@ export const agentChecks: AgentTable = {
   leave:             [joined],
   activity:          [live, joined, invite],
   presence:          [live, joined, invite],
-  "request-control": [live, joined, mayAskFor("control"),     consented("view")],
-  control:           [live, joined, control,                  consented("control"), inMode("control"), eventTargetKnown, controlValueFits, maskedValueReplaced],
-  highlight:         [live, joined, view,                     consented("view")],
+  "request-control": [live, joined, mayAskFor("control"),     consented("view"), admittedSeat, askAllowed("control")],
+  control:           [live, joined, control,                  consented("control"), controllingSeat, inMode("control"), eventTargetKnown, controlValueFits, maskedValueReplaced],
+  highlight:         [live, joined, view,                     consented("view"), admittedSeat],
+  "request-view":    [live, joined, invite,                   notAdmitted, askAllowed("view")],
 };
 
 // Invariant 5 (deny by default): every kind of both sides names its action in the registry the

@@ -31,13 +31,25 @@ export function roomAuditEntry(event: Parameters<RoomAudit>[0], meta: Parameters
     case "cobrowse.control.refused":
     case "cobrowse.control.throttled":
       return controlEntry(event, meta, room);
+    case "cobrowse.watcher":
+      // An agent the visitor let watch starts (their yes) or stops watching (left, removed, session over).
+      return meta.change === "leave"
+        ? { actor: `agent:${String(meta.agent)}`, action: `${event}.leave.${String(meta.reason)}`, target: room, decision: "info", ...(rule ? { rule } : {}) }
+        : { actor: `agent:${String(meta.agent)}`, action: `${event}.join`, target: room, decision: "info" };
+    case "cobrowse.consent": {
+      // A consent step with its mode and the agent the question named: the agent asks; the visitor
+      // gives, declines or revokes. The target is the room and that agent (`room:…#agent:<id>`).
+      const step = String(meta.step);
+      const actor = step === "asked" ? `agent:${String(meta.agent)}` : `visitor:${String(meta.site)}`;
+      return { actor, action: `${event}.${step}.${String(meta.mode)}`, target: `${room}#agent:${String(meta.agent)}`, decision: "info" };
+    }
   }
 }
 
 /**
- * Writes the rooms' metadata events (start, join, leave, mode, end) to the audit trail. Rooms run
- * synchronously, so entries are appended in order on a queue; `drain()` waits for the queue
- * before storage closes.
+ * Writes the rooms' metadata events (start, join, leave, mode, end, watchers, consent) to the
+ * audit trail. Rooms run synchronously, so entries are appended in order on a queue; `drain()`
+ * waits for the queue before storage closes.
  */
 export function relayAudit(storage: Storage, log: Logger): { audit: RoomAudit; drain(): Promise<void> } {
   let queue: Promise<unknown> = Promise.resolve();

@@ -139,7 +139,7 @@ export class Relay {
     if (!urlInOrigins(message.url, site.policy.origins)) return { ok: false, failure: fail("origin_not_allowed", "the page is outside the site's registered origins") };
 
     if (!visit) {
-      visit = new Visit(site.id, Date.now());
+      visit = new Visit(site.id, Date.now(), this.options.policy.policy.cobrowse.consentPause.seconds * 1000);
       this.#visits.set(visit.id, visit);
       this.#visitByRoom.set(visit.roomId, visit);
       this.#openRoom(visit);
@@ -283,6 +283,8 @@ export class Relay {
       maskedFieldEdit: policy.policy.cobrowse.maskedFields.agentEdit,
       canvas: { intervalMs: policy.policy.cobrowse.canvas.intervalMs, maxBytes: policy.policy.cobrowse.canvas.maxBytes },
       audit: this.options.audit,
+      additionalWatchersConsent: policy.policy.cobrowse.additionalWatchers.consentRequired,
+      consentPause: visit.consentPause,
       onEnded: (ended) => this.#roomEnded(ended, visit),
       onAgentRemoved: (seat) => {
         this.#seats.forget(seat);

@@ -7,7 +7,11 @@ import type { MaskedFieldEdit } from "../protocol/mask.js";
 import { NODE_ID_ATTRIBUTE } from "../protocol/node-id.js";
 import type { EndingSoon, PageEventToAgent, SanitizedOp, ServerToAgent, ServerToVisitor, StateMessage } from "../protocol/server-messages.js";
 import type { MutationOp, VisitorMessage } from "../protocol/visitor-messages.js";
+import { negotiateVersion } from "../protocol/version.js";
+import type { AgentSessionAction, Watcher } from "../protocol/watchers.js";
 import { AgentSeat } from "./agent-seat.js";
+import { ConsentAsks } from "./consent-asks.js";
+import { ConsentPause } from "./consent-pause.js";
 import { CanvasImages } from "./canvas-store.js";
 import { runChecks, type Check, type RoomFacts } from "./checks/check.js";
 import { opTargetKnown } from "./checks/nodes.js";
@@ -25,7 +29,12 @@ import { markUntargetable, markUntargetableAttribute } from "./untargetable.js";
 
 /** The policy engine as the relay uses it (PolicyEngine.decide fits). */
 export type DecideFn = (action: string, context: Record<string, unknown>) => { allow: boolean; reason: string };
-/** Metadata-only audit events (never page content). */
+/**
+ * Metadata-only audit events (never page content). `cobrowse.join`/`cobrowse.leave` are an agent's
+ * seat; `cobrowse.watcher` (`change` join or leave, `reason` on leave) is an agent the visitor let
+ * watch; `cobrowse.consent` carries `agent` (the agent the question named), `mode` and `step`
+ * (asked, given, declined, revoked).
+ */
 export type RoomAudit = (
   event:
     | "cobrowse.start"
@@ -35,7 +44,9 @@ export type RoomAudit = (
     | "cobrowse.end"
     | "cobrowse.control"
     | "cobrowse.control.refused"
-    | "cobrowse.control.throttled",
+    | "cobrowse.control.throttled"
+    | "cobrowse.watcher"
+    | "cobrowse.consent",
   meta: Record<string, string | number>,
 ) => void;
 
@@ -66,6 +77,10 @@ export interface RoomOptions {
   readonly canvas?: CanvasSettings;
   /** The room's id when the visit reserved one for its next co-browse session; random otherwise. */
   readonly id?: string;
+  /** Policy additionalWatchers.consentRequired: each agent after the first needs the visitor's yes (default true). */
+  readonly additionalWatchersConsent?: boolean;
+  /** The visit's memory of the visitor's "no" (policy consentPause); a room of its own by default. */
+  readonly consentPause?: ConsentPause;
 }
 
 const CANVAS_DEFAULTS: CanvasSettings = { intervalMs: 1000, maxBytes: 262_144 };
@@ -83,7 +98,6 @@ export class Room implements RoomFacts {
   mode: CobrowseMode = "view";
   readonly granted = { view: false, control: false };
   index = new ShadowIndex();
-  pendingConsent: { request: string; mode: CobrowseMode } | undefined;
   visitor: Peer | undefined;
   readonly seats = new Set<AgentSeat>();
   #snapshot: string | undefined;
@@ -91,8 +105,11 @@ export class Room implements RoomFacts {
   #sinceOps = 0;
   #baseUrl: string | undefined;
   #endReason: EndReason | undefined;
-  /** Who asked for the pending consent, so the question can be asked again after a resume. */
-  #pendingAsker = "";
+  /** Questions for the visitor, asked one at a time, each naming the agent it is for. */
+  readonly #asks = new ConsentAsks();
+  readonly #pause: ConsentPause;
+  /** Re-send agents their actions when a pause after the visitor's "no" is over, per mode. */
+  readonly #pauseTimers = new Map<CobrowseMode, unknown>();
   readonly #canvases: CanvasImages;
   /** When the session reaches policy maxSession (room clock), once the visitor shares. */
   #limitAt: number | undefined;
@@ -106,6 +123,7 @@ export class Room implements RoomFacts {
     this.id = options.id ?? randomBytes(16).toString("base64url");
     this.#canvases = new CanvasImages(this.canvas.intervalMs);
     this.#controlAudit = new ControlAudit(options.clock, (entry) => this.#auditControl(entry));
+    this.#pause = options.consentPause ?? new ConsentPause(60_000);
   }
 
   get maskedFieldEdit(): MaskedFieldEdit {
@@ -115,6 +133,29 @@ export class Room implements RoomFacts {
   /** Agents see this field's value masked: a secret field, a value sent masked, or policy masking (selects excepted). */
   valueMasked(id: number): boolean {
     return valueMasked(this.index, id, this.options.maskInputValues) || this.#page.inputMasked(id) === true;
+  }
+
+  /** The question the visitor is being asked now (a consent answer must answer it). */
+  get pendingConsent(): { readonly request: string; readonly mode: CobrowseMode } | undefined {
+    return this.#asks.head;
+  }
+
+  askPausedMs(mode: CobrowseMode): number {
+    return this.#pause.remainingMs(mode, this.options.clock.now());
+  }
+
+  asking(seatId: string, mode?: CobrowseMode): boolean {
+    const seat = this.#seatById(seatId);
+    return seat !== undefined && this.#asks.has(seat, mode);
+  }
+
+  hasSeat(id: string): boolean {
+    return this.#seatById(id) !== undefined;
+  }
+
+  #seatById(id: string): AgentSeat | undefined {
+    for (const seat of this.seats) if (seat.id === id) return seat;
+    return undefined;
   }
 
   get canvas(): CanvasSettings {
@@ -143,10 +184,8 @@ export class Room implements RoomFacts {
   attachVisitor(peer: Peer): void {
     this.visitor = peer;
     if (this.seats.size > 0 || this.state !== "waiting") send(peer, this.#state());
-    if (this.pendingConsent) {
-      const { request, mode } = this.pendingConsent;
-      send(peer, { kind: "consent-request", request, mode, session: this.id, agent: { displayName: this.#pendingAsker } });
-    }
+    const ask = this.#asks.head;
+    if (ask) send(peer, this.#question(ask));
     this.#repeatLimitWarning(peer);
   }
 
@@ -192,14 +231,23 @@ export class Room implements RoomFacts {
         this.#toAgents({ kind: "navigation", url: message.url });
         return undefined;
       case "consent":
-        return this.#consentFrom(message.answer, message.mode);
+        return this.#consentFrom(message.answer);
       case "revoke":
-        this.granted.control = false;
-        this.#setMode("view");
+        this.#revokeControl();
         return undefined;
       case "end":
+        for (const seat of this.seats) if (seat.admitted) this.#auditConsent(seat, "view", "revoked");
         this.end("visitor_ended");
         return undefined;
+      case "remove-watcher": {
+        const seat = this.#seatById(message.watcher);
+        if (!seat) return fail("wrong_state", "no such watcher in this session");
+        // Sending someone away is a "no" to them: the question waits out the pause.
+        if (seat.admitted) this.#auditConsent(seat, "view", "revoked");
+        this.#saidNo("view");
+        this.removeAgent(seat, "removed_by_visitor");
+        return undefined;
+      }
       case "control-refused": {
         const agent = this.#controlAudit.actorOf(message.id);
         if (agent) this.#controlAudit.note({ agent, type: message.type ?? "click", node: message.id, outcome: { by: "page", reason: message.reason } });
@@ -209,7 +257,7 @@ export class Room implements RoomFacts {
       case "canvas": {
         const kept = this.#canvases.put(this.index, message.id, message.image, this.options.clock.now());
         if ("code" in kept) return kept;
-        for (const seat of this.seats) if (seat.joined) this.#deliver(seat, kept.frame);
+        for (const seat of this.seats) if (seat.admitted) this.#deliver(seat, kept.frame);
         return undefined;
       }
       case "hello":
@@ -235,7 +283,7 @@ export class Room implements RoomFacts {
     this.#page.snapshotTaken(message.viewport, message.scroll);
     const frame: ServerToAgent = { kind: "snapshot", seq: message.seq, url: message.url, html, viewport: message.viewport, ...(message.scroll ? { scroll: message.scroll } : {}) };
     this.#snapshot = JSON.stringify(frame);
-    for (const seat of this.seats) if (seat.joined) this.#deliver(seat, this.#snapshot);
+    for (const seat of this.seats) if (seat.admitted) this.#deliver(seat, this.#snapshot);
     return undefined;
   }
 
@@ -251,7 +299,7 @@ export class Room implements RoomFacts {
       this.#since.push(frame);
       this.#sinceOps += out.length;
       if (this.#sinceOps > (this.options.maxCatchUpOps ?? 5_000)) this.#requestSnapshot();
-      for (const seat of this.seats) if (seat.joined) this.#deliver(seat, frame);
+      for (const seat of this.seats) if (seat.admitted) this.#deliver(seat, frame);
     }
     return failure;
   }
@@ -307,19 +355,43 @@ export class Room implements RoomFacts {
     }
   }
 
-  #consentFrom(answer: "granted" | "denied", mode: CobrowseMode): Failure | undefined {
-    this.pendingConsent = undefined;
+  /** The visitor answered the question being asked now (`answersPendingRequest` checked it). */
+  #consentFrom(answer: "granted" | "denied"): Failure | undefined {
+    const ask = this.#asks.shift();
+    if (!ask) return fail("wrong_state", "no consent request is pending");
+    const { mode, seat } = ask;
     const yes = answer === "granted";
-    this.granted[mode] = yes;
-    if (mode === "view" && yes && this.state === "waiting") {
-      this.state = "active";
-      this.options.audit("cobrowse.start", { room: this.id, site: this.siteId });
-      this.#scheduleSessionLimit();
+    this.#auditConsent(seat, mode, yes ? "given" : "declined");
+    if (yes) {
+      this.granted[mode] = true;
+      if (mode === "view" && this.state === "waiting") {
+        this.state = "active";
+        this.options.audit("cobrowse.start", { room: this.id, site: this.siteId });
+        this.#scheduleSessionLimit();
+      }
+    } else {
+      this.#saidNo(mode);
     }
-    this.#toAgents({ kind: "consent", answer, mode });
-    if (mode === "control") this.#setMode(yes ? "control" : "view");
-    else this.#broadcastState();
+    send(seat.peer, { kind: "consent", answer, mode, ...(yes ? {} : { retryAfterMs: this.askPausedMs(mode) }) });
+    if (yes && mode === "view") this.#admit(seat);
+    // Control goes to the agent the question named, and to nobody else; a "no" leaves things as they are.
+    if (mode === "control" && yes) {
+      for (const other of this.seats) other.controlling = other === seat;
+      this.#setMode("control");
+    }
+    this.#askAfterState(this.#askNext());
     return undefined;
+  }
+
+  /** The visitor takes control back: view goes on; asking for control again waits out the pause. */
+  #revokeControl(): void {
+    for (const seat of this.seats) {
+      if (seat.controlling) this.#auditConsent(seat, "control", "revoked");
+      seat.controlling = false;
+    }
+    if (this.granted.control) this.#saidNo("control");
+    this.granted.control = false;
+    this.#setMode("view");
   }
 
   // ---- agent side ------------------------------------------------------------------------
@@ -328,8 +400,9 @@ export class Room implements RoomFacts {
     return new AgentSeat(peer, principal, this.options.clock.now());
   }
 
-  fromAgent(seat: AgentSeat, message: AgentMessage): Failure | undefined {
-    const decide = (action: string, assume?: Readonly<Record<string, unknown>>) =>
+  /** The policy engine, asked for this agent in this room as it is now. */
+  #agentDecide(seat: AgentSeat): (action: string, assume?: Readonly<Record<string, unknown>>) => { allow: boolean; reason: string } {
+    return (action, assume) =>
       this.options.decide(action, {
         actor: "agent",
         roles: seat.principal.roles,
@@ -341,13 +414,21 @@ export class Room implements RoomFacts {
         visitorConsent: this.granted,
         ...assume,
       });
+  }
+
+  fromAgent(seat: AgentSeat, message: AgentMessage): Failure | undefined {
+    const decide = this.#agentDecide(seat);
     const row = agentChecks[message.kind] as unknown as readonly Check<AgentMessage>[];
-    const failure = runChecks(row, { room: this, message, agent: { principal: seat.principal, joined: seat.joined }, decide });
+    const facts = { id: seat.id, joined: seat.joined, admitted: seat.admitted, controlling: seat.controlling };
+    const failure = runChecks(row, { room: this, message, agent: { principal: seat.principal, joined: seat.joined, seat: facts }, decide });
     if (failure && message.kind === "control") return this.#controlRefused(seat, message.event, failure);
     if (failure) return failure;
     switch (message.kind) {
       case "join":
-        this.#join(seat);
+        this.#join(seat, negotiateVersion(message.versions) ?? 1);
+        return undefined;
+      case "request-view":
+        this.#askAfterState(this.#ask("view", seat));
         return undefined;
       case "leave":
         this.removeAgent(seat, "agent_left");
@@ -359,7 +440,7 @@ export class Room implements RoomFacts {
         this.#updateAway(seat);
         return undefined;
       case "request-control":
-        this.#askVisitor("control", seat.principal.displayName);
+        this.#askAfterState(this.#ask("control", seat));
         return undefined;
       case "control":
         this.#controlAudit.note({ agent: seat.principal.subject, type: message.event.type, node: message.event.id, outcome: "forwarded" });
@@ -371,34 +452,72 @@ export class Room implements RoomFacts {
     }
   }
 
-  #join(seat: AgentSeat): void {
-    // The same agent coming back after its connection dropped takes its place again.
-    for (const other of this.seats) if (other.disconnected && other.principal.subject === seat.principal.subject) this.#vacate(other);
+  /**
+   * Seats an agent. Nobody sees the page before the visitor says yes to them by name: the first
+   * agent asks to share; each further one asks to watch too (policy additionalWatchers), or is let
+   * in and named at once where the policy says so. A "no" within the pause is not asked again.
+   * The same agent coming back after its connection dropped takes its place again, as the watcher
+   * the visitor let in (no new question).
+   */
+  #join(seat: AgentSeat, version: number): void {
+    let returning: AgentSeat | undefined;
+    for (const other of this.seats) if (other.disconnected && other.principal.subject === seat.principal.subject) returning = other;
+    if (returning) {
+      this.#vacate(returning);
+      this.#asks.replaceSeat(returning, seat);
+    }
     seat.joined = true;
     this.seats.add(seat);
     this.options.audit("cobrowse.join", { room: this.id, site: this.siteId, agent: seat.principal.subject });
     send(seat.peer, {
       kind: "welcome",
-      version: 1,
+      version,
       room: this.id,
       mode: this.mode,
       awayLimitMs: this.options.inactivityMs,
       maskInputValues: this.options.maskInputValues,
       maskedFields: this.maskedFieldEdit,
     });
-    this.#broadcastState();
-    if (!this.granted.view) this.#askVisitor("view", seat.principal.displayName);
-    else this.#catchUp(seat);
+    if (returning?.admitted) {
+      seat.admitted = true;
+      seat.controlling = returning.controlling;
+      this.#catchUp(seat);
+      this.#broadcastState();
+    } else {
+      const letIn = this.granted.view && this.options.additionalWatchersConsent === false;
+      const question = letIn || (returning && this.#asks.has(seat)) ? undefined : this.#ask("view", seat);
+      if (letIn) this.#admit(seat);
+      this.#askAfterState(question);
+    }
     this.#repeatLimitWarning(seat.peer);
+  }
+
+  /** The visitor let this agent watch: it is named in the sharing bar and gets the page. */
+  #admit(seat: AgentSeat): void {
+    if (seat.admitted || !this.seats.has(seat)) return;
+    seat.admitted = true;
+    this.options.audit("cobrowse.watcher", { room: this.id, site: this.siteId, agent: seat.principal.subject, change: "join" });
+    this.#catchUp(seat);
   }
 
   removeAgent(seat: AgentSeat, reason: EndReason): void {
     if (!this.#vacate(seat)) return;
     this.options.audit("cobrowse.leave", { room: this.id, site: this.siteId, agent: seat.principal.subject, reason });
+    if (seat.admitted) this.options.audit("cobrowse.watcher", { room: this.id, site: this.siteId, agent: seat.principal.subject, change: "leave", reason });
+    seat.admitted = false;
+    if (seat.controlling) {
+      seat.controlling = false;
+      this.granted.control = false;
+      if (this.state !== "ended") this.#setMode("view");
+    }
+    // Its open question goes away unanswered; the next one (if any) is asked.
+    const asked = this.#asks.head;
+    const cancelled = this.#asks.dropSeat(seat) && asked !== undefined;
+    if (cancelled) this.#toVisitor({ kind: "consent-cancel", request: asked.request });
     this.options.onAgentRemoved?.(seat, reason);
     send(seat.peer, { kind: "state", state: "ended", mode: this.mode, agents: this.seats.size, watching: false, reason } satisfies StateMessage);
     if (this.seats.size === 0 && this.state !== "ended") this.end(reason);
-    else this.#broadcastState();
+    else this.#askAfterState(cancelled ? this.#askNext() : undefined);
   }
 
   /** Takes a seat out of the room without a word (its timers stop); false when it was not seated. */
@@ -475,11 +594,72 @@ export class Room implements RoomFacts {
     else this.options.audit("cobrowse.control.refused", { ...what, by: entry.outcome.by, reason: entry.outcome.reason });
   }
 
-  #askVisitor(mode: CobrowseMode, displayName: string): void {
-    const request = randomBytes(8).toString("base64url");
-    this.pendingConsent = { request, mode };
-    this.#pendingAsker = displayName;
-    this.#toVisitor({ kind: "consent-request", request, mode, session: this.id, agent: { displayName } });
+  /**
+   * Puts a question for the visitor in line, naming the agent. Within the pause after the
+   * visitor's "no" the agent is told at once instead (with when it may ask again).
+   */
+  #ask(mode: CobrowseMode, seat: AgentSeat): ServerToVisitor | undefined {
+    const waitMs = this.askPausedMs(mode);
+    if (waitMs > 0) {
+      send(seat.peer, { kind: "consent", answer: "denied", mode, retryAfterMs: waitMs });
+      this.#refreshAfter(mode, waitMs);
+      return undefined;
+    }
+    const { ask, first } = this.#asks.add(mode, seat, mode === "view" && this.granted.view);
+    this.#auditConsent(seat, mode, "asked");
+    return first ? this.#question(ask) : undefined;
+  }
+
+  /** The next question in line; questions the visitor just said no to are answered for them. */
+  #askNext(): ServerToVisitor | undefined {
+    for (let ask = this.#asks.head; ask; ask = this.#asks.head) {
+      const waitMs = this.askPausedMs(ask.mode);
+      if (waitMs === 0) return this.#question(ask);
+      this.#asks.shift();
+      send(ask.seat.peer, { kind: "consent", answer: "denied", mode: ask.mode, retryAfterMs: waitMs });
+    }
+    return undefined;
+  }
+
+  /** Everyone learns the new state first, then the visitor gets the question (a state never follows and hides it). */
+  #askAfterState(question: ServerToVisitor | undefined): void {
+    this.#broadcastState();
+    if (question) this.#toVisitor(question);
+  }
+
+  #question(ask: { request: string; mode: CobrowseMode; seat: AgentSeat; additional: boolean }): ServerToVisitor {
+    const { displayName } = ask.seat.principal;
+    return {
+      kind: "consent-request",
+      request: ask.request,
+      mode: ask.mode,
+      session: this.id,
+      agent: { displayName, role: ask.seat.role, watcher: ask.seat.id },
+      ...(ask.additional ? { additional: true } : {}),
+    };
+  }
+
+  /** The visitor said no to `mode`: the same question waits out the pause; agents learn when it is over. */
+  #saidNo(mode: CobrowseMode): void {
+    this.#pause.said(mode, this.options.clock.now());
+    this.#refreshAfter(mode, this.#pause.pauseMs);
+  }
+
+  /** Agents get their actions again when the pause for `mode` is over (the "ask again" button comes back). */
+  #refreshAfter(mode: CobrowseMode, ms: number): void {
+    const { clock } = this.options;
+    clock.clearTimeout(this.#pauseTimers.get(mode));
+    this.#pauseTimers.set(
+      mode,
+      clock.setTimeout(() => {
+        this.#pauseTimers.delete(mode);
+        if (this.state !== "ended") this.#broadcastState();
+      }, ms),
+    );
+  }
+
+  #auditConsent(seat: AgentSeat, mode: CobrowseMode, step: "asked" | "given" | "declined" | "revoked"): void {
+    this.options.audit("cobrowse.consent", { room: this.id, site: this.siteId, agent: seat.principal.subject, mode, step });
   }
 
   // ---- delivery --------------------------------------------------------------------------
@@ -490,9 +670,10 @@ export class Room implements RoomFacts {
     this.#toAgents(event);
   }
 
+  /** Page content and page events: only to agents the visitor let in. */
   #toAgents(message: ServerToAgent): void {
     const frame = JSON.stringify(message);
-    for (const seat of this.seats) if (seat.joined) this.#deliver(seat, frame);
+    for (const seat of this.seats) if (seat.admitted) this.#deliver(seat, frame);
   }
 
   #toVisitor(message: ServerToVisitor): void {
@@ -538,20 +719,41 @@ export class Room implements RoomFacts {
   }
 
   #state(): StateMessage {
+    const watchers: Watcher[] = [];
+    for (const seat of this.seats) {
+      if (seat.admitted) watchers.push({ id: seat.id, displayName: seat.principal.displayName, role: seat.role, controlling: seat.controlling });
+    }
     return {
       kind: "state",
       state: this.state,
       mode: this.mode,
       agents: this.seats.size,
-      watching: this.granted.view && this.seats.size > 0,
+      watching: this.granted.view && watchers.length > 0,
       ...(this.#endReason ? { reason: this.#endReason } : {}),
+      watchers,
     };
+  }
+
+  /** What this agent may do now, as the policy decides it for this room: the console shows only these. */
+  #actionsFor(seat: AgentSeat): AgentSessionAction[] {
+    const decide = this.#agentDecide(seat);
+    const actions: AgentSessionAction[] = [];
+    if (seat.admitted && decide("cobrowse:view").allow) actions.push("highlight");
+    const mayAskControl = decide("cobrowse:control", { grantedMode: "control", visitorConsent: { view: true, control: true } }).allow;
+    if (seat.admitted && !seat.controlling && mayAskControl && !this.#asks.has(seat, "control") && this.askPausedMs("control") === 0) actions.push("request-control");
+    if (!seat.admitted && !this.#asks.has(seat) && this.askPausedMs("view") === 0 && decide("cobrowse:invite").allow) actions.push("request-view");
+    actions.push("leave");
+    return actions;
   }
 
   #broadcastState(): void {
     const state = this.#state();
     this.#toVisitor(state);
-    this.#toAgents(state);
+    // Every agent gets the state (admitted or waiting for the visitor's yes), with its own actions.
+    for (const seat of this.seats) {
+      if (!seat.joined) continue;
+      this.#deliver(seat, JSON.stringify({ ...state, admitted: seat.admitted, actions: this.#actionsFor(seat), you: seat.id } satisfies StateMessage));
+    }
   }
 
   #forgetPage(): void {
@@ -574,13 +776,17 @@ export class Room implements RoomFacts {
     this.#broadcastState();
     for (const timer of this.#limitTimers.splice(0)) this.options.clock.clearTimeout(timer);
     for (const seat of [...this.seats]) {
+      if (seat.admitted) this.options.audit("cobrowse.watcher", { room: this.id, site: this.siteId, agent: seat.principal.subject, change: "leave", reason });
+      seat.admitted = false;
       this.#vacate(seat);
       seat.peer.close(1000, reason);
     }
     this.visitor = undefined;
     this.#forgetPage();
-    this.pendingConsent = undefined;
     this.#controlAudit.forget();
+    this.#asks.clear();
+    for (const timer of this.#pauseTimers.values()) this.options.clock.clearTimeout(timer);
+    this.#pauseTimers.clear();
     this.options.audit("cobrowse.end", { room: this.id, site: this.siteId, reason });
     this.options.onEnded(this);
   }

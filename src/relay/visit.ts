@@ -1,4 +1,5 @@
 import { randomBytes } from "node:crypto";
+import { ConsentPause } from "./consent-pause.js";
 import type { Peer } from "./peer.js";
 import type { Room } from "./room.js";
 
@@ -34,12 +35,16 @@ export class Visit {
   /** Pending end of the visit while no connection is attached. */
   graceTimer: unknown;
   ended = false;
+  /** The visitor's "no" holds for the whole visit: a new session does not reset the pause. */
+  readonly consentPause: ConsentPause;
 
   constructor(
     readonly siteId: string,
     now: number,
+    consentPauseMs = 60_000,
   ) {
     this.roomSince = now;
+    this.consentPause = new ConsentPause(consentPauseMs);
   }
 
   /** The co-browse room ended; the next session gets a new id, never the ended one's. */

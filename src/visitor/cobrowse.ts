@@ -1,6 +1,7 @@
 import type { CanvasSettings } from "../protocol/canvas.js";
 import type { CobrowseMode } from "../protocol/fields.js";
 import type { ConsentRequestToVisitor, StateMessage, WelcomeToVisitor } from "../protocol/server-messages.js";
+import type { Watcher } from "../protocol/watchers.js";
 import { CanvasCapture, readCanvasSettings } from "./canvas-capture.js";
 import { Recorder } from "./capture/recorder.js";
 import { privacyRules, type PrivacyRules } from "./capture/privacy.js";
@@ -10,7 +11,7 @@ import { guard } from "./safe.js";
 import { Connection } from "./transport/connection.js";
 import type { ServerFrame } from "./transport/server-frames.js";
 import { clearResume, loadResume, saveResume, type ResumeState } from "./transport/resume-store.js";
-import { CobrowseUi } from "./ui/cobrowse-ui.js";
+import { CobrowseUi, type WatcherView } from "./ui/cobrowse-ui.js";
 import { SessionNotice } from "./ui/session-notice.js";
 
 // The co-browsing feature: keeps the visit's connection to Airlock (which the chat widget shares),
@@ -53,6 +54,8 @@ class CobrowseSession {
   #session = "";
   #resuming: boolean;
   #state: StateMessage | undefined;
+  /** The request id of the prompt on screen. */
+  #asking: string | undefined;
 
   constructor(private readonly ctx: VisitorContext) {
     const resume = loadResume();
@@ -105,6 +108,10 @@ class CobrowseSession {
         return void this.onConsentRequest(msg);
       case "ending":
         if (this.#state?.state === "active" && typeof msg.endsInMs === "number" && Number.isFinite(msg.endsInMs)) this.notice().endingSoon(msg.endsInMs);
+        return;
+      case "consent-cancel":
+        // The agent who asked left before the visitor answered: the prompt goes, unanswered.
+        if (this.#asking === msg.request) this.#ui?.closeDialog();
         return;
       case "control":
         if (this.#consent === "control" && this.#state?.mode === "control" && this.#recorder?.running) {
@@ -166,25 +173,41 @@ class CobrowseSession {
     if (!this.#recorder.running) this.#recorder.start();
     const canvas = this.#canvasSettings;
     if (canvas) (this.#canvas ??= new CanvasCapture(window, this.#recorder.mirror, this.#rules, canvas, (m) => this.#conn.send(m))).start();
-    this.ui().showSession(msg.mode === "control" && this.#consent === "control" ? "control" : "view", this.#agent, {
+    this.ui().showSession(msg.mode === "control" && this.#consent === "control" ? "control" : "view", this.watchers(msg), {
       onStop: () => this.stopByVisitor(),
       onTakeBack: () => this.takeBack(),
+      onRemove: (watcher) => this.#conn.send({ kind: "remove-watcher", watcher }),
     });
   }
 
+  /** Who watches now, as the relay says (a relay without watcher lists: the agent who asked). */
+  private watchers(msg: StateMessage): WatcherView[] {
+    const listed: unknown = msg.watchers;
+    if (!Array.isArray(listed)) return [{ id: "", displayName: this.#agent, role: "", controlling: msg.mode === "control" }];
+    return listed.filter(isWatcher).map((w) => ({ id: w.id, displayName: w.displayName.slice(0, 80), role: w.role, controlling: w.controlling === true }));
+  }
+
+  /**
+   * Every question is asked: each agent who would see the page is named (with their role) and
+   * let in only by the visitor's own yes, even while others already watch.
+   */
   private async onConsentRequest(msg: ConsentRequestToVisitor): Promise<void> {
     const mode: CobrowseMode = msg.mode === "control" ? "control" : "view";
-    this.#agent = typeof msg.agent?.displayName === "string" ? msg.agent.displayName.slice(0, 80) : "";
+    const displayName = typeof msg.agent?.displayName === "string" ? msg.agent.displayName.slice(0, 80) : "";
+    const role = typeof msg.agent?.role === "string" ? msg.agent.role : "";
     // Consent belongs to one co-browse session: a question from another session is asked afresh.
     // (A relay that does not name the session asks for the one its welcome named.)
     const session = typeof msg.session === "string" ? msg.session : this.#session;
     if (session !== this.#session) this.#consent = "none";
     this.#session = session;
-    // Consent given earlier in this session (before a navigation), or a step back to view, needs no new prompt.
-    const already = this.#consent === "control" || (mode === "view" && this.#consent === "view");
-    const granted = already || (await this.ui().askConsent(mode, this.#agent));
-    if (granted) this.#consent = mode;
-    this.#conn.send({ kind: "consent", request: msg.request, answer: granted ? "granted" : "denied", mode });
+    this.#asking = msg.request;
+    const answer = await this.ui().askConsent(mode, { displayName, role, additional: msg.additional === true });
+    if (this.#asking === msg.request) this.#asking = undefined;
+    // Withdrawn (the agent left, the page moved on): nothing to answer.
+    if (answer === undefined) return;
+    if (answer && (mode === "control" || this.#consent === "none")) this.#consent = mode;
+    if (answer && !msg.additional) this.#agent = displayName;
+    this.#conn.send({ kind: "consent", request: msg.request, answer: answer ? "granted" : "denied", mode });
     this.persist();
   }
 
@@ -232,4 +255,10 @@ class CobrowseSession {
     const next = new CobrowseSession(this.ctx);
     next.start();
   }
+}
+
+function isWatcher(value: unknown): value is Watcher {
+  if (typeof value !== "object" || value === null) return false;
+  const w = value as Record<string, unknown>;
+  return typeof w.id === "string" && typeof w.displayName === "string" && typeof w.role === "string";
 }

@@ -10,7 +10,7 @@ import { defineRoute, type RouteDef } from "../../src/http/route.js";
 const entry = `
 import { CobrowseViewer } from "./src/console/viewer/cobrowse-viewer.ts";
 const sent = [];
-const viewer = new CobrowseViewer({ frameSrc: "/cobrowse/replay-frame", canControl: true, send: (m) => sent.push(m) });
+const viewer = new CobrowseViewer({ frameSrc: "/cobrowse/replay-frame", send: (m) => sent.push(m) });
 document.getElementById("root").append(viewer.element);
 window.__viewer = viewer;
 window.__sent = sent;

@@ -84,7 +84,9 @@ describe("co-browse WebSocket endpoints", () => {
     expect(list.status).toBe(200);
     const entry = (list.body.sessions as Record<string, unknown>[]).find((s) => s.room === room);
     expect(entry).toMatchObject({ site: "demo", state: "waiting", mode: "view", agents: 0 });
-    expect(Object.keys(entry ?? {}).sort()).toEqual(["agents", "mode", "room", "since", "site", "siteName", "state"]);
+    expect(Object.keys(entry ?? {}).sort()).toEqual(["actions", "agents", "mode", "room", "since", "site", "siteName", "state"]);
+    // What this agent may do with it, as the policy decides for this agent and this session.
+    expect(entry?.actions).toEqual(["start"]);
 
     const join = await agent.json(`${server.url}/api/v1/cobrowse/sessions/${room}/join`, "POST", {});
     expect(join).toMatchObject({ status: 200, body: { room, socket: "/ws/agent" } });
@@ -134,7 +136,16 @@ describe("co-browse WebSocket endpoints", () => {
       rows = await server.services.storage.db.selectFrom("audit_log").select(["actor", "action"]).where("target", "=", target).orderBy("seq").execute();
       if (!rows.some((r) => r.action.startsWith("cobrowse.end"))) await new Promise((r) => setTimeout(r, 10));
     }
-    expect(rows.map((r) => r.action)).toEqual(["cobrowse.join", "cobrowse.start", "cobrowse.mode.control", "cobrowse.leave.agent_left", "cobrowse.end.agent_left"]);
+    expect(rows.map((r) => r.action)).toEqual([
+      "cobrowse.join",
+      "cobrowse.start",
+      "cobrowse.watcher.join",
+      "cobrowse.mode.control",
+      "cobrowse.leave.agent_left",
+      "cobrowse.watcher.leave.agent_left",
+      "cobrowse.mode.view",
+      "cobrowse.end.agent_left",
+    ]);
     expect(rows[0]?.actor).toMatch(/^agent:/);
   });
 

@@ -90,7 +90,7 @@ describe("a visit outlives its co-browse sessions", () => {
     expect((await viewer.closed).code).toBe(1000);
     expect(relay.retainedBytes()).toBe(0);
     expect(relay.localRoomCount).toBe(0);
-    expect(await auditedEnd(first)).toEqual(["cobrowse.join", "cobrowse.start", "cobrowse.end.visitor_ended"]);
+    expect(await auditedEnd(first)).toEqual(["cobrowse.join", "cobrowse.start", "cobrowse.watcher.join", "cobrowse.watcher.leave.visitor_ended", "cobrowse.end.visitor_ended"]);
 
     await talk(visitor, conversation, "after-stop");
     // co-browse frames of the ended session are refused, not taken into a new room

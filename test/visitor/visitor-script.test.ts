@@ -34,7 +34,10 @@ suite("visitor script in Chromium", () => {
     const allow = v.page.getByRole("button", { name: "Share my screen" });
     await allow.waitFor();
     if (screenshot) await v.page.screenshot({ path: screenshotPath(`${screenshot}-consent`) });
-    // The prompt takes focus: Enter accepts it (keyboard path).
+    // Keyboard path: once the guard time is over, Enter on the Share button accepts (the prompt
+    // itself never moves focus onto its buttons).
+    await expect.poll(() => allow.getAttribute("aria-disabled")).toBeNull();
+    await allow.focus();
     await v.page.keyboard.press("Enter");
     const consent = await v.peer.waitFor((m) => m.kind === "consent");
     expect(consent).toEqual({ kind: "consent", request: "req-view-1", answer: "granted", mode: "view" });
@@ -48,7 +51,7 @@ suite("visitor script in Chromium", () => {
     // The chat widget's presence line (page and title, for the live visitor list) may go; no page content does.
     expect(v.sent.map((f) => JSON.parse(f).kind).filter((k) => !chatKinds.has(k))).toEqual(["hello"]);
     const hello = JSON.parse(v.sent[0] ?? "{}");
-    expect(hello).toMatchObject({ kind: "hello", siteKey: "test-site-key-0001", versions: [1], viewport: { width: 1200, height: 800 } });
+    expect(hello).toMatchObject({ kind: "hello", siteKey: "test-site-key-0001", versions: [1, 2], viewport: { width: 1200, height: 800 } });
     const snap = await share(v, "visitor-shop");
     const html = String(snap.html);
     expect(html).toMatch(/^<html data-airlock-id="1"/);

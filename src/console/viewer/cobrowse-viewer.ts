@@ -7,6 +7,7 @@ import { CountdownBanner } from "./countdown-banner.js";
 import { clockText, endReasonText } from "./end-reason-text.js";
 import { refusalText } from "./refusal-text.js";
 import { Replica } from "./replica.js";
+import { SessionTools } from "./session-tools.js";
 import { viewerCss } from "./viewer-styles.js";
 
 // The agent's co-browse view: the replica scaled to fit, the visitor's pointer, and the agent's
@@ -19,8 +20,6 @@ export interface ViewerOptions {
   /** URL of the empty replay document (served with the replay CSP). */
   readonly frameSrc: string;
   readonly send: (msg: AgentMessage) => void;
-  /** The agent may ask for control (policy `cobrowse:control`); view-only agents get no button. */
-  readonly canControl: boolean;
 }
 
 const SCROLL_EVERY_MS = 100;
@@ -31,6 +30,8 @@ export class CobrowseViewer {
   readonly ready: Promise<void>;
   #mode: CobrowseMode = "view";
   #ended = false;
+  /** The visitor let this agent watch (from the server's state). */
+  #admitted = false;
   #scale = 1;
   #viewport = { width: 1280, height: 800 };
   #welcomed = false;
@@ -52,7 +53,7 @@ export class CobrowseViewer {
   readonly #endedCover: HTMLElement;
   readonly #endedTitle: HTMLElement;
   readonly #endedWhy: HTMLElement;
-  readonly #controlButton: HTMLButtonElement | undefined;
+  readonly #tools: SessionTools;
   readonly #canvases: CanvasPainter;
   readonly #awayBanner = new CountdownBanner("away");
   readonly #onVisibility = () => this.reportPresence();
@@ -62,15 +63,14 @@ export class CobrowseViewer {
     adoptStyles(viewerCss);
     this.#status = el("span", { class: "cb-status", role: "status", "aria-live": "polite" }, "Waiting for the visitor…");
     this.#url = el("span", { class: "cb-url" });
-    const leave = el("button", { type: "button" }, "Leave session") as HTMLButtonElement;
-    leave.addEventListener("click", () => this.leave());
-    const tools: Node[] = [this.#status, this.#url];
-    if (options.canControl) {
-      this.#controlButton = el("button", { type: "button", "data-action": "request-control" }, "Request control") as HTMLButtonElement;
-      this.#controlButton.addEventListener("click", () => this.requestControl());
-      tools.push(this.#controlButton);
-    }
-    tools.push(leave);
+    this.#tools = new SessionTools({
+      send: (m) => this.options.send(m),
+      onAsk: (action) => {
+        this.#status.textContent = action === "request-control" ? "Asking the visitor for control…" : "Asking the visitor again…";
+      },
+      onLeave: () => this.leave(),
+    });
+    const tools: Node[] = [this.#status, this.#url, this.#tools.watchers, this.#tools.buttons];
     this.#frame = el("iframe", { sandbox: "allow-same-origin", src: options.frameSrc, title: "Visitor's page (replica)", referrerpolicy: "no-referrer", tabindex: "-1" }) as HTMLIFrameElement;
     this.#pointer = el("div", { class: "cb-pointer", "aria-hidden": "true" });
     this.#typer = el("input", { class: "cb-typer", type: "text", "aria-label": "Type into the visitor's field", autocomplete: "off" }) as HTMLInputElement;
@@ -80,7 +80,7 @@ export class CobrowseViewer {
     this.#endedWhy = el("p", { class: "cb-ended-why", "data-testid": "end-reason" });
     this.#endedCover = el("div", { class: "cb-ended", "data-show": "false", role: "status" }, el("div", {}, this.#endedTitle, this.#endedWhy));
     this.#stage = el("div", { class: "cb-stage" }, this.#scaler, this.#endedCover);
-    this.element = el("div", { class: "cb-viewer" }, el("div", { class: "cb-toolbar", role: "toolbar", "aria-label": "Co-browse tools" }, ...tools), this.#awayBanner.element, this.#endingBanner.element, this.#stage);
+    this.element = el("div", { class: "cb-viewer" }, el("div", { class: "cb-toolbar", role: "toolbar", "aria-label": "Co-browse tools" }, ...tools), this.#tools.notice, this.#awayBanner.element, this.#endingBanner.element, this.#stage);
     this.replica = new Replica(this.#frame);
     this.#canvases = new CanvasPainter(this.replica);
     this.ready = new Promise((resolve) => this.#frame.addEventListener("load", () => resolve(), { once: true }));
@@ -111,14 +111,18 @@ export class CobrowseViewer {
         return this.#awayBanner.show(msg.endsInMs, (left) => `You are away from this session: it ends in ${left} unless you come back to this page.`, "Away");
       case "ending":
         return this.#endingBanner.show(msg.endsInMs, (left) => `This session ends in ${left}: it reaches the time limit your organisation set for co-browse sessions.`, "Ending in");
-      case "state":
+      case "state": {
         if (msg.state === "ended") return this.end(endReasonText(msg.reason));
-        this.setMode(msg.mode);
-        if (msg.state === "waiting") this.#status.textContent = "Waiting for the visitor to share…";
+        this.#tools.update(msg);
+        // v2 servers name this agent's seat; control is this agent's only when granted to it by name.
+        const mine = msg.watchers?.find((w) => w.id === msg.you);
+        this.#admitted = msg.admitted ?? msg.state === "active";
+        this.setMode(msg.you === undefined ? msg.mode : mine?.controlling ? "control" : "view");
+        if (!this.#admitted) this.#status.textContent = "Waiting for the visitor to let you see the page…";
         return;
+      }
       case "consent":
-        if (msg.answer === "denied") this.#status.textContent = msg.mode === "control" ? "The visitor declined control." : "The visitor declined to share.";
-        if (this.#controlButton) this.#controlButton.disabled = false;
+        this.#tools.consent(msg);
         return;
       case "snapshot":
         this.#canvases.clear();
@@ -155,13 +159,6 @@ export class CobrowseViewer {
     }
   }
 
-  requestControl(): void {
-    if (this.#ended || !this.options.canControl) return;
-    this.options.send({ kind: "request-control" });
-    this.#status.textContent = "Asking the visitor for control…";
-    if (this.#controlButton) this.#controlButton.disabled = true;
-  }
-
   leave(): void {
     if (!this.#ended) this.options.send({ kind: "leave" });
     this.end(endReasonText("agent_left"));
@@ -193,12 +190,11 @@ export class CobrowseViewer {
 
   private setMode(mode: CobrowseMode): void {
     if (this.#ended) return;
-    this.#mode = mode === "control" && this.options.canControl ? "control" : "view";
+    this.#mode = mode;
     this.#overlay.dataset.mode = this.#mode;
     this.#overlay.setAttribute("aria-label", this.#mode === "control" ? "Visitor's page. Click, type and scroll act on the visitor's page." : "Visitor's page. Click to point at a spot for the visitor.");
     this.#status.dataset.mode = this.#mode;
     this.#status.textContent = this.#mode === "control" ? "You are controlling the visitor's page" : "You are viewing the visitor's page";
-    if (this.#controlButton) this.#controlButton.hidden = this.#mode === "control";
     if (this.#mode === "view") this.hideTyper();
   }
 
@@ -213,7 +209,7 @@ export class CobrowseViewer {
     this.#endedWhy.textContent = why;
     this.#endedCover.dataset.show = "true";
     this.hideTyper();
-    if (this.#controlButton) this.#controlButton.disabled = true;
+    this.#tools.end();
     this.#canvases.clear();
     const doc = this.replica.document;
     // Nothing of the visitor's page stays on the agent's screen once the session is over.
@@ -250,7 +246,7 @@ export class CobrowseViewer {
       const win = this.replica.window;
       if (!win) return;
       if (this.#mode === "view") {
-        this.options.send({ kind: "highlight", x: Math.round(x + win.scrollX), y: Math.round(y + win.scrollY) });
+        if (this.#tools.allows("highlight")) this.options.send({ kind: "highlight", x: Math.round(x + win.scrollX), y: Math.round(y + win.scrollY) });
         return;
       }
       const target = this.replica.document?.elementFromPoint(x, y) ?? null;

@@ -9,6 +9,7 @@ const texts: Readonly<Record<EndReason, string>> = {
   session_limit: "The session reached the longest time your organisation allows for one co-browse session.",
   visitor_gone: "The visitor left the site or lost their connection.",
   consent_revoked: "The visitor withdrew their consent.",
+  removed_by_visitor: "The visitor removed you from the people watching their page.",
   server_shutdown: "Airlock restarted; the session had to end.",
   protocol_violation: "The visitor's page sent something Airlock could not accept, so the session ended.",
 };

@@ -11,6 +11,7 @@ const texts: Partial<Record<ProtocolErrorCode | ControlRefusal, string>> = {
   unknown_node: "That element is no longer on the visitor's page.",
   value_too_long: "That text is too long for the field.",
   no_consent: "The visitor has not agreed to this.",
+  ask_paused: "The visitor said no a moment ago. You can ask again once the pause is over.",
   wrong_mode: "This needs control of the visitor's page.",
   not_allowed: "Your role does not allow this.",
   rate_limited: "Too many actions at once; slow down a little.",

@@ -26,4 +26,8 @@ export const viewerCss = `
 .cb-banner { padding: 10px 14px; border-radius: 8px; font-weight: 600; border: 2px solid #b45309; background: #fffbeb; color: #7c2d12; }
 .cb-banner[data-kind=ending] { border-color: #0b5cad; background: #eff6ff; color: #0b3b73; }
 .cb-banner[hidden] { display: none; }
+.cb-actions { display: inline-flex; gap: 8px; flex-wrap: wrap; }
+.cb-watchers { color: #3d4a63; font-size: 13px; }
+.cb-notice { margin: 0; padding: 8px 12px; border-radius: 8px; background: #fff4e5; border: 1px solid #f5b35c; color: #7a3e00; font-weight: 600; }
+.cb-notice[hidden] { display: none; }
 `;

@@ -36,6 +36,12 @@ const CANVAS_OFF = { enabled: false, intervalMs: 1000, maxBytes: 262_144, asvs: 
 const maskedFieldsRule = z.strictObject({ agentEdit: z.enum(MASKED_FIELD_EDITS), asvs: asvsRefs });
 /** A policy folder written before this rule existed lets agents replace masked values (the old behaviour, minus appending). */
 const MASKED_FIELDS_REPLACE = { agentEdit: "replace" as const, asvs: ["V8.3.2", "V14.2.6"] };
+/** Each agent who joins a session someone already watches is named to the visitor and, by default, needs their yes. */
+const additionalWatchersRule = z.strictObject({ consentRequired: z.boolean(), asvs: asvsRefs });
+const WATCHERS_ASK = { consentRequired: true, asvs: ["V8.2.2", "V8.3.1"] };
+/** After the visitor says no (to sharing, control or a watcher), the same question waits this long; the relay enforces it. */
+const consentPauseRule = z.strictObject({ seconds: z.number().int().min(1).max(3600), asvs: asvsRefs });
+const PAUSE_DEFAULT = { seconds: 60, asvs: ["V2.3.2", "V8.3.1"] };
 
 export const cobrowseSchema = z.strictObject({
   version: policyVersion,
@@ -53,6 +59,8 @@ export const cobrowseSchema = z.strictObject({
   maskInputValues: z.strictObject({ enabled: z.boolean(), asvs: asvsRefs }),
   canvas: canvasRule.default(CANVAS_OFF),
   maskedFields: maskedFieldsRule.default(MASKED_FIELDS_REPLACE),
+  additionalWatchers: additionalWatchersRule.default(WATCHERS_ASK),
+  consentPause: consentPauseRule.default(PAUSE_DEFAULT),
 });
 
 export type CobrowsePolicy = z.output<typeof cobrowseSchema>;

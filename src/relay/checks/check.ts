@@ -25,13 +25,29 @@ export interface RoomFacts {
   readonly maskedFieldEdit: MaskedFieldEdit;
   /** Whether agents see this field's value masked (policy, the page's own marking, secret fields). */
   valueMasked(id: number): boolean;
+  /** Milliseconds until `mode` may be asked again after the visitor's "no" (0: now). */
+  askPausedMs(mode: CobrowseMode): number;
+  /** Whether a question of this seat (for `mode`, or any) is open or queued for the visitor. */
+  asking(seatId: string, mode?: CobrowseMode): boolean;
+  /** Whether `id` names a seat of this room (a watcher, or an agent waiting for the visitor's yes). */
+  hasSeat(id: string): boolean;
+}
+
+/** An agent's seat as checks see it. */
+export interface SeatFacts {
+  readonly id: string;
+  readonly joined: boolean;
+  /** The visitor let this agent watch, by name. */
+  readonly admitted: boolean;
+  /** Control was granted to this agent by name. */
+  readonly controlling: boolean;
 }
 
 export interface CheckInput<M> {
   readonly room: RoomFacts;
   readonly message: M;
   /** Set for agent messages. */
-  readonly agent?: { readonly principal: AgentPrincipal; readonly joined: boolean };
+  readonly agent?: { readonly principal: AgentPrincipal; readonly joined: boolean; readonly seat?: SeatFacts };
   /**
    * Asks the policy engine; set by the room. `assume` overrides facts of the context, for
    * "would this be allowed once the visitor grants it?" questions (asking for control).

@@ -1,7 +1,7 @@
 import { readKnownFrame } from "../../protocol/known-frame.js";
 import type { ServerToVisitor } from "../../protocol/server-messages.js";
 
-const kinds: ReadonlySet<string> = new Set(["welcome", "state", "error", "consent-request", "control", "highlight", "snapshot-request", "ending"]);
+const kinds: ReadonlySet<string> = new Set(["welcome", "state", "error", "consent-request", "control", "highlight", "snapshot-request", "ending", "consent-cancel"]);
 
 export type ServerFrame = ServerToVisitor;
 

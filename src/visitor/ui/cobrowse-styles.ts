@@ -2,7 +2,7 @@
 export const cobrowseCss = `
 :host { all: initial; }
 .al-layer { position: fixed; inset: 0; pointer-events: none; z-index: 2147483646; font: 15px/1.45 system-ui, -apple-system, "Segoe UI", Roboto, sans-serif; color: #14213d; }
-.al-dialog { pointer-events: auto; position: fixed; right: 20px; bottom: 64px; width: min(380px, calc(100vw - 40px)); box-sizing: border-box;
+.al-dialog { pointer-events: auto; position: fixed; left: 20px; top: 16px; width: min(400px, calc(100vw - 40px)); max-height: calc(100vh - 32px); overflow-y: auto; box-sizing: border-box;
   background: #fff; border-radius: 14px; padding: 20px 20px 16px; box-shadow: 0 12px 40px rgba(8, 27, 58, .28), 0 0 0 1px rgba(8, 27, 58, .08); }
 .al-dialog h2 { margin: 0 0 8px; font-size: 17px; font-weight: 650; }
 .al-dialog p { margin: 0 0 16px; color: #3d4a63; }
@@ -10,12 +10,24 @@ export const cobrowseCss = `
 .al-btn { font: inherit; font-weight: 600; border-radius: 9px; padding: 8px 14px; cursor: pointer; border: 1px solid #b7c3d7; background: #fff; color: #14213d; }
 .al-btn:hover { background: #f1f4f9; }
 .al-btn:focus-visible { outline: 3px solid #f59e0b; outline-offset: 2px; }
+.al-dialog:focus { outline: 3px solid #f59e0b; outline-offset: 2px; }
+.al-dialog:focus:not(:focus-visible) { outline: none; }
+.al-btn[aria-disabled=true] { opacity: .55; cursor: default; }
 .al-primary { background: #0b5cad; border-color: #0b5cad; color: #fff; }
 .al-primary:hover { background: #094b8e; }
 .al-danger { background: #b42318; border-color: #b42318; color: #fff; }
 .al-danger:hover { background: #912018; }
 .al-bar { pointer-events: auto; position: fixed; bottom: 0; left: 50%; transform: translateX(-50%); display: flex; align-items: center; gap: 12px;
-  background: #0b5cad; color: #fff; padding: 7px 8px 7px 14px; border-radius: 12px 12px 0 0; box-shadow: 0 -6px 18px rgba(8, 27, 58, .3); max-width: calc(100vw - 16px); }
+  background: #0b5cad; color: #fff; padding: 7px 8px 7px 14px; border-radius: 12px 12px 0 0; box-shadow: 0 -6px 18px rgba(8, 27, 58, .3); max-width: calc(100vw - 16px);
+  box-sizing: border-box; flex-wrap: wrap; row-gap: 6px; }
+.al-watchers { display: flex; flex-wrap: wrap; gap: 6px 12px; margin: 0; padding: 0; list-style: none; }
+.al-watcher { display: flex; align-items: center; gap: 6px; background: rgba(255,255,255,.14); border-radius: 8px; padding: 2px 4px 2px 8px; }
+.al-name { font-weight: 650; }
+.al-role { font-size: 13px; opacity: .9; }
+.al-role::before { content: "· "; }
+.al-watchers:has(> :only-child) .al-watcher { background: transparent; padding: 0; }
+.al-watchers:has(> :only-child) .al-name { display: none; }
+.al-bar .al-btn.al-remove { padding: 2px 8px; font-size: 13px; }
 .al-bar.al-control { background: #b45309; }
 .al-label { white-space: nowrap; overflow: hidden; text-overflow: ellipsis; }
 .al-dot { width: 9px; height: 9px; border-radius: 50%; background: #fff; flex: none; }

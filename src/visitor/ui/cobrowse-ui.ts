@@ -1,18 +1,37 @@
 import type { CobrowseMode } from "../../protocol/fields.js";
 import { guard } from "../safe.js";
-import { cobrowseStrings, type CobrowseKey } from "./cobrowse-strings.js";
+import { cobrowseStrings, roleKey, type CobrowseKey } from "./cobrowse-strings.js";
 import { cobrowseCss } from "./cobrowse-styles.js";
+import { ConsentGuard } from "./consent-guard.js";
 import { h, type UiHost } from "./host.js";
 import { translator } from "./i18n.js";
 
-// What the visitor sees of co-browsing: a consent prompt per mode, a persistent bar (with Stop,
-// and "take back control" in control mode) plus a frame around the viewport while an agent
-// watches, and the agent's highlight marker. All keyboard-reachable and labelled for screen
-// readers; the live region announces changes.
+// What the visitor sees of co-browsing: a consent prompt per question (naming the agent and
+// their role), a persistent bar listing who watches now (each removable; Stop ends it for all;
+// "take back control" in control mode) plus a frame around the viewport while agents watch, and
+// the agent's highlight marker. All keyboard-reachable and labelled for screen readers; the live
+// region announces changes. The prompt sits at the top of the window, away from the chat box, and
+// never takes focus from a field the visitor is typing in (consent-guard.ts judges every press).
 
 export interface SessionHandlers {
   readonly onStop: () => void;
   readonly onTakeBack: () => void;
+  readonly onRemove: (watcher: string) => void;
+}
+
+/** An agent as the bar names them. */
+export interface WatcherView {
+  readonly id: string;
+  readonly displayName: string;
+  readonly role: string;
+  readonly controlling: boolean;
+}
+
+/** Who a question is for: the agent by name and role; `additional` when others already watch. */
+export interface Asker {
+  readonly displayName: string;
+  readonly role: string;
+  readonly additional: boolean;
 }
 
 let dialogCounter = 0;
@@ -21,7 +40,8 @@ export class CobrowseUi {
   readonly #layer: HTMLDivElement;
   readonly #live: HTMLDivElement;
   readonly #t: (key: CobrowseKey, vars?: Readonly<Record<string, string>>) => string;
-  #dialog: { el: HTMLElement; settle: (answer: boolean) => void } | undefined;
+  #dialog: { el: HTMLElement; settle: (answer: boolean | undefined) => void } | undefined;
+  #watching: readonly WatcherView[] = [];
   #bar: HTMLElement | undefined;
   #frame: HTMLElement | undefined;
   #markTimer: ReturnType<typeof setTimeout> | undefined;
@@ -34,47 +54,88 @@ export class CobrowseUi {
     host.root.append(this.#layer);
   }
 
-  /** Asks the visitor for a mode; resolves false when declined or replaced by another prompt. */
-  askConsent(mode: CobrowseMode, agent: string): Promise<boolean> {
-    this.closeDialog(false);
+  /**
+   * Asks the visitor one question; resolves true or false with the answer, or undefined when the
+   * question was withdrawn (the agent left, another prompt replaced it) — never a "no" by default.
+   */
+  askConsent(mode: CobrowseMode, asker: Asker): Promise<boolean | undefined> {
+    this.closeDialog();
     return new Promise((resolve) => {
       const n = ++dialogCounter;
-      const title = h("h2", { id: `al-t${n}` }, this.#t(mode === "view" ? "viewTitle" : "controlTitle", { agent }));
-      const text = h("p", { id: `al-d${n}` }, this.#t(mode === "view" ? "viewText" : "controlText", { agent }));
-      const yes = h("button", { type: "button", class: "al-btn al-primary", "data-airlock-action": "allow" }, this.#t(mode === "view" ? "allow" : "allowControl"));
-      const no = h("button", { type: "button", class: "al-btn", "data-airlock-action": "decline" }, this.#t("decline"));
-      const el = h("div", { class: "al-dialog", role: "dialog", "aria-modal": "false", "aria-labelledby": title.id, "aria-describedby": text.id },
+      const vars = { agent: asker.displayName, role: this.#t(roleKey(asker.role)) };
+      const kind = mode === "control" ? "control" : asker.additional ? "watch" : "view";
+      const title = h("h2", { id: `al-t${n}` }, this.#t(`${kind}Title`, vars));
+      const text = h("p", { id: `al-d${n}` }, this.#t(`${kind}Text`, vars));
+      const yesText = this.#t(kind === "control" ? "allowControl" : kind === "watch" ? "allowWatcher" : "allow", vars);
+      const yes = h("button", { type: "button", class: "al-btn al-primary", "data-airlock-action": "allow", "aria-disabled": "true" }, yesText);
+      const no = h("button", { type: "button", class: "al-btn", "data-airlock-action": "decline", "aria-disabled": "true" }, this.#t("decline"));
+      const el = h("div", { class: "al-dialog", role: "dialog", "aria-modal": "false", tabindex: "-1", "aria-labelledby": title.id, "aria-describedby": text.id },
         title, text, h("div", { class: "al-actions" }, no, yes));
       const previous = document.activeElement instanceof HTMLElement ? document.activeElement : undefined;
-      const settle = (answer: boolean) => {
+      const consentGuard = new ConsentGuard();
+      const armTimer = setTimeout(guard(() => {
+        yes.removeAttribute("aria-disabled");
+        no.removeAttribute("aria-disabled");
+      }), consentGuard.guardMs);
+      const settle = (answer: boolean | undefined) => {
         if (this.#dialog?.el !== el) return;
         this.#dialog = undefined;
+        clearTimeout(armTimer);
+        const hadFocus = this.host.root.activeElement !== null && el.contains(this.host.root.activeElement);
         el.remove();
-        if (previous?.isConnected) previous.focus({ preventScroll: true });
+        // Focus goes back only if it was on the prompt: a field the visitor types in keeps it.
+        if (hadFocus && previous?.isConnected) previous.focus({ preventScroll: true });
         resolve(answer);
       };
-      yes.addEventListener("click", guard(() => settle(true)));
-      no.addEventListener("click", guard(() => settle(false)));
+      for (const [button, answer] of [[yes, true], [no, false]] as const) {
+        consentGuard.watch(button);
+        button.addEventListener("click", guard((e: MouseEvent) => {
+          if (consentGuard.accepts(button, e)) settle(answer);
+        }));
+      }
       el.addEventListener("keydown", guard((e: KeyboardEvent) => {
-        if (e.key === "Escape") settle(false);
+        if (e.key === "Escape" && consentGuard.acceptsKey(e)) settle(false);
       }));
       this.#dialog = { el, settle };
       this.#layer.append(el);
-      yes.focus({ preventScroll: true });
+      this.announce(title.textContent ?? "");
+      // Never take focus from what the visitor is doing: only when nothing has focus does the
+      // prompt itself (not one of its buttons) take it, so screen readers land on the question.
+      if (!previous || previous === document.body || previous === document.documentElement) el.focus({ preventScroll: true });
     });
   }
 
-  closeDialog(answer = false): void {
-    this.#dialog?.settle(answer);
+  /** Takes the open prompt away unanswered (the question was withdrawn). */
+  closeDialog(): void {
+    this.#dialog?.settle(undefined);
   }
 
-  /** Shows (or updates) the bar and frame that say an agent is watching or in control. */
-  showSession(mode: CobrowseMode, agent: string, handlers: SessionHandlers): void {
+  /**
+   * Shows (or updates) the bar and frame that say who is watching now, live: each watcher named
+   * with their role, each removable when there are several; Stop ends sharing for everyone.
+   */
+  showSession(mode: CobrowseMode, watchers: readonly WatcherView[], handlers: SessionHandlers): void {
     const controlling = mode === "control";
-    const label = this.#t(controlling ? "controlling" : "viewing", { agent });
+    const controller = watchers.find((w) => w.controlling) ?? watchers[0];
+    const label =
+      controlling && controller
+        ? this.#t("controlling", { agent: controller.displayName })
+        : watchers.length === 1 && watchers[0]
+          ? this.#t("viewing", { agent: watchers[0].displayName })
+          : this.#t("severalWatching", { count: String(watchers.length) });
+    const list = h("ul", { class: "al-watchers", "aria-label": this.#t("watchersLabel") });
+    for (const w of watchers) {
+      const item = h("li", { class: "al-watcher", "data-watcher": w.id }, h("span", { class: "al-name" }, w.displayName), h("span", { class: "al-role" }, this.#t(roleKey(w.role))));
+      if (watchers.length > 1) {
+        const remove = h("button", { type: "button", class: "al-btn al-remove", "data-airlock-action": "remove", "aria-label": this.#t("removeLabel", { agent: w.displayName }) }, this.#t("remove"));
+        remove.addEventListener("click", guard(() => handlers.onRemove(w.id)));
+        item.append(remove);
+      }
+      list.append(item);
+    }
     const stop = h("button", { type: "button", class: "al-btn al-stop", "data-airlock-action": "stop" }, this.#t("stop"));
     stop.addEventListener("click", guard(() => handlers.onStop()));
-    const items: Node[] = [h("span", { class: "al-dot", "aria-hidden": "true" }), h("span", { class: "al-label" }, label)];
+    const items: Node[] = [h("span", { class: "al-dot", "aria-hidden": "true" }), h("span", { class: "al-label" }, label), list];
     if (controlling) {
       const back = h("button", { type: "button", class: "al-btn", "data-airlock-action": "take-back" }, this.#t("takeBack"));
       back.addEventListener("click", guard(() => handlers.onTakeBack()));
@@ -84,12 +145,29 @@ export class CobrowseUi {
     const bar = h("div", { class: `al-bar${controlling ? " al-control" : ""}`, role: "region", "aria-label": this.#t("barLabel") }, ...items);
     const frame = h("div", { class: `al-frame${controlling ? " al-control" : ""}`, "aria-hidden": "true" });
     const changed = this.#bar?.querySelector(".al-label")?.textContent !== label;
+    // Keep keyboard focus on the same control when the bar is rebuilt.
+    const focused = this.host.root.activeElement;
+    const focusKey = focused && this.#bar?.contains(focused) ? focused.getAttribute("data-airlock-action") : null;
     this.#bar?.remove();
     this.#frame?.remove();
     this.#bar = bar;
     this.#frame = frame;
     this.#layer.append(frame, bar);
-    if (changed) this.announce(label);
+    if (focusKey) bar.querySelector<HTMLElement>(`[data-airlock-action="${focusKey}"]`)?.focus({ preventScroll: true });
+    const news = this.#watcherNews(watchers);
+    if (news) this.announce(news);
+    else if (changed) this.announce(label);
+  }
+
+  /** "Sam Supervisor (supervisor) is now watching this page" / "Alex Agent stopped watching". */
+  #watcherNews(watchers: readonly WatcherView[]): string | undefined {
+    const before = this.#watching;
+    this.#watching = watchers;
+    if (before.length === 0) return undefined;
+    const said: string[] = [];
+    for (const w of watchers) if (!before.some((b) => b.id === w.id)) said.push(this.#t("watcherJoined", { agent: w.displayName, role: this.#t(roleKey(w.role)) }));
+    for (const b of before) if (!watchers.some((w) => w.id === b.id)) said.push(this.#t("watcherLeft", { agent: b.displayName }));
+    return said.length > 0 ? said.join(". ") : undefined;
   }
 
   hideSession(ended: boolean): void {
@@ -98,7 +176,9 @@ export class CobrowseUi {
     this.#frame?.remove();
     this.#bar = undefined;
     this.#frame = undefined;
-    this.closeDialog(false);
+    this.#watching = [];
+    // A pause (nobody watching yet) keeps an open question; only the end of the session takes it away.
+    if (ended) this.closeDialog();
     if (had && ended) this.announce(this.#t("ended"));
   }
 

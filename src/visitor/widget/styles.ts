@@ -1,8 +1,8 @@
 // Styles of the chat widget, adopted into the shared UI host's shadow root (no inline styles).
 export const widgetCss = `
 .alc { position: fixed; right: 20px; bottom: 20px; z-index: 2147483645; display: flex; flex-direction: column; align-items: flex-end; gap: 10px; font: 15px/1.45 system-ui, -apple-system, "Segoe UI", Roboto, sans-serif; color: #14213d; }
-.alc.alc-lifted { bottom: 72px; }
-.alc.alc-lifted .alc-panel { height: min(520px, calc(100vh - 92px)); }
+.alc.alc-lifted { bottom: var(--alc-lift, 72px); }
+.alc.alc-lifted .alc-panel { height: min(520px, calc(100vh - 20px - var(--alc-lift, 72px))); }
 .alc button, .alc input, .alc textarea { font: inherit; }
 .alc-launch { border: 0; border-radius: 999px; padding: 12px 20px; background: #0b5cad; color: #fff; font-weight: 650; cursor: pointer; box-shadow: 0 8px 24px rgba(8,27,58,.3); }
 .alc-launch:hover { background: #094b8e; }

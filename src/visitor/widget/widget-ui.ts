@@ -82,10 +82,18 @@ export class WidgetUi {
 
     this.#root = h("div", { class: "alc" }, this.#invite, this.#panel, this.#launch);
     host.root.append(this.#root);
-    // The co-browse bar sits at the bottom of the page: while it shows, the widget moves up so
-    // neither covers the other's buttons.
-    const lift = () => this.#root.classList.toggle("alc-lifted", host.root.querySelector(".al-bar") !== null);
+    // The co-browse bar sits at the bottom of the page: while it shows, the widget moves up by the
+    // bar's height (a list of watchers can wrap onto more lines on a phone), so neither covers the
+    // other's buttons or the chat box. CSSOM writes are allowed under a strict style-src.
+    const lift = () => {
+      const bar = host.root.querySelector(".al-bar");
+      this.#root.classList.toggle("alc-lifted", bar !== null);
+      const height = bar instanceof HTMLElement ? bar.offsetHeight : 0;
+      if (height > 0) this.#root.style.setProperty("--alc-lift", `${height + 12}px`);
+      else this.#root.style.removeProperty("--alc-lift");
+    };
     new MutationObserver(guard(lift)).observe(host.root, { childList: true, subtree: true });
+    addEventListener("resize", guard(lift));
   }
 
   show(view: PanelView): void {

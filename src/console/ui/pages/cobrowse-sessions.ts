@@ -7,8 +7,9 @@ import { h, replaceChildren } from "../dom.js";
 import { definePage } from "./page.js";
 
 // The live co-browse sessions of every replica (GET /api/v1/cobrowse/sessions: metadata only,
-// never a page URL or content). Joining asks the server first (POST …/join answers whether this
-// agent may start or join), then opens the viewer, where the visitor is asked for consent.
+// never a page URL or content). Each session's buttons are the `actions` the server decided for
+// this agent and that session (the console never guesses from roles); joining asks the server
+// again (POST …/join), then opens the viewer, where the visitor is asked for consent.
 
 const sessionSchema = z.object({
   room: z.string(),
@@ -18,6 +19,7 @@ const sessionSchema = z.object({
   mode: z.enum(["view", "control"]),
   agents: z.number(),
   since: z.number(),
+  actions: z.array(z.enum(["start", "join"])),
 });
 const sessionsSchema = z.object({ sessions: z.array(sessionSchema) });
 type Session = z.infer<typeof sessionSchema>;
@@ -35,9 +37,8 @@ export const cobrowseSessionsPage = definePage({
   title: "Co-browse",
   access: { action: "visitors:view" },
   nav: { label: "Co-browse", section: "work", order: 20, description: "Live co-browse sessions: join one to see the visitor's page." },
-  render: async ({ viewer, signal, navigate }) => {
+  render: async ({ signal, navigate }) => {
     const status = statusRegion();
-    const canJoin = viewer.can("cobrowse:invite");
     const body = h("tbody");
     const count = h("p", { class: "hint", role: "status" });
     const table = h(
@@ -68,9 +69,9 @@ export const cobrowseSessionsPage = definePage({
         h(
           "td",
           { class: "actions-cell" },
-          canJoin && s.state !== "ended"
-            ? h("button", { type: "button", class: "button primary small", title: `${label} on ${s.siteName}`, on: { click: () => join(s) } }, s.agents > 0 ? "Join" : "Start co-browsing")
-            : null,
+          ...s.actions.map((action) =>
+            h("button", { type: "button", class: "button primary small", "data-action": action, title: `${label} on ${s.siteName}`, on: { click: () => join(s) } }, action === "join" ? "Join" : "Start co-browsing"),
+          ),
         ),
       ));
     };

@@ -7,16 +7,17 @@ import { pageHeader } from "../components/page-header.js";
 import { h } from "../dom.js";
 import { definePage } from "./page.js";
 
-/** The co-browse viewer for one room; control is offered only when the policy grants it. */
+/** The co-browse viewer for one room; its buttons are what the server allows this agent there. */
 export const cobrowsePage = definePage({
   path: "/console/cobrowse/:room",
   title: "Co-browse",
   access: { action: "cobrowse:view" },
-  render: ({ viewer, params, signal }) => {
+  render: ({ params, signal }) => {
     const status = statusRegion();
     const room = params.room ?? "";
     let send: (msg: Parameters<ConstructorParameters<typeof CobrowseViewer>[0]["send"]>[0]) => void = () => undefined;
-    const view = new CobrowseViewer({ frameSrc: REPLAY_FRAME_PATH, canControl: viewer.can("cobrowse:control"), send: (m) => send(m) });
+    // Buttons come from the server's decision for this agent in this session (state `actions`).
+    const view = new CobrowseViewer({ frameSrc: REPLAY_FRAME_PATH, send: (m) => send(m) });
     openAgentSocket({
       room,
       mode: "view",
