@@ -80,9 +80,16 @@ describe("an agent away from the session", () => {
       rows = await auditOf(room);
       await new Promise((r) => setTimeout(r, 10));
     }
-    expect(rows.map((r) => r.action)).toEqual(["cobrowse.join", "cobrowse.start", "cobrowse.leave.agent_away", "cobrowse.end.agent_away"]);
-    expect(rows[2]).toMatchObject({ actor: expect.stringMatching(/^agent:/), rule: "cobrowse.agentInactivity" });
-    expect(rows[3]).toMatchObject({ actor: "system", rule: "cobrowse.agentInactivity" });
+    expect(rows.map((r) => r.action)).toEqual([
+      "cobrowse.join",
+      "cobrowse.start",
+      "cobrowse.watcher.join",
+      "cobrowse.leave.agent_away",
+      "cobrowse.watcher.leave.agent_away",
+      "cobrowse.end.agent_away",
+    ]);
+    expect(rows[3]).toMatchObject({ actor: expect.stringMatching(/^agent:/), rule: "cobrowse.agentInactivity" });
+    expect(rows[5]).toMatchObject({ actor: "system", rule: "cobrowse.agentInactivity" });
     visitor.close();
   });
 
