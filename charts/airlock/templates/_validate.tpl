@@ -19,6 +19,9 @@ Types and unknown keys are checked earlier by values.schema.json.
 {{- if and (eq $v.database.type "postgres") (not $v.keyVault.existingSecret) -}}
 {{- fail "database.type is postgres but keyVault.existingSecret is empty: name the Secret holding the key vault URL (a separate PostgreSQL database for the chat data keys, e.g. postgres://…/airlock_keys; key keyVault.key)" -}}
 {{- end -}}
+{{- if and (not $v.redis.existingSecret) (or $v.redis.tls.caSecret $v.redis.tls.clientCertSecret $v.redis.username $v.redis.password.existingSecret) -}}
+{{- fail "redis.tls, redis.username or redis.password is set but redis.existingSecret is empty: name the Secret holding the rediss:// URL of the bus" -}}
+{{- end -}}
 {{- if and $v.ingress.enabled (not $v.ingress.host) -}}
 {{- fail "ingress.enabled is true but ingress.host is empty" -}}
 {{- end -}}
