@@ -50,7 +50,9 @@ export class RelyingParty {
       settings.clientId,
       { id_token_signed_response_alg: "RS256" },
       oidc.ClientSecretBasic(settings.clientSecret),
-      settings.allowHttpIssuer ? { execute: [oidc.allowInsecureRequests] } : undefined,
+      // The ID token's signature is checked against the IdP's JWKS even though it comes straight
+      // from the token endpoint over TLS (OIDC Core allows skipping that; ASVS V6.8.2 does not).
+      { execute: [oidc.enableNonRepudiationChecks, ...(settings.allowHttpIssuer ? [oidc.allowInsecureRequests] : [])] },
     );
     const jwksUri = config.serverMetadata().jwks_uri;
     if (!jwksUri) throw new Error("the IdP publishes no jwks_uri");

@@ -60,7 +60,7 @@ export const demoRoutes: readonly RouteDef<unknown>[] = [
       devOnly(services);
       const product = productById.get(String(ctx.params.name ?? "").replace(/\.svg$/, ""));
       if (!product) throw new AirlockError("not_found", "no such image");
-      ctx.type = "image/svg+xml";
+      ctx.type = "image/svg+xml; charset=utf-8";
       ctx.set("Cache-Control", "public, max-age=3600");
       ctx.body = productSvg(product);
     },

@@ -43,7 +43,7 @@ export const enrollmentQr = defineRoute({
     const agent = await findAgent(storage.db, session.agentId);
     const uri = agent && (await identity.totp.pendingUri(agent.id, agent.email ?? agent.name, totpIssuer(config.publicUrl)));
     if (!uri) throw new AirlockError("not_found", "no enrollment in progress");
-    ctx.type = "image/svg+xml";
+    ctx.type = "image/svg+xml; charset=utf-8";
     ctx.set("Content-Security-Policy", "default-src 'none'; style-src 'unsafe-inline'");
     ctx.body = await QRCode.toString(uri, { type: "svg", errorCorrectionLevel: "M", margin: 2 });
   },

@@ -53,7 +53,7 @@ const faviconSvg =
   '<path d="M16 6 7 26h4.2l1.9-4.6h5.8l1.9 4.6H25L16 6Zm0 6.4 2.3 5.6h-4.6L16 12.4Z" fill="#fff"/></svg>';
 
 function serveFavicon(ctx: { type: string; body: unknown; set(name: string, value: string): void }): void {
-  ctx.type = "image/svg+xml";
+  ctx.type = "image/svg+xml; charset=utf-8";
   ctx.set("Cache-Control", "public, max-age=86400");
   ctx.body = faviconSvg;
 }
