@@ -19,7 +19,7 @@ export const nonFetchingFunctions: ReadonlySet<string> = new Set([
   // colours
   "rgb", "rgba", "hsl", "hsla", "hwb", "lab", "lch", "oklab", "oklch", "color", "color-mix", "light-dark", "device-cmyk",
   // maths
-  "calc", "-webkit-calc", "-moz-calc", "min", "max", "clamp", "round", "mod", "rem", "abs", "sign", "sin", "cos", "tan",
+  "calc", "-webkit-calc", "-moz-calc", "calc-size", "min", "max", "clamp", "round", "mod", "rem", "abs", "sign", "sin", "cos", "tan",
   "asin", "acos", "atan", "atan2", "pow", "sqrt", "hypot", "log", "exp",
   // custom properties (refused inside image-set, see above)
   "var",
@@ -33,7 +33,7 @@ export const nonFetchingFunctions: ReadonlySet<string> = new Set([
   "-moz-repeating-radial-gradient", "-o-linear-gradient", "-o-radial-gradient", "-webkit-gradient", "from", "to", "color-stop",
   // filters, easing, grid, generated content, shapes, timelines
   "blur", "brightness", "contrast", "drop-shadow", "grayscale", "hue-rotate", "invert", "opacity", "saturate", "sepia",
-  "cubic-bezier", "steps", "linear", "repeat", "minmax", "fit-content", "counter", "counters", "rect", "inset", "circle",
+  "cubic-bezier", "steps", "linear", "repeat", "minmax", "fit-content", "counter", "counters", "symbols", "rect", "inset", "circle",
   "ellipse", "polygon", "path", "xywh", "scroll", "view", "anchor", "anchor-size",
   // @font-face src: a format, a technology, or a font installed on the agent's machine
   "format", "tech", "local",
@@ -41,8 +41,9 @@ export const nonFetchingFunctions: ReadonlySet<string> = new Set([
   "selector", "font-format", "font-tech", "style", "scroll-state", "layer", "supports",
   // selectors
   "not", "is", "where", "has", "matches", "-webkit-any", "-moz-any", "nth-child", "nth-last-child", "nth-of-type",
-  "nth-last-of-type", "lang", "dir", "host", "host-context", "part", "slotted", "state", "highlight", "cue",
-  "view-transition-group", "view-transition-image-pair", "view-transition-old", "view-transition-new",
+  "nth-last-of-type", "nth-col", "nth-last-col", "lang", "dir", "host", "host-context", "part", "slotted", "state",
+  "highlight", "cue", "picker", "active-view-transition-type", "view-transition-group", "view-transition-image-pair",
+  "view-transition-old", "view-transition-new",
 ]);
 
 const imageSets: ReadonlySet<string> = new Set(["image-set", "-webkit-image-set"]);
