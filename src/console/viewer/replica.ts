@@ -182,8 +182,10 @@ export class Replica {
 
 // Blocks the visitor's page keeps to itself (nosync, masking selectors) arrive as empty boxes of
 // their size; the replica shows them hatched and labelled so the agent knows something is hidden.
+// The element that has focus on the visitor's page is outlined.
 const privateBlockCss = `[data-airlock-masked]{background:repeating-linear-gradient(135deg,#eef1f6 0 10px,#e2e7ef 10px 20px)!important;outline:1px dashed #9aa7bd;outline-offset:-1px;position:relative;overflow:hidden}
-div[data-airlock-masked]::after{content:"Private: not shared by the visitor's page";position:absolute;left:12px;top:10px;font:600 13px/1.3 system-ui,sans-serif;color:#52607a}`;
+div[data-airlock-masked]::after{content:"Private: not shared by the visitor's page";position:absolute;left:12px;top:10px;font:600 13px/1.3 system-ui,sans-serif;color:#52607a}
+[data-airlock-focus]{outline:3px solid #f59e0b!important;outline-offset:1px}`;
 
 function markPrivateBlocks(doc: Document): void {
   const style = doc.createElement("style");
