@@ -1,14 +1,11 @@
 import { existsSync, readFileSync } from "node:fs";
 import { sql, type Kysely } from "kysely";
 import { afterAll, beforeAll, expect, it } from "vitest";
-import { createCannedResponse } from "../../src/chat/canned-responses.js";
 import { openStorage, type Storage } from "../../src/storage/db.js";
-import { passMfa, signInAtIdp, startIdentityServer } from "../auth/helpers/login.js";
-import { HttpAgent } from "../auth/helpers/http-agent.js";
-import { clientId, visitId } from "../chat/chat-fixture.js";
 import { describeEachDialect } from "../helpers/dialects.js";
 import type { TestServer } from "../helpers/server.js";
 import { loadDataMap } from "./data-map.js";
+import { startSeededAirlock } from "./seeded-airlock.js";
 
 // The data map's protected categories are checked against the stored bytes, not only the names:
 // a real Airlock, driven through its own flows (sign-in with TOTP enrollment, a sign-in left
@@ -19,56 +16,14 @@ import { loadDataMap } from "./data-map.js";
 
 const PROTECTED = new Set(["encrypted-personal-data", "wrapped-key", "secret-derived"]);
 const map = loadDataMap();
-const CHAT = "planted chat text 4d1f IBAN DE89370400440532013000";
-const OFFLINE = "planted offline form 4d1f";
 
 describeEachDialect("protected columns hold no planted value in clear", (fx) => {
   let server: TestServer;
-  const planted = new Map<string, string>();
-  /** Binary secrets (a conversation's data key), looked for as raw bytes. */
-  const plantedBytes = new Map<Buffer, string>();
-  const plant = (what: string, value: string | undefined) => {
-    if (value && value.length >= 6) planted.set(value, what);
-  };
+  let planted: Map<string, string>;
+  let plantedBytes: Map<Buffer, string>;
 
   beforeAll(async () => {
-    const vaultUrl = await fx.freshUrl();
-    server = await startIdentityServer({ AIRLOCK_DATABASE_URL: await fx.freshUrl(), AIRLOCK_KEY_VAULT_URL: vaultUrl });
-    const agent = new HttpAgent(server.url);
-    const callback = await signInAtIdp(agent, server, "agent", "agent-demo");
-    const cb = new URL(callback);
-    plant("authorization code", cb.searchParams.get("code") ?? undefined);
-    await agent.request(callback);
-    const mfa = await passMfa(agent, server, "agent");
-    plant("TOTP secret", mfa.secret);
-    for (const code of mfa.recoveryCodes) plant("recovery code", code);
-    for (const [name, value] of agent.cookies) plant(`cookie ${name}`, value);
-    const ticket = await agent.json(`${server.url}/api/v1/ws-ticket`, "POST");
-    for (const value of Object.values(ticket.body)) if (typeof value === "string") plant("WebSocket ticket", value);
-
-    // A sign-in left half-way: its login transaction stays stored.
-    const pending = new HttpAgent(server.url);
-    const start = await pending.request(`${server.url}/auth/login`);
-    const authorize = new URL(start.location ?? "");
-    plant("OIDC state", authorize.searchParams.get("state") ?? undefined);
-    plant("OIDC nonce", authorize.searchParams.get("nonce") ?? undefined);
-    for (const [name, value] of pending.cookies) plant(`cookie ${name}`, value);
-
-    const db = server.services.storage.db;
-    const { id: agentId } = await db.selectFrom("agent").select("id").where("subject", "=", "demo-agent").executeTakeFirstOrThrow();
-    const chat = server.services.chat.service;
-    const visitor = { kind: "visitor" as const, siteId: "demo", visitorId: visitId() };
-    const c = await chat.startChat(visitor);
-    await chat.accept(agentId, c.id);
-    await chat.send(visitor, c.id, clientId(), CHAT);
-    await chat.send({ kind: "agent", agentId }, c.id, clientId(), `reply to ${CHAT}`);
-    await chat.submitOfflineForm({ siteId: "demo", visitorId: visitId() }, { name: "Planted Name", email: "planted@example.test", clientId: clientId(), text: OFFLINE });
-    await createCannedResponse(db, { team: "*", title: "Planted title", body: "Planted canned body" }, agentId, Date.now());
-    const dataKey = Buffer.from(await server.services.chat.keys.keyFor(c.id));
-    plantedBytes.set(dataKey, "conversation data key");
-    for (const encoding of ["base64", "base64url", "hex"] as const) plant(`conversation data key (${encoding})`, dataKey.toString(encoding));
-    plant("chat message", CHAT);
-    plant("offline form", OFFLINE);
+    ({ server, planted, plantedBytes } = await startSeededAirlock(fx));
   }, 120_000);
   afterAll(() => server?.stop());
 

@@ -32,6 +32,22 @@ export const dataMapSchema = z
     databases: z.object({ main: z.record(z.string(), table), vault: z.record(z.string(), table) }).strict(),
     cookies: z.record(z.string(), clientSide),
     browserStorage: z.record(z.string(), clientSide),
+    metrics: z
+      .object({
+        location: z.string().min(10),
+        lawfulBasis: z.string(),
+        retention: z.string().min(10),
+        families: z.record(z.string(), z.object({ category: z.string(), purpose: z.string().min(10), labels: z.array(z.string()) }).strict()),
+      })
+      .strict(),
+    bus: z
+      .object({
+        location: z.string().min(10),
+        lawfulBasis: z.string(),
+        retention: z.string().min(10),
+        channels: z.record(z.string(), z.object({ category: z.string(), purpose: z.string().min(10) }).strict()),
+      })
+      .strict(),
     logFields: z.record(z.string(), z.object({ category: z.string(), purpose: z.string().min(3) }).strict()),
     logLocation: z.string(),
     logRetention: z.string(),
@@ -70,6 +86,10 @@ export function danglingReferences(map: DataMap): string[] {
     checkRetention(name, item.retention);
   }
   for (const [name, f] of Object.entries(map.logFields)) check(`log field ${name}`, "categories", f.category);
+  for (const [name, f] of Object.entries(map.metrics.families)) check(`metric ${name}`, "categories", f.category);
+  for (const [name, c] of Object.entries(map.bus.channels)) check(`bus channel ${name}`, "categories", c.category);
+  check("metrics", "lawfulBases", map.metrics.lawfulBasis);
+  check("bus", "lawfulBases", map.bus.lawfulBasis);
   check("logLocation", "locations", map.logLocation);
   check("logLawfulBasis", "lawfulBases", map.logLawfulBasis);
   return problems;

@@ -4,8 +4,7 @@ import path from "node:path";
 import { Writable } from "node:stream";
 import { loadConfig } from "../../src/config/load.js";
 import type { Config } from "../../src/config/schema.js";
-import type { AppOptions } from "../../src/http/app.js";
-import { startServer, type RunningServer } from "../../src/http/server.js";
+import { startServer, type RunningServer, type StartOptions } from "../../src/http/server.js";
 import { createLogger } from "../../src/ops/log.js";
 import { openStorage } from "../../src/storage/db.js";
 import { migrateUp } from "../../src/storage/migrate.js";
@@ -18,7 +17,7 @@ export interface TestServer extends RunningServer {
 }
 
 /** Starts a real Airlock on an ephemeral loopback port with a fresh, migrated SQLite database. */
-export async function startTestServer(env: Record<string, string> = {}, options: AppOptions = {}): Promise<TestServer> {
+export async function startTestServer(env: Record<string, string> = {}, options: Omit<StartOptions, "log"> = {}): Promise<TestServer> {
   const dataDir = mkdtempSync(path.join(tmpdir(), "airlock-srv-"));
   const { config } = loadConfig({
     AIRLOCK_DATA_DIR: dataDir,

@@ -15,8 +15,8 @@ export async function freePort(): Promise<number> {
 }
 
 /** Airlock in dev mode with its dev IdP, on a known loopback port (publicUrl must be exact). */
-export async function startIdentityServer(env: Record<string, string> = {}): Promise<TestServer> {
-  return startTestServer({ AIRLOCK_PORT: String(await freePort()), AIRLOCK_DEV_IDP_PORT: "0", ...env });
+export async function startIdentityServer(env: Record<string, string> = {}, options: Parameters<typeof startTestServer>[1] = {}): Promise<TestServer> {
+  return startTestServer({ AIRLOCK_PORT: String(await freePort()), AIRLOCK_DEV_IDP_PORT: "0", ...env }, options);
 }
 
 /** Extracts the interaction form action from the dev IdP's login page. */

@@ -1,0 +1,75 @@
+import { createCannedResponse } from "../../src/chat/canned-responses.js";
+import type { StartOptions } from "../../src/http/server.js";
+import { passMfa, signInAtIdp, startIdentityServer } from "../auth/helpers/login.js";
+import { HttpAgent } from "../auth/helpers/http-agent.js";
+import { clientId, visitId } from "../chat/chat-fixture.js";
+import type { DialectFixture } from "../helpers/dialects.js";
+import type { TestServer } from "../helpers/server.js";
+
+// A real Airlock on fresh databases of one dialect, driven through its own flows (sign-in with
+// TOTP enrollment, a sign-in left half-way, a WebSocket ticket, chats, an offline form, a canned
+// response) so that every table holds rows, with the values the test knows in clear. The data-map
+// tests check the stored bytes against what the map says of each column.
+
+export const PLANTED_CHAT = "planted chat text 4d1f IBAN DE89370400440532013000";
+export const PLANTED_OFFLINE = "planted offline form 4d1f";
+/** A long message next to the short ones: a column carrying message content varies in length by about this much. */
+export const PLANTED_LONG_CHAT = `planted long message ${"lorem ipsum ".repeat(150)}`;
+
+export interface SeededAirlock {
+  readonly server: TestServer;
+  /** Secret or content values in clear -> what they are. */
+  readonly planted: Map<string, string>;
+  /** Binary secrets (a conversation's data key), looked for as raw bytes. */
+  readonly plantedBytes: Map<Buffer, string>;
+  /** Values that identify a person (the agent's IdP subject, a visitor id) -> what they are. */
+  readonly identifying: Map<string, string>;
+}
+
+export async function startSeededAirlock(fx: DialectFixture, options: Omit<StartOptions, "log"> = {}): Promise<SeededAirlock> {
+  const planted = new Map<string, string>();
+  const plantedBytes = new Map<Buffer, string>();
+  const identifying = new Map<string, string>();
+  const plant = (what: string, value: string | undefined) => {
+    if (value && value.length >= 6) planted.set(value, what);
+  };
+  const server = await startIdentityServer({ AIRLOCK_DATABASE_URL: await fx.freshUrl(), AIRLOCK_KEY_VAULT_URL: await fx.freshUrl() }, options);
+  const agent = new HttpAgent(server.url);
+  const callback = await signInAtIdp(agent, server, "agent", "agent-demo");
+  plant("authorization code", new URL(callback).searchParams.get("code") ?? undefined);
+  await agent.request(callback);
+  const mfa = await passMfa(agent, server, "agent");
+  plant("TOTP secret", mfa.secret);
+  for (const code of mfa.recoveryCodes) plant("recovery code", code);
+  for (const [name, value] of agent.cookies) plant(`cookie ${name}`, value);
+  const ticket = await agent.json(`${server.url}/api/v1/ws-ticket`, "POST");
+  for (const value of Object.values(ticket.body)) if (typeof value === "string") plant("WebSocket ticket", value);
+
+  // A sign-in left half-way: its login transaction stays stored.
+  const pending = new HttpAgent(server.url);
+  const start = await pending.request(`${server.url}/auth/login`);
+  const authorize = new URL(start.location ?? "");
+  plant("OIDC state", authorize.searchParams.get("state") ?? undefined);
+  plant("OIDC nonce", authorize.searchParams.get("nonce") ?? undefined);
+  for (const [name, value] of pending.cookies) plant(`cookie ${name}`, value);
+
+  const db = server.services.storage.db;
+  const { id: agentId } = await db.selectFrom("agent").select("id").where("subject", "=", "demo-agent").executeTakeFirstOrThrow();
+  identifying.set("demo-agent", "the agent's IdP subject");
+  const chat = server.services.chat.service;
+  const visitor = { kind: "visitor" as const, siteId: "demo", visitorId: visitId() };
+  identifying.set(visitor.visitorId, "a visitor id");
+  const c = await chat.startChat(visitor);
+  await chat.accept(agentId, c.id);
+  await chat.send(visitor, c.id, clientId(), PLANTED_CHAT);
+  await chat.send({ kind: "agent", agentId }, c.id, clientId(), `reply to ${PLANTED_CHAT}`);
+  await chat.send(visitor, c.id, clientId(), PLANTED_LONG_CHAT);
+  await chat.submitOfflineForm({ siteId: "demo", visitorId: visitId() }, { name: "Planted Name", email: "planted@example.test", clientId: clientId(), text: PLANTED_OFFLINE });
+  await createCannedResponse(db, { team: "*", title: "Planted title", body: "Planted canned body" }, agentId, Date.now());
+  const dataKey = Buffer.from(await server.services.chat.keys.keyFor(c.id));
+  plantedBytes.set(dataKey, "conversation data key");
+  for (const encoding of ["base64", "base64url", "hex"] as const) plant(`conversation data key (${encoding})`, dataKey.toString(encoding));
+  plant("chat message", PLANTED_CHAT);
+  plant("offline form", PLANTED_OFFLINE);
+  return { server, planted, plantedBytes, identifying };
+}
