@@ -17,6 +17,8 @@ export interface PaneActions {
    * consent. Rejects with a reason to show.
    */
   startCobrowse(visitor: string): Promise<void>;
+  /** Whether the server lets this agent start or join co-browsing with the visitor now (its `actions`). */
+  mayCobrowse(visitor: string): Promise<boolean>;
 }
 
 export interface PaneInfo {
@@ -68,7 +70,12 @@ export class ChatPane {
     const canned = h("button", { type: "button", class: "button secondary small", on: { click: () => void this.#showCanned() } }, "Canned responses");
     const transfer = canTransfer ? h("button", { type: "button", class: "button secondary small", on: { click: () => void this.#showTransfer() } }, "Transfer") : null;
     const end = h("button", { type: "button", class: "button danger small", on: { click: () => this.actions.end(info.conversation) } }, "End chat");
-    const cobrowse = h("button", { type: "button", class: "button secondary small", on: { click: () => void this.#startCobrowse() } }, "Co-browse");
+    // Shown only when the server's decision for this agent and this visitor's session allows it.
+    const cobrowse = h("button", { type: "button", class: "button secondary small", hidden: true, on: { click: () => void this.#startCobrowse() } }, "Co-browse");
+    void this.actions.mayCobrowse(info.visitor).then(
+      (may) => (cobrowse.hidden = !may),
+      () => (cobrowse.hidden = true),
+    );
     this.element = h(
       "article",
       { class: "chat-pane", "aria-label": `Chat ${info.conversation.slice(0, 8)}` },

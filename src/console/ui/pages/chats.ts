@@ -16,6 +16,7 @@ const cannedSchema = z.object({ responses: z.array(z.object({ title: z.string(),
 const statsSchema = z.object({ waiting: z.number(), active: z.number(), averageWaitMs: z.number(), agentsOnline: z.number(), visitorsOnline: z.number() });
 const activeSchema = z.object({ active: z.array(z.object({ id: z.string(), visitorId: z.string(), assignedAgentId: z.nullable(z.string()) })) });
 const joinSchema = z.object({ room: z.string() });
+const sessionActionsSchema = z.object({ actions: z.array(z.string()) });
 
 /**
  * The agent's workspace: the queue of waiting chats and offline messages, the live visitor list
@@ -79,6 +80,8 @@ export const chatsPage = definePage({
       colleagues: async () => (await api.get(`/api/v1/chat/agents?site=${encodeURIComponent(site)}`, agentsSchema)).agents.filter((a) => a.id !== me),
       cannedResponses: async () => (await api.get("/api/v1/chat/canned-responses", cannedSchema)).responses,
       // The viewer opens in its own tab so this page keeps every chat running alongside.
+      mayCobrowse: async (visitor: string) =>
+        (await api.get(`/api/v1/cobrowse/sessions/${encodeURIComponent(visitor)}`, sessionActionsSchema)).actions.length > 0,
       startCobrowse: async (visitor: string) => {
         const { room } = await api.post(`/api/v1/cobrowse/sessions/${encodeURIComponent(visitor)}/join`, {}, joinSchema);
         window.open(`/console/cobrowse/${encodeURIComponent(room)}`, "_blank", "noopener");
