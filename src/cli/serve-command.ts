@@ -1,7 +1,8 @@
 import type { Command } from "commander";
 import type { Config } from "../config/schema.js";
 import { startServer } from "../http/server.js";
-import { openStorage } from "../storage/db.js";
+import { openStorage, ping } from "../storage/db.js";
+import { describePostgresFailure, isPostgresConnectionFailure } from "../storage/postgres-failure.js";
 import { migrateUp } from "../storage/migrate.js";
 import { configOrExit } from "./load-config.js";
 import { ExitCode } from "./output.js";
@@ -36,6 +37,10 @@ export function registerServeCommand(program: Command): void {
 async function migrateBeforeStart(config: Config): Promise<void> {
   const storage = openStorage(config.databaseUrl, { poolSize: 2, tls: config });
   try {
+    // Reach the server first, so a refused certificate or password is reported as such.
+    await ping(storage).catch((err: unknown) => {
+      throw storage.dialect === "postgres" && isPostgresConnectionFailure(err) ? new Error(describePostgresFailure("database", err), { cause: err }) : err;
+    });
     const outcome = await migrateUp(storage);
     if (!outcome.ok) throw new Error(`migration ${outcome.failed ?? "?"} failed: ${outcome.error ?? "unknown error"}`);
   } finally {

@@ -20,7 +20,7 @@ import { relayAudit } from "../relay/relay-audit.js";
 import { attachWebSockets } from "./ws/upgrade-dispatcher.js";
 import type { HostLookup } from "../relay/asset-proxy/resolver.js";
 import { openStorage } from "../storage/db.js";
-import { describePostgresFailure } from "../storage/postgres-failure.js";
+import { describePostgresFailure, isPostgresConnectionFailure } from "../storage/postgres-failure.js";
 import { createRetention } from "../retention/create.js";
 import { pendingMigrations } from "../storage/migrate.js";
 import { createApp, type AppOptions } from "./app.js";
@@ -61,7 +61,7 @@ export async function startServer(config: Config, options: StartOptions = {}): P
   const storage = openStorage(config.databaseUrl, { poolSize: config.databasePoolSize, tls: config });
   const pending = await pendingMigrations(storage).catch(async (err: unknown) => {
     await storage.close();
-    throw storage.dialect === "postgres" ? new Error(describePostgresFailure("database", err), { cause: err }) : err;
+    throw storage.dialect === "postgres" && isPostgresConnectionFailure(err) ? new Error(describePostgresFailure("database", err), { cause: err }) : err;
   });
   if (pending.length > 0) {
     await storage.close();

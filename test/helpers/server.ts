@@ -29,7 +29,7 @@ export async function startTestServer(env: Record<string, string> = {}, options:
     AIRLOCK_VISITS_PER_CLIENT_PER_MINUTE: "100000",
     ...env,
   });
-  const storage = openStorage(config.databaseUrl);
+  const storage = openStorage(config.databaseUrl, { tls: config });
   const outcome = await migrateUp(storage);
   await storage.close();
   if (!outcome.ok) throw new Error(`migration failed: ${outcome.error}`);

@@ -133,6 +133,14 @@ describe("TLS to PostgreSQL and Redis", () => {
     expectNoSecret(String(await start.catch((e: Error) => e.message)));
   }, 30_000);
 
+  it("airlock serve --migrate refuses a PostgreSQL certificate from another CA with the cause, never the URL or password", () => {
+    const r = runCli(["serve", "--migrate"], { ...productionServerEnv(), ...tlsEnv({ AIRLOCK_DATABASE_TLS_CA_FILE: pki.rogueCaCert }) });
+    expect(r.status).toBe(1);
+    expect(r.stderr).toMatch(/^airlock: cannot start: cannot connect to the database \(SELF_SIGNED_CERT_IN_CHAIN\): the PostgreSQL server certificate is not trusted for this host; check databaseTlsCaFile/m);
+    expect(r.stderr + r.stdout).not.toContain(postgres.url("airlock"));
+    expectNoSecret(r.stdout + r.stderr);
+  }, 60_000);
+
   it("verify-full refuses a certificate of the trusted CA that names another host, which verify-ca would accept", async () => {
     await postgres.useCertificate(pki.otherHostCert, pki.otherHostKey);
     try {
