@@ -10,7 +10,10 @@ export type BackupErrorCode =
   | "backup_target_not_empty"
   | "backup_target_schema"
   | "backup_audit_mismatch"
-  | "backup_unsupported_value";
+  | "backup_unsupported_value"
+  | "backup_restore_order"
+  | "backup_erasure_list"
+  | "backup_store_empty";
 
 export class BackupError extends Error {
   constructor(

@@ -5,6 +5,7 @@ import type { AddressInfo } from "node:net";
 import type { Config } from "../config/schema.js";
 import { connectionSecurity, warnInsecureConnections } from "../config/operator-connection-rules.js";
 import { createLogger, type Logger } from "../ops/log.js";
+import { registerBackupMetric } from "../ops/backup-metrics.js";
 import { Metrics, createMetricsServer } from "../ops/metrics.js";
 import { recordPolicyHash } from "../audit/policy-hash.js";
 import { PolicyEngine } from "../policy/engine.js";
@@ -68,6 +69,7 @@ export async function startServer(config: Config, options: StartOptions = {}): P
     throw new Error(`database schema is not current (pending migrations: ${pending.join(", ")}); run "airlock migrate up"`);
   }
   const metrics = new Metrics();
+  registerBackupMetric(metrics.registry, storage.db);
   const lifecycle: Lifecycle = { shuttingDown: false };
   const identity = await startIdentity({ config, storage, log, policy }).catch(async (err: unknown) => {
     await storage.close();

@@ -50,7 +50,9 @@ describeEachDialect("airlock backup create/restore", (fx) => {
     expect(forced.stdout).toMatch(/audit chain after restore: intact/);
 
     const vaultFile = path.join(dir, `cli-vault-${fx.dialect}.alb`);
-    const unopened = runCli(["backup", "create", "--vault", "--out", vaultFile, "--json"], env(sourceUrl));
+    // A vault nothing has opened yet (the restores above opened the configured one to re-apply erasures).
+    const neverOpened = fx.dialect === "postgres" ? await fx.freshUrl() : `sqlite:${path.join(dir, `vault-unopened-${fx.dialect}.db`)}`;
+    const unopened = runCli(["backup", "create", "--vault", "--out", vaultFile, "--json"], { ...env(sourceUrl), AIRLOCK_KEY_VAULT_URL: neverOpened });
     expect(unopened.status).toBe(1);
     expect(JSON.parse(unopened.stdout)).toMatchObject({ ok: false, code: "backup_source_schema" });
     await (await KeyVault.open(vaultUrl)).close(); // as the server does at start
