@@ -6,7 +6,7 @@ import type { Config } from "../config/schema.js";
 import { createBackup, type Progress } from "../backup/create-backup.js";
 import { mainDatabase, vaultDatabase, type BackupDatabase, type DatabaseKind } from "../backup/databases.js";
 import { BackupError } from "../backup/errors.js";
-import { readFileSync } from "node:fs";
+import { mkdirSync, readFileSync } from "node:fs";
 import { recordBackupSuccess } from "../backup/backup-record.js";
 import { parseAuditExport, type ErasureReplay } from "../backup/reapply-erasures.js";
 import { restoreAndReapply } from "../backup/restore-and-reapply.js";
@@ -126,7 +126,7 @@ export function registerBackupCommand(program: Command): void {
     .command("drill")
     .description("restore drill: restore the latest main and vault backups of DIR into empty scratch databases, verify the audit chain and write a JSON drill record; exit 1 when the drill fails")
     .requiredOption("--dir <dir>", "the backup store")
-    .requiredOption("--record <file>", "the drill record to write (must not exist)")
+    .requiredOption("--record <path>", "the drill record to write (must not exist); a path ending in / is a directory, created if needed, that gets restore-drill-<UTC time>.json")
     .requiredOption("--scratch-database-url <url>", "an empty scratch main database (sqlite:PATH or postgres://…), never the production one")
     .requiredOption("--scratch-key-vault-url <url>", "an empty scratch key vault")
     .option("--json", "print the record")
@@ -139,14 +139,21 @@ export function registerBackupCommand(program: Command): void {
         return;
       }
       const record = await runRestoreDrill(loadMasterKeys(config), { store: path.resolve(opts.dir), scratch: { databaseUrl: opts.scratchDatabaseUrl, keyVaultUrl: opts.scratchKeyVaultUrl } });
-      writeDrillRecord(path.resolve(opts.record), record);
+      const recordFile = drillRecordPath(opts.record, Date.parse(record.startedAt));
+      writeDrillRecord(recordFile, record);
       emit(json, record, () =>
         record.ok
-          ? `restore drill passed: ${record.main?.file ?? ""} and ${record.vault?.file ?? ""} restored, audit chain intact (${record.audit?.entries ?? 0} entries); record ${opts.record}`
-          : `restore drill FAILED: ${record.error?.code ?? ""}: ${record.error?.message ?? ""}; record ${opts.record}`,
+          ? `restore drill passed: ${record.main?.file ?? ""} and ${record.vault?.file ?? ""} restored, audit chain intact (${record.audit?.entries ?? 0} entries); record ${recordFile}`
+          : `restore drill FAILED: ${record.error?.code ?? ""}: ${record.error?.message ?? ""}; record ${recordFile}`,
       );
       if (!record.ok) process.exitCode = ExitCode.failure;
     });
+}
+
+function drillRecordPath(given: string, at: number): string {
+  if (!given.endsWith("/")) return path.resolve(given);
+  mkdirSync(given, { recursive: true, mode: 0o750 });
+  return path.resolve(given, `restore-drill-${new Date(at).toISOString().replace(/[-:]/g, "").replace(/\.\d{3}Z$/, "Z")}.json`);
 }
 
 function days(value: string): number {

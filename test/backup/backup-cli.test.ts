@@ -64,5 +64,5 @@ describeEachDialect("airlock backup create/restore", (fx) => {
     const unknownKey = runCli(["backup", "restore", "--in", file], env(await fx.freshUrl()));
     expect(unknownKey.status).toBe(1);
     expect(unknownKey.stderr).toMatch(/^airlock: backup_key_unknown: /m);
-  });
+  }, 120_000); // many CLI processes, each starting Node
 });

@@ -1,7 +1,9 @@
 // Validates rendered manifests against the Kubernetes API schemas (kubernetes-models): types,
 // formats and required fields. Unknown fields are not detected by these schemas; the chart
 // tests assert the security-relevant fields by exact path instead.
+import { PrometheusRule } from "@kubernetes-models/prometheus-operator/monitoring.coreos.com/v1/PrometheusRule";
 import { ServiceMonitor } from "@kubernetes-models/prometheus-operator/monitoring.coreos.com/v1/ServiceMonitor";
+import { CronJob } from "kubernetes-models/batch/v1";
 import { Deployment } from "kubernetes-models/apps/v1";
 import { HorizontalPodAutoscaler } from "kubernetes-models/autoscaling/v2";
 import { Ingress, NetworkPolicy } from "kubernetes-models/networking.k8s.io/v1";
@@ -26,6 +28,8 @@ const models: Record<string, ModelClass> = {
   "v1/Service": Service as unknown as ModelClass,
   "v1/ServiceAccount": ServiceAccount as unknown as ModelClass,
   "monitoring.coreos.com/v1/ServiceMonitor": ServiceMonitor as unknown as ModelClass,
+  "monitoring.coreos.com/v1/PrometheusRule": PrometheusRule as unknown as ModelClass,
+  "batch/v1/CronJob": CronJob as unknown as ModelClass,
 };
 
 /** Returns the schema problems of one manifest ("" when valid); an unknown kind is a problem too. */

@@ -4,6 +4,7 @@ Types and unknown keys are checked earlier by values.schema.json.
 */}}
 {{- define "airlock.validate" -}}
 {{- include "airlock.validateResidency" . -}}
+{{- include "airlock.validateBackup" . -}}
 {{- $v := .Values -}}
 {{- if gt (int (include "airlock.maxReplicas" .)) 1 -}}
 {{- if ne $v.database.type "postgres" -}}
