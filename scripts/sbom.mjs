@@ -42,6 +42,8 @@ sbom.serialNumber = `urn:uuid:${uuid}`;
 delete sbom.metadata.timestamp;
 // npm names the root component after the checkout's folder; the product is called airlock.
 sbom.metadata.component.name = pkg.name;
+// Airlock is a deployable application, not a library someone links against (npm says "library").
+sbom.metadata.component.type = "application";
 sbom.metadata.component.properties = [...(sbom.metadata.component.properties ?? []), { name: "airlock:package-lock-sha256", value: digest }];
 sbom.components.sort((a, b) => a["bom-ref"].localeCompare(b["bom-ref"]));
 const text = JSON.stringify(sbom, null, 2) + "\n";

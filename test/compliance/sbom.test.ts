@@ -16,7 +16,7 @@ const lock = JSON.parse(lockText.toString("utf8")) as { packages: Record<string,
 const sbom = JSON.parse(readFileSync(path.join(repoRoot, "compliance/sbom.cdx.json"), "utf8")) as {
   bomFormat: string;
   specVersion: string;
-  metadata: { component: { name: string; properties: { name: string; value: string }[] } };
+  metadata: { component: { name: string; type: string; properties: { name: string; value: string }[] } };
   components: { name: string; version: string; purl: string }[];
 };
 
@@ -33,6 +33,7 @@ function productionPackages(): string[] {
 describe("SBOM (compliance/sbom.cdx.json, made by scripts/sbom.mjs)", () => {
   it("is CycloneDX for the airlock package and was generated from the current package-lock.json", () => {
     expect([sbom.bomFormat, sbom.specVersion, sbom.metadata.component.name]).toEqual(["CycloneDX", "1.5", "airlock"]);
+    expect(sbom.metadata.component.type, "Airlock is an application, not a library").toBe("application");
     const recorded = sbom.metadata.component.properties.find((p) => p.name === "airlock:package-lock-sha256")?.value;
     expect(recorded, "package-lock.json changed: run node scripts/sbom.mjs").toBe(createHash("sha256").update(lockText).digest("hex"));
   });
