@@ -3,6 +3,7 @@ import { Command, CommanderError } from "commander";
 import { registerAuditCommand } from "./audit-command.js";
 import { registerBackupCommand } from "./backup-command.js";
 import { registerBenchCommand } from "./bench-command.js";
+import { registerComplianceCommand } from "./compliance-command.js";
 import { registerConfigCommand } from "./config-command.js";
 import { registerGdprCommand } from "./gdpr-command.js";
 import { registerKeysCommand } from "./keys-command.js";
@@ -29,6 +30,7 @@ export function buildProgram(): Command {
   registerKeysCommand(program);
   registerGdprCommand(program);
   registerBackupCommand(program);
+  registerComplianceCommand(program);
   registerBenchCommand(program);
   return program;
 }
