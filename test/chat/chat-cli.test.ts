@@ -63,5 +63,5 @@ describeEachDialect("airlock keys and gdpr commands", (fx) => {
     const bad = runCli(["gdpr", "erase", "--visitor", "x"], env);
     expect(bad.status).toBe(1);
     expect(bad.stderr).toContain("visitor id must be");
-  });
+  }, 120_000); // nine CLI processes, each starting Node
 });

@@ -21,23 +21,26 @@ const attributeName = z
   .refine((a) => !/^on/i.test(a), { error: (i) => `event-handler attributes can never be allowed: ${String(i.input)}` })
   .refine((a) => !neverAllowedAttributes.has(a.toLowerCase()), { error: (i) => `attribute can never be allowed: ${String(i.input)}` });
 
-const scheme = z.enum(["http", "https", "mailto", "tel"], { error: (i) => `URL scheme not allowed: ${String(i.input)}` });
+/** A field earlier policy files had that nothing ever read: refused with what replaced it. */
+const retired = (field: string, instead: string) =>
+  z.undefined({ error: () => `${field} is not a setting (it was never applied): ${instead}; remove it from sanitize.yaml` }).optional();
 
 /**
- * The relay's allowlist, shaped for sanitize-html: `allowedTags`, `allowedAttributes` (the `*` key
- * holds attributes allowed on every tag), `allowedSchemes`, `nonTextTags` (`droppedWithContent`).
- * Every attribute in `urlAttributes` is rewritten to the asset proxy or dropped. Style attributes
- * and `<style>` text pass through the CSS sanitizer with `css.properties` and `css.atRules`.
+ * The relay's allowlist, shaped for sanitize-html: `allowedTags` and `allowedAttributes` (the `*`
+ * key holds attributes allowed on every tag). Style attributes and `<style>` text pass through the
+ * CSS sanitizer with `css.properties` and `css.atRules`. Which attributes carry URLs (rewritten to
+ * the asset proxy or dropped), the schemes kept (http and https) and the tags dropped with their
+ * content are fixed in the relay (src/relay/sanitizer), not settings: a policy can only narrow
+ * what passes, never widen what the relay treats as a URL or as script-capable.
  */
 export const sanitizeSchema = z
   .strictObject({
     version: policyVersion,
     allowedTags: z.array(tagName).min(1),
     allowedAttributes: z.record(z.union([z.literal("*"), tagName]), z.array(attributeName)),
-    urlAttributes: z.array(attributeName).min(1),
-    allowedSchemes: z.array(scheme).min(1),
-    /** Tags removed together with everything inside them (sanitize-html `nonTextTags`). */
-    droppedWithContent: z.array(z.string().regex(/^[a-z][a-z0-9-]*$/)).min(1),
+    urlAttributes: retired("urlAttributes", "the relay rewrites a fixed list of URL attributes to the asset proxy"),
+    allowedSchemes: retired("allowedSchemes", "the relay keeps http and https URLs only, through the asset proxy"),
+    droppedWithContent: retired("droppedWithContent", "the relay drops a fixed list of script-capable tags with their content"),
     /**
      * `<link rel="stylesheet">` as a link to the asset proxy (whose answer goes through the CSS
      * sanitizer): exactly that one link type, only href, rel, media and type. `link` itself stays
@@ -56,11 +59,6 @@ export const sanitizeSchema = z
     for (const tag of Object.keys(p.allowedAttributes)) {
       if (tag !== "*" && !allowed.has(tag)) {
         ctx.addIssue({ code: "custom", path: ["allowedAttributes", tag], message: `attributes listed for a tag that is not in allowedTags: ${tag}` });
-      }
-    }
-    for (const tag of ["script", "style", "iframe", "object", "embed", "noscript"]) {
-      if (tag !== "style" && !p.droppedWithContent.includes(tag)) {
-        ctx.addIssue({ code: "custom", path: ["droppedWithContent"], message: `must drop ${tag} together with its content` });
       }
     }
   });
