@@ -18,7 +18,7 @@ help:
 	@echo "make image  build the OCI image from Containerfile with podman (offline base stand-ins) and its SBOM (dist/image/sbom.cdx.json)"
 	@echo "make test-image  only the image and Helm chart tests (part of make test)"
 	@echo "make sbom   regenerate compliance/sbom.cdx.json from package-lock.json"
-	@echo "make compliance  regenerate the compliance tables that repeat policy data (retention schedule, RoPA)"
+	@echo "make compliance  regenerate the compliance tables that repeat policy data (retention schedule, RoPA) and the OSCAL component definition"
 
 node_modules/.stamp: package.json package-lock.json
 	npm ci --no-fund --no-audit --loglevel=error
@@ -52,6 +52,7 @@ sbom: deps
 
 compliance: deps
 	node scripts/compliance-tables.ts
+	node scripts/oscal-component-definition.ts
 
 clean:
 	rm -rf dist node_modules/.stamp
