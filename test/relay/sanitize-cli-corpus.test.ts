@@ -46,7 +46,7 @@ describe("bin/airlock sanitize", () => {
       if (!p) continue;
       expect(strip(cliSanitize(p.payload)), p.name).toBe(strip(sanitized[i]?.html ?? ""));
     }
-  });
+  }, 120_000); // nine CLI processes, each starting Node
 
   describe.skipIf(!chromiumPath)("rendered in Chromium without sandbox or CSP", () => {
     let browser: TestBrowser;
