@@ -34,6 +34,12 @@ describeEachDialect("airlock backup run/drill", (fx) => {
     expect(drill.stdout).toMatch(/^restore drill passed: .*audit chain intact/);
     expect(JSON.parse(readFileSync(record, "utf8"))).toMatchObject({ kind: "airlock-restore-drill", ok: true, audit: { ok: true } });
 
+    // The chart's form: a directory (trailing /), created if needed, gets restore-drill-<UTC time>.json.
+    const drills = path.join(dir, `drills-${fx.dialect}`) + "/";
+    const intoDir = runCli(["backup", "drill", "--dir", store, "--record", drills, "--scratch-database-url", await fx.freshUrl(), "--scratch-key-vault-url", await scratchVault("scratch-vault-dir")], env);
+    expect(intoDir.status, intoDir.stderr).toBe(0);
+    expect(readdirSync(drills).map((f) => f.replace(/\d{8}T\d{6}Z/, "TIME"))).toEqual(["restore-drill-TIME.json"]);
+
     const sameAsLive = runCli(["backup", "drill", "--dir", store, "--record", path.join(dir, `never-${fx.dialect}.json`), "--scratch-database-url", databaseUrl, "--scratch-key-vault-url", await scratchVault("other")], env);
     expect(sameAsLive.status).toBe(2);
     expect(sameAsLive.stderr).toMatch(/must not be the configured ones/);
