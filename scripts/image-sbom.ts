@@ -157,7 +157,11 @@ export function readImage(reference: string, root: string): ImageFacts {
   const dir = mkdtempSync(path.join(tmpdir(), "airlock-image-sbom-"));
   const container = podman(["create", "--network=none", reference]);
   try {
-    podman(["cp", `${container}:${STATUS_DIR}`, path.join(dir, "status.d")]);
+    try {
+      podman(["cp", `${container}:${STATUS_DIR}`, path.join(dir, "status.d")]);
+    } catch {
+      throw new Error(`${reference} records no Debian packages: ${STATUS_DIR} is missing (a base image without package records cannot be inventoried)`);
+    }
     const packages = readStatusDir(path.join(dir, "status.d"));
     if (packages.length === 0) throw new Error(`${reference} records no Debian packages in ${STATUS_DIR}`);
     let npmSbomSerial: string | undefined;

