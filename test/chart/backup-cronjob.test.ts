@@ -60,6 +60,18 @@ describe("chart backup jobs", () => {
     }
   });
 
+  it("closes the job pods to every connection in and lets them reach only DNS and the database", () => {
+    const np = named(manifests, "NetworkPolicy", "-backup")!.spec as { podSelector: { matchExpressions: unknown[] }; policyTypes: string[]; ingress: unknown[]; egress: { to?: unknown[]; ports: { port: number }[] }[] };
+    expect(np.podSelector.matchExpressions).toEqual([{ key: "app.kubernetes.io/component", operator: "In", values: ["backup", "restore-drill"] }]);
+    expect(np.policyTypes.sort()).toEqual(["Egress", "Ingress"]);
+    expect(np.ingress).toEqual([]);
+    expect(np.egress.flatMap((r) => r.ports.map((p) => p.port))).toEqual([53, 53]); // default values: only DNS has destinations
+    const ha = render({ valuesFiles: [ciValues("ha")], set: ["backup.enabled=true", "backup.store.existingClaim=airlock-backups", "backup.store.region=eu-central-1"] });
+    const haNp = named(ha.manifests, "NetworkPolicy", "-backup")!.spec as { egress: { to?: unknown[]; ports: { port: number }[] }[] };
+    expect(haNp.egress.flatMap((r) => r.ports.map((p) => p.port))).toEqual([53, 53, 5432]);
+    for (const rule of haNp.egress) expect(rule.to?.length ?? 0).toBeGreaterThan(0);
+  });
+
   it("runs beside the server on SQLite (ReadWriteOnce data volume) and from the Secrets on PostgreSQL", () => {
     expect(podOf(named(manifests, "CronJob", "-backup")!).affinity?.podAffinity).toBeDefined();
     const ha = render({ valuesFiles: [ciValues("ha")], set: ["backup.enabled=true", "backup.store.existingClaim=airlock-backups", "backup.store.region=eu-central-1"] });
