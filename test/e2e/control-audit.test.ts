@@ -1,8 +1,7 @@
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { chromiumPath, launchBrowser, type TestBrowser } from "../helpers/browser.js";
-import { buildConsoleBundle, buildVisitorBundle } from "../visitor/host-site.js";
+import { describe, expect, it } from "vitest";
+import { chromiumPath } from "../helpers/browser.js";
 import { clickInReplica, grantControl, replicaNodeId, shareWithAgent, type SharedSession } from "./control-session.js";
-import { startDemoAirlock, type DemoAirlock } from "./demo-airlock.js";
+import { demoInBrowser } from "./demo-airlock.js";
 
 // What an agent did in control mode is in the audit trail as metadata only: each control action
 // (kind and node id) and each refused control event with who refused it and why — never a typed
@@ -20,23 +19,11 @@ interface Row {
 }
 
 suite("control actions and refusals in the audit trail", () => {
-  let demo: DemoAirlock;
-  let tb: TestBrowser;
+  const env = demoInBrowser();
   let s: SharedSession;
 
-  beforeAll(async () => {
-    buildVisitorBundle();
-    buildConsoleBundle();
-    demo = await startDemoAirlock();
-    tb = await launchBrowser();
-  });
-  afterAll(async () => {
-    await tb?.close();
-    await demo?.stop();
-  });
-
   const controlRows = async (): Promise<Row[]> =>
-    (await demo.server.services.storage.db
+    (await env.demo.server.services.storage.db
       .selectFrom("audit_log")
       .select(["actor", "action", "target", "decision", "rule"])
       .where("action", "like", "cobrowse.control%")
@@ -44,7 +31,7 @@ suite("control actions and refusals in the audit trail", () => {
       .execute()) as Row[];
 
   it("records each click and each typing burst with kind and node, each refusal with its reason, never a value", async () => {
-    s = await shareWithAgent(tb.browser, demo, "/demo/checkout", "control-audit");
+    s = await shareWithAgent(env.browser, env.demo, "/demo/checkout", "control-audit");
     await grantControl(s);
     const agent = s.agent.person.page;
     const address = await replicaNodeId(s.agent, "#address");
@@ -87,7 +74,7 @@ suite("control actions and refusals in the audit trail", () => {
       expect(room(r.target)).toMatch(/^room:[A-Za-z0-9_-]+@[A-Za-z0-9_-]+$/);
     }
     // Metadata only: nothing typed and nothing of the page is in the trail.
-    const all = JSON.stringify(await demo.server.services.storage.db.selectFrom("audit_log").selectAll().execute());
+    const all = JSON.stringify(await env.demo.server.services.storage.db.selectFrom("audit_log").selectAll().execute());
     for (const typed of ["Marktplatz", "Berl", "Ber\"", "Checkout", "Delivery"]) expect(all).not.toContain(typed);
   });
 });

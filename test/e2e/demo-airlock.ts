@@ -1,8 +1,12 @@
 import { rmSync } from "node:fs";
+import type { Browser } from "playwright-core";
+import { afterAll, beforeAll } from "vitest";
 import { freePort } from "../auth/helpers/login.js";
 import type { StartOptions } from "../../src/http/server.js";
+import { launchBrowser, type TestBrowser } from "../helpers/browser.js";
 import { startTestServer, type TestServer } from "../helpers/server.js";
 import { policyDir, replaceOnce, shipped } from "../policy/policy-dir.js";
+import { buildConsoleBundle, buildVisitorBundle } from "../visitor/host-site.js";
 
 // Airlock as `make run` starts it (dev mode, dev IdP, demo shop at /demo, asset proxy allowed to
 // fetch the demo's own loopback assets), on a free loopback port. The shipped sites.yaml
@@ -50,6 +54,43 @@ export async function startDemoAirlock(
     async stop() {
       await server.stop();
       rmSync(dir, { recursive: true, force: true });
+    },
+  };
+}
+
+/** What a Chromium suite on the demo Airlock uses: the server and one browser (valid inside its tests). */
+export interface DemoInBrowser {
+  readonly demo: DemoAirlock;
+  readonly browser: Browser;
+}
+
+/**
+ * Registers the suite's hooks: build the visitor script and console bundles, start the demo
+ * Airlock (with `options`) and Chromium before the tests, and stop both after them.
+ */
+export function demoInBrowser(options?: Parameters<typeof startDemoAirlock>[0]): DemoInBrowser {
+  let demo: DemoAirlock | undefined;
+  let tb: TestBrowser | undefined;
+  beforeAll(async () => {
+    buildVisitorBundle();
+    buildConsoleBundle();
+    demo = await startDemoAirlock(options);
+    tb = await launchBrowser();
+  });
+  afterAll(async () => {
+    await tb?.close();
+    await demo?.stop();
+  });
+  const ready = <T>(value: T | undefined, what: string): T => {
+    if (value === undefined) throw new Error(`${what} is not started: use it inside a test`);
+    return value;
+  };
+  return {
+    get demo() {
+      return ready(demo, "the demo Airlock");
+    },
+    get browser() {
+      return ready(tb, "Chromium").browser;
     },
   };
 }

@@ -1,8 +1,7 @@
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { chromiumPath, launchBrowser, type TestBrowser } from "../helpers/browser.js";
-import { buildConsoleBundle, buildVisitorBundle } from "../visitor/host-site.js";
+import { describe, expect, it } from "vitest";
+import { chromiumPath } from "../helpers/browser.js";
 import { admitWatcher, agentJoins, joinFromList, replicaFocus, replicaScrollTop, shareWithAgent, type SharedSession, type Watcher } from "./control-session.js";
-import { startDemoAirlock, type DemoAirlock } from "./demo-airlock.js";
+import { demoInBrowser } from "./demo-airlock.js";
 
 // A supervisor who joins a running session sees the page as it is now, not as it was when the
 // snapshot was taken: the scroll of the document and of every scrolled box, the current (masked)
@@ -13,25 +12,13 @@ const suite = chromiumPath ? describe : describe.skip;
 const BULLET = "\u2022";
 
 suite("a late joiner sees the visitor's page as it is now", () => {
-  let demo: DemoAirlock;
-  let tb: TestBrowser;
+  const env = demoInBrowser();
   let s: SharedSession;
   let supervisor: Watcher;
 
-  beforeAll(async () => {
-    buildVisitorBundle();
-    buildConsoleBundle();
-    demo = await startDemoAirlock();
-    tb = await launchBrowser();
-  });
-  afterAll(async () => {
-    await tb?.close();
-    await demo?.stop();
-  });
-
   it("gets the current scroll of the document and of a scrolled box, and the focus", async () => {
     // The visitor is far down the long guide when sharing starts: the snapshot says 1500.
-    s = await shareWithAgent(tb.browser, demo, "/demo/guide", "late-joiner");
+    s = await shareWithAgent(env.browser, env.demo, "/demo/guide", "late-joiner");
     await s.visitor.page.evaluate(() => window.scrollTo(0, 1500));
     await expect.poll(() => s.agent.replica.scrollY()).toBe(1500);
     // Then scrolls back up, scrolls the FAQ box and focuses it.
@@ -41,7 +28,7 @@ suite("a late joiner sees the visitor's page as it is now", () => {
     await expect.poll(() => replicaScrollTop(s.agent, "#faq")).toBe(300);
     await expect.poll(() => s.agent.replica.scrollY()).toBe(0);
 
-    supervisor = await agentJoins(tb.browser, demo, "supervisor", "late-joiner-supervisor");
+    supervisor = await agentJoins(env.browser, env.demo, "supervisor", "late-joiner-supervisor");
     await admitWatcher(s.visitor, async () => (await supervisor.replica.text("h1")) !== "");
     await expect.poll(() => supervisor.replica.scrollY()).toBe(0);
     await expect.poll(() => replicaScrollTop(supervisor, "#faq")).toBe(300);

@@ -1,12 +1,11 @@
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { chromiumPath, launchBrowser, type TestBrowser } from "../helpers/browser.js";
+import { describe, expect, it } from "vitest";
+import { chromiumPath } from "../helpers/browser.js";
 import { replaceOnce, shipped } from "../policy/policy-dir.js";
-import { buildConsoleBundle, buildVisitorBundle } from "../visitor/host-site.js";
 import { clickInReplica, grantControl, shareWithAgent, typerText } from "./control-session.js";
-import { startDemoAirlock, type DemoAirlock } from "./demo-airlock.js";
+import { demoInBrowser } from "./demo-airlock.js";
 
 // A masked value never travels back as data. With control granted, an agent who clicks a field
-// whose value it sees masked ("Full name" on the demo checkout) types a fresh value that replaces
+// whose value it sees masked ("Full name" on the env.demo checkout) types a fresh value that replaces
 // the visitor's whole value — it never appends to, or edits inside, the placeholder — and the
 // replica then shows the page's real (masked) state. Under policy `maskedFields.agentEdit: never` no typed value reaches a
 // masked field at all (masked-value-relay.test.ts: the relay's side). Screenshots: test-results/screenshots/masked-edit-*.png.
@@ -15,22 +14,10 @@ const suite = chromiumPath ? describe : describe.skip;
 const BULLET = "\u2022";
 
 suite("control mode on a masked field, through the real relay", () => {
-  let demo: DemoAirlock;
-  let tb: TestBrowser;
-
-  beforeAll(async () => {
-    buildVisitorBundle();
-    buildConsoleBundle();
-    demo = await startDemoAirlock();
-    tb = await launchBrowser();
-  });
-  afterAll(async () => {
-    await tb?.close();
-    await demo?.stop();
-  });
+  const env = demoInBrowser();
 
   it("replaces the visitor's whole masked value with what the agent types; the replica shows the real result", async () => {
-    const s = await shareWithAgent(tb.browser, demo, "/demo/checkout", "masked-edit");
+    const s = await shareWithAgent(env.browser, env.demo, "/demo/checkout", "masked-edit");
     await grantControl(s);
     await s.visitor.page.locator("#name").pressSequentially("Dana Demo");
     await expect.poll(() => s.agent.replica.value("#name")).toBe(BULLET.repeat(9));
@@ -66,23 +53,11 @@ suite("control mode on a masked field, through the real relay", () => {
 });
 
 suite("control mode on a masked field when policy lets agents never edit masked values", () => {
-  let demo: DemoAirlock;
-  let tb: TestBrowser;
-
-  beforeAll(async () => {
-    buildVisitorBundle();
-    buildConsoleBundle();
-    const never = replaceOnce(shipped("cobrowse.yaml"), "maskedFields: { agentEdit: replace,", "maskedFields: { agentEdit: never,");
-    demo = await startDemoAirlock({ policies: () => ({ "cobrowse.yaml": never }) });
-    tb = await launchBrowser();
-  });
-  afterAll(async () => {
-    await tb?.close();
-    await demo?.stop();
-  });
+  const never = replaceOnce(shipped("cobrowse.yaml"), "maskedFields: { agentEdit: replace,", "maskedFields: { agentEdit: never,");
+  const env = demoInBrowser({ policies: () => ({ "cobrowse.yaml": never }) });
 
   it("offers the agent no typing box on a masked field and says why; the page keeps its value", async () => {
-    const s = await shareWithAgent(tb.browser, demo, "/demo/checkout", "masked-never");
+    const s = await shareWithAgent(env.browser, env.demo, "/demo/checkout", "masked-never");
     await grantControl(s);
     await s.visitor.page.locator("#name").pressSequentially("Dana Demo");
     await expect.poll(() => s.agent.replica.value("#name")).toBe(BULLET.repeat(9));

@@ -1,8 +1,7 @@
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { chromiumPath, launchBrowser, type TestBrowser } from "../helpers/browser.js";
-import { buildConsoleBundle, buildVisitorBundle } from "../visitor/host-site.js";
+import { describe, expect, it } from "vitest";
+import { chromiumPath } from "../helpers/browser.js";
 import { clickInReplica, grantControl, shareWithAgent, typerText, type SharedSession } from "./control-session.js";
-import { startDemoAirlock, type DemoAirlock } from "./demo-airlock.js";
+import { demoInBrowser } from "./demo-airlock.js";
 
 // A refused control event rolls the agent's replica back to the visitor's real state: what the
 // agent typed into a field the relay or the visitor's page refused vanishes, and the replica
@@ -14,23 +13,11 @@ const suite = chromiumPath ? describe : describe.skip;
 const BULLET = "\u2022";
 
 suite("a refused control event rolls the agent's replica back", () => {
-  let demo: DemoAirlock;
-  let tb: TestBrowser;
+  const env = demoInBrowser();
   let s: SharedSession;
 
-  beforeAll(async () => {
-    buildVisitorBundle();
-    buildConsoleBundle();
-    demo = await startDemoAirlock();
-    tb = await launchBrowser();
-  });
-  afterAll(async () => {
-    await tb?.close();
-    await demo?.stop();
-  });
-
   it("shows nothing the agent typed into the card field the relay refuses", async () => {
-    s = await shareWithAgent(tb.browser, demo, "/demo/checkout", "rollback");
+    s = await shareWithAgent(env.browser, env.demo, "/demo/checkout", "rollback");
     await grantControl(s);
     await clickInReplica(s.agent, "#card");
     await expect.poll(() => s.agent.status()).toMatch(/card|private/i);

@@ -1,8 +1,7 @@
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { chromiumPath, launchBrowser, type TestBrowser } from "../helpers/browser.js";
-import { buildConsoleBundle, buildVisitorBundle } from "../visitor/host-site.js";
+import { describe, expect, it } from "vitest";
+import { chromiumPath } from "../helpers/browser.js";
 import { shareWithAgent, type SharedSession } from "./control-session.js";
-import { startDemoAirlock, type DemoAirlock } from "./demo-airlock.js";
+import { demoInBrowser } from "./demo-airlock.js";
 
 // The replica has the visitor's geometry: a masked or nosync block arrives as an empty box that
 // keeps the element's whole box (size, margins, padding, border), so the page is as tall as the
@@ -12,23 +11,11 @@ import { startDemoAirlock, type DemoAirlock } from "./demo-airlock.js";
 const suite = chromiumPath ? describe : describe.skip;
 
 suite("replica geometry and form choices", () => {
-  let demo: DemoAirlock;
-  let tb: TestBrowser;
+  const env = demoInBrowser();
   let s: SharedSession;
 
-  beforeAll(async () => {
-    buildVisitorBundle();
-    buildConsoleBundle();
-    demo = await startDemoAirlock();
-    tb = await launchBrowser();
-  });
-  afterAll(async () => {
-    await tb?.close();
-    await demo?.stop();
-  });
-
   it("keeps the page height and every position below a private block the same as the visitor's", async () => {
-    s = await shareWithAgent(tb.browser, demo, "/demo/account", "geometry");
+    s = await shareWithAgent(env.browser, env.demo, "/demo/account", "geometry");
     // The nosync bank details, the masked security questions, and what follows them.
     const visitorSelectors = ["#bank-details", "section[data-private]", "#password", "#orders-chart"];
     // In the replica the two blocks are the first two block placeholders ("masked:N").
