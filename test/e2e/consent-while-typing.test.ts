@@ -182,7 +182,7 @@ suite("consent prompts never take what the visitor types (Chromium, real relay)"
     expect(await prompt.isVisible()).toBe(true);
 
     // Once the guard time is over, Tab to the button and press Enter: that is consent.
-    await expect.poll(() => allow.getAttribute("aria-disabled")).toBeNull();
+    await expect.poll(() => allow.getAttribute("aria-disabled"), { timeout: 15_000 }).toBeNull(); // the guard time, on a busy machine too
     await prompt.getByRole("button", { name: "No, thanks" }).focus();
     await visitor.page.keyboard.press("Tab");
     expect(await allow.evaluate((el) => (el.getRootNode() as ShadowRoot).activeElement === el)).toBe(true);

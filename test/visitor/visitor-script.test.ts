@@ -36,7 +36,7 @@ suite("visitor script in Chromium", () => {
     if (screenshot) await v.page.screenshot({ path: screenshotPath(`${screenshot}-consent`) });
     // Keyboard path: once the guard time is over, Enter on the Share button accepts (the prompt
     // itself never moves focus onto its buttons).
-    await expect.poll(() => allow.getAttribute("aria-disabled")).toBeNull();
+    await expect.poll(() => allow.getAttribute("aria-disabled"), { timeout: 15_000 }).toBeNull(); // the guard time, on a busy machine too
     await allow.focus();
     await v.page.keyboard.press("Enter");
     const consent = await v.peer.waitFor((m) => m.kind === "consent");

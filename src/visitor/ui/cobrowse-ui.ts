@@ -74,6 +74,7 @@ export class CobrowseUi {
       const previous = document.activeElement instanceof HTMLElement ? document.activeElement : undefined;
       const consentGuard = new ConsentGuard();
       const armTimer = setTimeout(guard(() => {
+        consentGuard.arm();
         yes.removeAttribute("aria-disabled");
         no.removeAttribute("aria-disabled");
       }), consentGuard.guardMs);

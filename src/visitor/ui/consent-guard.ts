@@ -14,6 +14,8 @@ const ACTIVATION_KEYS: ReadonlySet<string> = new Set(["Enter", " ", "Spacebar"])
 export class ConsentGuard {
   readonly #shownAt: number;
   readonly #pressed = new WeakSet<EventTarget>();
+  /** Set when the prompt's buttons are shown as available: from then on the guard agrees with what the person sees. */
+  #armed = false;
 
   constructor(
     shownAt: number = performance.now(),
@@ -24,7 +26,12 @@ export class ConsentGuard {
 
   /** Whether an event at `timeStamp` comes after the guard time. */
   armed(timeStamp: number): boolean {
-    return timeStamp - this.#shownAt >= this.guardMs;
+    return this.#armed || timeStamp - this.#shownAt >= this.guardMs;
+  }
+
+  /** The guard time is over by the page's own timer (event timestamps are coarse): presses count. */
+  arm(): void {
+    this.#armed = true;
   }
 
   /** Watches the presses on a button of the prompt; `accepts` then judges its clicks. */
