@@ -3,7 +3,7 @@ import { WebSocket } from "ws";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { configIssues } from "../helpers/config-env.js";
 import { startTestServer, type TestServer } from "../helpers/server.js";
-import { policyDir, replaceOnce, shipped } from "../policy/policy-dir.js";
+import { bankSitesYaml, policyDir, replaceOnce, shipped } from "../policy/policy-dir.js";
 import { WsClient } from "../relay/ws-client.js";
 import { closedBy, openSocket, parseResponse } from "./raw-http.js";
 
@@ -12,11 +12,7 @@ import { closedBy, openSocket, parseResponse } from "./raw-http.js";
 // cannot hold more than maxConnectionsPerClient connections, directly or through a trusted proxy.
 
 const SITE_ORIGIN = "http://site.test";
-const sites = replaceOnce(
-  shipped("sites.yaml"),
-  "sites:\n",
-  `sites:\n  bank:\n    name: Test bank\n    siteKey: bank-site-key-00001\n    origins: [${SITE_ORIGIN}]\n    asvs: [V4.4.2]\n`,
-);
+const sites = bankSitesYaml(SITE_ORIGIN);
 const network = (trusted: string) => replaceOnce(shipped("network.yaml"), "cidrs: [127.0.0.0/8, ::1/128]", `cidrs: [${trusted}]`);
 
 const BOUNDS = {

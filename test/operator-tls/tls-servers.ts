@@ -3,20 +3,10 @@
 // refuses root), like scripts/test.sh does.
 import { execFileSync, spawnSync } from "node:child_process";
 import { chownSync, copyFileSync, chmodSync, existsSync, mkdirSync, readFileSync, readdirSync, writeFileSync } from "node:fs";
-import { connect, createServer } from "node:net";
+import { connect } from "node:net";
 import path from "node:path";
 import pg from "pg";
-
-export async function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const s = createServer();
-    s.once("error", reject);
-    s.listen(0, "127.0.0.1", () => {
-      const { port } = s.address() as { port: number };
-      s.close(() => resolve(port));
-    });
-  });
-}
+import { freePort } from "../auth/helpers/login.js";
 
 function accepts(port: number): Promise<boolean> {
   return new Promise((resolve) => {

@@ -28,3 +28,12 @@ export function policyDir(files: Record<string, string>): string {
   for (const [name, text] of Object.entries(files)) writeFileSync(path.join(dir, name), text);
   return dir;
 }
+
+/** The shipped sites.yaml plus a test site "bank" (site key bank-site-key-00001) on `origins`. */
+export function bankSitesYaml(...origins: string[]): string {
+  return replaceOnce(
+    shipped("sites.yaml"),
+    "sites:\n",
+    `sites:\n  bank:\n    name: Test bank\n    siteKey: bank-site-key-00001\n    origins: [${origins.join(", ")}]\n    asvs: [V4.4.2]\n`,
+  );
+}

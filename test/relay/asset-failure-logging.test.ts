@@ -4,7 +4,7 @@ import type { AssetKind } from "../../src/relay/sanitizer/asset-url.js";
 import { freePort, signInEnrolled, startIdentityServer } from "../auth/helpers/login.js";
 import type { HttpAgent } from "../auth/helpers/http-agent.js";
 import type { TestServer } from "../helpers/server.js";
-import { policyDir, replaceOnce, shipped } from "../policy/policy-dir.js";
+import { bankSitesYaml, policyDir } from "../policy/policy-dir.js";
 import { openLiveRoom, type LiveRoom } from "./helpers/live-room.js";
 import { startUpstream, streamBytes, type Upstream } from "./asset-proxy-upstream.js";
 
@@ -39,11 +39,7 @@ beforeAll(async () => {
   up.route("/page.html", (res) => res.writeHead(200, { "content-type": "text/html" }).end("<p>hi</p>"));
   up.route("/big.png", streamBytes(up.written, "/big.png", "image/png", 256 * 1024));
   up.route("/silent.png", () => undefined); // never answers
-  const sites = replaceOnce(
-    shipped("sites.yaml"),
-    "sites:\n",
-    `sites:\n  bank:\n    name: Test bank\n    siteKey: bank-site-key-00001\n    origins: [${up.origin}, ${closedOrigin}]\n    asvs: [V4.4.2]\n`,
-  );
+  const sites = bankSitesYaml(up.origin, closedOrigin);
   server = await startIdentityServer({
     AIRLOCK_POLICY_DIR: policyDir({ "sites.yaml": sites }),
     AIRLOCK_ASSET_PROXY_ALLOW_LOOPBACK: "true",

@@ -6,7 +6,7 @@ import { signInEnrolled, startIdentityServer } from "../auth/helpers/login.js";
 import type { HttpAgent } from "../auth/helpers/http-agent.js";
 import { configIssues, productionEnv } from "../helpers/config-env.js";
 import type { TestServer } from "../helpers/server.js";
-import { policyDir, replaceOnce, shipped } from "../policy/policy-dir.js";
+import { bankSitesYaml, policyDir } from "../policy/policy-dir.js";
 import { openLiveRoom, type LiveRoom } from "./helpers/live-room.js";
 import { startUpstream, type Upstream } from "./asset-proxy-upstream.js";
 
@@ -27,11 +27,7 @@ beforeAll(async () => {
   up = await startUpstream();
   up.route(`/${CANARY}.png`, (res) => res.writeHead(200, { "content-type": "image/png", "set-cookie": "upstream=1; Path=/" }).end(PNG));
   up.route("/page.html", (res) => res.writeHead(200, { "content-type": "text/html" }).end("<p>hi</p>"));
-  const sites = replaceOnce(
-    shipped("sites.yaml"),
-    "sites:\n",
-    `sites:\n  bank:\n    name: Test bank\n    siteKey: bank-site-key-00001\n    origins: [${up.origin}]\n    asvs: [V4.4.2]\n`,
-  );
+  const sites = bankSitesYaml(up.origin);
   server = await startIdentityServer({ AIRLOCK_POLICY_DIR: policyDir({ "sites.yaml": sites }), AIRLOCK_ASSET_PROXY_ALLOW_LOOPBACK: "true" });
   ({ agent } = await signInEnrolled(server, "agent"));
   live = openLiveRoom(server, up.origin, "bank-site-key-00001");

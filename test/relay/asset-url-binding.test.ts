@@ -11,7 +11,7 @@ import { Sanitizer } from "../../src/relay/sanitizer/sanitizer.js";
 import { signInEnrolled, startIdentityServer } from "../auth/helpers/login.js";
 import type { HttpAgent } from "../auth/helpers/http-agent.js";
 import type { TestServer } from "../helpers/server.js";
-import { policyDir, replaceOnce, shipped } from "../policy/policy-dir.js";
+import { bankSitesYaml, policyDir } from "../policy/policy-dir.js";
 import { startUpstream, type Upstream } from "./asset-proxy-upstream.js";
 import { openLiveRoom } from "./helpers/live-room.js";
 
@@ -128,11 +128,7 @@ describe("asset URLs on a running Airlock", () => {
     up = await startUpstream();
     up.route("/logo.png", (res) => res.writeHead(200, { "content-type": "image/png" }).end(PNG));
     up.route("/site.css", (res) => res.writeHead(200, { "content-type": "text/css" }).end(".a{background:url(/logo.png)}"));
-    const sites = replaceOnce(
-      shipped("sites.yaml"),
-      "sites:\n",
-      `sites:\n  bank:\n    name: Test bank\n    siteKey: bank-site-key-00001\n    origins: [${up.origin}]\n    asvs: [V4.4.2]\n`,
-    );
+    const sites = bankSitesYaml(up.origin);
     server = await startIdentityServer({ AIRLOCK_POLICY_DIR: policyDir({ "sites.yaml": sites }), AIRLOCK_ASSET_PROXY_ALLOW_LOOPBACK: "true" });
     ({ agent } = await signInEnrolled(server, "agent"));
   }, 60_000);
