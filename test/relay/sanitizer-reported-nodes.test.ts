@@ -93,6 +93,13 @@ describe("elements, placeholders and secret fields reported while sanitizing", (
     }
   });
 
+  it("leave out elements the sanitizer's parser sees inside a text-only element (a <textarea> left open inside <svg>)", () => {
+    // Found by the generated-fragment property: the agent's browser reads the inner <div> as the textarea's text.
+    const found = "<div><div><div><noscript></div><svg><div><noscript></noscript><div><textarea><div>";
+    for (const svg of [false, true]) expectReportedAsEmitted(withIds(found), found, svg);
+    for (const parent of ["textarea", "title"]) expectReportedAsEmitted(withIds(`<svg><${parent}><div><b>x</b></div>`), parent);
+  });
+
   it("are exactly those a parse of the sanitized output finds, for generated fragments", () => {
     const tag = fc.constantFrom("div", "span", "input", "textarea", "select", "option", "form", "p", "svg", "a", "style", "template", "script", "table", "td", "noscript", "title", "link");
     const attribute = fc.constantFrom(

@@ -136,7 +136,7 @@ export function sanitizeFragment(html: string, ctx: FragmentContext): SanitizedF
       const parent = stack.at(-1);
       const svg = name === "svg" || (parent ? parent.svg : ctx.rootInSvg);
       const el: ElementView = { tag: name, attribs };
-      const dropped = (parent?.dropped ?? false) || cutOut(name, attribs, svg) || ctx.masks.matches(el, chain);
+      const dropped = (parent?.dropped ?? false) || holdsOnlyText(parent?.tag) || cutOut(name, attribs, svg) || ctx.masks.matches(el, chain);
       const frame: Frame = { tag: name, attribs, dropped, svg, id: undefined };
       stack.push(frame);
       chain.push(frame);
@@ -191,6 +191,17 @@ export function sanitizeFragment(html: string, ctx: FragmentContext): SanitizedF
   const styled = styles === 0 ? output : replaceStyleTexts(output, (css) => ctx.scope.css.stylesheet(css));
   const sanitized = maskedTextareas === 0 ? styled : maskTextareaTexts(styled);
   return { html: sanitized, nodes, placeholders, secretFields, privateFields };
+}
+
+/**
+ * Elements whose content an HTML parser reads as text. The sanitizer's parser can still see an
+ * element below one (e.g. a <textarea> left open inside <svg>, where it reads markup); the agent's
+ * browser would show that element as text, so it is cut out and never reported as emitted.
+ */
+const textOnlyParents: ReadonlySet<string> = new Set(["textarea", "title", "style", "script", "xmp", "iframe", "noembed", "noframes", "noscript", "plaintext"]);
+
+function holdsOnlyText(parentTag: string | undefined): boolean {
+  return parentTag !== undefined && textOnlyParents.has(parentTag);
 }
 
 /**
