@@ -9,12 +9,13 @@ export npm_config_fund := false
 export npm_config_audit := false
 export npm_config_update_notifier := false
 
-.PHONY: help deps build run test typecheck clean image test-image sbom compliance
+.PHONY: help deps build run test typecheck lint clean image test-image sbom compliance
 
 help:
 	@echo "make run    install, build, migrate ./data/airlock.db and start Airlock on http://127.0.0.1:8080"
 	@echo "make test   install test dependencies, start PostgreSQL and Redis on loopback, run the whole suite"
 	@echo "make build  compile the server into dist/"
+	@echo "make lint   ESLint with typescript-eslint's type-aware rules over the whole project"
 	@echo "make image  build the OCI image from Containerfile with podman (offline base stand-ins) and its SBOM (dist/image/sbom.cdx.json)"
 	@echo "make test-image  only the image and Helm chart tests (part of make test)"
 	@echo "make sbom   regenerate compliance/sbom.cdx.json from package-lock.json"
@@ -33,6 +34,9 @@ build: deps
 
 typecheck: deps
 	npx tsc -p tsconfig.json --noEmit
+
+lint: deps
+	npx eslint --max-warnings 0 .
 
 run: build
 	AIRLOCK_DATA_DIR=$${AIRLOCK_DATA_DIR:-./data} bin/airlock migrate up
