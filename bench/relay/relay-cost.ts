@@ -12,7 +12,7 @@
 import path from "node:path";
 import { Tokenizer } from "htmlparser2";
 import sanitizeHtml from "sanitize-html";
-import { loadFixture, type RecordedSession } from "../../src/cli/bench-relay-frames.js";
+import { loadFixture, type RecordedSession } from "../../src/bench/relay-frames.js";
 import { PolicyEngine } from "../../src/policy/engine.js";
 import { parseFrame } from "../../src/protocol/frame.js";
 import { visitorMessage, type VisitorMessage } from "../../src/protocol/visitor-messages.js";
@@ -21,8 +21,8 @@ import type { Room } from "../../src/relay/room.js";
 import { AssetUrlSigner } from "../../src/relay/sanitizer/asset-url.js";
 import { allowlistFromSanitizePolicy } from "../../src/relay/sanitizer/policy-allowlist.js";
 import { Sanitizer } from "../../src/relay/sanitizer/sanitizer.js";
-import { benchRoom } from "../../src/cli/bench-relay-room.js";
-import { discardAllOptions, keepAsIsOptions } from "../../src/cli/bench-sanitize-html-reference.js";
+import { benchRoom } from "../../src/bench/relay-room.js";
+import { discardAllOptions, keepAsIsOptions } from "../../src/bench/sanitize-html-reference.js";
 
 const repeatsAt = process.argv.indexOf("--repeats");
 const repeats = repeatsAt > 0 ? Number(process.argv[repeatsAt + 1]) : 20;

@@ -1,4 +1,4 @@
-import type { EpochMs } from "../storage/schema.js";
+import type { EpochMs } from "../storage/epoch-ms.js";
 
 /** One audit entry: metadata only (who, what, on which target, the decision, when, from where). */
 export interface AuditLogTable {

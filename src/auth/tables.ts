@@ -1,7 +1,7 @@
 // Tables owned by agent identity. There is deliberately no column that could hold an agent
 // password: agents authenticate at their IdP, and Airlock only keeps who they are, their
 // sessions and their second factor (the TOTP secret encrypted, recovery codes hashed).
-import type { EpochMs } from "../storage/schema.js";
+import type { EpochMs } from "../storage/epoch-ms.js";
 
 export interface AgentTable {
   id: string;

@@ -2,7 +2,7 @@
 // ciphertext (`body`), each under its conversation's data key; the data key exists only wrapped
 // by a master key, in the key vault (src/crypto/vault), never in this database. Everything else
 // here is metadata that auditors search by.
-import type { EpochMs } from "../storage/schema.js";
+import type { EpochMs } from "../storage/epoch-ms.js";
 
 export type ConversationState = "queued" | "active" | "ended" | "offline";
 export type SenderKind = "visitor" | "agent" | "system";

@@ -1,6 +1,6 @@
 import type { Command } from "commander";
-import { runCaptureBench } from "./bench-capture.js";
-import type { BenchUi } from "./bench-capture-site.js";
+import { runCaptureBench } from "../bench/capture.js";
+import type { BenchUi } from "../bench/capture-site.js";
 import { emit, table } from "./output.js";
 
 const rounds = (v: string) => {

@@ -1,5 +1,5 @@
 import type { Command } from "commander";
-import { runChatBench, type ChatBenchResult } from "../chat/bench/chat-bench.js";
+import { runChatBench, type ChatBenchResult } from "../bench/chat.js";
 import { emit, table } from "./output.js";
 
 const count = (name: string, max: number) => (v: string) => {

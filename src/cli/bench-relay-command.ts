@@ -1,8 +1,8 @@
 import type { Command } from "commander";
-import { DEFAULT_LATENCY_LEVELS, relayFigures, round } from "./bench-relay-figures.js";
-import { loadFixture, sessionBytes } from "./bench-relay-frames.js";
-import { latency, startBenchServer, throughput, type LatencyRun } from "./bench-relay-load.js";
-import { measureSanitizer } from "./bench-relay-sanitizer.js";
+import { DEFAULT_LATENCY_LEVELS, relayFigures, round } from "../bench/relay-figures.js";
+import { loadFixture, sessionBytes } from "../bench/relay-frames.js";
+import { latency, startBenchServer, throughput, type LatencyRun } from "../bench/relay-load.js";
+import { measureSanitizer } from "../bench/relay-sanitizer.js";
 import { emit, table } from "./output.js";
 
 const count = (name: string, max: number) => (v: string) => {

@@ -1,6 +1,6 @@
 import type { Command } from "commander";
 import type { Config } from "../config/schema.js";
-import { startServer } from "../http/server.js";
+import { startServer } from "../server/server.js";
 import { openStorage, ping } from "../storage/db.js";
 import { describePostgresFailure, isPostgresConnectionFailure } from "../storage/postgres-failure.js";
 import { migrateUp } from "../storage/migrate.js";

@@ -4,9 +4,7 @@ import type { Generated } from "kysely";
 import type { AuditTables } from "../audit/schema.js";
 import type { IdentityTables } from "../auth/tables.js";
 import type { ChatTables } from "../chat/tables.js";
-
-/** Times are stored as epoch milliseconds (BIGINT) on both dialects. */
-export type EpochMs = number;
+import type { EpochMs } from "./epoch-ms.js";
 
 export interface InstanceTable {
   key: string;

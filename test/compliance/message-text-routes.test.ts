@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { allRoutes } from "../../src/http/routes/index.js";
+import { allRoutes } from "../../src/server/routes/index.js";
 import type { RouteDef } from "../../src/http/route.js";
 import { demoUsers } from "../../src/auth/dev-idp/demo-users.js";
 import type { Role } from "../../src/policy/actions.js";

@@ -11,8 +11,8 @@ import { repoRoot, sourceFiles } from "./source-scan.js";
 
 const CODE_MODULES = new Set(["vm", "node:vm"]);
 const COMMAND_MODULES = new Set(["child_process", "node:child_process"]);
-// The developer benchmark commands fork load generators; they are never part of `airlock serve`.
-const BENCH_COMMAND = /^src\/cli\/bench-[\w-]+\.ts$/;
+// The developer benchmarks (src/bench) fork load generators; they are never part of `airlock serve`.
+const BENCH_COMMAND = /^src\/bench\/[\w-]+\.ts$/;
 // The visitor script's reconnect back-off jitter is the only Math.random outside the benchmarks;
 // it decides a delay, never a secret.
 const JITTER_ONLY = new Set(["src/visitor/transport/connection.ts"]);
@@ -107,7 +107,7 @@ describe("no dynamic code, OS commands, weak randomness or weak hashes in src/",
     expect(found.commands).toHaveLength(2);
     const harmless = '// eval( is never called\nconst s = "new Function(";\nsetTimeout(() => undefined, 10);\n';
     expect(scanDynamicCode("src/http/example.ts", harmless)).toEqual({ code: [], commands: [], random: [], hashes: [] });
-    expect(scanDynamicCode("src/cli/bench-relay-load.ts", 'import { fork } from "node:child_process";').commands).toEqual([]);
+    expect(scanDynamicCode("src/bench/relay-load.ts", 'import { fork } from "node:child_process";').commands).toEqual([]);
   });
 
   it("can fail: Math.random, MD5, SHA-1 and an algorithm chosen at run time are each found", () => {

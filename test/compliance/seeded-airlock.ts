@@ -1,5 +1,5 @@
 import { createCannedResponse } from "../../src/chat/canned-responses.js";
-import type { StartOptions } from "../../src/http/server.js";
+import type { StartOptions } from "../../src/server/server.js";
 import { passMfa, signInAtIdp, startIdentityServer } from "../auth/helpers/login.js";
 import { HttpAgent } from "../auth/helpers/http-agent.js";
 import { clientId, visitId } from "../chat/chat-fixture.js";

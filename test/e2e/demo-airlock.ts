@@ -2,7 +2,7 @@ import { rmSync } from "node:fs";
 import type { Browser } from "playwright-core";
 import { afterAll, beforeAll } from "vitest";
 import { freePort } from "../auth/helpers/login.js";
-import type { StartOptions } from "../../src/http/server.js";
+import type { StartOptions } from "../../src/server/server.js";
 import { launchBrowser, type TestBrowser } from "../helpers/browser.js";
 import { startTestServer, type TestServer } from "../helpers/server.js";
 import { policyDir, replaceOnce, shipped } from "../policy/policy-dir.js";

@@ -1,7 +1,7 @@
 import { readFileSync } from "node:fs";
 import path from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { allRoutes } from "../../src/http/routes/index.js";
+import { allRoutes } from "../../src/server/routes/index.js";
 import { defaultAllowlist } from "../../src/relay/sanitizer/allowlist.js";
 import { AssetUrlSigner } from "../../src/relay/sanitizer/asset-url.js";
 import { Sanitizer } from "../../src/relay/sanitizer/sanitizer.js";

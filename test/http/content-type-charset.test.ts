@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { allRoutes } from "../../src/http/routes/index.js";
+import { allRoutes } from "../../src/server/routes/index.js";
 import { startTestServer, type TestServer } from "../helpers/server.js";
 
 // Every answer with a body states its type, and textual types their character set (ASVS V4.1.1):

@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { allRoutes } from "../../src/http/routes/index.js";
+import { allRoutes } from "../../src/server/routes/index.js";
 import { startTestServer, type TestServer } from "../helpers/server.js";
 
 // CORS (ASVS V3.4.2): only the public visitor script, the same for everyone and without

@@ -3,7 +3,7 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { AirlockError } from "../../src/errors.js";
 import { FailureLog } from "../../src/http/failure-log.js";
 import { defineRoute } from "../../src/http/route.js";
-import { allRoutes } from "../../src/http/routes/index.js";
+import { allRoutes } from "../../src/server/routes/index.js";
 import { createLogger } from "../../src/ops/log.js";
 import { startTestServer, type TestServer } from "../helpers/server.js";
 

@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { allRoutes } from "../../src/http/routes/index.js";
+import { allRoutes } from "../../src/server/routes/index.js";
 import type { RouteDef } from "../../src/http/route.js";
 
 // Mass assignment (ASVS V15.3.3): a request body may carry only the fields its route's schema

@@ -6,7 +6,7 @@ import path from "node:path";
 import { Writable } from "node:stream";
 import { loadConfig } from "../../src/config/load.js";
 import type { Config } from "../../src/config/schema.js";
-import { startServer, type RunningServer } from "../../src/http/server.js";
+import { startServer, type RunningServer } from "../../src/server/server.js";
 import { createLogger, type Logger } from "../../src/ops/log.js";
 import { openStorage } from "../../src/storage/db.js";
 import { migrateUp } from "../../src/storage/migrate.js";

@@ -12,7 +12,7 @@ import { ConfigError } from "../../src/config/errors.js";
 import { loadConfig } from "../../src/config/load.js";
 import { KeyVault } from "../../src/crypto/vault/key-vault.js";
 import { openStorage } from "../../src/storage/db.js";
-import { startServer } from "../../src/http/server.js";
+import { startServer } from "../../src/server/server.js";
 import { runCli } from "../helpers/cli.js";
 import { serviceUrl } from "../helpers/services.js";
 import { makePki, type Pki } from "./pki.js";

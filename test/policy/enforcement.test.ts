@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { Services } from "../../src/http/context.js";
 import { defineRoute, type AccessGuard, type RouteAccess, type RouteDef } from "../../src/http/route.js";
-import { allRoutes } from "../../src/http/routes/index.js";
+import { allRoutes } from "../../src/server/routes/index.js";
 import { ACTIONS } from "../../src/policy/actions.js";
 import { routeAccessProblems } from "../../src/policy/enforcement.js";
 import { policyGuard } from "../../src/policy/http-guard.js";

@@ -1,6 +1,6 @@
 import { spawn } from "node:child_process";
 import { describe, expect, it } from "vitest";
-import { DEFAULT_LATENCY_LEVELS, latencyFigures, REQUIRED_FIGURES } from "../../src/cli/bench-relay-figures.js";
+import { DEFAULT_LATENCY_LEVELS, latencyFigures, REQUIRED_FIGURES } from "../../src/bench/relay-figures.js";
 import { cliEntry } from "../helpers/cli.js";
 
 // `bin/airlock bench relay --json --quick` as an operator runs it (the built CLI): one JSON

@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { loadFixture, type RecordedSession } from "../../src/cli/bench-relay-frames.js";
+import { loadFixture, type RecordedSession } from "../../src/bench/relay-frames.js";
 import { PolicyEngine } from "../../src/policy/engine.js";
 import { shippedPolicyDir } from "../../src/policy/load.js";
 import { parseFrame } from "../../src/protocol/frame.js";
@@ -9,7 +9,7 @@ import type { Room } from "../../src/relay/room.js";
 import { AssetUrlSigner } from "../../src/relay/sanitizer/asset-url.js";
 import { allowlistFromSanitizePolicy } from "../../src/relay/sanitizer/policy-allowlist.js";
 import { Sanitizer } from "../../src/relay/sanitizer/sanitizer.js";
-import { benchRoom } from "../../src/cli/bench-relay-room.js";
+import { benchRoom } from "../../src/bench/relay-room.js";
 
 // The frames `bench relay` replays, through a real room with the shipped policies: each
 // recording is a valid stream (no frame refused), so the benchmark measures the relay's real

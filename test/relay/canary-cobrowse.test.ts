@@ -4,7 +4,7 @@ import { tmpdir } from "node:os";
 import path from "node:path";
 import pg from "pg";
 import { describe, expect, it } from "vitest";
-import type { StartOptions } from "../../src/http/server.js";
+import type { StartOptions } from "../../src/server/server.js";
 import { freePort, signInEnrolled } from "../auth/helpers/login.js";
 import { startTestServer } from "../helpers/server.js";
 import { serviceUrl } from "../helpers/services.js";

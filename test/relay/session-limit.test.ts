@@ -1,7 +1,7 @@
 import { readFileSync } from "node:fs";
 import path from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import type { StartOptions } from "../../src/http/server.js";
+import type { StartOptions } from "../../src/server/server.js";
 import type { HttpAgent } from "../auth/helpers/http-agent.js";
 import { freePort, signInEnrolled } from "../auth/helpers/login.js";
 import { startTestServer, type TestServer } from "../helpers/server.js";

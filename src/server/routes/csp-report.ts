@@ -1,5 +1,5 @@
 import { z } from "zod";
-import { defineRoute } from "../route.js";
+import { defineRoute } from "../../http/route.js";
 
 // Browsers send either the legacy `{"csp-report": {...}}` shape or Reporting API arrays.
 const legacy = z.object({ "csp-report": z.looseObject({ "effective-directive": z.string().max(64).optional(), "violated-directive": z.string().max(256).optional() }) });

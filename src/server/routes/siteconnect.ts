@@ -2,7 +2,7 @@ import { createHash } from "node:crypto";
 import { readFileSync } from "node:fs";
 import { gzipSync } from "node:zlib";
 import { AirlockError } from "../../errors.js";
-import { defineRoute } from "../route.js";
+import { defineRoute } from "../../http/route.js";
 
 // Serves the visitor script that websites embed (built by scripts/build-visitor.mjs). It is
 // loaded cross-origin by registered sites, so it carries CORP cross-origin and CORS `*` (for

@@ -2,13 +2,13 @@ import { randomBytes, randomUUID } from "node:crypto";
 import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import path from "node:path";
-import { loadMasterKeys } from "../../auth/master-keys.js";
-import { openStorage, type DialectName } from "../../storage/db.js";
-import { migrateUp } from "../../storage/migrate.js";
-import { KeyVault } from "../../crypto/vault/key-vault.js";
-import { ConversationKeys } from "../conversation-keys.js";
-import { InProcessFanout, topics } from "../fanout.js";
-import { ChatService, type ChatActor } from "../service.js";
+import { loadMasterKeys } from "../auth/master-keys.js";
+import { openStorage, type DialectName } from "../storage/db.js";
+import { migrateUp } from "../storage/migrate.js";
+import { KeyVault } from "../crypto/vault/key-vault.js";
+import { ConversationKeys } from "../chat/conversation-keys.js";
+import { InProcessFanout, topics } from "../chat/fanout.js";
+import { ChatService, type ChatActor } from "../chat/service.js";
 
 export interface ChatBenchOptions {
   /** Messages to send in total (bounded). */

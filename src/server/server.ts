@@ -25,10 +25,10 @@ import { describePostgresFailure, isPostgresConnectionFailure } from "../storage
 import { createRetention } from "../retention/create.js";
 import { pendingMigrations } from "../storage/migrate.js";
 import { createApp, type AppOptions } from "./app.js";
-import { ClientSlots } from "./client-slots.js";
-import { FailureLog } from "./failure-log.js";
-import { guardListener, listenerBounds } from "./listener-bounds.js";
-import type { Lifecycle, Services } from "./context.js";
+import { ClientSlots } from "../http/client-slots.js";
+import { FailureLog } from "../http/failure-log.js";
+import { guardListener, listenerBounds } from "../http/listener-bounds.js";
+import type { Lifecycle, Services } from "../http/context.js";
 import { startChat } from "../chat/runtime.js";
 
 export interface RunningServer {

@@ -1,7 +1,7 @@
 import { sql } from "kysely";
 import { ping } from "../../storage/db.js";
 import { pendingMigrations } from "../../storage/migrate.js";
-import { defineRoute } from "../route.js";
+import { defineRoute } from "../../http/route.js";
 
 /** Liveness: the process is up and serving. It never touches dependencies. */
 export const healthz = defineRoute({

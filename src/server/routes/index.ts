@@ -7,7 +7,7 @@ import { demoRoutes } from "../../demo/routes.js";
 import { policyRoutes } from "../../policy/routes.js";
 import { assetRoute } from "../../relay/asset-proxy/route.js";
 import { relayRoutes } from "../../relay/http-routes.js";
-import type { RouteDef } from "../route.js";
+import type { RouteDef } from "../../http/route.js";
 import { cspReport } from "./csp-report.js";
 import { healthz, readyz } from "./health.js";
 import { favicon, faviconIco, home, siteStylesheet } from "./home.js";

@@ -4,8 +4,8 @@ import { createRequire } from "node:module";
 import path from "node:path";
 import { fileURLToPath } from "node:url";
 import { AirlockError } from "../errors.js";
-import { runVisit, type VisitFigures } from "./bench-capture-visit.js";
-import { startCaptureSite, type BenchUi, type Recorder } from "./bench-capture-site.js";
+import { runVisit, type VisitFigures } from "./capture-visit.js";
+import { startCaptureSite, type BenchUi, type Recorder } from "./capture-site.js";
 
 // `bench capture`: Airlock's visitor script against rrweb's recorder on the same demo pages with
 // the same scripted visit, in the same run, in headless Chromium on loopback. Each round runs the

@@ -1,6 +1,6 @@
 import { fork } from "node:child_process";
 import { fileURLToPath } from "node:url";
-import { round } from "./bench-relay-figures.js";
+import { round } from "./relay-figures.js";
 
 // Sanitizer speed against htmlparser2's tokenizer alone (the floor any HTML sanitizer built on
 // it pays), on the real pages of the npm package htmlparser-benchmark, single thread. Each
@@ -37,7 +37,7 @@ export interface SanitizerSpeed {
   readonly rounds: number;
 }
 
-const workerEntry = fileURLToPath(new URL("./bench-relay-sanitizer-worker.js", import.meta.url));
+const workerEntry = fileURLToPath(new URL("./relay-sanitizer-worker.js", import.meta.url));
 
 function pass(request: SanitizerPassRequest): Promise<SanitizerPass> {
   return new Promise((resolve, reject) => {

@@ -8,8 +8,8 @@ import { shippedPolicyDir } from "../policy/load.js";
 import { AssetUrlSigner } from "../relay/sanitizer/asset-url.js";
 import { allowlistFromSanitizePolicy } from "../relay/sanitizer/policy-allowlist.js";
 import { Sanitizer } from "../relay/sanitizer/sanitizer.js";
-import type { SanitizerContender, SanitizerPass, SanitizerPassRequest } from "./bench-relay-sanitizer.js";
-import { discardAllOptions, keepAsIsOptions } from "./bench-sanitize-html-reference.js";
+import type { SanitizerContender, SanitizerPass, SanitizerPassRequest } from "./relay-sanitizer.js";
+import { discardAllOptions, keepAsIsOptions } from "./sanitize-html-reference.js";
 
 // One measured pass of one contender over the htmlparser-benchmark pages, in a process of its
 // own (forked by bench-relay-sanitizer.ts). A process per contender keeps V8's type feedback

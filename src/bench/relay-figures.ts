@@ -1,5 +1,5 @@
-import type { LatencyRun, ThroughputRun } from "./bench-relay-load.js";
-import type { SanitizerSpeed } from "./bench-relay-sanitizer.js";
+import type { LatencyRun, ThroughputRun } from "./relay-load.js";
+import type { SanitizerSpeed } from "./relay-sanitizer.js";
 
 // The JSON figures of `bench relay`, named as the benchmark's targets name them.
 

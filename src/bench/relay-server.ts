@@ -9,8 +9,8 @@ import type { Room } from "../relay/room.js";
 import { AssetUrlSigner } from "../relay/sanitizer/asset-url.js";
 import { allowlistFromSanitizePolicy } from "../relay/sanitizer/policy-allowlist.js";
 import { Sanitizer } from "../relay/sanitizer/sanitizer.js";
-import { benchRoom } from "./bench-relay-room.js";
-import { keepAsIsOptions } from "./bench-sanitize-html-reference.js";
+import { benchRoom } from "./relay-room.js";
+import { keepAsIsOptions } from "./sanitize-html-reference.js";
 
 // The server side of `bench relay`, in its own process (forked by bench-relay-load.ts) so the
 // load generator shares neither its event loop nor its heap, as with real clients. Three modes

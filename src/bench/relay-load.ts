@@ -1,8 +1,8 @@
 import { fork } from "node:child_process";
 import { fileURLToPath } from "node:url";
 import WebSocket from "ws";
-import type { BenchServerData } from "./bench-relay-server.js";
-import type { RecordedSession } from "./bench-relay-frames.js";
+import type { BenchServerData } from "./relay-server.js";
+import type { RecordedSession } from "./relay-frames.js";
 
 // The client side of `bench relay`: visitor and agent sockets on loopback, driving the bench
 // server (relay or bare forwarder) in its own process. Everything is bounded by frame counts
@@ -15,7 +15,7 @@ export interface BenchServer {
   stop(): Promise<void>;
 }
 
-const serverEntry = fileURLToPath(new URL("./bench-relay-server.js", import.meta.url));
+const serverEntry = fileURLToPath(new URL("./relay-server.js", import.meta.url));
 
 export async function startBenchServer(data: BenchServerData): Promise<BenchServer> {
   const child = fork(serverEntry, [JSON.stringify(data)], { stdio: ["ignore", "ignore", "inherit", "ipc"] });

@@ -5,12 +5,12 @@ import { actionForMessage } from "../../policy/message-guards.js";
 import type { Relay } from "../../relay/relay.js";
 import type { Visit } from "../../relay/visit.js";
 import { visitorChatKinds, type ChatConnection, type ChatSockets } from "./chat-endpoints.js";
-import { CLOSE } from "./close-codes.js";
-import { gateFrame, routeFrame } from "./frame-gate.js";
-import { openingCloseCode, refOf, sendError } from "./opening.js";
-import { ConnectionRateLimiter } from "./rate-limiter.js";
-import type { SocketPeer } from "./socket-peer.js";
-import type { SocketQuotas } from "./socket-quotas.js";
+import { CLOSE } from "../../http/ws/close-codes.js";
+import { gateFrame, routeFrame } from "../../http/ws/frame-gate.js";
+import { openingCloseCode, refOf, sendError } from "../../http/ws/opening.js";
+import { ConnectionRateLimiter } from "../../http/ws/rate-limiter.js";
+import type { SocketPeer } from "../../http/ws/socket-peer.js";
+import type { SocketQuotas } from "../../http/ws/socket-quotas.js";
 
 /** A visitor has this long after the handshake to send `hello` or `resume` (wsHandshakeTimeoutMs). */
 const OPENING_TIMEOUT_MS = 10_000;

@@ -1,6 +1,6 @@
-import { escapeHtml, page } from "../pages/layout.js";
-import { siteCss } from "../pages/site-css.js";
-import { defineRoute } from "../route.js";
+import { escapeHtml, page } from "../../http/pages/layout.js";
+import { siteCss } from "../../http/pages/site-css.js";
+import { defineRoute } from "../../http/route.js";
 
 export const home = defineRoute({
   method: "GET",

@@ -4,15 +4,15 @@ import Koa from "koa";
 import { AirlockError } from "../errors.js";
 import { policyGuard } from "../policy/http-guard.js";
 import { identityMiddleware } from "../auth/http/identity-middleware.js";
-import { accessLog } from "./access-log.js";
-import type { RequestState, Services } from "./context.js";
-import { errorResponses } from "./errors.js";
-import { methodRefusals } from "./method-refusals.js";
-import { proxiedClientCap } from "./proxied-client-cap.js";
-import { requestId } from "./request-id.js";
-import { mountRoutes, type AccessGuard, type RouteDef } from "./route.js";
+import { accessLog } from "../http/access-log.js";
+import type { RequestState, Services } from "../http/context.js";
+import { errorResponses } from "../http/errors.js";
+import { methodRefusals } from "../http/method-refusals.js";
+import { proxiedClientCap } from "../http/proxied-client-cap.js";
+import { requestId } from "../http/request-id.js";
+import { mountRoutes, type AccessGuard, type RouteDef } from "../http/route.js";
 import { allRoutes } from "./routes/index.js";
-import { securityHeaders } from "./security-headers.js";
+import { securityHeaders } from "../http/security-headers.js";
 
 export interface AppOptions {
   readonly routes?: readonly RouteDef<unknown>[];

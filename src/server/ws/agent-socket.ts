@@ -8,12 +8,12 @@ import type { AgentEndpoint } from "../../relay/cluster/agent-router.js";
 import type { AgentPrincipal } from "../../relay/peer.js";
 import type { Relay } from "../../relay/relay.js";
 import { agentChatKinds, type ChatSockets } from "./chat-endpoints.js";
-import { CLOSE } from "./close-codes.js";
-import { gateFrame, routeFrame } from "./frame-gate.js";
-import { refOf, sendError } from "./opening.js";
-import { ConnectionRateLimiter } from "./rate-limiter.js";
-import type { SocketPeer } from "./socket-peer.js";
-import type { SocketQuotas } from "./socket-quotas.js";
+import { CLOSE } from "../../http/ws/close-codes.js";
+import { gateFrame, routeFrame } from "../../http/ws/frame-gate.js";
+import { refOf, sendError } from "../../http/ws/opening.js";
+import { ConnectionRateLimiter } from "../../http/ws/rate-limiter.js";
+import type { SocketPeer } from "../../http/ws/socket-peer.js";
+import type { SocketQuotas } from "../../http/ws/socket-quotas.js";
 
 /**
  * One authenticated agent connection on /ws/agent (Origin, network, ticket and session already

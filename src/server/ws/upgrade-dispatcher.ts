@@ -5,17 +5,17 @@ import { agentUpgradeAuthenticator } from "../../auth/agent-upgrade.js";
 import { cidrMatcher, clientAddress } from "../../auth/network.js";
 import type { Bus } from "../../bus/bus.js";
 import { AirlockError, asAirlockError } from "../../errors.js";
-import { rawErrorResponse } from "../errors.js";
+import { rawErrorResponse } from "../../http/errors.js";
 import { LIMITS } from "../../protocol/limits.js";
 import { readEnvelope, sessionsChannel, sessionsEnvelope } from "../../relay/cluster/envelopes.js";
 import type { AgentPrincipal } from "../../relay/peer.js";
 import type { Relay } from "../../relay/relay.js";
-import type { Services } from "../context.js";
+import type { Services } from "../../http/context.js";
 import { serveAgent } from "./agent-socket.js";
 import type { ChatSockets } from "./chat-endpoints.js";
-import { CLOSE, closeReason } from "./close-codes.js";
-import { SocketPeer, type ShutdownFlag } from "./socket-peer.js";
-import { socketQuotas } from "./socket-quotas.js";
+import { CLOSE, closeReason } from "../../http/ws/close-codes.js";
+import { SocketPeer, type ShutdownFlag } from "../../http/ws/socket-peer.js";
+import { socketQuotas } from "../../http/ws/socket-quotas.js";
 import { serveVisitor } from "./visitor-socket.js";
 
 export interface WebSockets {
