@@ -79,6 +79,11 @@ if [ $# -gt 0 ]; then
   exit 0
 fi
 
+# The whole suite starts with the dependency rules (.dependency-cruiser.cjs): an import cycle or
+# an import of the composition root from a capability fails the run before any test starts.
+log "dependency rules: scripts/check-deps.sh"
+scripts/check-deps.sh
+
 # The whole suite: also write the runner's JSON report, then check that every evidence pointer of
 # the compliance pack names exactly one test of this run that passed (test/compliance/evidence).
 mkdir -p test-results

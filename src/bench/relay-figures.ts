@@ -1,5 +1,6 @@
 import type { LatencyRun, ThroughputRun } from "./relay-load.js";
 import type { SanitizerSpeed } from "./relay-sanitizer.js";
+import { round } from "./round.js";
 
 // The JSON figures of `bench relay`, named as the benchmark's targets name them.
 
@@ -51,9 +52,4 @@ export function relayFigures(sanitizer: SanitizerSpeed, runs: ThroughputRuns, le
     latency_unanswered: levels.reduce((n, r) => n + r.unanswered, 0),
     latency_frame_errors: levels.reduce((n, r) => n + r.errors, 0),
   };
-}
-
-export function round(n: number, digits = 1): number {
-  const f = 10 ** digits;
-  return Math.round(n * f) / f;
 }

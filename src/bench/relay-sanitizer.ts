@@ -1,6 +1,6 @@
 import { fork } from "node:child_process";
 import { fileURLToPath } from "node:url";
-import { round } from "./relay-figures.js";
+import { round } from "./round.js";
 
 // Sanitizer speed against htmlparser2's tokenizer alone (the floor any HTML sanitizer built on
 // it pays), on the real pages of the npm package htmlparser-benchmark, single thread. Each

@@ -1,5 +1,6 @@
 import type { Command } from "commander";
-import { DEFAULT_LATENCY_LEVELS, relayFigures, round } from "../bench/relay-figures.js";
+import { DEFAULT_LATENCY_LEVELS, relayFigures } from "../bench/relay-figures.js";
+import { round } from "../bench/round.js";
 import { loadFixture, sessionBytes } from "../bench/relay-frames.js";
 import { latency, startBenchServer, throughput, type LatencyRun } from "../bench/relay-load.js";
 import { measureSanitizer } from "../bench/relay-sanitizer.js";

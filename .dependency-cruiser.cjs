@@ -1,0 +1,68 @@
+// Airlock's dependency rules, checked by dependency-cruiser in the whole-suite test run
+// (scripts/check-deps.sh; docs/development.md "Source layout"). Type-only imports count: a
+// cycle through types is still two modules that cannot be read apart.
+//
+// Layers, from the bottom: the wire protocol (src/protocol) → the HTTP/WebSocket route kit
+// (src/http) and the capabilities (relay, chat, auth, policy, …) → the composition root
+// (src/server), which alone imports every capability → the CLI (src/cli), which starts it.
+
+/** Browser bundles: the visitor script and the agent console (src/console/viewer is browser code except its one server route). */
+const BROWSER = "^src/(visitor|console/ui|console/viewer)/";
+const SERVER_ROUTE_IN_VIEWER = "^src/console/viewer/replay-frame[.]ts$";
+
+/** @type {import('dependency-cruiser').IConfiguration} */
+module.exports = {
+  forbidden: [
+    {
+      name: "no-circular",
+      comment: "No import cycle anywhere in src/: every module can be read, tested and moved without the ones that import it.",
+      severity: "error",
+      from: { path: "^src/" },
+      to: { circular: true },
+    },
+    {
+      name: "no-import-of-composition-root",
+      comment:
+        "Only the CLI (the entry point) imports the composition root (src/server). A capability or the route kit that imported it would depend on every capability, itself included.",
+      severity: "error",
+      from: { path: "^src/", pathNot: "^src/(server|cli)/" },
+      to: { path: "^src/server/" },
+    },
+    {
+      name: "protocol-is-a-leaf",
+      comment: "The wire protocol is shared by the server and both browser bundles: it imports nothing else of Airlock.",
+      severity: "error",
+      from: { path: "^src/protocol/" },
+      to: { path: "^src/", pathNot: "^src/protocol/" },
+    },
+    {
+      name: "browser-bundles-import-no-server-code",
+      comment:
+        "The visitor script and the console bundle import only browser code, the wire protocol and the action vocabulary (a list of names); never a server module.",
+      severity: "error",
+      from: { path: BROWSER, pathNot: SERVER_ROUTE_IN_VIEWER },
+      to: { path: "^src/", pathNot: [`${BROWSER}(?!replay-frame[.]ts$)`, "^src/protocol/", "^src/policy/actions[.]ts$"] },
+    },
+    {
+      name: "action-vocabulary-is-a-leaf",
+      comment: "src/policy/actions.ts is bundled into the console: it stays a leaf so no server module follows it there.",
+      severity: "error",
+      from: { path: "^src/policy/actions[.]ts$" },
+      to: { path: "^src/" },
+    },
+    {
+      name: "bench-only-from-cli",
+      comment: "Benchmark code (src/bench) forks load generators and is never part of `airlock serve`: only the CLI's bench commands import it.",
+      severity: "error",
+      from: { path: "^src/", pathNot: "^src/(cli|bench)/" },
+      to: { path: "^src/bench/" },
+    },
+  ],
+  options: {
+    tsPreCompilationDeps: true,
+    tsConfig: { fileName: "tsconfig.json" },
+    doNotFollow: { path: "node_modules" },
+    // Unit tests beside their module may import anything they exercise.
+    exclude: { path: "[.]test[.]ts$" },
+  },
+};
