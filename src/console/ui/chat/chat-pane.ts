@@ -1,6 +1,6 @@
 import { ChatLedger, newClientId } from "../../../protocol/chat-ledger.js";
 import type { ChatMessageFrame } from "../../../protocol/chat-frames.js";
-import { describeError } from "../components/notice.js";
+import { errorNotice } from "../components/notice.js";
 import { h, replaceChildren } from "../dom.js";
 
 export interface PaneActions {
@@ -166,7 +166,7 @@ export class ChatPane {
   async #startCobrowse(): Promise<void> {
     replaceChildren(this.#tools);
     await this.actions.startCobrowse(this.info.visitor).catch((err: unknown) => {
-      replaceChildren(this.#tools, h("p", { class: "hint", role: "alert" }, `Co-browsing could not start. ${describeError(err)}`));
+      replaceChildren(this.#tools, errorNotice(err, "Co-browsing could not start."));
     });
   }
 

@@ -1,5 +1,5 @@
 import { h } from "../dom.js";
-import { describeError, statusRegion } from "./notice.js";
+import { statusRegion } from "./notice.js";
 
 let formCount = 0;
 
@@ -49,7 +49,7 @@ export function codeForm(options: CodeFormOptions): HTMLFormElement {
     options
       .submit(code)
       .catch((err: unknown) => {
-        status.show("error", describeError(err));
+        status.error(err);
         input.value = "";
         input.setAttribute("aria-invalid", "true");
         input.focus();

@@ -1,6 +1,6 @@
 import { api } from "../api.js";
 import { formatTime } from "../components/format.js";
-import { describeError, notice } from "../components/notice.js";
+import { errorNotice, notice } from "../components/notice.js";
 import { h, replaceChildren } from "../dom.js";
 import { verifySchema, type VerifyOutcome } from "./audit-api.js";
 
@@ -35,7 +35,7 @@ export function verifyControl(signal: AbortSignal): { button: HTMLButtonElement;
       .then((v) => {
         if (!signal.aborted) replaceChildren(result, outcome(v));
       })
-      .catch((err: unknown) => replaceChildren(result, notice("error", describeError(err))))
+      .catch((err: unknown) => replaceChildren(result, errorNotice(err)))
       .finally(() => {
         button.disabled = false;
       });

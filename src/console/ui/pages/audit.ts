@@ -1,5 +1,5 @@
 import { api, ApiError } from "../api.js";
-import { describeError, statusRegion } from "../components/notice.js";
+import { statusRegion } from "../components/notice.js";
 import { pageHeader } from "../components/page-header.js";
 import { h, replaceChildren } from "../dom.js";
 import { auditPageSchema, auditPath, filterNames, filtersFrom, type AuditEntry, type AuditFilters } from "./audit-api.js";
@@ -32,13 +32,13 @@ function row(e: AuditEntry): HTMLElement {
   );
 }
 
-/** What a refused filter means, in words: the server names each bad parameter. */
-function filterError(err: unknown): string {
+/** A refused filter names each bad parameter (the server lists them); other failures need no lead. */
+function filterLead(err: unknown): string | undefined {
   if (err instanceof ApiError && err.code === "bad_request" && Array.isArray(err.details.issues)) {
     const issues = err.details.issues as { parameter?: unknown; message?: unknown }[];
     return `Check the filters: ${issues.map((i) => `${String(i.parameter)}: ${String(i.message)}`).join("; ")}.`;
   }
-  return describeError(err);
+  return undefined;
 }
 
 /** Auditors and admins read the hash-chained audit trail, filter it and verify the chain. */
@@ -68,7 +68,7 @@ export const auditPage = definePage({
         more.hidden = before === null;
         summary.textContent = `${shown} ${shown === 1 ? "entry" : "entries"} shown, newest first${before === null ? "" : "; older ones follow"}.`;
       } catch (err) {
-        status.show("error", filterError(err));
+        status.error(err, filterLead(err));
       } finally {
         more.disabled = false;
       }

@@ -1,6 +1,6 @@
 import * as z from "zod/mini";
 import { api } from "../api.js";
-import { describeError, statusRegion } from "../components/notice.js";
+import { statusRegion } from "../components/notice.js";
 import { pageHeader } from "../components/page-header.js";
 import { h, replaceChildren } from "../dom.js";
 import { definePage } from "./page.js";
@@ -31,7 +31,7 @@ export const cannedResponsesPage = definePage({
                 h("strong", {}, r.title),
                 h("span", { class: "badge" }, r.team),
                 h("p", {}, r.body),
-                h("button", { type: "button", class: "button danger small", on: { click: () => void api.delete(`/api/v1/chat/canned-responses/${r.id}`).then(load, (e: unknown) => status.show("error", describeError(e))) } }, "Delete"),
+                h("button", { type: "button", class: "button danger small", on: { click: () => void api.delete(`/api/v1/chat/canned-responses/${r.id}`).then(load, (e: unknown) => status.error(e)) } }, "Delete"),
               ),
             ),
       );
@@ -53,7 +53,7 @@ export const cannedResponsesPage = definePage({
                 status.show("success", "Saved.");
                 void load();
               },
-              (err: unknown) => status.show("error", describeError(err)),
+              (err: unknown) => status.error(err),
             );
           },
         },
@@ -64,7 +64,7 @@ export const cannedResponsesPage = definePage({
       h("label", { class: "inline-field" }, "Text ", body),
       h("button", { type: "submit", class: "button" }, "Save"),
     );
-    void load().catch((err: unknown) => status.show("error", describeError(err)));
+    void load().catch((err: unknown) => status.error(err));
     return h("section", {}, pageHeader("Canned responses"), status.el, form, h("section", { class: "panel" }, h("h2", {}, "Responses"), list));
   },
 });

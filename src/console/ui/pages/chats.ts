@@ -5,7 +5,7 @@ import { api } from "../api.js";
 import { ChatPane } from "../chat/chat-pane.js";
 import { ChatSocket } from "../chat/chat-socket.js";
 import { formatDuration } from "../components/format.js";
-import { describeError, statusRegion } from "../components/notice.js";
+import { statusRegion } from "../components/notice.js";
 import { pageHeader } from "../components/page-header.js";
 import { h, replaceChildren } from "../dom.js";
 import { definePage } from "./page.js";
@@ -160,7 +160,7 @@ export const chatsPage = definePage({
         case "chat-error":
           // Refused for load: send what is unacknowledged again a little later (same client ids).
           if (f.code === "rate_limited") setTimeout(() => panes.forEach((p) => p.ledger.unacknowledged().forEach((m) => socket.send({ kind: "chat-send", conversation: p.info.conversation, ...m }))), 1_000);
-          return status.show("error", `${f.message} (${f.code})`);
+          return status.error(f);
         default:
           return;
       }
@@ -191,7 +191,7 @@ export const chatsPage = definePage({
           );
         }
       } catch (err) {
-        status.show("error", describeError(err));
+        status.error(err);
       }
     };
     void refreshSupervision();

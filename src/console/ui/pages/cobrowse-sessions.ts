@@ -1,7 +1,7 @@
 import * as z from "zod/mini";
 import { api } from "../api.js";
 import { formatTime } from "../components/format.js";
-import { describeError, statusRegion } from "../components/notice.js";
+import { statusRegion } from "../components/notice.js";
 import { pageHeader } from "../components/page-header.js";
 import { h, replaceChildren } from "../dom.js";
 import { definePage } from "./page.js";
@@ -52,7 +52,7 @@ export const cobrowseSessionsPage = definePage({
     const join = (s: Session) => {
       api.post(`/api/v1/cobrowse/sessions/${encodeURIComponent(s.room)}/join`, {}, z.object({ room: z.string() })).then(
         (r) => navigate(`/console/cobrowse/${encodeURIComponent(r.room)}`),
-        (err: unknown) => status.show("error", describeError(err)),
+        (err: unknown) => status.error(err),
       );
     };
 
@@ -84,7 +84,7 @@ export const cobrowseSessionsPage = definePage({
     };
 
     // A live list: refreshed while the page is open, stopped when the agent leaves it.
-    const timer = setInterval(() => void load().catch((err: unknown) => status.show("error", describeError(err))), REFRESH_EVERY_MS);
+    const timer = setInterval(() => void load().catch((err: unknown) => status.error(err)), REFRESH_EVERY_MS);
     signal.addEventListener("abort", () => clearInterval(timer), { once: true });
     await load();
     return h(

@@ -2,7 +2,7 @@ import { CobrowseViewer } from "../../viewer/cobrowse-viewer.js";
 import { openAgentSocket } from "../../viewer/agent-socket.js";
 import { REPLAY_FRAME_PATH } from "../../viewer/replay-frame-path.js";
 import { connectAgentSocket } from "../agent-socket.js";
-import { describeError, statusRegion } from "../components/notice.js";
+import { statusRegion } from "../components/notice.js";
 import { pageHeader } from "../components/page-header.js";
 import { h } from "../dom.js";
 import { definePage } from "./page.js";
@@ -34,7 +34,7 @@ export const cobrowsePage = definePage({
       signal,
     })
       .then((s) => (send = s))
-      .catch((err: unknown) => status.show("error", describeError(err)));
+      .catch((err: unknown) => status.error(err));
     return h("section", { class: "cobrowse-page" }, pageHeader("Co-browse"), status.el, view.element);
   },
 });

@@ -1,5 +1,5 @@
 import { api } from "../api.js";
-import { describeError, notice, statusRegion } from "../components/notice.js";
+import { notice, statusRegion } from "../components/notice.js";
 import { h, replaceChildren } from "../dom.js";
 import { explainPath, explanationSchema, type EffectivePolicy, type Explanation } from "./policy-api.js";
 import { dataView } from "./policy-data-view.js";
@@ -131,7 +131,7 @@ export function explainForm(policy: EffectivePolicy, signal: AbortSignal): HTMLE
       .then((x) => {
         if (!signal.aborted) replaceChildren(output, result(x));
       })
-      .catch((err: unknown) => status.show("error", describeError(err)))
+      .catch((err: unknown) => status.error(err))
       .finally(() => {
         button.disabled = false;
       });

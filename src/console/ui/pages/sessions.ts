@@ -1,7 +1,7 @@
 import * as z from "zod/mini";
 import { api } from "../api.js";
 import { formatTime } from "../components/format.js";
-import { describeError, statusRegion } from "../components/notice.js";
+import { statusRegion } from "../components/notice.js";
 import { pageHeader } from "../components/page-header.js";
 import { h, replaceChildren } from "../dom.js";
 import { definePage } from "./page.js";
@@ -63,7 +63,7 @@ export const sessionsPage = definePage({
             await load();
             status.show("success", `Ended the session of ${s.agentName || s.agentSubject}.`);
           },
-          (err: unknown) => status.show("error", describeError(err)),
+          (err: unknown) => status.error(err),
         );
       };
       replaceChildren(actions, s.current ? h("span", { class: "badge" }, "This session") : endButton());
@@ -79,7 +79,7 @@ export const sessionsPage = definePage({
     };
 
     await load();
-    const refresh = h("button", { type: "button", class: "button secondary", on: { click: () => void load().catch((err: unknown) => status.show("error", describeError(err))) } }, "Refresh");
+    const refresh = h("button", { type: "button", class: "button secondary", on: { click: () => void load().catch((err: unknown) => status.error(err)) } }, "Refresh");
     return h("div", { class: "page" }, pageHeader("Sessions", "Every agent session that is live right now. Ending one signs that agent out at once.", refresh), status.el, count, h("div", { class: "table-wrap" }, table));
   },
 });

@@ -1,7 +1,7 @@
 import * as z from "zod/mini";
 import { api } from "../api.js";
 import { formatTime } from "../components/format.js";
-import { describeError, statusRegion } from "../components/notice.js";
+import { statusRegion } from "../components/notice.js";
 import { pageHeader } from "../components/page-header.js";
 import { h, replaceChildren } from "../dom.js";
 import { definePage } from "./page.js";
@@ -59,7 +59,7 @@ export const transcriptsPage = definePage({
               ),
         );
       } catch (err) {
-        status.show("error", describeError(err));
+        status.error(err);
       }
     };
     void search();
@@ -99,7 +99,7 @@ export const transcriptPage = definePage({
         ),
       );
     } catch (err) {
-      status.show("error", describeError(err));
+      status.error(err);
       return h("section", {}, pageHeader("Transcript"), status.el);
     }
   },

@@ -1,0 +1,39 @@
+import { describe, expect, it } from "vitest";
+import { sentenceFor } from "./error-sentences.js";
+
+// Raw server messages (written for logs) must never reach a person; every code gets a sentence.
+
+describe("console error sentences", () => {
+  it("turns the chat refusal agents saw raw into a sentence, keeping the code", () => {
+    const s = sentenceFor({ code: "forbidden", status: 403, message: "the conversation is not assigned to you" });
+    expect(s.code).toBe("forbidden");
+    expect(s.sentence).toBe("This chat is not assigned to you, so you cannot do that in it. Ask a supervisor to transfer it to you.");
+  });
+
+  it("names the refused action in words when the server says which it was", () => {
+    const s = sentenceFor({ code: "forbidden", status: 403, message: "not allowed", details: { action: "keys:manage", rule: "deny-by-default" } });
+    expect(s.sentence).toBe("Your role does not allow you to rotate the encryption master key. If you need it, ask an Airlock administrator.");
+  });
+
+  it("never shows an unknown message or code: the status decides the sentence", () => {
+    for (const [status, code] of [[400, "some_new_code"], [403, "brand_new_refusal"], [409, "x"], [500, "db_gone"], [502, "upstream"]] as const) {
+      const s = sentenceFor({ code, status, message: "raw server text <b>here</b>" });
+      expect(s.sentence).not.toContain("raw server text");
+      expect(s.sentence).not.toContain(code);
+      expect(s.sentence).toMatch(/^[A-Z].*\.$/);
+    }
+  });
+
+  it("gives every code a full sentence that does not repeat the code", () => {
+    const codes = ["bad_request", "invalid_body", "unauthenticated", "forbidden", "not_found", "conflict", "rate_limited", "internal", "network", "bad_response", "not_allowed", "too_many_messages"];
+    for (const code of codes) {
+      const s = sentenceFor({ code, message: "raw" });
+      expect(s.sentence).toMatch(/^[A-Z][^]*[.!]$/);
+      expect(s.sentence).not.toContain(code);
+    }
+  });
+
+  it("tells how long a locked second factor stays locked", () => {
+    expect(sentenceFor({ code: "rate_limited", status: 429, details: { reason: "mfa_locked", retryAfterSeconds: 300 } }).sentence).toContain("5 minutes");
+  });
+});
