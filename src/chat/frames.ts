@@ -1,4 +1,5 @@
 import type { ChatConversationFrame, ChatMessageFrame } from "../protocol/chat-messages.js";
+import { visitorPseudonym } from "../presence/pseudonym.js";
 import type { Conversation } from "./conversations.js";
 import type { ConversationChange } from "./fanout.js";
 import type { Audience, ChatMessage } from "./messages.js";
@@ -15,6 +16,6 @@ export function messageFrame(m: ChatMessage, audience: Audience): ChatMessageFra
 
 export function conversationFrame(c: Conversation, change: ConversationChange | "started", audience: Audience): ChatConversationFrame {
   const frame: ChatConversationFrame = { kind: "chat-conversation", conversation: c.id, state: c.state, change, lastSeq: c.lastSeq };
-  if (audience === "agent") Object.assign(frame, { site: c.siteId, visitor: c.visitorId, assignedAgent: c.assignedAgentId, createdAt: c.createdAt });
+  if (audience === "agent") Object.assign(frame, { site: c.siteId, visitor: c.visitorId, visitorName: visitorPseudonym(c.visitorId), assignedAgent: c.assignedAgentId, createdAt: c.createdAt });
   return frame;
 }

@@ -64,7 +64,7 @@ export class VisitorChatConnection {
     const actor = { kind: "visitor" as const, siteId: this.visit.siteId, visitorId: this.visit.visitorId };
     switch (m.kind) {
       case "presence":
-        this.presence.pageView(this.visit.siteId, this.visit.visitorId, { url: m.url, title: m.title, referrer: m.referrer });
+        this.presence.pageView(this.visit.siteId, this.visit.visitorId, { url: m.url, title: m.title, referrer: m.referrer, language: m.language, userAgent: m.userAgent });
         return this.#send({ kind: "chat-availability", available: this.agentsAvailable() });
       case "chat-start": {
         const c = await this.chat.startChat(this.visit, this.options.quotas?.limits.openConversationsPerVisit);

@@ -2,7 +2,8 @@ import { randomUUID } from "node:crypto";
 import { z } from "zod";
 import { CHANNEL_PREFIX, type Bus } from "../bus/bus.js";
 import type { PresenceVisitor } from "../protocol/chat-messages.js";
-import { PresenceRegistry } from "./registry.js";
+import { visitorPseudonym } from "./pseudonym.js";
+import { MAX_LISTED_PAGES, PresenceRegistry } from "./registry.js";
 
 const CHANNEL = `${CHANNEL_PREFIX}presence`;
 
@@ -20,6 +21,12 @@ const entry = z.strictObject({
   lastSeenAt: count,
   chat: z.enum(["none", "queued", "active", "ended", "offline", "invited"]),
   cobrowse: z.enum(["none", "active"]),
+  // Optional: a replica of the previous release announces visits without them.
+  name: z.string().max(40).optional(),
+  pages: z.array(z.strictObject({ url: z.string().max(2_048), title: z.string().max(300), at: count })).max(MAX_LISTED_PAGES).optional(),
+  language: z.string().max(35).optional(),
+  browser: z.string().max(40).optional(),
+  device: z.string().max(40).optional(),
 });
 
 // What replicas tell each other about the visitors connected to them. `visit` (one visit's
@@ -133,7 +140,7 @@ export class ClusterPresence extends PresenceRegistry {
     if (m.replica === this.#replica) return;
     switch (m.t) {
       case "visit":
-        this.#visitsOf(m.replica, m.site).set(m.entry.visitor, m.entry);
+        this.#visitsOf(m.replica, m.site).set(m.entry.visitor, { ...m.entry, name: m.entry.name ?? visitorPseudonym(m.entry.visitor) });
         return this.notify(m.site);
       case "left":
         if (this.#remote.get(m.replica)?.sites.get(m.site)?.delete(m.visitor)) this.notify(m.site);

@@ -1,6 +1,7 @@
 import { describe, expect, it } from "vitest";
 import type { PresenceFrame } from "../protocol/chat-messages.js";
-import { PresenceRegistry } from "./registry.js";
+import { visitorPseudonym } from "./pseudonym.js";
+import { MAX_LISTED_PAGES, PresenceRegistry } from "./registry.js";
 
 describe("PresenceRegistry", () => {
   it("tracks page, title, pages viewed, referrer and time on site per visit, live", () => {
@@ -19,6 +20,7 @@ describe("PresenceRegistry", () => {
     const [v] = presence.list("demo");
     expect(v).toEqual({
       visitor: "visit-aaaaaaaaaaaaaaaa",
+      name: visitorPseudonym("visit-aaaaaaaaaaaaaaaa"),
       url: "https://shop.test/cart",
       title: "Cart",
       referrer: "https://search.test/",
@@ -27,6 +29,10 @@ describe("PresenceRegistry", () => {
       lastSeenAt: 5_000,
       chat: "queued",
       cobrowse: "none",
+      pages: [
+        { url: "https://shop.test/", title: "Home", at: 1_000 },
+        { url: "https://shop.test/cart", title: "Cart", at: 5_000 },
+      ],
     });
     expect(frames.at(-1)?.visitors[0]?.chat).toBe("queued");
     expect(presence.list("other")).toEqual([]);
@@ -62,5 +68,28 @@ describe("PresenceRegistry", () => {
     presence.disconnected("demo", "v");
     presence.connected("demo", "v");
     expect(frames.map((f) => f.visitors.map((v) => v.cobrowse))).toEqual([[], ["none"], ["active"], [], ["active"]]);
+  });
+
+  it("keeps of the browser only a language tag and the browser and device families; the latest pages only", () => {
+    let now = 0;
+    const presence = new PresenceRegistry(() => now, 30_000);
+    const userAgent = "Mozilla/5.0 (Android 14; Mobile; rv:133.0) Gecko/133.0 Firefox/133.0";
+    presence.connected("demo", "v");
+    presence.pageView("demo", "v", { url: "https://shop.test/0", title: "", referrer: "", language: "de-CH", userAgent });
+    const [v] = presence.list("demo");
+    expect(v).toMatchObject({ language: "de-CH", browser: "Firefox", device: "Phone" });
+    expect(JSON.stringify(v)).not.toContain("Gecko");
+    // a hostile language is not shown; the families stay words of our own
+    presence.pageView("demo", "v", { url: "https://shop.test/0", title: "", referrer: "", language: "<img src=x>", userAgent: "<script>" });
+    expect(presence.list("demo")[0]).toMatchObject({ browser: "Other", device: "Desktop" });
+    expect(presence.list("demo")[0]?.language).toBeUndefined();
+    for (let i = 1; i <= 30; i++) {
+      now = i * 1_000;
+      presence.pageView("demo", "v", { url: `https://shop.test/${i}`, title: `Page ${i}`, referrer: "" });
+    }
+    const pages = presence.list("demo")[0]?.pages ?? [];
+    expect(pages).toHaveLength(MAX_LISTED_PAGES);
+    expect(pages.at(-1)).toEqual({ url: "https://shop.test/30", title: "Page 30", at: 30_000 });
+    expect(presence.list("demo")[0]?.pagesViewed).toBe(31);
   });
 });

@@ -1,4 +1,6 @@
 import type { PresenceFrame, PresenceVisitor } from "../protocol/chat-messages.js";
+import { visitorPseudonym } from "./pseudonym.js";
+import { browserFamily, deviceFamily, languageTag } from "./user-agent.js";
 
 type ChatState = PresenceVisitor["chat"];
 type Listener = (frame: PresenceFrame) => void;
@@ -7,6 +9,18 @@ interface Entry extends PresenceVisitor {
   connections: number;
   goneAt: number | null;
 }
+
+/** What a visitor connection reports about the page it is on and its browser. */
+export interface PageReport {
+  readonly url: string;
+  readonly title: string;
+  readonly referrer: string;
+  readonly language?: string;
+  readonly userAgent?: string;
+}
+
+/** Pages of a visit kept for the agent's visitor context (the latest ones: a visit may be long). */
+export const MAX_LISTED_PAGES = 20;
 
 /**
  * Who is on each site right now, in memory only (never stored): current page and title, pages
@@ -23,20 +37,44 @@ export class PresenceRegistry {
     private readonly graceMs = 30_000,
   ) {}
 
-  /** A visitor's connection reports the page it is on (every page load and in-site navigation). */
-  pageView(site: string, visitor: string, page: { url: string; title: string; referrer: string }): void {
+  /**
+   * A visitor's connection reports the page it is on (every page load and in-site navigation).
+   * Of its browser only the language tag and the browser and device families are kept.
+   */
+  pageView(site: string, visitor: string, report: PageReport): void {
     const entries = this.#site(site);
     const now = this.now();
+    const page = { url: report.url, title: report.title };
     const existing = entries.get(visitor);
     if (existing) {
-      if (existing.url !== page.url) existing.pagesViewed += 1;
+      if (existing.url !== page.url) {
+        existing.pagesViewed += 1;
+        existing.pages = [...(existing.pages ?? []), { ...page, at: now }].slice(-MAX_LISTED_PAGES);
+      }
       existing.url = page.url;
       existing.title = page.title;
       existing.lastSeenAt = now;
       existing.goneAt = null;
+      // Each report says it all again: a fact it no longer carries is no longer shown.
+      for (const fact of ["language", "browser", "device"] as const) delete existing[fact];
+      Object.assign(existing, browserFacts(report));
     } else {
       // The connection reporting its first page is open: it counts (connected() ran before any entry existed).
-      entries.set(visitor, { visitor, ...page, pagesViewed: 1, startedAt: now, lastSeenAt: now, chat: "none", cobrowse: "none", connections: 1, goneAt: null });
+      entries.set(visitor, {
+        visitor,
+        name: visitorPseudonym(visitor),
+        ...page,
+        referrer: report.referrer,
+        pagesViewed: 1,
+        startedAt: now,
+        lastSeenAt: now,
+        chat: "none",
+        cobrowse: "none",
+        pages: [{ ...page, at: now }],
+        ...browserFacts(report),
+        connections: 1,
+        goneAt: null,
+      });
     }
     this.#changed(site, visitor);
   }
@@ -144,6 +182,12 @@ export class PresenceRegistry {
     const frame: PresenceFrame = { kind: "presence", site, visitors: this.list(site) };
     for (const l of [...listeners]) l(frame);
   }
+}
+
+function browserFacts(report: PageReport): Pick<PresenceVisitor, "language" | "browser" | "device"> {
+  const language = languageTag(report.language);
+  const ua = report.userAgent;
+  return { ...(language ? { language } : {}), ...(ua ? { browser: browserFamily(ua), device: deviceFamily(ua) } : {}) };
 }
 
 function visibleOf(e: Entry): PresenceVisitor {

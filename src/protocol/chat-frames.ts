@@ -35,6 +35,8 @@ export interface ChatConversationFrame {
   /** Agents only: the site, the visitor's per-visit id and who handles it. */
   site?: string;
   visitor?: string;
+  /** Agents only: the visit's pseudonym ("Visitor 4821"), the same in every list of the console. */
+  visitorName?: string;
   assignedAgent?: string | null;
   createdAt?: number;
 }
@@ -58,8 +60,16 @@ export interface ChatErrorFrame {
   /** The kind (or client id) of the refused message. */
   ref?: string;
 }
+/** A page of the visit, in the order viewed (the latest few only). */
+export interface PresencePage {
+  url: string;
+  title: string;
+  at: number;
+}
 export interface PresenceVisitor {
   visitor: string;
+  /** The visit's pseudonym ("Visitor 4821"): the same name in chat, co-browse and this list. */
+  name: string;
   url: string;
   title: string;
   referrer: string;
@@ -68,6 +78,12 @@ export interface PresenceVisitor {
   lastSeenAt: number;
   chat: "none" | "queued" | "active" | "ended" | "offline" | "invited";
   cobrowse: "none" | "active";
+  /** The latest pages of the visit with when each was opened (newest last). */
+  pages?: PresencePage[];
+  /** The browser's language tag ("en-GB"), browser and device family ("Firefox", "Phone"). */
+  language?: string;
+  browser?: string;
+  device?: string;
 }
 export interface PresenceFrame {
   kind: "presence";

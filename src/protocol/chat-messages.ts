@@ -25,7 +25,17 @@ export const chatOffline = z
   .strict();
 export const chatInviteAnswer = z.object({ kind: z.literal("chat-invite-answer"), invite: z.string().min(8).max(64), answer: z.enum(["accepted", "declined"]) }).strict();
 /** The page the visitor is on (sent on load and on in-site navigation): feeds the live visitor list. */
-export const presencePage = z.object({ kind: z.literal("presence"), url: pageUrl, title: pageTitle, referrer: z.string().max(2_048) }).strict();
+export const presencePage = z
+  .object({
+    kind: z.literal("presence"),
+    url: pageUrl,
+    title: pageTitle,
+    referrer: z.string().max(2_048),
+    // The browser's language and user agent: the server keeps only a language tag and the browser and device families.
+    language: z.string().max(35).optional(),
+    userAgent: z.string().max(512).optional(),
+  })
+  .strict();
 
 export const visitorChatMessage = z.discriminatedUnion("kind", [chatStart, chatSend, chatTyping, chatResume, chatEnd, chatOffline, chatInviteAnswer, presencePage]);
 export type VisitorChatMessage = z.infer<typeof visitorChatMessage>;

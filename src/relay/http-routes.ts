@@ -3,6 +3,7 @@ import { AirlockError } from "../errors.js";
 import { defineRoute, type RouteDef } from "../http/route.js";
 import type { Decision } from "../policy/decision.js";
 import type { PolicyEngine } from "../policy/engine.js";
+import { visitorPseudonym } from "../presence/pseudonym.js";
 import { principalFromState } from "../policy/principal.js";
 import type { RoomSummary } from "./cluster/envelopes.js";
 
@@ -34,6 +35,8 @@ function describe(ctx: Context, policy: PolicyEngine, summary: RoomSummary) {
   const { action, decision } = joinDecision(ctx, policy, summary);
   return {
     room: summary.room,
+    /** The visit's pseudonym: the name the chat and the live visitor list use for the same visitor. */
+    visitorName: visitorPseudonym(summary.visit),
     site: summary.site,
     siteName: (Object.hasOwn(sites, summary.site) ? sites[summary.site]?.name : undefined) ?? summary.site,
     state: summary.state,

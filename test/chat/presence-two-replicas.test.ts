@@ -146,6 +146,6 @@ describe.skipIf(!pgBase || !redisUrl)("live visitor list across two replicas sha
 
   it("presence frames carry only the listed fields", () => {
     const frames = console.frames.filter((f): f is Frame => f.kind === "presence");
-    for (const f of frames) for (const v of f.visitors as Record<string, unknown>[]) expect(Object.keys(v).sort()).toEqual(["chat", "cobrowse", "lastSeenAt", "pagesViewed", "referrer", "startedAt", "title", "url", "visitor"]);
+    for (const f of frames) for (const v of f.visitors as Record<string, unknown>[]) expect(Object.keys(v).sort()).toEqual(["chat", "cobrowse", "lastSeenAt", "name", "pages", "pagesViewed", "referrer", "startedAt", "title", "url", "visitor"]);
   });
 });

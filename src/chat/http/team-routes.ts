@@ -1,6 +1,7 @@
 import { z } from "zod";
 import { defineRoute } from "../../http/route.js";
 import { parseQuery } from "../../http/query.js";
+import { visitorPseudonym } from "../../presence/pseudonym.js";
 import { activeConversations } from "../queue.js";
 import { siteId } from "./query-fields.js";
 
@@ -41,6 +42,7 @@ export const activeChats = defineRoute({
   handler: async (ctx, { storage }) => {
     const { site } = parseQuery(ctx.querystring, siteQuery);
     ctx.set("Cache-Control", "no-store");
-    ctx.body = { site, active: await activeConversations(storage.db, site) };
+    const active = await activeConversations(storage.db, site);
+    ctx.body = { site, active: active.map((c) => ({ ...c, visitorName: visitorPseudonym(c.visitorId) })) };
   },
 });

@@ -72,7 +72,15 @@ export class ChatWidget {
 
   #connected(): void {
     if (this.#pausedFor === "connection") this.#notice(undefined);
-    this.channel.send({ kind: "presence", url: location.href.slice(0, 2048), title: document.title.slice(0, 300), referrer: document.referrer.slice(0, 2048) });
+    this.channel.send({
+      kind: "presence",
+      url: location.href.slice(0, 2048),
+      title: document.title.slice(0, 300),
+      referrer: document.referrer.slice(0, 2048),
+      // For the agent's visitor context; the server keeps only the language tag and the browser and device families.
+      language: navigator.language.slice(0, 35),
+      userAgent: navigator.userAgent.slice(0, 512),
+    });
     if (!this.#conversation) return;
     this.channel.send({ kind: "chat-resume", conversation: this.#conversation, afterSeq: this.#ledger.contiguousSeq });
     this.#resendUnacknowledged();

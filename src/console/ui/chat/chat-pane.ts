@@ -24,6 +24,8 @@ export interface PaneActions {
 export interface PaneInfo {
   readonly conversation: string;
   readonly visitor: string;
+  /** The visit's pseudonym from the server ("Visitor 4821"), as every list of the console shows it. */
+  readonly visitorName: string;
   readonly site: string;
   readonly mine: boolean;
 }
@@ -49,7 +51,7 @@ export class ChatPane {
     private readonly actions: PaneActions,
     canTransfer: boolean,
   ) {
-    this.#log = h("div", { class: "chat-log", role: "log", "aria-live": "polite", tabindex: "0", "aria-label": `Conversation with visitor ${info.visitor.slice(0, 8)}` });
+    this.#log = h("div", { class: "chat-log", role: "log", "aria-live": "polite", tabindex: "0", "aria-label": `Conversation with ${info.visitorName}` });
     this.#typing = h("p", { class: "chat-typing", "aria-live": "polite" });
     this.#input = h("textarea", { class: "chat-input", rows: 2, maxlength: 2000, "aria-label": "Message", placeholder: "Type a reply (Enter sends, Shift+Enter adds a line)" });
     this.#input.addEventListener("keydown", (e) => {
@@ -79,7 +81,7 @@ export class ChatPane {
     this.element = h(
       "article",
       { class: "chat-pane", "aria-label": `Chat ${info.conversation.slice(0, 8)}` },
-      h("header", { class: "chat-pane-head" }, h("h2", {}, `Visitor ${info.visitor.slice(0, 8)}`), this.#state, h("span", { class: "chat-site" }, info.site)),
+      h("header", { class: "chat-pane-head" }, h("h2", {}, info.visitorName), this.#state, h("span", { class: "chat-site" }, info.site)),
       this.#log,
       this.#typing,
       composer,
@@ -123,7 +125,7 @@ export class ChatPane {
 
   #bubble(m: ChatMessageFrame): HTMLElement {
     if (m.type === "note") return h("div", { class: "chat-note" }, h("strong", {}, "Transfer note: "), m.text);
-    const who = m.from === "visitor" ? "Visitor" : m.from === "agent" ? `Agent ${m.agentId?.slice(0, 8) ?? ""}` : "System";
+    const who = m.from === "visitor" ? this.info.visitorName : m.from === "agent" ? `Agent ${m.agentId?.slice(0, 8) ?? ""}` : "System";
     const cls = m.from === "visitor" ? "chat-them" : "chat-me";
     const text = m.type === "form" ? formText(m.text) : m.text;
     return h("div", { class: `chat-msg ${cls}` }, h("span", { class: "chat-who" }, who), text);

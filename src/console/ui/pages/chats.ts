@@ -14,7 +14,7 @@ const sitesSchema = z.object({ sites: z.array(z.object({ id: z.string(), name: z
 const agentsSchema = z.object({ agents: z.array(z.object({ id: z.string(), name: z.string() })) });
 const cannedSchema = z.object({ responses: z.array(z.object({ title: z.string(), body: z.string() })) });
 const statsSchema = z.object({ waiting: z.number(), active: z.number(), averageWaitMs: z.number(), agentsOnline: z.number(), visitorsOnline: z.number() });
-const activeSchema = z.object({ active: z.array(z.object({ id: z.string(), visitorId: z.string(), assignedAgentId: z.nullable(z.string()) })) });
+const activeSchema = z.object({ active: z.array(z.object({ id: z.string(), visitorId: z.string(), visitorName: z.string(), assignedAgentId: z.nullable(z.string()) })) });
 const joinSchema = z.object({ room: z.string() });
 const sessionActionsSchema = z.object({ actions: z.array(z.string()) });
 
@@ -61,7 +61,7 @@ export const chatsPage = definePage({
     const openPane = (f: ChatConversationFrame, mine: boolean): ChatPane => {
       let pane = panes.get(f.conversation);
       if (!pane) {
-        pane = new ChatPane({ conversation: f.conversation, visitor: f.visitor ?? "", site: f.site ?? site, mine }, paneActions, viewer.can("chat:transfer"));
+        pane = new ChatPane({ conversation: f.conversation, visitor: f.visitor ?? "", visitorName: f.visitorName ?? "Visitor", site: f.site ?? site, mine }, paneActions, viewer.can("chat:transfer"));
         panes.set(f.conversation, pane);
         if (panes.size === 1) replaceChildren(paneArea);
         paneArea.append(pane.element);
@@ -98,7 +98,7 @@ export const chatsPage = definePage({
               h(
                 "li",
                 {},
-                h("span", {}, `${c.state === "offline" ? "Offline message" : "Chat request"} · visitor ${c.visitor?.slice(0, 8) ?? ""}`),
+                h("span", {}, `${c.state === "offline" ? "Offline message" : "Chat request"} · ${c.visitorName ?? "Visitor"}`),
                 h("button", { type: "button", class: "button small", on: { click: () => socket.send({ kind: "chat-accept", conversation: c.conversation }) } }, "Accept"),
               ),
             ),
@@ -110,11 +110,12 @@ export const chatsPage = definePage({
       replaceChildren(
         visitorsBody,
         visitors.length === 0
-          ? h("tr", {}, h("td", { colspan: 7 }, "No visitors on the site right now."))
+          ? h("tr", {}, h("td", { colspan: 8 }, "No visitors on the site right now."))
           : visitors.map((v) =>
               h(
                 "tr",
                 {},
+                h("th", { scope: "row" }, v.name),
                 h("td", {}, h("span", { class: "chat-page-title" }, v.title || "(untitled)"), h("br"), h("span", { class: "hint" }, v.url)),
                 h("td", {}, String(v.pagesViewed)),
                 h("td", {}, v.referrer || "—"),
@@ -176,9 +177,9 @@ export const chatsPage = definePage({
         }
         if (viewer.can("chat:supervise")) {
           const { active } = await api.get(`/api/v1/chat/active?site=${encodeURIComponent(site)}`, activeSchema);
-          const join = (id: string, visitor: string) => {
+          const join = (id: string, visitor: string, visitorName: string) => {
             socket.send({ kind: "chat-join", conversation: id });
-            openPane({ kind: "chat-conversation", conversation: id, state: "active", change: "joined", lastSeq: 0, site, visitor }, false);
+            openPane({ kind: "chat-conversation", conversation: id, state: "active", change: "joined", lastSeq: 0, site, visitor, visitorName }, false);
           };
           const joinable = active.filter((c) => c.assignedAgentId !== me && !panes.has(c.id));
           replaceChildren(
@@ -186,7 +187,7 @@ export const chatsPage = definePage({
             joinable.length === 0
               ? h("li", { class: "hint" }, "No other chats in progress.")
               : joinable.map((c) =>
-                  h("li", {}, h("span", {}, `Visitor ${c.visitorId.slice(0, 8)}`), h("button", { type: "button", class: "button secondary small", on: { click: () => join(c.id, c.visitorId) } }, "Join")),
+                  h("li", {}, h("span", {}, c.visitorName), h("button", { type: "button", class: "button secondary small", on: { click: () => join(c.id, c.visitorId, c.visitorName) } }, "Join")),
                 ),
           );
         }
@@ -209,7 +210,7 @@ export const chatsPage = definePage({
       "table",
       { class: "data-table" },
       h("caption", { class: "visually-hidden" }, "Visitors on the site now"),
-      h("thead", {}, h("tr", {}, ["Page", "Pages viewed", "Referrer", "Time on site", "Chat", "Co-browse", h("span", { class: "visually-hidden" }, "Actions")].map((c) => h("th", { scope: "col" }, c)))),
+      h("thead", {}, h("tr", {}, ["Visitor", "Page", "Pages viewed", "Referrer", "Time on site", "Chat", "Co-browse", h("span", { class: "visually-hidden" }, "Actions")].map((c) => h("th", { scope: "col" }, c)))),
       visitorsBody,
     );
     return h(

@@ -13,6 +13,7 @@ import { definePage } from "./page.js";
 
 const sessionSchema = z.object({
   room: z.string(),
+  visitorName: z.string(),
   site: z.string(),
   siteName: z.string(),
   state: z.enum(["waiting", "active", "ended"]),
@@ -45,7 +46,7 @@ export const cobrowseSessionsPage = definePage({
       "table",
       { class: "data-table", "data-testid": "cobrowse-sessions" },
       h("caption", { class: "visually-hidden" }, "Live co-browse sessions"),
-      h("thead", {}, h("tr", {}, ["Site", "State", "Agents", "Since", h("span", { class: "visually-hidden" }, "Actions")].map((c) => h("th", { scope: "col" }, c)))),
+      h("thead", {}, h("tr", {}, ["Visitor", "State", "Agents", "Since", h("span", { class: "visually-hidden" }, "Actions")].map((c) => h("th", { scope: "col" }, c)))),
       body,
     );
 
@@ -57,12 +58,13 @@ export const cobrowseSessionsPage = definePage({
     };
 
     const row = (s: Session): HTMLElement => {
-      const label = `session ${s.room.slice(0, 6)}`;
+      // The same pseudonym the chat and the live visitor list show for this visit.
+      const label = s.visitorName;
       return (
       h(
         "tr",
         { "data-room": s.room },
-        h("td", {}, h("div", { class: "strong" }, s.siteName), h("div", { class: "hint mono" }, label)),
+        h("td", {}, h("div", { class: "strong", "data-testid": "visitor-name" }, label), h("div", { class: "hint" }, s.siteName)),
         h("td", {}, s.state === "active" && s.mode === "control" ? "Sharing, agent in control" : stateText[s.state]),
         h("td", {}, String(s.agents)),
         h("td", {}, formatTime(s.since)),
