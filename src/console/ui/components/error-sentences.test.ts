@@ -1,5 +1,6 @@
 import { describe, expect, it } from "vitest";
-import { sentenceFor } from "./error-sentences.js";
+import { AirlockError, type ErrorCode } from "../../../errors.js";
+import { byCode, sentenceFor } from "./error-sentences.js";
 
 // Raw server messages (written for logs) must never reach a person; every code gets a sentence.
 
@@ -30,6 +31,20 @@ describe("console error sentences", () => {
       const s = sentenceFor({ code, message: "raw" });
       expect(s.sentence).toMatch(/^[A-Z][^]*[.!]$/);
       expect(s.sentence).not.toContain(code);
+    }
+  });
+
+  it("has a sentence for every error code the server can answer", () => {
+    const serverCodes: Record<ErrorCode, true> = {
+      bad_request: true, request_timeout: true, headers_too_large: true, invalid_body: true, payload_too_large: true, unsupported_media_type: true,
+      unauthenticated: true, forbidden: true, origin_not_allowed: true, not_found: true, method_not_allowed: true, not_implemented: true,
+      conflict: true, rate_limited: true, too_many_connections: true, not_ready: true, shutting_down: true, asset_signature_invalid: true,
+      asset_url_expired: true, asset_room_ended: true, asset_origin_refused: true, asset_address_refused: true, asset_type_refused: true,
+      asset_too_large: true, asset_upstream_failed: true, asset_timeout: true, internal: true,
+    };
+    for (const code of Object.keys(serverCodes) as ErrorCode[]) {
+      expect(byCode[code], code).toMatch(/^[A-Z].*\.$/);
+      expect(new AirlockError(code, "x").code).toBe(code);
     }
   });
 

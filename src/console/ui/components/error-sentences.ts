@@ -1,5 +1,4 @@
 import { actionDescriptions, isAction } from "../../../policy/actions.js";
-import type { ErrorCode } from "../../../errors.js";
 
 // The one place the console turns a failure into words. Server messages are written for logs and
 // operators ("the conversation is not assigned to you"); people get a sentence that says what
@@ -22,7 +21,8 @@ export interface FailureFacts {
   readonly details?: Readonly<Record<string, unknown>>;
 }
 
-const byCode: Readonly<Record<ErrorCode, string>> = {
+/** One sentence per server error code (ErrorCode in src/errors.ts; the unit test checks each has one). */
+export const byCode: Readonly<Record<string, string>> = {
   bad_request: "Airlock could not use what was sent. Check the values and try again.",
   request_timeout: "The request took too long to arrive. Check your connection and try again.",
   headers_too_large: "Your browser sent more data than Airlock accepts. Sign out, sign in again and retry.",
@@ -93,10 +93,6 @@ const byMessage: Readonly<Record<string, Readonly<Record<string, string>>>> = {
   },
 };
 
-function sentenceCase(text: string): string {
-  return text.charAt(0).toUpperCase() + text.slice(1);
-}
-
 function secondsText(value: unknown): string {
   const seconds = Number(value);
   if (!Number.isFinite(seconds) || seconds <= 0) return "a while";
@@ -117,12 +113,10 @@ export function sentenceFor(facts: FailureFacts): ErrorSentence {
   if (code === "forbidden" && isAction(details.action)) {
     return { code, sentence: `Your role does not allow you to ${actionDescriptions[details.action]}. If you need it, ask an Airlock administrator.` };
   }
-  const known = (byCode as Readonly<Record<string, string>>)[code] ?? otherCodes[code];
+  const known = byCode[code] ?? otherCodes[code];
   if (known) return { code, sentence: known };
   // An unknown code (a newer server): say what kind of failure it is, never the raw message.
   const status = facts.status ?? 0;
-  if (status >= 500) return { code, sentence: sentenceCase(byCode.internal) };
-  if (status === 401) return { code, sentence: byCode.unauthenticated };
-  if (status === 403) return { code, sentence: byCode.forbidden };
-  return { code, sentence: "Airlock refused this request. Reload the page and try again; if it keeps failing, tell your administrator." };
+  const fallback = status >= 500 ? byCode.internal : status === 401 ? byCode.unauthenticated : status === 403 ? byCode.forbidden : undefined;
+  return { code, sentence: fallback ?? "Airlock refused this request. Reload the page and try again; if it keeps failing, tell your administrator." };
 }
