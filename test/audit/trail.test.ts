@@ -102,7 +102,7 @@ describeEachDialect("audit trail", (fx) => {
   it("`airlock audit verify` exits 1 and names the broken row; exits 0 on an intact trail", async () => {
     const { storage, url } = await openWithUrl();
     await fill(storage.db, 6);
-    const env = { AIRLOCK_DATABASE_URL: url, AIRLOCK_PORT: "0", AIRLOCK_METRICS_PORT: "0" };
+    const env = { AIRLOCK_DATABASE_URL: url };
     const ok = runCli(["audit", "verify", "--json"], env);
     expect(ok.status).toBe(0);
     expect(JSON.parse(ok.stdout)).toMatchObject({ ok: true, entries: 6 });

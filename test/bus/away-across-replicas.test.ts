@@ -3,7 +3,8 @@ import pg from "pg";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { StartOptions } from "../../src/server/server.js";
 import type { HttpAgent } from "../auth/helpers/http-agent.js";
-import { freePort, signInEnrolled } from "../auth/helpers/login.js";
+import { signInEnrolled } from "../auth/helpers/login.js";
+import { freePort } from "../helpers/ports.js";
 import { startTestServer, type TestServer } from "../helpers/server.js";
 import { serviceUrl } from "../helpers/services.js";
 import { ManualClock, openAgent, openVisitor, startSession, type WsClient } from "../relay/ws-client.js";
@@ -47,7 +48,6 @@ describe.skipIf(!pgBase || !redisUrl)("an agent away across replicas", () => {
       AIRLOCK_DATABASE_URL: url.toString(),
       AIRLOCK_REDIS_URL: redisUrl ?? "",
       AIRLOCK_MASTER_KEY: `replicas-1:${randomBytes(32).toString("base64")}`,
-      AIRLOCK_DEV_IDP_PORT: "0",
     };
     const withClock: StartOptions = { relayClock: clock };
     a = await startTestServer({ ...env, AIRLOCK_PORT: String(await freePort()) }, withClock);

@@ -1,6 +1,7 @@
 import type { BrowserContext, Page } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { freePort, startIdentityServer } from "../auth/helpers/login.js";
+import { startIdentityServer } from "../auth/helpers/login.js";
+import { freePort } from "../helpers/ports.js";
 import { chromiumPath, launchBrowser, screenshotPath, type TestBrowser } from "../helpers/browser.js";
 import type { TestServer } from "../helpers/server.js";
 import { policyDir } from "../policy/policy-dir.js";

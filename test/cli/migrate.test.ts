@@ -21,7 +21,7 @@ describeEachDialect("airlock migrate", (fx) => {
   });
 
   it("serve refuses to start on a database with pending migrations", async () => {
-    const env = { AIRLOCK_DATABASE_URL: await fx.freshUrl(), AIRLOCK_PORT: "0", AIRLOCK_METRICS_ENABLED: "false" };
+    const env = { AIRLOCK_DATABASE_URL: await fx.freshUrl() };
     const r = runCli(["serve"], env);
     expect(r.status).toBe(1);
     expect(r.stderr).toMatch(/pending migrations: 0001_foundation.*run "airlock migrate up"/);

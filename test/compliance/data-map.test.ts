@@ -45,7 +45,7 @@ describe("compliance data map", () => {
   });
 
   it("covers every field and cookie a running server actually emits (start, requests, errors, sign-in start, shutdown)", async () => {
-    const server = await startTestServer({ AIRLOCK_DEV_IDP_PORT: "0" });
+    const server = await startTestServer();
     const cookies = new Set<string>();
     try {
       for (const p of ["/healthz", "/readyz", "/no-such-page", "/auth/login", "/console/"]) {

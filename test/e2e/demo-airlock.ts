@@ -1,7 +1,7 @@
 import { rmSync } from "node:fs";
 import type { Browser } from "playwright-core";
 import { afterAll, beforeAll } from "vitest";
-import { freePort } from "../auth/helpers/login.js";
+import { freePort } from "../helpers/ports.js";
 import type { StartOptions } from "../../src/server/server.js";
 import { launchBrowser, type TestBrowser } from "../helpers/browser.js";
 import { startTestServer, type TestServer } from "../helpers/server.js";
@@ -42,7 +42,6 @@ export async function startDemoAirlock(
   const dir = policyDir({ "sites.yaml": demoSitesYaml(origin), ...options.policies?.(origin) });
   const server = await startTestServer({
     AIRLOCK_PORT: String(port),
-    AIRLOCK_DEV_IDP_PORT: "0",
     AIRLOCK_POLICY_DIR: dir,
     AIRLOCK_ASSET_PROXY_ALLOW_LOOPBACK: "true",
     ...options.env,

@@ -1,5 +1,6 @@
-import { spawn, spawnSync, type ChildProcessWithoutNullStreams } from "node:child_process";
+import { execFile, spawn, spawnSync, type ChildProcessWithoutNullStreams } from "node:child_process";
 import { fileURLToPath } from "node:url";
+import { freeListenerEnv } from "./ports.js";
 
 // CLI tests run the built CLI (`make test` builds first), exactly as operators do.
 export const cliEntry = fileURLToPath(new URL("../../dist/cli/main.js", import.meta.url));
@@ -10,14 +11,33 @@ export interface CliResult {
   readonly stderr: string;
 }
 
-/** Runs `airlock ARGS` with only the given AIRLOCK_* variables (the caller's are not inherited). */
+/**
+ * The environment of `airlock ARGS`: only the given AIRLOCK_* variables (the caller's are not
+ * inherited). `serve` also gets free ports for its listeners and dev IdP unless the test sets them,
+ * so it never meets a running Airlock on the defaults.
+ */
+function cliEnv(args: readonly string[], env: Record<string, string>): Record<string, string> {
+  return { PATH: process.env.PATH ?? "", ...(args[0] === "serve" ? freeListenerEnv : {}), ...env };
+}
+
+/** Runs `airlock ARGS` to its end. */
 export function runCli(args: readonly string[], env: Record<string, string> = {}): CliResult {
-  const r = spawnSync(process.execPath, [cliEntry, ...args], { env: { PATH: process.env.PATH ?? "", ...env }, encoding: "utf8", timeout: 30_000 });
+  const r = spawnSync(process.execPath, [cliEntry, ...args], { env: cliEnv(args, env), encoding: "utf8", timeout: 30_000 });
   return { status: r.status, stdout: r.stdout, stderr: r.stderr };
 }
 
+/** Runs `airlock ARGS` to its end without blocking, so several can run side by side. */
+export function runCliAsync(args: readonly string[], env: Record<string, string> = {}): Promise<CliResult> {
+  return new Promise((resolve) => {
+    execFile(process.execPath, [cliEntry, ...args], { env: cliEnv(args, env), timeout: 30_000 }, (err, stdout, stderr) => {
+      const code = err && typeof (err as { code?: unknown }).code === "number" ? (err as { code: number }).code : err ? null : 0;
+      resolve({ status: code, stdout, stderr });
+    });
+  });
+}
+
 export function spawnCli(args: readonly string[], env: Record<string, string> = {}): ChildProcessWithoutNullStreams {
-  return spawn(process.execPath, [cliEntry, ...args], { env: { PATH: process.env.PATH ?? "", ...env } });
+  return spawn(process.execPath, [cliEntry, ...args], { env: cliEnv(args, env) });
 }
 
 /** Resolves with the first JSON log line whose msg matches, from a running process's stdout. */

@@ -8,6 +8,7 @@ import { startServer, type RunningServer, type StartOptions } from "../../src/se
 import { createLogger } from "../../src/ops/log.js";
 import { openStorage } from "../../src/storage/db.js";
 import { migrateUp } from "../../src/storage/migrate.js";
+import { freeListenerEnv } from "./ports.js";
 
 export interface TestServer extends RunningServer {
   readonly config: Config;
@@ -21,9 +22,7 @@ export async function startTestServer(env: Record<string, string> = {}, options:
   const dataDir = mkdtempSync(path.join(tmpdir(), "airlock-srv-"));
   const { config } = loadConfig({
     AIRLOCK_DATA_DIR: dataDir,
-    AIRLOCK_PORT: "0",
-    AIRLOCK_METRICS_PORT: "0",
-    AIRLOCK_DEV_IDP_PORT: "0", // test files run in parallel: never share the dev IdP's default port
+    ...freeListenerEnv, // beside each other and beside `make run`: never a default port
     AIRLOCK_LOG_LEVEL: "info",
     // Every test's visitors come from loopback, one client address: the quota tests set their own.
     AIRLOCK_VISITS_PER_CLIENT_PER_MINUTE: "100000",

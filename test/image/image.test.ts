@@ -10,7 +10,8 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { parseAllDocuments, stringify } from "yaml";
 import { render, type Manifest } from "../chart/helm.js";
 import { parseDebRecord } from "../../scripts/image-sbom.js";
-import { buildImage, containersUnavailable, freePort, podman, podmanEnv, podmanOk, repoRoot, waitForHttp } from "./podman.js";
+import { buildImage, containersUnavailable, podman, podmanEnv, podmanOk, repoRoot, waitForHttp } from "./podman.js";
+import { freePort } from "../helpers/ports.js";
 
 const unavailable = containersUnavailable();
 if (unavailable) console.warn(`SKIPPED image tests: ${unavailable}`);

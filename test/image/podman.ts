@@ -1,7 +1,6 @@
 // Podman for the image tests: set up (installed with apt when missing), a probe whether this
 // machine can run containers at all, the image build, and cleanup by name.
 import { execFileSync, spawnSync } from "node:child_process";
-import { createServer } from "node:net";
 import path from "node:path";
 
 export const repoRoot = path.resolve(import.meta.dirname, "../..");
@@ -52,17 +51,6 @@ export function containersUnavailable(): string | undefined {
 /** Builds the repository's Containerfile (offline bases) under the given tag; the image SBOM goes to sbomFile. */
 export function buildImage(tag: string, sbomFile: string): void {
   execFileSync(script("build.sh"), { encoding: "utf8", timeout: 600_000, env: { ...podmanEnv(), IMAGE: tag, SBOM: sbomFile }, stdio: ["ignore", "pipe", "pipe"] });
-}
-
-export function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const server = createServer();
-    server.once("error", reject);
-    server.listen(0, "127.0.0.1", () => {
-      const address = server.address();
-      server.close(() => (typeof address === "object" && address ? resolve(address.port) : reject(new Error("no port"))));
-    });
-  });
 }
 
 /** Polls url until it answers (any status) or the attempts run out; returns the last response. */

@@ -8,7 +8,7 @@ import { runCli, spawnCli, waitForLog } from "../helpers/cli.js";
 
 describe("graceful shutdown", () => {
   it("SIGTERM during a request: the request completes, then the process exits 0", async () => {
-    const env = { AIRLOCK_DATA_DIR: mkdtempSync(path.join(tmpdir(), "airlock-sd-")), AIRLOCK_PORT: "0", AIRLOCK_METRICS_PORT: "0" };
+    const env = { AIRLOCK_DATA_DIR: mkdtempSync(path.join(tmpdir(), "airlock-sd-")) };
     expect(runCli(["migrate", "up"], env).status).toBe(0);
     const child = spawnCli(["serve"], env);
     const listening = await waitForLog(child, "airlock listening");

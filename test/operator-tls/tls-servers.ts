@@ -6,7 +6,7 @@ import { chownSync, copyFileSync, chmodSync, existsSync, mkdirSync, readFileSync
 import { connect } from "node:net";
 import path from "node:path";
 import pg from "pg";
-import { freePort } from "../auth/helpers/login.js";
+import { freePort } from "../helpers/ports.js";
 
 function accepts(port: number): Promise<boolean> {
   return new Promise((resolve) => {

@@ -13,9 +13,6 @@ import "../../src/relay/message-table.js"; // the relay registers its message gu
 import { startTestServer, type TestServer } from "../helpers/server.js";
 import { probeRoutes, unguarded } from "./route-probe.js";
 
-// Each test server picks free ports for everything it listens on.
-const env = { AIRLOCK_DEV_IDP_PORT: "0" };
-
 // Invariant 5: deny by default at every route and every message kind. These tests enumerate all
 // of them, so adding an endpoint without an access decision fails here.
 
@@ -35,8 +32,8 @@ describe("every HTTP route declares its access", () => {
     };
     let rolelessServer: TestServer;
     beforeAll(async () => {
-      server = await startTestServer(env);
-      rolelessServer = await startTestServer(env, { guard: roleless });
+      server = await startTestServer();
+      rolelessServer = await startTestServer({}, { guard: roleless });
       services = rolelessServer.services;
     });
     afterAll(async () => {
@@ -71,8 +68,8 @@ describe("the enumeration tests catch what they must (tests of the tests)", () =
   const noGuard: AccessGuard = () => async (_ctx, next) => next();
 
   it("a route whose guard is removed is reported by the live probe", async () => {
-    const open = await startTestServer(env, { routes: [guarded], guard: noGuard });
-    const closed = await startTestServer(env, { routes: [guarded] });
+    const open = await startTestServer({}, { routes: [guarded], guard: noGuard });
+    const closed = await startTestServer({}, { routes: [guarded] });
     try {
       expect(unguarded(await probeRoutes(open, [guarded]))).toEqual([{ route: "GET /probe/guarded", status: 200, code: undefined }]);
       expect(unguarded(await probeRoutes(closed, [guarded]))).toEqual([]);
@@ -95,7 +92,7 @@ describe("the enumeration tests catch what they must (tests of the tests)", () =
 
   it("the real guard refuses a route whose access rule is neither public nor an action", async () => {
     const forged = { ...guarded, path: "/probe/forged", access: {} as RouteAccess } as RouteDef<unknown>;
-    const s = await startTestServer(env, { routes: [forged] });
+    const s = await startTestServer({}, { routes: [forged] });
     try {
       expect((await fetch(new URL("/probe/forged", s.url))).status).toBe(403);
     } finally {

@@ -1,25 +1,14 @@
-import { execFile } from "node:child_process";
 import { mkdtempSync } from "node:fs";
 import { tmpdir } from "node:os";
 import path from "node:path";
 import { describe, expect, it } from "vitest";
 import { PolicyError } from "../../src/policy/errors.js";
 import { loadPolicy, shippedPolicyDir } from "../../src/policy/load.js";
-import { cliEntry, runCli } from "../helpers/cli.js";
+import { runCli, runCliAsync } from "../helpers/cli.js";
 import { malformedCases } from "./malformed-cases.js";
 import { policyDir, replaceOnce, shipped } from "./policy-dir.js";
 
-const env = () => ({ AIRLOCK_DATA_DIR: mkdtempSync(path.join(tmpdir(), "airlock-pc-")), AIRLOCK_PORT: "0", AIRLOCK_METRICS_PORT: "0" });
-
-/** The CLI without blocking, so the malformed cases run side by side. */
-function runCliAsync(args: readonly string[], env: Record<string, string>): Promise<{ status: number | null; stdout: string; stderr: string }> {
-  return new Promise((resolve) => {
-    execFile(process.execPath, [cliEntry, ...args], { env: { PATH: process.env.PATH ?? "", ...env }, timeout: 30_000 }, (err, stdout, stderr) => {
-      const code = err && typeof (err as { code?: unknown }).code === "number" ? (err as { code: number }).code : err ? null : 0;
-      resolve({ status: code, stdout, stderr });
-    });
-  });
-}
+const env = () => ({ AIRLOCK_DATA_DIR: mkdtempSync(path.join(tmpdir(), "airlock-pc-")) });
 
 describe("policy check", () => {
   it("accepts the shipped policy (exit 0) and prints its hash", () => {

@@ -21,7 +21,7 @@ function policyChanges(env: Record<string, string>): string[] {
 describe("policy reload on SIGHUP (real server process)", () => {
   it("rejects an invalid policy and keeps the previous one in force; a valid change is applied and audited", { timeout: 60_000 }, async () => {
     const dir = policyDir({ "access.yaml": shipped("access.yaml") });
-    const env = { AIRLOCK_DATA_DIR: mkdtempSync(path.join(tmpdir(), "airlock-hup-")), AIRLOCK_PORT: "0", AIRLOCK_METRICS_PORT: "0", AIRLOCK_POLICY_DIR: dir, AIRLOCK_DEV_IDP_PORT: "0" };
+    const env = { AIRLOCK_DATA_DIR: mkdtempSync(path.join(tmpdir(), "airlock-hup-")), AIRLOCK_POLICY_DIR: dir };
     expect(runCli(["migrate", "up"], env).status).toBe(0);
     const child = spawnCli(["serve"], env);
     try {

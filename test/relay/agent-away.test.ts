@@ -1,8 +1,8 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { StartOptions } from "../../src/server/server.js";
 import type { HttpAgent } from "../auth/helpers/http-agent.js";
-import { freePort, signInEnrolled } from "../auth/helpers/login.js";
-import { startTestServer, type TestServer } from "../helpers/server.js";
+import { signInEnrolled, startIdentityServer } from "../auth/helpers/login.js";
+import type { TestServer } from "../helpers/server.js";
 import { ManualClock, openAgent, openVisitor, startSession, type WsClient } from "./ws-client.js";
 
 // "Away" over real sockets, moved by a manual clock: an agent's viewer that is hidden or whose
@@ -35,7 +35,7 @@ describe("an agent away from the session", () => {
 
   beforeAll(async () => {
     const options: StartOptions = { relayClock: clock };
-    server = await startTestServer({ AIRLOCK_PORT: String(await freePort()), AIRLOCK_DEV_IDP_PORT: "0" }, options);
+    server = await startIdentityServer({}, options);
     ({ agent } = await signInEnrolled(server, "agent"));
     ({ agent: supervisor } = await signInEnrolled(server, "supervisor"));
   });

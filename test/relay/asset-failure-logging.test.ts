@@ -1,7 +1,8 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { DEFAULT_FAILURE_LOG_LIMITS } from "../../src/http/failure-log.js";
 import type { AssetKind } from "../../src/relay/sanitizer/asset-url.js";
-import { freePort, signInEnrolled, startIdentityServer } from "../auth/helpers/login.js";
+import { signInEnrolled, startIdentityServer } from "../auth/helpers/login.js";
+import { freePort } from "../helpers/ports.js";
 import type { HttpAgent } from "../auth/helpers/http-agent.js";
 import type { TestServer } from "../helpers/server.js";
 import { bankSitesYaml, policyDir } from "../policy/policy-dir.js";

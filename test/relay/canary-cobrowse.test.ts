@@ -5,8 +5,7 @@ import path from "node:path";
 import pg from "pg";
 import { describe, expect, it } from "vitest";
 import type { StartOptions } from "../../src/server/server.js";
-import { freePort, signInEnrolled } from "../auth/helpers/login.js";
-import { startTestServer } from "../helpers/server.js";
+import { signInEnrolled, startIdentityServer } from "../auth/helpers/login.js";
 import { serviceUrl } from "../helpers/services.js";
 import { DEMO_ORIGIN, ManualClock, WsClient, openAgent, openVisitor, startSession, wsUrl } from "./ws-client.js";
 
@@ -70,10 +69,7 @@ for (const dialect of ["sqlite", "postgres"] as const) {
         databaseUrl = u.toString();
       }
       const options: StartOptions = { relayClock: new ManualClock() };
-      const server = await startTestServer(
-        { AIRLOCK_PORT: String(await freePort()), AIRLOCK_DEV_IDP_PORT: "0", AIRLOCK_POLICY_DIR: policyDir, ...(databaseUrl ? { AIRLOCK_DATABASE_URL: databaseUrl } : {}) },
-        options,
-      );
+      const server = await startIdentityServer({ AIRLOCK_POLICY_DIR: policyDir, ...(databaseUrl ? { AIRLOCK_DATABASE_URL: databaseUrl } : {}) }, options);
       let stopped = false;
       try {
         const { agent } = await signInEnrolled(server, "agent");

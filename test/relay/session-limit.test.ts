@@ -3,8 +3,8 @@ import path from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { StartOptions } from "../../src/server/server.js";
 import type { HttpAgent } from "../auth/helpers/http-agent.js";
-import { freePort, signInEnrolled } from "../auth/helpers/login.js";
-import { startTestServer, type TestServer } from "../helpers/server.js";
+import { signInEnrolled, startIdentityServer } from "../auth/helpers/login.js";
+import type { TestServer } from "../helpers/server.js";
 import { policyDir, replaceOnce, shipped } from "../policy/policy-dir.js";
 import { ManualClock, openAgent, openVisitor, startSession } from "./ws-client.js";
 
@@ -21,7 +21,7 @@ describe("the maximum session length", () => {
   beforeAll(async () => {
     const dir = policyDir({ "cobrowse.yaml": replaceOnce(shipped("cobrowse.yaml"), "maxSession: { minutes: 120,", "maxSession: { minutes: 20,") });
     const options: StartOptions = { relayClock: clock };
-    server = await startTestServer({ AIRLOCK_PORT: String(await freePort()), AIRLOCK_DEV_IDP_PORT: "0", AIRLOCK_POLICY_DIR: dir }, options);
+    server = await startIdentityServer({ AIRLOCK_POLICY_DIR: dir }, options);
     ({ agent } = await signInEnrolled(server, "agent"));
     ({ agent: supervisor } = await signInEnrolled(server, "supervisor"));
   });

@@ -4,8 +4,8 @@ import path from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { StartOptions } from "../../src/server/server.js";
 import type { HttpAgent } from "../auth/helpers/http-agent.js";
-import { freePort, signInEnrolled } from "../auth/helpers/login.js";
-import { startTestServer, type TestServer } from "../helpers/server.js";
+import { signInEnrolled, startIdentityServer } from "../auth/helpers/login.js";
+import type { TestServer } from "../helpers/server.js";
 import { ManualClock, WsClient, openAgent, openVisitor, startSession, wsUrl, DEMO_ORIGIN } from "./ws-client.js";
 
 // How co-browse sessions end, over real sockets: the agent away (viewer hidden) for the policy's
@@ -15,7 +15,7 @@ import { ManualClock, WsClient, openAgent, openVisitor, startSession, wsUrl, DEM
 
 async function startWithClock(clock: ManualClock, env: Record<string, string> = {}): Promise<TestServer> {
   const options: StartOptions = { relayClock: clock };
-  return startTestServer({ AIRLOCK_PORT: String(await freePort()), AIRLOCK_DEV_IDP_PORT: "0", ...env }, options);
+  return startIdentityServer(env, options);
 }
 
 /** After this returns, the agent's earlier frames have been handled (frames on a socket stay in order). */

@@ -4,7 +4,7 @@ import { startTestServer, type TestServer } from "../helpers/server.js";
 describe("retention in the running server", () => {
   let server: TestServer;
   beforeAll(async () => {
-    server = await startTestServer({ AIRLOCK_DEV_IDP_PORT: "0" });
+    server = await startTestServer();
   });
   afterAll(async () => server?.stop());
 

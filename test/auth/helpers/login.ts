@@ -1,22 +1,11 @@
-import { createServer } from "node:net";
 import { generate } from "otplib";
+import { freePort } from "../../helpers/ports.js";
 import { startTestServer, type TestServer } from "../../helpers/server.js";
 import { HttpAgent, type Hop } from "./http-agent.js";
 
-export async function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const s = createServer();
-    s.once("error", reject);
-    s.listen(0, "127.0.0.1", () => {
-      const { port } = s.address() as { port: number };
-      s.close(() => resolve(port));
-    });
-  });
-}
-
 /** Airlock in dev mode with its dev IdP, on a known loopback port (publicUrl must be exact). */
 export async function startIdentityServer(env: Record<string, string> = {}, options: Parameters<typeof startTestServer>[1] = {}): Promise<TestServer> {
-  return startTestServer({ AIRLOCK_PORT: String(await freePort()), AIRLOCK_DEV_IDP_PORT: "0", ...env }, options);
+  return startTestServer({ AIRLOCK_PORT: String(await freePort()), ...env }, options);
 }
 
 /** Extracts the interaction form action from the dev IdP's login page. */
