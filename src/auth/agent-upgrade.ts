@@ -4,7 +4,7 @@ import { AirlockError } from "../errors.js";
 import type { Database } from "../storage/schema.js";
 import { findAgent } from "./agents.js";
 import type { Identity } from "./identity.js";
-import { agentPrincipal, type AgentPrincipal } from "./principal.js";
+import { signedInAgent, type SignedInAgent } from "./principal.js";
 
 /**
  * Authenticates a WebSocket upgrade on /ws/agent, in this order: the Origin must be the console's,
@@ -12,7 +12,7 @@ import { agentPrincipal, type AgentPrincipal } from "./principal.js";
  * live single-use ticket, and its session must still be active with MFA satisfied. Each failure
  * is an AirlockError whose `wsClose` code and message make a clear close reason.
  */
-export function agentUpgradeAuthenticator(identity: Identity, db: Kysely<Database>): (req: IncomingMessage) => Promise<AgentPrincipal> {
+export function agentUpgradeAuthenticator(identity: Identity, db: Kysely<Database>): (req: IncomingMessage) => Promise<SignedInAgent> {
   return async (req) => {
     const origin = req.headers.origin;
     if (!origin || !identity.consoleOrigins.has(origin)) throw new AirlockError("origin_not_allowed", "origin is not the console");
@@ -30,6 +30,6 @@ export function agentUpgradeAuthenticator(identity: Identity, db: Kysely<Databas
     if (t - session.createdAt >= rules.absoluteTimeoutMs || t - session.lastSeenAt >= rules.idleTimeoutMs) throw new AirlockError("unauthenticated", "session expired");
     const agent = await findAgent(db, session.agentId);
     if (!agent) throw new AirlockError("unauthenticated", "session ended");
-    return agentPrincipal(identity.policy, agent, session.ref, true);
+    return signedInAgent(identity.policy, agent, session.ref, session.state === "active");
   };
 }

@@ -8,7 +8,7 @@ import type { IdentityPolicy } from "./identity-policy.js";
  * live session. `mfa` is false until the second factor is satisfied; the policy engine then
  * allows only the actions session.yaml lists under `allowedBeforeMfa`.
  */
-export interface AgentPrincipal extends Principal {
+export interface SignedInAgent extends Principal {
   readonly kind: "agent";
   /** Airlock's agent id (also `subject`, the id the policy engine and audit trail use). */
   readonly agentId: string;
@@ -22,8 +22,8 @@ export interface AgentPrincipal extends Principal {
   readonly permissions: readonly string[];
 }
 
-/** The principal of `agent` in the login session `sessionRef`, with roles and permissions from the policy. */
-export function agentPrincipal(policy: IdentityPolicy, agent: Agent, sessionRef: string, mfa: boolean): AgentPrincipal {
+/** `agent` signed in with the login session `sessionRef`, with roles and permissions from the policy. */
+export function signedInAgent(policy: IdentityPolicy, agent: Agent, sessionRef: string, mfa: boolean): SignedInAgent {
   const roles = policy.rolesForGroups(agent.groups);
   return {
     kind: "agent",

@@ -16,6 +16,8 @@ import type { FrameSink } from "./visitor-connection.js";
 export interface ChatAgent {
   readonly agentId: string;
   readonly roles: readonly string[];
+  /** Whether the second factor of the agent's login session is satisfied (from the socket's principal). */
+  readonly mfa: boolean;
   /** The client address of the connection (network allowlist), after trusted-proxy processing. */
   readonly sourceAddress?: string;
 }

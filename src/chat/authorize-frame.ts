@@ -1,5 +1,5 @@
 import { AirlockError } from "../errors.js";
-import { isRole } from "../policy/actions.js";
+import { agentPolicyContext } from "../policy/agent-context.js";
 import type { PolicyEngine } from "../policy/engine.js";
 import type { AgentChatMessage, VisitorChatMessage } from "../protocol/chat-messages.js";
 import type { Storage } from "../storage/db.js";
@@ -23,6 +23,8 @@ export interface AuthorizeDeps {
 export interface AgentFacts {
   readonly agentId: string;
   readonly roles: readonly string[];
+  /** Whether the second factor of the agent's login session is satisfied (the socket's principal says). */
+  readonly mfa: boolean;
   readonly sourceAddress?: string;
 }
 
@@ -39,14 +41,13 @@ export interface VisitFacts {
  */
 export async function authorizeAgentFrame(deps: AuthorizeDeps, agent: AgentFacts, m: AgentChatMessage): Promise<FrameGrant> {
   const conversation = "conversation" in m ? await findConversation(deps.storage.db, m.conversation) : undefined;
-  const decision = deps.policy.decide(agentChatActions[m.kind], {
-    actor: "agent",
-    roles: agent.roles.filter(isRole),
-    subject: agent.agentId,
-    mfa: true, // chat connections exist only for sessions whose second factor is satisfied
-    ...("conversation" in m ? { assigned: conversation?.assignedAgentId === agent.agentId } : {}),
-    ...(agent.sourceAddress ? { sourceAddress: agent.sourceAddress } : {}),
-  });
+  const decision = deps.policy.decide(
+    agentChatActions[m.kind],
+    agentPolicyContext(
+      { subject: agent.agentId, roles: agent.roles, mfa: agent.mfa, sourceAddress: agent.sourceAddress },
+      "conversation" in m ? { assigned: conversation?.assignedAgentId === agent.agentId } : {},
+    ),
+  );
   if (!decision.allow) throw new AirlockError("forbidden", `not allowed (${decision.rule})`);
   const check: ConversationCheck | OtherCheck = agentFrameChecks[m.kind];
   if (!("conversation" in m)) {

@@ -1,8 +1,8 @@
 import type { Action } from "../policy/actions.js";
 import type { AgentChatKind, VisitorChatKind } from "../protocol/chat-messages.js";
 
-// The policy action every chat and presence message kind needs, per side. The WebSocket layer
-// registers these together with the co-browse kinds (policy/message-guards.ts).
+// The policy action every chat and presence message kind needs, per side. The composition root
+// builds the sockets' message guards from these and the co-browse kinds (server/message-guards.ts).
 
 export const visitorChatActions: { readonly [K in VisitorChatKind]: Action } = {
   "chat-start": "visitor:chat",

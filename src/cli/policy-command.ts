@@ -1,6 +1,7 @@
 import path from "node:path";
 import type { Command } from "commander";
-import { ROLES, isAction, isVisitorAction, type Role } from "../policy/actions.js";
+import { ROLES, isAction, isVisitorAction } from "../policy/actions.js";
+import { agentPolicyContext } from "../policy/agent-context.js";
 import { explainContextSchema, type ExplainContextInput } from "../policy/context-schema.js";
 import type { PolicyContext } from "../policy/decision.js";
 import { PolicyEngine } from "../policy/engine.js";
@@ -81,7 +82,7 @@ function explainContext(opts: { role?: string; action: string; context?: string 
   const visitor = isAction(opts.action) && isVisitorAction(opts.action);
   const base: PolicyContext = visitor
     ? { actor: "visitor" }
-    : { actor: "agent", roles: roles as Role[], subject: "explain", mfa: true, sourceAddress: "127.0.0.1" };
+    : agentPolicyContext({ subject: "explain", roles, mfa: true, sourceAddress: "127.0.0.1" });
   return { ...base, ...given };
 }
 

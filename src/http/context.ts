@@ -1,4 +1,4 @@
-import type { AgentPrincipal } from "../auth/principal.js";
+import type { SignedInAgent } from "../auth/principal.js";
 import type { Identity } from "../auth/identity.js";
 import type { StoredSession } from "../auth/session-store.js";
 import type { Config } from "../config/schema.js";
@@ -7,6 +7,7 @@ import type { ClientSlots } from "./client-slots.js";
 import type { FailureLog } from "./failure-log.js";
 import type { Metrics } from "../ops/metrics.js";
 import type { PolicyEngine } from "../policy/engine.js";
+import type { MessageGuards } from "../policy/message-guards.js";
 import type { RetentionScheduler } from "../retention/scheduler.js";
 import type { AssetProxy } from "../relay/asset-proxy/asset-proxy.js";
 import type { Relay } from "../relay/relay.js";
@@ -26,6 +27,8 @@ export interface Services {
   readonly lifecycle: Lifecycle;
   /** The policy engine every route and message kind asks (src/policy); reloads on SIGHUP. */
   readonly policy: PolicyEngine;
+  /** The policy action of every WebSocket message kind, both sockets; built once in server.ts (src/server/message-guards.ts). */
+  readonly messageGuards: MessageGuards;
   /** Agent identity: OIDC login, sessions, MFA, WebSocket tickets (src/auth). */
   readonly identity: Identity;
   /** Applies policies/retention.yaml at start and every retentionIntervalMs; `register(kind, job)` adds a pruning job (docs/retention.md). */
@@ -53,5 +56,5 @@ export interface RequestState {
   /** The agent's live session (pending MFA or active), set by the session middleware. */
   session?: StoredSession;
   /** The agent of a live session; `mfa` is false until the second factor is satisfied. Route guards read it. */
-  principal?: AgentPrincipal;
+  principal?: SignedInAgent;
 }

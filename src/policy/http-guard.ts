@@ -3,7 +3,7 @@ import { recordAudit } from "../audit/trail.js";
 import { AirlockError } from "../errors.js";
 import type { RequestState, Services } from "../http/context.js";
 import type { AccessGuard, RouteDef } from "../http/route.js";
-import type { PolicyContext } from "./decision.js";
+import { agentPolicyContext } from "./agent-context.js";
 import { principalFromState } from "./principal.js";
 import { RoutineReads } from "./routine-reads.js";
 
@@ -26,14 +26,8 @@ export function policyGuard(services: Pick<Services, "policy" | "storage" | "log
     return async (ctx, next) => {
       const principal = principalFromState(ctx.state as { readonly principal?: unknown });
       if (!principal) throw new AirlockError("unauthenticated", "sign in first");
-      const context: PolicyContext = {
-        ...(access.context ? await access.context(ctx as ParameterizedContext<RequestState>) : {}),
-        actor: "agent",
-        roles: principal.roles,
-        subject: principal.subject,
-        mfa: principal.mfa,
-        sourceAddress: ctx.ip,
-      };
+      const concerns = access.context ? await access.context(ctx as ParameterizedContext<RequestState>) : {};
+      const context = agentPolicyContext({ ...principal, sourceAddress: ctx.ip }, concerns);
       const decision = services.policy.decide(access.action, context);
       const target = `route:${route.method}:${route.path}`;
       // Denials always; allowed audited actions too, except repeats of a routine read (polling).

@@ -3,6 +3,7 @@ import { z } from "zod";
 import { defineRoute, type RouteDef } from "../http/route.js";
 import { parseQuery } from "../http/query.js";
 import { ACTIONS, ROLES, actionDescriptions, isAction, isVisitorAction } from "./actions.js";
+import { agentPolicyContext } from "./agent-context.js";
 import { explainContextSchema } from "./context-schema.js";
 import type { PolicyContext } from "./decision.js";
 import { shippedPolicyDir } from "./load.js";
@@ -75,7 +76,7 @@ export const explainPolicy = defineRoute({
     const visitor = isAction(query.action) && isVisitorAction(query.action);
     const base: PolicyContext = visitor
       ? { actor: "visitor" }
-      : { actor: "agent", roles: query.role ?? [], subject: "explain", mfa: true, sourceAddress: ctx.ip };
+      : agentPolicyContext({ subject: "explain", roles: query.role ?? [], mfa: true, sourceAddress: ctx.ip });
     const explanation = policy.explain(query.action, { ...base, ...query.context });
     ctx.set("Cache-Control", "no-store");
     ctx.body = { ...explanation, ruleSource: ruleSource(policy.policy, explanation.decision.rule) ?? null };

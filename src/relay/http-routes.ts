@@ -1,6 +1,7 @@
 import type { Context } from "koa";
 import { AirlockError } from "../errors.js";
 import { defineRoute, type RouteDef } from "../http/route.js";
+import { agentPolicyContext } from "../policy/agent-context.js";
 import type { Decision } from "../policy/decision.js";
 import type { PolicyEngine } from "../policy/engine.js";
 import { visitorPseudonym } from "../presence/pseudonym.js";
@@ -21,7 +22,9 @@ export type SessionAction = "start" | "join";
  */
 function joinDecision(ctx: Context, policy: PolicyEngine, summary: RoomSummary): { action: SessionAction; decision: Decision } {
   const principal = principalFromState(ctx.state as { readonly principal?: unknown });
-  const context = { actor: "agent" as const, roles: principal?.roles ?? [], subject: principal?.subject ?? "", mfa: principal?.mfa === true, sourceAddress: ctx.ip, siteId: summary.site };
+  // The guard (console:use) has answered 401 without a principal; an absent one decides as nobody.
+  const agent = principal ?? { subject: "", roles: [], mfa: false };
+  const context = agentPolicyContext({ ...agent, sourceAddress: ctx.ip }, { siteId: summary.site });
   if (summary.agents === 0) return { action: "start", decision: policy.decide("cobrowse:invite", context) };
   const active = summary.state === "active";
   return {

@@ -1,7 +1,6 @@
-import { AGENT_KINDS, type AgentKind, type AgentMessage } from "../protocol/agent-messages.js";
-import { VISITOR_KINDS, type VisitorKind, type VisitorMessage } from "../protocol/visitor-messages.js";
+import type { AgentKind, AgentMessage } from "../protocol/agent-messages.js";
+import type { VisitorKind, VisitorMessage } from "../protocol/visitor-messages.js";
 import type { Action } from "../policy/actions.js";
-import { defineMessageGuards } from "../policy/message-guards.js";
 import { canvasImageFits, canvasTarget } from "./checks/canvas.js";
 import type { Check } from "./checks/check.js";
 import { answersPendingRequest, consented, inMode } from "./checks/consent.js";
@@ -90,8 +89,3 @@ export const agentChecks: AgentTable = {
   highlight:         [live, joined, view,                     consented("view"), admittedSeat],
   "request-view":    [live, joined, invite,                   notAdmitted, askAllowed("view")],
 };
-
-// Invariant 5 (deny by default): every kind of both sides names its action in the registry the
-// WebSocket layer and the enumeration test consult.
-defineMessageGuards("visitor", VISITOR_KINDS, visitorActions);
-defineMessageGuards("agent", AGENT_KINDS, agentActions);

@@ -7,7 +7,7 @@ export interface Peer {
   close(code: number, reason: string): void;
 }
 
-/** Who an agent connection belongs to, as identity reports it. */
+/** Who an agent connection belongs to: taken at the WebSocket upgrade from the signed-in agent of its login session. */
 export interface AgentPrincipal {
   readonly subject: string;
   readonly displayName: string;

@@ -9,6 +9,7 @@ import type { EndingSoon, PageEventToAgent, SanitizedOp, ServerToAgent, ServerTo
 import type { MutationOp, VisitorMessage } from "../protocol/visitor-messages.js";
 import { negotiateVersion } from "../protocol/version.js";
 import type { AgentSessionAction, Watcher } from "../protocol/watchers.js";
+import { agentPolicyContext } from "../policy/agent-context.js";
 import { AgentSeat } from "./agent-seat.js";
 import { ConsentAsks } from "./consent-asks.js";
 import { ConsentPause } from "./consent-pause.js";
@@ -404,14 +405,11 @@ export class Room implements RoomFacts {
   #agentDecide(seat: AgentSeat): (action: string, assume?: Readonly<Record<string, unknown>>) => { allow: boolean; reason: string } {
     return (action, assume) =>
       this.options.decide(action, {
-        actor: "agent",
-        roles: seat.principal.roles,
-        mfa: seat.principal.mfa,
-        subject: seat.principal.subject,
-        ...(seat.principal.sourceAddress === undefined ? {} : { sourceAddress: seat.principal.sourceAddress }),
-        siteId: this.siteId,
-        grantedMode: this.granted.control ? "control" : this.granted.view ? "view" : null,
-        visitorConsent: this.granted,
+        ...agentPolicyContext(seat.principal, {
+          siteId: this.siteId,
+          grantedMode: this.granted.control ? "control" : this.granted.view ? "view" : null,
+          visitorConsent: this.granted,
+        }),
         ...assume,
       });
   }

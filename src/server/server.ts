@@ -19,6 +19,7 @@ import type { Clock } from "../relay/clock.js";
 import { Relay } from "../relay/relay.js";
 import { relayAudit } from "../relay/relay-audit.js";
 import { attachWebSockets } from "./ws/upgrade-dispatcher.js";
+import { airlockMessageGuards } from "./message-guards.js";
 import type { HostLookup } from "../relay/asset-proxy/resolver.js";
 import { openStorage } from "../storage/db.js";
 import { describePostgresFailure, isPostgresConnectionFailure } from "../storage/postgres-failure.js";
@@ -90,7 +91,8 @@ export async function startServer(config: Config, options: StartOptions = {}): P
   relay.onCobrowseState((site, visit, state) => chat.presence.setCobrowse(site, visit, state));
   const failures = new FailureLog(log);
   const clientSlots = new ClientSlots(config.maxConnectionsPerClient, () => identity.policy.network.trustedProxies);
-  const services: Services = { config, storage, log, failures, clientSlots, metrics, lifecycle, policy, identity, assets, relay, retention, chat };
+  const messageGuards = airlockMessageGuards();
+  const services: Services = { config, storage, log, failures, clientSlots, metrics, lifecycle, policy, messageGuards, identity, assets, relay, retention, chat };
   await recordPolicyHash(storage.db, policy.hash, "system");
   log.info({ policyHash: policy.hash }, "policy loaded");
   const app = createApp(services, options);

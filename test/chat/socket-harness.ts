@@ -41,6 +41,7 @@ export async function startChatSockets(chat: ChatService, policy: Pick<PolicyEng
       const a = new AgentChatConnection(chat, presence, visitors, online, policy, sink, {
         agentId: url.searchParams.get("agent") ?? "",
         roles: (url.searchParams.get("roles") ?? "").split(","),
+        mfa: true,
         sourceAddress: req.socket.remoteAddress ?? "",
       });
       void a.start();

@@ -81,7 +81,7 @@ describeEachDialect("chat across two replicas sharing the database and a Redis b
     const visitor = new VisitorChatConnection(a.chat, a.presence, policy, v, { siteId: "demo", visitorId: visitId(), origin: DEMO_ORIGIN });
     const g = sink();
     const agentId = randomUUID();
-    const agent = new AgentChatConnection(b.chat, b.presence, b.visitors, b.online, policy, g, { agentId, roles: ["agent"], sourceAddress: "127.0.0.1" });
+    const agent = new AgentChatConnection(b.chat, b.presence, b.visitors, b.online, policy, g, { agentId, roles: ["agent"], mfa: true, sourceAddress: "127.0.0.1" });
     await agent.handle(JSON.stringify({ kind: "watch-site", site: "demo" }));
 
     await visitor.handle(JSON.stringify({ kind: "chat-start" }));
@@ -116,14 +116,14 @@ describeEachDialect("chat message kinds ask the policy engine", (fx) => {
     const presence = new PresenceRegistry();
     const c = await f.chat.startChat({ siteId: "demo", visitorId: visitId() });
     const s = sink();
-    const auditor = new AgentChatConnection(f.chat, presence, new VisitorDirectory(), new OnlineAgents(), policy, s, { agentId: randomUUID(), roles: ["auditor"], sourceAddress: "127.0.0.1" });
+    const auditor = new AgentChatConnection(f.chat, presence, new VisitorDirectory(), new OnlineAgents(), policy, s, { agentId: randomUUID(), roles: ["auditor"], mfa: true, sourceAddress: "127.0.0.1" });
     await auditor.handle(JSON.stringify({ kind: "chat-accept", conversation: c.id }));
     await auditor.handle(JSON.stringify({ kind: "chat-resume", conversation: c.id, afterSeq: 0 }));
     expect(s.frames.map((x) => (x.kind === "chat-error" ? x.code : x.kind))).toEqual(["forbidden", "forbidden"]);
 
     // an agent who is not assigned cannot read the conversation either
     const other = sink();
-    const stranger = new AgentChatConnection(f.chat, presence, new VisitorDirectory(), new OnlineAgents(), policy, other, { agentId: randomUUID(), roles: ["agent"], sourceAddress: "127.0.0.1" });
+    const stranger = new AgentChatConnection(f.chat, presence, new VisitorDirectory(), new OnlineAgents(), policy, other, { agentId: randomUUID(), roles: ["agent"], mfa: true, sourceAddress: "127.0.0.1" });
     await stranger.handle(JSON.stringify({ kind: "chat-resume", conversation: c.id, afterSeq: 0 }));
     expect(other.frames.map((x) => (x.kind === "chat-error" ? x.code : x.kind))).toEqual(["forbidden"]);
 

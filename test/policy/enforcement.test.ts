@@ -5,11 +5,11 @@ import { allRoutes } from "../../src/server/routes/index.js";
 import { ACTIONS } from "../../src/policy/actions.js";
 import { routeAccessProblems } from "../../src/policy/enforcement.js";
 import { policyGuard } from "../../src/policy/http-guard.js";
-import { defineMessageGuards, registeredMessageGuards, unguardedKinds } from "../../src/policy/message-guards.js";
+import { guardTable, MessageGuards } from "../../src/policy/message-guards.js";
 import { publicRoutes } from "../../src/policy/public-routes.js";
 import { AGENT_KINDS } from "../../src/protocol/agent-messages.js";
 import { VISITOR_KINDS } from "../../src/protocol/visitor-messages.js";
-import "../../src/relay/message-table.js"; // the relay registers its message guards when loaded
+import { airlockMessageGuards } from "../../src/server/message-guards.js";
 import { startTestServer, type TestServer } from "../helpers/server.js";
 import { probeRoutes, unguarded } from "./route-probe.js";
 
@@ -58,8 +58,9 @@ describe("every WebSocket message kind declares its action", () => {
     ["agent", AGENT_KINDS],
   ] as const)("%s kinds are all registered with a policy action", (side, kinds) => {
     expect(kinds.length).toBeGreaterThan(0);
-    expect(unguardedKinds(side, kinds)).toEqual([]);
-    for (const action of registeredMessageGuards().get(side)?.actions.values() ?? []) expect(ACTIONS).toContain(action);
+    const guards = airlockMessageGuards();
+    expect(guards.unguardedKinds(side, kinds)).toEqual([]);
+    for (const action of guards.tables[side].actions.values()) expect(ACTIONS).toContain(action);
   });
 });
 
@@ -101,8 +102,10 @@ describe("the enumeration tests catch what they must (tests of the tests)", () =
   });
 
   it("a message kind without an action is reported, and cannot be registered", () => {
-    expect(unguardedKinds("agent", ["made-up-kind"])).toEqual(["made-up-kind"]);
-    expect(() => defineMessageGuards("agent", ["join", "made-up-kind"], { join: "cobrowse:view" } as Record<"join" | "made-up-kind", "cobrowse:view">)).toThrow(
+    expect(airlockMessageGuards().unguardedKinds("agent", ["made-up-kind"])).toEqual(["made-up-kind"]);
+    const none = new MessageGuards({ visitor: guardTable("visitor", [], {}), agent: guardTable("agent", [], {}) });
+    expect(none.unguardedKinds("agent", ["join"])).toEqual(["join"]);
+    expect(() => guardTable("agent", ["join", "made-up-kind"], { join: "cobrowse:view" } as Record<"join" | "made-up-kind", "cobrowse:view">)).toThrow(
       /message kinds without a policy action \(agent\): made-up-kind/,
     );
   });

@@ -3,7 +3,7 @@ import { AirlockError } from "../../errors.js";
 import type { RequestState, Services } from "../../http/context.js";
 import { findAgent } from "../agents.js";
 import { loginCookieName, readCookie, sessionCookieName } from "../cookies.js";
-import { agentPrincipal } from "../principal.js";
+import { signedInAgent } from "../principal.js";
 import { isAgentSurface } from "./agent-surface.js";
 
 const safeMethods = new Set(["GET", "HEAD", "OPTIONS"]);
@@ -40,7 +40,7 @@ export function identityMiddleware({ identity, storage }: Services): Middleware<
     if (session) {
       ctx.state.session = session;
       const agent = await findAgent(storage.db, session.agentId);
-      if (agent) ctx.state.principal = agentPrincipal(identity.policy, agent, session.ref, session.state === "active");
+      if (agent) ctx.state.principal = signedInAgent(identity.policy, agent, session.ref, session.state === "active");
     }
     await next();
   };

@@ -1,5 +1,6 @@
 import { AirlockError } from "../../errors.js";
 import { defineRoute } from "../../http/route.js";
+import { agentPolicyContext } from "../../policy/agent-context.js";
 import { principalFromState } from "../../policy/principal.js";
 import { ASSET_PATH } from "../sanitizer/asset-url.js";
 
@@ -21,15 +22,8 @@ export const assetRoute = defineRoute({
   access: { action: "console:use" },
   handler: async (ctx, { policy, assets, relay }) => {
     const principal = principalFromState(ctx.state as { readonly principal?: unknown });
-    const decision = policy.decide("cobrowse:view", {
-      actor: "agent",
-      roles: principal?.roles ?? [],
-      subject: principal?.subject ?? "",
-      mfa: principal?.mfa ?? false,
-      sourceAddress: ctx.ip,
-      grantedMode: "view",
-      visitorConsent: { view: true },
-    });
+    const agent = principal ?? { subject: "", roles: [], mfa: false };
+    const decision = policy.decide("cobrowse:view", agentPolicyContext({ ...agent, sourceAddress: ctx.ip }, { grantedMode: "view", visitorConsent: { view: true } }));
     if (!principal || !decision.allow) throw new AirlockError("forbidden", "not allowed", { details: { action: "cobrowse:view", rule: decision.rule } });
     const asset = await assets.serve(ctx.querystring, (room) => relay.roomLive(room));
     ctx.set("Content-Security-Policy", ASSET_CSP);

@@ -3,7 +3,7 @@ import type { WebSocket } from "ws";
 import { agentMessage } from "../../protocol/agent-messages.js";
 import { LIMITS } from "../../protocol/limits.js";
 import { negotiateVersion } from "../../protocol/version.js";
-import { actionForMessage } from "../../policy/message-guards.js";
+import type { MessageGuards } from "../../policy/message-guards.js";
 import type { AgentEndpoint } from "../../relay/cluster/agent-router.js";
 import type { AgentPrincipal } from "../../relay/peer.js";
 import type { Relay } from "../../relay/relay.js";
@@ -21,7 +21,7 @@ import type { SocketQuotas } from "../../http/ws/socket-quotas.js";
  * owner of the room the agent joins, on this replica or another (co-browse kinds), or to the
  * chat runtime (chat kinds).
  */
-export function serveAgent(ws: WebSocket, peer: SocketPeer, principal: AgentPrincipal, relay: Relay, chat: ChatSockets | undefined, quotas: SocketQuotas): AgentEndpoint {
+export function serveAgent(ws: WebSocket, peer: SocketPeer, principal: AgentPrincipal, relay: Relay, chat: ChatSockets | undefined, guards: MessageGuards, quotas: SocketQuotas): AgentEndpoint {
   const limiter = new ConnectionRateLimiter({
     messagesPerSecond: LIMITS.agentMessagesPerSecond,
     burst: LIMITS.agentBurst,
@@ -36,7 +36,7 @@ export function serveAgent(ws: WebSocket, peer: SocketPeer, principal: AgentPrin
   const endpoint: AgentEndpoint = { conn: randomBytes(16).toString("base64url"), peer, principal };
   relay.agentOpened(endpoint);
   const { sourceAddress } = principal;
-  const chatConnection = chat?.openAgent({ agentId: principal.subject, roles: principal.roles, ...(sourceAddress === undefined ? {} : { sourceAddress }) }, peer, { onOffence: offended });
+  const chatConnection = chat?.openAgent({ agentId: principal.subject, roles: principal.roles, mfa: principal.mfa, ...(sourceAddress === undefined ? {} : { sourceAddress }) }, peer, { onOffence: offended });
 
   ws.on("message", (data, isBinary) => {
     const gate = gateFrame(data, isBinary, limiter, offences);
@@ -48,7 +48,7 @@ export function serveAgent(ws: WebSocket, peer: SocketPeer, principal: AgentPrin
     }
     if ("other" in routed) return void chatConnection?.handle(routed.other);
     const message = routed.message;
-    if (actionForMessage("agent", message.kind) === undefined) return sendError(peer, { code: "not_allowed", message: "message kind has no policy action" }, refOf(message));
+    if (guards.actionFor("agent", message.kind) === undefined) return sendError(peer, { code: "not_allowed", message: "message kind has no policy action" }, refOf(message));
     if (message.kind === "join" && negotiateVersion(message.versions) === undefined) {
       sendError(peer, { code: "unsupported_version", message: "no protocol version in common" }, "join");
       return peer.close(CLOSE.badOpening, "unsupported_version");

@@ -90,7 +90,7 @@ export async function attachWebSockets(server: Server, services: Services, relay
       const origin = req.headers.origin;
       if (!origin || !relay.visitorOriginAllowed(origin)) return refuse(req, socket, head, CLOSE.forbidden, "origin_not_allowed");
       return accept(req, socket, head, deadline, undefined, (ws, peer) =>
-        serveVisitor(ws, peer, origin, relay, chat, config.wsHandshakeTimeoutMs, {
+        serveVisitor(ws, peer, origin, relay, chat, services.messageGuards, config.wsHandshakeTimeoutMs, {
           quotas,
           client: clientSlots.clientOf(req.socket.remoteAddress, req.headers["x-forwarded-for"]),
           // Expected, client-caused: logged at info with the code only, rate-limited.
@@ -116,7 +116,7 @@ export async function attachWebSockets(server: Server, services: Services, relay
         mfa: agent.mfa,
         ...(sourceAddress === undefined ? {} : { sourceAddress }),
       };
-      return accept(req, socket, head, deadline, agent.sessionId, (ws, peer) => serveAgent(ws, peer, principal, relay, chat, quotas));
+      return accept(req, socket, head, deadline, agent.sessionId, (ws, peer) => serveAgent(ws, peer, principal, relay, chat, services.messageGuards, quotas));
     }
     rejectHttp(socket, new AirlockError("not_found", "no such WebSocket endpoint"));
   };

@@ -1,7 +1,7 @@
 import type { WebSocket } from "ws";
 import { LIMITS } from "../../protocol/limits.js";
 import { visitorMessage } from "../../protocol/visitor-messages.js";
-import { actionForMessage } from "../../policy/message-guards.js";
+import type { MessageGuards } from "../../policy/message-guards.js";
 import type { Relay } from "../../relay/relay.js";
 import type { Visit } from "../../relay/visit.js";
 import { visitorChatKinds, type ChatConnection, type ChatSockets } from "./chat-endpoints.js";
@@ -28,6 +28,7 @@ export function serveVisitor(
   origin: string,
   relay: Relay,
   chat: ChatSockets | undefined,
+  guards: MessageGuards,
   openingTimeoutMs = OPENING_TIMEOUT_MS,
   admission: { readonly quotas: SocketQuotas; readonly client: string | undefined; readonly refused?: (code: "too_many_visits" | "rate_limited") => void },
 ): void {
@@ -64,7 +65,7 @@ export function serveVisitor(
     }
     if ("other" in routed) return void chatConnection?.handle(routed.other);
     const message = routed.message;
-    if (actionForMessage("visitor", message.kind) === undefined) return sendError(peer, { code: "not_allowed", message: "message kind has no policy action" }, message.kind);
+    if (guards.actionFor("visitor", message.kind) === undefined) return sendError(peer, { code: "not_allowed", message: "message kind has no policy action" }, message.kind);
     if (!visit) {
       if (message.kind !== "hello" && message.kind !== "resume") {
         sendError(peer, { code: "wrong_state", message: "send hello or resume first" }, message.kind);
