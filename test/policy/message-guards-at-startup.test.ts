@@ -10,12 +10,10 @@ import { startTestServer, type TestServer } from "../helpers/server.js";
 // tables — the relay's co-browse kinds and chat's chat and presence kinds — not a registry that
 // whichever module is imported last overwrites.
 
-const env = { AIRLOCK_DEV_IDP_PORT: "0" };
-
 describe("message guards after startup", () => {
   let server: TestServer;
   beforeAll(async () => {
-    server = await startTestServer(env);
+    server = await startTestServer();
   });
   afterAll(async () => {
     await server.stop();
