@@ -29,6 +29,18 @@ module.exports = {
       to: { path: "^src/server/" },
     },
     {
+      name: "route-kit-runs-without-capabilities",
+      comment:
+        "The route kit (src/http) names capabilities' service types (Services) but loads no capability code: at run time it imports only itself, src/errors.ts, the protocol, the quota meters and the client address check.",
+      severity: "error",
+      from: { path: "^src/http/" },
+      to: {
+        path: "^src/",
+        pathNot: ["^src/http/", "^src/errors[.]ts$", "^src/protocol/", "^src/quotas/", "^src/auth/network[.]ts$"],
+        dependencyTypesNot: ["type-only"],
+      },
+    },
+    {
       name: "protocol-is-a-leaf",
       comment: "The wire protocol is shared by the server and both browser bundles: it imports nothing else of Airlock.",
       severity: "error",

@@ -106,3 +106,22 @@ export async function runChatBench(databaseUrl: string, options: ChatBenchOption
 function round(n: number): number {
   return Math.round(n * 100) / 100;
 }
+
+/**
+ * `bench chat`: the run on a throw-away SQLite file (removed after), then on PostgreSQL when a URL
+ * is given, as the figures the command prints.
+ */
+export async function runChatBenches(run: ChatBenchOptions, postgresUrl: string | undefined) {
+  const sqliteFile = `${process.env.TMPDIR ?? "/tmp"}/airlock-bench-chat-${process.pid}.db`;
+  const sqlite = await runChatBench(`sqlite:${sqliteFile}`, run);
+  for (const suffix of ["", "-wal", "-shm"]) rmSync(sqliteFile + suffix, { force: true });
+  const postgres: ChatBenchResult | null = postgresUrl ? await runChatBench(postgresUrl, run) : null;
+  return {
+    sqlite_msgs_s: sqlite.msgsPerSecond,
+    postgres_msgs_s: postgres?.msgsPerSecond ?? null,
+    p99_ms: sqlite.p99Ms,
+    postgres_p99_ms: postgres?.p99Ms ?? null,
+    runs: postgres ? [sqlite, postgres] : [sqlite],
+    settings: run,
+  };
+}

@@ -1,5 +1,5 @@
 import type { Command } from "commander";
-import { runChatBench, type ChatBenchResult } from "../bench/chat.js";
+import { runChatBenches } from "../bench/chat.js";
 import { emit, table } from "./output.js";
 
 const count = (name: string, max: number) => (v: string) => {
@@ -23,24 +23,13 @@ export function registerBenchChatCommand(bench: Command): void {
     .option("--json", "print JSON")
     .action(async (opts: { postgresUrl?: string; messages: number; conversations: number; concurrency: number; maxSeconds: number; json?: boolean }) => {
       const run = { messages: opts.messages, conversations: opts.conversations, concurrency: opts.concurrency, maxSeconds: opts.maxSeconds };
-      const sqliteFile = `${process.env.TMPDIR ?? "/tmp"}/airlock-bench-chat-${process.pid}.db`;
-      const sqlite = await runChatBench(`sqlite:${sqliteFile}`, run);
-      for (const suffix of ["", "-wal", "-shm"]) await import("node:fs").then((fs) => fs.rmSync(sqliteFile + suffix, { force: true }));
-      const pgUrl = opts.postgresUrl ?? process.env.AIRLOCK_BENCH_POSTGRES_URL;
-      const postgres: ChatBenchResult | null = pgUrl ? await runChatBench(pgUrl, run) : null;
-      const result = {
-        sqlite_msgs_s: sqlite.msgsPerSecond,
-        postgres_msgs_s: postgres?.msgsPerSecond ?? null,
-        p99_ms: sqlite.p99Ms,
-        postgres_p99_ms: postgres?.p99Ms ?? null,
-        runs: postgres ? [sqlite, postgres] : [sqlite],
-        settings: run,
-      };
+      const postgres = opts.postgresUrl ?? process.env.AIRLOCK_BENCH_POSTGRES_URL;
+      const result = await runChatBenches(run, postgres);
       emit(Boolean(opts.json), result, () =>
         table([
           ["dialect", "messages", "msgs/s", "p50 ms", "p99 ms"],
           ...result.runs.map((r) => [r.dialect, String(r.messages), String(r.msgsPerSecond), String(r.p50Ms), String(r.p99Ms)]),
-        ]) + (postgres ? "" : "\n(PostgreSQL skipped: pass --postgres-url or set AIRLOCK_BENCH_POSTGRES_URL)"),
+        ]) + (result.postgres_msgs_s !== null ? "" : "\n(PostgreSQL skipped: pass --postgres-url or set AIRLOCK_BENCH_POSTGRES_URL)"),
       );
     });
 }

@@ -1,9 +1,7 @@
 import type { Command } from "commander";
-import { DEFAULT_LATENCY_LEVELS, relayFigures } from "../bench/relay-figures.js";
+import { runRelayBench } from "../bench/relay.js";
+import { DEFAULT_LATENCY_LEVELS } from "../bench/relay-figures.js";
 import { round } from "../bench/round.js";
-import { loadFixture, sessionBytes } from "../bench/relay-frames.js";
-import { latency, startBenchServer, throughput, type LatencyRun } from "../bench/relay-load.js";
-import { measureSanitizer } from "../bench/relay-sanitizer.js";
 import { emit, table } from "./output.js";
 
 const count = (name: string, max: number) => (v: string) => {
@@ -55,28 +53,7 @@ export function registerBenchRelayCommand(bench: Command): void {
       if (given.quick) {
         for (const [key, value] of Object.entries(QUICK)) if (cmd.getOptionValueSource(key) !== "cli") Object.assign(opts, { [key]: value });
       }
-      const fixture = loadFixture();
-      const sanitizer = await measureSanitizer(opts.rounds, opts.pages);
-
-      // Same frames, same client code, same process layout; only the server's work differs.
-      const deadlineMs = 60_000 + opts.repeats * 10_000;
-      const bare = await startBenchServer({ mode: "bare", origin: fixture.origin });
-      const bareRun = await throughput(bare, fixture.sessions, opts.repeats, deadlineMs).finally(() => bare.stop());
-      const reference = await startBenchServer({ mode: "sanitize-html", origin: fixture.origin });
-      const referenceRun = await throughput(reference, fixture.sessions, opts.repeats, deadlineMs).finally(() => reference.stop());
-      const relay = await startBenchServer({ mode: "relay", origin: fixture.origin });
-      const relayRun = await throughput(relay, fixture.sessions, opts.repeats, deadlineMs).finally(() => relay.stop());
-
-      const latencyRuns: LatencyRun[] = [];
-      for (const sessions of opts.sessions) {
-        const server = await startBenchServer({ mode: "relay", origin: fixture.origin });
-        latencyRuns.push(await latency(server.port, fixture.sessions, sessions, opts.seconds, opts.intervalMs).finally(() => server.stop()));
-      }
-      const result = {
-        ...relayFigures(sanitizer, { relay: relayRun, bare: bareRun, sanitizeHtmlOnly: referenceRun }, latencyRuns),
-        recorded_sessions: fixture.sessions.map((s) => ({ source: s.source, frames: s.frames.length, bytes: sessionBytes(s) })),
-        settings: { rounds: opts.rounds, pages: sanitizer.pages, repeats: opts.repeats, seconds: opts.seconds, intervalMs: opts.intervalMs, sessions: opts.sessions },
-      };
+      const { figures: result, latencyRuns } = await runRelayBench(opts);
       emit(Boolean(opts.json), result, () =>
         table([
           ["figure", "value"],

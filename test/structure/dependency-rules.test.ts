@@ -50,7 +50,7 @@ describe("dependency rules", () => {
     expect(status).toBe(0);
   });
 
-  it("can fail: a cycle, a capability importing the composition root, a protocol import, browser code importing the server, bench code outside the CLI", () => {
+  it("can fail: a cycle, a capability importing the composition root, a protocol import, browser code importing the server, bench code outside the CLI, the kit loading a capability", () => {
     const dir = tree({
       // A cycle made only of type imports still counts.
       "src/chat/a.ts": 'import type { B } from "./b.js";\nexport type A = { b?: B };\n',
@@ -63,6 +63,10 @@ describe("dependency rules", () => {
       "src/bench/load.ts": "export const load = 1;\n",
       "src/chat/queue.ts": 'import { load } from "../bench/load.js";\nexport const queue = load;\n',
       "src/policy/actions.ts": 'import { route } from "../http/route.js";\nexport const ACTIONS = [route];\n',
+      // The kit may name a capability's type, but not load its code.
+      "src/relay/relay.ts": "export class Relay { readonly rooms = 0 }\n",
+      "src/http/context.ts": 'import type { Relay } from "../relay/relay.js";\nexport interface Services { readonly relay: Relay }\n',
+      "src/http/ws/socket.ts": 'import { Relay } from "../../relay/relay.js";\nexport const relay = new Relay();\n',
     });
     const { status, report } = check(dir);
     expect(status).not.toBe(0);
@@ -72,5 +76,7 @@ describe("dependency rules", () => {
     expect(report).toContain("browser-bundles-import-no-server-code: src/console/ui/main.ts → src/http/route.ts");
     expect(report).toContain("bench-only-from-cli: src/chat/queue.ts → src/bench/load.ts");
     expect(report).toContain("action-vocabulary-is-a-leaf: src/policy/actions.ts → src/http/route.ts");
+    expect(report).toContain("route-kit-runs-without-capabilities: src/http/ws/socket.ts → src/relay/relay.ts");
+    expect(report).not.toContain("src/http/context.ts →");
   });
 });
