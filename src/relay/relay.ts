@@ -27,9 +27,11 @@ import {
 import { OwnerSeats } from "./cluster/owner-seats.js";
 import { RemotePeer } from "./cluster/remote-peer.js";
 import { RoomDirectory } from "./cluster/room-directory.js";
+import { runChecks } from "./checks/check.js";
 import { systemClock, type Clock } from "./clock.js";
 import { fail, type Failure } from "./failure.js";
 import type { AgentPrincipal, Peer } from "./peer.js";
+import { openingChecks } from "./message-table.js";
 import { ResumeTokens } from "./resume-tokens.js";
 import { Room, type RoomAudit } from "./room.js";
 import { Visit, type CobrowseState } from "./visit.js";
@@ -120,24 +122,13 @@ export class Relay {
    * token, with its room if a session is running); sends the welcome.
    */
   openVisitor(peer: Peer, message: Extract<VisitorMessage, { kind: "hello" | "resume" }>, origin: string): VisitorOpening {
-    const version = negotiateVersion(message.versions);
-    if (version === undefined) return { ok: false, failure: fail("unsupported_version", "no protocol version in common") };
-    let visit: Visit | undefined;
-    let site: RegisteredSite | undefined;
-    if (message.kind === "hello") {
-      site = this.#sites.site(message.siteKey);
-      if (!site || !site.policy.origins.includes(origin)) return { ok: false, failure: fail("origin_not_allowed", "the site key is not registered for this origin") };
-    } else {
-      const visitId = this.#tokens.consume(message.resumeToken, this.#sites.sitesWithOrigin(origin));
-      visit = visitId === undefined ? undefined : this.#visits.get(visitId);
-      if (!visit || visit.ended) return { ok: false, failure: fail("session_ended", "the resume token is unknown, used or expired") };
-      site = this.#sites.siteById(visit.siteId);
-      if (!site) return { ok: false, failure: fail("session_ended", "the site is no longer registered") };
-    }
-    const decision = this.#decide("visitor:connect", { actor: "visitor", siteId: site.id, origin });
-    if (!decision.allow) return { ok: false, failure: fail("not_allowed", `denied by policy: ${decision.reason}`) };
-    if (!urlInOrigins(message.url, site.policy.origins)) return { ok: false, failure: fail("origin_not_allowed", "the page is outside the site's registered origins") };
-
+    const named = this.#namedByOpening(message, origin);
+    const failure = this.#openingFailure(message, origin, false, named);
+    if (failure) return { ok: false, failure };
+    const site = named.site;
+    if (!site) throw new Error("an opening passed its row without a site");
+    const version = negotiateVersion(message.versions) ?? 1;
+    let visit = named.visit;
     if (!visit) {
       visit = new Visit(site.id, Date.now(), this.options.policy.policy.cobrowse.consentPause.seconds * 1000);
       this.#visits.set(visit.id, visit);
@@ -174,7 +165,7 @@ export class Relay {
 
   /** A co-browse frame of the visit: its running room checks and handles it. */
   fromVisitor(visit: Visit, message: VisitorMessage, origin: string): Failure | undefined {
-    if (message.kind === "hello" || message.kind === "resume") return fail("wrong_state", "already connected");
+    if (message.kind === "hello" || message.kind === "resume") return this.#openingFailure(message, origin, true, this.#namedByOpening(message, origin));
     const room = visit.room;
     if (!room) return fail("session_ended", "no co-browse session is running");
     const failure = room.fromVisitor(message, origin);
@@ -194,14 +185,40 @@ export class Relay {
     }, grace);
   }
 
+  /** The site and visit an opening names, looked up without using anything up. */
+  #namedByOpening(message: Extract<VisitorMessage, { kind: "hello" | "resume" }>, origin: string): { site?: RegisteredSite; visit?: Visit } {
+    if (message.kind === "hello") {
+      const site = this.#sites.site(message.siteKey);
+      return site ? { site } : {};
+    }
+    const visitId = this.#tokens.visitOf(message.resumeToken, this.#sites.sitesWithOrigin(origin));
+    const visit = visitId === undefined ? undefined : this.#visits.get(visitId);
+    const site = visit && !visit.ended ? this.#sites.siteById(visit.siteId) : undefined;
+    return visit && site ? { visit, site } : {};
+  }
+
+  /** Runs the opening's row (message-table.ts `openingTable`). */
+  #openingFailure(message: Extract<VisitorMessage, { kind: "hello" | "resume" }>, origin: string, opened: boolean, named: { site?: RegisteredSite; visit?: Visit }): Failure | undefined {
+    const { site, visit } = named;
+    return runChecks(openingChecks[message.kind], {
+      message,
+      origin,
+      opened,
+      site: site && { id: site.id, origins: site.policy.origins },
+      visitFound: visit !== undefined,
+      decide: (action) => (site ? this.#decide(action, { actor: "visitor", siteId: site.id, origin }) : { allow: false, reason: "no site" }),
+    });
+  }
+
   // ---- agents ------------------------------------------------------------------------------
 
   agentOpened(endpoint: AgentEndpoint): void {
     this.#router.open(endpoint);
   }
 
-  fromAgent(endpoint: AgentEndpoint, message: AgentMessage): void {
-    this.#router.fromSocket(endpoint, message);
+  /** An agent's co-browse frame: its route row runs here, its room's rows at the room's owner. */
+  fromAgent(endpoint: AgentEndpoint, message: AgentMessage): Failure | undefined {
+    return this.#router.fromSocket(endpoint, message);
   }
 
   /**
@@ -456,13 +473,5 @@ export class Relay {
     } catch (err) {
       this.options.log.error({ err: err instanceof Error ? err.name : typeof err, stack: err instanceof Error ? err.stack?.split("\n").slice(1, 6).join("\n") : undefined }, "relay: bus message failed");
     }
-  }
-}
-
-function urlInOrigins(url: string, origins: readonly string[]): boolean {
-  try {
-    return origins.includes(new URL(url).origin);
-  } catch {
-    return false;
   }
 }

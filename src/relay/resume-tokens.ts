@@ -8,7 +8,7 @@ interface TokenRecord {
 /**
  * Visitor resume tokens: the visitor's ticket to continue its visit (its chat connection and,
  * when one is running, its co-browse session) on the next page of the same site. Each is single
- * use (resuming consumes it and the welcome hands out the next), bound to one visit and one site,
+ * use (the welcome of a resume hands out the next, which replaces it), bound to one visit and one site,
  * and lives only as long as its visit, which itself ends shortly after the visitor's connection
  * goes away without a resume. Kept in memory as hashes only.
  */
@@ -26,15 +26,15 @@ export class ResumeTokens {
     return token;
   }
 
-  /** The visit a token was issued for, consuming the token; undefined when unknown or used. */
-  consume(token: string, siteIds: ReadonlySet<string>): string | undefined {
-    const hash = digest(token);
-    const record = this.#byHash.get(hash);
-    if (!record) return undefined;
+  /**
+   * The visit a token was issued for; undefined when unknown or used. Looking does not use the
+   * token up: the welcome of a resume issues the visit's next token, which replaces it, so a
+   * refused resume leaves the token as it was.
+   */
+  visitOf(token: string, siteIds: ReadonlySet<string>): string | undefined {
+    const record = this.#byHash.get(digest(token));
     // A token presented from another site's origin is refused but stays valid for its own site.
-    if (!siteIds.has(record.siteId)) return undefined;
-    this.#byHash.delete(hash);
-    this.#byVisit.delete(record.visitId);
+    if (!record || !siteIds.has(record.siteId)) return undefined;
     return record.visitId;
   }
 

@@ -14,7 +14,8 @@ import { AgentSeat } from "./agent-seat.js";
 import { ConsentAsks } from "./consent-asks.js";
 import { ConsentPause } from "./consent-pause.js";
 import { CanvasImages } from "./canvas-store.js";
-import { runChecks, type Check, type RoomFacts } from "./checks/check.js";
+import { runChecks, type RoomFacts } from "./checks/check.js";
+import { notOpened } from "./checks/opening.js";
 import { opTargetKnown } from "./checks/nodes.js";
 import type { Clock } from "./clock.js";
 import { ControlAudit, type ControlAuditEntry } from "./control-audit.js";
@@ -198,10 +199,10 @@ export class Room implements RoomFacts {
   // ---- visitor side ----------------------------------------------------------------------
 
   fromVisitor(message: VisitorMessage, origin: string | undefined): Failure | undefined {
+    // Openings never reach a room: Relay.openVisitor runs their rows, where a later one fails.
+    if (message.kind === "hello" || message.kind === "resume") return notOpened({ opened: true });
     const decide = (action: string) => this.options.decide(action, { actor: "visitor", siteId: this.siteId, origin, visitorConsent: this.granted });
-    // The table types each row by its kind; here the message is that kind by construction.
-    const row = visitorChecks[message.kind] as unknown as readonly Check<VisitorMessage>[];
-    const failure = runChecks(row, { room: this, message, decide });
+    const failure = runChecks(visitorChecks[message.kind], { room: this, message, decide });
     if (failure) return failure;
     switch (message.kind) {
       case "snapshot":
@@ -261,9 +262,6 @@ export class Room implements RoomFacts {
         for (const seat of this.seats) if (seat.admitted) this.#deliver(seat, kept.frame);
         return undefined;
       }
-      case "hello":
-      case "resume":
-        return fail("wrong_state", "already connected");
     }
   }
 
@@ -416,9 +414,8 @@ export class Room implements RoomFacts {
 
   fromAgent(seat: AgentSeat, message: AgentMessage): Failure | undefined {
     const decide = this.#agentDecide(seat);
-    const row = agentChecks[message.kind] as unknown as readonly Check<AgentMessage>[];
     const facts = { id: seat.id, joined: seat.joined, admitted: seat.admitted, controlling: seat.controlling };
-    const failure = runChecks(row, { room: this, message, agent: { principal: seat.principal, joined: seat.joined, seat: facts }, decide });
+    const failure = runChecks(agentChecks[message.kind], { room: this, message, agent: { principal: seat.principal, joined: seat.joined, seat: facts }, decide });
     if (failure && message.kind === "control") return this.#controlRefused(seat, message.event, failure);
     if (failure) return failure;
     switch (message.kind) {

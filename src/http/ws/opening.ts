@@ -1,12 +1,11 @@
 import type { ProtocolErrorCode } from "../../protocol/error-codes.js";
-import type { ErrorMessage } from "../../protocol/server-messages.js";
+import { sendFailure } from "../../relay/failure.js";
 import type { Peer } from "../../relay/peer.js";
 import { CLOSE } from "./close-codes.js";
 
 /** Sends an `error` frame; `ref` is the refused frame's seq when it has one, else its kind. */
 export function sendError(peer: Peer, failure: { code: ProtocolErrorCode; message: string }, ref: string | number | undefined): void {
-  const frame: ErrorMessage = { kind: "error", code: failure.code, message: failure.message, ...(ref === undefined ? {} : { ref }) };
-  peer.send(JSON.stringify(frame));
+  sendFailure(peer, { code: failure.code, message: failure.message }, ref);
 }
 
 /** The refused frame's `seq` (snapshots, mutations) or its kind, for the error's `ref`. */

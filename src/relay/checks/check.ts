@@ -55,17 +55,25 @@ export interface CheckInput<M> {
   readonly decide: (action: string, assume?: Readonly<Record<string, unknown>>) => { allow: boolean; reason: string };
 }
 
-/** One concern, one check: undefined means pass. */
-export type Check<M> = ((input: CheckInput<M>) => Failure | undefined) & { readonly checkName: string };
+/** One concern, one check over some input: undefined means pass. */
+export type CheckOf<I> = ((input: I) => Failure | undefined) & { readonly checkName: string };
+
+/** A check of a message in a room (the room's rows). */
+export type Check<M> = CheckOf<CheckInput<M>>;
 
 export function check<M>(checkName: string, fn: (input: CheckInput<M>) => Failure | undefined): Check<M> {
+  return checkOf(checkName, fn);
+}
+
+/** A check of rows that run before a room is involved (openings, an agent's way to its room). */
+export function checkOf<I>(checkName: string, fn: (input: I) => Failure | undefined): CheckOf<I> {
   return Object.assign(fn, { checkName });
 }
 
-export function runChecks<M>(checks: readonly Check<M>[], input: CheckInput<M>): Failure | undefined {
+export function runChecks<I>(checks: readonly CheckOf<I>[], input: I): Failure | undefined {
   for (const c of checks) {
     const failure = c(input);
-    if (failure) return failure;
+    if (failure) return { ...failure, check: c.checkName };
   }
   return undefined;
 }

@@ -11,3 +11,6 @@ export const hasSnapshot = check<unknown>("snapshot", ({ room }) =>
 
 /** Agent connection has joined this room. */
 export const joined = check<unknown>("joined", ({ agent }) => (agent?.joined ? undefined : fail("wrong_state", "join a room first")));
+
+/** An agent joins a room once per connection. */
+export const notJoined = check<unknown>("not-joined", ({ agent }) => (agent?.joined ? fail("wrong_state", "already joined") : undefined));

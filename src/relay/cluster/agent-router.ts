@@ -1,5 +1,8 @@
 import type { Bus } from "../../bus/bus.js";
 import type { AgentMessage } from "../../protocol/agent-messages.js";
+import { runChecks } from "../checks/check.js";
+import type { Failure } from "../failure.js";
+import { routeChecks } from "../message-table.js";
 import type { AgentPrincipal, Peer } from "../peer.js";
 import { replicaChannel, type ReplicaEnvelope } from "./envelopes.js";
 
@@ -42,29 +45,30 @@ export class AgentRouter {
     this.#endpoints.set(endpoint.conn, endpoint);
   }
 
-  fromSocket(endpoint: AgentEndpoint, message: AgentMessage): void {
+  /**
+   * Runs the message's route row here (message-table.ts `routeTable`) and sends it on to its
+   * room's owner; a refusal is returned for the socket to answer, and nothing is sent on.
+   */
+  fromSocket(endpoint: AgentEndpoint, message: AgentMessage): Failure | undefined {
     const { conn } = endpoint;
-    let route = this.#routes.get(conn);
-    if (message.kind === "join") {
+    const current = this.#routes.get(conn);
+    const owner = message.kind === "join" ? this.owners.ownerOf(message.room) : current?.owner;
+    const failure = runChecks(routeChecks[message.kind], { message, route: { roomFound: owner !== undefined, inRoom: current !== undefined } });
+    if (failure) return failure;
+    let route = current;
+    if (message.kind === "join" && owner !== undefined) {
       // Joining another room leaves the current one.
-      if (route && route.room !== message.room) this.#leaveRoute(endpoint);
-      const owner = this.owners.ownerOf(message.room);
-      if (!owner) {
-        endpoint.peer.send(JSON.stringify({ kind: "error", code: "session_ended", message: "no such co-browse session", ref: "join" }));
-        return;
-      }
+      if (current && current.room !== message.room) this.#leaveRoute(endpoint);
       route = { owner, room: message.room };
       this.#routes.set(conn, route);
       const { subject, displayName, roles, mfa, sourceAddress } = endpoint.principal;
       const principal = { subject, displayName, roles: [...roles], mfa, ...(sourceAddress === undefined ? {} : { sourceAddress }) };
       this.#toOwner(endpoint, route.owner, { t: "attach", room: message.room, conn, from: this.owners.replica, principal });
     }
-    if (!route) {
-      endpoint.peer.send(JSON.stringify({ kind: "error", code: "wrong_state", message: "join a room first", ref: message.kind }));
-      return;
-    }
+    if (!route) throw new Error("an agent message passed its route row without a route");
     this.#toOwner(endpoint, route.owner, { t: "agent", conn, from: this.owners.replica, msg: message });
     if (message.kind === "leave") this.#routes.delete(conn);
+    return undefined;
   }
 
   /** The socket closed; `away` when it was lost rather than closed on purpose. */

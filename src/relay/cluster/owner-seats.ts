@@ -1,6 +1,8 @@
 import type { AgentMessage } from "../../protocol/agent-messages.js";
-import type { ServerToAgent } from "../../protocol/server-messages.js";
 import type { AgentSeat } from "../agent-seat.js";
+import { runChecks } from "../checks/check.js";
+import { sendFailure } from "../failure.js";
+import { routeChecks } from "../message-table.js";
 import type { AgentPrincipal, Peer } from "../peer.js";
 import type { Room } from "../room.js";
 
@@ -12,6 +14,8 @@ import type { Room } from "../room.js";
 export class OwnerSeats {
   readonly #byConn = new Map<string, { room: Room; seat: AgentSeat }>();
   readonly #connOf = new Map<AgentSeat, string>();
+  /** Connections on their way into a room: seated by their `join` once its rows pass. */
+  readonly #attaching = new Map<string, { roomId: string; peer: Peer; principal: AgentPrincipal }>();
 
   constructor(private readonly rooms: (id: string) => Room | undefined) {}
 
@@ -21,34 +25,37 @@ export class OwnerSeats {
       if (existing.room.id === roomId) return;
       this.detach(conn);
     }
-    const room = this.rooms(roomId);
-    if (!room || room.state === "ended") {
-      send(peer, { kind: "error", code: "session_ended", message: "no such co-browse session", ref: "join" });
-      return;
-    }
-    const seat = room.seatFor(peer, principal);
-    this.#byConn.set(conn, { room, seat });
-    this.#connOf.set(seat, conn);
+    this.#attaching.set(conn, { roomId, peer, principal });
   }
 
-  /** Runs one agent message through its room; the affected room, for re-announcing. */
+  /**
+   * Runs one agent message through its route row (message-table.ts `routeTable`: the room is
+   * open here, the connection is seated) and its room; the affected room, for re-announcing.
+   */
   message(conn: string, message: AgentMessage, peerIfUnseated: () => Peer | undefined): Room | undefined {
-    const seated = this.#byConn.get(conn);
-    if (!seated) {
-      const peer = peerIfUnseated();
-      if (peer) send(peer, { kind: "error", code: "wrong_state", message: "join a room first", ref: message.kind });
+    const attaching = message.kind === "join" ? this.#attaching.get(conn) : undefined;
+    this.#attaching.delete(conn);
+    let seated = this.#byConn.get(conn);
+    // The room a join names opens now when it is a visit's next room (OwnerSide#roomToJoin).
+    const room = seated?.room ?? (attaching && this.rooms(attaching.roomId));
+    const failure = runChecks(routeChecks[message.kind], { message, route: { roomFound: room !== undefined && room.state !== "ended", inRoom: seated !== undefined } });
+    if (failure || !room) {
+      const peer = seated?.seat.peer ?? peerIfUnseated();
+      if (failure && peer) sendFailure(peer, failure, message.kind);
       return undefined;
     }
-    const { room, seat } = seated;
-    if (message.kind === "join" && seat.joined) {
-      send(seat.peer, { kind: "error", code: "wrong_state", message: "already joined", ref: "join" });
-      return room;
+    if (!seated && attaching) {
+      seated = { room, seat: room.seatFor(attaching.peer, attaching.principal) };
+      this.#byConn.set(conn, seated);
+      this.#connOf.set(seated.seat, conn);
     }
-    const failure = room.fromAgent(seat, message);
-    if (failure) {
-      send(seat.peer, { kind: "error", code: failure.code, message: failure.message, ref: message.kind, ...(failure.node === undefined ? {} : { node: failure.node }) });
+    if (!seated) return undefined;
+    const { seat } = seated;
+    const refused = room.fromAgent(seat, message);
+    if (refused) {
+      sendFailure(seat.peer, refused, message.kind);
       // A refused join leaves nothing behind: the connection may try another room.
-      if (message.kind === "join") this.#forget(seat);
+      if (message.kind === "join" && !seat.joined) this.#forget(seat);
     }
     return room;
   }
@@ -59,6 +66,7 @@ export class OwnerSeats {
    * limit, so the same agent can come back.
    */
   detach(conn: string, away = false): Room | undefined {
+    this.#attaching.delete(conn);
     const seated = this.#byConn.get(conn);
     if (!seated) return undefined;
     this.#forget(seated.seat);
@@ -89,8 +97,4 @@ export class OwnerSeats {
     this.#connOf.delete(seat);
     this.#byConn.delete(conn);
   }
-}
-
-function send(peer: Peer, message: ServerToAgent): void {
-  peer.send(JSON.stringify(message));
 }

@@ -2,7 +2,6 @@ import { randomBytes } from "node:crypto";
 import type { WebSocket } from "ws";
 import { agentMessage } from "../../protocol/agent-messages.js";
 import { LIMITS } from "../../protocol/limits.js";
-import { negotiateVersion } from "../../protocol/version.js";
 import type { MessageGuards } from "../../policy/message-guards.js";
 import type { AgentEndpoint } from "../../relay/cluster/agent-router.js";
 import type { AgentPrincipal } from "../../relay/peer.js";
@@ -49,11 +48,11 @@ export function serveAgent(ws: WebSocket, peer: SocketPeer, principal: AgentPrin
     if ("other" in routed) return void chatConnection?.handle(routed.other);
     const message = routed.message;
     if (guards.actionFor("agent", message.kind) === undefined) return sendError(peer, { code: "not_allowed", message: "message kind has no policy action" }, refOf(message));
-    if (message.kind === "join" && negotiateVersion(message.versions) === undefined) {
-      sendError(peer, { code: "unsupported_version", message: "no protocol version in common" }, "join");
-      return peer.close(CLOSE.badOpening, "unsupported_version");
-    }
-    relay.fromAgent(endpoint, message);
+    const failure = relay.fromAgent(endpoint, message);
+    if (!failure) return;
+    sendError(peer, failure, message.kind);
+    // No version in common: nothing more this connection sends can be understood.
+    if (failure.code === "unsupported_version") peer.close(CLOSE.badOpening, failure.code);
   });
   ws.on("close", (code) => {
     chatConnection?.close();
