@@ -2,7 +2,7 @@ import { auditRoutes } from "../../audit/routes.js";
 import { identityRoutes } from "../../auth/http/routes.js";
 import { chatRoutes } from "../../chat/http/routes.js";
 import { consoleRoutes } from "../../console/routes.js";
-import { replayFrame } from "../../console/viewer/replay-frame.js";
+import { replayFrame } from "../../console/replay-frame.js";
 import { demoRoutes } from "../../demo/routes.js";
 import { policyRoutes } from "../../policy/routes.js";
 import { assetRoute } from "../../relay/asset-proxy/route.js";

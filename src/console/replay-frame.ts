@@ -1,7 +1,7 @@
-import { ASSET_PATH } from "../../relay/sanitizer/asset-url.js";
-import { serializeCsp } from "../../http/security-headers.js";
-import { defineRoute } from "../../http/route.js";
-import { REPLAY_FRAME_PATH } from "./replay-frame-path.js";
+import { ASSET_PATH } from "../relay/sanitizer/asset-url.js";
+import { serializeCsp } from "../http/security-headers.js";
+import { defineRoute } from "../http/route.js";
+import { REPLAY_FRAME_PATH } from "./viewer/replay-frame-path.js";
 
 // The empty document the agent's replay frame starts from. Its CSP is the replica's last line
 // of defence: no script of any kind, no connections, no forms, no plugins, no nested frames;
