@@ -16,6 +16,7 @@ describe("visitor browser and device family", () => {
     expect(browserFamily(ua.edgeWindows)).toBe("Edge");
     expect(browserFamily(ua.firefoxAndroid)).toBe("Firefox");
     expect(browserFamily(ua.safariIphone)).toBe("Safari");
+    expect(browserFamily(ua.chromeLinux.replace("Chrome/", "HeadlessChrome/"))).toBe("Chrome");
     expect(deviceFamily(ua.chromeLinux)).toBe("Desktop");
     expect(deviceFamily(ua.firefoxAndroid)).toBe("Phone");
     expect(deviceFamily(ua.safariIphone)).toBe("Phone");

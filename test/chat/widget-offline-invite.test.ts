@@ -56,7 +56,7 @@ suite("chat widget in Chromium: offline form in German, invitation, keyboard, tr
     contexts.push(agentContext);
     const agent = await agentContext.newPage();
     await agent.goto(`${server.url}/console/chats?site=shop`);
-    await agent.getByText(/Offline message · visitor/).waitFor();
+    await agent.locator(".inbox-row").filter({ hasText: "Offline message" }).waitFor();
     await agent.getByRole("button", { name: "Accept" }).click();
     await agent.locator(".chat-pane").getByText("Offline message from Anna Beispiel <anna@example.test>:").waitFor();
     await agent.locator(".chat-pane").getByText("Bitte rufen Sie mich wegen <Bestellung 42> zurück.").waitFor();
@@ -77,6 +77,9 @@ suite("chat widget in Chromium: offline form in German, invitation, keyboard, tr
     await visitor.keyboard.press("Enter");
     await visitor.keyboard.type("Yes please, which size fits me?");
     await visitor.keyboard.press("Enter");
+    // the agent is in the offline message's conversation: the new chat waits in the Waiting folder
+    await agent.locator(".inbox-folder[data-folder=waiting]").click();
+    await agent.locator(".inbox-row").first().click();
     await agent.getByRole("button", { name: "Accept" }).click();
     const pane = agent.locator(".chat-pane").filter({ hasText: "Yes please, which size fits me?" });
     await pane.waitFor();

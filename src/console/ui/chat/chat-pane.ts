@@ -19,6 +19,14 @@ export interface PaneActions {
   startCobrowse(visitor: string): Promise<void>;
   /** Whether the server lets this agent start or join co-browsing with the visitor now (its `actions`). */
   mayCobrowse(visitor: string): Promise<boolean>;
+  /** A colleague's display name by agent id ("You" for this agent); undefined while unknown. */
+  agentName(agentId: string): string | undefined;
+}
+
+/** Something that happened in the conversation besides messages (accepted, transferred, co-browse started…). */
+export interface PaneEvent {
+  readonly at: number;
+  readonly text: string;
 }
 
 export interface PaneInfo {
@@ -44,6 +52,7 @@ export class ChatPane {
   readonly #input: HTMLTextAreaElement;
   readonly #state: HTMLElement;
   readonly #tools: HTMLElement;
+  readonly #events: PaneEvent[] = [];
   #typingSentAt = 0;
 
   constructor(
@@ -100,7 +109,13 @@ export class ChatPane {
   }
 
   showTyping(typing: boolean): void {
-    this.#typing.textContent = typing ? "The visitor is typing…" : "";
+    this.#typing.textContent = typing ? `${this.info.visitorName} is typing…` : "";
+  }
+
+  /** Adds a line for something that happened (shown in time order among the messages). */
+  event(text: string, at = Date.now()): void {
+    this.#events.push({ at, text });
+    this.render();
   }
 
   setState(text: string): void {
@@ -113,8 +128,13 @@ export class ChatPane {
   }
 
   render(): void {
-    const nodes = this.ledger.messages().map((m) => this.#bubble(m));
-    for (const p of this.ledger.unacknowledged()) nodes.push(h("div", { class: "chat-msg chat-me chat-pending" }, h("span", { class: "chat-who" }, "You · sending…"), p.text));
+    const entries: { at: number; node: HTMLElement }[] = [
+      ...this.ledger.messages().map((m) => ({ at: m.at, node: this.#bubble(m) })),
+      ...this.#events.map((e) => ({ at: e.at, node: h("p", { class: "chat-event" }, h("span", {}, e.text), " ", timeOf(e.at)) })),
+    ];
+    // Stable: a message and an event of the same millisecond keep their arrival order.
+    const nodes = entries.sort((a, b) => a.at - b.at).map((e) => e.node);
+    for (const p of this.ledger.unacknowledged()) nodes.push(h("div", { class: "chat-msg chat-me chat-pending" }, h("span", { class: "chat-who" }, "You"), p.text, h("span", { class: "chat-delivery" }, "Sending…")));
     replaceChildren(this.#log, nodes);
     this.#log.scrollTop = this.#log.scrollHeight;
   }
@@ -125,10 +145,12 @@ export class ChatPane {
 
   #bubble(m: ChatMessageFrame): HTMLElement {
     if (m.type === "note") return h("div", { class: "chat-note" }, h("strong", {}, "Transfer note: "), m.text);
-    const who = m.from === "visitor" ? this.info.visitorName : m.from === "agent" ? `Agent ${m.agentId?.slice(0, 8) ?? ""}` : "System";
+    const who = m.from === "visitor" ? this.info.visitorName : m.from === "agent" ? (this.actions.agentName(m.agentId ?? "") ?? "A colleague") : "Airlock";
     const cls = m.from === "visitor" ? "chat-them" : "chat-me";
     const text = m.type === "form" ? formText(m.text) : m.text;
-    return h("div", { class: `chat-msg ${cls}` }, h("span", { class: "chat-who" }, who), text);
+    // An agent's own message in the log was committed by the server: the acknowledgement came first.
+    const delivery = m.from === "agent" && this.actions.agentName(m.agentId ?? "") === "You" ? h("span", { class: "chat-delivery" }, "Sent") : null;
+    return h("div", { class: `chat-msg ${cls}` }, h("span", { class: "chat-who" }, who, " ", timeOf(m.at)), text, delivery);
   }
 
   #submit(): void {
@@ -190,6 +212,15 @@ export class ChatPane {
     );
     select.focus();
   }
+}
+
+const clock = new Intl.DateTimeFormat("en-GB", { hour: "2-digit", minute: "2-digit" });
+const full = new Intl.DateTimeFormat("en-GB", { dateStyle: "medium", timeStyle: "medium" });
+
+/** "14:05", with the full date and time on hover and for machines. */
+function timeOf(at: number): HTMLElement {
+  const date = new Date(at);
+  return h("time", { class: "chat-time", datetime: date.toISOString(), title: full.format(date) }, clock.format(date));
 }
 
 /** An offline form as plain lines (its JSON comes from the server, parsed defensively). */

@@ -8,20 +8,23 @@ import { formatDuration } from "../components/format.js";
 import { statusRegion } from "../components/notice.js";
 import { pageHeader } from "../components/page-header.js";
 import { h, replaceChildren } from "../dom.js";
+import { ConversationList, folderOf, type InboxConversation } from "../inbox/conversation-list.js";
+import { InboxViews } from "../inbox/inbox-views.js";
+import { VisitorContextPane } from "../inbox/visitor-context.js";
 import { definePage } from "./page.js";
 
 const sitesSchema = z.object({ sites: z.array(z.object({ id: z.string(), name: z.string() })) });
 const agentsSchema = z.object({ agents: z.array(z.object({ id: z.string(), name: z.string() })) });
 const cannedSchema = z.object({ responses: z.array(z.object({ title: z.string(), body: z.string() })) });
 const statsSchema = z.object({ waiting: z.number(), active: z.number(), averageWaitMs: z.number(), agentsOnline: z.number(), visitorsOnline: z.number() });
-const activeSchema = z.object({ active: z.array(z.object({ id: z.string(), visitorId: z.string(), visitorName: z.string(), assignedAgentId: z.nullable(z.string()) })) });
+const activeSchema = z.object({ active: z.array(z.object({ id: z.string(), visitorId: z.string(), visitorName: z.string(), assignedAgentId: z.nullable(z.string()), createdAt: z.number() })) });
 const joinSchema = z.object({ room: z.string() });
 const sessionActionsSchema = z.object({ actions: z.array(z.string()) });
 
 /**
- * The agent's workspace: the queue of waiting chats and offline messages, the live visitor list
- * (invite from there), several chats side by side; supervisors also see live statistics and the
- * chats in progress, which they can join.
+ * The agent's inbox: three panes — conversations (Waiting, Mine, Team, Closed), the open
+ * conversation, and the visitor it is with — above the live visitor list (invite from there).
+ * Supervisors also see live statistics, and join a colleague's chat from the Team folder.
  */
 export const chatsPage = definePage({
   path: "/console/chats",
@@ -34,12 +37,15 @@ export const chatsPage = definePage({
     const { sites } = viewer.can("visitors:view") ? await api.get("/api/v1/chat/sites", sitesSchema) : { sites: [] };
     let site = query.get("site") ?? sites[0]?.id ?? "";
     const panes = new Map<string, ChatPane>();
-    const queue = new Map<string, ChatConversationFrame>();
-    const queueList = h("ul", { class: "chat-queue", "aria-label": "Waiting chats" });
+    const names = new Map<string, string>([[me, "You"]]);
+    let visitors: readonly PresenceVisitor[] = [];
+    let openId: string | undefined;
     const visitorsBody = h("tbody");
-    const paneArea = h("div", { class: "chat-panes" }, h("p", { class: "hint" }, "Accept a waiting chat to start."));
     const statsArea = h("dl", { class: "facts chat-stats" });
-    const activeList = h("ul", { class: "chat-queue", "aria-label": "Chats in progress" });
+    const middle = h("section", { class: "inbox-pane inbox-conversation", "aria-label": "Conversation" });
+    const context = new VisitorContextPane();
+    const list = new ConversationList({ me, open: (id) => open(id, true), agentName: (id) => names.get(id) });
+    const views = new InboxViews();
 
     const socket = new ChatSocket({
       signal,
@@ -58,17 +64,10 @@ export const chatsPage = definePage({
       for (const m of pane.ledger.unacknowledged()) socket.send({ kind: "chat-send", conversation: c, ...m });
     };
 
-    const openPane = (f: ChatConversationFrame, mine: boolean): ChatPane => {
-      let pane = panes.get(f.conversation);
-      if (!pane) {
-        pane = new ChatPane({ conversation: f.conversation, visitor: f.visitor ?? "", visitorName: f.visitorName ?? "Visitor", site: f.site ?? site, mine }, paneActions, viewer.can("chat:transfer"));
-        panes.set(f.conversation, pane);
-        if (panes.size === 1) replaceChildren(paneArea);
-        paneArea.append(pane.element);
-        resume(pane);
-        pane.focus();
-      }
-      return pane;
+    const loadNames = async () => {
+      if (!site) return;
+      const { agents } = await api.get(`/api/v1/chat/agents?site=${encodeURIComponent(site)}`, agentsSchema).catch(() => ({ agents: [] }));
+      for (const a of agents) if (a.id !== me) names.set(a.id, a.name);
     };
 
     const paneActions = {
@@ -79,33 +78,84 @@ export const chatsPage = definePage({
         void socket.send({ kind: "chat-transfer", conversation, to, ...(note ? { note: { clientId: newClientId(), text: note } } : {}) }),
       colleagues: async () => (await api.get(`/api/v1/chat/agents?site=${encodeURIComponent(site)}`, agentsSchema)).agents.filter((a) => a.id !== me),
       cannedResponses: async () => (await api.get("/api/v1/chat/canned-responses", cannedSchema)).responses,
-      // The viewer opens in its own tab so this page keeps every chat running alongside.
       mayCobrowse: async (visitor: string) =>
         (await api.get(`/api/v1/cobrowse/sessions/${encodeURIComponent(visitor)}`, sessionActionsSchema)).actions.length > 0,
+      // The viewer opens in its own tab so this page keeps every chat running alongside.
       startCobrowse: async (visitor: string) => {
         const { room } = await api.post(`/api/v1/cobrowse/sessions/${encodeURIComponent(visitor)}/join`, {}, joinSchema);
         window.open(`/console/cobrowse/${encodeURIComponent(room)}`, "_blank", "noopener");
       },
+      agentName: (id: string) => names.get(id),
     };
 
-    const renderQueue = () => {
-      const items = [...queue.values()].sort((a, b) => (a.createdAt ?? 0) - (b.createdAt ?? 0));
-      replaceChildren(
-        queueList,
-        items.length === 0
-          ? h("li", { class: "hint" }, "Nobody is waiting.")
-          : items.map((c) =>
-              h(
-                "li",
-                {},
-                h("span", {}, `${c.state === "offline" ? "Offline message" : "Chat request"} · ${c.visitorName ?? "Visitor"}`),
-                h("button", { type: "button", class: "button small", on: { click: () => socket.send({ kind: "chat-accept", conversation: c.conversation }) } }, "Accept"),
-              ),
-            ),
-      );
+    const paneFor = (c: InboxConversation): ChatPane => {
+      let pane = panes.get(c.id);
+      if (!pane) {
+        pane = new ChatPane({ conversation: c.id, visitor: c.visitor, visitorName: c.visitorName, site: c.site, mine: c.assignedAgent === me }, paneActions, viewer.can("chat:transfer"));
+        panes.set(c.id, pane);
+        resume(pane);
+      }
+      return pane;
     };
 
-    const renderVisitors = (visitors: readonly PresenceVisitor[]) => {
+    /** Shows a conversation in the middle pane (its chat, or what the agent can do with it). */
+    const open = (id: string, byAgent: boolean) => {
+      const c = list.get(id);
+      if (!c) return;
+      openId = id;
+      list.markOpen(id);
+      const pane = panes.get(id);
+      if (pane) {
+        replaceChildren(middle, pane.element);
+        if (byAgent) pane.focus();
+      } else replaceChildren(middle, placeholderFor(c));
+      showContext();
+      if (byAgent) views.show("conversation");
+    };
+
+    const placeholderFor = (c: InboxConversation): HTMLElement => {
+      const card = (text: string, ...actions: (HTMLElement | null)[]) =>
+        h("article", { class: "inbox-card", "aria-label": c.visitorName }, h("h2", {}, c.visitorName), h("p", {}, text), h("div", { class: "inbox-card-actions" }, ...actions));
+      switch (folderOf(c, me)) {
+        case "waiting":
+          return card(
+            c.state === "offline" ? `${c.visitorName} left an offline message.` : `${c.visitorName} is waiting for an agent.`,
+            h("button", { type: "button", class: "button primary", on: { click: () => socket.send({ kind: "chat-accept", conversation: c.id }) } }, "Accept"),
+          );
+        case "team":
+          return card(
+            `${c.visitorName} is talking with ${names.get(c.assignedAgent ?? "") ?? "a colleague"}.`,
+            viewer.can("chat:supervise") ? h("button", { type: "button", class: "button primary", on: { click: () => join(c) } }, "Join") : null,
+          );
+        default:
+          return card("This conversation has ended.");
+      }
+    };
+
+    const join = (c: InboxConversation) => {
+      socket.send({ kind: "chat-join", conversation: c.id });
+      list.upsert({ ...c, joined: true });
+      paneFor(c).event("You joined the conversation");
+      open(c.id, true);
+    };
+
+    const showContext = () => {
+      const c = openId ? list.get(openId) : undefined;
+      context.show(c?.visitorName ?? "", c ? visitors.find((v) => v.visitor === c.visitor) : undefined);
+    };
+
+    /** With nothing open, the oldest waiting chat (else one of the agent's own, else the team's) opens by itself. */
+    const openSomething = () => {
+      if (openId && list.get(openId)) return;
+      const order = ["waiting", "mine", "team"] as const;
+      const all = list.all().sort((a, b) => a.createdAt - b.createdAt);
+      for (const folder of order) {
+        const first = all.find((c) => folderOf(c, me) === folder);
+        if (first) return open(first.id, false);
+      }
+    };
+
+    const renderVisitors = () => {
       const now = Date.now();
       replaceChildren(
         visitorsBody,
@@ -134,21 +184,55 @@ export const chatsPage = definePage({
       );
     };
 
-    const onConversation = (f: ChatConversationFrame) => {
-      if (f.change === "queued" || f.change === "offline") queue.set(f.conversation, f);
-      else queue.delete(f.conversation);
-      renderQueue();
-      const pane = panes.get(f.conversation);
-      if ((f.change === "accepted" || f.change === "transferred") && f.assignedAgent === me) openPane(f, true).setState("active");
-      else if (f.change === "transferred" && pane && f.assignedAgent !== me) pane.setState("transferred");
-      if (f.state === "ended") pane?.setState("ended");
+    const eventText = (f: ChatConversationFrame, before: InboxConversation | undefined): string | undefined => {
+      const who = (id: string | null | undefined) => (id ? (names.get(id) ?? "A colleague") : "An agent");
+      switch (f.change) {
+        case "accepted":
+          return f.assignedAgent === me ? "You accepted the chat" : `${who(f.assignedAgent)} accepted the chat`;
+        case "transferred":
+          if (f.assignedAgent === me) return `${who(before?.assignedAgent)} handed the chat to you`;
+          return `Handed to ${who(f.assignedAgent)}`;
+        case "ended":
+          return "The chat ended";
+        default:
+          return undefined;
+      }
+    };
+
+    const onConversation = async (f: ChatConversationFrame) => {
+      if (f.change === "erased") return;
+      const before = list.get(f.conversation);
+      if (f.assignedAgent && !names.has(f.assignedAgent)) await loadNames();
+      const c: InboxConversation = {
+        id: f.conversation,
+        visitor: f.visitor ?? before?.visitor ?? "",
+        visitorName: f.visitorName ?? before?.visitorName ?? "Visitor",
+        site: f.site ?? before?.site ?? site,
+        state: f.state,
+        assignedAgent: f.assignedAgent !== undefined ? f.assignedAgent : (before?.assignedAgent ?? null),
+        createdAt: f.createdAt ?? before?.createdAt ?? Date.now(),
+        joined: (before?.joined ?? false) && f.change !== "transferred",
+        ...(f.state === "ended" ? { endedAt: before?.endedAt ?? Date.now() } : {}),
+      };
+      list.upsert(c);
+      const mineNow = c.state === "active" && c.assignedAgent === me;
+      if (mineNow) paneFor(c).setState("active");
+      const pane = panes.get(c.id);
+      const text = eventText(f, before);
+      if (pane && text && before?.state !== "ended") pane.event(text);
+      if (f.change === "transferred" && pane && c.assignedAgent !== me) pane.setState("transferred");
+      if (c.state === "ended") pane?.setState("ended");
+      // Accepted here, or handed to this agent: the chat comes up in the middle pane.
+      if (mineNow && (f.change === "accepted" || f.change === "transferred") && (!openId || openId === c.id || !panes.has(openId))) open(c.id, f.change === "accepted" && openId === c.id);
+      else if (openId === c.id) open(c.id, false);
+      openSomething();
       void refreshSupervision();
     };
 
     const onFrame = (f: ChatServerFrame) => {
       switch (f.kind) {
         case "chat-conversation":
-          return onConversation(f);
+          return void onConversation(f);
         case "chat-message":
           return panes.get(f.conversation)?.receive(f);
         case "chat-ack":
@@ -156,8 +240,10 @@ export const chatsPage = definePage({
         case "chat-typing":
           return panes.get(f.conversation)?.showTyping(f.typing);
         case "presence":
-          if (f.site === site) renderVisitors(f.visitors);
-          return;
+          if (f.site !== site) return;
+          visitors = f.visitors;
+          renderVisitors();
+          return showContext();
         case "chat-error":
           // Refused for load: send what is unacknowledged again a little later (same client ids).
           if (f.code === "rate_limited") setTimeout(() => panes.forEach((p) => p.ledger.unacknowledged().forEach((m) => socket.send({ kind: "chat-send", conversation: p.info.conversation, ...m }))), 1_000);
@@ -176,36 +262,47 @@ export const chatsPage = definePage({
           replaceChildren(statsArea, fact("Waiting", String(s.waiting)), fact("Active", String(s.active)), fact("Average wait", formatDuration(s.averageWaitMs)), fact("Agents online", String(s.agentsOnline)), fact("Visitors online", String(s.visitorsOnline)));
         }
         if (viewer.can("chat:supervise")) {
+          // The site's chats in progress fill the Team folder (a supervisor joins from there).
           const { active } = await api.get(`/api/v1/chat/active?site=${encodeURIComponent(site)}`, activeSchema);
-          const join = (id: string, visitor: string, visitorName: string) => {
-            socket.send({ kind: "chat-join", conversation: id });
-            openPane({ kind: "chat-conversation", conversation: id, state: "active", change: "joined", lastSeq: 0, site, visitor, visitorName }, false);
-          };
-          const joinable = active.filter((c) => c.assignedAgentId !== me && !panes.has(c.id));
-          replaceChildren(
-            activeList,
-            joinable.length === 0
-              ? h("li", { class: "hint" }, "No other chats in progress.")
-              : joinable.map((c) =>
-                  h("li", {}, h("span", {}, c.visitorName), h("button", { type: "button", class: "button secondary small", on: { click: () => join(c.id, c.visitorId, c.visitorName) } }, "Join")),
-                ),
-          );
+          if (active.some((c) => c.assignedAgentId && !names.has(c.assignedAgentId))) await loadNames();
+          for (const a of active) {
+            const known = list.get(a.id);
+            if (known && known.state !== "active") continue;
+            if (!known || known.assignedAgent !== a.assignedAgentId) {
+              list.upsert({ id: a.id, visitor: a.visitorId, visitorName: a.visitorName, site, state: "active", assignedAgent: a.assignedAgentId, createdAt: a.createdAt, joined: known?.joined ?? false });
+            }
+          }
+          openSomething();
         }
       } catch (err) {
         status.error(err);
       }
     };
-    void refreshSupervision();
-    const timer = setInterval(() => void refreshSupervision(), 10_000);
-    signal.addEventListener("abort", () => clearInterval(timer));
+    void loadNames().then(() => refreshSupervision());
+    const supervision = setInterval(() => void refreshSupervision(), 10_000);
+    // Waits and time on site move every second.
+    const clock = setInterval(() => (list.render(), context.tick()), 1_000);
+    signal.addEventListener("abort", () => (clearInterval(supervision), clearInterval(clock)));
 
     const siteSelect = h(
       "select",
-      { "aria-label": "Site", on: { change: () => ((site = siteSelect.value), queue.clear(), renderQueue(), socket.send({ kind: "watch-site", site }), void refreshSupervision()) } },
+      {
+        "aria-label": "Site",
+        on: {
+          change: () => {
+            site = siteSelect.value;
+            list.clear();
+            openId = undefined;
+            replaceChildren(middle, emptyConversation());
+            socket.send({ kind: "watch-site", site });
+            void loadNames().then(() => refreshSupervision());
+          },
+        },
+      },
       sites.map((s) => h("option", { value: s.id, ...(s.id === site ? { selected: true } : {}) }, s.name)),
     );
-    renderQueue();
-    renderVisitors([]);
+    replaceChildren(middle, emptyConversation());
+    renderVisitors();
     const visitorsTable = h(
       "table",
       { class: "data-table" },
@@ -213,24 +310,20 @@ export const chatsPage = definePage({
       h("thead", {}, h("tr", {}, ["Visitor", "Page", "Pages viewed", "Referrer", "Time on site", "Chat", "Co-browse", h("span", { class: "visually-hidden" }, "Actions")].map((c) => h("th", { scope: "col" }, c)))),
       visitorsBody,
     );
+    const workspace = views.wrap(list.element, middle, context.element);
     return h(
       "section",
-      { class: "chats-page" },
-      pageHeader("Chats", "Waiting chats, live visitors and your conversations.", h("label", { class: "inline-field" }, "Site ", siteSelect)),
+      { class: "chats-page inbox-page" },
+      pageHeader("Chats", undefined, sites.length > 0 ? h("label", { class: "inline-field" }, "Site ", siteSelect) : null),
       status.el,
-      h(
-        "div",
-        { class: "chat-layout" },
-        h(
-          "div",
-          { class: "chat-side" },
-          h("section", { class: "panel" }, h("h2", {}, "Waiting"), queueList),
-          viewer.can("stats:view") ? h("section", { class: "panel" }, h("h2", {}, "Live statistics"), statsArea) : null,
-          viewer.can("chat:supervise") ? h("section", { class: "panel" }, h("h2", {}, "Chats in progress"), activeList) : null,
-        ),
-        paneArea,
-      ),
-      h("section", { class: "panel" }, h("h2", {}, "Visitors on the site"), h("div", { class: "table-wrap" }, visitorsTable)),
+      views.switcher,
+      workspace,
+      viewer.can("stats:view") ? h("section", { class: "panel" }, h("h2", {}, "Live statistics"), statsArea) : null,
+      h("section", { class: "panel inbox-visitors" }, h("h2", {}, "Visitors on the site"), h("div", { class: "table-wrap", tabindex: "0", role: "region", "aria-label": "Visitors on the site (scrolls sideways)" }, visitorsTable)),
     );
   },
 });
+
+function emptyConversation(): HTMLElement {
+  return h("div", { class: "inbox-card inbox-card-empty" }, h("h2", {}, "No conversation open"), h("p", { class: "hint" }, "Waiting chats open here. Choose one in the list, or use ↑ and ↓ there and press Enter."));
+}

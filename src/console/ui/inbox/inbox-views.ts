@@ -1,0 +1,40 @@
+import { h } from "../dom.js";
+
+// The three panes side by side on a wide window; on a narrow one (CSS decides where) one pane at
+// a time, picked with a switcher above them. The switcher only says which pane shows: all three
+// stay in the page, so a chat keeps running while the agent looks at the visitor.
+
+export type InboxView = "list" | "conversation" | "context";
+
+const labels: readonly [InboxView, string][] = [
+  ["list", "Conversations"],
+  ["conversation", "Conversation"],
+  ["context", "Visitor"],
+];
+
+export class InboxViews {
+  readonly switcher: HTMLElement;
+  readonly #buttons = new Map<InboxView, HTMLButtonElement>();
+  #workspace: HTMLElement | undefined;
+
+  constructor() {
+    this.switcher = h("div", { class: "inbox-switcher", role: "group", "aria-label": "Show pane" });
+    for (const [view, label] of labels) {
+      const button = h("button", { type: "button", "data-view": view, "aria-pressed": String(view === "list"), on: { click: () => this.show(view) } }, label);
+      this.#buttons.set(view, button);
+      this.switcher.append(button);
+    }
+  }
+
+  /** The grid of the three panes (list, conversation, visitor context or the docked viewer). */
+  wrap(list: HTMLElement, conversation: HTMLElement, side: HTMLElement): HTMLElement {
+    this.#workspace = h("div", { class: "inbox", "data-view": "list" }, list, conversation, h("div", { class: "inbox-side" }, side));
+    return this.#workspace;
+  }
+
+  /** Which pane a narrow window shows (a wide one shows all three anyway). */
+  show(view: InboxView): void {
+    if (this.#workspace) this.#workspace.dataset.view = view;
+    for (const [v, b] of this.#buttons) b.setAttribute("aria-pressed", String(v === view));
+  }
+}
