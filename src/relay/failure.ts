@@ -1,5 +1,5 @@
 import type { ProtocolErrorCode } from "../protocol/error-codes.js";
-import type { ErrorMessage } from "../protocol/server-messages.js";
+import { errorFrame } from "../protocol/error-frame.js";
 import type { Peer } from "./peer.js";
 
 /** Why the relay refused one message; becomes an `error` frame, never a crash. */
@@ -13,11 +13,6 @@ export interface Failure {
 }
 
 export const fail = (code: ProtocolErrorCode, message: string): Failure => ({ code, message });
-
-/** The `error` frame of a refusal; `ref` is the refused frame's seq when it has one, else its kind. */
-export function errorFrame(failure: Failure, ref: string | number | undefined): ErrorMessage {
-  return { kind: "error", code: failure.code, message: failure.message, ...(ref === undefined ? {} : { ref }), ...(failure.node === undefined ? {} : { node: failure.node }) };
-}
 
 /** Sends a refusal's `error` frame: the one way a refusal reaches a client. */
 export function sendFailure(peer: Peer, failure: Failure, ref: string | number | undefined): void {

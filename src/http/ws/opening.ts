@@ -1,11 +1,11 @@
 import type { ProtocolErrorCode } from "../../protocol/error-codes.js";
-import { sendFailure } from "../../relay/failure.js";
+import { errorFrame } from "../../protocol/error-frame.js";
 import type { Peer } from "../../relay/peer.js";
 import { CLOSE } from "./close-codes.js";
 
 /** Sends an `error` frame; `ref` is the refused frame's seq when it has one, else its kind. */
 export function sendError(peer: Peer, failure: { code: ProtocolErrorCode; message: string }, ref: string | number | undefined): void {
-  sendFailure(peer, { code: failure.code, message: failure.message }, ref);
+  peer.send(JSON.stringify(errorFrame({ code: failure.code, message: failure.message }, ref)));
 }
 
 /** The refused frame's `seq` (snapshots, mutations) or its kind, for the error's `ref`. */
