@@ -3,7 +3,7 @@ import type { AgentChatMessage, VisitorChatMessage } from "../protocol/chat-mess
 // What every chat frame kind must prove besides its policy action (message-actions.ts), before
 // anything else happens for it: no subscription, no state change, no delivery. The checks run in
 // one place, authorize-frame.ts; a kind that names a conversation cannot be given "none" (the
-// types below refuse it, and test/chat/chat-frame-checks.test.ts enumerates the schemas).
+// types below refuse it, and src/chat/frame-checks.test.ts enumerates the schemas).
 
 /** Checks of frames that name a conversation. */
 export type ConversationCheck =

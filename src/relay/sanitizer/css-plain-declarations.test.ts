@@ -1,9 +1,9 @@
 import path from "node:path";
 import { describe, expect, it } from "vitest";
-import { plainDeclarations } from "../../src/relay/sanitizer/css-plain-declarations.js";
-import { CssRules } from "../../src/relay/sanitizer/css-rules.js";
-import { sanitizeDeclarations, sanitizeStylesheet, type CssUrls } from "../../src/relay/sanitizer/css.js";
-import { readAllowlist } from "../../src/relay/sanitizer/policy-allowlist.js";
+import { plainDeclarations } from "./css-plain-declarations.js";
+import { CssRules } from "./css-rules.js";
+import { sanitizeDeclarations, sanitizeStylesheet, type CssUrls } from "./css.js";
+import { readAllowlist } from "./policy-allowlist.js";
 
 // The shortcuts that made CSS sanitizing cheaper: plain style attributes skip the CSS parser, and
 // declaration values are parsed only when they can name a resource. Both must let through

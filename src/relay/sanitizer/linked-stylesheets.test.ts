@@ -1,10 +1,10 @@
 import { describe, expect, it } from "vitest";
-import { PolicyEngine } from "../../src/policy/engine.js";
-import { shippedPolicyDir } from "../../src/policy/load.js";
-import { sanitizeSchema } from "../../src/policy/schema/sanitize.js";
-import { AssetUrlSigner } from "../../src/relay/sanitizer/asset-url.js";
-import { allowlistFromSanitizePolicy } from "../../src/relay/sanitizer/policy-allowlist.js";
-import { Sanitizer } from "../../src/relay/sanitizer/sanitizer.js";
+import { PolicyEngine } from "../../policy/engine.js";
+import { shippedPolicyDir } from "../../policy/load.js";
+import { sanitizeSchema } from "../../policy/schema/sanitize.js";
+import { AssetUrlSigner } from "./asset-url.js";
+import { allowlistFromSanitizePolicy } from "./policy-allowlist.js";
+import { Sanitizer } from "./sanitizer.js";
 
 // <link rel="stylesheet"> under the shipped policy: the link passes as a signed asset-proxy URL
 // of kind "style" (the proxy sends what it fetches through the CSS sanitizer, see

@@ -1,7 +1,7 @@
 import { describe, expect, it } from "vitest";
-import { agentFrameChecks, visitorFrameChecks } from "../../src/chat/frame-checks.js";
-import { agentChatActions, visitorChatActions } from "../../src/chat/message-actions.js";
-import { agentChatMessage, visitorChatMessage } from "../../src/protocol/chat-messages.js";
+import { agentFrameChecks, visitorFrameChecks } from "./frame-checks.js";
+import { agentChatActions, visitorChatActions } from "./message-actions.js";
+import { agentChatMessage, visitorChatMessage } from "../protocol/chat-messages.js";
 
 // Finding: "chat-typing has no participant check". Every chat frame kind now passes one
 // authorization (src/chat/authorize-frame.ts) driven by one table (src/chat/frame-checks.ts).

@@ -1,7 +1,7 @@
 import { describe, expect, it } from "vitest";
-import { END_REASONS } from "../../src/protocol/error-codes.js";
-import { endReasonText } from "../../src/console/viewer/end-reason-text.js";
-import { endingStrings } from "../../src/visitor/ui/ending-strings.js";
+import { END_REASONS } from "../../protocol/error-codes.js";
+import { endReasonText } from "../../console/viewer/end-reason-text.js";
+import { endingStrings } from "./ending-strings.js";
 
 // Every way a co-browse session can end has a sentence on both sides: the agent's console and
 // the visitor's page in English and German. A new end reason without its sentences fails here.

@@ -2,10 +2,10 @@ import { readdirSync, readFileSync } from "node:fs";
 import path from "node:path";
 import { describe, expect, it } from "vitest";
 import { parse } from "yaml";
-import { asvsIds } from "../../src/policy/asvs-ids.js";
-import { shippedPolicyDir } from "../../src/policy/load.js";
+import { asvsIds } from "./asvs-ids.js";
+import { shippedPolicyDir } from "./load.js";
 
-const corpus = JSON.parse(readFileSync(new URL("../corpora/asvs/asvs-5.0.0.flat.json", import.meta.url), "utf8")) as { requirements: { req_id: string }[] };
+const corpus = JSON.parse(readFileSync(new URL("../../test/corpora/asvs/asvs-5.0.0.flat.json", import.meta.url), "utf8")) as { requirements: { req_id: string }[] };
 const corpusIds = new Set(corpus.requirements.map((r) => r.req_id));
 
 /** Every `asvs:` list in a parsed policy file, with where it sits. */

@@ -1,14 +1,14 @@
 import path from "node:path";
 import { describe, expect, it } from "vitest";
-import { auditEntrySchema } from "../../src/audit/entry.js";
-import { END_REASONS } from "../../src/protocol/error-codes.js";
-import { roomAuditEntry } from "../../src/relay/relay-audit.js";
-import { Room } from "../../src/relay/room.js";
-import { AssetUrlSigner } from "../../src/relay/sanitizer/asset-url.js";
-import { readAllowlist } from "../../src/relay/sanitizer/policy-allowlist.js";
-import { Sanitizer } from "../../src/relay/sanitizer/sanitizer.js";
-import { RecordingPeer } from "../helpers/recording-peer.js";
-import { ManualClock } from "./ws-client.js";
+import { auditEntrySchema } from "../audit/entry.js";
+import { END_REASONS } from "../protocol/error-codes.js";
+import { roomAuditEntry } from "./relay-audit.js";
+import { Room } from "./room.js";
+import { AssetUrlSigner } from "./sanitizer/asset-url.js";
+import { readAllowlist } from "./sanitizer/policy-allowlist.js";
+import { Sanitizer } from "./sanitizer/sanitizer.js";
+import { RecordingPeer } from "../../test/helpers/recording-peer.js";
+import { ManualClock } from "../../test/relay/ws-client.js";
 
 // Why every co-browse session ended is in the audit trail: each end reason makes a valid entry
 // (ids and the reason only), and each way a room can end — the visitor stops, the agent leaves,

@@ -4,10 +4,10 @@ import { mkdtempSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import path from "node:path";
 import { describe, expect, it } from "vitest";
-import { maskedConfig } from "../../src/config/mask.js";
-import { loadConfig } from "../../src/config/load.js";
-import { postgresTransport } from "../../src/storage/postgres-tls.js";
-import { configIssues } from "../helpers/config-env.js";
+import { maskedConfig } from "./mask.js";
+import { loadConfig } from "./load.js";
+import { postgresTransport } from "../storage/postgres-tls.js";
+import { configIssues } from "../../test/helpers/config-env.js";
 
 const dir = mkdtempSync(path.join(tmpdir(), "airlock-conncfg-"));
 const pem = path.join(dir, "ca.pem");

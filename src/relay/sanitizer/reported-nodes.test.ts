@@ -2,16 +2,16 @@ import path from "node:path";
 import fc from "fast-check";
 import { Parser } from "htmlparser2";
 import { describe, expect, it } from "vitest";
-import { NODE_ID_ATTRIBUTE, parseNodeId } from "../../src/protocol/node-id.js";
-import type { VisitorMessage } from "../../src/protocol/visitor-messages.js";
-import type { Clock } from "../../src/relay/clock.js";
-import type { Peer } from "../../src/relay/peer.js";
-import { Room } from "../../src/relay/room.js";
-import { AssetUrlSigner } from "../../src/relay/sanitizer/asset-url.js";
-import { readAllowlist } from "../../src/relay/sanitizer/policy-allowlist.js";
-import { Sanitizer } from "../../src/relay/sanitizer/sanitizer.js";
-import { isSecretField, MASKED_PLACEHOLDER_ATTRIBUTE } from "../../src/relay/sanitizer/untargetable-marks.js";
-import { allPayloads } from "./helpers/corpora.js";
+import { NODE_ID_ATTRIBUTE, parseNodeId } from "../../protocol/node-id.js";
+import type { VisitorMessage } from "../../protocol/visitor-messages.js";
+import type { Clock } from "../clock.js";
+import type { Peer } from "../peer.js";
+import { Room } from "../room.js";
+import { AssetUrlSigner } from "./asset-url.js";
+import { readAllowlist } from "./policy-allowlist.js";
+import { Sanitizer } from "./sanitizer.js";
+import { isSecretField, MASKED_PLACEHOLDER_ATTRIBUTE } from "./untargetable-marks.js";
+import { allPayloads } from "../../../test/relay/helpers/corpora.js";
 
 // The sanitizer reports, as it emits them, which elements agents receive (the shadow index's
 // unmasked nodes) and which of them are placeholders or secret fields. Each must be exactly what

@@ -1,12 +1,12 @@
 import { rmSync, writeFileSync } from "node:fs";
 import path from "node:path";
 import { describe, expect, it } from "vitest";
-import { ACTIONS, AGENT_ACTIONS, ROLES, type Action } from "../../src/policy/actions.js";
-import type { PolicyContext } from "../../src/policy/decision.js";
-import { PolicyEngine } from "../../src/policy/engine.js";
-import { PolicyError } from "../../src/policy/errors.js";
-import { shippedPolicyDir } from "../../src/policy/load.js";
-import { policyDir, replaceOnce, shipped } from "./policy-dir.js";
+import { ACTIONS, AGENT_ACTIONS, ROLES, type Action } from "./actions.js";
+import type { PolicyContext } from "./decision.js";
+import { PolicyEngine } from "./engine.js";
+import { PolicyError } from "./errors.js";
+import { shippedPolicyDir } from "./load.js";
+import { policyDir, replaceOnce, shipped } from "../../test/policy/policy-dir.js";
 
 const engine = PolicyEngine.load({ shippedDir: shippedPolicyDir, mode: "dev" });
 const agent = (roles: PolicyContext["roles"], extra: PolicyContext = {}): PolicyContext => ({

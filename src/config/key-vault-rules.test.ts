@@ -2,9 +2,9 @@ import { mkdtempSync } from "node:fs";
 import { tmpdir } from "node:os";
 import path from "node:path";
 import { describe, expect, it } from "vitest";
-import { loadConfig } from "../../src/config/load.js";
-import { maskedConfig } from "../../src/config/mask.js";
-import { configIssues, productionEnv } from "../helpers/config-env.js";
+import { loadConfig } from "./load.js";
+import { maskedConfig } from "./mask.js";
+import { configIssues, productionEnv } from "../../test/helpers/config-env.js";
 
 const dir = mkdtempSync(path.join(tmpdir(), "airlock-vaultcfg-"));
 const production = productionEnv();

@@ -2,15 +2,15 @@ import path from "node:path";
 import { readFileSync } from "node:fs";
 import { parse } from "yaml";
 import { describe, expect, it } from "vitest";
-import { parseFrame } from "../../src/protocol/frame.js";
-import { visitorMessage, type VisitorMessage } from "../../src/protocol/visitor-messages.js";
-import { agentMessage, type AgentMessage } from "../../src/protocol/agent-messages.js";
-import { Room } from "../../src/relay/room.js";
-import { AssetUrlSigner } from "../../src/relay/sanitizer/asset-url.js";
-import { readAllowlist } from "../../src/relay/sanitizer/policy-allowlist.js";
-import { Sanitizer } from "../../src/relay/sanitizer/sanitizer.js";
-import { RecordingPeer } from "../helpers/recording-peer.js";
-import { ManualClock } from "./ws-client.js";
+import { parseFrame } from "../protocol/frame.js";
+import { visitorMessage, type VisitorMessage } from "../protocol/visitor-messages.js";
+import { agentMessage, type AgentMessage } from "../protocol/agent-messages.js";
+import { Room } from "./room.js";
+import { AssetUrlSigner } from "./sanitizer/asset-url.js";
+import { readAllowlist } from "./sanitizer/policy-allowlist.js";
+import { Sanitizer } from "./sanitizer/sanitizer.js";
+import { RecordingPeer } from "../../test/helpers/recording-peer.js";
+import { ManualClock } from "../../test/relay/ws-client.js";
 
 // A room driven directly through its message API with recording peers and a manual clock:
 // consent flow, hostile frames answered with specific codes, inactivity, memory release.

@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
-import { MASK_PLACEHOLDER } from "../../src/protocol/mask.js";
-import { watchedRoom } from "./helpers/watched-room.js";
+import { MASK_PLACEHOLDER } from "../protocol/mask.js";
+import { watchedRoom } from "../../test/relay/helpers/watched-room.js";
 
 // Finding: the relay's masking re-check was incomplete. With maskInputValues on, a page that
 // bypasses the visitor script got values to agents unmasked: snapshot <input value>, <textarea>

@@ -1,13 +1,13 @@
 import path from "node:path";
 import { describe, expect, it } from "vitest";
-import { defaultCssAllowlist } from "../../src/relay/sanitizer/allowlist.js";
-import { AssetUrlSigner } from "../../src/relay/sanitizer/asset-url.js";
-import { sanitizeDeclarations, sanitizeStylesheet, type CssUrls } from "../../src/relay/sanitizer/css.js";
-import { CssRules } from "../../src/relay/sanitizer/css-rules.js";
-import { readAllowlist } from "../../src/relay/sanitizer/policy-allowlist.js";
-import { Sanitizer } from "../../src/relay/sanitizer/sanitizer.js";
-import { replaceStyleTexts } from "../../src/relay/sanitizer/style-elements.js";
-import { TagSet } from "../../src/relay/sanitizer/tag-set.js";
+import { defaultCssAllowlist } from "./allowlist.js";
+import { AssetUrlSigner } from "./asset-url.js";
+import { sanitizeDeclarations, sanitizeStylesheet, type CssUrls } from "./css.js";
+import { CssRules } from "./css-rules.js";
+import { readAllowlist } from "./policy-allowlist.js";
+import { Sanitizer } from "./sanitizer.js";
+import { replaceStyleTexts } from "./style-elements.js";
+import { TagSet } from "./tag-set.js";
 
 // The CSS allowlist from policies/sanitize.yaml applied to style attributes, <style> text and
 // proxied stylesheets, with the fixed drop/rewrite rules still in force; plus the pieces that

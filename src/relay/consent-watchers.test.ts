@@ -1,21 +1,21 @@
 import path from "node:path";
 import { rmSync } from "node:fs";
 import { afterAll, describe, expect, it } from "vitest";
-import { isAction, type Role } from "../../src/policy/actions.js";
-import { PolicyEngine } from "../../src/policy/engine.js";
-import { PolicyError } from "../../src/policy/errors.js";
-import { shippedPolicyDir } from "../../src/policy/load.js";
-import { parseFrame } from "../../src/protocol/frame.js";
-import { visitorMessage, type VisitorMessage } from "../../src/protocol/visitor-messages.js";
-import type { AgentMessage } from "../../src/protocol/agent-messages.js";
-import { ConsentPause } from "../../src/relay/consent-pause.js";
-import { Room } from "../../src/relay/room.js";
-import { AssetUrlSigner } from "../../src/relay/sanitizer/asset-url.js";
-import { readAllowlist } from "../../src/relay/sanitizer/policy-allowlist.js";
-import { Sanitizer } from "../../src/relay/sanitizer/sanitizer.js";
-import { RecordingPeer } from "../helpers/recording-peer.js";
-import { policyDir, replaceOnce, shipped } from "../policy/policy-dir.js";
-import { ManualClock } from "./ws-client.js";
+import { isAction, type Role } from "../policy/actions.js";
+import { PolicyEngine } from "../policy/engine.js";
+import { PolicyError } from "../policy/errors.js";
+import { shippedPolicyDir } from "../policy/load.js";
+import { parseFrame } from "../protocol/frame.js";
+import { visitorMessage, type VisitorMessage } from "../protocol/visitor-messages.js";
+import type { AgentMessage } from "../protocol/agent-messages.js";
+import { ConsentPause } from "./consent-pause.js";
+import { Room } from "./room.js";
+import { AssetUrlSigner } from "./sanitizer/asset-url.js";
+import { readAllowlist } from "./sanitizer/policy-allowlist.js";
+import { Sanitizer } from "./sanitizer/sanitizer.js";
+import { RecordingPeer } from "../../test/helpers/recording-peer.js";
+import { policyDir, replaceOnce, shipped } from "../../test/policy/policy-dir.js";
+import { ManualClock } from "../../test/relay/ws-client.js";
 
 // Consent and watchers at the relay, on a real room with the shipped policy engine and a manual
 // clock: every agent is named to the visitor and sees nothing before the visitor's yes to them;

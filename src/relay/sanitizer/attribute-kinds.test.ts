@@ -1,7 +1,7 @@
 import path from "node:path";
 import { describe, expect, it } from "vitest";
-import { CompiledAllowlist } from "../../src/relay/sanitizer/compiled-allowlist.js";
-import { readAllowlist } from "../../src/relay/sanitizer/policy-allowlist.js";
+import { CompiledAllowlist } from "./compiled-allowlist.js";
+import { readAllowlist } from "./policy-allowlist.js";
 
 // Attribute decisions are remembered per (tag, name). Page-chosen names must neither grow that
 // memory without bound nor change a decision once it is full.
