@@ -35,6 +35,7 @@ const bodies: Record<string, () => unknown> = {
   "POST /api/v1/gdpr/erase": () => ({ visitor: decoyVisitor }),
   "POST /api/v1/chat/canned-responses": () => ({ team: "*", title: "walk", body: "walk" }),
   "PUT /api/v1/chat/canned-responses/:id": () => ({ title: "walk", body: "walk" }),
+  "POST /api/v1/keys/rotate": () => ({}),
 };
 /** Query strings that make a route return data rather than bad_request. */
 const queries: Record<string, () => string> = {
@@ -43,6 +44,7 @@ const queries: Record<string, () => string> = {
   "GET /api/v1/chat/queue": () => "site=demo",
   "GET /api/v1/visitors": () => "site=demo",
   "GET /api/v1/chat/active": () => "site=demo",
+  "GET /api/v1/chat/supervision": () => "site=demo",
   "GET /api/v1/audit": () => "limit=500",
   "GET /api/v1/policy/explain": () => "action=chatlog:read",
 };

@@ -17,6 +17,7 @@ const samples: Record<string, unknown> = {
   "POST /api/v1/gdpr/erase": { visitor: VISITOR },
   "POST /api/v1/chat/canned-responses": { team: "*", title: "Greeting", body: "Hello" },
   "PUT /api/v1/chat/canned-responses/:id": { title: "Greeting", body: "Hello" },
+  "POST /api/v1/keys/rotate": {},
 };
 // A browser's CSP violation report carries whatever fields the browser adds; Airlock reads a few
 // named ones, stores nothing and never writes a report's fields anywhere.

@@ -1,7 +1,7 @@
 import type { RouteDef } from "../../http/route.js";
 import { createCanned, deleteCanned, listCanned, updateCanned } from "./canned-routes.js";
 import { gdprErase, gdprExport } from "./gdpr-routes.js";
-import { chatQueue, chatStats, liveVisitors } from "./stats-routes.js";
+import { chatQueue, chatStats, chatSupervision, liveVisitors } from "./stats-routes.js";
 import { activeChats, chatSites, onlineAgents } from "./team-routes.js";
 import { readTranscriptRoute, searchTranscripts } from "./transcript-routes.js";
 
@@ -12,6 +12,7 @@ export const chatRoutes: readonly RouteDef<unknown>[] = [
   gdprExport,
   gdprErase,
   chatStats,
+  chatSupervision,
   chatQueue,
   liveVisitors,
   listCanned,

@@ -1,7 +1,9 @@
 import { z } from "zod";
 import { defineRoute } from "../../http/route.js";
 import { parseQuery } from "../../http/query.js";
+import { visitorPseudonym } from "../../presence/pseudonym.js";
 import { queueStats, waitingConversations } from "../queue.js";
+import { agentDays } from "../supervision.js";
 import { siteId } from "./query-fields.js";
 
 const siteQuery = z.strictObject({ site: siteId });
@@ -41,5 +43,36 @@ export const liveVisitors = defineRoute({
     const { site } = parseQuery(ctx.querystring, siteQuery);
     ctx.set("Cache-Control", "no-store");
     ctx.body = { site, visitors: chat.presence.list(site) };
+  },
+});
+
+/**
+ * GET /api/v1/chat/supervision?site=: what a supervisor's queue page shows for one site (the first
+ * registered site when none is named): the sites to choose from, the queue figures, who is
+ * waiting and for how long (pseudonyms only), and each agent's day. Metadata only.
+ */
+export const chatSupervision = defineRoute({
+  method: "GET",
+  path: "/api/v1/chat/supervision",
+  access: { action: "stats:view", routineRead: true },
+  handler: async (ctx, { storage, chat, policy }) => {
+    const { site: asked } = parseQuery(ctx.querystring, z.strictObject({ site: siteId.optional() }));
+    const sites = Object.entries(policy.policy.sites.sites).map(([id, s]) => ({ id, name: s.name }));
+    const site = asked ?? sites[0]?.id;
+    ctx.set("Cache-Control", "no-store");
+    if (!site) {
+      ctx.body = { site: null, sites, stats: null, waiting: [], agents: [] };
+      return;
+    }
+    const now = Date.now();
+    const since = now - DAY_MS;
+    const [stats, waiting, agents] = await Promise.all([queueStats(storage.db, site, since), waitingConversations(storage.db, site, 50), agentDays(storage.db, site, since, chat.onlineAgentIds(site))]);
+    ctx.body = {
+      site,
+      sites,
+      stats: { ...stats, visitorsOnline: chat.presence.list(site).length, agentsOnline: chat.agentsOnline(site) },
+      waiting: waiting.map((c) => ({ id: c.id, visitorName: visitorPseudonym(c.visitorId), state: c.state, waitingMs: Math.max(0, now - c.createdAt) })),
+      agents,
+    };
   },
 });

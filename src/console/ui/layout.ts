@@ -1,5 +1,5 @@
 import { h, replaceChildren } from "./dom.js";
-import { navSections, type ConsolePage } from "./pages/page.js";
+import { grantsPage, navSections, type ConsolePage } from "./pages/page.js";
 import type { ReadyViewer, Viewer } from "./viewer.js";
 
 // The frame around every page: a skip link, the top bar with who is signed in and "Sign out",
@@ -18,7 +18,7 @@ const sectionIndex = (page: ConsolePage) => navSections.findIndex((s) => s.id ==
 /** Pages with a navigation entry that the viewer's permissions open, in navigation order. */
 export function visibleNavPages(pages: readonly ConsolePage[], viewer: ReadyViewer): ConsolePage[] {
   return pages
-    .filter((p) => p.nav && "action" in p.access && viewer.can(p.access.action))
+    .filter((p) => p.nav && grantsPage(p.access, viewer))
     .sort((a, b) => sectionIndex(a) - sectionIndex(b) || (a.nav?.order ?? 0) - (b.nav?.order ?? 0));
 }
 

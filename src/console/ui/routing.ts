@@ -1,4 +1,4 @@
-import type { ConsolePage } from "./pages/page.js";
+import { grantsPage, type ConsolePage } from "./pages/page.js";
 import type { Viewer } from "./viewer.js";
 
 export interface PageMatch {
@@ -51,5 +51,5 @@ export function decideAccess(page: ConsolePage, viewer: Viewer, here: string): A
     return "mfaPending" in access ? { kind: "render" } : { kind: "redirect", to: `/console/mfa?returnTo=${returnTo}` };
   }
   if ("signedOut" in access || "mfaPending" in access) return { kind: "redirect", to: "/console/" };
-  return viewer.can(access.action) ? { kind: "render" } : { kind: "forbidden" };
+  return grantsPage(access, viewer) ? { kind: "render" } : { kind: "forbidden" };
 }

@@ -5,9 +5,12 @@ import { auditPage } from "./audit.js";
 import { cobrowsePage } from "./cobrowse.js";
 import { cobrowseSessionsPage } from "./cobrowse-sessions.js";
 import { dashboardPage } from "./dashboard.js";
+import { gdprPage } from "./gdpr.js";
+import { keysPage } from "./keys.js";
 import { mfaPage } from "./mfa.js";
 import type { ConsolePage } from "./page.js";
 import { policyPage } from "./policy.js";
+import { queuePage } from "./queue.js";
 import { recoveryCodesPage } from "./recovery-codes.js";
 import { sessionsPage } from "./sessions.js";
 import { signInPage } from "./sign-in.js";
@@ -32,4 +35,7 @@ export const consolePages: readonly ConsolePage[] = [
   cobrowseSessionsPage,
   cobrowsePage,
   chatsPage, transcriptsPage, transcriptPage, cannedResponsesPage,
+  queuePage,
+  keysPage,
+  gdprPage,
 ];

@@ -6,12 +6,26 @@ import type { MfaViewer, ReadyViewer, SignedOutViewer, Viewer } from "../viewer.
  * - `{ public: true }` — anyone, signed in or not (the signed-out page);
  * - `{ signedOut: true }` — only without a session (the sign-in page; others go to the dashboard);
  * - `{ mfaPending: true }` — a session that still owes the second factor;
- * - `{ action }` — a full session whose permissions (from GET /api/v1/me) include `action`.
+ * - `{ action }` — a full session whose permissions (from GET /api/v1/me) include `action`;
+ * - `{ anyOf }` — a full session holding at least one of these (a page whose parts need different
+ *   permissions, each part shown only to those holding its own).
  * The server checks every API call again; this only decides what the console offers.
  */
-export type PageAccess = { readonly public: true } | { readonly signedOut: true } | { readonly mfaPending: true } | { readonly action: AgentAction };
+export type PageAccess =
+  | { readonly public: true }
+  | { readonly signedOut: true }
+  | { readonly mfaPending: true }
+  | { readonly action: AgentAction }
+  | { readonly anyOf: readonly AgentAction[] };
 
-type ViewerFor<A extends PageAccess> = A extends { action: AgentAction }
+/** Whether a full session may open a page with this access rule (false for the signed-out and MFA rules). */
+export function grantsPage(access: PageAccess, viewer: ReadyViewer): boolean {
+  if ("action" in access) return viewer.can(access.action);
+  if ("anyOf" in access) return access.anyOf.some((a) => viewer.can(a));
+  return false;
+}
+
+type ViewerFor<A extends PageAccess> = A extends { action: AgentAction } | { anyOf: readonly AgentAction[] }
   ? ReadyViewer
   : A extends { mfaPending: true }
     ? MfaViewer
