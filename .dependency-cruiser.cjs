@@ -28,6 +28,13 @@ module.exports = {
       to: { path: "^src/server/" },
     },
     {
+      name: "cli-is-the-top",
+      comment: "The CLI is the entry point (bin/airlock): nothing else in src/ imports it.",
+      severity: "error",
+      from: { path: "^src/", pathNot: "^src/cli/" },
+      to: { path: "^src/cli/" },
+    },
+    {
       name: "route-kit-runs-without-capabilities",
       comment:
         "The route kit (src/http) names capabilities' service types (Services) but loads no capability code: at run time it imports only itself, src/errors.ts, the protocol, the quota meters and the client address check.",

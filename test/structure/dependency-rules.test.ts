@@ -50,7 +50,7 @@ describe("dependency rules", () => {
     expect(status).toBe(0);
   });
 
-  it("can fail: a cycle, a capability importing the composition root, a protocol import, browser code importing the server, bench code outside the CLI, the kit loading a capability", () => {
+  it("can fail: a cycle, a capability importing the composition root, a protocol import, browser code importing the server, bench code outside the CLI, the kit loading a capability, the CLI imported", () => {
     const dir = tree({
       // A cycle made only of type imports still counts.
       "src/chat/a.ts": 'import type { B } from "./b.js";\nexport type A = { b?: B };\n',
@@ -67,6 +67,8 @@ describe("dependency rules", () => {
       "src/relay/relay.ts": "export class Relay { readonly rooms = 0 }\n",
       "src/http/context.ts": 'import type { Relay } from "../relay/relay.js";\nexport interface Services { readonly relay: Relay }\n',
       "src/http/ws/socket.ts": 'import { Relay } from "../../relay/relay.js";\nexport const relay = new Relay();\n',
+      "src/cli/output.ts": "export const emit = 1;\n",
+      "src/audit/export.ts": 'import { emit } from "../cli/output.js";\nexport const exported = emit;\n',
     });
     const { status, report } = check(dir);
     expect(status).not.toBe(0);
@@ -78,5 +80,6 @@ describe("dependency rules", () => {
     expect(report).toContain("action-vocabulary-is-a-leaf: src/policy/actions.ts → src/http/route.ts");
     expect(report).toContain("route-kit-runs-without-capabilities: src/http/ws/socket.ts → src/relay/relay.ts");
     expect(report).not.toContain("src/http/context.ts →");
+    expect(report).toContain("cli-is-the-top: src/audit/export.ts → src/cli/output.ts");
   });
 });
