@@ -84,7 +84,8 @@ describe("co-browse WebSocket endpoints", () => {
     expect(list.status).toBe(200);
     const entry = (list.body.sessions as Record<string, unknown>[]).find((s) => s.room === room);
     expect(entry).toMatchObject({ site: "demo", state: "waiting", mode: "view", agents: 0 });
-    expect(Object.keys(entry ?? {}).sort()).toEqual(["actions", "agents", "mode", "room", "since", "site", "siteName", "state"]);
+    expect(Object.keys(entry ?? {}).sort()).toEqual(["actions", "agents", "mode", "room", "since", "site", "siteName", "state", "visitorName"]);
+    expect(entry?.visitorName).toMatch(/^Visitor \d+$/); // the visit's pseudonym, never page content
     // What this agent may do with it, as the policy decides for this agent and this session.
     expect(entry?.actions).toEqual(["start"]);
 
