@@ -9,6 +9,7 @@ import { refusalText } from "./refusal-text.js";
 import { Replica } from "./replica.js";
 import { SessionTools } from "./session-tools.js";
 import { viewerCss } from "./viewer-styles.js";
+import { ZoomControls, type Zoom } from "./zoom-controls.js";
 
 // The agent's co-browse view: the replica scaled to fit, the visitor's pointer, and the agent's
 // tools. In view mode a click highlights a spot for the visitor; in control mode (after the
@@ -46,6 +47,9 @@ export class CobrowseViewer {
   readonly #url: HTMLElement;
   readonly #stage: HTMLElement;
   readonly #scaler: HTMLElement;
+  /** Takes the scaled replica's size in the stage, so the stage scrolls when the replica is bigger. */
+  readonly #sizer: HTMLElement;
+  readonly #zoom: ZoomControls;
   readonly #frame: HTMLIFrameElement;
   readonly #overlay: HTMLElement;
   readonly #pointer: HTMLElement;
@@ -70,7 +74,8 @@ export class CobrowseViewer {
       },
       onLeave: () => this.leave(),
     });
-    const tools: Node[] = [this.#status, this.#url, this.#tools.watchers, this.#tools.buttons];
+    this.#zoom = new ZoomControls(() => this.fit());
+    const tools: Node[] = [this.#status, this.#url, this.#tools.watchers, this.#zoom.element, this.#tools.buttons];
     this.#frame = el("iframe", { sandbox: "allow-same-origin", src: options.frameSrc, title: "Visitor's page (replica)", referrerpolicy: "no-referrer", tabindex: "-1" }) as HTMLIFrameElement;
     this.#pointer = el("div", { class: "cb-pointer", "aria-hidden": "true" });
     this.#typer = el("input", { class: "cb-typer", type: "text", "aria-label": "Type into the visitor's field", autocomplete: "off" }) as HTMLInputElement;
@@ -79,7 +84,8 @@ export class CobrowseViewer {
     this.#endedTitle = el("p", { class: "cb-ended-title" }, "The co-browse session has ended.");
     this.#endedWhy = el("p", { class: "cb-ended-why", "data-testid": "end-reason" });
     this.#endedCover = el("div", { class: "cb-ended", "data-show": "false", role: "status" }, el("div", {}, this.#endedTitle, this.#endedWhy));
-    this.#stage = el("div", { class: "cb-stage" }, this.#scaler, this.#endedCover);
+    this.#sizer = el("div", { class: "cb-sizer", "aria-hidden": "true" });
+    this.#stage = el("div", { class: "cb-stage" }, this.#sizer, this.#scaler, this.#endedCover);
     this.element = el("div", { class: "cb-viewer" }, el("div", { class: "cb-toolbar", role: "toolbar", "aria-label": "Co-browse tools" }, ...tools), this.#tools.notice, this.#awayBanner.element, this.#endingBanner.element, this.#stage);
     this.replica = new Replica(this.#frame);
     this.#canvases = new CanvasPainter(this.replica);
@@ -216,13 +222,28 @@ export class CobrowseViewer {
     if (doc?.body) doc.body.replaceChildren();
   }
 
+  /** The scale the replica shows at now (1 = the visitor's CSS pixels, one to one). */
+  get scale(): number {
+    return this.#scale;
+  }
+
+  /** Fit to width (the default), or a fixed scale such as 1 for 100 %. */
+  setZoom(zoom: Zoom): void {
+    this.#zoom.set(zoom);
+  }
+
   private fit(): void {
     const { width, height } = this.#viewport;
-    const box = this.#stage.getBoundingClientRect();
-    this.#scale = Math.min(1, box.width / Math.max(width, 1), box.height / Math.max(height, 1)) || 1;
+    const zoom = this.#zoom.zoom;
+    // Fit to width leaves room for the stage's vertical scroll bar; a fixed zoom is taken as is.
+    const available = this.#stage.clientWidth;
+    this.#scale = zoom === "width" ? Math.min(2, Math.max(0.25, available / Math.max(width, 1))) || 1 : zoom;
     this.#frame.style.width = `${width}px`;
     this.#frame.style.height = `${height}px`;
     this.#scaler.style.transform = `scale(${this.#scale})`;
+    this.#sizer.style.width = `${Math.floor(width * this.#scale)}px`;
+    this.#sizer.style.height = `${Math.floor(height * this.#scale)}px`;
+    this.#zoom.shows(this.#scale);
   }
 
   private showPointer(x: number, y: number): void {

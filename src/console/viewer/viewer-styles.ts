@@ -10,7 +10,11 @@ export const viewerCss = `
 .cb-toolbar button:disabled { opacity: .5; cursor: default; }
 .cb-toolbar button:focus-visible { outline: 3px solid #f59e0b; outline-offset: 2px; }
 .cb-url { color: #52607a; font-size: 13px; overflow: hidden; text-overflow: ellipsis; white-space: nowrap; max-width: 50%; }
-.cb-stage { position: relative; flex: 1; overflow: hidden; background: #e8ecf3; border-radius: 10px; border: 1px solid #cfd7e6; }
+.cb-stage { position: relative; flex: 1; min-height: 0; overflow: auto; scrollbar-gutter: stable; background: #e8ecf3; border-radius: 10px; border: 1px solid #cfd7e6; }
+.cb-sizer { pointer-events: none; }
+.cb-zoom { display: inline-flex; align-items: center; gap: 4px; }
+.cb-toolbar .cb-zoom button { padding: 4px 10px; min-width: 34px; }
+.cb-scale { min-width: 52px; text-align: center; font-variant-numeric: tabular-nums; font-weight: 600; }
 .cb-scaler { position: absolute; left: 0; top: 0; transform-origin: 0 0; box-shadow: 0 4px 18px rgba(8, 27, 58, .18); background: #fff; }
 .cb-scaler iframe { display: block; border: 0; pointer-events: none; background: #fff; }
 .cb-overlay { position: absolute; inset: 0; cursor: crosshair; }

@@ -16,6 +16,7 @@ export class InboxViews {
   readonly switcher: HTMLElement;
   readonly #buttons = new Map<InboxView, HTMLButtonElement>();
   #workspace: HTMLElement | undefined;
+  #side: HTMLElement | undefined;
 
   constructor() {
     this.switcher = h("div", { class: "inbox-switcher", role: "group", "aria-label": "Show pane" });
@@ -28,8 +29,17 @@ export class InboxViews {
 
   /** The grid of the three panes (list, conversation, visitor context or the docked viewer). */
   wrap(list: HTMLElement, conversation: HTMLElement, side: HTMLElement): HTMLElement {
-    this.#workspace = h("div", { class: "inbox", "data-view": "list" }, list, conversation, h("div", { class: "inbox-side" }, side));
+    this.#side = h("div", { class: "inbox-side" }, side);
+    this.#workspace = h("div", { class: "inbox", "data-view": "list", "data-docked": "false" }, list, conversation, this.#side);
     return this.#workspace;
+  }
+
+  /** Puts the co-browse viewer (or, when it closes, the visitor's context back) in the third column. */
+  setSide(side: HTMLElement, docked: boolean): void {
+    this.#side?.replaceChildren(side);
+    if (this.#workspace) this.#workspace.dataset.docked = String(docked);
+    const button = this.#buttons.get("context");
+    if (button) button.textContent = docked ? "Co-browse" : "Visitor";
   }
 
   /** Which pane a narrow window shows (a wide one shows all three anyway). */

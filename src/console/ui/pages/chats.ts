@@ -8,6 +8,7 @@ import { formatDuration } from "../components/format.js";
 import { statusRegion } from "../components/notice.js";
 import { pageHeader } from "../components/page-header.js";
 import { h, replaceChildren } from "../dom.js";
+import { CobrowseDock } from "../inbox/cobrowse-dock.js";
 import { ConversationList, folderOf, type InboxConversation } from "../inbox/conversation-list.js";
 import { InboxViews } from "../inbox/inbox-views.js";
 import { VisitorContextPane } from "../inbox/visitor-context.js";
@@ -40,6 +41,7 @@ export const chatsPage = definePage({
     const names = new Map<string, string>([[me, "You"]]);
     let visitors: readonly PresenceVisitor[] = [];
     let openId: string | undefined;
+    let dock: CobrowseDock | undefined;
     const visitorsBody = h("tbody");
     const statsArea = h("dl", { class: "facts chat-stats" });
     const middle = h("section", { class: "inbox-pane inbox-conversation", "aria-label": "Conversation" });
@@ -80,13 +82,35 @@ export const chatsPage = definePage({
       cannedResponses: async () => (await api.get("/api/v1/chat/canned-responses", cannedSchema)).responses,
       mayCobrowse: async (visitor: string) =>
         (await api.get(`/api/v1/cobrowse/sessions/${encodeURIComponent(visitor)}`, sessionActionsSchema)).actions.length > 0,
-      // The viewer opens in its own tab so this page keeps every chat running alongside.
+      // The viewer docks beside the conversation: every chat keeps running alongside.
       startCobrowse: async (visitor: string) => {
         const { room } = await api.post(`/api/v1/cobrowse/sessions/${encodeURIComponent(visitor)}/join`, {}, joinSchema);
-        window.open(`/console/cobrowse/${encodeURIComponent(room)}`, "_blank", "noopener");
+        openDock(room, visitor);
       },
       agentName: (id: string) => names.get(id),
     };
+
+    const openDock = (room: string, visitor: string) => {
+      dock?.close();
+      const conversations = () => list.all().filter((c) => c.visitor === visitor);
+      const visitorName = conversations()[0]?.visitorName ?? "the visitor";
+      const opened: CobrowseDock = new CobrowseDock({
+        room,
+        visitorName,
+        onEvent: (text) => conversations().forEach((c) => panes.get(c.id)?.event(text)),
+        onClose: () => {
+          if (dock !== opened) return;
+          dock = undefined;
+          views.setSide(context.element, false);
+          showContext();
+        },
+      });
+      dock = opened;
+      views.setSide(opened.element, true);
+      // Narrow windows show one pane at a time: the viewer's; wider ones keep the chat beside it.
+      views.show(window.matchMedia("(max-width: 1199px)").matches ? "context" : "conversation");
+    };
+    signal.addEventListener("abort", () => dock?.close());
 
     const paneFor = (c: InboxConversation): ChatPane => {
       let pane = panes.get(c.id);
