@@ -119,6 +119,13 @@ export class AirlockError extends Error {
   }
 }
 
+/** What a thrown value says, for a log line or an error message: an Error's message, a thrown string, or only its type. */
+export function thrownMessage(thrown: unknown): string {
+  if (thrown instanceof Error) return thrown.message;
+  if (typeof thrown === "string") return thrown;
+  return `a thrown ${typeof thrown}`;
+}
+
 /** Turns anything thrown into an AirlockError; unknown errors become `internal` with the original as cause. */
 export function asAirlockError(err: unknown): AirlockError {
   if (err instanceof AirlockError) return err;

@@ -1,7 +1,7 @@
 import type { Kysely, Transaction } from "kysely";
 import { AirlockError } from "../errors.js";
 import type { Database } from "../storage/schema.js";
-import { chainHash, GENESIS_HASH } from "./chain-hash.js";
+import { chainHash } from "./chain-hash.js";
 import { auditEntrySchema, type AuditEntry, type AuditRecord } from "./entry.js";
 import type { AuditLogTable } from "./schema.js";
 

@@ -54,7 +54,7 @@ function pull(state: StateAddress, cipher: Buffer, associatedData: Uint8Array | 
   let opened: MessageTag | false;
   try {
     // libsodium-wrappers returns false (or throws) when a chunk does not authenticate.
-    opened = sodium.crypto_secretstream_xchacha20poly1305_pull(state, cipher, associatedData) as MessageTag | false;
+    opened = sodium.crypto_secretstream_xchacha20poly1305_pull(state, cipher, associatedData);
   } catch (cause) {
     throw new BackupError("backup_corrupt", `chunk ${index} does not authenticate: the file was changed, or the key is wrong`, { cause });
   }

@@ -1,4 +1,5 @@
 import { Migrator, type Migration, type MigrationProvider } from "kysely/migration";
+import { thrownMessage } from "../errors.js";
 import type { BackupDatabase } from "./databases.js";
 import { BackupError } from "./errors.js";
 
@@ -39,7 +40,7 @@ async function run(m: Migrator): Promise<readonly string[]> {
   const { error, results } = await m.migrateToLatest();
   if (error) {
     const failed = results?.find((r) => r.status === "Error")?.migrationName ?? "?";
-    throw new Error(`migrating the target failed at ${failed}: ${error instanceof Error ? error.message : String(error)}`);
+    throw new Error(`migrating the target failed at ${failed}: ${thrownMessage(error)}`);
   }
   return (results ?? []).filter((r) => r.status === "Success").map((r) => r.migrationName);
 }

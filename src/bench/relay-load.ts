@@ -1,6 +1,7 @@
 import { fork } from "node:child_process";
 import { fileURLToPath } from "node:url";
 import WebSocket from "ws";
+import { frameText } from "../http/ws/frame-text.js";
 import type { BenchServerData } from "./relay-server.js";
 import type { RecordedSession } from "./relay-frames.js";
 
@@ -65,7 +66,7 @@ async function openPair(port: number, n: number): Promise<Pair> {
   const visitor = await open(`ws://127.0.0.1:${port}/visitor/${n}`);
   const ready = new Promise<void>((resolve) => {
     const onMessage = (data: WebSocket.RawData) => {
-      const m = JSON.parse(String(data)) as { kind?: string; watching?: boolean };
+      const m = JSON.parse(frameText(data)) as { kind?: string; watching?: boolean };
       if (m.kind === "state" && m.watching) {
         visitor.off("message", onMessage);
         resolve();
@@ -91,7 +92,7 @@ async function openPairs(port: number, count: number, first: number): Promise<Pa
 function deliverSnapshot(p: Pair, snapshot: string): Promise<void> {
   return new Promise((resolve) => {
     const onMessage = (data: WebSocket.RawData) => {
-      if (String(data).startsWith('{"kind":"snapshot"')) {
+      if (frameText(data).startsWith('{"kind":"snapshot"')) {
         p.agent.off("message", onMessage);
         resolve();
       }
@@ -117,7 +118,7 @@ function closePairs(pairs: readonly Pair[]): void {
 
 function countErrors(pairs: readonly Pair[]): () => number {
   let errors = 0;
-  for (const p of pairs) p.visitor.on("message", (data) => void (String(data).startsWith('{"kind":"error"') && errors++));
+  for (const p of pairs) p.visitor.on("message", (data) => void (frameText(data).startsWith('{"kind":"error"') && errors++));
   return () => errors;
 }
 
@@ -164,7 +165,7 @@ async function pass(server: BenchServer, recordings: readonly RecordedSession[],
     (p) =>
       new Promise<void>((resolve) => {
         p.agent.on("message", (data) => {
-          if (isSentinel(String(data))) resolve();
+          if (isSentinel(frameText(data))) resolve();
         });
       }),
   );
@@ -213,7 +214,8 @@ export async function latency(port: number, recordings: readonly RecordedSession
   const errors = countErrors(pairs);
   const samples: number[] = [];
   const pending = new Set<string>();
-  let window: { from: number; to: number } | undefined;
+  // The measuring window, set once every session has started; nothing is measured before.
+  const measured = { from: Number.POSITIVE_INFINITY, to: Number.POSITIVE_INFINITY };
   const timers: NodeJS.Timeout[] = [];
   pairs.forEach((p, i) => {
     const frames = recordingOf(i).frames;
@@ -221,7 +223,7 @@ export async function latency(port: number, recordings: readonly RecordedSession
     let seq = 1;
     let next = 1;
     p.agent.on("message", (data) => {
-      const text = String(data);
+      const text = frameText(data);
       if (!text.startsWith(MUTATIONS_PREFIX)) return;
       const got = Number.parseInt(text.slice(MUTATIONS_PREFIX.length, MUTATIONS_PREFIX.length + 12), 10);
       const at = sentAt.get(got);
@@ -237,7 +239,7 @@ export async function latency(port: number, recordings: readonly RecordedSession
       const now = performance.now();
       if (frame.kind === "mutations") {
         sentAt.set(seq, now);
-        if (window && now >= window.from && now < window.to) pending.add(`${i}:${seq}`);
+        if (now >= measured.from && now < measured.to) pending.add(`${i}:${seq}`);
       }
       p.visitor.send(JSON.stringify({ ...frame, seq }));
     };
@@ -250,7 +252,8 @@ export async function latency(port: number, recordings: readonly RecordedSession
     );
   });
   const from = performance.now() + intervalMs; // warm-up: every session has started
-  window = { from, to: from + seconds * 1000 };
+  measured.from = from;
+  measured.to = from + seconds * 1000;
   await sleep(intervalMs + seconds * 1000);
   for (const t of timers) clearInterval(t);
   // Batches sent at the very end of the window get a moment to arrive.

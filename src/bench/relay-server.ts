@@ -1,5 +1,6 @@
 import sanitizeHtml from "sanitize-html";
 import { WebSocketServer, type RawData, type WebSocket } from "ws";
+import { frameText } from "../http/ws/frame-text.js";
 import { SocketPeer } from "../http/ws/socket-peer.js";
 import { PolicyEngine } from "../policy/engine.js";
 import { shippedPolicyDir } from "../policy/load.js";
@@ -93,7 +94,7 @@ function onVisitorFrame(s: Session, data: RawData): void {
     s.agent?.send(data, { binary: false });
     return;
   }
-  const parsed = parseFrame(String(data), visitorMessage);
+  const parsed = parseFrame(frameText(data), visitorMessage);
   if (mode === "sanitize-html") {
     if (parsed.ok) s.agentPeer?.send(JSON.stringify(sanitizeHtmlOnly(parsed.message)));
     return;

@@ -51,7 +51,7 @@ export class RedisBus implements Bus {
     } catch (err) {
       pub.disconnect();
       sub.disconnect();
-      throw new Error(`cannot connect to the Redis bus ${describeRedisFailure(lastError ?? err)}`);
+      throw new Error(`cannot connect to the Redis bus ${describeRedisFailure(lastError ?? err)}`, { cause: err });
     }
     return new RedisBus(pub, sub);
   }

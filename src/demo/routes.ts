@@ -1,7 +1,7 @@
 import type { ParameterizedContext } from "koa";
 import { AirlockError } from "../errors.js";
 import type { RequestState, Services } from "../http/context.js";
-import { defineRoute, type RouteDef } from "../http/route.js";
+import { defineRoute, pathParam, type RouteDef } from "../http/route.js";
 import { products } from "./catalog.js";
 import { DEMO_PATH } from "./layout.js";
 import { accountPage, checkoutPage, guidePage, shopPage } from "./pages.js";
@@ -58,7 +58,7 @@ export const demoRoutes: readonly RouteDef<unknown>[] = [
     access: { public: true },
     handler: (ctx, services) => {
       devOnly(services);
-      const product = productById.get(String(ctx.params.name ?? "").replace(/\.svg$/, ""));
+      const product = productById.get(pathParam(ctx, "name").replace(/\.svg$/, ""));
       if (!product) throw new AirlockError("not_found", "no such image");
       ctx.type = "image/svg+xml; charset=utf-8";
       ctx.set("Cache-Control", "public, max-age=3600");

@@ -11,7 +11,10 @@ import type { RequestState } from "./context.js";
 export function proxiedClientCap(slots: ClientSlots): Middleware<RequestState> {
   return async (ctx, next) => {
     const peer = ctx.req.socket.remoteAddress;
-    if (!slots.isTrustedProxy(peer)) return next();
+    if (!slots.isTrustedProxy(peer)) {
+      await next();
+      return;
+    }
     const release = slots.acquire(slots.clientOf(peer, ctx.req.headers["x-forwarded-for"]));
     if (!release) throw new AirlockError("too_many_connections", "too many connections from this client");
     ctx.res.once("close", release);

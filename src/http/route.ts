@@ -28,6 +28,14 @@ export type RouteAccess =
 
 export type RouteContext<Body = unknown> = ParameterizedContext<RequestState> & { readonly input: Body };
 
+/** The value of the `:name` segment the router matched, or "" when the route has none by that name. */
+export function pathParam(ctx: ParameterizedContext<RequestState>, name: string): string {
+  // The router's params are typed `any`; they are strings, but read them as unknown all the same.
+  const params: unknown = (ctx as { params?: unknown }).params;
+  const value: unknown = typeof params === "object" && params !== null ? (params as Record<string, unknown>)[name] : undefined;
+  return typeof value === "string" ? value : "";
+}
+
 export interface RouteDef<Body = unknown> {
   readonly method: HttpMethod;
   readonly path: string;
@@ -65,7 +73,7 @@ export function mountRoutes(router: Router<RequestState>, routes: readonly Route
         }
         input = parsed.data;
       }
-      await route.handler(Object.assign(ctx, { input }) as RouteContext<unknown>, services);
+      await route.handler(Object.assign(ctx, { input }), services);
     };
     router.register(route.path, [route.method], [name, guard(route), run]);
   }

@@ -1,4 +1,4 @@
-import type { Middleware, ParameterizedContext } from "koa";
+import type { Middleware } from "koa";
 import { recordAudit } from "../audit/trail.js";
 import { AirlockError } from "../errors.js";
 import type { RequestState, Services } from "../http/context.js";
@@ -16,7 +16,9 @@ import { RoutineReads } from "./routine-reads.js";
 export function policyGuard(services: Pick<Services, "policy" | "storage" | "log">, routineReads = new RoutineReads()): AccessGuard {
   return (route: RouteDef<unknown>): Middleware<RequestState> => {
     const access = route.access;
-    if ("public" in access && access.public === true) return async (_ctx, next) => next();
+    if ("public" in access && access.public === true) return async (_ctx, next) => {
+      await next();
+    };
     if (!("action" in access)) {
       // A route whose access rule is neither public nor an action is refused: deny by default.
       return async () => {
@@ -24,9 +26,9 @@ export function policyGuard(services: Pick<Services, "policy" | "storage" | "log
       };
     }
     return async (ctx, next) => {
-      const principal = principalFromState(ctx.state as { readonly principal?: unknown });
+      const principal = principalFromState(ctx.state);
       if (!principal) throw new AirlockError("unauthenticated", "sign in first");
-      const concerns = access.context ? await access.context(ctx as ParameterizedContext<RequestState>) : {};
+      const concerns = access.context ? await access.context(ctx) : {};
       const context = agentPolicyContext({ ...principal, sourceAddress: ctx.ip }, concerns);
       const decision = services.policy.decide(access.action, context);
       const target = `route:${route.method}:${route.path}`;

@@ -188,7 +188,7 @@ export class ClusterPresence extends PresenceRegistry {
 
   #sitesOf(from: string): Map<string, Map<string, PresenceVisitor>> {
     let remote = this.#remote.get(from);
-    if (!remote) this.#remote.set(from, (remote = { at: this.now(), sites: new Map() }));
+    if (!remote) this.#remote.set(from, (remote = { at: this.now(), sites: new Map<string, Map<string, PresenceVisitor>>() }));
     remote.at = this.now();
     return remote.sites;
   }
@@ -196,7 +196,7 @@ export class ClusterPresence extends PresenceRegistry {
   #visitsOf(from: string, s: string): Map<string, PresenceVisitor> {
     const sites = this.#sitesOf(from);
     let visits = sites.get(s);
-    if (!visits) sites.set(s, (visits = new Map()));
+    if (!visits) sites.set(s, (visits = new Map<string, PresenceVisitor>()));
     return visits;
   }
 

@@ -159,7 +159,7 @@ export class PresenceRegistry {
 
   #site(site: string): Map<string, Entry> {
     let entries = this.#sites.get(site);
-    if (!entries) this.#sites.set(site, (entries = new Map()));
+    if (!entries) this.#sites.set(site, (entries = new Map<string, Entry>()));
     return entries;
   }
 

@@ -10,7 +10,7 @@ describe("readKnownFrame", () => {
 
   it("ignores everything else instead of throwing", () => {
     for (const data of [undefined, 42, new ArrayBuffer(4), "", "{", "null", "[]", '"welcome"', "7", '{"kind":"control"}', '{"kind":1}', '{"state":"active"}', '{"kind":"__proto__"}']) {
-      expect(readKnownFrame(data, kinds), String(data)).toBeUndefined();
+      expect(readKnownFrame(data, kinds), typeof data === "string" ? data : typeof data).toBeUndefined();
     }
   });
 });

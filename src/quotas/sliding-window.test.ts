@@ -15,13 +15,16 @@ describe("SlidingWindow", () => {
     let t = 0;
     const w = new SlidingWindow(1, 1_000, () => t);
     w.take("a");
-    for (let i = 0; i < 5; i++) (t += 100), w.take("a");
+    for (let i = 0; i < 5; i++) {
+      t += 100;
+      w.take("a");
+    }
     t = 1_001;
     expect(w.take("a")).toBe(true);
   });
 
   it("keeps at most maxKeys keys", () => {
-    let t = 0;
+    const t = 0;
     const w = new SlidingWindow(5, 60_000, () => t, 100);
     for (let i = 0; i < 1_000; i++) w.take(`k${i}`);
     expect(w.size).toBeLessThanOrEqual(100);

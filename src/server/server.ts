@@ -1,5 +1,5 @@
 import { readFileSync } from "node:fs";
-import { createServer as createHttpServer, type Server } from "node:http";
+import { createServer as createHttpServer, type IncomingMessage, type Server, type ServerResponse } from "node:http";
 import { createServer as createHttpsServer } from "node:https";
 import type { AddressInfo } from "node:net";
 import type { Config } from "../config/schema.js";
@@ -97,7 +97,9 @@ export async function startServer(config: Config, options: StartOptions = {}): P
   log.info({ policyHash: policy.hash }, "policy loaded");
   const app = createApp(services, options);
 
-  const handler = app.callback();
+  const respond = app.callback();
+  // Koa answers a request's failure itself (ctx.onerror), so the promise it returns never rejects.
+  const handler = (req: IncomingMessage, res: ServerResponse): void => void respond(req, res);
   const bounds = listenerBounds(config);
   const server = config.tlsCertFile && config.tlsKeyFile
     ? createHttpsServer({ ...bounds, cert: readFileSync(config.tlsCertFile), key: readFileSync(config.tlsKeyFile), minVersion: "TLSv1.2" }, handler)

@@ -18,7 +18,8 @@ export interface Storage {
 const pgTypes = {
   getTypeParser(oid: number, format?: "text" | "binary") {
     if (oid === 20 && format !== "binary") return (v: string) => Number(v);
-    return pg.types.getTypeParser(oid, format);
+    // pg-types declares its parsers as returning `any`; they take the column text.
+    return pg.types.getTypeParser(oid, format) as (value: string) => unknown;
   },
 };
 

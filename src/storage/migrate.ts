@@ -1,4 +1,5 @@
 import { Migrator, type Migration, type MigrationProvider, type MigrationResult } from "kysely/migration";
+import { thrownMessage } from "../errors.js";
 import type { Storage } from "./db.js";
 import { migrations as shipped } from "./migrations/index.js";
 
@@ -41,6 +42,6 @@ function summarize(error: unknown, results: MigrationResult[] | undefined): Migr
     ok: !error,
     applied,
     failed,
-    error: error ? (error instanceof Error ? error.message : String(error)) : null,
+    error: error ? thrownMessage(error) : null,
   };
 }

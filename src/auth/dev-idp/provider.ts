@@ -1,5 +1,5 @@
 import { generateKeyPairSync, randomBytes } from "node:crypto";
-import { createServer, type Server } from "node:http";
+import { createServer } from "node:http";
 import type { AddressInfo } from "node:net";
 import { importJWK, SignJWT, type JWTPayload } from "jose";
 import type { Middleware } from "koa";
@@ -180,7 +180,10 @@ function pageHeaders(airlockOrigin: string): Middleware {
 function interactions(provider: Provider, disabled: ReadonlySet<string>): Middleware {
   return async (ctx, next) => {
     const match = /^\/interaction\/([A-Za-z0-9_-]{1,64})(?:\/(login|abort))?$/.exec(ctx.path);
-    if (!match) return next();
+    if (!match) {
+      await next();
+      return;
+    }
     const [, uid = "", action] = match;
     ctx.set("Cache-Control", "no-store");
     const details = await provider.interactionDetails(ctx.req, ctx.res);

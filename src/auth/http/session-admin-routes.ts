@@ -1,5 +1,5 @@
 import { AirlockError } from "../../errors.js";
-import { defineRoute } from "../../http/route.js";
+import { defineRoute, pathParam } from "../../http/route.js";
 
 /** GET /api/v1/sessions: every live agent session (admins). Refs are hashes, never cookie values. */
 export const listSessions = defineRoute({
@@ -29,7 +29,7 @@ export const endSession = defineRoute({
   path: "/api/v1/sessions/:ref",
   access: { action: "sessions:manage" },
   handler: async (ctx, { identity }) => {
-    const ref = (ctx.params as Record<string, string | undefined>).ref ?? "";
+    const ref = pathParam(ctx, "ref");
     if (!/^[0-9a-f]{64}$/.test(ref)) throw new AirlockError("bad_request", "not a session reference");
     const actorAgentId = ctx.state.principal?.agentId;
     const ended = await identity.sessions.end(ref, "admin", actorAgentId ? { actorAgentId } : {});

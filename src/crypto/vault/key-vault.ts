@@ -1,5 +1,6 @@
 import { sql, type Kysely } from "kysely";
 import { Migrator, type MigrationProvider } from "kysely/migration";
+import { thrownMessage } from "../../errors.js";
 import type { DialectName } from "../../storage/db.js";
 import type { PostgresTlsFiles } from "../../storage/postgres-tls.js";
 import { describePostgresFailure, isPostgresConnectionFailure } from "../../storage/postgres-failure.js";
@@ -31,7 +32,7 @@ export class KeyVault {
     if (error) {
       await db.destroy();
       if (dialect === "postgres" && isPostgresConnectionFailure(error)) throw new Error(describePostgresFailure("key vault", error), { cause: error });
-      throw new Error(`key vault migration failed: ${error instanceof Error ? error.message : String(error)}`);
+      throw new Error(`key vault migration failed: ${thrownMessage(error)}`);
     }
     return new KeyVault(db, dialect);
   }

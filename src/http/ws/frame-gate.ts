@@ -4,6 +4,7 @@ import type { ProtocolErrorCode } from "../../protocol/error-codes.js";
 import { parseFrame } from "../../protocol/frame.js";
 import { LIMITS } from "../../protocol/limits.js";
 import { CLOSE } from "./close-codes.js";
+import { frameText } from "./frame-text.js";
 import type { OffenceMeter } from "../../quotas/offence-meter.js";
 import type { ConnectionRateLimiter } from "./rate-limiter.js";
 
@@ -24,7 +25,7 @@ export function gateFrame(data: RawData, isBinary: boolean, limiter: ConnectionR
   }
   if (isBinary) return { ok: false, code: "bad_frame", message: "binary frames are not part of the protocol" };
   if (bytes > LIMITS.maxFrameBytes) return { ok: false, code: "frame_too_large", message: `frame exceeds ${LIMITS.maxFrameBytes} bytes` };
-  return { ok: true, text: toBuffer(data).toString("utf8") };
+  return { ok: true, text: frameText(data) };
 }
 
 /**
@@ -41,9 +42,4 @@ export function routeFrame<T>(text: string, schema: z.ZodType<T>, otherKinds: Re
 function byteLength(data: RawData): number {
   if (Array.isArray(data)) return data.reduce((n, b) => n + b.length, 0);
   return data instanceof ArrayBuffer ? data.byteLength : data.length;
-}
-
-function toBuffer(data: RawData): Buffer {
-  if (Array.isArray(data)) return Buffer.concat(data);
-  return data instanceof ArrayBuffer ? Buffer.from(data) : data;
 }
