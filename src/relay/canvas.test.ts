@@ -13,7 +13,6 @@ import { parseFrame } from "../protocol/frame.js";
 import { visitorMessage, type VisitorMessage } from "../protocol/visitor-messages.js";
 import { inspectCanvasImage } from "./canvas-image.js";
 import type { Clock } from "./clock.js";
-import type { Peer } from "./peer.js";
 import { Room } from "./room.js";
 import { AssetUrlSigner } from "./sanitizer/asset-url.js";
 import { readAllowlist } from "./sanitizer/policy-allowlist.js";

@@ -1,6 +1,6 @@
 import type { Context } from "koa";
 import { AirlockError } from "../errors.js";
-import { defineRoute, type RouteDef } from "../http/route.js";
+import { defineRoute, pathParam, type RouteDef } from "../http/route.js";
 import { agentPolicyContext } from "../policy/agent-context.js";
 import type { Decision } from "../policy/decision.js";
 import type { PolicyEngine } from "../policy/engine.js";
@@ -21,7 +21,7 @@ export type SessionAction = "start" | "join";
  * `cobrowse:join` (with the session's consent state) to join one another agent is in.
  */
 function joinDecision(ctx: Context, policy: PolicyEngine, summary: RoomSummary): { action: SessionAction; decision: Decision } {
-  const principal = principalFromState(ctx.state as { readonly principal?: unknown });
+  const principal = principalFromState(ctx.state);
   // The guard (console:use) has answered 401 without a principal; an absent one decides as nobody.
   const agent = principal ?? { subject: "", roles: [], mfa: false };
   const context = agentPolicyContext({ ...agent, sourceAddress: ctx.ip }, { siteId: summary.site });
@@ -69,7 +69,7 @@ export const joinCobrowseSession = defineRoute({
   path: "/api/v1/cobrowse/sessions/:room/join",
   access: { action: "cobrowse:invite" },
   handler: (ctx, { relay, policy }) => {
-    const id = String((ctx.params as { room?: unknown }).room ?? "");
+    const id = pathParam(ctx, "room");
     const summary = relay.room(id);
     if (!summary) throw new AirlockError("not_found", "no such co-browse session");
     const { action, decision } = joinDecision(ctx, policy, summary);
@@ -87,7 +87,7 @@ export const getCobrowseSession = defineRoute({
   path: "/api/v1/cobrowse/sessions/:room",
   access: { action: "visitors:view" },
   handler: (ctx, { relay, policy }) => {
-    const summary = relay.room(String((ctx.params as { room?: unknown }).room ?? ""));
+    const summary = relay.room(pathParam(ctx, "room"));
     if (!summary) throw new AirlockError("not_found", "no such co-browse session");
     ctx.body = describe(ctx, policy, summary);
   },

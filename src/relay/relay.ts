@@ -292,7 +292,7 @@ export class Relay {
       site: { id: site.id, origins: site.policy.origins },
       // Asset URLs in this room's content name it and expire with the longest session policy allows.
       sanitizer: this.#sites.sanitizer(site).forRoom(visit.roomId, policy.policy.cobrowse.maxSession.minutes * 60_000),
-      decide: (action, context) => this.#decide(action, context as PolicyContext),
+      decide: (action, context) => this.#decide(action, context),
       clock: this.#clock,
       inactivityMs: policy.policy.cobrowse.agentInactivity.seconds * 1000,
       maxSessionMs: policy.policy.cobrowse.maxSession.minutes * 60_000,

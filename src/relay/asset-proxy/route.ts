@@ -21,7 +21,7 @@ export const assetRoute = defineRoute({
   path: ASSET_PATH,
   access: { action: "console:use" },
   handler: async (ctx, { policy, assets, relay }) => {
-    const principal = principalFromState(ctx.state as { readonly principal?: unknown });
+    const principal = principalFromState(ctx.state);
     const agent = principal ?? { subject: "", roles: [], mfa: false };
     const decision = policy.decide("cobrowse:view", agentPolicyContext({ ...agent, sourceAddress: ctx.ip }, { grantedMode: "view", visitorConsent: { view: true } }));
     if (!principal || !decision.allow) throw new AirlockError("forbidden", "not allowed", { details: { action: "cobrowse:view", rule: decision.rule } });

@@ -39,7 +39,7 @@ export function requestUpstream({ url, pinned, accept, signal }: UpstreamRequest
       signal,
     });
     req.once("response", resolve);
-    req.once("error", (err) => reject(signal.aborted ? signal.reason : new AirlockError("asset_upstream_failed", "the asset host could not be reached", { cause: err })));
+    req.once("error", (err) => reject(signal.aborted ? (signal.reason as Error) : new AirlockError("asset_upstream_failed", "the asset host could not be reached", { cause: err })));
     req.end();
   });
 }

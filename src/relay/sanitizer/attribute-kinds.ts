@@ -28,7 +28,7 @@ export class AttributeKinds {
     if (known !== undefined) return known;
     const kind = this.#decide(tag, name);
     if (this.#size < memoLimit) {
-      if (!byName) this.#memo.set(tag, (byName = new Map()));
+      if (!byName) this.#memo.set(tag, (byName = new Map<string, AttributeKind>()));
       byName.set(name, kind);
       this.#size++;
     }
