@@ -8,7 +8,7 @@ export const MAX_RAW_MESSAGE_CHARS = 8_000;
 // C0/C1 controls except tab and newline; bidirectional overrides and isolates (they can make
 // text read differently from what was typed: "Trojan Source"); BOM and other invisible format
 // characters that serve no purpose in a chat line.
-const disallowed = /[\u0000-\u0008\u000B-\u001F\u007F-\u009F\u200E\u200F\u202A-\u202E\u2066-\u2069\uFEFF]/gu;
+const disallowed = /(?![\t\n])\p{Cc}|[\u200E\u200F\u202A-\u202E\u2066-\u2069\uFEFF]/gu;
 const loneSurrogate = /[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]/gu;
 
 /**

@@ -5,7 +5,7 @@ export class OnlineAgents {
   /** Counts one console of `agentId` on `site`; the returned function releases it. */
   watch(site: string, agentId: string): () => void {
     let agents = this.#bySite.get(site);
-    if (!agents) this.#bySite.set(site, (agents = new Map()));
+    if (!agents) this.#bySite.set(site, (agents = new Map<string, number>()));
     agents.set(agentId, (agents.get(agentId) ?? 0) + 1);
     let released = false;
     return () => {

@@ -26,7 +26,7 @@ export class WriteBatcher {
 
   run<T>(work: Work<T>): Promise<T> {
     return new Promise<T>((resolve, reject) => {
-      this.#queue.push({ work, resolve: resolve as (v: unknown) => void, reject });
+      this.#queue.push({ work, resolve, reject });
       if (!this.#draining) void this.#drain();
     });
   }

@@ -2,7 +2,7 @@ import { z } from "zod";
 import { findAgent } from "../../auth/agents.js";
 import { AirlockError } from "../../errors.js";
 import type { Services } from "../../http/context.js";
-import { defineRoute, type RouteContext } from "../../http/route.js";
+import { defineRoute, pathParam, type RouteContext } from "../../http/route.js";
 import { principalFromState } from "../../policy/principal.js";
 import { cannedResponsesFor, createCannedResponse, updateCannedResponse } from "../canned-responses.js";
 import { cleanMessageText } from "../message-text.js";
@@ -25,7 +25,7 @@ async function actorTeams(ctx: RouteContext<unknown>, { storage }: Services): Pr
 const EVERYONE = "*";
 
 function idParam(ctx: RouteContext<unknown>): string {
-  const parsed = conversationId.safeParse(ctx.params.id);
+  const parsed = conversationId.safeParse(pathParam(ctx, "id"));
   if (!parsed.success) throw new AirlockError("bad_request", "not a canned response id");
   return parsed.data;
 }

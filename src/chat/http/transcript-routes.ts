@@ -1,6 +1,6 @@
 import { z } from "zod";
 import { AirlockError } from "../../errors.js";
-import { defineRoute } from "../../http/route.js";
+import { defineRoute, pathParam } from "../../http/route.js";
 import { parseQuery } from "../../http/query.js";
 import { principalFromState } from "../../policy/principal.js";
 import { readTranscript, searchConversations } from "../transcripts.js";
@@ -39,7 +39,7 @@ export const readTranscriptRoute = defineRoute({
   path: "/api/v1/transcripts/:id",
   access: { action: "chatlog:read" },
   handler: async (ctx, { storage, chat }) => {
-    const parsed = conversationId.safeParse(ctx.params.id);
+    const parsed = conversationId.safeParse(pathParam(ctx, "id"));
     if (!parsed.success) throw new AirlockError("bad_request", "not a conversation id");
     const reader = principalFromState(ctx.state);
     if (!reader) throw new AirlockError("unauthenticated", "sign in first");
