@@ -1,7 +1,7 @@
 import type { ParameterizedContext } from "koa";
 import { AirlockError } from "../errors.js";
 import type { RequestState } from "../http/context.js";
-import { defineRoute, type RouteDef } from "../http/route.js";
+import { defineRoute, pathParam, type RouteDef } from "../http/route.js";
 import { consoleAsset } from "./assets.js";
 import { consoleShellHtml } from "./shell-html.js";
 
@@ -33,7 +33,7 @@ export const consoleAssetRoute = defineRoute({
   path: "/console/assets/:name",
   access: { public: true },
   handler: (ctx) => {
-    const asset = consoleAsset((ctx.params as Record<string, string | undefined>).name ?? "");
+    const asset = consoleAsset(pathParam(ctx, "name"));
     // Fixed names: always revalidate, so a new build is picked up on the next load.
     ctx.set("Cache-Control", "no-cache");
     ctx.set("ETag", asset.etag);

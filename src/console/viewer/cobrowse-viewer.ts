@@ -283,7 +283,8 @@ export class CobrowseViewer {
       if (!win) return;
       const base = this.#pendingScroll ?? { x: win.scrollX, y: win.scrollY };
       this.#pendingScroll = { x: Math.max(0, base.x + e.deltaX), y: Math.max(0, base.y + e.deltaY) };
-      this.#scrollTimer ??= setTimeout(() => {
+      if (this.#scrollTimer !== undefined) return;
+      this.#scrollTimer = setTimeout(() => {
         this.#scrollTimer = undefined;
         const p = this.#pendingScroll;
         this.#pendingScroll = undefined;

@@ -227,7 +227,8 @@ function timeOf(at: number): HTMLElement {
 function formText(json: string): string {
   try {
     const f = JSON.parse(json) as { name?: unknown; email?: unknown; text?: unknown };
-    return `Offline message from ${String(f.name ?? "")} <${String(f.email ?? "")}>:\n${String(f.text ?? "")}`;
+    const field = (value: unknown): string => (typeof value === "string" ? value : "");
+    return `Offline message from ${field(f.name)} <${field(f.email)}>:\n${field(f.text)}`;
   } catch {
     return json;
   }

@@ -63,11 +63,12 @@ export interface PageContext<V extends Viewer = Viewer> {
   /** Aborted when the user leaves the page: close sockets, stop timers, ignore late answers. */
   readonly signal: AbortSignal;
   /** Goes to another console path (pushes history). */
-  navigate(path: string): void;
+  // Function-valued properties, not methods: pages take them out of the context.
+  readonly navigate: (path: string) => void;
   /** Asks the server again who is signed in (after MFA, say), then shows `goTo` or the current path. */
-  refreshViewer(goTo?: string): Promise<void>;
+  readonly refreshViewer: (goTo?: string) => Promise<void>;
   /** Ends the session here and at the IdP, then lands on /console/signed-out. */
-  signOut(): Promise<void>;
+  readonly signOut: () => Promise<void>;
 }
 
 export interface PageDefinition<A extends PageAccess> {
@@ -91,5 +92,5 @@ export interface ConsolePage {
 /** Declares a console page; register it with one line in pages/index.ts. */
 export function definePage<A extends PageAccess>(definition: PageDefinition<A>): ConsolePage {
   // The router renders a page only for a viewer that matches its access rule, so the narrowing holds.
-  return definition as unknown as ConsolePage;
+  return definition;
 }

@@ -29,7 +29,7 @@ export function dataView(value: unknown, key = ""): HTMLElement {
   if (isScalar(json)) return h("div", {}, scalar(json));
   if (Array.isArray(json)) {
     const items = json as readonly Json[];
-    if (items.every(isScalar)) return chips(items as readonly (string | number | boolean | null)[], key === "asvs");
+    if (items.every(isScalar)) return chips(items, key === "asvs");
     return h("ol", { class: "pv-items" }, items.map((item) => h("li", {}, dataView(item))));
   }
   const entries = Object.entries(json as { readonly [key: string]: Json }).filter(([k]) => k !== "version");
