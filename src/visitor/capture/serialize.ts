@@ -126,7 +126,7 @@ export class Serializer {
     const rect = el.getBoundingClientRect();
     const box = `width:${Math.round(rect.width)}px;height:${Math.round(rect.height)}px;display:inline-block;overflow:hidden`;
     let inner = "";
-    let doc: Document | null = null;
+    let doc: Document | null;
     try {
       doc = el.contentDocument;
     } catch {

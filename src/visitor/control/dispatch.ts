@@ -82,8 +82,8 @@ function typeInto(el: Element, value: string): ControlOutcome {
 
 // Frameworks that track values (React and others) watch the prototype setter, not the property.
 function setNativeValue(el: HTMLElement, proto: object, value: string): void {
-  const setter = Object.getOwnPropertyDescriptor(proto, "value")?.set;
-  if (setter) setter.call(el, value);
+  // Reflect.set with `el` as receiver runs the prototype's setter on the element.
+  if (typeof Object.getOwnPropertyDescriptor(proto, "value")?.set === "function") Reflect.set(proto, "value", value, el);
 }
 
 const allowedKeys: ReadonlySet<string> = new Set(["Enter", "Escape", "Tab", "ArrowUp", "ArrowDown", "ArrowLeft", "ArrowRight", "Backspace", "Delete", "Home", "End", "PageUp", "PageDown", " "]);

@@ -24,7 +24,7 @@ function load(): Saved | undefined {
   try {
     const raw = sessionStorage.getItem(STORAGE_KEY);
     const v = raw ? (JSON.parse(raw) as Partial<Saved>) : undefined;
-    return v && typeof v.conversation === "string" && typeof v.state === "string" ? { conversation: v.conversation, state: v.state as ChatState, open: v.open === true } : undefined;
+    return v && typeof v.conversation === "string" && typeof v.state === "string" ? { conversation: v.conversation, state: v.state, open: v.open === true } : undefined;
   } catch {
     return undefined;
   }
