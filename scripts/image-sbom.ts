@@ -9,7 +9,6 @@
 // The output is reproducible: no timestamp, serial number derived from the image ID.
 //   node scripts/image-sbom.ts IMAGE [--out FILE]     (stdout without --out)
 import { execFileSync } from "node:child_process";
-import { createHash } from "node:crypto";
 import { mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import path from "node:path";
@@ -150,7 +149,8 @@ function podman(args: readonly string[]): string {
 
 /** Reads the facts from the built image: its config, its package records and its node. */
 export function readImage(reference: string, root: string): ImageFacts {
-  const inspect = JSON.parse(podman(["image", "inspect", reference]))[0] as { Id: string; Config: { Labels?: Record<string, string>; Entrypoint?: string[] } };
+  const [inspect] = JSON.parse(podman(["image", "inspect", reference])) as { Id: string; Config: { Labels?: Record<string, string>; Entrypoint?: string[] } }[];
+  if (!inspect) throw new Error(`podman knows no image ${reference}`);
   const nodeBinary = inspect.Config.Entrypoint?.[0];
   if (!nodeBinary) throw new Error(`${reference} has no entrypoint to run as node`);
   const nodeVersion = podman(["run", "--rm", "--network=none", "--read-only", "--entrypoint", nodeBinary, reference, "--version"]);

@@ -16,7 +16,7 @@ const sides = [
 ] as const;
 
 describe.each(sides)("chat frame checks, $side side", ({ schema, checks, actions }) => {
-  const kinds = schema.options.map((o) => ({ kind: o.shape.kind.value as string, fields: Object.keys(o.shape) }));
+  const kinds = schema.options.map((o) => ({ kind: o.shape.kind.value, fields: Object.keys(o.shape) }));
 
   it("every kind of the protocol has exactly one check and one policy action", () => {
     expect(Object.keys(checks).sort()).toEqual(kinds.map((k) => k.kind).sort());

@@ -62,7 +62,7 @@ async function keysOn(vaultUrl: string, ring: MasterKeyRing): Promise<Conversati
 }
 
 async function untouched(target: BackupDatabase<Database>): Promise<boolean> {
-  return (await migrationStatus({ db: target.db, dialect: target.dialect, close: target.close })).every((m) => m.executedAt === null);
+  return (await migrationStatus({ db: target.db, dialect: target.dialect, close: () => target.close() })).every((m) => m.executedAt === null);
 }
 
 describeEachDialect("backup and restore", (fx) => {
@@ -86,7 +86,7 @@ describeEachDialect("backup and restore", (fx) => {
     const target = await freshMain(fx);
     const restored = await restoreBackup(target, seeded.ring, backupFile);
     expect(restored).toMatchObject({ database: "main", rows: made.rows, replaced: false, audit: { ok: true, entries: 30, headSeq: 30 } });
-    expect(await dumpTables({ db: target.db, dialect: target.dialect, close: target.close })).toEqual(await dumpTables(source));
+    expect(await dumpTables({ db: target.db, dialect: target.dialect, close: () => target.close() })).toEqual(await dumpTables(source));
     expect((await verifyAudit(target.db)).ok).toBe(true);
   });
 

@@ -85,7 +85,7 @@ describe.each(Object.entries(scenarios))("helm template: %s", (_name, files) => 
           capabilities: { drop: ["ALL"] },
           seccompProfile: { type: "RuntimeDefault" },
         });
-        expect(Object.keys((c.securityContext?.capabilities ?? {}) as object), `${owner} ${c.name}`).toEqual(["drop"]);
+        expect(Object.keys(c.securityContext?.capabilities ?? {}), `${owner} ${c.name}`).toEqual(["drop"]);
         expect((c.ports ?? []).filter((p) => p.hostPort !== undefined), `${owner} ${c.name} hostPort`).toEqual([]);
       }
     }

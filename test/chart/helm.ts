@@ -75,7 +75,7 @@ export function renderNotes(options: RenderOptions = {}): string {
     const result = render({ ...options, chart: copy });
     if (!result.ok) throw new Error(result.error);
     const preview = result.manifests.find((m) => m.kind === "NotesPreview");
-    return String(preview?.notes ?? "");
+    return typeof preview?.notes === "string" ? preview.notes : "";
   } finally {
     rmSync(dir, { recursive: true, force: true });
   }

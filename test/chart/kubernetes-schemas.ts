@@ -17,19 +17,19 @@ interface Validatable {
 type ModelClass = new (data: never) => Validatable;
 
 const models: Record<string, ModelClass> = {
-  "apps/v1/Deployment": Deployment as unknown as ModelClass,
-  "autoscaling/v2/HorizontalPodAutoscaler": HorizontalPodAutoscaler as unknown as ModelClass,
-  "networking.k8s.io/v1/Ingress": Ingress as unknown as ModelClass,
-  "networking.k8s.io/v1/NetworkPolicy": NetworkPolicy as unknown as ModelClass,
-  "policy/v1/PodDisruptionBudget": PodDisruptionBudget as unknown as ModelClass,
-  "v1/ConfigMap": ConfigMap as unknown as ModelClass,
-  "v1/PersistentVolumeClaim": PersistentVolumeClaim as unknown as ModelClass,
-  "v1/Pod": Pod as unknown as ModelClass,
-  "v1/Service": Service as unknown as ModelClass,
-  "v1/ServiceAccount": ServiceAccount as unknown as ModelClass,
-  "monitoring.coreos.com/v1/ServiceMonitor": ServiceMonitor as unknown as ModelClass,
-  "monitoring.coreos.com/v1/PrometheusRule": PrometheusRule as unknown as ModelClass,
-  "batch/v1/CronJob": CronJob as unknown as ModelClass,
+  "apps/v1/Deployment": Deployment,
+  "autoscaling/v2/HorizontalPodAutoscaler": HorizontalPodAutoscaler,
+  "networking.k8s.io/v1/Ingress": Ingress,
+  "networking.k8s.io/v1/NetworkPolicy": NetworkPolicy,
+  "policy/v1/PodDisruptionBudget": PodDisruptionBudget,
+  "v1/ConfigMap": ConfigMap,
+  "v1/PersistentVolumeClaim": PersistentVolumeClaim,
+  "v1/Pod": Pod,
+  "v1/Service": Service,
+  "v1/ServiceAccount": ServiceAccount,
+  "monitoring.coreos.com/v1/ServiceMonitor": ServiceMonitor,
+  "monitoring.coreos.com/v1/PrometheusRule": PrometheusRule,
+  "batch/v1/CronJob": CronJob,
 };
 
 /** Returns the schema problems of one manifest ("" when valid); an unknown kind is a problem too. */

@@ -21,7 +21,7 @@ describeEachDialect("chat encryption at rest", (fx) => {
   beforeAll(async () => {
     const opened = await openChatDatabase(fx);
     ({ url, storage, fixture: f } = opened);
-    return opened.close;
+    return () => opened.close();
   });
 
   const conversationWith = (texts: readonly string[]) => startConversation(f.chat, texts);

@@ -13,7 +13,8 @@ export type DemoLogin = "agent" | "viewer" | "supervisor" | "auditor";
 export async function agentSocket(server: TestServer, login: DemoLogin): Promise<WsClient & { readonly agentId: string }> {
   const { agent } = await signInEnrolled(server, login);
   const me = await agent.json(`${server.url}/api/v1/me`);
-  const agentId = String((me.body.agent as { id?: unknown } | undefined)?.id ?? "");
+  const id = (me.body.agent as { id?: unknown } | undefined)?.id;
+  const agentId = typeof id === "string" ? id : "";
   return Object.assign(await openAgent(server, agent), { agentId });
 }
 
@@ -27,7 +28,7 @@ export async function waitFor(client: WsClient, match: (f: Frame) => boolean, wh
   for (const start = Date.now(); ; await sleep(5)) {
     const hit = client.frames.find(match);
     if (hit) return hit;
-    if (Date.now() - start > timeoutMs) throw new Error(`no frame for ${what}; got ${client.frames.map((f) => `${f.kind}:${String(f.code ?? f.change ?? "")}`).join(",")}`);
+    if (Date.now() - start > timeoutMs) throw new Error(`no frame for ${what}; got ${client.frames.map((f) => `${f.kind}:${JSON.stringify(f.code ?? f.change ?? "")}`).join(",")}`);
   }
 }
 

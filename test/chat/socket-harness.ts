@@ -8,6 +8,7 @@ import { VisitorDirectory } from "../../src/chat/visitor-directory.js";
 import type { PolicyEngine } from "../../src/policy/engine.js";
 import { PresenceRegistry } from "../../src/presence/registry.js";
 import type { ChatServerFrame } from "../../src/protocol/chat-messages.js";
+import { frameText } from "../../src/http/ws/frame-text.js";
 
 export const DEMO_ORIGIN = "http://127.0.0.1:8080";
 
@@ -47,7 +48,7 @@ export async function startChatSockets(chat: ChatService, policy: Pick<PolicyEng
       void a.start();
       conn = a;
     }
-    socket.on("message", (data) => void conn.handle(String(data)));
+    socket.on("message", (data) => void conn.handle(frameText(data)));
     socket.on("close", () => {
       sockets.delete(socket);
       conn.close();
@@ -85,7 +86,7 @@ export class TestClient {
     this.closed = new Promise((resolve) => this.socket.once("close", () => resolve()));
     this.socket.on("error", () => undefined);
     this.socket.on("message", (data) => {
-      const frame = JSON.parse(String(data)) as ChatServerFrame;
+      const frame = JSON.parse(frameText(data)) as ChatServerFrame;
       this.frames.push(frame);
       onFrame(frame);
       for (const w of [...this.#waiters]) {

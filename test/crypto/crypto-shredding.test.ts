@@ -38,7 +38,7 @@ describeEachDialect("crypto-shredding reaches copies of the main database", (fx)
   beforeAll(async () => {
     const opened = await openChatDatabase(fx);
     ({ url, storage, fixture: f } = opened);
-    return opened.close;
+    return () => opened.close();
   });
 
   const conversationWith = async (texts: readonly string[], visitorId?: string) => (await startConversation(f.chat, texts, visitorId)).c;

@@ -97,7 +97,8 @@ export function sessionRow(agent: Page, room: string) {
 export async function visitorSession(visitor: CastVisitor): Promise<string> {
   return visitor.page.evaluate(() => {
     const raw = sessionStorage.getItem("airlock.cobrowse.resume");
-    return raw ? String((JSON.parse(raw) as { session?: unknown }).session ?? "") : "";
+    const session = raw ? (JSON.parse(raw) as { session?: unknown }).session : undefined;
+    return typeof session === "string" ? session : "";
   });
 }
 

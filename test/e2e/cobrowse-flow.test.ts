@@ -7,6 +7,7 @@ import { buildConsoleBundle, buildVisitorBundle } from "../visitor/host-site.js"
 import { startDemoAirlock, type DemoAirlock } from "./demo-airlock.js";
 import { normalizeText, openVisitor, signInAgent, type Person, type Visitor } from "./people.js";
 import { ReplicaView } from "./replica-view.js";
+import { kindOf } from "../helpers/frame-fields.js";
 
 // The whole co-browse path as a new user tries it after `make run`, through the real relay: a
 // visitor on the demo shop and an agent signed in through the dev IdP with TOTP, each in their
@@ -68,7 +69,7 @@ suite("co-browsing end to end through the real relay", () => {
     await expect(row.innerText()).resolves.toContain("Visitor on the site");
     await both("01-session-listed");
     // Nothing but the opening frame (and the chat widget's presence line) left the visitor's page: no agent, no consent yet.
-    expect(visitor.sent.map((f) => JSON.parse(f).kind).filter((k) => !chatKinds.has(k))).toEqual(["hello"]);
+    expect(visitor.sent.map(kindOf).filter((k) => !chatKinds.has(k))).toEqual(["hello"]);
   });
 
   it("asks the visitor before anything is shown, then mirrors the page", async () => {
@@ -78,7 +79,7 @@ suite("co-browsing end to end through the real relay", () => {
     await allow.waitFor();
     await expect(visitor.page.getByRole("dialog").innerText()).resolves.toContain("Share this page with Alex Agent?");
     await both("02-consent-asked");
-    expect(visitor.sent.map((f) => JSON.parse(f).kind)).not.toContain("snapshot");
+    expect(visitor.sent.map(kindOf)).not.toContain("snapshot");
     // The demo shop is served under a strict CSP and the visitor script works within it.
     const csp = (await visitor.page.request.get(`${demo.origin}/demo`)).headers()["content-security-policy"] ?? "";
     expect(csp).toMatch(/script-src 'self'(;|$)/);

@@ -28,7 +28,7 @@ suite("control actions and refusals in the audit trail", () => {
       .select(["actor", "action", "target", "decision", "rule"])
       .where("action", "like", "cobrowse.control%")
       .orderBy("seq")
-      .execute()) as Row[];
+      .execute());
 
   it("records each click and each typing burst with kind and node, each refusal with its reason, never a value", async () => {
     s = await shareWithAgent(env.browser, env.demo, "/demo/checkout", "control-audit");

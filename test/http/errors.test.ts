@@ -1,5 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { startTestServer, type TestServer } from "../helpers/server.js";
+import { errorOf } from "../helpers/error-body.js";
 
 let server: TestServer;
 beforeAll(async () => {
@@ -7,9 +8,11 @@ beforeAll(async () => {
 });
 afterAll(() => server.stop());
 
-async function post(body: string, contentType = "application/json"): Promise<{ status: number; json: { error?: { code: string; message: string; requestId: string } } }> {
+type Answer = { error?: { code: string; message: string; requestId: string } };
+
+async function post(body: string, contentType = "application/json"): Promise<{ status: number; json: Answer }> {
   const res = await fetch(`${server.url}/api/v1/csp-report`, { method: "POST", headers: { "content-type": contentType }, body });
-  return { status: res.status, json: res.status === 204 ? {} : await res.json() };
+  return { status: res.status, json: res.status === 204 ? {} : ((await res.json()) as Answer) };
 }
 
 describe("one error model", () => {
@@ -42,10 +45,10 @@ describe("one error model", () => {
   it("answers unknown paths with not_found JSON and wrong methods with method_not_allowed", async () => {
     const missing = await fetch(`${server.url}/no/such/thing`);
     expect(missing.status).toBe(404);
-    expect((await missing.json()).error.code).toBe("not_found");
+    expect(errorOf(await missing.json()).code).toBe("not_found");
     const wrong = await fetch(`${server.url}/healthz`, { method: "DELETE" });
     expect(wrong.status).toBe(405);
-    expect((await wrong.json()).error.code).toBe("method_not_allowed");
+    expect(errorOf(await wrong.json()).code).toBe("method_not_allowed");
   });
 
   it("accepts a valid CSP report", async () => {
@@ -58,6 +61,6 @@ describe("content types", () => {
   it("rejects a non-JSON body on a JSON route with unsupported_media_type", async () => {
     const res = await fetch(`${server.url}/api/v1/csp-report`, { method: "POST", headers: { "content-type": "text/plain" }, body: "hello" });
     expect(res.status).toBe(415);
-    expect((await res.json()).error.code).toBe("unsupported_media_type");
+    expect(errorOf(await res.json()).code).toBe("unsupported_media_type");
   });
 });

@@ -6,6 +6,7 @@ import { defineRoute } from "../../src/http/route.js";
 import { allRoutes } from "../../src/server/routes/index.js";
 import { createLogger } from "../../src/ops/log.js";
 import { startTestServer, type TestServer } from "../helpers/server.js";
+import { errorOf } from "../helpers/error-body.js";
 
 // One place decides how a failure is logged: Airlock's own faults at error with a stack, every
 // failure a client can cause at info (upstream trouble at warn), without a stack and rate-limited.
@@ -40,7 +41,7 @@ describe("failure logging through the error model", () => {
   it("a genuine fault answers 500 internal and logs at error with its type and stack, not its message", async () => {
     const res = await fetch(`${server.url}/test/fault`);
     expect(res.status).toBe(500);
-    expect((await res.json()).error).toMatchObject({ code: "internal", message: "internal error" });
+    expect(errorOf(await res.json())).toMatchObject({ code: "internal", message: "internal error" });
     const fault = lines().find((l) => l.msg === "request failed");
     expect(fault).toMatchObject({ level: "error", code: "internal", err: { type: "TypeError" } });
     expect(fault?.err?.stack).toContain("at ");

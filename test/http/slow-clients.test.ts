@@ -6,6 +6,7 @@ import { startTestServer, type TestServer } from "../helpers/server.js";
 import { bankSitesYaml, policyDir, replaceOnce, shipped } from "../policy/policy-dir.js";
 import { WsClient } from "../relay/ws-client.js";
 import { closedBy, openSocket, parseResponse } from "./raw-http.js";
+import { errorOf } from "../helpers/error-body.js";
 
 // Slow and greedy clients against a real Airlock with small configured bounds: each slow socket
 // must be closed by the server (no wall-clock assertion beyond "closed"), and one client address
@@ -57,7 +58,7 @@ describe("slow clients are closed by the configured bounds", { timeout: 5_000 },
     trickle(socket, endlessHeaders);
     const res = parseResponse(await closed);
     expect(res?.status).toBe(408);
-    expect(JSON.parse(res?.body ?? "{}").error.code).toBe("request_timeout");
+    expect(errorOf(res?.body ?? "{}").code).toBe("request_timeout");
   });
 
   it("a body sent a byte at a time: answered 408 and closed by the request bound", async () => {
@@ -109,8 +110,8 @@ describe("per-client connection cap", () => {
     const extraClosed = closedBy(extra);
     extra.write("GET /healthz HTTP/1.1\r\nHost: airlock.test\r\n\r\n");
     expect(await extraClosed).toBe("");
-    const firstClosed = closedBy(held[0] as Socket);
-    (held[0] as Socket).destroy();
+    const firstClosed = closedBy(held[0]);
+    held[0].destroy();
     await firstClosed;
     await Promise.all(held.slice(1).map((s) => (s.destroy(), closedBy(s))));
     expect((await fetch(`${direct.url}/healthz`)).status).toBe(200);
@@ -123,7 +124,7 @@ describe("per-client connection cap", () => {
     await new Promise((r) => setTimeout(r, 100)); // let both reach the application
     const third = await fetch(`${proxied.url}/healthz`, { headers: { "x-forwarded-for": "203.0.113.7" } });
     expect(third.status).toBe(429);
-    expect((await third.json()).error.code).toBe("too_many_connections");
+    expect(errorOf(await third.json()).code).toBe("too_many_connections");
     const ws = new WebSocket(`${proxied.url.replace("http", "ws")}/ws/visitor`, { origin: SITE_ORIGIN, headers: { "x-forwarded-for": "203.0.113.7" } });
     expect((await new WsClient(ws).closed).code).toBe(4429);
     // Another client behind the same proxy is not affected, nor is the proxy itself.

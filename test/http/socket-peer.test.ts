@@ -4,6 +4,7 @@ import type { Duplex } from "node:stream";
 import { afterEach, describe, expect, it } from "vitest";
 import WebSocket, { WebSocketServer } from "ws";
 import { SocketPeer } from "../../src/http/ws/socket-peer.js";
+import { frameText } from "../../src/http/ws/frame-text.js";
 
 // The relay's socket adapter over a real loopback WebSocket: frames sent in one turn of the
 // event loop leave the server in one write, in order, and nothing is lost around a close.
@@ -39,7 +40,7 @@ async function openPair(): Promise<Pair> {
   const accepted = once(wss, "connection") as Promise<[WebSocket, { socket: Duplex }]>;
   const client = new WebSocket(`ws://127.0.0.1:${(wss.address() as AddressInfo).port}`, { perMessageDeflate: false });
   const received: string[] = [];
-  client.on("message", (data) => received.push(String(data)));
+  client.on("message", (data) => received.push(frameText(data)));
   const [ws, req] = await accepted;
   await once(client, "open");
   cleanup = async () => {

@@ -1,6 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { startTestServer, type TestServer } from "../helpers/server.js";
 import { rawExchange, parseResponse, rawRequest } from "./raw-http.js";
+import { errorOf } from "../helpers/error-body.js";
 
 // Methods no route takes answer 405 (with Allow) or 501 through the one error model: never 500,
 // never a stack in the log, and logged as what they are, a client's request refused.
@@ -27,21 +28,21 @@ describe("unsupported methods", () => {
     const res = await rawRequest(server.url, "TRACE", "/");
     expect(res?.status).toBe(501);
     expect(res?.headers.allow?.split(", ").sort()).toEqual(["GET", "HEAD"]);
-    expect(JSON.parse(res?.body ?? "{}").error).toMatchObject({ code: "not_implemented", message: "this method is not supported" });
+    expect(errorOf(res?.body ?? "{}")).toMatchObject({ code: "not_implemented", message: "this method is not supported" });
   });
 
   it.each(["TRACE", "PROPFIND", "MKCOL", "LOCK", "SEARCH"])("%s on an unknown path answers 501 without Allow", async (method) => {
     const res = await rawRequest(server.url, method, "/no/such/thing");
     expect(res?.status).toBe(501);
     expect(res?.headers.allow).toBeUndefined();
-    expect(JSON.parse(res?.body ?? "{}").error.code).toBe("not_implemented");
+    expect(errorOf(res?.body ?? "{}").code).toBe("not_implemented");
   });
 
   it.each(["POST", "PUT", "PATCH", "DELETE"])("%s on a GET-only route answers 405 method_not_allowed with Allow", async (method) => {
     const res = await rawRequest(server.url, method, "/healthz");
     expect(res?.status).toBe(405);
     expect(res?.headers.allow?.split(", ").sort()).toEqual(["GET", "HEAD"]);
-    expect(JSON.parse(res?.body ?? "{}").error.code).toBe("method_not_allowed");
+    expect(errorOf(res?.body ?? "{}").code).toBe("method_not_allowed");
   });
 
   it("OPTIONS answers the Allow list, HEAD answers like GET without a body", async () => {
@@ -61,7 +62,7 @@ describe("unsupported methods", () => {
   it("a method that is not HTTP answers 400 bad_request from the parser, in the same JSON shape", async () => {
     const res = parseResponse(await rawExchange(server.url, "BREW / HTTP/1.1\r\nHost: airlock.test\r\n\r\n"));
     expect(res?.status).toBe(400);
-    expect(JSON.parse(res?.body ?? "{}").error.code).toBe("bad_request");
+    expect(errorOf(res?.body ?? "{}").code).toBe("bad_request");
   });
 
   it("logs each refusal at info with its code, never at error, never a stack", () => {

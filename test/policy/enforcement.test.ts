@@ -70,7 +70,9 @@ describe("every WebSocket message kind declares its action", () => {
 
 describe("the enumeration tests catch what they must (tests of the tests)", () => {
   const guarded = defineRoute({ method: "GET", path: "/probe/guarded", access: { action: "audit:read" }, handler: (ctx) => void (ctx.body = { served: true }) });
-  const noGuard: AccessGuard = () => async (_ctx, next) => next();
+  const noGuard: AccessGuard = () => async (_ctx, next) => {
+    await next();
+  };
 
   it("a route whose guard is removed is reported by the live probe", async () => {
     const open = await startTestServer({}, { routes: [guarded], guard: noGuard });

@@ -8,6 +8,7 @@ import type { TestServer } from "../helpers/server.js";
 import { bankSitesYaml, policyDir } from "../policy/policy-dir.js";
 import { openLiveRoom, type LiveRoom } from "./helpers/live-room.js";
 import { startUpstream, streamBytes, type Upstream } from "./asset-proxy-upstream.js";
+import { errorOf } from "../helpers/error-body.js";
 
 // Asset failures a page (or whoever controls its host) can cause are expected: each answers its
 // own code and logs one warn line with the code, no stack and no URL, and a flood of them leaves
@@ -65,7 +66,7 @@ describe("asset proxy failures are logged as expected, not as faults", () => {
     ["upstream answered 404", "/missing.png", 502, "asset_upstream_failed"],
   ])("%s (%s): answers %i and logs one warn line with code %s, without a stack", async (_kind, path, status, code) => {
     const res = await agent.request(assetUrl(`${up.origin}${path}`));
-    expect([res.status, JSON.parse(res.body).error.code]).toEqual([status, code]);
+    expect([res.status, errorOf(res.body).code]).toEqual([status, code]);
     const warns = warnsOf(code);
     expect(warns).toHaveLength(1);
     expect(warns[0]).toMatchObject({ level: "warn", cause: "upstream", route: "/relay/v1/asset" });
@@ -74,7 +75,7 @@ describe("asset proxy failures are logged as expected, not as faults", () => {
   it("upstream refused: answers 502 asset_upstream_failed and logs at warn", async () => {
     const before = warnsOf("asset_upstream_failed").length;
     const res = await agent.request(assetUrl(`${closedOrigin}/x.png`));
-    expect([res.status, JSON.parse(res.body).error.code]).toEqual([502, "asset_upstream_failed"]);
+    expect([res.status, errorOf(res.body).code]).toEqual([502, "asset_upstream_failed"]);
     expect(warnsOf("asset_upstream_failed").length).toBe(before + 1);
   });
 

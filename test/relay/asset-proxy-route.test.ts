@@ -9,6 +9,7 @@ import type { TestServer } from "../helpers/server.js";
 import { bankSitesYaml, policyDir } from "../policy/policy-dir.js";
 import { openLiveRoom, type LiveRoom } from "./helpers/live-room.js";
 import { startUpstream, type Upstream } from "./asset-proxy-upstream.js";
+import { errorOf } from "../helpers/error-body.js";
 
 // GET /relay/v1/asset on a real Airlock (dev IdP sign-in, TOTP, SQLite) in front of a loopback page
 // host registered as a site origin, with the dev-mode loopback exception on.
@@ -63,17 +64,17 @@ describe("asset proxy route", () => {
     const { agent: auditor } = await signInEnrolled(server, "auditor");
     const res = await auditor.request(assetUrl(`${up.origin}/${CANARY}.png`));
     expect(res.status).toBe(403);
-    expect(JSON.parse(res.body).error.code).toBe("forbidden");
+    expect(errorOf(res.body).code).toBe("forbidden");
   });
 
   it("answers specific codes for an unsigned URL, a foreign origin and a wrong content type", async () => {
     const forged = new URL(assetUrl(`${up.origin}/${CANARY}.png`));
     forged.searchParams.set("u", "https://evil.test/x.png");
-    expect(JSON.parse((await agent.request(forged.href)).body).error.code).toBe("asset_signature_invalid");
+    expect(errorOf((await agent.request(forged.href)).body).code).toBe("asset_signature_invalid");
     const foreign = await agent.request(assetUrl("https://evil.test/x.png"));
-    expect([foreign.status, JSON.parse(foreign.body).error.code]).toEqual([403, "asset_origin_refused"]);
+    expect([foreign.status, errorOf(foreign.body).code]).toEqual([403, "asset_origin_refused"]);
     const typed = await agent.request(assetUrl(`${up.origin}/page.html`));
-    expect([typed.status, JSON.parse(typed.body).error.code]).toEqual([502, "asset_type_refused"]);
+    expect([typed.status, errorOf(typed.body).code]).toEqual([502, "asset_type_refused"]);
   });
 
   it("logs no asset URL", () => {

@@ -9,6 +9,7 @@ import { fetchesOnlyProxy } from "../../src/relay/sanitizer/css-proof.js";
 import { CssRules } from "../../src/relay/sanitizer/css-rules.js";
 import { startUpstream, type Upstream } from "./asset-proxy-upstream.js";
 import { ROOM_ORIGIN, ROOM_PUBLIC_URL, watchedRoom } from "./helpers/watched-room.js";
+import { expectString } from "../helpers/frame-fields.js";
 
 // Finding: a URL passed the CSS sanitizer through var() inside image-set()
 // (`--x:"https://attacker.example/v.png";background-image:image-set(var(--x))`), and through a
@@ -83,9 +84,9 @@ describe("URLs hidden in function arguments (var() inside image-set())", () => {
       expect(sent.length).toBeGreaterThan(0);
     }
     expect(r.received()).not.toMatch(mustVanish);
-    for (const text of cssOf(String(added.sent[0]?.html))) expectHeld(text, mustVanish);
-    expect(attr.sent[0]?.value === null || proven(String(attr.sent[0]?.value))).toBe(true);
-    expectHeld(String(text.sent[0]?.value), mustVanish);
+    for (const text of cssOf(expectString(added.sent[0]?.html))) expectHeld(text, mustVanish);
+    expect(attr.sent[0]?.value === null || proven(expectString(attr.sent[0]?.value))).toBe(true);
+    expectHeld(expectString(text.sent[0]?.value), mustVanish);
   });
 
   it("still rewrites and keeps what it can prove: site URLs in url(), image-set(), var() fallbacks and custom properties", () => {

@@ -6,6 +6,7 @@ import type { TestServer } from "../helpers/server.js";
 import { allPayloads } from "./helpers/corpora.js";
 import { renderAndInspect } from "./helpers/inspect-rendering.js";
 import { DEMO_ORIGIN, openAgent, openVisitor, startSession, type Frame, type WsClient } from "./ws-client.js";
+import { expectString } from "../helpers/frame-fields.js";
 
 // A hostile visitor speaking the protocol directly over /ws/visitor. Every public XSS corpus
 // payload goes in as snapshot content and as added subtrees, plus hostile attribute and text
@@ -98,7 +99,7 @@ describe.skipIf(!chromiumPath)("hostile visitor over real sockets", () => {
           const name = String(op.name);
           expect(name).toMatch(/^[a-z][a-z0-9:_.-]*$/);
           const tag = tags.get(Number(op.id)) ?? "span";
-          items.push({ name: `attr ${name} on ${tag}`, html: `<${tag} ${name}="${escapeAttr(String(op.value))}">x</${tag}>` });
+          items.push({ name: `attr ${name} on ${tag}`, html: `<${tag} ${name}="${escapeAttr(expectString(op.value))}">x</${tag}>` });
         }
       }
     }

@@ -2,6 +2,7 @@ import { once } from "node:events";
 import { WebSocket } from "ws";
 import type { TestServer } from "../helpers/server.js";
 import type { HttpAgent } from "../auth/helpers/http-agent.js";
+import { frameText } from "../../src/http/ws/frame-text.js";
 
 // A protocol-speaking test client for /ws/visitor and /ws/agent over a real socket: it records
 // every frame, waits for frames by kind, and reports how the server closed the connection.
@@ -16,7 +17,7 @@ export class WsClient {
 
   constructor(readonly ws: WebSocket) {
     ws.on("message", (data) => {
-      const frame = JSON.parse(String(data)) as Frame;
+      const frame = JSON.parse(frameText(data)) as Frame;
       this.frames.push(frame);
       this.#waiters = this.#waiters.filter((w) => {
         if (!w.match(frame)) return true;

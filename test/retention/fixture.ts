@@ -38,7 +38,7 @@ export class ManualTimer {
   }
 }
 
-export function capturedLog(): { log: Logger; text(): string } {
+export function capturedLog(): { log: Logger; text: () => string } {
   const lines: string[] = [];
   const sink = new Writable({
     write(chunk: Buffer, _enc, done) {

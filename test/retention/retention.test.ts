@@ -17,7 +17,7 @@ const T0 = Date.UTC(2030, 0, 1);
 function scheduler(storage: Storage, clock: ManualClock, extra: { timer?: ManualTimer } = {}) {
   const registry = new Registry();
   const captured = capturedLog();
-  const s = new RetentionScheduler({ policy: () => shipped, log: captured.log, registry, intervalMs: HOUR_MS, now: clock.now, ...(extra.timer ? { timer: extra.timer.timer } : {}) });
+  const s = new RetentionScheduler({ policy: () => shipped, log: captured.log, registry, intervalMs: HOUR_MS, now: () => clock.now(), ...(extra.timer ? { timer: extra.timer.timer } : {}) });
   return { s, registry, logText: captured.text };
 }
 

@@ -9,6 +9,7 @@ import { shopCss } from "../../src/demo/shop-css.js";
 import { shopScript } from "../../src/demo/shop-script.js";
 import { products } from "../../src/demo/catalog.js";
 import { productSvg } from "../../src/demo/product-image.js";
+import { frameText } from "../../src/http/ws/frame-text.js";
 
 // A website that embeds the visitor script, for tests of the script on its own: it serves the
 // demo shop's pages and the built /siteconnect.js from one origin under
@@ -104,7 +105,7 @@ export async function startHostSite(bundlePath: string, privacy: Record<string, 
         }),
     };
     ws.on("message", (data) => {
-      const msg = JSON.parse(String(data)) as Record<string, unknown>;
+      const msg = JSON.parse(frameText(data)) as Record<string, unknown>;
       received.push(msg);
       if (msg.kind === "hello" || msg.kind === "resume") {
         peer.send({ kind: "welcome", version: 1, session: "s-1", resumeToken: `resume-token-${++tokens}-abcdefgh`, limits: {}, privacy });

@@ -4,6 +4,7 @@ import { VISITOR_CHAT_KINDS } from "../../src/protocol/chat-messages.js";
 import { chromiumPath, launchBrowser, screenshotPath, type TestBrowser } from "../helpers/browser.js";
 import { buildVisitorBundle, startHostSite, type HostSite } from "./host-site.js";
 import { visitHostSite, type Visit } from "./host-visit.js";
+import { kindOf } from "../helpers/frame-fields.js";
 
 // The visitor script on its own, in Chromium, on the demo shop's pages served under
 // `script-src 'self'; style-src 'self'`, against a scripted protocol peer. Frames are read in
@@ -49,8 +50,8 @@ suite("visitor script in Chromium", () => {
     const v = await open("/demo");
     await v.page.click("button.add[data-product=mug]");
     // The chat widget's presence line (page and title, for the live visitor list) may go; no page content does.
-    expect(v.sent.map((f) => JSON.parse(f).kind).filter((k) => !chatKinds.has(k))).toEqual(["hello"]);
-    const hello = JSON.parse(v.sent[0] ?? "{}");
+    expect(v.sent.map(kindOf).filter((k) => !chatKinds.has(k))).toEqual(["hello"]);
+    const hello: unknown = JSON.parse(v.sent[0] ?? "{}");
     expect(hello).toMatchObject({ kind: "hello", siteKey: "test-site-key-0001", versions: [1, 2], viewport: { width: 1200, height: 800 } });
     const snap = await share(v, "visitor-shop");
     const html = String(snap.html);

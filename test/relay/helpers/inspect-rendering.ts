@@ -1,5 +1,4 @@
 import type { Page } from "playwright-core";
-import type { CorpusPayload } from "./corpora.js";
 
 // Renders sanitized HTML in real Chromium with no sandbox and no CSP, then looks for any sign of
 // script or of a request to somewhere other than the asset proxy: trapped dialogs, a global
@@ -79,6 +78,7 @@ export async function renderAndInspect(page: Page, items: readonly { name: strin
       ({ id, prefix, fn }) => {
         const container = document.getElementById(id);
         if (!container) return ["container missing (markup escaped its box)"];
+        // eslint-disable-next-line @typescript-eslint/no-implied-eval -- the check's source is shipped into the test browser as text; compiling it there is the point
         const check = new Function("container", "proxyPrefix", `return (${fn})(container, proxyPrefix);`) as (c: Element, p: string) => string[];
         return check(container, prefix);
       },
@@ -112,7 +112,8 @@ export async function renderAndInspect(page: Page, items: readonly { name: strin
     if (!it.trigger || navigatedAway()) continue;
     await page.evaluate((code) => {
       try {
-        new Function(code)();
+        // eslint-disable-next-line @typescript-eslint/no-implied-eval -- runs the corpus entry's own trigger script in the test browser, as a page would
+        (new Function(code) as () => void)();
       } catch {
         /* a trigger that finds no element is fine: the element was removed */
       }
