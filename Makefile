@@ -15,7 +15,7 @@ help:
 	@echo "make run    install, build, migrate ./data/airlock.db and start Airlock on http://127.0.0.1:8080"
 	@echo "make test   install test dependencies, start PostgreSQL and Redis on loopback, run the whole suite"
 	@echo "make build  compile the server into dist/"
-	@echo "make lint   ESLint with typescript-eslint's type-aware rules over the whole project"
+	@echo "make lint   ESLint with typescript-eslint's type-aware rules over the whole project (part of make test)"
 	@echo "make image  build the OCI image from Containerfile with podman (offline base stand-ins) and its SBOM (dist/image/sbom.cdx.json)"
 	@echo "make test-image  only the image and Helm chart tests (part of make test)"
 	@echo "make sbom   regenerate compliance/sbom.cdx.json from package-lock.json"

@@ -74,40 +74,20 @@ export default tseslint.config(
     },
   },
   {
+    // Tests only: vitest's asymmetric matchers (expect.any, expect.stringMatching,
+    // expect.objectContaining) are typed `any` by design and sit only inside expected values, which
+    // is all this rule finds in tests. The other unsafe-any rules stay on there.
+    files: ["test/**/*.ts", "src/**/*.test.ts"],
+    rules: { "@typescript-eslint/no-unsafe-assignment": "off" },
+  },
+  {
     files: ["src/**/*.ts"],
     // Benchmark code drives Chromium: its page callbacks run in the browser.
-    ignores: [...BROWSER_TS, "src/bench/**", "src/cli/bench-*.ts"],
+    ignores: [...BROWSER_TS, "src/bench/**"],
     rules: { "no-restricted-globals": ["error", ...restricted(BROWSER_ONLY, "on the server (browser code lives in src/visitor and src/console)")] },
   },
   {
     files: BROWSER_TS,
     rules: { "no-restricted-globals": ["error", ...restricted(NODE_ONLY, "in the browser")] },
-  },
-  // Temporary, while the existing findings are fixed directory by directory: these report as
-  // warnings until the code is clean, then this block goes.
-  {
-    files: ["**/*.ts"],
-    rules: Object.fromEntries(
-      [
-        "@typescript-eslint/no-unnecessary-type-assertion",
-        "@typescript-eslint/no-base-to-string",
-        "@typescript-eslint/no-unsafe-assignment",
-        "@typescript-eslint/no-unsafe-member-access",
-        "@typescript-eslint/unbound-method",
-        "@typescript-eslint/no-unsafe-return",
-        "@typescript-eslint/no-unused-vars",
-        "@typescript-eslint/no-unsafe-argument",
-        "prefer-const",
-        "@typescript-eslint/no-misused-promises",
-        "@typescript-eslint/no-implied-eval",
-        "preserve-caught-error",
-        "no-control-regex",
-        "no-unused-private-class-members",
-        "@typescript-eslint/no-unused-expressions",
-        "@typescript-eslint/prefer-promise-reject-errors",
-        "no-useless-assignment",
-        "@typescript-eslint/no-unsafe-call",
-      ].map((rule) => [rule, "warn"]),
-    ),
   },
 );

@@ -84,6 +84,11 @@ fi
 log "dependency rules: scripts/check-deps.sh"
 scripts/check-deps.sh
 
+# Then the linter (eslint.config.js: typescript-eslint's type-aware rules): one finding, even a
+# warning, fails the run before any test starts.
+log "lint: eslint --max-warnings 0"
+npx eslint --max-warnings 0 .
+
 # The whole suite: also write the runner's JSON report, then check that every evidence pointer of
 # the compliance pack names exactly one test of this run that passed (test/compliance/evidence).
 mkdir -p test-results
