@@ -20,6 +20,12 @@ export async function cannedResponsesFor(db: Kysely<Database>, teams: readonly s
   return rows.map((r) => ({ id: r.id, team: r.team, title: r.title, body: r.body, updatedBy: r.updated_by, updatedAt: Number(r.updated_at) }));
 }
 
+/** Every team's responses, for supervisors who manage them (chat:supervise covers every team). */
+export async function allCannedResponses(db: Kysely<Database>, limit = 1_000): Promise<CannedResponse[]> {
+  const rows = await db.selectFrom("chat_canned_response").selectAll().orderBy("team").orderBy("title").limit(limit).execute();
+  return rows.map((r) => ({ id: r.id, team: r.team, title: r.title, body: r.body, updatedBy: r.updated_by, updatedAt: Number(r.updated_at) }));
+}
+
 export async function createCannedResponse(db: Kysely<Database>, input: { team: string; title: string; body: string }, by: string, now: number): Promise<CannedResponse> {
   const row = { id: randomUUID(), team: input.team, title: input.title, body: input.body, updated_by: by, updated_at: now };
   await db.insertInto("chat_canned_response").values(row).execute();

@@ -30,7 +30,8 @@ suite("console errors are sentences with the code in small print (Chromium)", ()
     await supervisor.page.reload();
     await supervisor.page.getByText("Soon gone").first().waitFor();
     await api.json(`${s.server.url}/api/v1/chat/canned-responses/${String(created.body.id)}`, "DELETE");
-    await supervisor.page.getByRole("button", { name: /Delete/ }).first().click();
+    await supervisor.page.getByRole("button", { name: "Delete Soon gone" }).click();
+    await supervisor.page.getByRole("button", { name: "Yes, delete" }).click();
     const alert = supervisor.page.getByRole("alert");
     await expect.poll(() => alert.innerText()).toContain("This canned response no longer exists.");
     expect(await alert.locator(".error-code").innerText()).toBe("Code: not_found");

@@ -72,6 +72,8 @@ export async function openConsole(suite: ConsoleSuite, login: Login, path: strin
     page,
     problems,
     async shots(name) {
+      // From the top: a full-page shot of a scrolled page draws the sticky top bar mid-page.
+      await page.evaluate(() => window.scrollTo(0, 0));
       await page.setViewportSize({ width: 1280, height: 800 });
       await page.screenshot({ path: screenshotPath(`${name}-1280`), fullPage: true });
       await page.setViewportSize({ width: 700, height: 900 });

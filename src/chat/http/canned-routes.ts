@@ -4,7 +4,7 @@ import { AirlockError } from "../../errors.js";
 import type { Services } from "../../http/context.js";
 import { defineRoute, pathParam, type RouteContext } from "../../http/route.js";
 import { principalFromState } from "../../policy/principal.js";
-import { cannedResponsesFor, createCannedResponse, updateCannedResponse } from "../canned-responses.js";
+import { allCannedResponses, cannedResponsesFor, createCannedResponse, updateCannedResponse } from "../canned-responses.js";
 import { cleanMessageText } from "../message-text.js";
 import { conversationId } from "./query-fields.js";
 
@@ -38,6 +38,17 @@ export const listCanned = defineRoute({
   handler: async (ctx, services) => {
     const { teams } = await actorTeams(ctx, services);
     ctx.body = { responses: await cannedResponsesFor(services.storage.db, teams) };
+  },
+});
+
+/** GET /api/v1/chat/canned-responses/all: every team's responses, for the supervisors' page that manages them. */
+export const listAllCanned = defineRoute({
+  method: "GET",
+  path: "/api/v1/chat/canned-responses/all",
+  access: { action: "chat:supervise" },
+  handler: async (ctx, { storage }) => {
+    ctx.set("Cache-Control", "no-store");
+    ctx.body = { responses: await allCannedResponses(storage.db) };
   },
 });
 

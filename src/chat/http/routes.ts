@@ -1,5 +1,5 @@
 import type { RouteDef } from "../../http/route.js";
-import { createCanned, deleteCanned, listCanned, updateCanned } from "./canned-routes.js";
+import { createCanned, deleteCanned, listAllCanned, listCanned, updateCanned } from "./canned-routes.js";
 import { gdprErase, gdprExport } from "./gdpr-routes.js";
 import { chatQueue, chatStats, chatSupervision, liveVisitors } from "./stats-routes.js";
 import { activeChats, chatSites, onlineAgents } from "./team-routes.js";
@@ -16,6 +16,7 @@ export const chatRoutes: readonly RouteDef<unknown>[] = [
   chatQueue,
   liveVisitors,
   listCanned,
+  listAllCanned,
   createCanned,
   updateCanned,
   deleteCanned,

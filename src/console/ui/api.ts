@@ -83,6 +83,10 @@ export const api = {
   async post<S extends z.ZodMiniType>(path: string, body: unknown, schema: S): Promise<z.infer<S>> {
     return parsed(schema, await request("POST", path, body));
   },
+  /** A PUT whose answer has no body (204). */
+  async put(path: string, body: unknown): Promise<void> {
+    await request("PUT", path, body);
+  },
   async delete(path: string): Promise<void> {
     await request("DELETE", path);
   },

@@ -2,6 +2,7 @@ import { ChatLedger, newClientId } from "../../../protocol/chat-ledger.js";
 import type { ChatMessageFrame } from "../../../protocol/chat-frames.js";
 import { errorNotice } from "../components/notice.js";
 import { h, replaceChildren } from "../dom.js";
+import { attachCannedPicker } from "./canned-picker.js";
 
 export interface PaneActions {
   send(conversation: string, clientId: string, text: string): void;
@@ -21,6 +22,8 @@ export interface PaneActions {
   mayCobrowse(visitor: string): Promise<boolean>;
   /** A colleague's display name by agent id ("You" for this agent); undefined while unknown. */
   agentName(agentId: string): string | undefined;
+  /** This agent's own display name (fills {agent.firstName} in canned responses). */
+  myName(): string;
 }
 
 /** Something that happened in the conversation besides messages (accepted, transferred, co-browse started…). */
@@ -62,7 +65,7 @@ export class ChatPane {
   ) {
     this.#log = h("div", { class: "chat-log", role: "log", "aria-live": "polite", tabindex: "0", "aria-label": `Conversation with ${info.visitorName}` });
     this.#typing = h("p", { class: "chat-typing", "aria-live": "polite" });
-    this.#input = h("textarea", { class: "chat-input", rows: 2, maxlength: 2000, "aria-label": "Message", placeholder: "Type a reply (Enter sends, Shift+Enter adds a line)" });
+    this.#input = h("textarea", { class: "chat-input", rows: 2, maxlength: 2000, "aria-label": "Message", placeholder: "Type a reply (Enter sends, Shift+Enter adds a line, / inserts a canned response)" });
     this.#input.addEventListener("keydown", (e) => {
       if (e.key === "Enter" && !e.shiftKey && !e.isComposing) {
         e.preventDefault();
@@ -72,13 +75,16 @@ export class ChatPane {
     this.#input.addEventListener("input", () => this.#typed());
     this.#state = h("span", { class: "badge" }, info.mine ? "active" : "watching");
     this.#tools = h("div", { class: "chat-tools" });
+    // The "/" picker of canned responses (its own module; placeholders filled on insert).
+    const picker = attachCannedPicker(this.#input, { load: () => this.actions.cannedResponses(), values: () => ({ visitor: info.visitorName, agentName: this.actions.myName() }) });
     const composer = h(
       "form",
       { class: "chat-composer", on: { submit: (e: SubmitEvent) => (e.preventDefault(), this.#submit()) } },
+      picker.element,
       this.#input,
       h("button", { type: "submit", class: "button" }, "Send"),
     );
-    const canned = h("button", { type: "button", class: "button secondary small", on: { click: () => void this.#showCanned() } }, "Canned responses");
+    const canned = h("button", { type: "button", class: "button secondary small", "aria-keyshortcuts": "/", on: { click: () => picker.open() } }, "Canned responses");
     const transfer = canTransfer ? h("button", { type: "button", class: "button secondary small", on: { click: () => void this.#showTransfer() } }, "Transfer") : null;
     const end = h("button", { type: "button", class: "button danger small", on: { click: () => this.actions.end(info.conversation) } }, "End chat");
     // Shown only when the server's decision for this agent and this visitor's session allows it.
@@ -169,22 +175,6 @@ export class ChatPane {
     if (now - this.#typingSentAt < 2_000) return;
     this.#typingSentAt = now;
     this.actions.typing(this.info.conversation, this.#input.value.length > 0);
-  }
-
-  async #showCanned(): Promise<void> {
-    const list = await this.actions.cannedResponses().catch(() => undefined);
-    if (!list) return replaceChildren(this.#tools, h("p", { class: "hint" }, "Canned responses could not be loaded."));
-    const pick = (body: string) => {
-      this.#input.value = this.#input.value ? `${this.#input.value} ${body}` : body;
-      replaceChildren(this.#tools);
-      this.#input.focus();
-    };
-    replaceChildren(
-      this.#tools,
-      list.length === 0
-        ? h("p", { class: "hint" }, "No canned responses for your teams.")
-        : h("ul", { class: "chat-canned" }, list.map((r) => h("li", {}, h("button", { type: "button", class: "button secondary small", on: { click: () => pick(r.body) } }, r.title)))),
-    );
   }
 
   async #startCobrowse(): Promise<void> {

@@ -88,6 +88,7 @@ export const chatsPage = definePage({
         openDock(room, visitor);
       },
       agentName: (id: string) => names.get(id),
+      myName: () => viewer.agent.name || viewer.agent.subject,
     };
 
     const openDock = (room: string, visitor: string) => {
