@@ -162,6 +162,8 @@ suite("the agent's inbox: three panes, keyboard, context, one name per visit (Ch
   it("has no axe violations, and a 700 px window switches between panes without overflowing", async () => {
     expect(await axeViolations(agent)).toEqual([]);
     await agent.setViewportSize({ width: 700, height: 800 });
+    await agent.locator(".inbox-switcher").getByRole("button", { name: "Conversations" }).click();
+    await list().waitFor();
     const overflow = () => agent.evaluate(() => document.documentElement.scrollWidth - document.documentElement.clientWidth);
     const wide = () => agent.evaluate(() => [...document.querySelectorAll("body *")].filter((e) => e.getBoundingClientRect().right > document.documentElement.clientWidth + 1 && !e.closest(".table-wrap")).map((e) => `${e.tagName}.${e.className}`).slice(0, 5));
     expect({ wide: await wide(), overflow: await overflow() }).toEqual({ wide: [], overflow: 0 });

@@ -58,7 +58,7 @@ export class VisitorContextPane {
         "dl",
         { class: "inbox-facts" },
         fact("Time on site", this.#timeOnSite),
-        fact("Referrer", h("dd", { class: "inbox-url", title: visitor.referrer }, visitor.referrer || "Direct visit")),
+        fact("Referrer", visitor.referrer ? h("dd", { class: "inbox-url", title: visitor.referrer }, visitor.referrer) : h("dd", {}, "Direct visit")),
         fact("Language", h("dd", {}, ...languageText(visitor.language))),
         fact("Browser", h("dd", {}, visitor.browser ? `${visitor.browser} · ${visitor.device ?? "Desktop"}` : "Unknown")),
         fact("Chat", h("dd", {}, chatText[visitor.chat])),

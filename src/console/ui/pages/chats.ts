@@ -102,11 +102,13 @@ export const chatsPage = definePage({
         onClose: () => {
           if (dock !== opened) return;
           dock = undefined;
+          context.setCobrowseDocked(false);
           views.setSide(context.element, false);
           showContext();
         },
       });
       dock = opened;
+      context.setCobrowseDocked(true);
       views.setSide(opened.element, true);
       // Narrow windows show one pane at a time: the viewer's; wider ones keep the chat beside it.
       views.show(window.matchMedia("(max-width: 1199px)").matches ? "context" : "conversation");
