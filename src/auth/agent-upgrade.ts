@@ -10,7 +10,8 @@ import { signedInAgent, type SignedInAgent } from "./principal.js";
  * Authenticates a WebSocket upgrade on /ws/agent, in this order: the Origin must be the console's,
  * the client must be inside the agent network allowlist, the `ticket` query parameter must be a
  * live single-use ticket, and its session must still be active with MFA satisfied. Each failure
- * is an AirlockError whose `wsClose` code and message make a clear close reason.
+ * is an AirlockError whose code (its close code: src/protocol/error-codes.ts) and message make a
+ * clear close reason.
  */
 export function agentUpgradeAuthenticator(identity: Identity, db: Kysely<Database>): (req: IncomingMessage) => Promise<SignedInAgent> {
   return async (req) => {

@@ -7,6 +7,7 @@ import { accountPage, checkoutPage, guidePage, shopPage } from "../demo/pages.js
 import { productSvg } from "../demo/product-image.js";
 import { shopCss } from "../demo/shop-css.js";
 import { shopScript } from "../demo/shop-script.js";
+import { closeCodeOf } from "../protocol/error-codes.js";
 
 // The loopback website of `bench capture`: the demo shop's pages under
 // `script-src 'self'; style-src 'self'`, embedding Airlock's visitor script, rrweb's recorder or
@@ -91,7 +92,7 @@ export async function startCaptureSite(files: CaptureSiteFiles, ui: BenchUi): Pr
   const wss = new WebSocketServer({ server });
   wss.on("connection", (ws, req) => {
     const recorder: Recorder = req.url === "/bench/rrweb" ? "rrweb" : req.url === "/ws/visitor" ? "airlock" : "none";
-    if (recorder === "none") return ws.close(1008, "unknown endpoint");
+    if (recorder === "none") return ws.close(closeCodeOf("not_found"), "unknown endpoint");
     const reply = (msg: Record<string, unknown>) => ws.send(JSON.stringify(msg));
     let tokens = 0;
     ws.on("message", (data: Buffer) => {

@@ -4,6 +4,7 @@ import { frameText } from "../http/ws/frame-text.js";
 import { SocketPeer } from "../http/ws/socket-peer.js";
 import { PolicyEngine } from "../policy/engine.js";
 import { shippedPolicyDir } from "../policy/load.js";
+import { closeCodeOf } from "../protocol/error-codes.js";
 import { parseFrame } from "../protocol/frame.js";
 import { visitorMessage, type VisitorMessage } from "../protocol/visitor-messages.js";
 import type { Room } from "../relay/room.js";
@@ -106,7 +107,7 @@ function onVisitorFrame(s: Session, data: RawData): void {
 const wss = new WebSocketServer({ host: "127.0.0.1", port: 0, maxPayload: 4 * 1024 * 1024, perMessageDeflate: false });
 wss.on("connection", (ws, req) => {
   const match = /^\/(visitor|agent)\/(\d+)$/.exec(req.url ?? "");
-  if (!match?.[1] || !match[2]) return ws.close(1008, "bad path");
+  if (!match?.[1] || !match[2]) return ws.close(closeCodeOf("not_found"), "bad path");
   const key = match[2];
   const session = sessions.get(key) ?? {};
   sessions.set(key, session);

@@ -1,6 +1,8 @@
 // Chat and presence frames the server sends, and their kinds. Types only plus one list, no
 // schema library: the visitor widget and the console import this without pulling in zod.
 
+import type { ErrorCode } from "./error-codes.js";
+
 export interface ChatMessageFrame {
   kind: "chat-message";
   conversation: string;
@@ -50,12 +52,12 @@ export interface ChatInviteFrame {
  * `not_found`, `conflict`, `bad_request`, `rate_limited`, …): the policy refused the kind, or a
  * quota of the visit or the client address is used up. The widget shows a sentence for each.
  */
-export const CHAT_REFUSAL_CODES = ["not_allowed", "too_many_conversations", "too_many_messages"] as const;
+export const CHAT_REFUSAL_CODES = ["not_allowed", "too_many_conversations", "too_many_messages"] as const satisfies readonly ErrorCode[];
 export type ChatRefusalCode = (typeof CHAT_REFUSAL_CODES)[number];
 
 export interface ChatErrorFrame {
   kind: "chat-error";
-  code: string;
+  code: ErrorCode;
   message: string;
   /** The kind (or client id) of the refused message. */
   ref?: string;

@@ -1,8 +1,8 @@
 import type { z } from "zod";
-import type { ProtocolErrorCode } from "./error-codes.js";
+import type { ErrorCode } from "./error-codes.js";
 import { LIMITS } from "./limits.js";
 
-export type ParseResult<T> = { ok: true; message: T } | { ok: false; code: ProtocolErrorCode; message: string; ref?: string };
+export type ParseResult<T> = { ok: true; message: T } | { ok: false; code: ErrorCode; message: string; ref?: string };
 
 /**
  * Parses one text frame: size, JSON, then the schema of its kind. Never throws; the error
@@ -28,7 +28,7 @@ export function parseFrame<T>(text: string, schema: z.ZodType<T>, maxBytes: numb
     const where = issue ? issue.path.filter((p) => typeof p !== "symbol").join(".") || "(frame)" : "(frame)";
     const tooLong = issue?.code === "too_big" && issue.origin === "string";
     const tooMany = issue?.code === "too_big" && issue.origin === "array" && where === "ops";
-    const code: ProtocolErrorCode = tooLong ? "value_too_long" : tooMany ? "too_many_ops" : "bad_frame";
+    const code: ErrorCode = tooLong ? "value_too_long" : tooMany ? "too_many_ops" : "bad_frame";
     return { ok: false, code, message: `${ref ?? "frame"}: invalid field ${where}`, ...(ref ? { ref } : {}) };
   }
   return { ok: true, message: parsed.data };

@@ -1,6 +1,6 @@
 import type { CanvasToAgent } from "./canvas.js";
 import type { CobrowseMode } from "./fields.js";
-import type { EndReason, ProtocolErrorCode } from "./error-codes.js";
+import type { EndReason, ErrorCode } from "./error-codes.js";
 import type { ControlEvent } from "./agent-messages.js";
 import type { Limits } from "./limits.js";
 import type { MaskedFieldEdit } from "./mask.js";
@@ -69,7 +69,7 @@ export interface EndingSoon {
 }
 export interface ErrorMessage {
   kind: "error";
-  code: ProtocolErrorCode;
+  code: ErrorCode;
   message: string;
   /** The `seq` or kind of the refused frame, when known. */
   ref?: number | string;

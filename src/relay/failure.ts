@@ -1,10 +1,10 @@
-import type { ProtocolErrorCode } from "../protocol/error-codes.js";
+import type { ErrorCode } from "../protocol/error-codes.js";
 import { errorFrame } from "../protocol/error-frame.js";
 import type { Peer } from "./peer.js";
 
 /** Why the relay refused one message; becomes an `error` frame, never a crash. */
 export interface Failure {
-  readonly code: ProtocolErrorCode;
+  readonly code: ErrorCode;
   readonly message: string;
   /** For a refused control event: the node it named (the agent's replica rolls back there). */
   readonly node?: number;
@@ -12,7 +12,7 @@ export interface Failure {
   readonly check?: string;
 }
 
-export const fail = (code: ProtocolErrorCode, message: string): Failure => ({ code, message });
+export const fail = (code: ErrorCode, message: string): Failure => ({ code, message });
 
 /** Sends a refusal's `error` frame: the one way a refusal reaches a client. */
 export function sendFailure(peer: Peer, failure: Failure, ref: string | number | undefined): void {

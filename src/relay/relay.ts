@@ -6,7 +6,7 @@ import type { PolicyContext } from "../policy/decision.js";
 import type { PolicyEngine } from "../policy/engine.js";
 import type { AgentMessage } from "../protocol/agent-messages.js";
 import type { CanvasSettings } from "../protocol/canvas.js";
-import type { EndReason } from "../protocol/error-codes.js";
+import { NORMAL_CLOSE, type EndReason } from "../protocol/error-codes.js";
 import { LIMITS } from "../protocol/limits.js";
 import type { MaskedFieldEdit } from "../protocol/mask.js";
 import type { WelcomeToVisitor } from "../protocol/server-messages.js";
@@ -158,7 +158,7 @@ export class Relay {
     visit.graceTimer = undefined;
     visit.peer = peer;
     visit.room?.attachVisitor(peer);
-    if (previous && previous !== peer) previous.close(1000, "resumed");
+    if (previous && previous !== peer) previous.close(NORMAL_CLOSE, "resumed");
     this.#announce(visit);
     return { ok: true, visit };
   }

@@ -1,7 +1,7 @@
 import { randomBytes } from "node:crypto";
 import type { AgentMessage } from "../protocol/agent-messages.js";
 import type { CanvasSettings } from "../protocol/canvas.js";
-import type { EndReason } from "../protocol/error-codes.js";
+import { NORMAL_CLOSE, type EndReason } from "../protocol/error-codes.js";
 import type { CobrowseMode } from "../protocol/fields.js";
 import type { MaskedFieldEdit } from "../protocol/mask.js";
 import { NODE_ID_ATTRIBUTE } from "../protocol/node-id.js";
@@ -774,7 +774,7 @@ export class Room implements RoomFacts {
       if (seat.admitted) this.options.audit("cobrowse.watcher", { room: this.id, site: this.siteId, agent: seat.principal.subject, change: "leave", reason });
       seat.admitted = false;
       this.#vacate(seat);
-      seat.peer.close(1000, reason);
+      seat.peer.close(NORMAL_CLOSE, reason);
     }
     this.visitor = undefined;
     this.#forgetPage();

@@ -172,10 +172,10 @@ describeEachDialect("identity attacks", (fx) => {
       return { headers: { origin }, url: `/ws/agent?ticket=${ticket}`, socket } as unknown as IncomingMessage;
     };
     const ticket = String((await agent.json(`${server.url}/api/v1/ws-ticket`, "POST")).body.ticket);
-    await expect(authenticate(upgrade("https://evil.example", ticket))).rejects.toMatchObject({ code: "origin_not_allowed", wsClose: 4403 });
+    await expect(authenticate(upgrade("https://evil.example", ticket))).rejects.toMatchObject({ code: "origin_not_allowed", status: 403 });
     const principal = await authenticate(upgrade(server.url, ticket));
     expect(principal.roles).toEqual(["agent"]);
-    await expect(authenticate(upgrade(server.url, ticket))).rejects.toMatchObject({ code: "unauthenticated", wsClose: 4401 });
+    await expect(authenticate(upgrade(server.url, ticket))).rejects.toMatchObject({ code: "unauthenticated", status: 401 });
   });
 
   it("refuses agents outside the network allowlist, with the address taken through trusted proxies only (403)", async () => {

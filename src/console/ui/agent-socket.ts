@@ -1,5 +1,6 @@
 import * as z from "zod/mini";
 import { api } from "./api.js";
+import { NORMAL_CLOSE } from "../../protocol/error-codes.js";
 
 const ticketSchema = z.object({ ticket: z.string(), expiresAt: z.number() });
 
@@ -19,7 +20,7 @@ export async function connectAgentSocket(): Promise<WebSocket> {
 /** `connectAgentSocket`, closed when `signal` aborts (the user left the page), also if that happened while connecting. */
 export async function openAgentSocket(signal: AbortSignal): Promise<WebSocket> {
   const socket = await connectAgentSocket();
-  const close = () => socket.close(1000, "page left");
+  const close = () => socket.close(NORMAL_CLOSE, "page left");
   if (signal.aborted) close();
   signal.addEventListener("abort", close, { once: true });
   // A reconnecting page opens many sockets under one signal: forget each one once it is closed.

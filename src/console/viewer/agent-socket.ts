@@ -1,5 +1,6 @@
 import type { AgentMessage } from "../../protocol/agent-messages.js";
 import type { CobrowseMode } from "../../protocol/fields.js";
+import { NORMAL_CLOSE } from "../../protocol/error-codes.js";
 import { readKnownFrame } from "../../protocol/known-frame.js";
 import type { ServerToAgent } from "../../protocol/server-messages.js";
 import { SUPPORTED_VERSIONS } from "../../protocol/version.js";
@@ -58,7 +59,7 @@ export async function openAgentSocket(o: AgentSocketOptions): Promise<(msg: Agen
 
   const attach = (ws: WebSocket) => {
     current = ws;
-    if (o.signal.aborted) return ws.close(1000, "left");
+    if (o.signal.aborted) return ws.close(NORMAL_CLOSE, "left");
     ws.addEventListener("open", () => {
       lostAt = undefined;
       attempt = 0;
@@ -71,7 +72,7 @@ export async function openAgentSocket(o: AgentSocketOptions): Promise<(msg: Agen
     ws.addEventListener("close", (e) => {
       if (current !== ws || o.signal.aborted) return;
       // 1000: the session is over (or we left); 4000+: the server refused this connection.
-      const lost = e.code !== 1000 && e.code < 4000 && o.reconnectForMs?.() !== undefined;
+      const lost = e.code !== NORMAL_CLOSE && e.code < 4000 && o.reconnectForMs?.() !== undefined;
       if (!lost) return o.onClose(e.code, e.reason);
       const first = lostAt === undefined;
       lostAt ??= Date.now();
@@ -84,7 +85,7 @@ export async function openAgentSocket(o: AgentSocketOptions): Promise<(msg: Agen
   attach(await o.connect());
   const leave = () => {
     send({ kind: "leave" });
-    current?.close(1000, "left");
+    current?.close(NORMAL_CLOSE, "left");
   };
   if (o.signal.aborted) leave();
   o.signal.addEventListener("abort", leave, { once: true });

@@ -1,9 +1,9 @@
-import type { ProtocolErrorCode } from "../../protocol/error-codes.js";
+import type { ErrorCode } from "../../protocol/error-codes.js";
 import type { ControlRefusal } from "../../protocol/visitor-messages.js";
 
 // What the agent reads when Airlock or the visitor's page refused something the agent did.
 
-const texts: Partial<Record<ProtocolErrorCode | ControlRefusal, string>> = {
+const texts: Partial<Record<ErrorCode | ControlRefusal, string>> = {
   secret_field: "Password and card fields stay with the visitor: the page did not let you act on it.",
   not_editable: "The visitor's page cannot take that input there.",
   masked_value: "That field's value is hidden from you: you can only replace it whole by typing a new value, where policy allows it.",

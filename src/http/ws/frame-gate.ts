@@ -1,14 +1,13 @@
 import type { RawData } from "ws";
 import type { z } from "zod";
-import type { ProtocolErrorCode } from "../../protocol/error-codes.js";
+import { closeCodeOf, type ErrorCode } from "../../protocol/error-codes.js";
 import { parseFrame } from "../../protocol/frame.js";
 import { LIMITS } from "../../protocol/limits.js";
-import { CLOSE } from "./close-codes.js";
 import { frameText } from "./frame-text.js";
 import type { OffenceMeter } from "../../quotas/offence-meter.js";
 import type { ConnectionRateLimiter } from "./rate-limiter.js";
 
-export type Refusal = { readonly ok: false; readonly code: ProtocolErrorCode; readonly message: string; readonly ref?: string; readonly close?: { code: number; reason: string } };
+export type Refusal = { readonly ok: false; readonly code: ErrorCode; readonly message: string; readonly ref?: string; readonly close?: { code: number; reason: string } };
 export type GateResult = { readonly ok: true; readonly text: string } | Refusal;
 export type Routed<T> = { readonly ok: true; readonly message: T } | { readonly ok: true; readonly other: string } | Refusal;
 
@@ -20,7 +19,7 @@ export type Routed<T> = { readonly ok: true; readonly message: T } | { readonly 
 export function gateFrame(data: RawData, isBinary: boolean, limiter: ConnectionRateLimiter, offences: OffenceMeter): GateResult {
   const bytes = byteLength(data);
   if (!limiter.take(bytes)) {
-    const close = offences.offend() ? { code: CLOSE.rateLimited, reason: "rate_limited" } : undefined;
+    const close = offences.offend() ? { code: closeCodeOf("rate_limited"), reason: "rate_limited" } : undefined;
     return { ok: false, code: "rate_limited", message: "too many messages or bytes on this connection", ...(close ? { close } : {}) };
   }
   if (isBinary) return { ok: false, code: "bad_frame", message: "binary frames are not part of the protocol" };

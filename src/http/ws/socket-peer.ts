@@ -1,7 +1,7 @@
 import type { Duplex } from "node:stream";
 import { WebSocket } from "ws";
 import type { Peer } from "../../relay/peer.js";
-import { CLOSE, closeReason } from "./close-codes.js";
+import { closeCodeOf, closeReason } from "../../protocol/error-codes.js";
 
 /** Shared by every socket of one server: during graceful shutdown closes become 1001. */
 export interface ShutdownFlag {
@@ -54,6 +54,6 @@ export class SocketPeer implements Peer {
   close(code: number, reason: string): void {
     if (this.ws.readyState === WebSocket.CLOSING || this.ws.readyState === WebSocket.CLOSED) return;
     this.#closedByServer = true;
-    this.ws.close(this.shutdown.goingAway ? CLOSE.goingAway : code, closeReason(reason));
+    this.ws.close(this.shutdown.goingAway ? closeCodeOf("shutting_down") : code, closeReason(reason));
   }
 }

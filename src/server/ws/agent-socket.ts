@@ -1,13 +1,13 @@
 import { randomBytes } from "node:crypto";
 import type { WebSocket } from "ws";
 import { agentMessage } from "../../protocol/agent-messages.js";
+import { closeCodeOf, NORMAL_CLOSE } from "../../protocol/error-codes.js";
 import { LIMITS } from "../../protocol/limits.js";
 import type { MessageGuards } from "../../policy/message-guards.js";
 import type { AgentEndpoint } from "../../relay/cluster/agent-router.js";
 import type { AgentPrincipal } from "../../relay/peer.js";
 import type { Relay } from "../../relay/relay.js";
 import { agentChatKinds, type ChatSockets } from "./chat-endpoints.js";
-import { CLOSE } from "../../http/ws/close-codes.js";
 import { gateFrame, routeFrame } from "../../http/ws/frame-gate.js";
 import { refOf, sendError } from "../../http/ws/opening.js";
 import { ConnectionRateLimiter } from "../../http/ws/rate-limiter.js";
@@ -30,7 +30,7 @@ export function serveAgent(ws: WebSocket, peer: SocketPeer, principal: AgentPrin
   // Refusals for rate (frame gate) and load (chat) count alike; only time forgives them.
   const offences = quotas.offences();
   const offended = () => {
-    if (offences.offend()) peer.close(CLOSE.rateLimited, "rate_limited");
+    if (offences.offend()) peer.close(closeCodeOf("rate_limited"), "rate_limited");
   };
   const endpoint: AgentEndpoint = { conn: randomBytes(16).toString("base64url"), peer, principal };
   relay.agentOpened(endpoint);
@@ -52,13 +52,13 @@ export function serveAgent(ws: WebSocket, peer: SocketPeer, principal: AgentPrin
     if (!failure) return;
     sendError(peer, failure, message.kind);
     // No version in common: nothing more this connection sends can be understood.
-    if (failure.code === "unsupported_version") peer.close(CLOSE.badOpening, failure.code);
+    if (failure.code === "unsupported_version") peer.close(closeCodeOf(failure.code), failure.code);
   });
   ws.on("close", (code) => {
     chatConnection?.close();
     // 1000 is the console closing on purpose (it sends `leave` first); anything else from the
     // client (1001 closed tab, 1006 network) is a lost viewer: away, not gone.
-    relay.agentClosed(endpoint, !peer.closedByServer && code !== 1000);
+    relay.agentClosed(endpoint, !peer.closedByServer && code !== NORMAL_CLOSE);
   });
   return endpoint;
 }

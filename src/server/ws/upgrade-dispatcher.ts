@@ -6,6 +6,7 @@ import { cidrMatcher, clientAddress } from "../../auth/network.js";
 import type { Bus } from "../../bus/bus.js";
 import { AirlockError, asAirlockError } from "../../errors.js";
 import { rawErrorResponse } from "../../http/errors.js";
+import { closeCodeOf, closeReason } from "../../protocol/error-codes.js";
 import { LIMITS } from "../../protocol/limits.js";
 import { readEnvelope, sessionsChannel, sessionsEnvelope } from "../../relay/cluster/envelopes.js";
 import type { AgentPrincipal } from "../../relay/peer.js";
@@ -13,7 +14,6 @@ import type { Relay } from "../../relay/relay.js";
 import type { Services } from "../../http/context.js";
 import { serveAgent } from "./agent-socket.js";
 import type { ChatSockets } from "./chat-endpoints.js";
-import { CLOSE, closeReason } from "../../http/ws/close-codes.js";
 import { SocketPeer, type ShutdownFlag } from "../../http/ws/socket-peer.js";
 import { socketQuotas } from "../../http/ws/socket-quotas.js";
 import { serveVisitor } from "./visitor-socket.js";
@@ -82,13 +82,13 @@ export async function attachWebSockets(server: Server, services: Services, relay
       const release = clientSlots.acquire(clientSlots.clientOf(req.socket.remoteAddress, req.headers["x-forwarded-for"]));
       if (!release) {
         failures.expected("client", "too_many_connections", { status: 429 });
-        return refuse(req, socket, head, CLOSE.rateLimited, "too_many_connections");
+        return refuse(req, socket, head, closeCodeOf("too_many_connections"), "too_many_connections");
       }
       socket.once("close", release);
     }
     if (path === "/ws/visitor") {
       const origin = req.headers.origin;
-      if (!origin || !relay.visitorOriginAllowed(origin)) return refuse(req, socket, head, CLOSE.forbidden, "origin_not_allowed");
+      if (!origin || !relay.visitorOriginAllowed(origin)) return refuse(req, socket, head, closeCodeOf("origin_not_allowed"), "origin_not_allowed");
       return accept(req, socket, head, deadline, undefined, (ws, peer) =>
         serveVisitor(ws, peer, origin, relay, chat, services.messageGuards, config.wsHandshakeTimeoutMs, {
           quotas,
@@ -105,7 +105,7 @@ export async function attachWebSockets(server: Server, services: Services, relay
       } catch (thrown) {
         const err = asAirlockError(thrown);
         failures.failure(err, thrown, { route: "/ws/agent", status: err.status });
-        return refuse(req, socket, head, err.wsClose, err.expose ? err.message : "internal error");
+        return refuse(req, socket, head, closeCodeOf(err.code), err.expose ? err.message : "internal error");
       }
       const forwarded = req.headers["x-forwarded-for"];
       const sourceAddress = clientAddress(req.socket.remoteAddress, Array.isArray(forwarded) ? forwarded.join(",") : forwarded, cidrMatcher(identity.policy.network.trustedProxies));
@@ -132,7 +132,7 @@ export async function attachWebSockets(server: Server, services: Services, relay
   const unsubscribe = await bus.subscribe(sessionsChannel, (text) => {
     const event = readEnvelope(sessionsEnvelope, text);
     if (!event) return;
-    for (const entry of tracked.values()) if (entry.sessionId === event.session) entry.peer.close(CLOSE.unauthenticated, "session_ended");
+    for (const entry of tracked.values()) if (entry.sessionId === event.session) entry.peer.close(closeCodeOf("session_ended"), "session_ended");
   });
 
   // Dead peers (no pong within one interval) are dropped so rooms learn the visitor is gone.
@@ -154,7 +154,7 @@ export async function attachWebSockets(server: Server, services: Services, relay
       stopListening();
       unsubscribe();
       relay.shutdown();
-      for (const entry of tracked.values()) entry.peer.close(CLOSE.goingAway, "server_shutdown");
+      for (const entry of tracked.values()) entry.peer.close(closeCodeOf("shutting_down"), "server_shutdown");
       const closed = [...tracked.keys()].map((ws) => new Promise<void>((resolve) => (ws.readyState === ws.CLOSED ? resolve() : ws.once("close", () => resolve()))));
       const timer = new Promise<void>((resolve) => setTimeout(resolve, Math.min(timeoutMs, 5_000)).unref());
       await Promise.race([Promise.all(closed), timer]);

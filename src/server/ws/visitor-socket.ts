@@ -1,13 +1,13 @@
 import type { WebSocket } from "ws";
+import { closeCodeOf } from "../../protocol/error-codes.js";
 import { LIMITS } from "../../protocol/limits.js";
 import { visitorMessage } from "../../protocol/visitor-messages.js";
 import type { MessageGuards } from "../../policy/message-guards.js";
 import type { Relay } from "../../relay/relay.js";
 import type { Visit } from "../../relay/visit.js";
 import { visitorChatKinds, type ChatConnection, type ChatSockets } from "./chat-endpoints.js";
-import { CLOSE } from "../../http/ws/close-codes.js";
 import { gateFrame, routeFrame } from "../../http/ws/frame-gate.js";
-import { openingCloseCode, refOf, sendError } from "../../http/ws/opening.js";
+import { refOf, sendError } from "../../http/ws/opening.js";
 import { ConnectionRateLimiter } from "../../http/ws/rate-limiter.js";
 import type { SocketPeer } from "../../http/ws/socket-peer.js";
 import type { SocketQuotas } from "../../http/ws/socket-quotas.js";
@@ -45,10 +45,10 @@ export function serveVisitor(
   const offended = () => {
     if (!offences.offend()) return;
     admission.refused?.("rate_limited");
-    peer.close(CLOSE.rateLimited, "rate_limited");
+    peer.close(closeCodeOf("rate_limited"), "rate_limited");
   };
   const timer = setTimeout(() => {
-    if (!visit) peer.close(CLOSE.openingTimeout, "hello expected");
+    if (!visit) peer.close(closeCodeOf("request_timeout"), "hello expected");
   }, openingTimeoutMs).unref();
 
   ws.on("message", (data, isBinary) => {
@@ -57,10 +57,11 @@ export function serveVisitor(
     if (!routed.ok) {
       sendError(peer, routed, routed.ref);
       if (routed.close) {
-        if (routed.close.code === CLOSE.rateLimited) admission.refused?.("rate_limited");
+        if (routed.code === "rate_limited") admission.refused?.("rate_limited");
         peer.close(routed.close.code, routed.close.reason);
       }
-      else if (!visit) peer.close(CLOSE.badOpening, routed.code);
+      // A first frame that is no opening closes as one sent out of turn, whatever refused it.
+      else if (!visit) peer.close(closeCodeOf("wrong_state"), routed.code);
       return;
     }
     if ("other" in routed) return void chatConnection?.handle(routed.other);
@@ -69,18 +70,18 @@ export function serveVisitor(
     if (!visit) {
       if (message.kind !== "hello" && message.kind !== "resume") {
         sendError(peer, { code: "wrong_state", message: "send hello or resume first" }, message.kind);
-        return peer.close(CLOSE.badOpening, "wrong_state");
+        return peer.close(closeCodeOf("wrong_state"), "wrong_state");
       }
       // A new visit counts against its client address before anything of it exists.
       if (message.kind === "hello" && !admission.quotas.admitVisit(admission.client)) {
         admission.refused?.("too_many_visits");
         sendError(peer, { code: "too_many_visits", message: "too many new visits from this address; try again later" }, message.kind);
-        return peer.close(CLOSE.rateLimited, "too_many_visits");
+        return peer.close(closeCodeOf("too_many_visits"), "too_many_visits");
       }
       const opening = relay.openVisitor(peer, message, origin);
       if (!opening.ok) {
         sendError(peer, opening.failure, message.kind);
-        return peer.close(openingCloseCode(opening.failure.code), opening.failure.code);
+        return peer.close(closeCodeOf(opening.failure.code), opening.failure.code);
       }
       visit = opening.visit;
       clearTimeout(timer);

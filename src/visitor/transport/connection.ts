@@ -1,3 +1,4 @@
+import { closeCodeOf, NORMAL_CLOSE } from "../../protocol/error-codes.js";
 import { SUPPORTED_VERSIONS } from "../../protocol/version.js";
 import type { VisitorMessage } from "../../protocol/visitor-messages.js";
 import { guard } from "../safe.js";
@@ -22,7 +23,7 @@ export interface ConnectionOptions {
 }
 
 /** Close codes after which retrying cannot help. */
-const finalCloseCodes: ReadonlySet<number> = new Set([1008, 4401, 4403]);
+const finalCloseCodes: ReadonlySet<number> = new Set([closeCodeOf("bad_request"), closeCodeOf("session_ended"), closeCodeOf("forbidden")]);
 
 export class Connection {
   #ws: WebSocket | undefined;
@@ -78,7 +79,7 @@ export class Connection {
     if (this.#timer !== undefined) clearTimeout(this.#timer);
     const ws = this.#ws;
     this.#ws = undefined;
-    ws?.close(1000, "done");
+    ws?.close(NORMAL_CLOSE, "done");
   }
 
   private opening(): VisitorMessage {

@@ -1,5 +1,6 @@
 import { CHAT_SERVER_KINDS, type ChatServerFrame } from "../../../protocol/chat-frames.js";
 import type { AgentChatMessage } from "../../../protocol/chat-messages.js";
+import { closeCodeOf } from "../../../protocol/error-codes.js";
 import { readKnownFrame } from "../../../protocol/known-frame.js";
 import { openAgentSocket } from "../agent-socket.js";
 
@@ -53,7 +54,7 @@ export class ChatSocket {
       this.#ws = undefined;
       this.o.onDown();
       // 4401/4403: the session ended or is not allowed; retrying cannot help.
-      if (e.code !== 4401 && e.code !== 4403) this.#retry();
+      if (e.code !== closeCodeOf("session_ended") && e.code !== closeCodeOf("forbidden")) this.#retry();
     });
   }
 

@@ -1,6 +1,7 @@
 import { CobrowseViewer } from "../../viewer/cobrowse-viewer.js";
 import { openAgentSocket } from "../../viewer/agent-socket.js";
 import { REPLAY_FRAME_PATH } from "../../viewer/replay-frame-path.js";
+import { NORMAL_CLOSE } from "../../../protocol/error-codes.js";
 import type { ServerToAgent } from "../../../protocol/server-messages.js";
 import { connectAgentSocket } from "../agent-socket.js";
 
@@ -29,7 +30,7 @@ export function openViewerSession(room: string, signal: AbortSignal, onMessage?:
     onLost: (msLeft) => view.connectionLost(msLeft),
     onClose: (code) => {
       // The server closes with 1000 after telling why the session ended; anything else was lost.
-      if (code !== 1000) view.connectionLost();
+      if (code !== NORMAL_CLOSE) view.connectionLost();
       else view.handle({ kind: "state", state: "ended", mode: "view", agents: 0, watching: false });
     },
     signal,
