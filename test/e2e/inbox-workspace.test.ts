@@ -97,8 +97,11 @@ suite("the agent's inbox: three panes, keyboard, context, one name per visit (Ch
     await agent.keyboard.press("Home");
     await agent.keyboard.press("Enter");
     await pane().getByRole("heading", { name: first ?? "" }).waitFor();
-    await pane().getByRole("button", { name: "Accept" }).click();
+    // keyboard only: Enter opened the row and put focus on Accept; Enter accepts, the composer takes focus
+    await expect.poll(() => agent.evaluate(() => document.activeElement?.textContent)).toBe("Accept");
+    await agent.keyboard.press("Enter");
     await pane().getByText("First visitor: where is my parcel?").waitFor();
+    await expect.poll(() => agent.evaluate(() => document.activeElement?.getAttribute("aria-label"))).toBe("Message");
     await expect.poll(() => agent.getByTestId("count-mine").textContent()).toBe("2");
     await expect.poll(() => agent.getByTestId("count-waiting").textContent()).toBe("0");
   });

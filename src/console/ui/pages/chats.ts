@@ -135,7 +135,11 @@ export const chatsPage = definePage({
       if (pane) {
         replaceChildren(middle, pane.element);
         if (byAgent) pane.focus();
-      } else replaceChildren(middle, placeholderFor(c));
+      } else {
+        replaceChildren(middle, placeholderFor(c));
+        // From the keyboard: Enter on a waiting row, Enter again accepts.
+        if (byAgent) middle.querySelector<HTMLButtonElement>(".inbox-card-actions button")?.focus();
+      }
       showContext();
       if (byAgent) views.show("conversation");
     };
