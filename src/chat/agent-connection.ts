@@ -1,4 +1,4 @@
-import { AirlockError } from "../errors.js";
+import { AirlockError, asAirlockError } from "../errors.js";
 import type { PolicyEngine } from "../policy/engine.js";
 import { agentChatMessage, type AgentChatMessage, type ChatServerFrame } from "../protocol/chat-messages.js";
 import type { PresenceRegistry } from "../presence/registry.js";
@@ -48,11 +48,19 @@ export class AgentChatConnection {
     this.#frames = new ChatFrameQueue(agentChatMessage, (frame) => this.#send(frame), (m) => this.#authorizeAndDispatch(m), onOffence);
   }
 
-  /** Re-attaches the agent's active chats (after a reload or reconnect); the console then resumes each. */
+  /**
+   * Re-attaches the agent's active chats (after a reload or reconnect); the console then resumes
+   * each. Nothing awaits this, so it never rejects: a failure (storage, bus) is told to the
+   * console as a chat-error, as for a frame that failed.
+   */
   async start(): Promise<void> {
-    for (const c of await activeConversationsOf(this.chat.storage.db, this.agent.agentId)) {
-      await this.#follow(c.id, "handler");
-      this.#send(conversationFrame(c, "accepted", "agent"));
+    try {
+      for (const c of await activeConversationsOf(this.chat.storage.db, this.agent.agentId)) {
+        await this.#follow(c.id, "handler");
+        this.#send(conversationFrame(c, "accepted", "agent"));
+      }
+    } catch (err) {
+      this.#sendFailure(err);
     }
   }
 
@@ -165,10 +173,16 @@ export class AgentChatConnection {
     const c = e.conversation;
     if (e.change === "transferred") {
       // To this agent: follow it. Away from this agent, who only handled it: stop following.
-      if (c.assignedAgentId === this.agent.agentId) void this.#follow(c.id, "handler");
+      if (c.assignedAgentId === this.agent.agentId) this.#follow(c.id, "handler").catch((err: unknown) => this.#sendFailure(err));
       else if (this.#following.get(c.id) === "handler") this.#unfollow(c.id);
     }
     this.#send(conversationFrame(c, e.change, "agent"));
+  }
+
+  /** A failure nobody awaits, told to the console; a fault's own message stays on the server. */
+  #sendFailure(err: unknown): void {
+    const e = asAirlockError(err);
+    this.#send({ kind: "chat-error", code: e.code, message: e.expose ? e.message : "internal error" });
   }
 
   #send(frame: ChatServerFrame): void {
