@@ -9,7 +9,7 @@ import { eventTargetKnown, targetKnown, targetKnownOrDocument } from "./checks/n
 import { notOpened, siteServesOrigin, visitResumable, type OpeningInput } from "./checks/opening.js";
 import { pageInSite, urlInSite } from "./checks/origin.js";
 import { allowedAsIfGranted, allowedBy, mayJoinOthers } from "./checks/policy.js";
-import { inRoom, roomFound, type RouteInput } from "./checks/route.js";
+import { inRoom, roomFound, roomRunning, type RouteInput, type VisitInput } from "./checks/route.js";
 import { hasSnapshot, joined, live, notJoined } from "./checks/session.js";
 import { maskedValueReplaced } from "./checks/masked-values.js";
 import { controlValueFits } from "./checks/values.js";
@@ -73,6 +73,24 @@ export const openingTable: { readonly [K in OpeningKind]: Row<OpeningInput<Visit
   //         before                                                        policy  after
   hello:  [[notOpened, versionInCommon, siteServesOrigin],  "asks", [pageInSite]],
   resume: [[notOpened, versionInCommon, visitResumable],    "asks", [pageInSite]],
+};
+
+/** A co-browse frame of an open visit on its way to the visit's room: Relay.fromVisitor. No policy is asked here. */
+export const visitTable: { readonly [K in RoomVisitorKind]: readonly CheckOf<VisitInput<VisitorMsg<K>>>[] } = {
+  snapshot:          [roomRunning],
+  mutations:         [roomRunning],
+  scroll:            [roomRunning],
+  viewport:          [roomRunning],
+  pointer:           [roomRunning],
+  focus:             [roomRunning],
+  input:             [roomRunning],
+  navigation:        [roomRunning],
+  consent:           [roomRunning],
+  revoke:            [roomRunning],
+  end:               [roomRunning],
+  "control-refused": [roomRunning],
+  canvas:            [roomRunning],
+  "remove-watcher":  [roomRunning],
 };
 
 /** Co-browse frames of an open visit, in its running room: Room.fromVisitor. */
@@ -152,6 +170,7 @@ function compile<K extends string, I extends AsksPolicy>(table: { readonly [P in
 export const openingChecks = compile(openingTable as { readonly [K in OpeningKind]: Row<OpeningInput<VisitorMsg<OpeningKind>>> }, visitorActions);
 export const visitorChecks = compile(visitorTable as unknown as { readonly [K in RoomVisitorKind]: Row<CheckInput<VisitorMessage>> }, visitorActions);
 export const agentChecks = compile(agentTable as unknown as { readonly [K in AgentKind]: Row<CheckInput<AgentMessage>> }, agentActions);
+export const visitChecks = visitTable as unknown as { readonly [K in RoomVisitorKind]: readonly CheckOf<VisitInput<VisitorMessage>>[] };
 export const routeChecks = routeTable as unknown as { readonly [K in AgentKind]: readonly CheckOf<RouteInput<AgentMessage>>[] };
 
 export type { Check };

@@ -29,9 +29,9 @@ import { RemotePeer } from "./cluster/remote-peer.js";
 import { RoomDirectory } from "./cluster/room-directory.js";
 import { runChecks } from "./checks/check.js";
 import { systemClock, type Clock } from "./clock.js";
-import { fail, type Failure } from "./failure.js";
+import type { Failure } from "./failure.js";
 import type { AgentPrincipal, Peer } from "./peer.js";
-import { openingChecks } from "./message-table.js";
+import { openingChecks, visitChecks } from "./message-table.js";
 import { ResumeTokens } from "./resume-tokens.js";
 import { Room, type RoomAudit } from "./room.js";
 import { Visit, type CobrowseState } from "./visit.js";
@@ -167,7 +167,8 @@ export class Relay {
   fromVisitor(visit: Visit, message: VisitorMessage, origin: string): Failure | undefined {
     if (message.kind === "hello" || message.kind === "resume") return this.#openingFailure(message, origin, true, this.#namedByOpening(message, origin));
     const room = visit.room;
-    if (!room) return fail("session_ended", "no co-browse session is running");
+    const refused = runChecks(visitChecks[message.kind], { message, roomRunning: room !== undefined });
+    if (refused || !room) return refused;
     const failure = room.fromVisitor(message, origin);
     this.#announce(visit);
     return failure;

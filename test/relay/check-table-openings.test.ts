@@ -6,7 +6,7 @@ import { shippedPolicyDir } from "../../src/policy/load.js";
 import type { AgentKind, AgentMessage } from "../../src/protocol/agent-messages.js";
 import type { VisitorMessage } from "../../src/protocol/visitor-messages.js";
 import type { Failure } from "../../src/relay/failure.js";
-import { openingChecks, routeChecks } from "../../src/relay/message-table.js";
+import { openingChecks, routeChecks, visitChecks } from "../../src/relay/message-table.js";
 import { Relay } from "../../src/relay/relay.js";
 import { AssetUrlSigner } from "../../src/relay/sanitizer/asset-url.js";
 import { RecordingPeer } from "../helpers/recording-peer.js";
@@ -14,7 +14,8 @@ import { bankSitesYaml, policyDir } from "../policy/policy-dir.js";
 import { ManualClock } from "./ws-client.js";
 
 // The rows before any room (message-table.ts): a visitor's opening frame (`hello`, `resume`)
-// in Relay.openVisitor, and an agent message's way to its room in the relay's router. For every
+// in Relay.openVisitor, a visitor's co-browse frame on its way to the visit's room in
+// Relay.fromVisitor, and an agent message's way to its room in the relay's router. For every
 // check of these rows, a frame failing exactly that check, sent through the real relay, is
 // refused by that check with its code; the frame without the hostile part passes.
 
@@ -157,5 +158,37 @@ describe("every check of the route rows runs in the relay's router", () => {
     const c = cases[checkName];
     if (!c) throw new Error(`no hostile case for route check ${checkName}: add one here`);
     expect(send(c[0])).toMatchObject({ check: checkName, code: c[1] });
+  });
+});
+
+describe("every check of the visit rows runs in Relay.fromVisitor", () => {
+  const frames: Record<keyof typeof visitChecks, VisitorMessage> = {
+    snapshot: { kind: "snapshot", seq: 1, url: `${ORIGIN}/`, html: "<p></p>", viewport },
+    mutations: { kind: "mutations", seq: 2, ops: [{ op: "remove", id: 5 }] },
+    scroll: { kind: "scroll", id: 0, x: 0, y: 1 },
+    viewport: { kind: "viewport", viewport },
+    pointer: { kind: "pointer", x: 1, y: 1 },
+    focus: { kind: "focus", id: 0 },
+    input: { kind: "input", id: 2, value: "x", masked: false },
+    navigation: { kind: "navigation", url: `${ORIGIN}/next` },
+    consent: { kind: "consent", request: "some-request", answer: "granted", mode: "view" },
+    revoke: { kind: "revoke" },
+    end: { kind: "end" },
+    "control-refused": { kind: "control-refused", id: 2, reason: "secret_field" },
+    canvas: { kind: "canvas", id: 4, image: "data:image/png;base64,AAAA" },
+    "remove-watcher": { kind: "remove-watcher", watcher: "some-watcher" },
+  };
+  const rows = Object.entries(visitChecks).flatMap(([kind, row]) => row.map((c) => [kind, c.checkName] as const));
+
+  it.each(rows)("%s: a frame failing %s is refused by that check with its code", (kind, checkName) => {
+    expect(checkName).toBe("room-running");
+    const relay = relayWith();
+    const frame = frames[kind as keyof typeof visitChecks];
+    // With the visit's room running the frame reaches the room (whose own rows may refuse it).
+    expect(relay.fromVisitor(openVisit(relay).visit, frame, ORIGIN)?.check).not.toBe("room-running");
+    const { visit } = openVisit(relay);
+    // The visitor ends the co-browse session; the visit (and its chat) goes on without a room.
+    expect(relay.fromVisitor(visit, { kind: "end" }, ORIGIN)).toBeUndefined();
+    expect(relay.fromVisitor(visit, frame, ORIGIN)).toMatchObject({ check: "room-running", code: "session_ended" });
   });
 });
