@@ -1,18 +1,7 @@
 import type { Command } from "commander";
 import { exportAudit, verifyAudit } from "../audit/trail.js";
-import { openStorage, type Storage } from "../storage/db.js";
-import { configOrExit } from "./load-config.js";
+import { withStorage } from "./load-config.js";
 import { ExitCode, emit } from "./output.js";
-
-async function withStorage<T>(json: boolean, body: (storage: Storage) => Promise<T>): Promise<T> {
-  const config = configOrExit(json);
-  const storage = openStorage(config.databaseUrl, { poolSize: 2, tls: config });
-  try {
-    return await body(storage);
-  } finally {
-    await storage.close();
-  }
-}
 
 export function registerAuditCommand(program: Command): void {
   const audit = program.command("audit").description("verify and export the hash-chained audit trail");

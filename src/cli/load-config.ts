@@ -1,6 +1,7 @@
 import { ConfigError } from "../config/errors.js";
 import { loadConfig } from "../config/load.js";
 import type { Config } from "../config/schema.js";
+import { openStorage, type Storage } from "../storage/db.js";
 import { ExitCode } from "./output.js";
 
 /** Loads the config for a command; on error prints every issue and exits 2. */
@@ -18,5 +19,16 @@ export function configOrExit(json = false): Config {
       process.exit(ExitCode.invalidConfig);
     }
     throw err;
+  }
+}
+
+/** Runs a command's `body` on the configured database, closed afterwards whatever happens. */
+export async function withStorage<T>(json: boolean, body: (storage: Storage) => Promise<T>): Promise<T> {
+  const config = configOrExit(json);
+  const storage = openStorage(config.databaseUrl, { poolSize: 2, tls: config });
+  try {
+    return await body(storage);
+  } finally {
+    await storage.close();
   }
 }

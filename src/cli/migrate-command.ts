@@ -1,7 +1,6 @@
 import type { Command } from "commander";
-import { openStorage } from "../storage/db.js";
 import { migrateUp, migrationStatus } from "../storage/migrate.js";
-import { configOrExit } from "./load-config.js";
+import { withStorage } from "./load-config.js";
 import { ExitCode, emit, table } from "./output.js";
 
 export function registerMigrateCommand(program: Command): void {
@@ -12,9 +11,7 @@ export function registerMigrateCommand(program: Command): void {
     .option("--json", "print JSON")
     .action(async (opts: { json?: boolean }) => {
       const json = Boolean(opts.json);
-      const config = configOrExit(json);
-      const storage = openStorage(config.databaseUrl, { poolSize: 2, tls: config });
-      try {
+      await withStorage(json, async (storage) => {
         const outcome = await migrateUp(storage);
         emit(json, { dialect: storage.dialect, ...outcome }, () =>
           outcome.ok
@@ -25,9 +22,7 @@ export function registerMigrateCommand(program: Command): void {
               (outcome.applied.length ? `\n(applied before the failure: ${outcome.applied.join(", ")})` : ""),
         );
         if (!outcome.ok) process.exitCode = ExitCode.failure;
-      } finally {
-        await storage.close();
-      }
+      });
     });
   migrate
     .command("status")
@@ -35,17 +30,13 @@ export function registerMigrateCommand(program: Command): void {
     .option("--json", "print JSON")
     .action(async (opts: { json?: boolean }) => {
       const json = Boolean(opts.json);
-      const config = configOrExit(json);
-      const storage = openStorage(config.databaseUrl, { poolSize: 2, tls: config });
-      try {
+      await withStorage(json, async (storage) => {
         const status = await migrationStatus(storage);
         const pending = status.filter((m) => m.executedAt === null).length;
         emit(json, { dialect: storage.dialect, pending, migrations: status }, () =>
           table([["migration", "applied at"], ...status.map((m) => [m.name, m.executedAt ?? "pending"])]) +
           `\n\n${storage.dialect}: ${pending === 0 ? "up to date" : `${pending} pending`}`,
         );
-      } finally {
-        await storage.close();
-      }
+      });
     });
 }

@@ -1,7 +1,6 @@
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import path from "node:path";
-import { crc32, deflateSync } from "node:zlib";
 import { afterAll, describe, expect, it } from "vitest";
 import { isAction } from "../policy/actions.js";
 import { PolicyEngine } from "../policy/engine.js";
@@ -17,6 +16,7 @@ import { Room } from "./room.js";
 import { AssetUrlSigner } from "./sanitizer/asset-url.js";
 import { readAllowlist } from "./sanitizer/policy-allowlist.js";
 import { Sanitizer } from "./sanitizer/sanitizer.js";
+import { png } from "../../test/helpers/images.js";
 import { RecordingPeer } from "../../test/helpers/recording-peer.js";
 
 // The relay's side of canvas images, on a real room with the real policy engine: refused with a
@@ -26,30 +26,6 @@ import { RecordingPeer } from "../../test/helpers/recording-peer.js";
 // reaches agents and late joiners, and is gone with the next snapshot and with the room.
 
 // ---- images built byte by byte (the relay reads headers only; Chromium makes real ones elsewhere)
-
-function pngChunk(type: string, data: Buffer): Buffer {
-  const head = Buffer.alloc(4);
-  head.writeUInt32BE(data.length);
-  const body = Buffer.concat([Buffer.from(type, "ascii"), data]);
-  const crc = Buffer.alloc(4);
-  crc.writeUInt32BE(crc32(body));
-  return Buffer.concat([head, body, crc]);
-}
-
-function png(width: number, height: number, padding = 0): Buffer {
-  const ihdr = Buffer.alloc(13);
-  ihdr.writeUInt32BE(width, 0);
-  ihdr.writeUInt32BE(height, 4);
-  ihdr.set([8, 6, 0, 0, 0], 8);
-  const rows = width * height <= 4096 ? Buffer.alloc((width * 4 + 1) * height) : Buffer.alloc(16);
-  return Buffer.concat([
-    Buffer.from([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a]),
-    pngChunk("IHDR", ihdr),
-    ...(padding > 0 ? [pngChunk("tEXt", Buffer.alloc(padding, 0x41))] : []),
-    pngChunk("IDAT", deflateSync(rows)),
-    pngChunk("IEND", Buffer.alloc(0)),
-  ]);
-}
 
 function jpeg(width: number, height: number): Buffer {
   const sof = Buffer.from([0xff, 0xc0, 0x00, 0x11, 0x08, height >> 8, height & 0xff, width >> 8, width & 0xff, 0x03, 1, 0x22, 0, 2, 0x11, 1, 3, 0x11, 1]);

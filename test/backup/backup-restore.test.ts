@@ -19,6 +19,7 @@ import type { Database } from "../../src/storage/schema.js";
 import { vaultUrlFor } from "../chat/chat-fixture.js";
 import { describeEachDialect, type DialectFixture } from "../helpers/dialects.js";
 import { canaries, dumpTables, seed, type Seeded } from "./seed.js";
+import { codeOf } from "../helpers/refusal.js";
 
 const dir = mkdtempSync(path.join(tmpdir(), "airlock-backup-"));
 const closeLater: { close(): Promise<void> }[] = [];
@@ -28,15 +29,6 @@ afterAll(async () => {
 });
 const file = (name: string) => path.join(dir, `${name}-${randomBytes(4).toString("hex")}.alb`);
 const options = { airlockVersion: "test" };
-
-async function codeOf(promise: Promise<unknown>): Promise<string> {
-  try {
-    await promise;
-    return "none";
-  } catch (err) {
-    return (err as { code?: string }).code ?? String(err);
-  }
-}
 
 function ringWith(line: string): MasterKeyRing {
   return loadMasterKeys({ masterKey: line } as Config);

@@ -23,6 +23,7 @@ import { migrateUp } from "../../src/storage/migrate.js";
 import { vaultUrlFor } from "../chat/chat-fixture.js";
 import { describeEachDialect, type DialectFixture } from "../helpers/dialects.js";
 import { canaries, seed, type Seeded } from "./seed.js";
+import { codeOf } from "../helpers/refusal.js";
 
 const root = mkdtempSync(path.join(tmpdir(), "airlock-backup-ops-"));
 const closeLater: { close(): Promise<void> }[] = [];
@@ -37,15 +38,6 @@ const newDir = (name: string) => {
   return dir;
 };
 const DAY = 86_400_000;
-
-async function codeOf(promise: Promise<unknown>): Promise<string> {
-  try {
-    await promise;
-    return "none";
-  } catch (err) {
-    return (err as { code?: string }).code ?? String(err);
-  }
-}
 
 interface Live {
   readonly url: string;
@@ -75,6 +67,24 @@ async function later(than: number): Promise<void> {
   while (Date.now() <= than) await new Promise((resolve) => setTimeout(resolve, 2));
 }
 
+/** The scheduled backup of `live` into `store` as the CronJob runs it (vault backups kept seven days). */
+function backUp(live: Live, store: string, now?: number) {
+  const at = now === undefined ? {} : { now: () => now };
+  return runScheduledBackup(live.seeded.ring, { dir: store, databaseUrl: live.url, keyVaultUrl: live.seeded.config.keyVaultUrl, retention: { vault: 7, main: 0 }, airlockVersion: "test", ...at });
+}
+
+/** A backup, then (strictly later) the seeded visitor's erasure: the backup still holds what was erased. Returns the store. */
+async function backedUpThenErased(live: Live): Promise<string> {
+  const store = newDir("store");
+  const taken = Date.now();
+  await backUp(live, store, taken);
+  await later(taken);
+  await eraseVisitor(live.storage.db, live.seeded.keys, live.seeded.visitorId, "agent:test");
+  return store;
+}
+
+const backupOf = (store: string, database: "main" | "vault"): string => listBackups(store).find((b) => b.database === database)!.file;
+
 async function conversationIds(url: string): Promise<string[]> {
   const s = openStorage(url, { poolSize: 1 });
   try {
@@ -101,7 +111,7 @@ describeEachDialect("scheduled backups and restore drills", (fx) => {
     // Earlier runs' files (content does not matter to expiry), and a file the job did not name.
     for (const [database, age] of [["vault", 8], ["vault", 6], ["main", 40]] as const) writeFileSync(path.join(store, backupFileName(database, now - age * DAY)), "old");
     writeFileSync(path.join(store, "operator-notes.txt"), "kept");
-    const outcome = await runScheduledBackup(live.seeded.ring, { dir: store, databaseUrl: live.url, keyVaultUrl: live.seeded.config.keyVaultUrl, retention: { vault: 7, main: 0 }, airlockVersion: "test", now: () => now });
+    const outcome = await backUp(live, store, now);
     expect(outcome.main.audit).toMatchObject({ ok: true });
     expect(outcome.expired.map((f) => path.basename(f))).toEqual([backupFileName("vault", now - 8 * DAY)]);
     expect(readdirSync(store).sort()).toEqual(
@@ -124,20 +134,15 @@ describeEachDialect("scheduled backups and restore drills", (fx) => {
 
   it("a full restore re-applies an erasure recorded after the backup: the erased conversation and its data key stay gone, a bystander stays readable", async () => {
     const live = await liveSystem(fx);
-    const store = newDir("store");
-    const taken = Date.now();
-    await runScheduledBackup(live.seeded.ring, { dir: store, databaseUrl: live.url, keyVaultUrl: live.seeded.config.keyVaultUrl, retention: { vault: 7, main: 0 }, airlockVersion: "test", now: () => taken });
-    await later(taken);
-    await eraseVisitor(live.storage.db, live.seeded.keys, live.seeded.visitorId, "agent:test");
+    const store = await backedUpThenErased(live);
     const siemCopy: string[] = [];
     for await (const r of exportAudit(live.storage.db)) siemCopy.push(JSON.stringify(r));
 
     // Disaster: both databases lost; restore both into new ones, main first, with the SIEM copy.
     const target = await scratch(fx, newDir("dr"));
-    const [mainFile, vaultFile] = [listBackups(store).find((b) => b.database === "main")!.file, listBackups(store).find((b) => b.database === "vault")!.file];
-    const main = await restoreAndReapply(mainFile, live.seeded.ring, target, { auditRecords: parseAuditExport(siemCopy.join("\n")) });
+    const main = await restoreAndReapply(backupOf(store, "main"), live.seeded.ring, target, { auditRecords: parseAuditExport(siemCopy.join("\n")) });
     expect(main.erasures.visitors).toEqual([live.seeded.visitorId]);
-    const vault = await restoreAndReapply(vaultFile, live.seeded.ring, target);
+    const vault = await restoreAndReapply(backupOf(store, "vault"), live.seeded.ring, target);
     expect(vault.erasures.orphanKeys).toBe(1);
     expect(await conversationIds(target.databaseUrl)).not.toContain(live.seeded.conversationId);
     expect(await vaultIds(target.keyVaultUrl)).not.toContain(live.seeded.conversationId);
@@ -155,13 +160,9 @@ describeEachDialect("scheduled backups and restore drills", (fx) => {
 
   it("a main restore beside the live key vault removes the conversations whose data key was erased after the backup, with no audit copy given", async () => {
     const live = await liveSystem(fx);
-    const store = newDir("store");
-    const taken = Date.now();
-    await runScheduledBackup(live.seeded.ring, { dir: store, databaseUrl: live.url, keyVaultUrl: live.seeded.config.keyVaultUrl, retention: { vault: 7, main: 0 }, airlockVersion: "test", now: () => taken });
-    await later(taken);
-    await eraseVisitor(live.storage.db, live.seeded.keys, live.seeded.visitorId, "agent:test");
+    const store = await backedUpThenErased(live);
     const target = { databaseUrl: await fx.freshUrl(), keyVaultUrl: live.seeded.config.keyVaultUrl };
-    const main = await restoreAndReapply(listBackups(store).find((b) => b.database === "main")!.file, live.seeded.ring, target);
+    const main = await restoreAndReapply(backupOf(store, "main"), live.seeded.ring, target);
     expect(main.erasures).toMatchObject({ visitors: [], keylessConversations: 1 });
     const left = await conversationIds(target.databaseUrl);
     expect(left).not.toContain(live.seeded.conversationId);
@@ -170,14 +171,10 @@ describeEachDialect("scheduled backups and restore drills", (fx) => {
 
   it("a --force restore over the live database re-applies the erasures that database recorded after the backup", async () => {
     const live = await liveSystem(fx);
-    const store = newDir("store");
-    const taken = Date.now();
-    await runScheduledBackup(live.seeded.ring, { dir: store, databaseUrl: live.url, keyVaultUrl: live.seeded.config.keyVaultUrl, retention: { vault: 7, main: 0 }, airlockVersion: "test", now: () => taken });
-    await later(taken);
-    await eraseVisitor(live.storage.db, live.seeded.keys, live.seeded.visitorId, "agent:test");
+    const store = await backedUpThenErased(live);
     // A fresh, empty vault: only the replaced database's own audit trail knows of the erasure.
     const target = { databaseUrl: live.url, keyVaultUrl: (await scratch(fx, newDir("empty-vault"))).keyVaultUrl };
-    const main = await restoreAndReapply(listBackups(store).find((b) => b.database === "main")!.file, live.seeded.ring, target, { force: true });
+    const main = await restoreAndReapply(backupOf(store, "main"), live.seeded.ring, target, { force: true });
     expect(main.erasures.visitors).toEqual([live.seeded.visitorId]);
     expect(main.erasures.notes.join(" ")).toMatch(/key vault is empty/);
     expect(await conversationIds(live.url)).not.toContain(live.seeded.conversationId);
@@ -186,9 +183,9 @@ describeEachDialect("scheduled backups and restore drills", (fx) => {
   it("refuses a vault restore while the main database is empty, changing nothing", async () => {
     const live = await liveSystem(fx);
     const store = newDir("store");
-    await runScheduledBackup(live.seeded.ring, { dir: store, databaseUrl: live.url, keyVaultUrl: live.seeded.config.keyVaultUrl, retention: { vault: 7, main: 0 }, airlockVersion: "test" });
+    await backUp(live, store);
     const target = await scratch(fx, newDir("order"));
-    expect(await codeOf(restoreAndReapply(listBackups(store).find((b) => b.database === "vault")!.file, live.seeded.ring, target))).toBe("backup_restore_order");
+    expect(await codeOf(restoreAndReapply(backupOf(store, "vault"), live.seeded.ring, target))).toBe("backup_restore_order");
     expect(await vaultIds(target.keyVaultUrl).catch(() => [])).toEqual([]);
   });
 
@@ -196,9 +193,9 @@ describeEachDialect("scheduled backups and restore drills", (fx) => {
     const live = await liveSystem(fx);
     const store = newDir("store");
     const first = Date.now() - 2 * DAY;
-    await runScheduledBackup(live.seeded.ring, { dir: store, databaseUrl: live.url, keyVaultUrl: live.seeded.config.keyVaultUrl, retention: { vault: 7, main: 0 }, airlockVersion: "test", now: () => first });
+    await backUp(live, store, first);
     const latest = Date.now();
-    await runScheduledBackup(live.seeded.ring, { dir: store, databaseUrl: live.url, keyVaultUrl: live.seeded.config.keyVaultUrl, retention: { vault: 7, main: 0 }, airlockVersion: "test", now: () => latest });
+    await backUp(live, store, latest);
     const records = newDir("records");
     const record = await runRestoreDrill(live.seeded.ring, { store, scratch: await scratch(fx, newDir("drill")) });
     expect(record).toMatchObject({ kind: "airlock-restore-drill", ok: true, error: null, scratchDialect: fx.dialect, audit: { ok: true } });

@@ -1,11 +1,9 @@
-import { randomBytes } from "node:crypto";
-import pg from "pg";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { StartOptions } from "../../src/server/server.js";
 import type { HttpAgent } from "../auth/helpers/http-agent.js";
 import { signInEnrolled } from "../auth/helpers/login.js";
-import { freePort } from "../helpers/ports.js";
-import { startTestServer, type TestServer } from "../helpers/server.js";
+import { startReplicaPair, type ReplicaPair } from "../helpers/replicas.js";
+import type { TestServer } from "../helpers/server.js";
 import { serviceUrl } from "../helpers/services.js";
 import { ManualClock, openAgent, openVisitor, startSession, type WsClient } from "../relay/ws-client.js";
 
@@ -23,7 +21,7 @@ describe.skipIf(!pgBase || !redisUrl)("an agent away across replicas", () => {
   let a: TestServer;
   let b: TestServer;
   let agent: HttpAgent;
-  const database = `airlock_t_${randomBytes(6).toString("hex")}`;
+  let replicas: ReplicaPair | undefined;
 
   async function lost(socket: WsClient): Promise<void> {
     const timers = clock.pending;
@@ -38,29 +36,13 @@ describe.skipIf(!pgBase || !redisUrl)("an agent away across replicas", () => {
   }
 
   beforeAll(async () => {
-    const admin = new pg.Client({ connectionString: pgBase });
-    await admin.connect();
-    await admin.query(`CREATE DATABASE ${database}`);
-    await admin.end();
-    const url = new URL(pgBase ?? "");
-    url.pathname = `/${database}`;
-    const env = {
-      AIRLOCK_DATABASE_URL: url.toString(),
-      AIRLOCK_REDIS_URL: redisUrl ?? "",
-      AIRLOCK_MASTER_KEY: `replicas-1:${randomBytes(32).toString("base64")}`,
-    };
     const withClock: StartOptions = { relayClock: clock };
-    a = await startTestServer({ ...env, AIRLOCK_PORT: String(await freePort()) }, withClock);
-    b = await startTestServer({ ...env, AIRLOCK_PORT: String(await freePort()) });
+    replicas = await startReplicaPair({ a: withClock });
+    ({ a, b } = replicas);
     ({ agent } = await signInEnrolled(b, "agent"));
   });
   afterAll(async () => {
-    await a?.stop();
-    await b?.stop();
-    const admin = new pg.Client({ connectionString: pgBase });
-    await admin.connect();
-    await admin.query(`DROP DATABASE IF EXISTS ${database} WITH (FORCE)`);
-    await admin.end();
+    await replicas?.stop();
   });
 
   it("a socket lost on B keeps the seat on A; coming back through B takes it again without a new prompt", async () => {

@@ -1,9 +1,8 @@
-import { randomBytes } from "node:crypto";
-import pg from "pg";
 import { Redis } from "ioredis";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { HttpAgent } from "../auth/helpers/http-agent.js";
-import { signInEnrolled, startIdentityServer } from "../auth/helpers/login.js";
+import { signInEnrolled } from "../auth/helpers/login.js";
+import { startReplicaPair, type ReplicaPair } from "../helpers/replicas.js";
 import type { TestServer } from "../helpers/server.js";
 import { serviceUrl } from "../helpers/services.js";
 import { DEMO_ORIGIN, openAgent, openVisitor, startSession } from "../relay/ws-client.js";
@@ -20,32 +19,15 @@ describe.skipIf(!pgBase || !redisUrl)("two replicas over Redis and PostgreSQL", 
   let a: TestServer;
   let b: TestServer;
   let agent: HttpAgent;
-  const database = `airlock_t_${randomBytes(6).toString("hex")}`;
+  let replicas: ReplicaPair | undefined;
 
   beforeAll(async () => {
-    const admin = new pg.Client({ connectionString: pgBase });
-    await admin.connect();
-    await admin.query(`CREATE DATABASE ${database}`);
-    await admin.end();
-    const url = new URL(pgBase ?? "");
-    url.pathname = `/${database}`;
-    const env = {
-      AIRLOCK_DATABASE_URL: url.toString(),
-      AIRLOCK_REDIS_URL: redisUrl ?? "",
-      // Replicas share the master key (asset URL signatures, sealed TOTP seeds).
-      AIRLOCK_MASTER_KEY: `replicas-1:${randomBytes(32).toString("base64")}`,
-    };
-    a = await startIdentityServer(env);
-    b = await startIdentityServer(env);
+    replicas = await startReplicaPair();
+    ({ a, b } = replicas);
     ({ agent } = await signInEnrolled(b, "agent"));
   });
   afterAll(async () => {
-    await a?.stop();
-    await b?.stop();
-    const admin = new pg.Client({ connectionString: pgBase });
-    await admin.connect();
-    await admin.query(`DROP DATABASE IF EXISTS ${database} WITH (FORCE)`);
-    await admin.end();
+    await replicas?.stop();
   });
 
   it("visitor on A, agent on B: listing, join, consent, sanitized content, control and leave cross replicas", async () => {

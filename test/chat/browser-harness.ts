@@ -4,7 +4,7 @@ import { createServer, type Server } from "node:http";
 import type { AddressInfo } from "node:net";
 import { tmpdir } from "node:os";
 import path from "node:path";
-import type { Browser, BrowserContext } from "playwright-core";
+import type { Browser, BrowserContext, Page } from "playwright-core";
 import { signInEnrolled } from "../auth/helpers/login.js";
 import type { TestServer } from "../helpers/server.js";
 
@@ -55,4 +55,14 @@ export async function consoleContext(browser: Browser, server: TestServer, login
   if (!session) throw new Error(`no session cookie after signing in as ${login}`);
   await context.addCookies([{ name: "__Host-airlock", value: session, url: server.url.replace(/^http:/, "https:"), secure: true, httpOnly: true, sameSite: "Strict" }]);
   return context;
+}
+
+/** The agent signed in to the console on the chats page; page errors go to `problems`. Close its context when done. */
+export async function agentOnChats(browser: Browser, server: TestServer, problems: string[]): Promise<Page> {
+  const page = await (await consoleContext(browser, server, "agent")).newPage();
+  page.setDefaultTimeout(15_000);
+  page.on("pageerror", (e) => problems.push(`agent: ${e.message}`));
+  await page.goto(`${server.url}/console/chats?site=demo`);
+  await page.getByRole("heading", { name: "Chats", level: 1 }).waitFor();
+  return page;
 }

@@ -52,12 +52,3 @@ export function visitId(): string {
 export function clientId(): string {
   return randomBytes(9).toString("base64url");
 }
-
-export async function codeOf(promise: Promise<unknown>): Promise<string> {
-  try {
-    await promise;
-    return "none";
-  } catch (err) {
-    return (err as { code?: string }).code ?? String(err);
-  }
-}

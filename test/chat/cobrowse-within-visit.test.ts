@@ -1,13 +1,10 @@
 import type { BrowserContext, Locator, Page } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { startIdentityServer } from "../auth/helpers/login.js";
-import { freePort } from "../helpers/ports.js";
 import { chromiumPath, launchBrowser, screenshotPath, type TestBrowser } from "../helpers/browser.js";
 import type { TestServer } from "../helpers/server.js";
-import { policyDir } from "../policy/policy-dir.js";
 import { buildConsoleBundle, buildVisitorBundle } from "../visitor/host-site.js";
-import { demoSitesYaml } from "../e2e/demo-airlock.js";
-import { consoleContext } from "./browser-harness.js";
+import { startDemoAirlock, type DemoAirlock } from "../e2e/demo-airlock.js";
+import { agentOnChats } from "./browser-harness.js";
 
 // Chat lives for the whole visit while co-browse sessions come and go within it, with the real
 // visitor script (/siteconnect.js: widget and co-browsing on one /ws/visitor connection) on the
@@ -19,6 +16,7 @@ import { consoleContext } from "./browser-harness.js";
 const suite = chromiumPath ? describe : describe.skip;
 
 suite("co-browse sessions come and go within one visit; chat stays (Chromium)", () => {
+  let demo: DemoAirlock | undefined;
   let server: TestServer;
   let tb: TestBrowser;
   const contexts: BrowserContext[] = [];
@@ -32,25 +30,20 @@ suite("co-browse sessions come and go within one visit; chat stays (Chromium)", 
   beforeAll(async () => {
     buildVisitorBundle();
     buildConsoleBundle();
-    const port = await freePort();
-    server = await startIdentityServer({ AIRLOCK_PORT: String(port), AIRLOCK_POLICY_DIR: policyDir({ "sites.yaml": demoSitesYaml(`http://127.0.0.1:${port}`) }) });
+    demo = await startDemoAirlock();
+    server = demo.server;
     tb = await launchBrowser();
-    const agentContext = await consoleContext(tb.browser, server, "agent");
+    agent = await agentOnChats(tb.browser, server, problems);
     const visitorContext = await tb.browser.newContext({ viewport: { width: 1100, height: 800 } });
-    contexts.push(agentContext, visitorContext);
-    agent = await agentContext.newPage();
+    contexts.push(agent.context(), visitorContext);
     visitor = await visitorContext.newPage();
-    for (const page of [agent, visitor]) {
-      page.setDefaultTimeout(15_000);
-      page.on("pageerror", (e) => problems.push(`pageerror: ${e.message}`));
-    }
-    await agent.goto(`${server.url}/console/chats?site=demo`);
-    await agent.getByRole("heading", { name: "Chats", level: 1 }).waitFor();
+    visitor.setDefaultTimeout(15_000);
+    visitor.on("pageerror", (e) => problems.push(`pageerror: ${e.message}`));
   });
   afterAll(async () => {
     for (const c of contexts) await c.close().catch(() => undefined);
     await tb?.close();
-    await server?.stop();
+    await demo?.stop();
   });
 
   /** One message each way: the visitor's widget and the agent's chat pane. */

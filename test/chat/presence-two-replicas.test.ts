@@ -1,12 +1,11 @@
-import { randomBytes } from "node:crypto";
 import { Redis } from "ioredis";
-import pg from "pg";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { RedisBus } from "../../src/bus/redis-bus.js";
 import { createLogger } from "../../src/ops/log.js";
 import { ClusterPresence } from "../../src/presence/cluster-presence.js";
 import type { HttpAgent } from "../auth/helpers/http-agent.js";
-import { signInEnrolled, startIdentityServer } from "../auth/helpers/login.js";
+import { signInEnrolled } from "../auth/helpers/login.js";
+import { startReplicaPair, type ReplicaPair } from "../helpers/replicas.js";
 import type { TestServer } from "../helpers/server.js";
 import { serviceUrl } from "../helpers/services.js";
 import { DEMO_ORIGIN, WsClient, openAgent, openVisitor, startSession, wsUrl, type Frame } from "../relay/ws-client.js";
@@ -27,38 +26,18 @@ describe.skipIf(!pgBase || !redisUrl)("live visitor list across two replicas sha
   let b: TestServer;
   let agent: HttpAgent;
   let console: WsClient;
-  const databases = [`airlock_p_${randomBytes(6).toString("hex")}`, `airlock_pk_${randomBytes(6).toString("hex")}`];
-  const urlOf = (database: string) => {
-    const url = new URL(pgBase ?? "");
-    url.pathname = `/${database}`;
-    return url.toString();
-  };
+  let replicas: ReplicaPair | undefined;
 
   beforeAll(async () => {
-    const admin = new pg.Client({ connectionString: pgBase });
-    await admin.connect();
-    for (const d of databases) await admin.query(`CREATE DATABASE ${d}`);
-    await admin.end();
-    const env = {
-      AIRLOCK_DATABASE_URL: urlOf(databases[0] ?? ""),
-      AIRLOCK_KEY_VAULT_URL: urlOf(databases[1] ?? ""),
-      AIRLOCK_REDIS_URL: redisUrl ?? "",
-      AIRLOCK_MASTER_KEY: `replicas-1:${randomBytes(32).toString("base64")}`,
-    };
-    a = await startIdentityServer(env);
-    b = await startIdentityServer(env);
+    replicas = await startReplicaPair({ keyVault: true });
+    ({ a, b } = replicas);
     ({ agent } = await signInEnrolled(b, "agent"));
     console = await openAgent(b, agent);
     console.send({ kind: "watch-site", site: "demo" });
   });
   afterAll(async () => {
     console?.close();
-    await a?.stop();
-    await b?.stop();
-    const admin = new pg.Client({ connectionString: pgBase });
-    await admin.connect();
-    for (const d of databases) await admin.query(`DROP DATABASE IF EXISTS ${d} WITH (FORCE)`);
-    await admin.end();
+    await replicas?.stop();
   });
 
   /** The next presence frame on B's console in which the visit matches `test`. */

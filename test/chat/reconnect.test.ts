@@ -5,9 +5,9 @@ import { PolicyEngine } from "../../src/policy/engine.js";
 import { shippedPolicyDir } from "../../src/policy/load.js";
 import { ChatLedger, newClientId } from "../../src/protocol/chat-ledger.js";
 import type { ChatServerFrame } from "../../src/protocol/chat-messages.js";
-import type { Storage } from "../../src/storage/db.js";
-import { beforeAll, describeEachDialect } from "../helpers/dialects.js";
-import { chatFixture, vaultUrlFor, visitId, type ChatFixture } from "./chat-fixture.js";
+import { chatSuite } from "../helpers/chat-database.js";
+import { describeEachDialect } from "../helpers/dialects.js";
+import { visitId } from "./chat-fixture.js";
 import { startChatSockets, TestClient } from "./socket-harness.js";
 
 /** A chat participant as the widget and the console behave: ledger, outbox, resume on reconnect. */
@@ -46,17 +46,11 @@ async function until(condition: () => boolean, what: string, timeoutMs = 15_000)
 }
 
 describeEachDialect("chat delivery across a dropped connection", (fx) => {
-  let storage: Storage;
-  let f: ChatFixture;
+  const suite = chatSuite(fx);
   const policy = PolicyEngine.load({ shippedDir: shippedPolicyDir, mode: "dev" });
-  beforeAll(async () => {
-    storage = await fx.open();
-    f = await chatFixture(storage, { vaultUrl: await vaultUrlFor(fx) });
-    return () => f.vault.close();
-  });
 
   it("kills the visitor's socket while both sides send: both end with every message exactly once, in order", async () => {
-    const sockets = await startChatSockets(f.chat, policy);
+    const sockets = await startChatSockets(suite.f.chat, policy);
     try {
       const agentId = randomUUID();
       const visitor = new Participant(`${sockets.url}/visitor?visit=${visitId()}`);
@@ -108,7 +102,7 @@ describeEachDialect("chat delivery across a dropped connection", (fx) => {
         expect(own("agent")).toEqual([...own("agent")].sort((a, b) => a - b));
       }
       expect(visitor.ledger.messages().map((m) => m.text)).toEqual(agent.ledger.messages().map((m) => m.text));
-      const stored = await storage.db.selectFrom("chat_message").select(["seq", "client_id"]).where("conversation_id", "=", started.conversation).execute();
+      const stored = await suite.storage.db.selectFrom("chat_message").select(["seq", "client_id"]).where("conversation_id", "=", started.conversation).execute();
       expect(stored).toHaveLength(total);
       expect(new Set(stored.map((r) => r.client_id)).size).toBe(total);
     } finally {

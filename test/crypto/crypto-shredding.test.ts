@@ -10,10 +10,10 @@ import { loadMasterKeys } from "../../src/auth/master-keys.js";
 import { DecryptError } from "../../src/crypto/aead.js";
 import { openMessage } from "../../src/crypto/message-box.js";
 import { openStorage, type Storage } from "../../src/storage/db.js";
-import { conversationWith as startConversation, openChatDatabase } from "../helpers/chat-database.js";
-import { beforeAll, describeEachDialect, type DialectFixture } from "../helpers/dialects.js";
+import { conversationWith as startConversation, chatSuite } from "../helpers/chat-database.js";
+import { describeEachDialect, type DialectFixture } from "../helpers/dialects.js";
 import { postgresTool, sqliteFileBytes } from "../helpers/raw-database.js";
-import { visitId, type ChatFixture } from "../chat/chat-fixture.js";
+import { visitId } from "../chat/chat-fixture.js";
 
 /**
  * A copy of the whole main database as a backup or a stolen snapshot would hold it: the SQLite
@@ -32,27 +32,20 @@ async function copyMainDatabase(fx: DialectFixture, storage: Storage, url: strin
 }
 
 describeEachDialect("crypto-shredding reaches copies of the main database", (fx) => {
-  let storage: Storage;
-  let url: string;
-  let f: ChatFixture;
-  beforeAll(async () => {
-    const opened = await openChatDatabase(fx);
-    ({ url, storage, fixture: f } = opened);
-    return () => opened.close();
-  });
+  const suite = chatSuite(fx);
 
-  const conversationWith = async (texts: readonly string[], visitorId?: string) => (await startConversation(f.chat, texts, visitorId)).c;
+  const conversationWith = async (texts: readonly string[], visitorId?: string) => (await startConversation(suite.f.chat, texts, visitorId)).c;
 
   it("after an erase, a copy taken before it cannot be decrypted with the live vault and master keys; a bystander in the same copy still can", async () => {
     const victim = visitId();
     const erased = await conversationWith(["please forget me", "of course"], victim);
     const bystander = await conversationWith(["keep me", "kept"]);
-    const copyUrl = await copyMainDatabase(fx, storage, url);
+    const copyUrl = await copyMainDatabase(fx, suite.storage, suite.url);
 
-    const exported = await exportVisitor(storage.db, f.keys, victim, "cli", Date.now());
+    const exported = await exportVisitor(suite.storage.db, suite.f.keys, victim, "cli", Date.now());
     expect(exported.conversations[0]?.messages.map((m) => m.text)).toEqual(["please forget me", "of course"]);
-    expect(await eraseVisitor(storage.db, f.keys, victim, "cli")).toEqual({ conversations: 1, shreddedKeys: 1 });
-    expect(await f.vault.get(erased.id)).toBeUndefined();
+    expect(await eraseVisitor(suite.storage.db, suite.f.keys, victim, "cli")).toEqual({ conversations: 1, shreddedKeys: 1 });
+    expect(await suite.f.vault.get(erased.id)).toBeUndefined();
 
     const copy = openStorage(copyUrl);
     try {
@@ -60,10 +53,10 @@ describeEachDialect("crypto-shredding reaches copies of the main database", (fx)
       const copied = await copy.db.selectFrom("chat_message").selectAll().where("conversation_id", "=", erased.id).orderBy("seq").execute();
       expect(copied).toHaveLength(2);
       // ... but everything the live system has cannot open it: the vault no longer has its key,
-      f.keys.forget(erased.id);
-      await expect(messagesAfter(copy.db, f.keys, erased.id, 0, "agent")).rejects.toMatchObject({ code: "not_found" });
+      suite.f.keys.forget(erased.id);
+      await expect(messagesAfter(copy.db, suite.f.keys, erased.id, 0, "agent")).rejects.toMatchObject({ code: "not_found" });
       // no master key is a data key,
-      const ring = loadMasterKeys(f.config);
+      const ring = loadMasterKeys(suite.f.config);
       const first = copied[0];
       if (!first) throw new Error("copied message missing");
       const at = { conversationId: erased.id, seq: Number(first.seq), sender: first.sender_kind, kind: first.kind };
@@ -74,13 +67,13 @@ describeEachDialect("crypto-shredding reaches copies of the main database", (fx)
       expect(tables.filter((t) => /key/.test(t))).toEqual([]);
 
       // the bystander's transcript in the same copy decrypts with the live vault and master keys
-      f.keys.forget(bystander.id);
-      expect((await messagesAfter(copy.db, f.keys, bystander.id, 0, "agent")).map((m) => m.text)).toEqual(["keep me", "kept"]);
+      suite.f.keys.forget(bystander.id);
+      expect((await messagesAfter(copy.db, suite.f.keys, bystander.id, 0, "agent")).map((m) => m.text)).toEqual(["keep me", "kept"]);
     } finally {
       await copy.close();
     }
 
-    const audit = await storage.db.selectFrom("audit_log").select(["action", "target"]).where("target", "=", `visitor:${victim}`).orderBy("seq").execute();
+    const audit = await suite.storage.db.selectFrom("audit_log").select(["action", "target"]).where("target", "=", `visitor:${victim}`).orderBy("seq").execute();
     expect(audit).toEqual([
       { action: "gdpr.export", target: `visitor:${victim}` },
       { action: "gdpr.erase", target: `visitor:${victim}` },
@@ -89,12 +82,12 @@ describeEachDialect("crypto-shredding reaches copies of the main database", (fx)
 
   it.runIf(fx.dialect === "sqlite")("the shredded wrapped key is not left in the SQLite vault file or its write-ahead log", async () => {
     const c = await conversationWith(["short-lived"]);
-    const wrapped = (await f.vault.get(c.id))?.wrapped ?? "";
-    const file = f.config.keyVaultUrl.slice("sqlite:".length);
+    const wrapped = (await suite.f.vault.get(c.id))?.wrapped ?? "";
+    const file = suite.f.config.keyVaultUrl.slice("sqlite:".length);
     const bytes = () => sqliteFileBytes(file);
-    await sql`PRAGMA wal_checkpoint(TRUNCATE)`.execute(f.vault.db);
+    await sql`PRAGMA wal_checkpoint(TRUNCATE)`.execute(suite.f.vault.db);
     expect(bytes()).toContain(wrapped);
-    await f.keys.shred([c.id]);
+    await suite.f.keys.shred([c.id]);
     expect(bytes()).not.toContain(wrapped);
   });
 
@@ -102,18 +95,18 @@ describeEachDialect("crypto-shredding reaches copies of the main database", (fx)
     const victim = visitId();
     const c = await conversationWith(["gone"], victim);
     // the vault step committed, the row step did not happen (a crash in between)
-    await f.keys.shred([c.id]);
-    await expect(f.chat.resume({ kind: "visitor", siteId: "demo", visitorId: victim }, c.id, 0)).rejects.toMatchObject({ code: "not_found" });
-    expect(await eraseVisitor(storage.db, f.keys, victim, "cli")).toEqual({ conversations: 1, shreddedKeys: 0 });
+    await suite.f.keys.shred([c.id]);
+    await expect(suite.f.chat.resume({ kind: "visitor", siteId: "demo", visitorId: victim }, c.id, 0)).rejects.toMatchObject({ code: "not_found" });
+    expect(await eraseVisitor(suite.storage.db, suite.f.keys, victim, "cli")).toEqual({ conversations: 1, shreddedKeys: 0 });
 
     // a key whose conversation never committed: swept once past the retention cutoff, not before
     const orphan = randomUUID();
-    await f.keys.createFor(orphan, 1_000);
+    await suite.f.keys.createFor(orphan, 1_000);
     const kept = await conversationWith(["still here"]);
-    expect(await sweepOrphanKeys(storage.db, f.keys, 500)).toBe(0);
-    expect(await sweepOrphanKeys(storage.db, f.keys, Date.now() + 1)).toBe(1);
-    expect(await f.vault.get(orphan)).toBeUndefined();
-    expect(await f.vault.get(kept.id)).toBeDefined();
+    expect(await sweepOrphanKeys(suite.storage.db, suite.f.keys, 500)).toBe(0);
+    expect(await sweepOrphanKeys(suite.storage.db, suite.f.keys, Date.now() + 1)).toBe(1);
+    expect(await suite.f.vault.get(orphan)).toBeUndefined();
+    expect(await suite.f.vault.get(kept.id)).toBeDefined();
   });
 });
 

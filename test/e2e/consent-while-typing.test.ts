@@ -73,11 +73,14 @@ suite("consent prompts never take what the visitor types (Chromium, real relay)"
     expect(await field.evaluate((el) => (el.getRootNode() as ShadowRoot).activeElement === el)).toBe(true);
   }
 
-  it("the share prompt appears while the visitor types in the chat box: no keystroke lost, no consent, chat input uncovered (desktop)", async () => {
-    const visitor = await openCastVisitor(tb.browser, demo, "typing-desktop");
-    await visitor.page.getByRole("button", { name: "Chat with us" }).click();
-    const input = visitor.page.getByRole("textbox", { name: "Type your message" });
-    const prompt = visitor.page.getByRole("dialog", { name: "Share this page with Alex Agent?" });
+  /**
+   * Opens the chat and types into it while the agent asks to share: the prompt takes no keystroke,
+   * no answer and not the focus, and leaves the chat input uncovered. Names are the page's words.
+   */
+  async function sharePromptWhileTyping(visitor: CastVisitor, words: { chat: string; input: string; prompt: string }) {
+    await visitor.page.getByRole("button", { name: words.chat }).click();
+    const input = visitor.page.getByRole("textbox", { name: words.input });
+    const prompt = visitor.page.getByRole("dialog", { name: words.prompt });
     const typed = await typeThrough(
       visitor,
       input,
@@ -89,11 +92,19 @@ suite("consent prompts never take what the visitor types (Chromium, real relay)"
     );
     expect(await input.inputValue()).toBe(typed);
     expect(answers(visitor)).toEqual([]);
-    expect(await prompt.isVisible()).toBe(true);
     await expectFocusIn(input);
-    const [promptBox, inputBox, sendBox] = await Promise.all([prompt.boundingBox(), input.boundingBox(), visitor.page.getByRole("button", { name: "Send" }).boundingBox()]);
-    if (!promptBox || !inputBox || !sendBox) throw new Error("prompt or chat input not on screen");
+    const [promptBox, inputBox] = await Promise.all([prompt.boundingBox(), input.boundingBox()]);
+    if (!promptBox || !inputBox) throw new Error("prompt or chat input not on screen");
     expect(overlaps(promptBox, inputBox)).toBe(false);
+    return { input, prompt, promptBox };
+  }
+
+  it("the share prompt appears while the visitor types in the chat box: no keystroke lost, no consent, chat input uncovered (desktop)", async () => {
+    const visitor = await openCastVisitor(tb.browser, demo, "typing-desktop");
+    const { input, prompt, promptBox } = await sharePromptWhileTyping(visitor, { chat: "Chat with us", input: "Type your message", prompt: "Share this page with Alex Agent?" });
+    expect(await prompt.isVisible()).toBe(true);
+    const sendBox = await visitor.page.getByRole("button", { name: "Send" }).boundingBox();
+    if (!sendBox) throw new Error("send button not on screen");
     expect(overlaps(promptBox, sendBox)).toBe(false);
     await expect(prompt.innerText()).resolves.toContain("Alex Agent (support agent)");
 
@@ -129,24 +140,7 @@ suite("consent prompts never take what the visitor types (Chromium, real relay)"
 
   it("on a narrow phone-sized window in German, the prompt and the sharing bar leave the chat input free", async () => {
     const visitor = await openCastVisitor(tb.browser, demo, "typing-phone-de", { viewport: { width: 390, height: 740 }, lang: "de" });
-    await visitor.page.getByRole("button", { name: "Chat starten" }).click();
-    const input = visitor.page.getByRole("textbox", { name: "Nachricht eingeben" });
-    const prompt = visitor.page.getByRole("dialog", { name: "Diese Seite mit Alex Agent teilen?" });
-    const typed = await typeThrough(
-      visitor,
-      input,
-      async () => {
-        await startSharing(visitor);
-        await prompt.waitFor();
-      },
-      () => visitor.shot("01-share-prompt-while-typing"),
-    );
-    expect(await input.inputValue()).toBe(typed);
-    expect(answers(visitor)).toEqual([]);
-    await expectFocusIn(input);
-    const [promptBox, inputBox] = await Promise.all([prompt.boundingBox(), input.boundingBox()]);
-    if (!promptBox || !inputBox) throw new Error("prompt or chat input not on screen");
-    expect(overlaps(promptBox, inputBox)).toBe(false);
+    const { input, prompt, promptBox } = await sharePromptWhileTyping(visitor, { chat: "Chat starten", input: "Nachricht eingeben", prompt: "Diese Seite mit Alex Agent teilen?" });
     expect(promptBox.x).toBeGreaterThanOrEqual(0);
     expect(promptBox.x + promptBox.width).toBeLessThanOrEqual(390);
     await expect(prompt.innerText()).resolves.toContain("Alex Agent (Kundenservice)");

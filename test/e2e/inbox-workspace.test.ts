@@ -1,14 +1,11 @@
 import type { BrowserContext, Page } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { startIdentityServer } from "../auth/helpers/login.js";
-import { freePort } from "../helpers/ports.js";
 import { axeViolations } from "../helpers/axe.js";
 import { chromiumPath, launchBrowser, screenshotPath, type TestBrowser } from "../helpers/browser.js";
 import type { TestServer } from "../helpers/server.js";
-import { policyDir } from "../policy/policy-dir.js";
 import { buildConsoleBundle, buildVisitorBundle } from "../visitor/host-site.js";
-import { consoleContext } from "../chat/browser-harness.js";
-import { demoSitesYaml } from "./demo-airlock.js";
+import { agentOnChats } from "../chat/browser-harness.js";
+import { startDemoAirlock, type DemoAirlock } from "./demo-airlock.js";
 
 // The agent's inbox in Chromium with the real visitor script on the demo shop: three panes
 // (conversations, conversation, visitor), driven from the keyboard; named, timed messages and
@@ -19,6 +16,7 @@ import { demoSitesYaml } from "./demo-airlock.js";
 const suite = chromiumPath ? describe : describe.skip;
 
 suite("the agent's inbox: three panes, keyboard, context, one name per visit (Chromium)", () => {
+  let demo: DemoAirlock | undefined;
   let server: TestServer;
   let tb: TestBrowser;
   const contexts: BrowserContext[] = [];
@@ -30,22 +28,17 @@ suite("the agent's inbox: three panes, keyboard, context, one name per visit (Ch
   beforeAll(async () => {
     buildVisitorBundle();
     buildConsoleBundle();
-    const port = await freePort();
-    server = await startIdentityServer({ AIRLOCK_PORT: String(port), AIRLOCK_POLICY_DIR: policyDir({ "sites.yaml": demoSitesYaml(`http://127.0.0.1:${port}`) }) });
+    demo = await startDemoAirlock();
+    server = demo.server;
     tb = await launchBrowser();
-    const agentContext = await consoleContext(tb.browser, server, "agent");
-    contexts.push(agentContext);
-    agent = await agentContext.newPage();
+    agent = await agentOnChats(tb.browser, server, problems);
+    contexts.push(agent.context());
     await agent.setViewportSize({ width: 1280, height: 800 });
-    agent.setDefaultTimeout(15_000);
-    agent.on("pageerror", (e) => problems.push(`agent: ${e.message}`));
-    await agent.goto(`${server.url}/console/chats?site=demo`);
-    await agent.getByRole("heading", { name: "Chats", level: 1 }).waitFor();
   });
   afterAll(async () => {
     for (const c of contexts) await c.close().catch(() => undefined);
     await tb?.close();
-    await server?.stop();
+    await demo?.stop();
   });
 
   async function visitorAsks(text: string): Promise<Page> {

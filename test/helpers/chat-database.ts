@@ -3,7 +3,7 @@ import type { ChatService } from "../../src/chat/service.js";
 import { openStorage, type Storage } from "../../src/storage/db.js";
 import { migrateUp } from "../../src/storage/migrate.js";
 import { chatFixture, clientId, vaultUrlFor, visitId, type ChatFixture } from "../chat/chat-fixture.js";
-import type { DialectFixture } from "./dialects.js";
+import { beforeAll, type DialectFixture } from "./dialects.js";
 
 /** A migrated main database with a chat service and its own key vault, for tests that look at the database's bytes. */
 export interface ChatDatabase {
@@ -28,6 +28,31 @@ export async function openChatDatabase(fx: DialectFixture): Promise<ChatDatabase
     async close() {
       await fixture.vault.close();
       await storage.close();
+    },
+  };
+}
+
+/** The chat database a suite's tests share: opened before the first test, closed after the last. */
+export function chatSuite(fx: DialectFixture): { readonly url: string; readonly storage: Storage; readonly f: ChatFixture } {
+  let opened: ChatDatabase | undefined;
+  beforeAll(async () => {
+    const database = await openChatDatabase(fx);
+    opened = database;
+    return () => database.close();
+  });
+  const ready = (): ChatDatabase => {
+    if (!opened) throw new Error("chatSuite is used before its suite started");
+    return opened;
+  };
+  return {
+    get url() {
+      return ready().url;
+    },
+    get storage() {
+      return ready().storage;
+    },
+    get f() {
+      return ready().fixture;
     },
   };
 }

@@ -10,10 +10,26 @@ import { openStorage } from "../../src/storage/db.js";
 import { migrateUp } from "../../src/storage/migrate.js";
 import { freeListenerEnv } from "./ports.js";
 
+/** One structured log line, with the fields tests look at most. */
+export interface LogLine {
+  readonly level: string;
+  readonly msg: string;
+  readonly code?: string;
+  readonly cause?: string;
+  readonly route?: string;
+  readonly method?: string;
+  readonly status?: number;
+  readonly suppressed?: number;
+  readonly err?: { readonly type: string; readonly stack?: string };
+  readonly [field: string]: unknown;
+}
+
 export interface TestServer extends RunningServer {
   readonly config: Config;
   /** Every log line written so far, raw JSON text. */
   logText(): string;
+  /** Every log line written so far, parsed. */
+  logLines(): LogLine[];
   stop(): Promise<void>;
 }
 
@@ -44,6 +60,7 @@ export async function startTestServer(env: Record<string, string> = {}, options:
     ...running,
     config,
     logText: () => lines.join(""),
+    logLines: () => lines.join("").trim().split("\n").filter(Boolean).map((l) => JSON.parse(l) as LogLine),
     async stop() {
       await running.shutdown("test finished");
       rmSync(dataDir, { recursive: true, force: true });

@@ -5,20 +5,12 @@ import { FailureLog } from "../../src/http/failure-log.js";
 import { defineRoute } from "../../src/http/route.js";
 import { allRoutes } from "../../src/server/routes/index.js";
 import { createLogger } from "../../src/ops/log.js";
-import { startTestServer, type TestServer } from "../helpers/server.js";
+import { startTestServer, type LogLine, type TestServer } from "../helpers/server.js";
 import { errorOf } from "../helpers/error-body.js";
 
 // One place decides how a failure is logged: Airlock's own faults at error with a stack, every
 // failure a client can cause at info (upstream trouble at warn), without a stack and rate-limited.
 
-interface LogLine {
-  level: string;
-  msg: string;
-  code?: string;
-  cause?: string;
-  suppressed?: number;
-  err?: { type: string; stack?: string };
-}
 
 const FAULT_TEXT = "planted-fault-detail-91f3";
 const faultRoute = defineRoute({
@@ -35,7 +27,7 @@ beforeAll(async () => {
   server = await startTestServer({ AIRLOCK_BODY_LIMIT_BYTES: "2048" }, { routes: [...allRoutes, faultRoute] });
 });
 afterAll(() => server.stop());
-const lines = (): LogLine[] => server.logText().trim().split("\n").map((l) => JSON.parse(l) as LogLine);
+const lines = () => server.logLines();
 
 describe("failure logging through the error model", () => {
   it("a genuine fault answers 500 internal and logs at error with its type and stack, not its message", async () => {

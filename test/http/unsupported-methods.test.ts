@@ -12,16 +12,7 @@ beforeAll(async () => {
 });
 afterAll(() => server.stop());
 
-interface LogLine {
-  level: string;
-  msg: string;
-  code?: string;
-  cause?: string;
-  route?: string;
-  method?: string;
-  status?: number;
-}
-const lines = (): LogLine[] => server.logText().trim().split("\n").map((l) => JSON.parse(l) as LogLine);
+const lines = () => server.logLines();
 
 describe("unsupported methods", () => {
   it("TRACE / answers 501 not_implemented with the path's Allow header", async () => {

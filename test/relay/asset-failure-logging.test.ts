@@ -23,15 +23,7 @@ let agent: HttpAgent;
 let live: LiveRoom;
 const assetUrl = (url: string, kind: AssetKind = "image") => live.assetUrl(url, kind);
 
-interface LogLine {
-  level: string;
-  msg: string;
-  code?: string;
-  cause?: string;
-  route?: string;
-  suppressed?: number;
-}
-const lines = (): LogLine[] => server.logText().trim().split("\n").map((l) => JSON.parse(l) as LogLine);
+const lines = () => server.logLines();
 const warnsOf = (code: string) => lines().filter((l) => l.msg === "upstream failed" && l.code === code);
 
 beforeAll(async () => {

@@ -1,5 +1,4 @@
 import path from "node:path";
-import { crc32, deflateSync } from "node:zlib";
 import { describe, expect, it } from "vitest";
 import type { AgentKind, AgentMessage } from "../../src/protocol/agent-messages.js";
 import { MASK_PLACEHOLDER } from "../../src/protocol/mask.js";
@@ -11,6 +10,7 @@ import { Room } from "../../src/relay/room.js";
 import { AssetUrlSigner } from "../../src/relay/sanitizer/asset-url.js";
 import { readAllowlist } from "../../src/relay/sanitizer/policy-allowlist.js";
 import { Sanitizer } from "../../src/relay/sanitizer/sanitizer.js";
+import { png } from "../helpers/images.js";
 import { RecordingPeer } from "../helpers/recording-peer.js";
 import { ManualClock } from "./ws-client.js";
 
@@ -24,29 +24,8 @@ const ORIGIN = "https://bank.example";
 const PAGE = `<body data-airlock-id="1"><input data-airlock-id="2"><div class="secret" data-airlock-id="3">s</div><canvas data-airlock-id="4"></canvas><p data-airlock-id="5">t</p></body>`;
 const viewport = { width: 800, height: 600 };
 
-function pngChunk(type: string, data: Buffer): Buffer {
-  const head = Buffer.alloc(4);
-  head.writeUInt32BE(data.length);
-  const body = Buffer.concat([Buffer.from(type, "ascii"), data]);
-  const crc = Buffer.alloc(4);
-  crc.writeUInt32BE(crc32(body));
-  return Buffer.concat([head, body, crc]);
-}
-
 /** A real 4×4 PNG (the relay reads its header and structure). */
-function smallPng(): string {
-  const ihdr = Buffer.alloc(13);
-  ihdr.writeUInt32BE(4, 0);
-  ihdr.writeUInt32BE(4, 4);
-  ihdr.set([8, 6, 0, 0, 0], 8);
-  const png = Buffer.concat([
-    Buffer.from([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a]),
-    pngChunk("IHDR", ihdr),
-    pngChunk("IDAT", deflateSync(Buffer.alloc((4 * 4 + 1) * 4))),
-    pngChunk("IEND", Buffer.alloc(0)),
-  ]);
-  return `data:image/png;base64,${png.toString("base64")}`;
-}
+const smallPng = (): string => `data:image/png;base64,${png(4, 4).toString("base64")}`;
 
 /**
  * A running room: agent A joined, the visitor let A watch, the page's snapshot is in (unless
