@@ -71,6 +71,9 @@ export default tseslint.config(
       // interfaces (Kysely's migration provider, oidc-provider hooks, test fakes); the hazards
       // they could hide are no-misused-promises' and await-thenable's findings.
       "@typescript-eslint/require-await": "off",
+      // Not enabled: no-unnecessary-condition. Of its 142 findings when it was measured, 110 were
+      // optional chains on values typed non-nullish (mostly tests, and browser code guarding DOM
+      // APIs the types promise); worth a pass of its own, not a gate yet.
     },
   },
   {
