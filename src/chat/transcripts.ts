@@ -1,4 +1,4 @@
-import type { Kysely } from "kysely";
+import { sql, type Kysely, type Transaction } from "kysely";
 import { appendAudit } from "../audit/trail.js";
 import { AirlockError } from "../errors.js";
 import type { Database } from "../storage/schema.js";
@@ -6,10 +6,44 @@ import type { ConversationKeys } from "./conversation-keys.js";
 import { findConversation, toConversation, type Conversation } from "./conversations.js";
 import { messagesAfter, type ChatMessage } from "./messages.js";
 
+/** An agent who took part, by name, and when: a handler accepted or received the chat, a supervisor joined it. */
+export interface TranscriptParticipant {
+  readonly agentId: string;
+  /** The IdP display name at the agent's last login; "Agent" when the agent is no longer known. */
+  readonly name: string;
+  readonly role: "handler" | "supervisor";
+  readonly joinedAt: number;
+}
+
 export interface Transcript {
   readonly conversation: Conversation;
   readonly handlers: readonly string[];
+  readonly participants: readonly TranscriptParticipant[];
   readonly messages: readonly ChatMessage[];
+}
+
+type Db = Kysely<Database> | Transaction<Database>;
+
+/** Display names of agents by id, for showing people instead of ids. */
+export async function agentDisplayNames(db: Db, ids: Iterable<string>): Promise<Map<string, string>> {
+  const wanted = [...new Set(ids)];
+  if (wanted.length === 0) return new Map();
+  const rows = await db.selectFrom("agent").select(["id", "display_name"]).where("id", "in", wanted).execute();
+  return new Map(rows.filter((r) => r.display_name.trim() !== "").map((r) => [r.id, r.display_name]));
+}
+
+/** The participants of conversations by conversation id, with names, in the order they joined. */
+export async function participantsOf(db: Db, conversationIds: readonly string[]): Promise<Map<string, TranscriptParticipant[]>> {
+  const result = new Map<string, TranscriptParticipant[]>();
+  if (conversationIds.length === 0) return result;
+  const rows = await db.selectFrom("chat_participant").selectAll().where("conversation_id", "in", conversationIds).orderBy("joined_at").execute();
+  const names = await agentDisplayNames(db, rows.map((r) => r.agent_id));
+  for (const r of rows) {
+    const list = result.get(r.conversation_id) ?? [];
+    list.push({ agentId: r.agent_id, name: names.get(r.agent_id) ?? "Agent", role: r.role, joinedAt: Number(r.joined_at) });
+    result.set(r.conversation_id, list);
+  }
+  return result;
 }
 
 /**
@@ -35,8 +69,8 @@ export async function readTranscript(db: Kysely<Database>, keys: ConversationKey
       if (page.length < 500) break;
       after = page[page.length - 1]?.seq ?? after;
     }
-    const handlers = await trx.selectFrom("chat_participant").select("agent_id").where("conversation_id", "=", conversationId).orderBy("joined_at").execute();
-    return { conversation, handlers: [...new Set(handlers.map((h) => h.agent_id))], messages };
+    const participants = (await participantsOf(trx, [conversationId])).get(conversationId) ?? [];
+    return { conversation, handlers: [...new Set(participants.map((p) => p.agentId))], participants, messages };
   });
 }
 
@@ -44,6 +78,8 @@ export interface TranscriptQuery {
   readonly siteId?: string;
   readonly agentId?: string;
   readonly visitorId?: string;
+  /** Part of an agent's display name (case-insensitive): conversations any such agent took part in. */
+  readonly agentName?: string;
   /** Epoch ms, inclusive. */
   readonly from?: number;
   /** Epoch ms, exclusive. */
@@ -62,6 +98,19 @@ export async function searchConversations(db: Kysely<Database>, q: TranscriptQue
     const agentId = q.agentId;
     query = query.where((eb) =>
       eb.exists(eb.selectFrom("chat_participant").select("agent_id").whereRef("chat_participant.conversation_id", "=", "chat_conversation.id").where("chat_participant.agent_id", "=", agentId)),
+    );
+  }
+  if (q.agentName) {
+    const pattern = `%${q.agentName.toLowerCase().replace(/[\\%_]/g, (c) => `\\${c}`)}%`;
+    query = query.where((eb) =>
+      eb.exists(
+        eb
+          .selectFrom("chat_participant")
+          .innerJoin("agent", "agent.id", "chat_participant.agent_id")
+          .select("chat_participant.agent_id")
+          .whereRef("chat_participant.conversation_id", "=", "chat_conversation.id")
+          .where(sql<string>`lower(agent.display_name)`, "like", sql<string>`${pattern} escape '\\'`),
+      ),
     );
   }
   const rows = await query.orderBy("created_at", "desc").limit(Math.min(q.limit ?? 100, 1000)).execute();
