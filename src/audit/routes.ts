@@ -1,6 +1,7 @@
 import { z } from "zod";
 import { defineRoute, type RouteDef } from "../http/route.js";
 import { parseQuery } from "../http/query.js";
+import { agentNames } from "../auth/agent-names.js";
 import type { AuditRecord } from "./entry.js";
 import { searchAudit, type TextMatch } from "./search.js";
 import { verifyAudit } from "./trail.js";
@@ -30,9 +31,15 @@ const auditQuery = z
   })
   .refine((q) => q.from === undefined || q.to === undefined || q.from < q.to, { path: ["to"], message: "must be later than from" });
 
-/** The API form of an entry: the stored fields plus its time in ISO 8601. */
-function present(r: AuditRecord) {
-  return { ...r, time: new Date(r.at).toISOString() };
+/** The API form of an entry: the stored fields, its time in ISO 8601, and an agent actor's display name. */
+function present(r: AuditRecord, names: ReadonlyMap<string, string>) {
+  const actorName = names.get(agentIdOf(r.actor) ?? "");
+  return { ...r, time: new Date(r.at).toISOString(), ...(actorName ? { actorName } : {}) };
+}
+
+/** `agent:<id>` actors are shown by name (the entry itself keeps the id: the chain hashes it). */
+function agentIdOf(actor: string): string | undefined {
+  return actor.startsWith("agent:") ? actor.slice("agent:".length) : undefined;
 }
 
 /**
@@ -49,7 +56,8 @@ export const listAudit = defineRoute({
     const q = parseQuery(ctx.querystring, auditQuery);
     const page = await searchAudit(storage.db, q, { before: q.before, limit: q.limit ?? 50 });
     ctx.set("Cache-Control", "no-store");
-    ctx.body = { entries: page.entries.map(present), nextBefore: page.nextBefore };
+    const names = await agentNames(storage.db, page.entries.flatMap((e) => agentIdOf(e.actor) ?? []));
+    ctx.body = { entries: page.entries.map((e) => present(e, names)), nextBefore: page.nextBefore };
   },
 });
 

@@ -96,12 +96,14 @@ export class RelyingParty {
     const claims = tokens.claims();
     if (!claims || !tokens.id_token) throw new AirlockError("unauthenticated", "sign-in could not be completed", { details: { reason: "no_id_token" } });
     const text = (v: unknown) => (typeof v === "string" ? v : undefined);
+    // A blank `name` is no name: people are shown by their username then, never by a bare subject id.
+    const filled = (v: unknown) => (typeof v === "string" && v.trim() !== "" ? v.trim() : undefined);
     const groups = Array.isArray(claims.groups) ? claims.groups.filter((g): g is string => typeof g === "string") : [];
     return {
       claims: {
         issuer: claims.iss,
         subject: claims.sub,
-        name: (text(claims.name) ?? text(claims.preferred_username) ?? claims.sub).slice(0, 255),
+        name: (filled(claims.name) ?? filled(claims.preferred_username) ?? claims.sub).slice(0, 255),
         email: text(claims.email)?.slice(0, 320) ?? null,
         groups,
       },

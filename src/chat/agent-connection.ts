@@ -1,3 +1,4 @@
+import { randomBytes } from "node:crypto";
 import { AirlockError, asAirlockError } from "../errors.js";
 import type { PolicyEngine } from "../policy/engine.js";
 import { agentChatMessage, type AgentChatMessage, type ChatServerFrame } from "../protocol/chat-messages.js";
@@ -10,11 +11,14 @@ import type { Participation } from "./participation.js";
 import { activeConversationsOf, waitingConversations } from "./queue.js";
 import type { ChatService } from "./service.js";
 import type { OnlineAgents } from "./online-agents.js";
-import type { Invitations } from "./visitor-directory.js";
+import type { Invitations } from "./invitation.js";
+import { ChatRefusal } from "./refusal.js";
 import type { FrameSink } from "./visitor-connection.js";
 
 export interface ChatAgent {
   readonly agentId: string;
+  /** Display name (IdP `name` claim, else the username): shown with this agent's messages. */
+  readonly name?: string;
   readonly roles: readonly string[];
   /** Whether the second factor of the agent's login session is satisfied (from the socket's principal). */
   readonly mfa: boolean;
@@ -44,6 +48,8 @@ export class AgentChatConnection {
     readonly agent: ChatAgent,
     /** Told of each refusal for load (the socket closes a persistent offender). */
     onOffence?: () => void,
+    /** The registered sites: an agent who sets an availability counts for each of them. */
+    private readonly sites: () => readonly string[] = () => [],
   ) {
     this.#frames = new ChatFrameQueue(agentChatMessage, (frame) => this.#send(frame), (m) => this.#authorizeAndDispatch(m), onOffence);
   }
@@ -54,7 +60,16 @@ export class AgentChatConnection {
    * console as a chat-error, as for a frame that failed.
    */
   async start(): Promise<void> {
+    // This agent's own topic: availability set in another console, where invitations stand.
+    const own = topics.agent(this.agent.agentId);
+    // A chat assigned here also arrives through the site's queue when this console watches the site: once is enough.
+    const fromOwnTopic = (e: ChatEvent) => {
+      if (e.type === "conversation" && this.#subscriptions.has(topics.site(e.conversation.siteId))) return;
+      this.#deliver(e);
+    };
+    this.#subscriptions.set(own, this.chat.fanout.subscribe(own, fromOwnTopic));
     try {
+      await this.#subscriptions.get(own)?.ready;
       for (const c of await activeConversationsOf(this.chat.storage.db, this.agent.agentId)) {
         await this.#follow(c.id, "handler");
         this.#send(conversationFrame(c, "accepted", "agent"));
@@ -76,7 +91,7 @@ export class AgentChatConnection {
   }
 
   async #dispatch(m: AgentChatMessage, grant: FrameGrant): Promise<void> {
-    const me = { kind: "agent" as const, agentId: this.agent.agentId };
+    const me = { kind: "agent" as const, agentId: this.agent.agentId, ...(this.agent.name ? { name: this.agent.name } : {}) };
     switch (m.kind) {
       case "watch-site": {
         await this.#followSite(m.site);
@@ -89,8 +104,9 @@ export class AgentChatConnection {
         return;
       }
       case "chat-accept": {
+        if (this.online.availabilityOf(this.agent.agentId) === "away") throw new ChatRefusal("agent_away", "you are away: set yourself online to take chats");
         // The claim is atomic (another agent may have been first): follow only once it is ours.
-        const c = await this.chat.accept(this.agent.agentId, m.conversation);
+        const c = await this.chat.accept(this.agent.agentId, m.conversation, this.agent.name);
         await this.#follow(c.id, "handler");
         // The announcement reached this connection through the site's queue, if it watches that site.
         if (!this.#subscriptions.has(topics.site(c.siteId))) this.#send(conversationFrame(c, "accepted", "agent"));
@@ -114,6 +130,9 @@ export class AgentChatConnection {
         await this.chat.end(me, m.conversation);
         return;
       case "chat-transfer": {
+        // Routing respects availability: only an agent online for the chat's site receives it.
+        const site = grant.conversation?.siteId ?? "";
+        if (!this.online.agents(site).includes(m.to)) throw new ChatRefusal("agent_unavailable", "that agent is not available for this site");
         const supervising = this.agent.roles.includes("supervisor");
         await this.chat.transfer({ agentId: this.agent.agentId, force: supervising }, m.conversation, m.to, m.note);
         return;
@@ -124,7 +143,21 @@ export class AgentChatConnection {
         return;
       }
       case "chat-invite": {
-        if (!this.visitors.invite(m.site, m.visitor, m.text ?? "")) throw new AirlockError("not_found", "the visitor is no longer on the site");
+        const invite = randomBytes(12).toString("base64url");
+        const invitation = { id: invite, text: m.text ?? "", agentId: this.agent.agentId, ...(this.agent.name ? { agentName: this.agent.name } : {}) };
+        if (!this.visitors.invite(m.site, m.visitor, invitation)) throw new AirlockError("not_found", "the visitor is no longer on the site");
+        this.#send({ kind: "chat-invite-status", invite, site: m.site, visitor: m.visitor, status: "sent" });
+        return;
+      }
+      case "set-availability": {
+        // Counted for every registered site from now on, whichever console page is open.
+        if (!this.#subscriptions.has("availability")) {
+          const releases = this.sites().map((site) => this.online.watch(site, this.agent.agentId));
+          this.#subscriptions.set("availability", { ready: Promise.resolve(), stop: () => releases.forEach((r) => r()) });
+        }
+        this.online.setAvailability(this.agent.agentId, m.status);
+        // Every console of this agent, on any replica, learns it (and applies it to its replica's count).
+        this.chat.fanout.publish(topics.agent(this.agent.agentId), { type: "availability", agentId: this.agent.agentId, status: m.status });
         return;
       }
     }
@@ -162,6 +195,12 @@ export class AgentChatConnection {
   }
 
   #deliver(e: ChatEvent): void {
+    if (e.type === "availability") {
+      if (e.agentId !== this.agent.agentId) return;
+      this.online.setAvailability(e.agentId, e.status);
+      return this.#send({ kind: "agent-availability", status: e.status });
+    }
+    if (e.type === "invite") return this.#send({ kind: "chat-invite-status", invite: e.invite, site: e.site, visitor: e.visitor, status: e.status });
     if (e.type === "message") {
       if (this.#following.has(e.message.conversationId)) this.#send(messageFrame(e.message, "agent"));
       return;
@@ -176,7 +215,9 @@ export class AgentChatConnection {
       if (c.assignedAgentId === this.agent.agentId) this.#follow(c.id, "handler").catch((err: unknown) => this.#sendFailure(err));
       else if (this.#following.get(c.id) === "handler") this.#unfollow(c.id);
     }
-    this.#send(conversationFrame(c, e.change, "agent"));
+    // Assigned to this agent by someone else (the visitor accepted this agent's invitation): follow it.
+    if (e.change === "accepted" && c.assignedAgentId === this.agent.agentId && !this.#following.has(c.id)) void this.#follow(c.id, "handler");
+    this.#send(conversationFrame(c, e.change, "agent", e.agentName));
   }
 
   /** A failure nobody awaits, told to the console; a fault's own message stays on the server. */

@@ -81,12 +81,13 @@ export async function authorizeAgentFrame(deps: AuthorizeDeps, agent: AgentFacts
  * The one authorization of a visitor's chat frame: the kind's policy action (site and Origin),
  * then the kind's check. Another visit's conversation is `not_found`, never a hint that it exists.
  */
-export async function authorizeVisitorFrame(deps: AuthorizeDeps, visit: VisitFacts, invites: ReadonlySet<string>, m: VisitorChatMessage): Promise<FrameGrant> {
+export async function authorizeVisitorFrame(deps: AuthorizeDeps, visit: VisitFacts, invites: { has(invite: string): boolean }, m: VisitorChatMessage): Promise<FrameGrant> {
   const decision = deps.policy.decide(visitorChatActions[m.kind], { actor: "visitor", siteId: visit.siteId, ...(visit.origin ? { origin: visit.origin } : {}) });
   if (!decision.allow) throw new ChatRefusal("not_allowed", "not allowed");
   const check: ConversationCheck | OtherCheck = visitorFrameChecks[m.kind];
   if (!("conversation" in m)) {
     if (check === "none") return {};
+    if (check === "own-invite" && m.kind === "chat-start" && (m.invite === undefined || invites.has(m.invite))) return {};
     if (check === "own-invite" && m.kind === "chat-invite-answer" && invites.has(m.invite)) return {};
     throw new AirlockError("not_found", "no such invitation");
   }

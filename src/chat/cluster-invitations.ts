@@ -1,13 +1,17 @@
 import { z } from "zod";
 import { CHANNEL_PREFIX, type Bus } from "../bus/bus.js";
-import type { Invitations, VisitorDirectory } from "./visitor-directory.js";
+import type { Invitation, Invitations } from "./invitation.js";
+import type { VisitorDirectory } from "./visitor-directory.js";
 
 const CHANNEL = `${CHANNEL_PREFIX}chat:invitations`;
 
 const invitation = z.strictObject({
   site: z.string().min(1).max(64),
   visitor: z.string().regex(/^[A-Za-z0-9_-]{16,64}$/),
+  id: z.string().min(8).max(64),
   text: z.string().max(300),
+  agentId: z.string().min(1).max(64),
+  agentName: z.string().max(255).optional(),
 });
 
 /**
@@ -30,10 +34,10 @@ export class ClusterInvitations implements Invitations {
     return invitations;
   }
 
-  invite(siteId: string, visitorId: string, text: string): boolean {
-    if (this.local.invite(siteId, visitorId, text)) return true;
+  invite(siteId: string, visitorId: string, inv: Invitation): boolean {
+    if (this.local.invite(siteId, visitorId, inv)) return true;
     if (!this.listed(siteId, visitorId)) return false;
-    this.bus.publish(CHANNEL, JSON.stringify({ site: siteId, visitor: visitorId, text } satisfies z.infer<typeof invitation>));
+    this.bus.publish(CHANNEL, JSON.stringify({ site: siteId, visitor: visitorId, ...inv } satisfies z.infer<typeof invitation>));
     return true;
   }
 
@@ -49,6 +53,7 @@ export class ClusterInvitations implements Invitations {
     } catch {
       return; // not ours to trust: ignored
     }
-    this.local.invite(m.site, m.visitor, m.text);
+    const { site, visitor, ...inv } = m;
+    this.local.invite(site, visitor, inv);
   }
 }

@@ -1,7 +1,14 @@
 import { randomUUID } from "node:crypto";
 import { z } from "zod";
 import { CHANNEL_PREFIX, type Bus } from "../bus/bus.js";
+import type { AgentAvailability } from "../protocol/chat-frames.js";
 import { OnlineAgents } from "./online-agents.js";
+
+function sameIds(a: readonly string[] | undefined, b: readonly string[] | undefined): boolean {
+  const x = new Set(a ?? []);
+  const y = b ?? [];
+  return x.size === new Set(y).size && y.every((id) => x.has(id));
+}
 
 const CHANNEL = `${CHANNEL_PREFIX}chat:agents-online`;
 
@@ -72,6 +79,12 @@ export class ClusterOnlineAgents extends OnlineAgents {
     return [...ids];
   }
 
+  override setAvailability(agentId: string, status: AgentAvailability): boolean {
+    const changed = super.setAvailability(agentId, status);
+    if (changed) this.#announce();
+    return changed;
+  }
+
   override count(site: string): number {
     return this.agents(site).length;
   }
@@ -102,8 +115,13 @@ export class ClusterOnlineAgents extends OnlineAgents {
       return; // not ours to trust: ignored
     }
     if (parsed.replica === this.#replica) return;
+    const before = this.#remote.get(parsed.replica)?.sites ?? {};
     if (parsed.gone) this.#remote.delete(parsed.replica);
     else this.#remote.set(parsed.replica, { sites: parsed.sites, at: this.#now() });
     if (parsed.ask) this.#announce();
+    // Tell listeners (visitors' offline form) of each site whose agents on that replica changed.
+    for (const site of new Set([...Object.keys(before), ...Object.keys(parsed.sites)])) {
+      if (!sameIds(before[site], parsed.gone ? undefined : parsed.sites[site])) this.changed(site);
+    }
   }
 }

@@ -1,3 +1,4 @@
+import type { AgentAvailability, ChatInviteStatusFrame } from "../protocol/chat-frames.js";
 import type { Conversation } from "./conversations.js";
 import type { ChatMessage } from "./messages.js";
 
@@ -5,14 +6,20 @@ import type { ChatMessage } from "./messages.js";
 export type ChatEvent =
   | { readonly type: "message"; readonly message: ChatMessage }
   | { readonly type: "typing"; readonly conversationId: string; readonly from: "visitor" | "agent"; readonly typing: boolean }
-  | { readonly type: "conversation"; readonly conversation: Conversation; readonly change: ConversationChange };
+  | { readonly type: "conversation"; readonly conversation: Conversation; readonly change: ConversationChange; readonly agentName?: string }
+  /** To one agent's consoles: their availability changed (from any console of theirs). */
+  | { readonly type: "availability"; readonly agentId: string; readonly status: AgentAvailability }
+  /** To the inviting agent's consoles: where an invitation stands. */
+  | { readonly type: "invite"; readonly invite: string; readonly site: string; readonly visitor: string; readonly status: ChatInviteStatusFrame["status"] };
 
 export type ConversationChange = "queued" | "offline" | "accepted" | "transferred" | "joined" | "ended" | "erased";
 
-/** Topic names: one per conversation, plus one per site for queue and supervisor views. */
+/** Topic names: one per conversation, one per site for queue and supervisor views, one per agent. */
 export const topics = {
   conversation: (id: string) => `chat:c:${id}`,
   site: (siteId: string) => `chat:s:${siteId}`,
+  /** One agent's consoles, on every replica (availability, invitation status). */
+  agent: (agentId: string) => `chat:a:${agentId}`,
 } as const;
 
 /**

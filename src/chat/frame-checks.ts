@@ -20,13 +20,14 @@ export type ConversationCheck =
 export type OtherCheck =
   /** About the actor's own visit or a site (the policy action is the whole check). */
   | "none"
-  /** A visitor's answer to an invitation: one this connection received and has not answered. */
+  /** An invitation this connection received (an answer), or accepted (a start naming it); none named passes. */
   | "own-invite";
 
 type ChecksFor<M extends { kind: string }> = { readonly [K in M["kind"]]: Extract<M, { kind: K }> extends { conversation: string } ? ConversationCheck : OtherCheck };
 
 export const visitorFrameChecks: ChecksFor<VisitorChatMessage> = {
-  "chat-start": "none",
+  // Starting names no invitation, or the one this connection accepted (the chat then goes to its agent).
+  "chat-start": "own-invite",
   "chat-offline": "none",
   presence: "none",
   "chat-invite-answer": "own-invite",
@@ -39,6 +40,7 @@ export const visitorFrameChecks: ChecksFor<VisitorChatMessage> = {
 export const agentFrameChecks: ChecksFor<AgentChatMessage> = {
   "watch-site": "none",
   "chat-invite": "none",
+  "set-availability": "none",
   "chat-accept": "waiting",
   "chat-send": "takes-part",
   "chat-typing": "takes-part",

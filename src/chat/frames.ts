@@ -7,15 +7,18 @@ import type { Audience, ChatMessage } from "./messages.js";
 /** Frames a connection may have waiting for handling before it is told to slow down. */
 export const MAX_PENDING_FRAMES = 64;
 
-/** A stored message as a frame for one side; visitors never learn which agent wrote. */
+/** A stored message as a frame for one side: both see the agent's name, only agents the agent's id. */
 export function messageFrame(m: ChatMessage, audience: Audience): ChatMessageFrame {
   const frame: ChatMessageFrame = { kind: "chat-message", conversation: m.conversationId, seq: m.seq, clientId: m.clientId, from: m.sender, type: m.kind, text: m.text, at: m.at };
   if (audience === "agent" && m.senderId) frame.agentId = m.senderId;
+  if (m.sender === "agent" && m.senderName) frame.agentName = m.senderName;
   return frame;
 }
 
-export function conversationFrame(c: Conversation, change: ConversationChange | "started", audience: Audience): ChatConversationFrame {
+/** `agentName`: who handles the chat now (on `accepted` and `transferred`), shown to both sides. */
+export function conversationFrame(c: Conversation, change: ConversationChange | "started", audience: Audience, agentName?: string): ChatConversationFrame {
   const frame: ChatConversationFrame = { kind: "chat-conversation", conversation: c.id, state: c.state, change, lastSeq: c.lastSeq };
   if (audience === "agent") Object.assign(frame, { site: c.siteId, visitor: c.visitorId, visitorName: visitorPseudonym(c.visitorId), assignedAgent: c.assignedAgentId, createdAt: c.createdAt });
+  if (agentName && (change === "accepted" || change === "transferred")) frame.agentName = agentName;
   return frame;
 }

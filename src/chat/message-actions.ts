@@ -25,4 +25,5 @@ export const agentChatActions: { readonly [K in AgentChatKind]: Action } = {
   "chat-transfer": "chat:transfer",
   "chat-join": "chat:supervise",
   "chat-invite": "chat:invite",
+  "set-availability": "chat:handle",
 };

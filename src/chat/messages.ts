@@ -3,6 +3,7 @@ import { openMessage, sealMessage } from "../crypto/message-box.js";
 import { AirlockError } from "../errors.js";
 import type { DialectName } from "../storage/db.js";
 import type { Database } from "../storage/schema.js";
+import { agentNames } from "../auth/agent-names.js";
 import type { ConversationKeys } from "./conversation-keys.js";
 import type { ChatMessageTable, MessageKind, SenderKind } from "./tables.js";
 
@@ -13,6 +14,8 @@ export interface ChatMessage {
   readonly clientId: string;
   readonly sender: SenderKind;
   readonly senderId: string | null;
+  /** The agent's display name for agent messages (from the agent table; not stored with the message). */
+  readonly senderName?: string;
   readonly kind: MessageKind;
   readonly text: string;
   readonly at: number;
@@ -121,7 +124,13 @@ export async function messagesAfter(
   const rows = await query.execute();
   if (rows.length === 0) return [];
   const key = await keys.keyFor(conversationId);
-  return rows.map((row) => decrypt(key, row));
+  const names = await agentNames(db, rows.flatMap((r) => (r.sender_id ? [r.sender_id] : [])));
+  return rows.map((row) => withName(decrypt(key, row), names));
+}
+
+function withName(m: ChatMessage, names: ReadonlyMap<string, string>): ChatMessage {
+  const senderName = m.senderId ? names.get(m.senderId) : undefined;
+  return senderName === undefined ? m : { ...m, senderName };
 }
 
 /** A stored message row, as declared for the chat_message table. */

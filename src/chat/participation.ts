@@ -5,7 +5,7 @@ import type { Conversation } from "./conversations.js";
 /** Who acts on a conversation. Visitors are known by site and per-visit id, agents by agent id. */
 export type ChatActor =
   | { readonly kind: "visitor"; readonly siteId: string; readonly visitorId: string }
-  | { readonly kind: "agent"; readonly agentId: string };
+  | { readonly kind: "agent"; readonly agentId: string; readonly name?: string };
 
 /**
  * How an actor takes part in a conversation: the visit that opened it, the agent it is assigned

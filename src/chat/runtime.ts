@@ -42,9 +42,9 @@ export interface ChatRuntime {
   readonly presence: PresenceRegistry;
   openVisitor(visit: { siteId: string; visitorId: string; origin: string }, sink: FrameSink, events?: ChatEndpointEvents): ChatEndpoint;
   openAgent(agent: ChatAgent, sink: FrameSink, events?: ChatEndpointEvents): ChatEndpoint;
-  /** Agents whose console watches the site, on any replica. */
+  /** Agents available for the site (a console connected, not away), on any replica. */
   agentsOnline(site: string): number;
-  /** Their ids (transfer targets). */
+  /** Their ids (transfer targets): connected and not away. */
   onlineAgentIds(site: string): string[];
   /** Stops announcing agents online and visitors, closes the key vault (after the sockets, before the bus). */
   close(): Promise<void>;
@@ -67,6 +67,8 @@ export async function startChat(deps: ChatDeps): Promise<ChatRuntime> {
   const visitors = new VisitorDirectory();
   const invitations = await ClusterInvitations.start(deps.bus, visitors, (site, visitor) => presence.has(site, visitor));
   const online = await ClusterOnlineAgents.start(deps.bus, deps.now ? { now: deps.now } : {});
+  // A site's visitors learn at once when its last available agent goes away or the first comes online.
+  const stopAvailability = online.onChange((site) => visitors.availabilityChanged(site, online.count(site) > 0));
   deps.retention.register("chatTranscripts", chatTranscriptsJob(deps.storage.db, keys));
   const quotas = new VisitorQuotas(
     { openConversationsPerVisit: deps.config.chatOpenConversationsPerVisit, messagesPerMinutePerVisit: deps.config.chatMessagesPerMinutePerVisit },
@@ -77,7 +79,11 @@ export async function startChat(deps: ChatDeps): Promise<ChatRuntime> {
     keys,
     presence,
     openVisitor(visit, sink, events) {
-      const conn = new VisitorChatConnection(service, presence, deps.policy, sink, visit, () => online.count(visit.siteId) > 0, { quotas, ...(events ? { onOffence: () => events.onOffence() } : {}) });
+      const conn = new VisitorChatConnection(service, presence, deps.policy, sink, visit, () => online.count(visit.siteId) > 0, {
+        quotas,
+        agentAvailable: (agentId) => online.agents(visit.siteId).includes(agentId),
+        ...(events ? { onOffence: () => events.onOffence() } : {}),
+      });
       const leave = visitors.add(conn);
       presence.connected(visit.siteId, visit.visitorId);
       return {
@@ -90,13 +96,14 @@ export async function startChat(deps: ChatDeps): Promise<ChatRuntime> {
       };
     },
     openAgent(agent, sink, events) {
-      const conn = new AgentChatConnection(service, presence, invitations, online, deps.policy, sink, agent, events ? () => events.onOffence() : undefined);
+      const conn = new AgentChatConnection(service, presence, invitations, online, deps.policy, sink, agent, events ? () => events.onOffence() : undefined, () => Object.keys(deps.policy.policy.sites.sites));
       void conn.start();
       return { handle: (text) => conn.handle(text), close: () => conn.close() };
     },
     agentsOnline: (site) => online.count(site),
     onlineAgentIds: (site) => online.agents(site),
     async close() {
+      stopAvailability();
       online.close();
       presence.close();
       invitations.close();

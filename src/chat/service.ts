@@ -3,6 +3,7 @@ import { appendAudit } from "../audit/trail.js";
 import { AirlockError } from "../errors.js";
 import type { Storage } from "../storage/db.js";
 import type { Database } from "../storage/schema.js";
+import { agentName, agentNames } from "../auth/agent-names.js";
 import type { ConversationKeys } from "./conversation-keys.js";
 import {
   acceptConversation,
@@ -20,10 +21,24 @@ import { appendMessage, messagesAfter, type AppendResult, type Audience, type Ch
 import { cleanMessageText } from "./message-text.js";
 import { participationOf, type ChatActor } from "./participation.js";
 import { ChatRefusal } from "./refusal.js";
+import { MAX_NOTE_CHARS } from "../protocol/chat-messages.js";
 import type { SenderKind } from "./tables.js";
 import { WriteBatcher } from "./write-batcher.js";
 
 export type { ChatActor } from "./participation.js";
+
+/** A transfer note is a short hand-over line: cleaned like a message, and refused when longer than MAX_NOTE_CHARS. */
+function cleanNote(raw: string): string {
+  const tooLong = () => new ChatRefusal("note_too_long", `a transfer note has at most ${MAX_NOTE_CHARS} characters`);
+  let text: string;
+  try {
+    text = cleanMessageText(raw);
+  } catch (err) {
+    throw err instanceof AirlockError && err.code === "payload_too_large" ? tooLong() : err;
+  }
+  if ([...text].length > MAX_NOTE_CHARS) throw tooLong();
+  return text;
+}
 
 /**
  * Live chat's commands. Each runs in one transaction; events are published and the caller
@@ -77,8 +92,11 @@ export class ChatService {
       const senderId = actor.kind === "agent" ? actor.agentId : null;
       return appendMessage(trx, this.storage.dialect, this.keys, { conversationId, clientId, sender, senderId, kind: "text", text }, this.now(), conversation);
     });
-    if (!result.duplicate) this.fanout.publish(topics.conversation(conversationId), { type: "message", message: result.message });
-    return result;
+    if (result.duplicate) return result;
+    const senderName = actor.kind === "agent" ? (actor.name ?? (await agentName(this.storage.db, actor.agentId))) : undefined;
+    const message = senderName ? { ...result.message, senderName } : result.message;
+    this.fanout.publish(topics.conversation(conversationId), { type: "message", message });
+    return { ...result, message };
   }
 
   typing(actor: ChatActor, conversationId: string, typing: boolean): void {
@@ -94,15 +112,26 @@ export class ChatService {
     return messagesAfter(this.storage.db, this.keys, conversationId, afterSeq, audience);
   }
 
-  async accept(agentId: string, conversationId: string): Promise<Conversation> {
+  /** `name`: the accepting agent's display name, announced to both sides ("Alex has joined"). */
+  async accept(agentId: string, conversationId: string, name?: string): Promise<Conversation> {
     const c = await this.#tx((trx) => acceptConversation(trx, this.storage.dialect, conversationId, agentId, this.now()));
-    this.#announce(c, "accepted");
+    this.#announce(c, "accepted", name ?? (await agentName(this.storage.db, agentId)));
+    return c;
+  }
+
+  /**
+   * The visitor accepted an agent's invitation: the new chat goes straight to that agent, whose
+   * consoles are told on their own topic as well (they may not be watching the site's queue).
+   */
+  async assignToInviter(agentId: string, conversationId: string, name?: string): Promise<Conversation> {
+    const c = await this.accept(agentId, conversationId, name);
+    this.fanout.publish(topics.agent(agentId), { type: "conversation", conversation: c, change: "accepted", ...(name ? { agentName: name } : {}) });
     return c;
   }
 
   /** Hands the chat to a colleague; the note is stored encrypted and shown only to agents. */
   async transfer(from: { agentId: string; force: boolean }, conversationId: string, toAgentId: string, note: { clientId: string; text: string } | undefined): Promise<Conversation> {
-    const noteText = note ? cleanMessageText(note.text) : undefined;
+    const noteText = note ? cleanNote(note.text) : undefined;
     let noteMessage: ChatMessage | undefined;
     const c = await this.#tx(async (trx) => {
       const moved = await transferConversation(trx, this.storage.dialect, conversationId, from, toAgentId, this.now());
@@ -114,8 +143,13 @@ export class ChatService {
       const after = await lockConversation(trx, this.storage.dialect, conversationId);
       return { ...moved, lastSeq: after.lastSeq };
     });
-    if (noteMessage) this.fanout.publish(topics.conversation(conversationId), { type: "message", message: noteMessage });
-    this.#announce(c, "transferred");
+    const names = await agentNames(this.storage.db, [from.agentId, toAgentId]);
+    const fromName = names.get(from.agentId);
+    if (noteMessage) this.fanout.publish(topics.conversation(conversationId), { type: "message", message: fromName ? { ...noteMessage, senderName: fromName } : noteMessage });
+    const toName = names.get(toAgentId);
+    this.#announce(c, "transferred", toName);
+    // The receiving agent's consoles learn it on their own topic too (they may not watch the site's queue).
+    this.fanout.publish(topics.agent(toAgentId), { type: "conversation", conversation: c, change: "transferred", ...(toName ? { agentName: toName } : {}) });
     return c;
   }
 
@@ -158,8 +192,8 @@ export class ChatService {
     throw new AirlockError("forbidden", "the conversation is not assigned to you");
   }
 
-  #announce(conversation: Conversation, change: ConversationChange): void {
-    const event = { type: "conversation", conversation, change } as const;
+  #announce(conversation: Conversation, change: ConversationChange, agentName?: string): void {
+    const event = { type: "conversation", conversation, change, ...(agentName ? { agentName } : {}) } as const;
     this.fanout.publish(topics.conversation(conversation.id), event);
     this.fanout.publish(topics.site(conversation.siteId), event);
   }

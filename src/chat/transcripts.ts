@@ -1,6 +1,7 @@
 import { sql, type Kysely, type Transaction } from "kysely";
 import { appendAudit } from "../audit/trail.js";
 import { AirlockError } from "../errors.js";
+import { agentNames } from "../auth/agent-names.js";
 import type { Database } from "../storage/schema.js";
 import type { ConversationKeys } from "./conversation-keys.js";
 import { findConversation, toConversation, type Conversation } from "./conversations.js";
@@ -24,12 +25,9 @@ export interface Transcript {
 
 type Db = Kysely<Database> | Transaction<Database>;
 
-/** Display names of agents by id, for showing people instead of ids. */
-export async function agentDisplayNames(db: Db, ids: Iterable<string>): Promise<Map<string, string>> {
-  const wanted = [...new Set(ids)];
-  if (wanted.length === 0) return new Map();
-  const rows = await db.selectFrom("agent").select(["id", "display_name"]).where("id", "in", wanted).execute();
-  return new Map(rows.filter((r) => r.display_name.trim() !== "").map((r) => [r.id, r.display_name]));
+/** Display names of agents by id, for showing people instead of ids (one lookup for all of chat: auth/agent-names.ts). */
+export function agentDisplayNames(db: Db, ids: Iterable<string>): Promise<Map<string, string>> {
+  return agentNames(db, ids);
 }
 
 /** The participants of conversations by conversation id, with names, in the order they joined. */

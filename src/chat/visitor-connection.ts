@@ -1,4 +1,3 @@
-import { randomBytes } from "node:crypto";
 import type { PolicyEngine } from "../policy/engine.js";
 import { visitorChatMessage, type ChatServerFrame, type VisitorChatMessage } from "../protocol/chat-messages.js";
 import type { PresenceRegistry } from "../presence/registry.js";
@@ -9,6 +8,7 @@ import { authorizeVisitorFrame } from "./authorize-frame.js";
 import type { ChatService } from "./service.js";
 import { isStored } from "./messages.js";
 import type { VisitorQuotas } from "./visitor-quotas.js";
+import type { Invitation } from "./invitation.js";
 
 const MAX_OPEN_INVITES = 4;
 
@@ -17,6 +17,8 @@ export interface VisitorChatOptions {
   readonly quotas?: VisitorQuotas;
   /** Told of each refusal for load or quota (the socket closes a persistent offender). */
   readonly onOffence?: () => void;
+  /** Whether this agent is available now: an accepted invitation goes straight to its agent only then. */
+  readonly agentAvailable?: (agentId: string) => boolean;
 }
 
 export interface FrameSink {
@@ -31,8 +33,11 @@ export interface FrameSink {
  */
 export class VisitorChatConnection {
   readonly #subscriptions = new Map<string, Subscription>();
-  /** Invitations shown on this connection and not yet answered (an answer must name one). */
-  readonly #invites = new Set<string>();
+  /** Invitations shown on this connection and not yet answered (an answer must name one), with who sent each. */
+  readonly #invites = new Map<string, Invitation>();
+  /** An invitation the visitor accepted: the next chat-start naming it goes to its agent. */
+  #accepted: Invitation | undefined;
+  #available: boolean | undefined;
   readonly #frames: ChatFrameQueue<VisitorChatMessage>;
   #closed = false;
 
@@ -56,7 +61,8 @@ export class VisitorChatConnection {
 
   async #authorizeAndDispatch(message: VisitorChatMessage): Promise<void> {
     // Authorize first, act after: a refused frame subscribes to nothing and changes nothing.
-    await authorizeVisitorFrame({ storage: this.chat.storage, policy: this.policy }, this.visit, this.#invites, message);
+    const invites = { has: (id: string) => this.#invites.has(id) || this.#accepted?.id === id };
+    await authorizeVisitorFrame({ storage: this.chat.storage, policy: this.policy }, this.visit, invites, message);
     await this.#dispatch(message);
   }
 
@@ -65,12 +71,20 @@ export class VisitorChatConnection {
     switch (m.kind) {
       case "presence":
         this.presence.pageView(this.visit.siteId, this.visit.visitorId, { url: m.url, title: m.title, referrer: m.referrer, language: m.language, userAgent: m.userAgent });
-        return this.#send({ kind: "chat-availability", available: this.agentsAvailable() });
+        this.#available = this.agentsAvailable();
+        return this.#send({ kind: "chat-availability", available: this.#available });
       case "chat-start": {
+        // Authorized above: no invitation named, or the one this connection accepted.
+        const invitation = m.invite !== undefined ? this.#accepted : undefined;
+        this.#accepted = undefined;
         const c = await this.chat.startChat(this.visit, this.options.quotas?.limits.openConversationsPerVisit);
         await this.#follow(c.id);
         this.presence.setChat(this.visit.siteId, this.visit.visitorId, "queued");
-        return this.#send(conversationFrame(c, "started", "visitor"));
+        this.#send(conversationFrame(c, "started", "visitor"));
+        // An accepted invitation: the chat goes to the agent who sent it, if they are still available
+        // (else it waits in the queue like any other). Announced like an agent's own accept.
+        if (invitation && (this.options.agentAvailable?.(invitation.agentId) ?? false)) await this.chat.assignToInviter(invitation.agentId, c.id, invitation.agentName).catch(() => undefined);
+        return;
       }
       case "chat-offline": {
         this.options.quotas?.mustAllowMessage(this.visit);
@@ -102,23 +116,39 @@ export class VisitorChatConnection {
         this.presence.setChat(this.visit.siteId, this.visit.visitorId, "ended");
         return this.#send(conversationFrame(c, "ended", "visitor"));
       }
-      case "chat-invite-answer":
-        // Accepting is followed by chat-start from the widget; either way the prompt is gone.
+      case "chat-invite-answer": {
+        const invitation = this.#invites.get(m.invite);
+        if (!invitation) return;
+        this.#tellInviter(invitation, m.answer);
+        if (m.answer === "delivered") return;
+        // Accepting is followed by chat-start from the widget, naming the invitation; either way the prompt is gone.
         this.#invites.delete(m.invite);
+        if (m.answer === "accepted") this.#accepted = invitation;
         this.presence.setChat(this.visit.siteId, this.visit.visitorId, "none");
         return;
+      }
     }
   }
 
-  /** Proactive invitation from an agent, shown by the widget as a polite prompt. */
-  invite(text: string): string {
-    const invite = randomBytes(12).toString("base64url");
-    this.#invites.add(invite);
+  /** Proactive invitation from an agent, shown by the widget as a polite prompt (or inside the open chat panel). */
+  invite(invitation: Invitation): void {
+    this.#invites.set(invitation.id, invitation);
     // An unanswered prompt is replaced by the next one; a few are remembered, never many.
-    if (this.#invites.size > MAX_OPEN_INVITES) this.#invites.delete(this.#invites.values().next().value ?? "");
+    if (this.#invites.size > MAX_OPEN_INVITES) this.#invites.delete(this.#invites.keys().next().value ?? "");
     this.presence.setChat(this.visit.siteId, this.visit.visitorId, "invited");
-    this.#send({ kind: "chat-invite", invite, text });
-    return invite;
+    this.#send({ kind: "chat-invite", invite: invitation.id, text: invitation.text, ...(invitation.agentName ? { agentName: invitation.agentName } : {}) });
+  }
+
+  /** Whether an agent is available changed for the site: the widget switches between chat and offline form. */
+  availability(available: boolean): void {
+    // Only visits that reported a page have been told anything; tell them each change once.
+    if (this.#available === undefined || this.#available === available) return;
+    this.#available = available;
+    this.#send({ kind: "chat-availability", available });
+  }
+
+  #tellInviter(invitation: Invitation, status: "delivered" | "accepted" | "declined"): void {
+    this.chat.fanout.publish(topics.agent(invitation.agentId), { type: "invite", invite: invitation.id, site: this.visit.siteId, visitor: this.visit.visitorId, status });
   }
 
   close(): void {
@@ -138,11 +168,12 @@ export class VisitorChatConnection {
       if (e.message.kind !== "note") this.#send(messageFrame(e.message, "visitor"));
     } else if (e.type === "typing") {
       if (e.from === "agent") this.#send({ kind: "chat-typing", conversation: e.conversationId, from: "agent", typing: e.typing });
-    } else {
-      if (e.change === "transferred" || e.change === "joined") return; // agent-side detail
+    } else if (e.type === "conversation") {
+      if (e.change === "joined") return; // a supervisor watching is an agent-side detail
       if (e.change === "accepted") this.presence.setChat(this.visit.siteId, this.visit.visitorId, "active");
       if (e.change === "ended") this.presence.setChat(this.visit.siteId, this.visit.visitorId, "ended");
-      this.#send(conversationFrame(e.conversation, e.change, "visitor"));
+      // `transferred` too: the visitor reads who took over ("Vera has joined the chat").
+      this.#send(conversationFrame(e.conversation, e.change, "visitor", e.agentName));
     }
   }
 

@@ -1,9 +1,7 @@
+import type { Invitation, Invitations } from "./invitation.js";
 import type { VisitorChatConnection } from "./visitor-connection.js";
 
-/** Where an agent's invitation goes: true when some connection of the visit will show it. */
-export interface Invitations {
-  invite(siteId: string, visitorId: string, text: string): boolean;
-}
+export type { Invitation, Invitations } from "./invitation.js";
 
 /** Visitor connections on this replica by site and visit, so an agent's invitation can reach one. */
 export class VisitorDirectory implements Invitations {
@@ -26,9 +24,14 @@ export class VisitorDirectory implements Invitations {
   }
 
   /** Shows the invitation on the visit's connections to this replica. */
-  invite(siteId: string, visitorId: string, text: string): boolean {
+  invite(siteId: string, visitorId: string, invitation: Invitation): boolean {
     const targets = this.find(siteId, visitorId);
-    for (const t of targets) t.invite(text);
+    for (const t of targets) t.invite(invitation);
     return targets.length > 0;
+  }
+
+  /** Tells every visit of the site on this replica whether an agent is available now (they change forms). */
+  availabilityChanged(siteId: string, available: boolean): void {
+    for (const set of this.#byVisit.values()) for (const c of set) if (c.visit.siteId === siteId) c.availability(available);
   }
 }

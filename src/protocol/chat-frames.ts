@@ -9,8 +9,10 @@ export interface ChatMessageFrame {
   seq: number;
   clientId: string;
   from: "visitor" | "agent" | "system";
-  /** Agent display names are not sent to visitors; agents see the sender's agent id. */
+  /** Agents only: the sender's agent id. */
   agentId?: string;
+  /** The sending agent's display name (the IdP's `name` claim, else the username), for both sides. */
+  agentName?: string;
   type: "text" | "note" | "form";
   text: string;
   at: number;
@@ -41,18 +43,40 @@ export interface ChatConversationFrame {
   visitorName?: string;
   assignedAgent?: string | null;
   createdAt?: number;
+  /** On `accepted` and `transferred`: the display name of the agent who now handles the chat (both sides). */
+  agentName?: string;
 }
 export interface ChatInviteFrame {
   kind: "chat-invite";
   invite: string;
   text: string;
+  /** The inviting agent's display name. */
+  agentName?: string;
 }
+/** Where an agent's invitation stands, sent to the inviting agent (every console of theirs). */
+export interface ChatInviteStatusFrame {
+  kind: "chat-invite-status";
+  invite: string;
+  site: string;
+  visitor: string;
+  /** `sent`: on its way; `delivered`: the widget shows it; `accepted` / `declined`: the visitor's answer. */
+  status: "sent" | "delivered" | "accepted" | "declined";
+}
+/** An agent's availability as the server holds it (after a change from any of the agent's consoles). */
+export interface AgentAvailabilityFrame {
+  kind: "agent-availability";
+  status: AgentAvailability;
+}
+export const AGENT_AVAILABILITY = ["online", "away"] as const;
+export type AgentAvailability = (typeof AGENT_AVAILABILITY)[number];
 /**
  * Codes of chat refusals a client acts on, besides the error model's codes (`forbidden`,
  * `not_found`, `conflict`, `bad_request`, `rate_limited`, …): the policy refused the kind, or a
- * quota of the visit or the client address is used up. The widget shows a sentence for each.
+ * quota of the visit or the client address is used up (the widget shows a sentence for each); a
+ * transfer note is longer than MAX_NOTE_CHARS; an agent who is away accepts a chat; a chat is
+ * transferred to an agent who is not available for its site.
  */
-export const CHAT_REFUSAL_CODES = ["not_allowed", "too_many_conversations", "too_many_messages"] as const satisfies readonly ErrorCode[];
+export const CHAT_REFUSAL_CODES = ["not_allowed", "too_many_conversations", "too_many_messages", "note_too_long", "agent_away", "agent_unavailable"] as const satisfies readonly ErrorCode[];
 export type ChatRefusalCode = (typeof CHAT_REFUSAL_CODES)[number];
 
 export interface ChatErrorFrame {
@@ -101,7 +125,10 @@ export interface ChatStatsFrame {
   agentsOnline: number;
 }
 
-/** Sent to a visitor after its first page report: whether an agent is online (else the widget offers the offline form). */
+/**
+ * Sent to a visitor after each page report, and again whenever it changes: whether an agent of
+ * the site is available (online, not away); else the widget offers the offline form.
+ */
 export interface ChatAvailabilityFrame {
   kind: "chat-availability";
   available: boolean;
@@ -113,6 +140,8 @@ export type ChatServerFrame =
   | ChatTypingFrame
   | ChatConversationFrame
   | ChatInviteFrame
+  | ChatInviteStatusFrame
+  | AgentAvailabilityFrame
   | ChatErrorFrame
   | PresenceFrame
   | ChatStatsFrame
@@ -125,6 +154,8 @@ export const CHAT_SERVER_KINDS: readonly ChatServerFrame["kind"][] = [
   "chat-typing",
   "chat-conversation",
   "chat-invite",
+  "chat-invite-status",
+  "agent-availability",
   "chat-error",
   "presence",
   "chat-stats",

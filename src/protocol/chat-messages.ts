@@ -1,4 +1,5 @@
 import { z } from "zod";
+import { AGENT_AVAILABILITY } from "./chat-frames.js";
 
 // Live chat and presence on the same sockets as co-browsing. Browser-safe (no Node imports):
 // the widget and the console import these too. Text fields are bounded here; the server then
@@ -7,6 +8,8 @@ import { z } from "zod";
 /** A client's idempotency key for one message: random, URL-safe. A retry reuses it. */
 export const chatClientId = z.string().regex(/^[A-Za-z0-9_-]{8,64}$/);
 export const conversationRef = z.string().uuid();
+/** Longest transfer note in characters after cleaning (refused with `note_too_long`). */
+export const MAX_NOTE_CHARS = 500;
 /** Raw text as typed; the server cleans it and enforces the 2,000-character limit after cleaning. */
 export const chatText = z.string().min(1).max(8_000);
 export const chatSeq = z.number().int().min(0).max(Number.MAX_SAFE_INTEGER);
@@ -14,7 +17,8 @@ const pageUrl = z.string().min(1).max(2_048);
 const pageTitle = z.string().max(300);
 
 // Visitor → server.
-export const chatStart = z.object({ kind: z.literal("chat-start") }).strict();
+/** `invite`: an invitation this connection accepted; the chat then goes to the agent who sent it. */
+export const chatStart = z.object({ kind: z.literal("chat-start"), invite: z.string().min(8).max(64).optional() }).strict();
 export const chatSend = z.object({ kind: z.literal("chat-send"), conversation: conversationRef, clientId: chatClientId, text: chatText }).strict();
 export const chatTyping = z.object({ kind: z.literal("chat-typing"), conversation: conversationRef, typing: z.boolean() }).strict();
 /** After (re)connecting: everything after `afterSeq` is sent again, in order. */
@@ -23,7 +27,8 @@ export const chatEnd = z.object({ kind: z.literal("chat-end"), conversation: con
 export const chatOffline = z
   .object({ kind: z.literal("chat-offline"), clientId: chatClientId, name: z.string().max(120), email: z.string().max(320), text: chatText })
   .strict();
-export const chatInviteAnswer = z.object({ kind: z.literal("chat-invite-answer"), invite: z.string().min(8).max(64), answer: z.enum(["accepted", "declined"]) }).strict();
+/** `delivered`: the widget shows the invitation (the inviting agent sees that); then `accepted` or `declined`. */
+export const chatInviteAnswer = z.object({ kind: z.literal("chat-invite-answer"), invite: z.string().min(8).max(64), answer: z.enum(["delivered", "accepted", "declined"]) }).strict();
 /** The page the visitor is on (sent on load and on in-site navigation): feeds the live visitor list. */
 export const presencePage = z
   .object({
@@ -57,8 +62,10 @@ export const chatTransfer = z
   .strict();
 export const chatJoin = z.object({ kind: z.literal("chat-join"), conversation: conversationRef }).strict();
 export const chatInvite = z.object({ kind: z.literal("chat-invite"), site: siteRef, visitor: z.string().regex(/^[A-Za-z0-9_-]{16,64}$/), text: z.string().max(300).optional() }).strict();
+/** Online or away, for every site and whichever console page is open; away agents get no new chats. */
+export const setAvailability = z.object({ kind: z.literal("set-availability"), status: z.enum(AGENT_AVAILABILITY) }).strict();
 
-export const agentChatMessage = z.discriminatedUnion("kind", [watchSite, chatAccept, chatSend, chatTyping, chatResume, chatEnd, chatTransfer, chatJoin, chatInvite]);
+export const agentChatMessage = z.discriminatedUnion("kind", [watchSite, chatAccept, chatSend, chatTyping, chatResume, chatEnd, chatTransfer, chatJoin, chatInvite, setAvailability]);
 export type AgentChatMessage = z.infer<typeof agentChatMessage>;
 export type AgentChatKind = AgentChatMessage["kind"];
 export const AGENT_CHAT_KINDS = agentChatMessage.options.map((o) => o.shape.kind.value) as readonly AgentChatKind[];

@@ -68,6 +68,9 @@ export const ERROR_CODES = {
   session_ended: model(401, 4401), // the co-browse session or visit is over (an unknown, used or expired resume token; a login session that ended)
   too_many_conversations: model(429, 4429), // chat: the visit has as many open conversations as allowed
   too_many_messages: model(429, 4429), // chat: the visit sent more messages a minute than allowed
+  note_too_long: model(400, 4400), // chat: a transfer note longer than MAX_NOTE_CHARS
+  agent_away: model(409, 1008), // chat: an agent who set themselves away accepts a chat
+  agent_unavailable: model(409, 1008), // chat: a transfer to an agent not available (away, offline) for the chat's site
 } as const satisfies Readonly<Record<string, ErrorModel>>;
 
 /** Every error code of Airlock, HTTP and WebSocket alike. */

@@ -55,6 +55,7 @@ const agentAttempts: { readonly [K in AgentChatKind]: readonly AgentAttempt[] } 
     { as: "viewer", frame: (c) => ({ kind: "chat-join", conversation: c.conversation }), code: "forbidden" },
     { as: "supervisor", frame: () => ({ kind: "chat-join", conversation: randomUUID() }), code: "not_found" },
   ],
+  "set-availability": [{ as: "auditor", frame: () => ({ kind: "set-availability", status: "online" }), code: "forbidden" }],
 };
 
 // Every visitor kind, tried by another visit of the same site. Kinds without a conversation field

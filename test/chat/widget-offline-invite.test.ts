@@ -77,10 +77,7 @@ suite("chat widget in Chromium: offline form in German, invitation, keyboard, tr
     await visitor.keyboard.press("Enter");
     await visitor.keyboard.type("Yes please, which size fits me?");
     await visitor.keyboard.press("Enter");
-    // the agent is in the offline message's conversation: the new chat waits in the Waiting folder
-    await agent.locator(".inbox-folder[data-folder=waiting]").click();
-    await agent.locator(".inbox-row").first().click();
-    await agent.getByRole("button", { name: "Accept" }).click();
+    // An accepted invitation goes straight to the agent who sent it: no Accept needed; it opens in the middle pane.
     const pane = agent.locator(".chat-pane").filter({ hasText: "Yes please, which size fits me?" });
     await pane.waitFor();
     const reply = pane.getByRole("textbox", { name: "Message" });

@@ -116,7 +116,7 @@ export async function startDevIdp(options: DevIdpOptions): Promise<DevIdp> {
       if (!user || disabled.has(user.login)) return undefined;
       return {
         accountId: sub,
-        claims: async () => ({ sub, name: user.name, preferred_username: user.login, email: user.email, groups: [...user.groups] }),
+        claims: async () => ({ sub, ...(user.name ? { name: user.name } : {}), preferred_username: user.login, email: user.email, groups: [...user.groups] }),
       };
     },
   });

@@ -116,6 +116,7 @@ export class ConsoleApp {
   private ensureFrame(viewer: Viewer): Frame {
     const key = frameKey(viewer);
     if (this.frame && this.frameKey === key) return this.frame;
+    this.frame?.close();
     this.frame = renderFrame(this.app, this.pages, viewer, () => void this.signOut());
     this.frameKey = key;
     return this.frame;

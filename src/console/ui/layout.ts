@@ -1,3 +1,4 @@
+import { availabilityControl } from "./chat/availability-control.js";
 import { h, replaceChildren } from "./dom.js";
 import { grantsPage, navSections, type ConsolePage } from "./pages/page.js";
 import type { ReadyViewer, Viewer } from "./viewer.js";
@@ -11,6 +12,8 @@ export interface Frame {
   readonly main: HTMLElement;
   /** Marks the current page in the navigation. */
   setCurrent(path: string): void;
+  /** Closes what the frame keeps open (the availability control's connection). */
+  close(): void;
 }
 
 const sectionIndex = (page: ConsolePage) => navSections.findIndex((s) => s.id === page.nav?.section);
@@ -45,10 +48,12 @@ function navigation(pages: readonly ConsolePage[], viewer: ReadyViewer): { nav: 
   return { nav, links };
 }
 
-function userMenu(viewer: ReadyViewer, onSignOut: () => void): HTMLElement {
+function userMenu(viewer: ReadyViewer, onSignOut: () => void, signal: AbortSignal): HTMLElement {
   return h(
     "div",
     { class: "user" },
+    // Agents who handle chats say whether they are available, on every page.
+    viewer.can("chat:handle") ? availabilityControl(signal) : null,
     h("a", { class: "user-name", href: "/console/account", title: "My account" }, viewer.agent.name || viewer.agent.subject),
     h("span", { class: "user-roles" }, viewer.roles.map((r) => h("span", { class: "badge" }, r))),
     h("button", { type: "button", class: "button secondary small", on: { click: onSignOut } }, "Sign out"),
@@ -61,20 +66,22 @@ export function renderFrame(app: HTMLElement, pages: readonly ConsolePage[], vie
   if (viewer.stage !== "ready") {
     const root = h("div", { class: "frame frame-narrow" }, skip, h("header", { class: "narrow-header" }, brand()), main);
     replaceChildren(app, root);
-    return { root, main, setCurrent: () => undefined };
+    return { root, main, setCurrent: () => undefined, close: () => undefined };
   }
   const { nav, links } = navigation(pages, viewer);
+  const open = new AbortController();
   const root = h(
     "div",
     { class: "frame frame-console" },
     skip,
-    h("header", { class: "topbar" }, brand(), userMenu(viewer, onSignOut)),
+    h("header", { class: "topbar" }, brand(), userMenu(viewer, onSignOut, open.signal)),
     h("div", { class: "body" }, nav, main),
   );
   replaceChildren(app, root);
   return {
     root,
     main,
+    close: () => open.abort(),
     setCurrent(path) {
       for (const link of links) {
         if (link.dataset.path === path) link.setAttribute("aria-current", "page");

@@ -35,7 +35,7 @@ export function serveAgent(ws: WebSocket, peer: SocketPeer, principal: AgentPrin
   const endpoint: AgentEndpoint = { conn: randomBytes(16).toString("base64url"), peer, principal };
   relay.agentOpened(endpoint);
   const { sourceAddress } = principal;
-  const chatConnection = chat?.openAgent({ agentId: principal.subject, roles: principal.roles, mfa: principal.mfa, ...(sourceAddress === undefined ? {} : { sourceAddress }) }, peer, { onOffence: offended });
+  const chatConnection = chat?.openAgent({ agentId: principal.subject, name: principal.displayName, roles: principal.roles, mfa: principal.mfa, ...(sourceAddress === undefined ? {} : { sourceAddress }) }, peer, { onOffence: offended });
 
   ws.on("message", (data, isBinary) => {
     const gate = gateFrame(data, isBinary, limiter, offences);

@@ -13,7 +13,7 @@ export interface ChatConnection {
 /** What the socket layer needs from the chat runtime (src/chat/runtime.ts ChatRuntime fits). */
 export interface ChatSockets {
   openVisitor(visit: { siteId: string; visitorId: string; origin: string }, sink: { send(frame: string): void }, events: { onOffence(): void }): ChatConnection;
-  openAgent(agent: { agentId: string; roles: readonly string[]; mfa: boolean; sourceAddress?: string }, sink: { send(frame: string): void }, events: { onOffence(): void }): ChatConnection;
+  openAgent(agent: { agentId: string; name: string; roles: readonly string[]; mfa: boolean; sourceAddress?: string }, sink: { send(frame: string): void }, events: { onOffence(): void }): ChatConnection;
 }
 
 export const visitorChatKinds: ReadonlySet<string> = new Set(VISITOR_CHAT_KINDS);

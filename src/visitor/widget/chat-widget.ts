@@ -4,7 +4,7 @@ import { guard } from "../safe.js";
 import type { UiHost } from "../ui/host.js";
 import type { VisitorChannel } from "./channel.js";
 import type { WidgetKey } from "./strings.js";
-import { WidgetUi } from "./widget-ui.js";
+import { WidgetUi, type LogEntry } from "./widget-ui.js";
 
 type ChatState = "none" | "queued" | "active" | "ended";
 
@@ -43,7 +43,10 @@ export class ChatWidget {
   #state: ChatState = "none";
   #available = false;
   #starting = false;
-  #notes: string[] = [];
+  /** Notes about the chat itself, each placed after the message it followed (seq 0: before any). */
+  #notes: { readonly text: string; readonly afterSeq: number }[] = [];
+  /** An invitation the visitor accepted: the next chat-start names it, so the inviting agent gets the chat. */
+  #acceptedInvite = "";
   #typingSentAt = 0;
 
   constructor(
@@ -58,11 +61,14 @@ export class ChatWidget {
       onDownload: () => this.#download(),
       onOffline: (form) => this.#offline(form),
       onInvite: (answer) => this.#answerInvite(answer),
+      onNewChat: () => this.#newChat(),
     });
     const saved = load();
-    if (saved && saved.state !== "ended") {
+    if (saved) {
+      // An ended chat stays readable (with its end at the bottom) until the visitor starts a new one.
       this.#conversation = saved.conversation;
       this.#state = saved.state;
+      if (saved.state === "ended") this.#endedNote();
       if (saved.open) this.#ui.show("chat");
     }
     channel.onFrame(guard((f: ChatServerFrame) => this.#onFrame(f)));
@@ -105,10 +111,22 @@ export class ChatWidget {
   }
 
   #openPanel(): void {
-    if (this.#state === "queued" || this.#state === "active") return this.#show("chat");
+    if (this.#state !== "none") return this.#show("chat"); // a chat in progress, or an ended one to read
     if (!this.#available) return this.#show("offline");
     this.#show("chat");
     this.#start();
+  }
+
+  /** "Start a new chat" after the end: a fresh conversation, or the offline form when nobody is available. */
+  #newChat(): void {
+    this.#conversation = "";
+    this.#state = "none";
+    this.#notes = [];
+    this.#ledger = new ChatLedger();
+    this.#ui.ended(false);
+    this.#save(true);
+    this.#render();
+    this.#openPanel();
   }
 
   #show(view: "chat" | "offline"): void {
@@ -123,9 +141,11 @@ export class ChatWidget {
     const carried = this.#ledger.unacknowledged();
     this.#ledger = new ChatLedger();
     for (const m of carried) this.#ledger.enqueue(m);
-    this.#notes = [this.#ui.t("waiting")];
+    this.#notes = [{ text: this.#ui.t("waiting"), afterSeq: 0 }];
     this.#render();
-    this.channel.send({ kind: "chat-start" });
+    const invite = this.#acceptedInvite;
+    this.#acceptedInvite = "";
+    this.channel.send(invite ? { kind: "chat-start", invite } : { kind: "chat-start" });
   }
 
   #send(text: string): void {
@@ -155,11 +175,13 @@ export class ChatWidget {
   #answerInvite(answer: "accepted" | "declined"): void {
     this.#ui.hideInvite();
     const invite = this.#pendingInvite;
+    this.#pendingInvite = "";
     if (invite) this.channel.send({ kind: "chat-invite-answer", invite, answer });
-    if (answer === "accepted") {
-      this.#available = true;
-      this.#openPanel();
-    }
+    if (answer !== "accepted") return;
+    this.#available = true;
+    this.#acceptedInvite = invite;
+    if (this.#state === "ended") this.#newChat();
+    else this.#openPanel();
   }
 
   #pendingInvite = "";
@@ -167,14 +189,16 @@ export class ChatWidget {
   #onFrame(f: ChatServerFrame): void {
     switch (f.kind) {
       case "chat-availability":
-        this.#available = f.available;
-        return;
+        return this.#availability(f.available);
       case "chat-invite":
+        // Shown whether or not the panel is open (inside it when open), unless a chat is going on.
+        if (this.#state === "queued" || this.#state === "active") return;
         this.#pendingInvite = f.invite;
-        if (this.#state !== "queued" && this.#state !== "active") this.#ui.invite(f.text);
+        this.#ui.invite(f.text || (f.agentName ? this.#ui.t("inviteFrom", { agent: f.agentName }) : this.#ui.t("inviteText")));
+        this.channel.send({ kind: "chat-invite-answer", invite: f.invite, answer: "delivered" });
         return;
       case "chat-conversation":
-        return this.#onConversation(f.conversation, f.change, f.state);
+        return this.#onConversation(f.conversation, f.change, f.state, f.agentName);
       case "chat-message":
         if (f.conversation === this.#conversation && this.#ledger.receive(f)) this.#render();
         return;
@@ -210,7 +234,7 @@ export class ChatWidget {
     }
   }
 
-  #onConversation(id: string, change: string, state: "queued" | "active" | "ended" | "offline"): void {
+  #onConversation(id: string, change: string, state: "queued" | "active" | "ended" | "offline", agentName: string | undefined): void {
     if (change === "started") {
       this.#starting = false;
       this.#conversation = id;
@@ -218,27 +242,61 @@ export class ChatWidget {
       for (const m of this.#ledger.unacknowledged()) this.channel.send({ kind: "chat-send", conversation: id, ...m });
     } else if (id !== this.#conversation) {
       return;
-    } else if (change === "accepted") {
+    } else if (change === "accepted" || change === "transferred") {
+      // "Alex from Support has joined": by the name the agent's IdP gives, never an id.
       this.#state = "active";
-      this.#notes = [this.#ui.t("connected")];
-    } else if (state === "ended") {
+      const joined = agentName ? this.#ui.t("joinedNamed", { agent: agentName }) : this.#ui.t("connected");
+      this.#notes = [...this.#notes.filter((n) => n.text !== this.#ui.t("waiting")), { text: joined, afterSeq: this.#lastSeq() }];
+    } else if (state === "ended" && this.#state !== "ended") {
       this.#state = "ended";
-      this.#notes = [...this.#notes, this.#ui.t("ended")];
-      this.#ui.showTyping(false);
+      this.#endedNote();
     }
     this.#save();
-    this.#render();
+    this.#render(state === "ended");
   }
 
-  #render(): void {
+  /** The end goes at the bottom of the log, the composer closes, "Start a new chat" is offered. */
+  #endedNote(): void {
+    this.#ui.ended(true);
+    this.#notes = [...this.#notes, { text: this.#ui.t("ended"), afterSeq: Number.MAX_SAFE_INTEGER }];
+  }
+
+  #lastSeq(): number {
+    return this.#ledger.messages().at(-1)?.seq ?? 0;
+  }
+
+  /** The widget follows whether an agent is available: offline form when nobody is, the chat when someone is. */
+  #availability(available: boolean): void {
+    const was = this.#available;
+    this.#available = available;
+    if (was === available || !this.#ui.isOpen || this.#state !== "none" || this.#starting) return;
+    if (available && this.#ui.view === "offline" && !this.#ui.offlineTouched()) {
+      this.#notes = [{ text: this.#ui.t("availableNow"), afterSeq: 0 }];
+      this.#render();
+      this.#show("chat");
+    } else if (!available && this.#ui.view === "chat") {
+      this.#show("offline");
+    }
+  }
+
+  #render(toBottom = false): void {
     const t = this.#ui.t;
-    const delivered = this.#ledger.messages().filter((m) => m.type === "text");
-    const pending = this.#ledger.unacknowledged();
-    const entries = [
-      ...delivered.map((m) => ({ mine: m.from === "visitor", from: m.from === "visitor" ? t("you") : t("agent"), text: m.text, pending: false })),
-      ...pending.map((m) => ({ mine: true, from: `${t("you")} · ${t("sending")}`, text: m.text, pending: true })),
-    ];
-    this.#ui.render(entries, this.#notes);
+    const entries: LogEntry[] = [];
+    const notes = [...this.#notes];
+    const notesUpTo = (seq: number) => {
+      while (notes.length > 0 && (notes[0]?.afterSeq ?? 0) <= seq) entries.push({ kind: "note", text: notes.shift()?.text ?? "" });
+    };
+    notesUpTo(0);
+    for (const m of this.#ledger.messages()) {
+      if (m.type === "text") {
+        const from = m.from === "visitor" ? t("you") : (m.agentName ?? t("agent"));
+        entries.push({ kind: "message", mine: m.from === "visitor", from, text: m.text, pending: false });
+      }
+      notesUpTo(m.seq);
+    }
+    for (const m of this.#ledger.unacknowledged()) entries.push({ kind: "message", mine: true, from: `${t("you")} · ${t("sending")}`, text: m.text, pending: true });
+    notesUpTo(Number.MAX_SAFE_INTEGER);
+    this.#ui.render(entries, toBottom);
   }
 
   /** The visitor's own copy of the conversation, as a plain text file. */
@@ -247,7 +305,7 @@ export class ChatWidget {
     const lines = this.#ledger
       .messages()
       .filter((m) => m.type === "text")
-      .map((m) => `[${new Date(m.at).toISOString()}] ${m.from === "visitor" ? t("you") : t("agent")}: ${m.text}`);
+      .map((m) => `[${new Date(m.at).toISOString()}] ${m.from === "visitor" ? t("you") : (m.agentName ?? t("agent"))}: ${m.text}`);
     const url = URL.createObjectURL(new Blob([`${t("transcript")} — ${location.hostname}\n\n${lines.join("\n")}\n`], { type: "text/plain;charset=utf-8" }));
     const a = document.createElement("a");
     a.href = url;
@@ -256,9 +314,10 @@ export class ChatWidget {
     setTimeout(() => URL.revokeObjectURL(url), 10_000);
   }
 
-  #save(): void {
+  #save(forget = false): void {
     try {
-      if (this.#conversation) sessionStorage.setItem(STORAGE_KEY, JSON.stringify({ conversation: this.#conversation, state: this.#state, open: this.#ui.isOpen }));
+      if (forget) sessionStorage.removeItem(STORAGE_KEY);
+      else if (this.#conversation) sessionStorage.setItem(STORAGE_KEY, JSON.stringify({ conversation: this.#conversation, state: this.#state, open: this.#ui.isOpen }));
     } catch {
       // storage may be disabled; the chat still works for this page
     }

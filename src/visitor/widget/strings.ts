@@ -30,7 +30,11 @@ export type WidgetKey =
   | "limitConversations"
   | "limitVisits"
   | "limitFlood"
-  | "notAllowed";
+  | "notAllowed"
+  | "joinedNamed"
+  | "newChat"
+  | "inviteFrom"
+  | "availableNow";
 
 export const widgetStrings: Dictionary<WidgetKey> = {
   en: {
@@ -64,6 +68,10 @@ export const widgetStrings: Dictionary<WidgetKey> = {
     limitVisits: "Too many chat windows were opened from your network just now. Please try again in a few minutes.",
     limitFlood: "Too much was sent at once, so the chat paused. It reconnects by itself.",
     notAllowed: "Chat is not available on this page.",
+    joinedNamed: "{agent} has joined the chat.",
+    newChat: "Start a new chat",
+    inviteFrom: "{agent} is available to chat. Can we help you?",
+    availableNow: "An agent is available now. Write your message below.",
   },
   de: {
     open: "Chat starten",
@@ -96,5 +104,9 @@ export const widgetStrings: Dictionary<WidgetKey> = {
     limitVisits: "Aus Ihrem Netzwerk wurden gerade zu viele Chatfenster geöffnet. Bitte versuchen Sie es in ein paar Minuten erneut.",
     limitFlood: "Es wurde zu viel auf einmal gesendet, der Chat pausiert. Er verbindet sich von selbst neu.",
     notAllowed: "Auf dieser Seite ist der Chat nicht verfügbar.",
+    joinedNamed: "{agent} ist dem Chat beigetreten.",
+    newChat: "Neuen Chat beginnen",
+    inviteFrom: "{agent} ist für einen Chat verfügbar. Können wir helfen?",
+    availableNow: "Ein Mitarbeiter ist jetzt erreichbar. Schreiben Sie unten Ihre Nachricht.",
   },
 };

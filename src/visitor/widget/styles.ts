@@ -37,6 +37,9 @@ export const widgetCss = `
 .alc-offline textarea { min-height: 90px; resize: vertical; }
 .alc-invite { width: min(320px, calc(100vw - 40px)); background: #fff; border-radius: 14px; padding: 16px; box-shadow: 0 12px 40px rgba(8,27,58,.28), 0 0 0 1px rgba(8,27,58,.08); }
 .alc-invite p { margin: 0 0 12px; }
+.alc-invite.alc-invite-inline { width: auto; border-radius: 0; box-shadow: none; border-bottom: 1px solid #d8e0ec; background: #eef5fd; padding: 12px 14px; }
+.alc-restart { padding: 10px; border-top: 1px solid #e3e8f0; margin: 0; }
+.alc-restart .alc-btn { font-size: 14px; padding: 8px 14px; }
 .alc-row { display: flex; gap: 8px; justify-content: flex-end; }
 [hidden] { display: none !important; }
 `;

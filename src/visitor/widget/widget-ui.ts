@@ -12,7 +12,11 @@ export interface WidgetHandlers {
   onDownload(): void;
   onOffline(form: { name: string; email: string; text: string }): void;
   onInvite(answer: "accepted" | "declined"): void;
+  onNewChat(): void;
 }
+
+/** One line of the chat log: a message bubble, or a note about the chat itself (joined, ended). */
+export type LogEntry = { readonly kind: "message"; readonly mine: boolean; readonly from: string; readonly text: string; readonly pending: boolean } | { readonly kind: "note"; readonly text: string };
 
 export type PanelView = "chat" | "offline" | "thanks";
 
@@ -23,7 +27,7 @@ export type PanelView = "chat" | "offline" | "thanks";
  * the line, Escape minimises).
  */
 export class WidgetUi {
-  readonly t: (key: WidgetKey) => string;
+  readonly t: (key: WidgetKey, vars?: Readonly<Record<string, string>>) => string;
   readonly #root: HTMLElement;
   readonly #launch: HTMLButtonElement;
   readonly #panel: HTMLElement;
@@ -34,6 +38,8 @@ export class WidgetUi {
   readonly #offline: HTMLElement;
   readonly #invite: HTMLElement;
   readonly #notice: HTMLElement;
+  readonly #composer: HTMLElement;
+  readonly #restart: HTMLElement;
   #typingTimer: ReturnType<typeof setTimeout> | undefined;
 
   constructor(host: UiHost, private readonly on: WidgetHandlers) {
@@ -63,7 +69,14 @@ export class WidgetUi {
     end.addEventListener("click", () => this.on.onEnd());
     const download = h("button", { class: "alc-btn", type: "button" }, t("download"));
     download.addEventListener("click", () => this.on.onDownload());
-    this.#chat = h("div", { class: "alc-chatview" }, this.#log, this.#typing, form, h("div", { class: "alc-foot" }, download, end));
+    this.#composer = h("div", { class: "alc-composer" }, form, h("div", { class: "alc-foot" }, download, end));
+    // After the end: the composer is gone; the visitor may download the chat or start a new one.
+    const again = h("button", { class: "alc-btn alc-primary", type: "button" }, t("newChat"));
+    again.addEventListener("click", () => this.on.onNewChat());
+    const downloadEnded = h("button", { class: "alc-btn", type: "button" }, t("download"));
+    downloadEnded.addEventListener("click", () => this.on.onDownload());
+    this.#restart = h("div", { class: "alc-foot alc-restart", hidden: "" }, downloadEnded, again);
+    this.#chat = h("div", { class: "alc-chatview" }, this.#log, this.#typing, this.#composer, this.#restart);
 
     this.#offline = this.#offlineForm();
     const minimise = h("button", { class: "alc-icon", type: "button", "aria-label": t("close") }, "−");
@@ -97,18 +110,31 @@ export class WidgetUi {
   }
 
   show(view: PanelView): void {
-    this.#invite.hidden = true;
     this.#launch.hidden = true;
     this.#panel.hidden = false;
     this.#chat.hidden = view !== "chat";
     this.#offline.hidden = view === "chat";
     if (view === "thanks") this.#offline.replaceChildren(h("p", { role: "status" }, this.t("offlineThanks")));
-    (view === "chat" ? this.#input : (this.#offline.querySelector("input") ?? this.#panel)).focus();
+    if (!this.#invite.hidden) this.#placeInvite();
+    const target = view !== "chat" ? (this.#offline.querySelector("input") ?? this.#panel) : this.#restart.hidden ? this.#input : this.#restart.querySelector<HTMLElement>(".alc-primary");
+    (target ?? this.#panel).focus();
+  }
+
+  /** Whether the chat has ended: the composer closes and "Start a new chat" is offered. */
+  ended(isEnded: boolean): void {
+    const focusWasInside = this.#composer.contains((this.#root.getRootNode() as Document | ShadowRoot).activeElement);
+    this.#composer.hidden = isEnded;
+    this.#restart.hidden = !isEnded;
+    if (isEnded) {
+      this.showTyping(false);
+      if (focusWasInside) this.#restart.querySelector<HTMLElement>(".alc-primary")?.focus();
+    }
   }
 
   minimise(): void {
     this.#panel.hidden = true;
     this.#launch.hidden = false;
+    if (!this.#invite.hidden) this.#placeInvite();
     this.#launch.focus();
   }
 
@@ -116,15 +142,29 @@ export class WidgetUi {
     return !this.#panel.hidden;
   }
 
-  /** Replaces the log with these entries (kept in conversation order by the caller). */
-  render(entries: readonly { mine: boolean; from: string; text: string; pending: boolean }[], notes: readonly string[]): void {
-    const stick = this.#log.scrollTop + this.#log.clientHeight >= this.#log.scrollHeight - 8;
-    const nodes: Node[] = notes.map((n) => h("p", { class: "alc-note" }, n));
-    for (const e of entries) {
+  /** Which view the open panel shows. */
+  get view(): "chat" | "offline" {
+    return this.#chat.hidden ? "offline" : "chat";
+  }
+
+  /** Whether the visitor has typed anything into the offline form (it is then never swapped away). */
+  offlineTouched(): boolean {
+    return [...this.#offline.querySelectorAll<HTMLInputElement | HTMLTextAreaElement>("input, textarea")].some((f) => f.value !== "");
+  }
+
+  /**
+   * Replaces the log with these entries, in the order given (the caller interleaves notes such as
+   * "Alex has joined" and "The chat has ended" where they happened). `toBottom` scrolls to the
+   * last entry even when the visitor had scrolled up (the end of the chat must be seen).
+   */
+  render(entries: readonly LogEntry[], toBottom = false): void {
+    const stick = toBottom || this.#log.scrollTop + this.#log.clientHeight >= this.#log.scrollHeight - 8;
+    const nodes: Node[] = entries.map((e) => {
+      if (e.kind === "note") return h("p", { class: "alc-note" }, e.text);
       const bubble = h("div", { class: `alc-msg ${e.mine ? "alc-me" : "alc-them"}${e.pending ? " alc-pending" : ""}` }, h("span", { class: "alc-who" }, e.from));
       bubble.append(document.createTextNode(e.text));
-      nodes.push(bubble);
-    }
+      return bubble;
+    });
     this.#log.replaceChildren(...nodes);
     if (stick) this.#log.scrollTop = this.#log.scrollHeight;
   }
@@ -139,15 +179,23 @@ export class WidgetUi {
     this.#typing.textContent = typing ? this.t("typing") : "";
   }
 
+  /** Shows an agent's invitation: above the launcher, or at the top of the panel while it is open. */
   invite(text: string): void {
-    if (this.isOpen) return;
     const p = this.#invite.querySelector("p");
-    if (p) p.textContent = text || this.t("inviteText");
+    if (p) p.textContent = text;
     this.#invite.hidden = false;
+    this.#placeInvite();
   }
 
   hideInvite(): void {
     this.#invite.hidden = true;
+  }
+
+  #placeInvite(): void {
+    const inside = this.isOpen;
+    this.#invite.classList.toggle("alc-invite-inline", inside);
+    if (inside) this.#panel.insertBefore(this.#invite, this.#notice);
+    else this.#root.prepend(this.#invite);
   }
 
   #submit(): void {

@@ -3,6 +3,7 @@ import type { ChatMessageFrame } from "../../../protocol/chat-frames.js";
 import { errorNotice } from "../components/notice.js";
 import { h, replaceChildren } from "../dom.js";
 import { attachCannedPicker } from "./canned-picker.js";
+import { transferForm } from "./transfer-dialog.js";
 
 export interface PaneActions {
   send(conversation: string, clientId: string, text: string): void;
@@ -56,6 +57,7 @@ export class ChatPane {
   readonly #state: HTMLElement;
   readonly #tools: HTMLElement;
   readonly #events: PaneEvent[] = [];
+  readonly #transferButton: HTMLButtonElement | null;
   #typingSentAt = 0;
 
   constructor(
@@ -85,7 +87,8 @@ export class ChatPane {
       h("button", { type: "submit", class: "button" }, "Send"),
     );
     const canned = h("button", { type: "button", class: "button secondary small", "aria-keyshortcuts": "/", on: { click: () => picker.open() } }, "Canned responses");
-    const transfer = canTransfer ? h("button", { type: "button", class: "button secondary small", on: { click: () => void this.#showTransfer() } }, "Transfer") : null;
+    const transfer = canTransfer ? h("button", { type: "button", class: "button secondary small", "aria-expanded": "false", on: { click: () => void this.#showTransfer() } }, "Transfer") : null;
+    this.#transferButton = transfer;
     const end = h("button", { type: "button", class: "button danger small", on: { click: () => this.actions.end(info.conversation) } }, "End chat");
     // Shown only when the server's decision for this agent and this visitor's session allows it.
     const cobrowse = h("button", { type: "button", class: "button secondary small", hidden: true, on: { click: () => void this.#startCobrowse() } }, "Co-browse");
@@ -150,8 +153,9 @@ export class ChatPane {
   }
 
   #bubble(m: ChatMessageFrame): HTMLElement {
-    if (m.type === "note") return h("div", { class: "chat-note" }, h("strong", {}, "Transfer note: "), m.text);
-    const who = m.from === "visitor" ? this.info.visitorName : m.from === "agent" ? (this.actions.agentName(m.agentId ?? "") ?? "A colleague") : "Airlock";
+    // People by name (the IdP's name claim), never by id.
+    if (m.type === "note") return h("div", { class: "chat-note" }, h("strong", {}, `Transfer note from ${m.agentName ?? this.actions.agentName(m.agentId ?? "") ?? "a colleague"}: `), m.text);
+    const who = m.from === "visitor" ? this.info.visitorName : m.from === "agent" ? (m.agentName ?? this.actions.agentName(m.agentId ?? "") ?? "A colleague") : "Airlock";
     const cls = m.from === "visitor" ? "chat-them" : "chat-me";
     const text = m.type === "form" ? formText(m.text) : m.text;
     // An agent's own message in the log was committed by the server: the acknowledgement came first.
@@ -186,21 +190,24 @@ export class ChatPane {
 
   async #showTransfer(): Promise<void> {
     const colleagues = await this.actions.colleagues().catch(() => undefined);
-    if (!colleagues) return replaceChildren(this.#tools, h("p", { class: "hint" }, "Colleagues could not be loaded."));
-    const select = h("select", { "aria-label": "Transfer to" }, colleagues.map((c) => h("option", { value: c.id }, c.name)));
-    const note = h("input", { type: "text", maxlength: 2000, "aria-label": "Note for your colleague", placeholder: "Note for your colleague" });
-    const go = () => {
-      if (!select.value) return;
-      this.actions.transfer(this.info.conversation, select.value, note.value.trim());
+    if (!colleagues) return replaceChildren(this.#tools, h("p", { class: "hint", role: "alert" }, "Colleagues could not be loaded. Try again in a moment."));
+    const close = () => {
       replaceChildren(this.#tools);
+      this.#transferButton?.setAttribute("aria-expanded", "false");
+      this.#transferButton?.focus();
     };
     replaceChildren(
       this.#tools,
-      colleagues.length === 0
-        ? h("p", { class: "hint" }, "No colleague is online for this site.")
-        : h("div", { class: "chat-transfer" }, select, note, h("button", { type: "button", class: "button small", on: { click: go } }, "Transfer chat")),
+      transferForm(colleagues, {
+        transfer: (to, note) => {
+          this.actions.transfer(this.info.conversation, to, note);
+          close();
+        },
+        cancel: close,
+      }),
     );
-    select.focus();
+    this.#transferButton?.setAttribute("aria-expanded", "true");
+    this.#tools.querySelector<HTMLElement>("input, button")?.focus();
   }
 }
 

@@ -59,6 +59,9 @@ const otherCodes: Readonly<Record<string, string>> = {
   not_allowed: "Your role does not allow this in chat.",
   too_many_conversations: "There are too many open chats right now. Try again in a moment.",
   too_many_messages: "Messages are being sent too fast. Wait a moment; unsent messages are sent again automatically.",
+  note_too_long: "The transfer note is too long: keep it to 500 characters. The chat was not transferred.",
+  agent_away: "You are set to Away, so no new chats come to you. Set yourself Online in the header to accept this chat.",
+  agent_unavailable: "That colleague is not available any more (away or signed out). Choose someone else; the chat stays with you.",
 };
 
 /** More specific sentences for server messages that share a code; keyed by code, then message. */

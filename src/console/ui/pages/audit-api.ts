@@ -8,6 +8,8 @@ export const auditPageSchema = z.object({
       seq: z.number(),
       at: z.number(),
       actor: z.string(),
+      /** An agent actor's display name (the IdP's name claim). */
+      actorName: z.optional(z.string()),
       action: z.string(),
       target: z.nullable(z.string()),
       decision: z.string(),

@@ -25,7 +25,13 @@ function row(e: AuditEntry): HTMLElement {
     { "data-seq": e.seq },
     h("td", { class: "num" }, String(e.seq)),
     h("td", { class: "nowrap" }, h("time", { datetime: new Date(e.at).toISOString() }, auditTime(e.at))),
-    h("td", { class: "mono" }, h("div", {}, e.actor), e.sourceAddress ? h("div", { class: "hint" }, `from ${e.sourceAddress}`) : null),
+    h(
+      "td",
+      { class: e.actorName ? "" : "mono" },
+      // An agent by name, the recorded id below in small print (filters take the id).
+      e.actorName ? [h("div", {}, e.actorName), h("div", { class: "hint mono" }, e.actor)] : h("div", {}, e.actor),
+      e.sourceAddress ? h("div", { class: "hint" }, `from ${e.sourceAddress}`) : null,
+    ),
     h("td", { class: "mono nowrap" }, e.action),
     h("td", { class: "mono" }, e.target ?? "—"),
     h("td", {}, h("span", { class: `badge decision ${decisionClass[e.decision] ?? "neutral"}` }, e.decision), e.rule ? h("div", { class: "hint mono" }, e.rule) : null),

@@ -4,6 +4,7 @@ import type { ChatConversationFrame, ChatServerFrame, PresenceVisitor } from "..
 import { api } from "../api.js";
 import { ChatPane } from "../chat/chat-pane.js";
 import { ChatSocket } from "../chat/chat-socket.js";
+import { InviteStatuses } from "../chat/invite-status.js";
 import { formatDuration } from "../components/format.js";
 import { statusRegion } from "../components/notice.js";
 import { pageHeader } from "../components/page-header.js";
@@ -48,6 +49,7 @@ export const chatsPage = definePage({
     const context = new VisitorContextPane();
     const list = new ConversationList({ me, open: (id) => open(id, true), agentName: (id) => names.get(id) });
     const views = new InboxViews();
+    const invites = new InviteStatuses();
 
     const socket = new ChatSocket({
       signal,
@@ -201,18 +203,18 @@ export const chatsPage = definePage({
                 h("td", {}, String(v.pagesViewed)),
                 h("td", {}, v.referrer || "—"),
                 h("td", {}, formatDuration(now - v.startedAt)),
-                h("td", {}, v.chat),
+                h("td", {}, invites.describe(v)),
                 h("td", {}, v.cobrowse),
-                h(
-                  "td",
-                  { class: "actions-cell" },
-                  viewer.can("chat:invite") && (v.chat === "none" || v.chat === "ended")
-                    ? h("button", { type: "button", class: "button secondary small", on: { click: () => socket.send({ kind: "chat-invite", site, visitor: v.visitor }) } }, "Invite to chat")
-                    : null,
-                ),
+                h("td", { class: "actions-cell" }, inviteButton(v)),
               ),
             ),
       );
+    };
+
+    // Invite, and invite again once the visitor declined or let it pass (where it stands shows in the Chat column).
+    const inviteButton = (v: PresenceVisitor) => {
+      const label = viewer.can("chat:invite") ? invites.inviteLabel(v) : undefined;
+      return label ? h("button", { type: "button", class: "button secondary small", on: { click: () => socket.send({ kind: "chat-invite", site, visitor: v.visitor }) } }, label) : null;
     };
 
     const eventText = (f: ChatConversationFrame, before: InboxConversation | undefined): string | undefined => {
@@ -275,6 +277,10 @@ export const chatsPage = definePage({
           visitors = f.visitors;
           renderVisitors();
           return showContext();
+        case "chat-invite-status":
+          invites.update(f);
+          if (f.site === site) renderVisitors();
+          return;
         case "chat-error":
           // Refused for load: send what is unacknowledged again a little later (same client ids).
           if (f.code === "rate_limited") setTimeout(() => panes.forEach((p) => p.ledger.unacknowledged().forEach((m) => socket.send({ kind: "chat-send", conversation: p.info.conversation, ...m }))), 1_000);
