@@ -21,6 +21,13 @@ export class InviteStatuses {
     this.#byVisitor.set(f.visitor, f.status);
   }
 
+  /** Whether the visitor just accepted this agent's invitation (answered once: the chat then opens). */
+  takeAccepted(visitor: string): boolean {
+    if (this.#byVisitor.get(visitor) !== "accepted") return false;
+    this.#byVisitor.delete(visitor);
+    return true;
+  }
+
   /** What the Chat column says for the visitor. */
   describe(v: PresenceVisitor): string {
     const status = this.#byVisitor.get(v.visitor);

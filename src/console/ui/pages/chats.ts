@@ -256,7 +256,9 @@ export const chatsPage = definePage({
       if (f.change === "transferred" && pane && c.assignedAgent !== me) pane.setState("transferred");
       if (c.state === "ended") pane?.setState("ended");
       // Accepted here, or handed to this agent: the chat comes up in the middle pane.
-      if (mineNow && (f.change === "accepted" || f.change === "transferred") && (!openId || openId === c.id || !panes.has(openId))) open(c.id, f.change === "accepted" && openId === c.id);
+      // A visitor who accepted this agent's invitation comes up at once, whatever is open.
+      const invited = f.change === "accepted" && mineNow && invites.takeAccepted(c.visitor);
+      if (mineNow && (f.change === "accepted" || f.change === "transferred") && (invited || !openId || openId === c.id || !panes.has(openId))) open(c.id, invited || (f.change === "accepted" && openId === c.id));
       else if (openId === c.id) open(c.id, false);
       openSomething();
       void refreshSupervision();
