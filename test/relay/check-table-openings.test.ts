@@ -24,7 +24,7 @@ const SITE_KEY = "bank-site-key-00001";
 const viewport = { width: 800, height: 600 };
 
 /** A relay with the shipped policy and a test site; `denying.action` makes the engine refuse that action. */
-function relayWith(denying: { action?: string } = {}) {
+function relayWith(denying: { action?: string } = {}, bus = new MemoryBus()) {
   const engine = PolicyEngine.load({ shippedDir: shippedPolicyDir, overrideDir: policyDir({ "sites.yaml": bankSitesYaml(ORIGIN) }), mode: "dev" });
   // The real engine, refusing one action: policy checks are the only ones a real policy cannot fail here.
   const policy = new Proxy(engine, {
@@ -34,7 +34,7 @@ function relayWith(denying: { action?: string } = {}) {
       return typeof value === "function" ? (value as (...a: unknown[]) => unknown).bind(target) : value;
     },
   });
-  return new Relay({ policy, bus: new MemoryBus(), log: createLogger("silent"), signer: new AssetUrlSigner("http://127.0.0.1:8080"), audit: () => undefined, clock: new ManualClock() });
+  return new Relay({ policy, bus, log: createLogger("silent"), signer: new AssetUrlSigner("http://127.0.0.1:8080"), audit: () => undefined, clock: new ManualClock() });
 }
 
 type Opening = Extract<VisitorMessage, { kind: "hello" | "resume" }>;
@@ -190,5 +190,34 @@ describe("every check of the visit rows runs in Relay.fromVisitor", () => {
     // The visitor ends the co-browse session; the visit (and its chat) goes on without a room.
     expect(relay.fromVisitor(visit, { kind: "end" }, ORIGIN)).toBeUndefined();
     expect(relay.fromVisitor(visit, frame, ORIGIN)).toMatchObject({ check: "room-running", code: "session_ended" });
+  });
+});
+
+describe("the route rows run again at the room's owner", () => {
+  it("a join whose room ended before it reached the owner is refused there once, session_ended, and seats nobody", async () => {
+    const bus = new MemoryBus();
+    const owner = relayWith({}, bus);
+    const other = relayWith({}, bus);
+    await owner.start();
+    await other.start();
+    try {
+      const { visit } = openVisit(owner);
+      const flush = () => new Promise((resolve) => setTimeout(resolve, 0));
+      await flush(); // the other replica learns the room from the owner's announcement
+      const peer = new RecordingPeer();
+      const endpoint = { conn: "conn-on-the-other-replica", peer, principal: { subject: "agent-a", displayName: "Ann", roles: ["agent"], mfa: true } };
+      other.agentOpened(endpoint);
+      const room = visit.roomId;
+      expect(other.fromAgent(endpoint, { kind: "join", versions: [1], room, mode: "view" })).toBeUndefined();
+      // Before the join crosses the bus, the visitor ends the session: the owner no longer has the room.
+      expect(owner.fromVisitor(visit, { kind: "end" }, ORIGIN)).toBeUndefined();
+      await flush();
+      await flush();
+      expect(peer.all("error")).toEqual([{ kind: "error", code: "session_ended", message: "no such co-browse session", ref: "join" }]);
+      expect(owner.room(room)).toBeUndefined();
+    } finally {
+      owner.shutdown();
+      other.shutdown();
+    }
   });
 });
