@@ -4,9 +4,11 @@ import { createServer, type Server } from "node:http";
 import type { AddressInfo } from "node:net";
 import { tmpdir } from "node:os";
 import path from "node:path";
-import type { Browser, BrowserContext, Page } from "playwright-core";
+import type { Browser, BrowserContext, BrowserContextOptions, Page } from "playwright-core";
+import { afterAll, beforeAll } from "vitest";
 import { signInEnrolled } from "../auth/helpers/login.js";
 import type { TestServer } from "../helpers/server.js";
+import { demoInBrowser } from "../e2e/demo-airlock.js";
 
 export const SHOP_SITE_KEY = "test-shop-site-key-01";
 
@@ -65,4 +67,44 @@ export async function agentOnChats(browser: Browser, server: TestServer, problem
   await page.goto(`${server.url}/console/chats?site=demo`);
   await page.getByRole("heading", { name: "Chats", level: 1 }).waitFor();
   return page;
+}
+
+/** The demo Airlock and Chromium with the agent on the chats page (valid inside the suite's tests). */
+export interface ChatsWorkspace {
+  readonly server: TestServer;
+  readonly agent: Page;
+  /** Page errors of the agent's page and of pages that report into it. */
+  readonly problems: string[];
+  /** A new browser context, closed after the suite. */
+  newContext(options?: BrowserContextOptions): Promise<BrowserContext>;
+}
+
+/** Registers the suite's hooks: demoInBrowser(), then the agent signed in on the chats page. */
+export function chatsWorkspace(): ChatsWorkspace {
+  const base = demoInBrowser();
+  const problems: string[] = [];
+  const contexts: BrowserContext[] = [];
+  let agent: Page | undefined;
+  beforeAll(async () => {
+    agent = await agentOnChats(base.browser, base.demo.server, problems);
+    contexts.push(agent.context());
+  });
+  afterAll(async () => {
+    for (const c of contexts) await c.close().catch(() => undefined);
+  });
+  return {
+    problems,
+    get server() {
+      return base.demo.server;
+    },
+    get agent() {
+      if (!agent) throw new Error("the agent's page is not open: use it inside a test");
+      return agent;
+    },
+    async newContext(options) {
+      const context = await base.browser.newContext(options);
+      contexts.push(context);
+      return context;
+    },
+  };
 }

@@ -1,10 +1,8 @@
-import type { BrowserContext, Locator, Page } from "playwright-core";
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { chromiumPath, launchBrowser, screenshotPath, type TestBrowser } from "../helpers/browser.js";
+import type { Locator, Page } from "playwright-core";
+import { beforeAll, describe, expect, it } from "vitest";
+import { chromiumPath, screenshotPath } from "../helpers/browser.js";
 import type { TestServer } from "../helpers/server.js";
-import { buildConsoleBundle, buildVisitorBundle } from "../visitor/host-site.js";
-import { startDemoAirlock, type DemoAirlock } from "../e2e/demo-airlock.js";
-import { agentOnChats } from "./browser-harness.js";
+import { chatsWorkspace } from "./browser-harness.js";
 
 // Chat lives for the whole visit while co-browse sessions come and go within it, with the real
 // visitor script (/siteconnect.js: widget and co-browsing on one /ws/visitor connection) on the
@@ -16,34 +14,20 @@ import { agentOnChats } from "./browser-harness.js";
 const suite = chromiumPath ? describe : describe.skip;
 
 suite("co-browse sessions come and go within one visit; chat stays (Chromium)", () => {
-  let demo: DemoAirlock | undefined;
+  const workspace = chatsWorkspace();
+  const problems = workspace.problems;
   let server: TestServer;
-  let tb: TestBrowser;
-  const contexts: BrowserContext[] = [];
   let visitor: Page;
   let agent: Page;
-  const problems: string[] = [];
   const shot = (page: Page, name: string) => page.screenshot({ path: screenshotPath(`visit-${name}`) });
   const bar = () => visitor.getByRole("region", { name: "Screen sharing with support" });
   const pane = () => agent.locator(".chat-pane").first();
 
   beforeAll(async () => {
-    buildVisitorBundle();
-    buildConsoleBundle();
-    demo = await startDemoAirlock();
-    server = demo.server;
-    tb = await launchBrowser();
-    agent = await agentOnChats(tb.browser, server, problems);
-    const visitorContext = await tb.browser.newContext({ viewport: { width: 1100, height: 800 } });
-    contexts.push(agent.context(), visitorContext);
-    visitor = await visitorContext.newPage();
+    ({ server, agent } = workspace);
+    visitor = await (await workspace.newContext({ viewport: { width: 1100, height: 800 } })).newPage();
     visitor.setDefaultTimeout(15_000);
     visitor.on("pageerror", (e) => problems.push(`pageerror: ${e.message}`));
-  });
-  afterAll(async () => {
-    for (const c of contexts) await c.close().catch(() => undefined);
-    await tb?.close();
-    await demo?.stop();
   });
 
   /** One message each way: the visitor's widget and the agent's chat pane. */

@@ -1,11 +1,9 @@
-import type { BrowserContext, Page } from "playwright-core";
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import type { Page } from "playwright-core";
+import { beforeAll, describe, expect, it } from "vitest";
 import { axeViolations } from "../helpers/axe.js";
-import { chromiumPath, launchBrowser, screenshotPath, type TestBrowser } from "../helpers/browser.js";
+import { chromiumPath, screenshotPath } from "../helpers/browser.js";
 import type { TestServer } from "../helpers/server.js";
-import { buildConsoleBundle, buildVisitorBundle } from "../visitor/host-site.js";
-import { agentOnChats } from "../chat/browser-harness.js";
-import { startDemoAirlock, type DemoAirlock } from "./demo-airlock.js";
+import { chatsWorkspace } from "../chat/browser-harness.js";
 
 // The agent's inbox in Chromium with the real visitor script on the demo shop: three panes
 // (conversations, conversation, visitor), driven from the keyboard; named, timed messages and
@@ -16,34 +14,20 @@ import { startDemoAirlock, type DemoAirlock } from "./demo-airlock.js";
 const suite = chromiumPath ? describe : describe.skip;
 
 suite("the agent's inbox: three panes, keyboard, context, one name per visit (Chromium)", () => {
-  let demo: DemoAirlock | undefined;
+  const workspace = chatsWorkspace();
+  const problems = workspace.problems;
   let server: TestServer;
-  let tb: TestBrowser;
-  const contexts: BrowserContext[] = [];
-  const problems: string[] = [];
   let agent: Page;
   const visitors: Page[] = [];
   const shot = (page: Page, name: string) => page.screenshot({ path: screenshotPath(`inbox-${name}`) });
 
   beforeAll(async () => {
-    buildVisitorBundle();
-    buildConsoleBundle();
-    demo = await startDemoAirlock();
-    server = demo.server;
-    tb = await launchBrowser();
-    agent = await agentOnChats(tb.browser, server, problems);
-    contexts.push(agent.context());
+    ({ server, agent } = workspace);
     await agent.setViewportSize({ width: 1280, height: 800 });
-  });
-  afterAll(async () => {
-    for (const c of contexts) await c.close().catch(() => undefined);
-    await tb?.close();
-    await demo?.stop();
   });
 
   async function visitorAsks(text: string): Promise<Page> {
-    const context = await tb.browser.newContext({ viewport: { width: 1100, height: 800 }, locale: "de-CH" });
-    contexts.push(context);
+    const context = await workspace.newContext({ viewport: { width: 1100, height: 800 }, locale: "de-CH" });
     const page = await context.newPage();
     page.setDefaultTimeout(15_000);
     page.on("pageerror", (e) => problems.push(`visitor: ${e.message}`));

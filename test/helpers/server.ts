@@ -1,13 +1,12 @@
 import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import path from "node:path";
-import { Writable } from "node:stream";
 import { loadConfig } from "../../src/config/load.js";
 import type { Config } from "../../src/config/schema.js";
 import { startServer, type RunningServer, type StartOptions } from "../../src/server/server.js";
-import { createLogger } from "../../src/ops/log.js";
 import { openStorage } from "../../src/storage/db.js";
 import { migrateUp } from "../../src/storage/migrate.js";
+import { captureLog } from "./log-sink.js";
 import { freeListenerEnv } from "./ports.js";
 
 /** One structured log line, with the fields tests look at most. */
@@ -48,19 +47,13 @@ export async function startTestServer(env: Record<string, string> = {}, options:
   const outcome = await migrateUp(storage);
   await storage.close();
   if (!outcome.ok) throw new Error(`migration failed: ${outcome.error}`);
-  const lines: string[] = [];
-  const sink = new Writable({
-    write(chunk: Buffer, _enc, done) {
-      lines.push(chunk.toString("utf8"));
-      done();
-    },
-  });
-  const running = await startServer(config, { ...options, log: createLogger("trace", sink) });
+  const sink = captureLog();
+  const running = await startServer(config, { ...options, log: sink.log });
   return {
     ...running,
     config,
-    logText: () => lines.join(""),
-    logLines: () => lines.join("").trim().split("\n").filter(Boolean).map((l) => JSON.parse(l) as LogLine),
+    logText: () => sink.text(),
+    logLines: () => sink.text().trim().split("\n").filter(Boolean).map((l) => JSON.parse(l) as LogLine),
     async stop() {
       await running.shutdown("test finished");
       rmSync(dataDir, { recursive: true, force: true });

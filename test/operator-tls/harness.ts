@@ -3,30 +3,14 @@
 import { mkdtempSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import path from "node:path";
-import { Writable } from "node:stream";
 import { loadConfig } from "../../src/config/load.js";
 import type { Config } from "../../src/config/schema.js";
 import { startServer, type RunningServer } from "../../src/server/server.js";
-import { createLogger, type Logger } from "../../src/ops/log.js";
 import { openStorage } from "../../src/storage/db.js";
 import { migrateUp } from "../../src/storage/migrate.js";
 import { productionEnv } from "../helpers/config-env.js";
+import type { LogSink } from "../helpers/log-sink.js";
 
-export interface LogSink {
-  readonly log: Logger;
-  text(): string;
-}
-
-export function captureLog(): LogSink {
-  const lines: string[] = [];
-  const sink = new Writable({
-    write(chunk: Buffer, _enc, done) {
-      lines.push(chunk.toString("utf8"));
-      done();
-    },
-  });
-  return { log: createLogger("trace", sink), text: () => lines.join("") };
-}
 
 /** A production environment (https URL, external IdP, master key, a production sites.yaml) on free loopback ports. */
 export function productionServerEnv(): Record<string, string> {

@@ -16,7 +16,8 @@ import { startServer } from "../../src/server/server.js";
 import { runCli } from "../helpers/cli.js";
 import { serviceUrl } from "../helpers/services.js";
 import { makePki, type Pki } from "./pki.js";
-import { captureLog, migrateAndStart, productionServerEnv } from "./harness.js";
+import { captureLog } from "../helpers/log-sink.js";
+import { migrateAndStart, productionServerEnv } from "./harness.js";
 import { startTlsPostgres, startTlsRedis, type TlsPostgres, type TlsRedis } from "./tls-servers.js";
 
 const PG_PASSWORD = `pg-${randomBytes(12).toString("hex")}`;

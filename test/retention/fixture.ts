@@ -1,11 +1,9 @@
-import { Writable } from "node:stream";
 import type { Kysely } from "kysely";
 import { Registry } from "prom-client";
 import { upsertAgent } from "../../src/auth/agents.js";
 import { trailIdentityAudit } from "../../src/auth/audit.js";
 import { SessionEvents } from "../../src/auth/session-events.js";
 import { SessionStore } from "../../src/auth/session-store.js";
-import { createLogger, type Logger } from "../../src/ops/log.js";
 import type { Database } from "../../src/storage/schema.js";
 import type { Timer } from "../../src/retention/scheduler.js";
 
@@ -36,17 +34,6 @@ export class ManualTimer {
   live(): number {
     return this.pending.filter((p) => !p.cancelled).length;
   }
-}
-
-export function capturedLog(): { log: Logger; text: () => string } {
-  const lines: string[] = [];
-  const sink = new Writable({
-    write(chunk: Buffer, _enc, done) {
-      lines.push(chunk.toString("utf8"));
-      done();
-    },
-  });
-  return { log: createLogger("trace", sink), text: () => lines.join("") };
 }
 
 export async function metricValue(registry: Registry, name: string, labels: Record<string, string> = {}): Promise<number> {

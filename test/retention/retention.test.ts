@@ -9,14 +9,15 @@ import { DAY_MS, type RetentionRun } from "../../src/retention/job.js";
 import { RetentionScheduler } from "../../src/retention/scheduler.js";
 import type { Storage } from "../../src/storage/db.js";
 import { describeEachDialect } from "../helpers/dialects.js";
-import { HOUR_MS, ManualClock, ManualTimer, Registry, capturedLog, demoAgent, metricValue, sessionStoreFor } from "./fixture.js";
+import { captureLog } from "../helpers/log-sink.js";
+import { HOUR_MS, ManualClock, ManualTimer, Registry, demoAgent, metricValue, sessionStoreFor } from "./fixture.js";
 
 const shipped = PolicyEngine.load(policySourceFor({ mode: "dev" })).policy.retention;
 const T0 = Date.UTC(2030, 0, 1);
 
 function scheduler(storage: Storage, clock: ManualClock, extra: { timer?: ManualTimer } = {}) {
   const registry = new Registry();
-  const captured = capturedLog();
+  const captured = captureLog();
   const s = new RetentionScheduler({ policy: () => shipped, log: captured.log, registry, intervalMs: HOUR_MS, now: () => clock.now(), ...(extra.timer ? { timer: extra.timer.timer } : {}) });
   return { s, registry, logText: captured.text };
 }
@@ -98,7 +99,7 @@ it("hands a registered job its kind's days and cutoff from the current policy (c
   const clock = new ManualClock(T0);
   let days = 90;
   const registry = new Registry();
-  const s = new RetentionScheduler({ policy: () => ({ ...shipped, chatTranscripts: { ...shipped.chatTranscripts, days } }), log: capturedLog().log, registry, intervalMs: HOUR_MS, now: clock.now });
+  const s = new RetentionScheduler({ policy: () => ({ ...shipped, chatTranscripts: { ...shipped.chatTranscripts, days } }), log: captureLog().log, registry, intervalMs: HOUR_MS, now: clock.now });
   const runs: RetentionRun[] = [];
   const unregister = s.register("chatTranscripts", async (run) => {
     runs.push(run);
@@ -120,7 +121,7 @@ it("never overlaps: a run asked for while one is going joins it, and the next is
   const clock = new ManualClock(T0);
   const timer = new ManualTimer();
   const registry = new Registry();
-  const s = new RetentionScheduler({ policy: () => shipped, log: capturedLog().log, registry, intervalMs: 5 * 60_000, now: clock.now, timer: timer.timer });
+  const s = new RetentionScheduler({ policy: () => shipped, log: captureLog().log, registry, intervalMs: 5 * 60_000, now: clock.now, timer: timer.timer });
   let calls = 0;
   let release: () => void = () => undefined;
   s.register("auditTrail", () => {
@@ -153,7 +154,7 @@ it("never overlaps: a run asked for while one is going joins it, and the next is
 it("a failing job is logged by kind and error type only, counted, and the other kinds still run", async () => {
   const clock = new ManualClock(T0);
   const registry = new Registry();
-  const captured = capturedLog();
+  const captured = captureLog();
   const s = new RetentionScheduler({ policy: () => shipped, log: captured.log, registry, intervalMs: HOUR_MS, now: clock.now });
   s.register("chatTranscripts", async () => {
     throw new TypeError("row content: secret chat text");
