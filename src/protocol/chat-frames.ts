@@ -68,6 +68,8 @@ export interface AgentAvailabilityFrame {
   status: AgentAvailability;
 }
 export const AGENT_AVAILABILITY = ["online", "away"] as const;
+/** Longest transfer note in characters after cleaning (refused with `note_too_long`). Here, not beside the schemas: the console imports it without zod. */
+export const MAX_NOTE_CHARS = 500;
 export type AgentAvailability = (typeof AGENT_AVAILABILITY)[number];
 /**
  * Codes of chat refusals a client acts on, besides the error model's codes (`forbidden`,

@@ -8,8 +8,6 @@ import { AGENT_AVAILABILITY } from "./chat-frames.js";
 /** A client's idempotency key for one message: random, URL-safe. A retry reuses it. */
 export const chatClientId = z.string().regex(/^[A-Za-z0-9_-]{8,64}$/);
 export const conversationRef = z.string().uuid();
-/** Longest transfer note in characters after cleaning (refused with `note_too_long`). */
-export const MAX_NOTE_CHARS = 500;
 /** Raw text as typed; the server cleans it and enforces the 2,000-character limit after cleaning. */
 export const chatText = z.string().min(1).max(8_000);
 export const chatSeq = z.number().int().min(0).max(Number.MAX_SAFE_INTEGER);

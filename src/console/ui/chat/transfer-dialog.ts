@@ -1,4 +1,4 @@
-import { MAX_NOTE_CHARS } from "../../../protocol/chat-messages.js";
+import { MAX_NOTE_CHARS } from "../../../protocol/chat-frames.js";
 import { h } from "../dom.js";
 
 export interface Colleague {
