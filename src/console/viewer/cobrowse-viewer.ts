@@ -75,7 +75,11 @@ export class CobrowseViewer {
       onLeave: () => this.leave(),
     });
     this.#zoom = new ZoomControls(() => this.fit());
-    const tools: Node[] = [this.#status, this.#url, this.#tools.watchers, this.#zoom.element, this.#tools.buttons];
+    // One compact row of controls (zoom, then the session's buttons), and below it one line of
+    // what is happening: status, the visitor's address, who watches. Docked beside a chat the
+    // viewer is ~36 rem wide, where a single mixed row wrapped onto three lines.
+    const controls = el("div", { class: "cb-bar" }, this.#zoom.element, el("div", { class: "cb-toolbar", role: "toolbar", "aria-label": "Co-browse tools" }, this.#tools.buttons));
+    const about = el("div", { class: "cb-meta" }, this.#status, this.#url, this.#tools.watchers);
     this.#frame = el("iframe", { sandbox: "allow-same-origin", src: options.frameSrc, title: "Visitor's page (replica)", referrerpolicy: "no-referrer", tabindex: "-1" }) as HTMLIFrameElement;
     this.#pointer = el("div", { class: "cb-pointer", "aria-hidden": "true" });
     this.#typer = el("input", { class: "cb-typer", type: "text", "aria-label": "Type into the visitor's field", autocomplete: "off" }) as HTMLInputElement;
@@ -86,7 +90,7 @@ export class CobrowseViewer {
     this.#endedCover = el("div", { class: "cb-ended", "data-show": "false", role: "status" }, el("div", {}, this.#endedTitle, this.#endedWhy));
     this.#sizer = el("div", { class: "cb-sizer", "aria-hidden": "true" });
     this.#stage = el("div", { class: "cb-stage" }, this.#sizer, this.#scaler, this.#endedCover);
-    this.element = el("div", { class: "cb-viewer" }, el("div", { class: "cb-toolbar", role: "toolbar", "aria-label": "Co-browse tools" }, ...tools), this.#tools.notice, this.#awayBanner.element, this.#endingBanner.element, this.#stage);
+    this.element = el("div", { class: "cb-viewer" }, controls, about, this.#tools.notice, this.#awayBanner.element, this.#endingBanner.element, this.#stage);
     this.replica = new Replica(this.#frame);
     this.#canvases = new CanvasPainter(this.replica);
     this.ready = new Promise((resolve) => this.#frame.addEventListener("load", () => resolve(), { once: true }));

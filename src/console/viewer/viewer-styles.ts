@@ -2,19 +2,25 @@
 // allows no inline style).
 export const viewerCss = `
 .cb-viewer { display: flex; flex-direction: column; gap: 10px; height: 100%; min-height: max(420px, calc(100vh - 200px)); font: 14px/1.4 system-ui, sans-serif; color: #14213d; }
-.cb-toolbar { display: flex; align-items: center; gap: 10px; flex-wrap: wrap; }
-.cb-status { flex: 1; font-weight: 600; }
+.cb-bar { display: flex; align-items: center; justify-content: space-between; gap: 6px 12px; flex-wrap: wrap; }
+.cb-toolbar { display: flex; align-items: center; gap: 6px; }
+/* One line: the address gives way first, then the watcher list (both cut with an ellipsis). */
+.cb-meta { display: flex; align-items: baseline; gap: 12px; font-size: 13px; white-space: nowrap; }
+.cb-meta > * { min-width: 0; overflow: hidden; text-overflow: ellipsis; }
+.cb-status { flex: 0 1 auto; }
+.cb-watchers { flex: 0 10 auto; }
+.cb-status { font-weight: 600; }
 .cb-status[data-mode=control] { color: #b45309; }
-.cb-toolbar button { font: inherit; font-weight: 600; padding: 6px 12px; border-radius: 8px; border: 1px solid #b7c3d7; background: #fff; cursor: pointer; }
-.cb-toolbar button[aria-pressed=true] { background: #0b5cad; color: #fff; border-color: #0b5cad; }
-.cb-toolbar button:disabled { opacity: .5; cursor: default; }
-.cb-toolbar button:focus-visible { outline: 3px solid #f59e0b; outline-offset: 2px; }
-.cb-url { color: #52607a; font-size: 13px; overflow: hidden; text-overflow: ellipsis; white-space: nowrap; max-width: 50%; }
+.cb-bar button { font: inherit; font-size: 13px; font-weight: 600; padding: 4px 10px; border-radius: 8px; border: 1px solid #b7c3d7; background: #fff; cursor: pointer; }
+.cb-bar button[aria-pressed=true] { background: #0b5cad; color: #fff; border-color: #0b5cad; }
+.cb-bar button:disabled { opacity: .5; cursor: default; }
+.cb-bar button:focus-visible { outline: 3px solid #f59e0b; outline-offset: 2px; }
+.cb-url { flex: 0 1000 auto; color: #52607a; }
 .cb-stage { position: relative; flex: 1; min-height: 0; overflow: auto; scrollbar-gutter: stable; background: #e8ecf3; border-radius: 10px; border: 1px solid #cfd7e6; }
 .cb-sizer { pointer-events: none; }
 .cb-zoom { display: inline-flex; align-items: center; gap: 4px; }
-.cb-toolbar .cb-zoom button { padding: 4px 10px; min-width: 34px; }
-.cb-scale { min-width: 52px; text-align: center; font-variant-numeric: tabular-nums; font-weight: 600; }
+.cb-bar .cb-zoom button { min-width: 30px; }
+.cb-scale { min-width: 44px; text-align: center; font-variant-numeric: tabular-nums; font-weight: 600; }
 .cb-scaler { position: absolute; left: 0; top: 0; transform-origin: 0 0; box-shadow: 0 4px 18px rgba(8, 27, 58, .18); background: #fff; }
 .cb-scaler iframe { display: block; border: 0; pointer-events: none; background: #fff; }
 .cb-overlay { position: absolute; inset: 0; cursor: crosshair; }
@@ -30,8 +36,8 @@ export const viewerCss = `
 .cb-banner { padding: 10px 14px; border-radius: 8px; font-weight: 600; border: 2px solid #b45309; background: #fffbeb; color: #7c2d12; }
 .cb-banner[data-kind=ending] { border-color: #0b5cad; background: #eff6ff; color: #0b3b73; }
 .cb-banner[hidden] { display: none; }
-.cb-actions { display: inline-flex; gap: 8px; flex-wrap: wrap; }
-.cb-watchers { color: #3d4a63; font-size: 13px; }
+.cb-actions { display: inline-flex; gap: 6px; flex-wrap: wrap; }
+.cb-watchers { color: #3d4a63; }
 .cb-notice { margin: 0; padding: 8px 12px; border-radius: 8px; background: #fff4e5; border: 1px solid #f5b35c; color: #7a3e00; font-weight: 600; }
 .cb-notice[hidden] { display: none; }
 `;

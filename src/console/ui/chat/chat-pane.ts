@@ -39,6 +39,8 @@ export interface PaneInfo {
   /** The visit's pseudonym from the server ("Visitor 4821"), as every list of the console shows it. */
   readonly visitorName: string;
   readonly site: string;
+  /** The site's display name (from the sites the agent may serve), shown instead of its id. */
+  readonly siteName: string;
   readonly mine: boolean;
 }
 
@@ -67,7 +69,11 @@ export class ChatPane {
   ) {
     this.#log = h("div", { class: "chat-log", role: "log", "aria-live": "polite", tabindex: "0", "aria-label": `Conversation with ${info.visitorName}` });
     this.#typing = h("p", { class: "chat-typing", "aria-live": "polite" });
-    this.#input = h("textarea", { class: "chat-input", rows: 2, maxlength: 2000, "aria-label": "Message", placeholder: "Type a reply (Enter sends, Shift+Enter adds a line, / inserts a canned response)" });
+    // The keys are told in visible help under the composer (and read with the field): a long
+    // placeholder is cut off in a two-line box and disappears as soon as the agent types.
+    const hintId = `chat-keys-${info.conversation}`;
+    const keysHint = h("p", { class: "chat-keys hint", id: hintId }, "Enter sends · Shift+Enter new line · / canned responses");
+    this.#input = h("textarea", { class: "chat-input", rows: 2, maxlength: 2000, "aria-label": "Message", "aria-describedby": hintId, placeholder: "Type a reply" });
     this.#input.addEventListener("keydown", (e) => {
       if (e.key === "Enter" && !e.shiftKey && !e.isComposing) {
         e.preventDefault();
@@ -99,10 +105,11 @@ export class ChatPane {
     this.element = h(
       "article",
       { class: "chat-pane", "aria-label": `Chat ${info.conversation.slice(0, 8)}` },
-      h("header", { class: "chat-pane-head" }, h("h2", {}, info.visitorName), this.#state, h("span", { class: "chat-site" }, info.site)),
+      h("header", { class: "chat-pane-head" }, h("h2", {}, info.visitorName), this.#state, h("span", { class: "chat-site", title: info.siteName }, info.siteName)),
       this.#log,
       this.#typing,
       composer,
+      keysHint,
       h("div", { class: "chat-actions" }, canned, transfer, cobrowse, end),
       this.#tools,
     );

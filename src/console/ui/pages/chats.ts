@@ -120,7 +120,7 @@ export const chatsPage = definePage({
     const paneFor = (c: InboxConversation): ChatPane => {
       let pane = panes.get(c.id);
       if (!pane) {
-        pane = new ChatPane({ conversation: c.id, visitor: c.visitor, visitorName: c.visitorName, site: c.site, mine: c.assignedAgent === me }, paneActions, viewer.can("chat:transfer"));
+        pane = new ChatPane({ conversation: c.id, visitor: c.visitor, visitorName: c.visitorName, site: c.site, siteName: sites.find((known) => known.id === c.site)?.name ?? c.site, mine: c.assignedAgent === me }, paneActions, viewer.can("chat:transfer"));
         panes.set(c.id, pane);
         resume(pane);
       }
