@@ -51,17 +51,7 @@ export async function openCastVisitor(
 ): Promise<CastVisitor> {
   const context = await browser.newContext({ viewport: options.viewport ?? { width: 1100, height: 760 } });
   const page = await context.newPage();
-  if (options.lang === "de") {
-    // The shop's page says lang="en"; as the parser inserts <html>, make it a German page before
-    // any script runs (the visitor script words its UI in the page's language).
-    await page.addInitScript(() => {
-      new MutationObserver((_, observer) => {
-        if (!document.documentElement) return;
-        document.documentElement.lang = "de";
-        observer.disconnect();
-      }).observe(document, { childList: true });
-    });
-  }
+  if (options.lang === "de") await inGerman(page);
   const sent: Record<string, unknown>[] = [];
   page.on("websocket", (ws) =>
     ws.on("framesent", (f) => {
@@ -117,4 +107,18 @@ export async function startFromList(agent: CastMember, room: string, button: "St
 /** Whether two boxes overlap. */
 export function overlaps(a: { x: number; y: number; width: number; height: number }, b: { x: number; y: number; width: number; height: number }): boolean {
   return a.x < b.x + b.width && b.x < a.x + a.width && a.y < b.y + b.height && b.y < a.y + a.height;
+}
+
+/**
+ * The shop in German: its pages say lang="en", so as the parser inserts <html> this makes it a
+ * German page before any script runs (the visitor script words its UI in the page's language).
+ */
+export async function inGerman(page: Page): Promise<void> {
+  await page.addInitScript(() => {
+    new MutationObserver((_, observer) => {
+      if (!document.documentElement) return;
+      document.documentElement.lang = "de";
+      observer.disconnect();
+    }).observe(document, { childList: true });
+  });
 }

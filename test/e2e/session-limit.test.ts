@@ -4,6 +4,7 @@ import { chromiumPath, launchBrowser, screenshotPath, type TestBrowser } from ".
 import { replaceOnce, shipped } from "../policy/policy-dir.js";
 import { ManualClock } from "../relay/ws-client.js";
 import { buildConsoleBundle, buildVisitorBundle } from "../visitor/host-site.js";
+import { inGerman } from "./cobrowse-cast.js";
 import { startDemoAirlock, type DemoAirlock } from "./demo-airlock.js";
 import { signInAgent, type Person } from "./people.js";
 import { ReplicaView } from "./replica-view.js";
@@ -38,15 +39,7 @@ suite("the session time limit (Chromium, real relay, German visitor)", () => {
     const problems: string[] = [];
     page.on("console", (m) => void (m.type() === "error" && problems.push(m.text())));
     page.on("pageerror", (e) => problems.push(e.message));
-    // The same shop in German: the visitor script takes its language from <html lang>, so the
-    // page's <html> gets lang="de" as soon as the parser creates it (before any script runs).
-    await page.addInitScript(() => {
-      new MutationObserver((_, observer) => {
-        if (!document.documentElement) return;
-        document.documentElement.lang = "de";
-        observer.disconnect();
-      }).observe(document, { childList: true });
-    });
+    await inGerman(page); // the same shop in German
     await page.goto(`${demo.origin}/demo`);
     visitor = { page, problems, shot: async (name) => void (await page.screenshot({ path: screenshotPath(`limit-visitor-${name}`) })) };
     agent = await signInAgent(tb.browser, demo.origin, "/console/cobrowse", "agent", "limit");

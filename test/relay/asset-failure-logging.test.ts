@@ -1,12 +1,10 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { DEFAULT_FAILURE_LOG_LIMITS } from "../../src/http/failure-log.js";
 import type { AssetKind } from "../../src/relay/sanitizer/asset-url.js";
-import { signInEnrolled, startIdentityServer } from "../auth/helpers/login.js";
 import { freePort } from "../helpers/ports.js";
 import type { HttpAgent } from "../auth/helpers/http-agent.js";
 import type { TestServer } from "../helpers/server.js";
-import { bankSitesYaml, policyDir } from "../policy/policy-dir.js";
-import { openLiveRoom, type LiveRoom } from "./helpers/live-room.js";
+import { startAssetProxyAirlock, type LiveRoom } from "./helpers/live-room.js";
 import { startUpstream, streamBytes, type Upstream } from "./asset-proxy-upstream.js";
 import { errorOf } from "../helpers/error-body.js";
 
@@ -33,16 +31,11 @@ beforeAll(async () => {
   up.route("/page.html", (res) => res.writeHead(200, { "content-type": "text/html" }).end("<p>hi</p>"));
   up.route("/big.png", streamBytes(up.written, "/big.png", "image/png", 256 * 1024));
   up.route("/silent.png", () => undefined); // never answers
-  const sites = bankSitesYaml(up.origin, closedOrigin);
-  server = await startIdentityServer({
-    AIRLOCK_POLICY_DIR: policyDir({ "sites.yaml": sites }),
-    AIRLOCK_ASSET_PROXY_ALLOW_LOOPBACK: "true",
+  ({ server, agent, live } = await startAssetProxyAirlock([up.origin, closedOrigin], {
     AIRLOCK_ASSET_PROXY_MAX_BYTES: "4096",
     AIRLOCK_ASSET_PROXY_TIMEOUT_MS: "300",
     AIRLOCK_ASSET_PROXY_CACHE_BYTES: "0",
-  });
-  ({ agent } = await signInEnrolled(server, "agent"));
-  live = openLiveRoom(server, up.origin, "bank-site-key-00001");
+  }));
 }, 60_000);
 
 afterAll(async () => {

@@ -2,12 +2,11 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { loadConfig } from "../../src/config/load.js";
 import { ASSET_CSP } from "../../src/relay/asset-proxy/route.js";
 import type { AssetKind } from "../../src/relay/sanitizer/asset-url.js";
-import { signInEnrolled, startIdentityServer } from "../auth/helpers/login.js";
+import { signInEnrolled } from "../auth/helpers/login.js";
 import type { HttpAgent } from "../auth/helpers/http-agent.js";
 import { configIssues, productionEnv } from "../helpers/config-env.js";
 import type { TestServer } from "../helpers/server.js";
-import { bankSitesYaml, policyDir } from "../policy/policy-dir.js";
-import { openLiveRoom, type LiveRoom } from "./helpers/live-room.js";
+import { startAssetProxyAirlock, type LiveRoom } from "./helpers/live-room.js";
 import { startUpstream, type Upstream } from "./asset-proxy-upstream.js";
 import { errorOf } from "../helpers/error-body.js";
 
@@ -28,10 +27,7 @@ beforeAll(async () => {
   up = await startUpstream();
   up.route(`/${CANARY}.png`, (res) => res.writeHead(200, { "content-type": "image/png", "set-cookie": "upstream=1; Path=/" }).end(PNG));
   up.route("/page.html", (res) => res.writeHead(200, { "content-type": "text/html" }).end("<p>hi</p>"));
-  const sites = bankSitesYaml(up.origin);
-  server = await startIdentityServer({ AIRLOCK_POLICY_DIR: policyDir({ "sites.yaml": sites }), AIRLOCK_ASSET_PROXY_ALLOW_LOOPBACK: "true" });
-  ({ agent } = await signInEnrolled(server, "agent"));
-  live = openLiveRoom(server, up.origin, "bank-site-key-00001");
+  ({ server, agent, live } = await startAssetProxyAirlock([up.origin]));
 }, 60_000);
 
 afterAll(async () => {
