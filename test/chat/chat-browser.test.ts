@@ -234,7 +234,7 @@ suite("live chat in Chromium: the visitor script's widget on the demo shop, agen
     const auditor = await auditorContext.newPage();
     problems.auditor = watch(auditor);
     await auditor.goto(`${server.url}/console/transcripts`);
-    await auditor.getByRole("button", { name: "Read" }).first().click();
+    await auditor.getByRole("link", { name: /^Read the chat with/ }).first().click();
     await auditor.getByText("Hi, this is Vera. I have started your refund.").waitFor();
     await auditor.getByText("Wants a refund for order 1").waitFor();
     await shot(auditor, "08-auditor-transcript");
