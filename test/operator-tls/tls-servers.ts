@@ -47,7 +47,7 @@ export interface TlsPostgres {
 }
 
 const PG_BIN = readdirSync("/usr/lib/postgresql").sort().map((v) => `/usr/lib/postgresql/${v}/bin`).filter((d) => existsSync(`${d}/initdb`)).pop() ?? "/usr/lib/postgresql/15/bin";
-const asPostgres = (args: string[]) => (process.getuid?.() === 0 ? ["runuser", ["-u", "postgres", "--", ...args]] : [args[0]!, args.slice(1)]) as [string, string[]];
+const asPostgres = (args: string[]): [string, string[]] => (process.getuid?.() === 0 ? ["runuser", ["-u", "postgres", "--", ...args]] : [args[0]!, args.slice(1)]);
 
 /**
  * PostgreSQL with ssl=on that accepts TCP connections only over TLS (`hostssl`) with a password
