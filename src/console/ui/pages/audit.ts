@@ -99,7 +99,7 @@ export const auditPage = definePage({
       summary,
       h(
         "div",
-        { class: "table-wrap" },
+        { class: "table-wrap", tabindex: "0", role: "region", "aria-label": "Audit entries (scrolls sideways on a narrow window)" },
         h(
           "table",
           { class: "data-table audit-table" },

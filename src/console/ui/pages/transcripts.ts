@@ -134,7 +134,7 @@ export const transcriptsPage = definePage({
       summary,
       h(
         "div",
-        { class: "table-wrap" },
+        { class: "table-wrap", tabindex: "0", role: "region", "aria-label": "Conversations found (scrolls sideways on a narrow window)" },
         h(
           "table",
           { class: "data-table" },
