@@ -162,7 +162,9 @@ export class ChatPane {
   #bubble(m: ChatMessageFrame): HTMLElement {
     // People by name (the IdP's name claim), never by id.
     if (m.type === "note") return h("div", { class: "chat-note" }, h("strong", {}, `Transfer note from ${m.agentName ?? this.actions.agentName(m.agentId ?? "") ?? "a colleague"}: `), m.text);
-    const who = m.from === "visitor" ? this.info.visitorName : m.from === "agent" ? (m.agentName ?? this.actions.agentName(m.agentId ?? "") ?? "A colleague") : "Airlock";
+    const known = m.from === "agent" ? this.actions.agentName(m.agentId ?? "") : undefined;
+    // This agent's own messages say "You"; a colleague's carry the name the server sent with them.
+    const who = m.from === "visitor" ? this.info.visitorName : m.from === "agent" ? (known === "You" ? known : (m.agentName ?? known ?? "A colleague")) : "Airlock";
     const cls = m.from === "visitor" ? "chat-them" : "chat-me";
     const text = m.type === "form" ? formText(m.text) : m.text;
     // An agent's own message in the log was committed by the server: the acknowledgement came first.
