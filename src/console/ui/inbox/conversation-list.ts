@@ -137,11 +137,11 @@ export class ConversationList {
     if (!rows.some((c) => c.id === this.#active)) this.#active = rows[0]?.id;
     if (this.#active) this.#list.setAttribute("aria-activedescendant", optionId(this.#active));
     else this.#list.removeAttribute("aria-activedescendant");
+    // A listbox must hold options: an empty folder is a plain list with one sentence in it.
+    this.#list.setAttribute("role", rows.length === 0 ? "list" : "listbox");
     replaceChildren(
       this.#list,
-      rows.length === 0
-        ? h("li", { class: "inbox-empty", role: "presentation" }, folders.find((f) => f.id === this.#folder)?.empty ?? "")
-        : rows.map((c) => this.#row(c, now)),
+      rows.length === 0 ? h("li", { class: "inbox-empty" }, folders.find((f) => f.id === this.#folder)?.empty ?? "") : rows.map((c) => this.#row(c, now)),
     );
   }
 
