@@ -3,6 +3,7 @@ import { AirlockError, asAirlockError } from "../errors.js";
 import type { PolicyEngine } from "../policy/engine.js";
 import { agentChatMessage, type AgentChatMessage, type ChatServerFrame } from "../protocol/chat-messages.js";
 import type { PresenceRegistry } from "../presence/registry.js";
+import { storeAvailability, storedAvailability } from "./availability-store.js";
 import { ChatFrameQueue } from "./chat-frame-queue.js";
 import { authorizeAgentFrame, type FrameGrant } from "./authorize-frame.js";
 import { topics, type ChatEvent, type Subscription } from "./fanout.js";
@@ -36,6 +37,10 @@ export class AgentChatConnection {
   /** Conversations this connection follows, and how the agent takes part in each. */
   readonly #following = new Map<string, Participation>();
   readonly #frames: ChatFrameQueue<AgentChatMessage>;
+  /** The stored availability, applied to this replica's count before any frame is handled. */
+  #availabilityLoaded: Promise<void> = Promise.resolve();
+  /** Availability changes seen since the load began (a newer choice wins over the loaded one). */
+  #availabilityChanges = 0;
   #closed = false;
 
   constructor(
@@ -60,6 +65,7 @@ export class AgentChatConnection {
    * console as a chat-error, as for a frame that failed.
    */
   async start(): Promise<void> {
+    this.#availabilityLoaded = this.#loadAvailability();
     // This agent's own topic: availability set in another console, where invitations stand.
     const own = topics.agent(this.agent.agentId);
     // A chat assigned here also arrives through the site's queue when this console watches the site: once is enough.
@@ -85,6 +91,7 @@ export class AgentChatConnection {
   }
 
   async #authorizeAndDispatch(m: AgentChatMessage): Promise<void> {
+    await this.#availabilityLoaded;
     // Authorize first, act after: a refused frame subscribes to nothing and changes nothing.
     const grant = await authorizeAgentFrame({ storage: this.chat.storage, policy: this.policy }, this.agent, m);
     await this.#dispatch(m, grant);
@@ -149,17 +156,37 @@ export class AgentChatConnection {
         this.#send({ kind: "chat-invite-status", invite, site: m.site, visitor: m.visitor, status: "sent" });
         return;
       }
+      case "watch-availability":
+        this.#countForEverySite();
+        return this.#send({ kind: "agent-availability", status: this.online.availabilityOf(this.agent.agentId) });
       case "set-availability": {
-        // Counted for every registered site from now on, whichever console page is open.
-        if (!this.#subscriptions.has("availability")) {
-          const releases = this.sites().map((site) => this.online.watch(site, this.agent.agentId));
-          this.#subscriptions.set("availability", { ready: Promise.resolve(), stop: () => releases.forEach((r) => r()) });
-        }
+        // Stored first: a reload, another tab or another server process reads the same choice.
+        await storeAvailability(this.chat.storage.db, this.agent.agentId, m.status, Date.now());
+        this.#availabilityChanges += 1;
         this.online.setAvailability(this.agent.agentId, m.status);
+        this.#countForEverySite();
         // Every console of this agent, on any replica, learns it (and applies it to its replica's count).
         this.chat.fanout.publish(topics.agent(this.agent.agentId), { type: "availability", agentId: this.agent.agentId, status: m.status });
         return;
       }
+    }
+  }
+
+  /** Counted for every registered site from now on, whichever console page is open. */
+  #countForEverySite(): void {
+    if (this.#subscriptions.has("availability")) return;
+    const releases = this.sites().map((site) => this.online.watch(site, this.agent.agentId));
+    this.#subscriptions.set("availability", { ready: Promise.resolve(), stop: () => releases.forEach((r) => r()) });
+  }
+
+  /** Applies the agent's stored choice to this replica's count; a failure is told to the console (the agent counts as online meanwhile). */
+  async #loadAvailability(): Promise<void> {
+    const changesBefore = this.#availabilityChanges;
+    try {
+      const status = await storedAvailability(this.chat.storage.db, this.agent.agentId);
+      if (this.#availabilityChanges === changesBefore) this.online.setAvailability(this.agent.agentId, status);
+    } catch (err) {
+      this.#sendFailure(err);
     }
   }
 
@@ -197,6 +224,7 @@ export class AgentChatConnection {
   #deliver(e: ChatEvent): void {
     if (e.type === "availability") {
       if (e.agentId !== this.agent.agentId) return;
+      this.#availabilityChanges += 1;
       this.online.setAvailability(e.agentId, e.status);
       return this.#send({ kind: "agent-availability", status: e.status });
     }

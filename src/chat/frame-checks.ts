@@ -41,6 +41,7 @@ export const agentFrameChecks: ChecksFor<AgentChatMessage> = {
   "watch-site": "none",
   "chat-invite": "none",
   "set-availability": "none",
+  "watch-availability": "none",
   "chat-accept": "waiting",
   "chat-send": "takes-part",
   "chat-typing": "takes-part",

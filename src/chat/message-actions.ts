@@ -26,4 +26,5 @@ export const agentChatActions: { readonly [K in AgentChatKind]: Action } = {
   "chat-join": "chat:supervise",
   "chat-invite": "chat:invite",
   "set-availability": "chat:handle",
+  "watch-availability": "chat:handle",
 };

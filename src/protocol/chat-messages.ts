@@ -62,8 +62,10 @@ export const chatJoin = z.object({ kind: z.literal("chat-join"), conversation: c
 export const chatInvite = z.object({ kind: z.literal("chat-invite"), site: siteRef, visitor: z.string().regex(/^[A-Za-z0-9_-]{16,64}$/), text: z.string().max(300).optional() }).strict();
 /** Online or away, for every site and whichever console page is open; away agents get no new chats. */
 export const setAvailability = z.object({ kind: z.literal("set-availability"), status: z.enum(AGENT_AVAILABILITY) }).strict();
+/** Count this console with the availability the server keeps for the agent; the answer is an `agent-availability` frame. */
+export const watchAvailability = z.object({ kind: z.literal("watch-availability") }).strict();
 
-export const agentChatMessage = z.discriminatedUnion("kind", [watchSite, chatAccept, chatSend, chatTyping, chatResume, chatEnd, chatTransfer, chatJoin, chatInvite, setAvailability]);
+export const agentChatMessage = z.discriminatedUnion("kind", [watchSite, chatAccept, chatSend, chatTyping, chatResume, chatEnd, chatTransfer, chatJoin, chatInvite, setAvailability, watchAvailability]);
 export type AgentChatMessage = z.infer<typeof agentChatMessage>;
 export type AgentChatKind = AgentChatMessage["kind"];
 export const AGENT_CHAT_KINDS = agentChatMessage.options.map((o) => o.shape.kind.value) as readonly AgentChatKind[];

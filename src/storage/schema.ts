@@ -4,6 +4,7 @@ import type { Generated } from "kysely";
 import type { AuditTables } from "../audit/schema.js";
 import type { IdentityTables } from "../auth/tables.js";
 import type { ChatTables } from "../chat/tables.js";
+import type { WorkspaceTables } from "../chat/workspace-tables.js";
 import type { EpochMs } from "./epoch-ms.js";
 
 export interface InstanceTable {
@@ -17,6 +18,6 @@ export interface FoundationTables {
 }
 
 // Later capabilities extend this interface with their own table sets.
-export interface Database extends FoundationTables, IdentityTables, AuditTables, ChatTables {}
+export interface Database extends FoundationTables, IdentityTables, AuditTables, ChatTables, WorkspaceTables {}
 
 export type { Generated };

@@ -56,6 +56,7 @@ const agentAttempts: { readonly [K in AgentChatKind]: readonly AgentAttempt[] } 
     { as: "supervisor", frame: () => ({ kind: "chat-join", conversation: randomUUID() }), code: "not_found" },
   ],
   "set-availability": [{ as: "auditor", frame: () => ({ kind: "set-availability", status: "online" }), code: "forbidden" }],
+  "watch-availability": [{ as: "auditor", frame: () => ({ kind: "watch-availability" }), code: "forbidden" }],
 };
 
 // Every visitor kind, tried by another visit of the same site. Kinds without a conversation field

@@ -3,6 +3,7 @@ import * as m0001 from "./0001_foundation.js";
 import * as m0002 from "./0002_policy_audit.js";
 import * as m0003 from "./0003_identity.js";
 import * as m0004 from "./0004_chat.js";
+import * as m0005 from "./0005_agent_workspace.js";
 
 // The one ordered list of migrations for both dialects. Names sort in the order they run;
 // a new migration gets the next number and is never edited after it has shipped.
@@ -11,4 +12,5 @@ export const migrations: Readonly<Record<string, Migration>> = {
   "0002_policy_audit": m0002,
   "0003_identity": m0003,
   "0004_chat": m0004,
+  "0005_agent_workspace": m0005,
 };

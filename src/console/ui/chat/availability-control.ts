@@ -4,52 +4,36 @@ import { ChatSocket } from "./chat-socket.js";
 
 // The agent's availability (online / away) in the console header. It keeps its own chat
 // connection for as long as the console is open, whichever page shows, so an agent counts as
-// available on every page, and never while away. The choice is kept in this browser's storage
-// and sent again on every (re)connect: a reload or a lost connection keeps it.
-
-const STORAGE_KEY = "airlock-availability";
-
-function stored(): AgentAvailability {
-  try {
-    return localStorage.getItem(STORAGE_KEY) === "away" ? "away" : "online";
-  } catch {
-    return "online";
-  }
-}
-
-function remember(status: AgentAvailability): void {
-  try {
-    localStorage.setItem(STORAGE_KEY, status);
-  } catch {
-    // storage may be disabled: the choice then lasts until the page reloads
-  }
-}
+// available on every page, and never while away. The choice lives on the server: on every
+// (re)connect the control asks for it (`watch-availability`) and shows the answer, so a reload,
+// a second tab or another browser shows the same choice. Until the answer arrives the control
+// waits (disabled) instead of guessing.
 
 const labels: Record<AgentAvailability, string> = { online: "Online", away: "Away" };
 
 /** The header control; `signal` closes its connection when the frame is replaced (sign-out, another user). */
 export function availabilityControl(signal: AbortSignal): HTMLElement {
-  let status = stored();
+  let status: AgentAvailability | undefined;
   const select = h(
     "select",
-    { id: "availability", class: "availability-select", "data-status": status },
-    (["online", "away"] as const).map((s) => h("option", { value: s, ...(s === status ? { selected: true } : {}) }, labels[s])),
+    { id: "availability", class: "availability-select", "data-status": "unknown", disabled: true },
+    (["online", "away"] as const).map((s) => h("option", { value: s }, labels[s])),
   );
   const said = h("span", { class: "visually-hidden", role: "status", "aria-live": "polite" });
   const show = (next: AgentAvailability, announce: boolean) => {
     status = next;
-    remember(next);
+    select.disabled = false;
     select.value = next;
     select.dataset.status = next;
     if (announce) said.textContent = next === "away" ? "You are away: no new chats come to you." : "You are online: new chats can come to you.";
   };
   const socket = new ChatSocket({
     signal,
-    onOpen: () => socket.send({ kind: "set-availability", status }),
+    onOpen: () => socket.send({ kind: "watch-availability" }),
     onDown: () => undefined,
     onFrame: (f) => {
-      // Set in another tab or window of this agent: follow it.
-      if (f.kind === "agent-availability" && f.status !== status) show(f.status, true);
+      // The server's answer, or a change made in another tab or window of this agent: follow it.
+      if (f.kind === "agent-availability" && f.status !== status) show(f.status, status !== undefined);
     },
   });
   select.addEventListener("change", () => {
