@@ -1,6 +1,7 @@
 import type { Command } from "commander";
 import { registerBenchCaptureCommand } from "./bench-capture-command.js";
 import { registerBenchChatCommand } from "./bench-chat-command.js";
+import { registerBenchFidelityCommand } from "./bench-fidelity-command.js";
 import { registerBenchRelayCommand } from "./bench-relay-command.js";
 
 /** `bench …`: loopback benchmarks, bounded in count and time; they report figures, never pass/fail on speed. */
@@ -9,4 +10,5 @@ export function registerBenchCommand(program: Command): void {
   registerBenchChatCommand(bench);
   registerBenchCaptureCommand(bench);
   registerBenchRelayCommand(bench);
+  registerBenchFidelityCommand(bench);
 }
