@@ -41,6 +41,10 @@ export interface AppendResult {
 /** States in which a conversation accepts new messages. */
 const OPEN_STATES = ["queued", "active", "offline"] as const;
 
+export function isOpenForMessages(state: string): boolean {
+  return (OPEN_STATES as readonly string[]).includes(state);
+}
+
 /**
  * Stores one message with the next sequence number of its conversation, in the caller's
  * transaction. The conversation row is locked first (FOR UPDATE on PostgreSQL; SQLite has one
@@ -62,9 +66,9 @@ export async function appendMessage(
   locked?: { readonly lastSeq: number; readonly state: string },
 ): Promise<AppendResult> {
   const conversation = locked ?? (await lockForAppend(trx, dialect, m.conversationId));
-  if (!(OPEN_STATES as readonly string[]).includes(conversation.state)) {
+  if (!isOpenForMessages(conversation.state)) {
     const existing = await findByClientId(trx, m);
-    if (existing) return { message: decrypt(await keys.keyFor(m.conversationId), existing), duplicate: true };
+    if (existing) return { message: decryptMessage(await keys.keyFor(m.conversationId), existing), duplicate: true };
     throw new AirlockError("conflict", "the conversation has ended");
   }
   const key = await keys.keyFor(m.conversationId);
@@ -80,7 +84,7 @@ export async function appendMessage(
   if (Number(inserted.numInsertedOrUpdatedRows ?? 0n) === 0) {
     const existing = await findByClientId(trx, m);
     if (!existing) throw new AirlockError("conflict", "message could not be stored; retry");
-    return { message: decrypt(key, existing), duplicate: true };
+    return { message: decryptMessage(key, existing), duplicate: true };
   }
   await trx.updateTable("chat_conversation").set({ last_seq: seq }).where("id", "=", m.conversationId).execute();
   return {
@@ -125,7 +129,7 @@ export async function messagesAfter(
   if (rows.length === 0) return [];
   const key = await keys.keyFor(conversationId);
   const names = await agentNames(db, rows.flatMap((r) => (r.sender_id ? [r.sender_id] : [])));
-  return rows.map((row) => withName(decrypt(key, row), names));
+  return rows.map((row) => withName(decryptMessage(key, row), names));
 }
 
 function withName(m: ChatMessage, names: ReadonlyMap<string, string>): ChatMessage {
@@ -136,7 +140,7 @@ function withName(m: ChatMessage, names: ReadonlyMap<string, string>): ChatMessa
 /** A stored message row, as declared for the chat_message table. */
 type MessageRow = ChatMessageTable;
 
-function decrypt(key: Uint8Array, row: MessageRow): ChatMessage {
+export function decryptMessage(key: Uint8Array, row: MessageRow): ChatMessage {
   const seq = Number(row.seq);
   const text = openMessage(key, { conversationId: row.conversation_id, seq, sender: row.sender_kind, kind: row.kind }, row.body);
   return {

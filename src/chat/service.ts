@@ -22,8 +22,8 @@ import { cleanMessageText } from "./message-text.js";
 import { participationOf, type ChatActor } from "./participation.js";
 import { ChatRefusal } from "./refusal.js";
 import { MAX_NOTE_CHARS } from "../protocol/chat-messages.js";
-import type { SenderKind } from "./tables.js";
-import { WriteBatcher } from "./write-batcher.js";
+import { GroupCommit, type GroupCommitOptions } from "./group-commit.js";
+import { appendMessages, type PendingSend } from "./message-batch.js";
 
 export type { ChatActor } from "./participation.js";
 
@@ -46,16 +46,23 @@ function cleanNote(raw: string): string {
  * find its message after any reconnect, and a client that saw none retries with the same id.
  */
 export class ChatService {
-  readonly #batcher: WriteBatcher | undefined;
+  /** Chat messages are written by group commit (see group-commit.ts); other commands are rare and take a transaction each. */
+  readonly #sends: GroupCommit<PendingSend, AppendResult>;
 
   constructor(
     readonly storage: Storage,
     readonly keys: ConversationKeys,
     readonly fanout: ChatFanout,
     private readonly now: () => number = Date.now,
+    groupCommit: Partial<GroupCommitOptions> = {},
   ) {
-    // SQLite has a single writer: group commit. PostgreSQL runs transactions side by side.
-    this.#batcher = storage.dialect === "sqlite" ? new WriteBatcher(storage.db) : undefined;
+    this.#sends = new GroupCommit(
+      (sends) => this.storage.db.transaction().execute((trx) => appendMessages(trx, this.storage.dialect, this.keys, sends, this.now())),
+      (send) => send.conversationId,
+      (cause) => new AirlockError("internal", "the message was not stored (its write batch failed); send it again with the same client id", { cause }),
+      // SQLite has one writer: one lane. PostgreSQL commits several batches side by side.
+      { windowMs: 2, maxBatch: 128, lanes: storage.dialect === "sqlite" ? 1 : 4, ...groupCommit },
+    );
   }
 
   /** Opens a conversation; with `maxOpen`, refuses (`too_many_conversations`) a visit that already has that many open. */
@@ -85,15 +92,10 @@ export class ChatService {
   /** Stores and delivers a message; a retried client id returns the stored copy and delivers nothing new. */
   async send(actor: ChatActor, conversationId: string, clientId: string, rawText: string): Promise<AppendResult> {
     const text = cleanMessageText(rawText);
-    const result = await this.#tx(async (trx) => {
-      const conversation = await lockConversation(trx, this.storage.dialect, conversationId);
-      await this.#mustTakePart(trx, actor, conversation);
-      const sender: SenderKind = actor.kind;
-      const senderId = actor.kind === "agent" ? actor.agentId : null;
-      return appendMessage(trx, this.storage.dialect, this.keys, { conversationId, clientId, sender, senderId, kind: "text", text }, this.now(), conversation);
-    });
+    const result = await this.#sends.submit({ actor, conversationId, clientId, text });
     if (result.duplicate) return result;
-    const senderName = actor.kind === "agent" ? (actor.name ?? (await agentName(this.storage.db, actor.agentId))) : undefined;
+    // The batch looked the agent's stored name up; a name the connection already knows wins.
+    const senderName = actor.kind === "agent" ? (actor.name ?? result.message.senderName) : undefined;
     const message = senderName ? { ...result.message, senderName } : result.message;
     this.fanout.publish(topics.conversation(conversationId), { type: "message", message });
     return { ...result, message };
@@ -199,6 +201,6 @@ export class ChatService {
   }
 
   #tx<T>(work: (trx: Transaction<Database>) => Promise<T>): Promise<T> {
-    return this.#batcher ? this.#batcher.run(work) : this.storage.db.transaction().execute(work);
+    return this.storage.db.transaction().execute(work);
   }
 }

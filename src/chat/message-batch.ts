@@ -1,0 +1,110 @@
+import { sql, type Transaction } from "kysely";
+import { sealMessage } from "../crypto/message-box.js";
+import { AirlockError } from "../errors.js";
+import { agentNames } from "../auth/agent-names.js";
+import type { DialectName } from "../storage/db.js";
+import type { Database } from "../storage/schema.js";
+import type { ConversationKeys } from "./conversation-keys.js";
+import { toConversation, type Conversation } from "./conversations.js";
+import type { ItemOutcome } from "./group-commit.js";
+import { decryptMessage, isOpenForMessages, type AppendResult } from "./messages.js";
+import { participationOf, type ChatActor } from "./participation.js";
+import type { ChatMessageTable } from "./tables.js";
+
+/** One chat-send waiting for its batch: the text is already cleaned. */
+export interface PendingSend {
+  readonly actor: ChatActor;
+  readonly conversationId: string;
+  readonly clientId: string;
+  readonly text: string;
+}
+
+/**
+ * Stores a batch of sends in the caller's transaction with a fixed number of statements, however
+ * many messages it carries: lock the conversations (FOR UPDATE on PostgreSQL, in id order so two
+ * batches never wait on each other in a circle; SQLite has one writer), read the client ids
+ * already stored, insert every new message, move each conversation's last_seq. Each send is
+ * answered on its own, in arrival order: one that may not be stored (no such conversation, not a
+ * participant, ended) is refused without touching the others; a retried client id — stored
+ * earlier or earlier in this batch — is answered with the first copy and writes nothing.
+ */
+export async function appendMessages(trx: Transaction<Database>, dialect: DialectName, keys: ConversationKeys, sends: readonly PendingSend[], now: number): Promise<ItemOutcome<AppendResult>[]> {
+  const conversationIds = [...new Set(sends.map((s) => s.conversationId))].sort();
+  let lock = trx.selectFrom("chat_conversation").selectAll().where("id", "in", conversationIds).orderBy("id");
+  if (dialect === "postgres") lock = lock.forUpdate();
+  const conversations = new Map((await lock.execute()).map((row) => [row.id, toConversation(row)]));
+  const stored = await trx
+    .selectFrom("chat_message")
+    .selectAll()
+    .where("conversation_id", "in", conversationIds)
+    .where("client_id", "in", [...new Set(sends.map((s) => s.clientId))])
+    .execute();
+  const firstCopies = new Map<string, AppendResult>();
+  for (const row of stored) firstCopies.set(idemKey(row.conversation_id, row.client_id), { message: decryptMessage(await keys.keyFor(row.conversation_id), row), duplicate: true });
+
+  const lastSeq = new Map([...conversations].map(([id, c]) => [id, c.lastSeq]));
+  const rows: ChatMessageTable[] = [];
+  const outcomes: ItemOutcome<AppendResult>[] = [];
+  for (const send of sends) {
+    const outcome = await answer(trx, send, conversations.get(send.conversationId), firstCopies.get(idemKey(send.conversationId, send.clientId)));
+    if (outcome) {
+      outcomes.push(outcome);
+      continue;
+    }
+    const seq = (lastSeq.get(send.conversationId) ?? 0) + 1;
+    lastSeq.set(send.conversationId, seq);
+    const sender = send.actor.kind;
+    const senderId = send.actor.kind === "agent" ? send.actor.agentId : null;
+    const key = await keys.keyFor(send.conversationId);
+    const body = sealMessage(key, { conversationId: send.conversationId, seq, sender, kind: "text" }, send.text);
+    rows.push({ conversation_id: send.conversationId, seq, client_id: send.clientId, sender_kind: sender, sender_id: senderId, kind: "text", body, created_at: now });
+    const message = { conversationId: send.conversationId, seq, clientId: send.clientId, sender, senderId, kind: "text" as const, text: send.text, at: now };
+    firstCopies.set(idemKey(send.conversationId, send.clientId), { message, duplicate: true });
+    outcomes.push({ ok: true, value: { message, duplicate: false } });
+  }
+  if (rows.length === 0) return outcomes;
+  await nameAgentSenders(trx, outcomes);
+
+  // No ON CONFLICT: under the conversations' locks no other writer can have stored these client
+  // ids, so a unique violation is a fault that fails the whole batch (nobody is acknowledged).
+  await trx.insertInto("chat_message").values(rows).execute();
+  const moved = [...new Set(rows.map((r) => r.conversation_id))];
+  const newSeq = sql.join(
+    moved.map((id) => sql`WHEN ${id} THEN CAST(${lastSeq.get(id)} AS BIGINT)`),
+    sql` `,
+  );
+  await trx
+    .updateTable("chat_conversation")
+    .set({ last_seq: sql<number>`CASE id ${newSeq} END` })
+    .where("id", "in", moved)
+    .execute();
+  return outcomes;
+}
+
+/** Agents' messages carry the sender's display name: one lookup for the batch, not one per message. */
+async function nameAgentSenders(trx: Transaction<Database>, outcomes: ItemOutcome<AppendResult>[]): Promise<void> {
+  const stored = (o: ItemOutcome<AppendResult>): o is { ok: true; value: AppendResult } => o.ok && !o.value.duplicate;
+  const names = await agentNames(trx, outcomes.filter(stored).flatMap((o) => (o.value.message.senderId ? [o.value.message.senderId] : [])));
+  if (names.size === 0) return;
+  outcomes.forEach((o, i) => {
+    const senderName = stored(o) && o.value.message.senderId ? names.get(o.value.message.senderId) : undefined;
+    if (stored(o) && senderName) outcomes[i] = { ok: true, value: { ...o.value, message: { ...o.value.message, senderName } } };
+  });
+}
+
+/** The answer for a send that writes nothing (a refusal or a retry), or undefined when it is to be stored. */
+async function answer(trx: Transaction<Database>, send: PendingSend, c: Conversation | undefined, firstCopy: AppendResult | undefined): Promise<ItemOutcome<AppendResult> | undefined> {
+  // The same checks, in the same order, as a single message under its conversation's lock.
+  if (!c) return { ok: false, error: new AirlockError("not_found", "no such conversation") };
+  if (!(await participationOf(trx, send.actor, c))) {
+    const error = send.actor.kind === "visitor" ? new AirlockError("not_found", "no such conversation") : new AirlockError("forbidden", "the conversation is not assigned to you");
+    return { ok: false, error };
+  }
+  if (firstCopy) return { ok: true, value: firstCopy };
+  if (!isOpenForMessages(c.state)) return { ok: false, error: new AirlockError("conflict", "the conversation has ended") };
+  return undefined;
+}
+
+function idemKey(conversationId: string, clientId: string): string {
+  return `${conversationId}\u0000${clientId}`;
+}
