@@ -27,8 +27,8 @@ export function registerBenchChatCommand(bench: Command): void {
       const result = await runChatBenches(run, postgres);
       emit(Boolean(opts.json), result, () =>
         table([
-          ["dialect", "messages", "msgs/s", "p50 ms", "p99 ms"],
-          ...result.runs.map((r) => [r.dialect, String(r.messages), String(r.msgsPerSecond), String(r.p50Ms), String(r.p99Ms)]),
+          ["dialect", "messages", "msgs/s", "p50 ms", "p99 ms", "raw inserts/s", "msgs/s ÷ raw"],
+          ...result.runs.map((r) => [r.dialect, String(r.messages), String(r.msgsPerSecond), String(r.p50Ms), String(r.p99Ms), String(r.rawInsertTxnsPerSecond), String(r.vsRawInserts)]),
         ]) + (result.postgres_msgs_s !== null ? "" : "\n(PostgreSQL skipped: pass --postgres-url or set AIRLOCK_BENCH_POSTGRES_URL)"),
       );
     });
