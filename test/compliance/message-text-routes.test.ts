@@ -44,6 +44,7 @@ const queries: Record<string, () => string> = {
   "GET /api/v1/chat/queue": () => "site=demo",
   "GET /api/v1/visitors": () => "site=demo",
   "GET /api/v1/chat/active": () => "site=demo",
+  "GET /api/v1/chat/closed": () => "site=demo",
   "GET /api/v1/chat/supervision": () => "site=demo",
   "GET /api/v1/audit": () => "limit=500",
   "GET /api/v1/policy/explain": () => "action=chatlog:read",

@@ -1,5 +1,6 @@
 import type { RouteDef } from "../../http/route.js";
 import { createCanned, deleteCanned, listAllCanned, listCanned, updateCanned } from "./canned-routes.js";
+import { closedChats } from "./closed-routes.js";
 import { gdprErase, gdprExport } from "./gdpr-routes.js";
 import { chatQueue, chatStats, chatSupervision, liveVisitors } from "./stats-routes.js";
 import { activeChats, chatSites, onlineAgents } from "./team-routes.js";
@@ -23,4 +24,5 @@ export const chatRoutes: readonly RouteDef<unknown>[] = [
   chatSites,
   onlineAgents,
   activeChats,
+  closedChats,
 ] as readonly RouteDef<unknown>[];

@@ -1,3 +1,4 @@
+import { formatTime } from "../components/format.js";
 import { h, replaceChildren } from "../dom.js";
 import { clockText } from "./clock-text.js";
 
@@ -26,7 +27,7 @@ const folders: readonly { readonly id: Folder; readonly label: string; readonly 
   { id: "waiting", label: "Waiting", empty: "Nobody is waiting." },
   { id: "mine", label: "Mine", empty: "No conversation is assigned to you." },
   { id: "team", label: "Team", empty: "No colleague is in a conversation." },
-  { id: "closed", label: "Closed", empty: "No conversation has ended since you opened the inbox." },
+  { id: "closed", label: "Closed", empty: "None of your conversations has ended yet." },
 ];
 
 export function folderOf(c: InboxConversation, me: string): Folder {
@@ -41,6 +42,8 @@ export interface ConversationListOptions {
   readonly open: (id: string) => void;
   /** A colleague's name for Team rows. */
   readonly agentName: (agentId: string) => string | undefined;
+  /** Loads the next page of older closed conversations (the Closed folder's "Show older"). */
+  readonly loadOlderClosed?: () => void;
   readonly now?: () => number;
 }
 
@@ -50,7 +53,9 @@ export class ConversationList {
   readonly #buttons = new Map<Folder, HTMLButtonElement>();
   readonly #list: HTMLUListElement;
   readonly #longest: HTMLElement;
+  readonly #older: HTMLButtonElement;
   readonly #now: () => number;
+  #olderClosed = false;
   #folder: Folder = "waiting";
   /** The row the keyboard is on, and the conversation open in the middle pane. */
   #active: string | undefined;
@@ -66,7 +71,8 @@ export class ConversationList {
     }
     this.#longest = h("p", { class: "inbox-longest", "data-testid": "longest-wait" });
     this.#list = h("ul", { class: "inbox-list", role: "listbox", tabindex: "0", "aria-label": "Waiting conversations", on: { keydown: (e) => this.#key(e) } });
-    this.element = h("section", { class: "inbox-pane inbox-conversations", "aria-label": "Conversations" }, h("h2", { class: "visually-hidden" }, "Conversations"), bar, this.#longest, this.#list);
+    this.#older = h("button", { type: "button", class: "button secondary small inbox-older", hidden: true, on: { click: () => o.loadOlderClosed?.() } }, "Show older");
+    this.element = h("section", { class: "inbox-pane inbox-conversations", "aria-label": "Conversations" }, h("h2", { class: "visually-hidden" }, "Conversations"), bar, this.#longest, this.#list, this.#older);
     this.render();
   }
 
@@ -84,6 +90,12 @@ export class ConversationList {
 
   upsert(c: InboxConversation): void {
     this.#items.set(c.id, c);
+    this.render();
+  }
+
+  /** Whether the server has older closed conversations than those listed ("Show older" in the Closed folder). */
+  setOlderClosed(more: boolean): void {
+    this.#olderClosed = more;
     this.render();
   }
 
@@ -131,6 +143,8 @@ export class ConversationList {
     this.#longest.textContent = waiting.length ? `Longest wait ${clockText(now - oldest)}` : "No one waiting";
     this.#longest.dataset.urgent = String(waiting.length > 0 && now - oldest > 120_000);
 
+    this.#older.hidden = !(this.#folder === "closed" && this.#olderClosed);
+
     const rows = this.#rows();
     const label = folders.find((f) => f.id === this.#folder)?.label ?? "";
     this.#list.setAttribute("aria-label", `${label} conversations`);
@@ -159,7 +173,9 @@ export class ConversationList {
         : c.state === "queued"
           ? `Waiting ${clockText(now - c.createdAt)}`
           : c.state === "ended"
-            ? "Ended"
+            ? c.endedAt
+              ? `Ended ${formatTime(c.endedAt)}`
+              : "Ended"
             : c.assignedAgent === this.o.me
               ? `Yours · since ${clockText(now - c.createdAt)}`
               : `With ${this.o.agentName(c.assignedAgent ?? "") ?? "a colleague"}`;

@@ -20,6 +20,10 @@ const agentsSchema = z.object({ agents: z.array(z.object({ id: z.string(), name:
 const cannedSchema = z.object({ responses: z.array(z.object({ title: z.string(), body: z.string() })) });
 const statsSchema = z.object({ waiting: z.number(), active: z.number(), averageWaitMs: z.number(), agentsOnline: z.number(), visitorsOnline: z.number() });
 const activeSchema = z.object({ active: z.array(z.object({ id: z.string(), visitorId: z.string(), visitorName: z.string(), assignedAgentId: z.nullable(z.string()), createdAt: z.number() })) });
+const closedSchema = z.object({
+  closed: z.array(z.object({ id: z.string(), visitorId: z.string(), visitorName: z.string(), assignedAgentId: z.nullable(z.string()), createdAt: z.number(), endedAt: z.number() })),
+  next: z.nullable(z.object({ beforeEnded: z.number(), beforeId: z.string() })),
+});
 const joinSchema = z.object({ room: z.string() });
 const sessionActionsSchema = z.object({ actions: z.array(z.string()) });
 
@@ -47,7 +51,9 @@ export const chatsPage = definePage({
     const statsArea = h("dl", { class: "facts chat-stats" });
     const middle = h("section", { class: "inbox-pane inbox-conversation", "aria-label": "Conversation" });
     const context = new VisitorContextPane();
-    const list = new ConversationList({ me, open: (id) => open(id, true), agentName: (id) => names.get(id) });
+    const list = new ConversationList({ me, open: (id) => open(id, true), agentName: (id) => names.get(id), loadOlderClosed: () => void loadClosed(true) });
+    /** Where the next page of the Closed folder starts (null: nothing older). */
+    let closedNext: z.infer<typeof closedSchema>["next"] = null;
     const views = new InboxViews();
     const invites = new InviteStatuses();
 
@@ -161,7 +167,11 @@ export const chatsPage = definePage({
             viewer.can("chat:supervise") ? h("button", { type: "button", class: "button primary", on: { click: () => join(c) } }, "Join") : null,
           );
         default:
-          return card("This conversation has ended.");
+          // Whoever may read transcripts goes on to this one (the read is audited there).
+          return card(
+            "This conversation has ended.",
+            viewer.can("chatlog:read") ? h("a", { class: "button secondary", href: `/console/transcripts/${encodeURIComponent(c.id)}` }, "Read the transcript") : null,
+          );
       }
     };
 
@@ -292,6 +302,26 @@ export const chatsPage = definePage({
       }
     };
 
+    // The Closed folder starts with the chats that ended before the page opened (from the server,
+    // a page at a time); chats that end while it is open join it live.
+    const loadClosed = async (older: boolean) => {
+      if (!site || (older && !closedNext)) return;
+      const from = site;
+      const cursor = older && closedNext ? `&beforeEnded=${closedNext.beforeEnded}&beforeId=${encodeURIComponent(closedNext.beforeId)}` : "";
+      try {
+        const page = await api.get(`/api/v1/chat/closed?site=${encodeURIComponent(from)}${cursor}`, closedSchema);
+        if (from !== site) return;
+        for (const c of page.closed) {
+          if (list.get(c.id)) continue;
+          list.upsert({ id: c.id, visitor: c.visitorId, visitorName: c.visitorName, site: from, state: "ended", assignedAgent: c.assignedAgentId, createdAt: c.createdAt, joined: true, endedAt: c.endedAt });
+        }
+        closedNext = page.next;
+        list.setOlderClosed(closedNext !== null);
+      } catch (err) {
+        status.error(err);
+      }
+    };
+
     const refreshSupervision = async () => {
       if (!site || signal.aborted) return;
       try {
@@ -318,6 +348,7 @@ export const chatsPage = definePage({
       }
     };
     void loadNames().then(() => refreshSupervision());
+    void loadClosed(false);
     const supervision = setInterval(() => void refreshSupervision(), 10_000);
     // Waits and time on site move every second.
     const clock = setInterval(() => (list.render(), context.tick()), 1_000);
@@ -334,7 +365,9 @@ export const chatsPage = definePage({
             openId = undefined;
             replaceChildren(middle, emptyConversation());
             socket.send({ kind: "watch-site", site });
+            closedNext = null;
             void loadNames().then(() => refreshSupervision());
+            void loadClosed(false);
           },
         },
       },
