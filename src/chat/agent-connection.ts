@@ -2,8 +2,10 @@ import { randomBytes } from "node:crypto";
 import { AirlockError, asAirlockError } from "../errors.js";
 import type { PolicyEngine } from "../policy/engine.js";
 import { agentChatMessage, type AgentChatMessage, type ChatServerFrame } from "../protocol/chat-messages.js";
+import { ConsoleVisitorQueries } from "../presence/console-visitor-queries.js";
 import type { PresenceRegistry } from "../presence/registry.js";
 import { storeAvailability, storedAvailability } from "./availability-store.js";
+import { siteVisibleTo } from "../presence/site-visibility.js";
 import { ChatFrameQueue } from "./chat-frame-queue.js";
 import { authorizeAgentFrame, type FrameGrant } from "./authorize-frame.js";
 import { topics, type ChatEvent, type Subscription } from "./fanout.js";
@@ -41,6 +43,8 @@ export class AgentChatConnection {
   #availabilityLoaded: Promise<void> = Promise.resolve();
   /** Availability changes seen since the load began (a newer choice wins over the loaded one). */
   #availabilityChanges = 0;
+  /** The live visitor list's queries of this console (a page and counts each, never every page view). */
+  readonly #visitorQueries: ConsoleVisitorQueries;
   #closed = false;
 
   constructor(
@@ -57,6 +61,7 @@ export class AgentChatConnection {
     private readonly sites: () => readonly string[] = () => [],
   ) {
     this.#frames = new ChatFrameQueue(agentChatMessage, (frame) => this.#send(frame), (m) => this.#authorizeAndDispatch(m), onOffence);
+    this.#visitorQueries = new ConsoleVisitorQueries(presence, (site) => siteVisibleTo(policy, agent, site), (frame) => this.#send(frame));
   }
 
   /**
@@ -102,10 +107,10 @@ export class AgentChatConnection {
     switch (m.kind) {
       case "watch-site": {
         await this.#followSite(m.site);
-        if (!this.#subscriptions.has(`presence:${m.site}`)) {
-          const stopPresence = this.presence.watch(m.site, (frame) => this.#send(frame));
+        // The site's visitors come through visitor queries (visitors-query), one page at a time.
+        if (!this.#subscriptions.has(`online:${m.site}`)) {
           const release = this.online.watch(m.site, this.agent.agentId);
-          this.#subscriptions.set(`presence:${m.site}`, { ready: Promise.resolve(), stop: () => (stopPresence(), release()) });
+          this.#subscriptions.set(`online:${m.site}`, { ready: Promise.resolve(), stop: release });
         }
         for (const c of await waitingConversations(this.chat.storage.db, m.site)) this.#send(conversationFrame(c, c.state === "offline" ? "offline" : "queued", "agent"));
         return;
@@ -159,6 +164,10 @@ export class AgentChatConnection {
       case "watch-availability":
         this.#countForEverySite();
         return this.#send({ kind: "agent-availability", status: this.online.availabilityOf(this.agent.agentId) });
+      case "visitors-query":
+        return this.#visitorQueries.start(m.query, m.filter);
+      case "visitors-stop":
+        return this.#visitorQueries.stop(m.query);
       case "set-availability": {
         // Stored first: a reload, another tab or another server process reads the same choice.
         await storeAvailability(this.chat.storage.db, this.agent.agentId, m.status, Date.now());
@@ -192,6 +201,7 @@ export class AgentChatConnection {
 
   close(): void {
     this.#closed = true;
+    this.#visitorQueries.close();
     for (const s of this.#subscriptions.values()) s.stop();
     this.#subscriptions.clear();
     this.#following.clear();

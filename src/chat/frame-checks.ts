@@ -42,6 +42,8 @@ export const agentFrameChecks: ChecksFor<AgentChatMessage> = {
   "chat-invite": "none",
   "set-availability": "none",
   "watch-availability": "none",
+  "visitors-query": "none",
+  "visitors-stop": "none",
   "chat-accept": "waiting",
   "chat-send": "takes-part",
   "chat-typing": "takes-part",

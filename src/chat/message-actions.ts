@@ -27,4 +27,7 @@ export const agentChatActions: { readonly [K in AgentChatKind]: Action } = {
   "chat-invite": "chat:invite",
   "set-availability": "chat:handle",
   "watch-availability": "chat:handle",
+  // Each site the query names is decided again with its id (site-visibility.ts).
+  "visitors-query": "visitors:view",
+  "visitors-stop": "visitors:view",
 };

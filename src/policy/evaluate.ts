@@ -59,6 +59,9 @@ function agentSteps(policy: Policy, action: AgentAction, ctx: PolicyContext, s: 
   }
   s.pass("network.agentAllowlist", `source address ${ctx.sourceAddress} is in the agent network allowlist`);
 
+  const siteDenial = agentSiteDenial(policy, ctx, s);
+  if (siteDenial) return siteDenial;
+
   const granting = ROLES.find((r) => ctx.roles?.includes(r) && policy.access.roles[r]?.permissions.includes(action));
   if (!granting) {
     return s.deny("default-deny", `no rule grants ${action} to roles [${ctx.roles.join(", ")}]`, authorizationAsvs);
@@ -75,6 +78,18 @@ function agentSteps(policy: Policy, action: AgentAction, ctx: PolicyContext, s: 
     s.pass(`condition.${condition.id}`, "requirements met");
   }
   return s.allow(`access.roles.${granting}`, `role ${granting} grants ${action}`, roleRule?.asvs ?? authorizationAsvs);
+}
+
+/** An action about a site (the context names one): the site is registered and the agent's roles serve it. */
+function agentSiteDenial(policy: Policy, ctx: PolicyContext, s: Steps): Evaluation | undefined {
+  if (ctx.siteId === undefined) return undefined;
+  const site = Object.hasOwn(policy.sites.sites, ctx.siteId) ? policy.sites.sites[ctx.siteId] : undefined;
+  if (!site) return s.deny("sites.unknown-site", "the action names no registered site", ["V4.4.2", "V8.2.1"]);
+  if (site.agentRoles && !site.agentRoles.some((r) => ctx.roles?.includes(r))) {
+    return s.deny(`sites.${ctx.siteId}.agentRoles`, `site ${ctx.siteId} is served by [${site.agentRoles.join(", ")}], not by roles [${ctx.roles?.join(", ") ?? ""}]`, site.asvs);
+  }
+  s.pass(`sites.${ctx.siteId}.agentRoles`, site.agentRoles ? `roles [${ctx.roles?.join(", ") ?? ""}] serve site ${ctx.siteId}` : `site ${ctx.siteId} is served by every role`);
+  return undefined;
 }
 
 function cobrowseModeDenial(policy: Policy, action: AgentAction): { rule: string; reason: string } | undefined {

@@ -33,7 +33,7 @@ export function ruleSource(policy: Policy, rule: string): RuleSource | undefined
   if (consent) return at("cobrowse", `consent.${consent}`, policy.cobrowse.consent[consent]);
   if (rule === "cobrowse.canvas") return at("cobrowse", "canvas", policy.cobrowse.canvas);
   if (rule === "sites.unknown-site") return undefined;
-  const site = /^sites\.(.+?)(\.origins)?$/.exec(rule)?.[1];
+  const site = /^sites\.(.+?)(\.origins|\.agentRoles)?$/.exec(rule)?.[1];
   if (site !== undefined) return at("sites", `sites.${site}`, lookup(policy.sites.sites, site));
   return undefined;
 }

@@ -1,5 +1,4 @@
 import { describe, expect, it } from "vitest";
-import type { PresenceFrame } from "../protocol/chat-messages.js";
 import { visitorPseudonym } from "./pseudonym.js";
 import { MAX_LISTED_PAGES, PresenceRegistry } from "./registry.js";
 
@@ -7,8 +6,8 @@ describe("PresenceRegistry", () => {
   it("tracks page, title, pages viewed, referrer and time on site per visit, live", () => {
     let now = 1_000;
     const presence = new PresenceRegistry(() => now, 30_000);
-    const frames: PresenceFrame[] = [];
-    presence.watch("demo", (f) => frames.push(f));
+    const told: string[] = [];
+    presence.subscribe("demo", (site) => told.push(site));
     presence.connected("demo", "visit-aaaaaaaaaaaaaaaa");
     presence.pageView("demo", "visit-aaaaaaaaaaaaaaaa", { url: "https://shop.test/", title: "Home", referrer: "https://search.test/" });
     now = 5_000;
@@ -34,7 +33,8 @@ describe("PresenceRegistry", () => {
         { url: "https://shop.test/cart", title: "Cart", at: 5_000 },
       ],
     });
-    expect(frames.at(-1)?.visitors[0]?.chat).toBe("queued");
+    expect(told).toHaveLength(5); // page, gone, back, page, chat
+    expect(presence.snapshot("demo")[0]?.chat).toBe("queued");
     expect(presence.list("other")).toEqual([]);
   });
 
@@ -58,16 +58,20 @@ describe("PresenceRegistry", () => {
     expect(presence.list("demo")[0]?.startedAt).toBe(100_000); // a new visit
   });
 
-  it("tells watchers of every visible change, the visit coming back within its grace included", () => {
+  it("tells subscribers of every visible change, the visit coming back within its grace included; the snapshot follows", () => {
     const presence = new PresenceRegistry(() => 0, 30_000);
-    const frames: PresenceFrame[] = [];
-    presence.watch("demo", (f) => frames.push(f));
+    const seen: string[][] = [];
+    const stop = presence.subscribe("demo", () => seen.push(presence.snapshot("demo").map((v) => v.cobrowse)));
     presence.connected("demo", "v");
     presence.pageView("demo", "v", { url: "https://shop.test/", title: "", referrer: "" });
     presence.setCobrowse("demo", "v", "active");
     presence.disconnected("demo", "v");
     presence.connected("demo", "v");
-    expect(frames.map((f) => f.visitors.map((v) => v.cobrowse))).toEqual([[], ["none"], ["active"], [], ["active"]]);
+    expect(seen).toEqual([["none"], ["active"], [], ["active"]]);
+    // One list per change, shared by every reader.
+    expect(presence.snapshot("demo")).toBe(presence.snapshot("demo"));
+    stop();
+    expect(presence.listenerCount("demo")).toBe(0);
   });
 
   it("keeps of the browser only a language tag and the browser and device families; the latest pages only", () => {

@@ -1,9 +1,10 @@
-import type { PresenceFrame, PresenceVisitor } from "../protocol/chat-messages.js";
+import type { PresenceVisitor } from "../protocol/chat-messages.js";
 import { visitorPseudonym } from "./pseudonym.js";
 import { browserFamily, deviceFamily, languageTag } from "./user-agent.js";
 
 type ChatState = PresenceVisitor["chat"];
-type Listener = (frame: PresenceFrame) => void;
+/** Told that the site's list changed (never what changed: a listener asks for what it shows). */
+type Listener = (site: string) => void;
 
 interface Entry extends PresenceVisitor {
   connections: number;
@@ -31,6 +32,9 @@ export const MAX_LISTED_PAGES = 20;
 export class PresenceRegistry {
   readonly #sites = new Map<string, Map<string, Entry>>();
   readonly #listeners = new Map<string, Set<Listener>>();
+  /** Per site, a number that moves on every change of its list (caches of the list key on it). */
+  readonly #versions = new Map<string, number>();
+  readonly #snapshots = new Map<string, { version: number; visitors: readonly PresenceVisitor[] }>();
 
   constructor(
     protected readonly now: () => number = Date.now,
@@ -140,12 +144,38 @@ export class PresenceRegistry {
     return e !== undefined && e.goneAt === null;
   }
 
-  watch(site: string, listener: Listener): () => void {
+  /**
+   * Calls `listener` after each change of the site's list (a visit arriving, changing or leaving,
+   * here or on another replica). Listeners coalesce and ask `snapshot` for what they show: no
+   * list is built per change.
+   */
+  subscribe(site: string, listener: Listener): () => void {
     let set = this.#listeners.get(site);
     if (!set) this.#listeners.set(site, (set = new Set()));
     set.add(listener);
-    listener({ kind: "presence", site, visitors: this.list(site) });
-    return () => set.delete(listener);
+    return () => {
+      set.delete(listener);
+      if (set.size === 0 && this.#listeners.get(site) === set) this.#listeners.delete(site);
+    };
+  }
+
+  /** Listeners of the site (a test checks that a refused or ended query leaves none behind). */
+  listenerCount(site: string): number {
+    return this.#listeners.get(site)?.size ?? 0;
+  }
+
+  /**
+   * The site's list as `list` gives it, shared and read-only: built once per change of the
+   * list, however many consoles query it.
+   */
+  snapshot(site: string): readonly PresenceVisitor[] {
+    const version = this.#versions.get(site) ?? 0;
+    const cached = this.#snapshots.get(site);
+    if (cached && cached.version === version) return cached.visitors;
+    const visitors = this.list(site);
+    if (visitors.length === 0) this.#snapshots.delete(site);
+    else this.#snapshots.set(site, { version, visitors });
+    return visitors;
   }
 
   /** Forgets visits whose last connection closed more than `graceMs` ago. */
@@ -175,12 +205,12 @@ export class PresenceRegistry {
     this.notify(site);
   }
 
-  /** Sends the site's list to the consoles watching it. */
+  /** The site's list changed: caches of it are stale, and its listeners are told. */
   protected notify(site: string): void {
+    this.#versions.set(site, (this.#versions.get(site) ?? 0) + 1);
     const listeners = this.#listeners.get(site);
-    if (!listeners || listeners.size === 0) return;
-    const frame: PresenceFrame = { kind: "presence", site, visitors: this.list(site) };
-    for (const l of [...listeners]) l(frame);
+    if (!listeners) return;
+    for (const l of [...listeners]) l(site);
   }
 }
 

@@ -2,6 +2,7 @@
 // schema library: the visitor widget and the console import this without pulling in zod.
 
 import type { ErrorCode } from "./error-codes.js";
+import type { VisitorsChangeFrame, VisitorsPageFrame } from "./visitor-query-frames.js";
 
 export interface ChatMessageFrame {
   kind: "chat-message";
@@ -113,11 +114,6 @@ export interface PresenceVisitor {
   browser?: string;
   device?: string;
 }
-export interface PresenceFrame {
-  kind: "presence";
-  site: string;
-  visitors: PresenceVisitor[];
-}
 export interface ChatStatsFrame {
   kind: "chat-stats";
   site: string;
@@ -145,7 +141,8 @@ export type ChatServerFrame =
   | ChatInviteStatusFrame
   | AgentAvailabilityFrame
   | ChatErrorFrame
-  | PresenceFrame
+  | VisitorsPageFrame
+  | VisitorsChangeFrame
   | ChatStatsFrame
   | ChatAvailabilityFrame;
 
@@ -159,7 +156,8 @@ export const CHAT_SERVER_KINDS: readonly ChatServerFrame["kind"][] = [
   "chat-invite-status",
   "agent-availability",
   "chat-error",
-  "presence",
+  "visitors-page",
+  "visitors-change",
   "chat-stats",
   "chat-availability",
 ];

@@ -1,5 +1,6 @@
 import { z } from "zod";
 import { AGENT_AVAILABILITY } from "./chat-frames.js";
+import { visitorsQueryMessage, visitorsStopMessage } from "./visitor-query.js";
 
 // Live chat and presence on the same sockets as co-browsing. Browser-safe (no Node imports):
 // the widget and the console import these too. Text fields are bounded here; the server then
@@ -65,7 +66,22 @@ export const setAvailability = z.object({ kind: z.literal("set-availability"), s
 /** Count this console with the availability the server keeps for the agent; the answer is an `agent-availability` frame. */
 export const watchAvailability = z.object({ kind: z.literal("watch-availability") }).strict();
 
-export const agentChatMessage = z.discriminatedUnion("kind", [watchSite, chatAccept, chatSend, chatTyping, chatResume, chatEnd, chatTransfer, chatJoin, chatInvite, setAvailability, watchAvailability]);
+export const agentChatMessage = z.discriminatedUnion("kind", [
+  watchSite,
+  chatAccept,
+  chatSend,
+  chatTyping,
+  chatResume,
+  chatEnd,
+  chatTransfer,
+  chatJoin,
+  chatInvite,
+  setAvailability,
+  watchAvailability,
+  // The live visitor list (visitor-query.ts).
+  visitorsQueryMessage,
+  visitorsStopMessage,
+]);
 export type AgentChatMessage = z.infer<typeof agentChatMessage>;
 export type AgentChatKind = AgentChatMessage["kind"];
 export const AGENT_CHAT_KINDS = agentChatMessage.options.map((o) => o.shape.kind.value) as readonly AgentChatKind[];

@@ -71,6 +71,8 @@ export const ERROR_CODES = {
   note_too_long: model(400, 4400), // chat: a transfer note longer than MAX_NOTE_CHARS
   agent_away: model(409, 1008), // chat: an agent who set themselves away accepts a chat
   agent_unavailable: model(409, 1008), // chat: a transfer to an agent not available (away, offline) for the chat's site
+  page_too_large: model(400, 4400), // visitor list: a query asks for more rows a page than VISITOR_QUERY_LIMITS.maxPageSize
+  too_many_queries: model(429, 4429), // visitor list: a console connection holds as many live queries as allowed
 } as const satisfies Readonly<Record<string, ErrorModel>>;
 
 /** Every error code of Airlock, HTTP and WebSocket alike. */

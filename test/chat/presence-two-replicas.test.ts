@@ -34,20 +34,34 @@ describe.skipIf(!pgBase || !redisUrl)("live visitor list across two replicas sha
     ({ agent } = await signInEnrolled(b, "agent"));
     console = await openAgent(b, agent);
     console.send({ kind: "watch-site", site: "demo" });
+    console.send({ kind: "visitors-query", query: "list", filter: { sites: ["demo"], sort: { by: "startedAt", order: "asc" }, offset: 0, limit: 100 } });
   });
   afterAll(async () => {
     console?.close();
     await replicas?.stop();
   });
 
-  /** The next presence frame on B's console in which the visit matches `test`. */
+  /** The rows B's console shows now: its query's pages with their changes applied. */
+  function shownOnB(): Listed[] {
+    let rows: Listed[] = [];
+    for (const f of console.frames) {
+      if (f.kind === "visitors-page") rows = f.rows as Listed[];
+      if (f.kind !== "visitors-change") continue;
+      const changed = new Map((f.rows as Listed[]).map((v) => [v.visitor, v]));
+      rows = rows.map((v) => changed.get(v.visitor) ?? v);
+    }
+    return rows;
+  }
+
+  /** The visit as B's console shows it, once it matches `test`. */
   async function listedOnB(visit: string, test: (v: Listed) => boolean): Promise<Listed> {
-    const frame = await console.next("presence", (f) => (f.visitors as Listed[]).some((v) => v.visitor === visit && test(v)), 5_000);
-    return (frame.visitors as Listed[]).find((v) => v.visitor === visit) as Listed;
+    let hit: Listed | undefined;
+    await expect.poll(() => (hit = shownOnB().find((v) => v.visitor === visit && test(v))) !== undefined, { timeout: 5_000 }).toBe(true);
+    return hit as Listed;
   }
 
   async function notListedOnB(visit: string): Promise<void> {
-    await console.next("presence", (f) => !(f.visitors as Listed[]).some((v) => v.visitor === visit), 5_000);
+    await expect.poll(() => shownOnB().some((v) => v.visitor === visit), { timeout: 5_000 }).toBe(false);
   }
 
   it("an agent on B sees a visitor on A: page, title, pages viewed, referrer, time on site, chat and co-browse state, then the visitor leaving", async () => {
@@ -123,8 +137,9 @@ describe.skipIf(!pgBase || !redisUrl)("live visitor list across two replicas sha
     probe.disconnect();
   });
 
-  it("presence frames carry only the listed fields", () => {
-    const frames = console.frames.filter((f): f is Frame => f.kind === "presence");
-    for (const f of frames) for (const v of f.visitors as Record<string, unknown>[]) expect(Object.keys(v).sort()).toEqual(["chat", "cobrowse", "lastSeenAt", "name", "pages", "pagesViewed", "referrer", "startedAt", "title", "url", "visitor"]);
+  it("visitor list frames carry only the listed fields", () => {
+    const frames = console.frames.filter((f): f is Frame => f.kind === "visitors-page" || f.kind === "visitors-change");
+    expect(frames.length).toBeGreaterThan(0);
+    for (const f of frames) for (const v of f.rows as Record<string, unknown>[]) expect(Object.keys(v).sort()).toEqual(["chat", "cobrowse", "lastSeenAt", "name", "pages", "pagesViewed", "referrer", "startedAt", "title", "url", "visitor"]);
   });
 });

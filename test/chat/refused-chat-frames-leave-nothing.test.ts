@@ -57,6 +57,12 @@ const agentAttempts: { readonly [K in AgentChatKind]: readonly AgentAttempt[] } 
   ],
   "set-availability": [{ as: "auditor", frame: () => ({ kind: "set-availability", status: "online" }), code: "forbidden" }],
   "watch-availability": [{ as: "auditor", frame: () => ({ kind: "watch-availability" }), code: "forbidden" }],
+  "visitors-query": [
+    { as: "auditor", frame: () => ({ kind: "visitors-query", query: "list", filter: { sites: ["demo"], sort: { by: "startedAt", order: "asc" }, offset: 0, limit: 10 } }), code: "forbidden" },
+    { as: "viewer", frame: () => ({ kind: "visitors-query", query: "list", filter: { sites: ["nowhere"], sort: { by: "startedAt", order: "asc" }, offset: 0, limit: 10 } }), code: "forbidden" },
+    { as: "viewer", frame: () => ({ kind: "visitors-query", query: "list", filter: { sites: ["demo"], sort: { by: "startedAt", order: "asc" }, offset: 0, limit: 101 } }), code: "page_too_large" },
+  ],
+  "visitors-stop": [{ as: "auditor", frame: () => ({ kind: "visitors-stop", query: "list" }), code: "forbidden" }],
 };
 
 // Every visitor kind, tried by another visit of the same site. Kinds without a conversation field

@@ -27,9 +27,10 @@ describe("one pseudonym per visit across presence, chat and co-browse; bounded b
     sockets.push(agent, visitor);
     const name = visitorPseudonym(visit);
     agent.send({ kind: "watch-site", site: "demo" });
+    agent.send({ kind: "visitors-query", query: "context", filter: { sites: ["demo"], visitor: visit, sort: { by: "startedAt", order: "asc" }, offset: 0, limit: 1 } });
     visitor.send({ kind: "presence", url: "https://shop.example/cart", title: "Cart", referrer: "", language: "en-GB", userAgent: "Mozilla/5.0 (X11; Linux x86_64) Chrome/131.0.0.0 Safari/537.36" });
-    const listed = await waitFor(agent, (f) => f.kind === "presence" && Array.isArray(f.visitors) && f.visitors.length > 0, "presence with the visitor");
-    expect((listed.visitors as { name: string; visitor: string; language?: string; browser?: string; device?: string }[])[0]).toMatchObject({ visitor: visit, name, language: "en-GB", browser: "Chrome", device: "Desktop" });
+    const listed = await waitFor(agent, (f) => f.kind === "visitors-page" && Array.isArray(f.rows) && f.rows.length > 0, "the visitor's row");
+    expect((listed.rows as { name: string; visitor: string; language?: string; browser?: string; device?: string }[])[0]).toMatchObject({ visitor: visit, name, language: "en-GB", browser: "Chrome", device: "Desktop" });
 
     visitor.send({ kind: "chat-start" });
     const queued = await waitFor(agent, (f) => f.kind === "chat-conversation" && f.change === "queued", "queued conversation");

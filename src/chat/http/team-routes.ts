@@ -1,19 +1,26 @@
 import { z } from "zod";
 import { defineRoute } from "../../http/route.js";
 import { parseQuery } from "../../http/query.js";
+import { AirlockError } from "../../errors.js";
+import { principalFromState } from "../../policy/principal.js";
 import { visitorPseudonym } from "../../presence/pseudonym.js";
+import { siteVisibleTo } from "../../presence/site-visibility.js";
 import { activeConversations } from "../queue.js";
 import { siteId } from "./query-fields.js";
 
 const siteQuery = z.strictObject({ site: siteId });
 
-/** GET /api/v1/chat/sites: the registered sites an agent can watch (ids and names). */
+/** GET /api/v1/chat/sites: the registered sites the agent may watch (ids and names; a site's `agentRoles` may leave some out). */
 export const chatSites = defineRoute({
   method: "GET",
   path: "/api/v1/chat/sites",
   access: { action: "visitors:view" },
   handler: (ctx, { policy }) => {
-    ctx.body = { sites: Object.entries(policy.policy.sites.sites).map(([id, s]) => ({ id, name: s.name })) };
+    const p = principalFromState(ctx.state);
+    if (!p) throw new AirlockError("unauthenticated", "sign in first");
+    const agent = { agentId: p.subject, roles: p.roles, mfa: p.mfa, sourceAddress: ctx.ip };
+    const sites = Object.entries(policy.policy.sites.sites).filter(([id]) => siteVisibleTo(policy, agent, id));
+    ctx.body = { sites: sites.map(([id, s]) => ({ id, name: s.name })) };
   },
 });
 

@@ -1,4 +1,5 @@
 import { z } from "zod";
+import { ROLES } from "../actions.js";
 import { asvsRefs, policyVersion } from "./asvs.js";
 
 const exactOrigin = z.string().refine(
@@ -21,6 +22,11 @@ const site = z.strictObject({
   origins: z.array(exactOrigin).min(1),
   /** CSS selectors whose subtrees are masked like `.cobrowsing_nosync`. */
   maskingSelectors: z.array(z.string().min(1).max(200)).default([]),
+  /**
+   * The roles whose agents serve this site: only they see its visitors and co-browse its visits.
+   * Absent: every role whose permissions allow the action.
+   */
+  agentRoles: z.array(z.enum(ROLES, { error: (i) => `unknown role: ${String(i.input)} (roles are ${ROLES.join(", ")})` })).min(1).optional(),
   asvs: asvsRefs,
 });
 

@@ -57,6 +57,8 @@ const otherCodes: Readonly<Record<string, string>> = {
   network: "Airlock could not be reached. Check your connection and try again.",
   bad_response: "Airlock sent an answer the console does not understand. Reload the page; if it keeps happening, tell your administrator.",
   not_allowed: "Your role does not allow this in chat.",
+  page_too_large: "The visitor list asked for more visitors a page than Airlock shows. Choose a smaller page size.",
+  too_many_queries: "This page follows too many visitor lists at once. Reload the page.",
   too_many_conversations: "There are too many open chats right now. Try again in a moment.",
   too_many_messages: "Messages are being sent too fast. Wait a moment; unsent messages are sent again automatically.",
   note_too_long: "The transfer note is too long: keep it to 500 characters. The chat was not transferred.",

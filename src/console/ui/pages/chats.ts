@@ -13,6 +13,7 @@ import { CobrowseDock } from "../inbox/cobrowse-dock.js";
 import { ConversationList, folderOf, type InboxConversation } from "../inbox/conversation-list.js";
 import { InboxViews } from "../inbox/inbox-views.js";
 import { VisitorContextPane } from "../inbox/visitor-context.js";
+import { VisitorList } from "../visitors/visitor-list.js";
 import { definePage } from "./page.js";
 
 const sitesSchema = z.object({ sites: z.array(z.object({ id: z.string(), name: z.string() })) });
@@ -44,10 +45,10 @@ export const chatsPage = definePage({
     let site = query.get("site") ?? sites[0]?.id ?? "";
     const panes = new Map<string, ChatPane>();
     const names = new Map<string, string>([[me, "You"]]);
-    let visitors: readonly PresenceVisitor[] = [];
+    /** The visitor beside the open conversation, from its own one-row query ("context"). */
+    let contextVisitor: { id: string; entry: PresenceVisitor | undefined } | undefined;
     let openId: string | undefined;
     let dock: CobrowseDock | undefined;
-    const visitorsBody = h("tbody");
     const statsArea = h("dl", { class: "facts chat-stats" });
     const middle = h("section", { class: "inbox-pane inbox-conversation", "aria-label": "Conversation" });
     const context = new VisitorContextPane();
@@ -62,6 +63,8 @@ export const chatsPage = definePage({
       onOpen: () => {
         status.clear();
         if (site) socket.send({ kind: "watch-site", site });
+        visitorList.send();
+        followContext(true);
         for (const pane of panes.values()) resume(pane);
       },
       onDown: () => status.show("warning", "Connection lost: reconnecting…"),
@@ -184,7 +187,22 @@ export const chatsPage = definePage({
 
     const showContext = () => {
       const c = openId ? list.get(openId) : undefined;
-      context.show(c?.visitorName ?? "", c ? visitors.find((v) => v.visitor === c.visitor) : undefined);
+      followContext(false);
+      context.show(c?.visitorName ?? "", c && contextVisitor?.id === c.visitor ? contextVisitor.entry : undefined);
+    };
+
+    /** Follows the open conversation's visitor with a one-row query (the list's page may not show them). */
+    const followContext = (again: boolean) => {
+      const c = openId ? list.get(openId) : undefined;
+      const wanted = c?.visitor && c.site ? c.visitor : undefined;
+      if (!again && wanted === contextVisitor?.id) return;
+      if (!wanted || !c) {
+        if (contextVisitor) socket.send({ kind: "visitors-stop", query: "context" });
+        contextVisitor = undefined;
+        return;
+      }
+      if (wanted !== contextVisitor?.id) contextVisitor = { id: wanted, entry: undefined };
+      socket.send({ kind: "visitors-query", query: "context", filter: { sites: [c.site], visitor: wanted, sort: { by: "startedAt", order: "asc" }, offset: 0, limit: 1 } });
     };
 
     /** With nothing open, the oldest waiting chat (else one of the agent's own, else the team's) opens by itself. */
@@ -198,28 +216,12 @@ export const chatsPage = definePage({
       }
     };
 
-    const renderVisitors = () => {
-      const now = Date.now();
-      replaceChildren(
-        visitorsBody,
-        visitors.length === 0
-          ? h("tr", {}, h("td", { colspan: 8 }, "No visitors on the site right now."))
-          : visitors.map((v) =>
-              h(
-                "tr",
-                {},
-                h("th", { scope: "row" }, v.name),
-                h("td", {}, h("span", { class: "chat-page-title" }, v.title || "(untitled)"), h("br"), h("span", { class: "hint" }, v.url)),
-                h("td", {}, String(v.pagesViewed)),
-                h("td", {}, v.referrer || "—"),
-                h("td", {}, formatDuration(now - v.startedAt)),
-                h("td", {}, invites.describe(v)),
-                h("td", {}, v.cobrowse),
-                h("td", { class: "actions-cell" }, inviteButton(v)),
-              ),
-            ),
-      );
-    };
+    const visitorList = new VisitorList({
+      send: (query, filter) => void socket.send({ kind: "visitors-query", query, filter }),
+      chatText: (v) => invites.describe(v),
+      action: (v) => inviteButton(v),
+    });
+    const renderVisitors = () => visitorList.render();
 
     // Invite, and invite again once the visitor declined or let it pass (where it stands shows in the Chat column).
     const inviteButton = (v: PresenceVisitor) => {
@@ -284,11 +286,14 @@ export const chatsPage = definePage({
           return panes.get(f.conversation)?.acknowledged(f.clientId);
         case "chat-typing":
           return panes.get(f.conversation)?.showTyping(f.typing);
-        case "presence":
-          if (f.site !== site) return;
-          visitors = f.visitors;
-          renderVisitors();
-          return showContext();
+        case "visitors-page":
+        case "visitors-change":
+          if (f.query === "context") {
+            const entry = f.kind === "visitors-page" ? f.rows[0] : (f.rows[0] ?? contextVisitor?.entry);
+            if (contextVisitor && (f.kind === "visitors-page" || entry?.visitor === contextVisitor.id)) contextVisitor.entry = entry;
+            return showContext();
+          }
+          return visitorList.receive(f);
         case "chat-invite-status":
           invites.update(f);
           if (f.site === site) renderVisitors();
@@ -352,6 +357,9 @@ export const chatsPage = definePage({
     const supervision = setInterval(() => void refreshSupervision(), 10_000);
     // Waits and time on site move every second.
     const clock = setInterval(() => (list.render(), context.tick()), 1_000);
+    // Time on site in the visitor list moves by the minute.
+    const visitorClock = setInterval(() => visitorList.render(), 30_000);
+    signal.addEventListener("abort", () => clearInterval(visitorClock));
     signal.addEventListener("abort", () => (clearInterval(supervision), clearInterval(clock)));
 
     const siteSelect = h(
@@ -366,6 +374,7 @@ export const chatsPage = definePage({
             replaceChildren(middle, emptyConversation());
             socket.send({ kind: "watch-site", site });
             closedNext = null;
+            visitorList.setSite(site);
             void loadNames().then(() => refreshSupervision());
             void loadClosed(false);
           },
@@ -374,14 +383,7 @@ export const chatsPage = definePage({
       sites.map((s) => h("option", { value: s.id, ...(s.id === site ? { selected: true } : {}) }, s.name)),
     );
     replaceChildren(middle, emptyConversation());
-    renderVisitors();
-    const visitorsTable = h(
-      "table",
-      { class: "data-table" },
-      h("caption", { class: "visually-hidden" }, "Visitors on the site now"),
-      h("thead", {}, h("tr", {}, ["Visitor", "Page", "Pages viewed", "Referrer", "Time on site", "Chat", "Co-browse", h("span", { class: "visually-hidden" }, "Actions")].map((c) => h("th", { scope: "col" }, c)))),
-      visitorsBody,
-    );
+    visitorList.setSite(site);
     const workspace = views.wrap(list.element, middle, context.element);
     return h(
       "section",
@@ -391,7 +393,7 @@ export const chatsPage = definePage({
       views.switcher,
       workspace,
       viewer.can("stats:view") ? h("section", { class: "panel" }, h("h2", {}, "Live statistics"), statsArea) : null,
-      h("section", { class: "panel inbox-visitors" }, h("h2", {}, "Visitors on the site"), h("div", { class: "table-wrap", tabindex: "0", role: "region", "aria-label": "Visitors on the site (scrolls sideways)" }, visitorsTable)),
+      h("section", { class: "panel inbox-visitors" }, h("h2", {}, "Visitors on the site"), visitorList.element),
     );
   },
 });
