@@ -47,17 +47,28 @@ export function roomAuditEntry(event: Parameters<RoomAudit>[0], meta: Parameters
 }
 
 /**
+ * Told (synchronously, while the session's visit is still known) that a co-browse session
+ * started; the returned work joins the audit queue. The chat links the session to the visit's
+ * open conversations so their transcripts show it.
+ */
+export type SessionStarted = (session: string, site: string) => Promise<void>;
+
+/**
  * Writes the rooms' metadata events (start, join, leave, mode, end, watchers, consent) to the
  * audit trail. Rooms run synchronously, so entries are appended in order on a queue; `drain()`
  * waits for the queue before storage closes.
  */
-export function relayAudit(storage: Storage, log: Logger): { audit: RoomAudit; drain(): Promise<void> } {
+export function relayAudit(storage: Storage, log: Logger, sessionStarted?: SessionStarted): { audit: RoomAudit; drain(): Promise<void> } {
   let queue: Promise<unknown> = Promise.resolve();
   const audit: RoomAudit = (event, meta) => {
     const entry = roomAuditEntry(event, meta);
     queue = queue
       .then(() => recordAudit(storage.db, entry))
       .catch((err: unknown) => log.error({ event, err: err instanceof Error ? err.name : typeof err }, "co-browse audit entry failed"));
+    if (event === "cobrowse.start" && sessionStarted) {
+      const linked = sessionStarted(String(meta.room), String(meta.site));
+      queue = queue.then(() => linked).catch((err: unknown) => log.error({ event, err: err instanceof Error ? err.name : typeof err }, "co-browse session link failed"));
+    }
   };
   return { audit, drain: () => queue.then(() => undefined) };
 }

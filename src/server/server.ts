@@ -17,6 +17,7 @@ import { assetProxyFromConfig } from "../relay/asset-proxy/from-config.js";
 import { openBus } from "../bus/open-bus.js";
 import type { Clock } from "../relay/clock.js";
 import { Relay } from "../relay/relay.js";
+import { linkCobrowseSession } from "../chat/cobrowse-timeline.js";
 import { relayAudit } from "../relay/relay-audit.js";
 import { attachWebSockets } from "./ws/upgrade-dispatcher.js";
 import { airlockMessageGuards } from "./message-guards.js";
@@ -82,7 +83,11 @@ export async function startServer(config: Config, options: StartOptions = {}): P
     await storage.close();
     throw err;
   });
-  const roomAudit = relayAudit(storage, log);
+  // A co-browse session that starts is linked to its visit's open chats (their transcripts show it).
+  const roomAudit = relayAudit(storage, log, (session, site) => {
+    const visit = relay.room(session)?.visit;
+    return visit ? linkCobrowseSession(storage.db, { session, site, visit }, Date.now()) : Promise.resolve();
+  });
   const relay = new Relay({ policy, bus, log, signer: assets.signer, audit: roomAudit.audit, ...(options.relayClock ? { clock: options.relayClock } : {}) });
   await relay.start();
   const retention = createRetention({ storage, policy, identity, log, metrics, intervalMs: config.retentionIntervalMs }, options.retentionClock ? { now: options.retentionClock } : {});

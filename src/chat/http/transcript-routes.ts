@@ -1,4 +1,5 @@
 import { z } from "zod";
+import { cobrowseEventsOf } from "../cobrowse-timeline.js";
 import { AirlockError } from "../../errors.js";
 import { defineRoute, pathParam } from "../../http/route.js";
 import { parseQuery } from "../../http/query.js";
@@ -69,6 +70,7 @@ export const readTranscriptRoute = defineRoute({
     const transcript = await readTranscript(storage.db, chat.keys, parsed.data, { agentId: reader.subject, ...(ctx.ip ? { sourceAddress: ctx.ip } : {}) });
     ctx.set("Cache-Control", "no-store");
     const siteName = policy.policy.sites.sites[transcript.conversation.siteId]?.name ?? transcript.conversation.siteId;
-    ctx.body = { ...transcript, visitorName: visitorPseudonym(transcript.conversation.visitorId), siteName };
+    const cobrowse = await cobrowseEventsOf(storage.db, transcript.conversation);
+    ctx.body = { ...transcript, cobrowse, visitorName: visitorPseudonym(transcript.conversation.visitorId), siteName };
   },
 });

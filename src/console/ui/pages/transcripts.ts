@@ -28,7 +28,35 @@ const transcriptSchema = z.object({
   siteName: z.string(),
   participants: z.array(participant),
   messages: z.array(z.object({ seq: z.number(), sender: z.string(), senderId: z.nullable(z.string()), kind: z.string(), text: z.string(), at: z.number() })),
+  cobrowse: z.array(z.object({ at: z.number(), kind: z.enum(["started", "joined", "mode", "ended"]), agentName: z.optional(z.string()), mode: z.optional(z.string()), reason: z.optional(z.string()) })),
 });
+
+/** Why a co-browse session ended, as the transcript says it (about people, not to them). */
+const cobrowseEndText: Readonly<Record<string, string>> = {
+  visitor_ended: "the visitor stopped sharing",
+  agent_left: "the agent left",
+  agent_away: "the agent was away too long",
+  session_limit: "it reached the longest time allowed",
+  visitor_gone: "the visitor left the site",
+  consent_revoked: "the visitor withdrew consent",
+  server_shutdown: "Airlock restarted",
+  protocol_violation: "the visitor's page sent something Airlock refused",
+};
+
+function cobrowseText(e: Transcript["cobrowse"][number]): string {
+  switch (e.kind) {
+    case "started":
+      return "Co-browse started (the visitor shared their page)";
+    case "joined":
+      return `${e.agentName ?? "An agent"} watched the visitor's page`;
+    case "mode":
+      return e.mode === "control" ? "The visitor let the agent control the page" : "Co-browse went back to view only";
+    case "ended": {
+      const why = Object.hasOwn(cobrowseEndText, e.reason ?? "") ? cobrowseEndText[e.reason ?? ""] : undefined;
+      return why ? `Co-browse ended: ${why}` : "Co-browse ended";
+    }
+  }
+}
 type Transcript = z.infer<typeof transcriptSchema>;
 
 /** The filters this page understands, as query parameters (the back link of a transcript returns to them). */
@@ -152,7 +180,7 @@ interface TimelineEntry {
   readonly node: HTMLElement;
 }
 
-/** Messages and what happened around them (requested, accepted, transferred, joined, ended), in time order. */
+/** Messages and what happened around them (requested, accepted, transferred, joined, co-browse, ended), in time order. */
 function timeline(t: Transcript): TimelineEntry[] {
   const nameOf = new Map(t.participants.map((p) => [p.agentId, p.name]));
   const event = (at: number, text: string): TimelineEntry => ({ at, node: h("li", { class: "transcript-event" }, h("span", {}, text), " ", timeEl(at, clock.format(at))) });
@@ -174,6 +202,7 @@ function timeline(t: Transcript): TimelineEntry[] {
       ),
     });
   }
+  for (const e of t.cobrowse) entries.push({ at: e.at, node: h("li", { class: "transcript-event transcript-cobrowse" }, h("span", {}, cobrowseText(e)), " ", timeEl(e.at, clock.format(e.at))) });
   if (t.conversation.endedAt !== null) entries.push(event(t.conversation.endedAt, "The chat ended"));
   // Stable: an event and a message at the same millisecond keep the order built above.
   return entries.map((e, i) => ({ e, i })).sort((a, b) => a.e.at - b.e.at || a.i - b.i).map(({ e }) => e);
