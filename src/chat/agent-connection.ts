@@ -17,6 +17,7 @@ import type { OnlineAgents } from "./online-agents.js";
 import type { Invitations } from "./invitation.js";
 import { ChatRefusal } from "./refusal.js";
 import type { FrameSink } from "./visitor-connection.js";
+import type { RoutingGate } from "./routing/gate.js";
 
 export interface ChatAgent {
   readonly agentId: string;
@@ -59,6 +60,8 @@ export class AgentChatConnection {
     onOffence?: () => void,
     /** The registered sites: an agent who sets an availability counts for each of them. */
     private readonly sites: () => readonly string[] = () => [],
+    /** Teams and business hours (routing.yaml); without it, every agent takes every chat at any hour. */
+    private readonly routing?: RoutingGate,
   ) {
     this.#frames = new ChatFrameQueue(agentChatMessage, (frame) => this.#send(frame), (m) => this.#authorizeAndDispatch(m), onOffence);
     this.#visitorQueries = new ConsoleVisitorQueries(presence, (site) => siteVisibleTo(policy, agent, site), (frame) => this.#send(frame));
@@ -117,6 +120,7 @@ export class AgentChatConnection {
       }
       case "chat-accept": {
         if (this.online.availabilityOf(this.agent.agentId) === "away") throw new ChatRefusal("agent_away", "you are away: set yourself online to take chats");
+        if (grant.conversation) await this.routing?.mustBeInTeam(this.agent, grant.conversation);
         // The claim is atomic (another agent may have been first): follow only once it is ours.
         const c = await this.chat.accept(this.agent.agentId, m.conversation, this.agent.name);
         await this.#follow(c.id, "handler");
@@ -142,11 +146,19 @@ export class AgentChatConnection {
         await this.chat.end(me, m.conversation);
         return;
       case "chat-transfer": {
-        // Routing respects availability: only an agent online for the chat's site receives it.
         const site = grant.conversation?.siteId ?? "";
-        if (!this.online.agents(site).includes(m.to)) throw new ChatRefusal("agent_unavailable", "that agent is not available for this site");
-        const supervising = this.agent.roles.includes("supervisor");
-        await this.chat.transfer({ agentId: this.agent.agentId, force: supervising }, m.conversation, m.to, m.note);
+        const from = { agentId: this.agent.agentId, force: this.agent.roles.includes("supervisor") };
+        if (m.team !== undefined) {
+          // To a team's queue: routing offers it to that team's agents.
+          if (!this.routing) throw new ChatRefusal("unknown_team", "this site has no teams");
+          this.routing.mustKnowTeam(site, m.team);
+          await this.chat.transferToTeam(from, m.conversation, m.team, m.note);
+          return;
+        }
+        // Routing respects availability: only an agent online for the chat's site receives it.
+        const to = m.to ?? "";
+        if (!this.online.agents(site).includes(to)) throw new ChatRefusal("agent_unavailable", "that agent is not available for this site");
+        await this.chat.transfer(from, m.conversation, to, m.note);
         return;
       }
       case "chat-join": {
@@ -155,6 +167,8 @@ export class AgentChatConnection {
         return;
       }
       case "chat-invite": {
+        // Outside business hours no invitation goes out (for the team of the page the visitor is on).
+        if (this.routing) this.routing.mustBeOpen(m.site, this.routing.destination(m.site, undefined, this.presence.pageOf(m.site, m.visitor))?.team);
         const invite = randomBytes(12).toString("base64url");
         const invitation = { id: invite, text: m.text ?? "", agentId: this.agent.agentId, ...(this.agent.name ? { agentName: this.agent.name } : {}) };
         if (!this.visitors.invite(m.site, m.visitor, invitation)) throw new AirlockError("not_found", "the visitor is no longer on the site");
@@ -239,6 +253,9 @@ export class AgentChatConnection {
       return this.#send({ kind: "agent-availability", status: e.status });
     }
     if (e.type === "invite") return this.#send({ kind: "chat-invite-status", invite: e.invite, site: e.site, visitor: e.visitor, status: e.status });
+    if (e.type === "offer") return this.#send({ kind: "chat-offer", conversation: e.conversationId, site: e.site, status: "offered", team: e.team, expiresAt: e.expiresAt });
+    if (e.type === "offer-expired") return this.#send({ kind: "chat-offer", conversation: e.conversationId, site: e.site, status: "expired" });
+    if (e.type === "queue") return;
     if (e.type === "message") {
       if (this.#following.has(e.message.conversationId)) this.#send(messageFrame(e.message, "agent"));
       return;

@@ -18,6 +18,8 @@ export interface Conversation {
   readonly createdAt: number;
   readonly acceptedAt: number | null;
   readonly endedAt: number | null;
+  /** The team whose queue it waits in (null: the site has no teams). */
+  readonly team: string | null;
 }
 
 export function toConversation(row: ChatConversationTable): Conversation {
@@ -31,6 +33,7 @@ export function toConversation(row: ChatConversationTable): Conversation {
     createdAt: Number(row.created_at),
     acceptedAt: row.accepted_at === null ? null : Number(row.accepted_at),
     endedAt: row.ended_at === null ? null : Number(row.ended_at),
+    team: row.team ?? null,
   };
 }
 
@@ -38,7 +41,7 @@ export function toConversation(row: ChatConversationTable): Conversation {
 export async function createConversation(
   trx: Transaction<Database>,
   keys: ConversationKeys,
-  input: { siteId: string; visitorId: string; offline: boolean },
+  input: { siteId: string; visitorId: string; offline: boolean; team?: string | null },
   now: number,
 ): Promise<Conversation> {
   const row: ChatConversationTable = {
@@ -51,6 +54,9 @@ export async function createConversation(
     created_at: now,
     accepted_at: null,
     ended_at: null,
+    team: input.team ?? null,
+    offered_agent_id: null,
+    offer_expires_at: null,
   };
   // The key first: a conversation row never exists without its key in the vault.
   await keys.createFor(row.id, now);
@@ -88,7 +94,7 @@ export async function lockConversation(trx: Transaction<Database>, dialect: Dial
 export async function acceptConversation(trx: Transaction<Database>, dialect: DialectName, id: string, agentId: string, now: number): Promise<Conversation> {
   const c = await lockConversation(trx, dialect, id);
   if (c.state !== "queued" && c.state !== "offline") throw new AirlockError("conflict", "the conversation is no longer waiting");
-  await trx.updateTable("chat_conversation").set({ state: "active", assigned_agent_id: agentId, accepted_at: now }).where("id", "=", id).execute();
+  await trx.updateTable("chat_conversation").set({ state: "active", assigned_agent_id: agentId, accepted_at: now, offered_agent_id: null, offer_expires_at: null }).where("id", "=", id).execute();
   await addParticipant(trx, id, agentId, "handler", now);
   return { ...c, state: "active", assignedAgentId: agentId, acceptedAt: now };
 }
@@ -109,6 +115,15 @@ export async function transferConversation(
   await trx.updateTable("chat_conversation").set({ assigned_agent_id: toAgentId }).where("id", "=", id).execute();
   await addParticipant(trx, id, toAgentId, "handler", now);
   return { ...c, assignedAgentId: toAgentId };
+}
+
+/** Puts an active conversation back in a team's queue (its handler, or a supervisor, `force`). */
+export async function requeueConversation(trx: Transaction<Database>, dialect: DialectName, id: string, from: { agentId: string; force: boolean }, team: string): Promise<Conversation> {
+  const c = await lockConversation(trx, dialect, id);
+  if (c.state !== "active") throw new AirlockError("conflict", "only an active conversation can be transferred");
+  if (c.assignedAgentId !== from.agentId && !from.force) throw new AirlockError("forbidden", "the conversation is assigned to another agent");
+  await trx.updateTable("chat_conversation").set({ state: "queued", assigned_agent_id: null, team, offered_agent_id: null, offer_expires_at: null }).where("id", "=", id).execute();
+  return { ...c, state: "queued", assignedAgentId: null, team };
 }
 
 export async function endConversation(trx: Transaction<Database>, dialect: DialectName, id: string, now: number): Promise<Conversation> {

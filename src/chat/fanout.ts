@@ -10,7 +10,13 @@ export type ChatEvent =
   /** To one agent's consoles: their availability changed (from any console of theirs). */
   | { readonly type: "availability"; readonly agentId: string; readonly status: AgentAvailability }
   /** To the inviting agent's consoles: where an invitation stands. */
-  | { readonly type: "invite"; readonly invite: string; readonly site: string; readonly visitor: string; readonly status: ChatInviteStatusFrame["status"] };
+  | { readonly type: "invite"; readonly invite: string; readonly site: string; readonly visitor: string; readonly status: ChatInviteStatusFrame["status"] }
+  /** To one agent's consoles: a waiting chat is offered to them until `expiresAt` (routing). */
+  | { readonly type: "offer"; readonly conversationId: string; readonly site: string; readonly team: string; readonly expiresAt: number }
+  /** To one agent's consoles: their offer ran out and the chat went on to a colleague. */
+  | { readonly type: "offer-expired"; readonly conversationId: string; readonly site: string }
+  /** To a waiting chat's visitor: their place in their team's queue (1 = next). */
+  | { readonly type: "queue"; readonly conversationId: string; readonly position: number };
 
 export type ConversationChange = "queued" | "offline" | "accepted" | "transferred" | "joined" | "ended" | "erased";
 

@@ -17,6 +17,12 @@ import { ChatService } from "./service.js";
 import { VisitorChatConnection, type FrameSink } from "./visitor-connection.js";
 import { VisitorDirectory } from "./visitor-directory.js";
 import { VisitorQuotas } from "./visitor-quotas.js";
+import { systemClock, type Clock } from "../relay/clock.js";
+import { RoutingGate } from "./routing/gate.js";
+import { ChatRouter } from "./routing/router.js";
+
+/** How often visitors' availability is checked again, so business hours begin and end on time. */
+const HOURS_CHECK_MS = 30_000;
 
 /** One end of a chat connection as the WebSocket layer drives it. */
 export interface ChatEndpoint {
@@ -40,6 +46,9 @@ export interface ChatRuntime {
   readonly service: ChatService;
   readonly keys: ConversationKeys;
   readonly presence: PresenceRegistry;
+  /** Teams and business hours as the current policy says (routing.yaml). */
+  readonly routing: RoutingGate;
+  readonly router: ChatRouter;
   openVisitor(visit: { siteId: string; visitorId: string; origin: string }, sink: FrameSink, events?: ChatEndpointEvents): ChatEndpoint;
   openAgent(agent: ChatAgent, sink: FrameSink, events?: ChatEndpointEvents): ChatEndpoint;
   /** Agents available for the site (a console connected, not away), on any replica. */
@@ -57,18 +66,32 @@ export interface ChatDeps {
   readonly bus: Bus;
   readonly retention: Pick<RetentionScheduler, "register">;
   readonly now?: () => number;
+  /** Time for routing (offer timeouts) and business hours; tests inject a manual clock. */
+  readonly clock?: Clock;
 }
 
 export async function startChat(deps: ChatDeps): Promise<ChatRuntime> {
   const vault = await KeyVault.open(deps.config.keyVaultUrl, { poolSize: Math.min(deps.config.databasePoolSize, 4), tls: deps.config });
   const keys = await ConversationKeys.create(ReloadingKeyRing.fromConfig(deps.config), vault);
-  const service = new ChatService(deps.storage, keys, new BusFanout(deps.bus), deps.now);
+  const clock = deps.clock ?? systemClock;
+  const now = deps.now ?? (deps.clock ? () => clock.now() : undefined);
+  const fanout = new BusFanout(deps.bus);
+  const service = new ChatService(deps.storage, keys, fanout, now);
   const presence = await ClusterPresence.start(deps.bus, deps.now ? { now: deps.now } : {});
   const visitors = new VisitorDirectory();
   const invitations = await ClusterInvitations.start(deps.bus, visitors, (site, visitor) => presence.has(site, visitor));
   const online = await ClusterOnlineAgents.start(deps.bus, deps.now ? { now: deps.now } : {});
-  // A site's visitors learn at once when its last available agent goes away or the first comes online.
-  const stopAvailability = online.onChange((site) => visitors.availabilityChanged(site, online.count(site) > 0));
+  const routing = new RoutingGate(() => deps.policy.policy.routing, deps.storage, () => clock.now());
+  const router = new ChatRouter({ storage: deps.storage, policy: () => deps.policy.policy.routing, availableAgents: (site) => online.agents(site), fanout, clock });
+  // A site's visitors learn at once when its last available agent goes away or the first comes
+  // online; waiting chats are offered to an agent who came online.
+  const stopAvailability = online.onChange((site) => {
+    visitors.availabilityChanged(site);
+    void router.route(site);
+  });
+  const stopRouting = service.onQueueChange((site) => void router.route(site));
+  const hoursTimer = setInterval(() => visitors.availabilityChangedEverywhere(), HOURS_CHECK_MS);
+  hoursTimer.unref();
   deps.retention.register("chatTranscripts", chatTranscriptsJob(deps.storage.db, keys));
   const quotas = new VisitorQuotas(
     { openConversationsPerVisit: deps.config.chatOpenConversationsPerVisit, messagesPerMinutePerVisit: deps.config.chatMessagesPerMinutePerVisit },
@@ -78,10 +101,17 @@ export async function startChat(deps: ChatDeps): Promise<ChatRuntime> {
     service,
     keys,
     presence,
+    routing,
+    router,
     openVisitor(visit, sink, events) {
       const conn = new VisitorChatConnection(service, presence, deps.policy, sink, visit, () => online.count(visit.siteId) > 0, {
         quotas,
         agentAvailable: (agentId) => online.agents(visit.siteId).includes(agentId),
+        routing,
+        route: (site, conversationId, skills) => {
+          router.prefer(site, conversationId, skills);
+          void router.route(site);
+        },
         ...(events ? { onOffence: () => events.onOffence() } : {}),
       });
       const leave = visitors.add(conn);
@@ -96,7 +126,7 @@ export async function startChat(deps: ChatDeps): Promise<ChatRuntime> {
       };
     },
     openAgent(agent, sink, events) {
-      const conn = new AgentChatConnection(service, presence, invitations, online, deps.policy, sink, agent, events ? () => events.onOffence() : undefined, () => Object.keys(deps.policy.policy.sites.sites));
+      const conn = new AgentChatConnection(service, presence, invitations, online, deps.policy, sink, agent, events ? () => events.onOffence() : undefined, () => Object.keys(deps.policy.policy.sites.sites), routing);
       void conn.start();
       return { handle: (text) => conn.handle(text), close: () => conn.close() };
     },
@@ -104,6 +134,9 @@ export async function startChat(deps: ChatDeps): Promise<ChatRuntime> {
     onlineAgentIds: (site) => online.agents(site),
     async close() {
       stopAvailability();
+      stopRouting();
+      clearInterval(hoursTimer);
+      router.close();
       online.close();
       presence.close();
       invitations.close();

@@ -13,6 +13,7 @@ import {
   endConversation,
   findConversation,
   lockConversation,
+  requeueConversation,
   transferConversation,
   type Conversation,
 } from "./conversations.js";
@@ -48,6 +49,7 @@ function cleanNote(raw: string): string {
 export class ChatService {
   /** Chat messages are written by group commit (see group-commit.ts); other commands are rare and take a transaction each. */
   readonly #sends: GroupCommit<PendingSend, AppendResult>;
+  readonly #queueListeners = new Set<(siteId: string) => void>();
 
   constructor(
     readonly storage: Storage,
@@ -65,11 +67,14 @@ export class ChatService {
     );
   }
 
-  /** Opens a conversation; with `maxOpen`, refuses (`too_many_conversations`) a visit that already has that many open. */
-  async startChat(visitor: { siteId: string; visitorId: string }, maxOpen?: number): Promise<Conversation> {
+  /**
+   * Opens a conversation, waiting in `team`'s queue when the site routes by team; with `maxOpen`,
+   * refuses (`too_many_conversations`) a visit that already has that many open.
+   */
+  async startChat(visitor: { siteId: string; visitorId: string }, maxOpen?: number, team?: string): Promise<Conversation> {
     const conversation = await this.#tx(async (trx) => {
       await this.#mustHaveRoom(trx, visitor, maxOpen);
-      return createConversation(trx, this.keys, { ...visitor, offline: false }, this.now());
+      return createConversation(trx, this.keys, { ...visitor, offline: false, team: team ?? null }, this.now());
     });
     this.#announce(conversation, "queued");
     return conversation;
@@ -155,6 +160,37 @@ export class ChatService {
     return c;
   }
 
+  /**
+   * Hands the chat back to a team's queue (routing offers it to that team's agents); the note is
+   * stored like a transfer note; audited as a transfer. The visitor waits again, told their place.
+   */
+  async transferToTeam(from: { agentId: string; force: boolean }, conversationId: string, team: string, note: { clientId: string; text: string } | undefined): Promise<Conversation> {
+    const noteText = note ? cleanNote(note.text) : undefined;
+    let noteMessage: ChatMessage | undefined;
+    const c = await this.#tx(async (trx) => {
+      const moved = await requeueConversation(trx, this.storage.dialect, conversationId, from, team);
+      if (note && noteText) {
+        const r = await appendMessage(trx, this.storage.dialect, this.keys, { conversationId, clientId: note.clientId, sender: "agent", senderId: from.agentId, kind: "note", text: noteText }, this.now());
+        noteMessage = r.message;
+      }
+      await appendAudit(trx, { actor: `agent:${from.agentId}`, action: "chat:transfer-to-team", target: `conversation:${conversationId}`, decision: "success" });
+      const after = await lockConversation(trx, this.storage.dialect, conversationId);
+      return { ...moved, lastSeq: after.lastSeq };
+    });
+    if (noteMessage) {
+      const fromName = await agentName(this.storage.db, from.agentId);
+      this.fanout.publish(topics.conversation(conversationId), { type: "message", message: fromName ? { ...noteMessage, senderName: fromName } : noteMessage });
+    }
+    this.#announce(c, "transferred");
+    return c;
+  }
+
+  /** Calls `listener(siteId)` after each change to a site's queue or its agents' load (routing). */
+  onQueueChange(listener: (siteId: string) => void): () => void {
+    this.#queueListeners.add(listener);
+    return () => this.#queueListeners.delete(listener);
+  }
+
   /** A supervisor joins a chat (sees it live and may write); audited. */
   async join(supervisorId: string, conversationId: string): Promise<Conversation> {
     const c = await this.#tx(async (trx) => {
@@ -198,6 +234,9 @@ export class ChatService {
     const event = { type: "conversation", conversation, change, ...(agentName ? { agentName } : {}) } as const;
     this.fanout.publish(topics.conversation(conversation.id), event);
     this.fanout.publish(topics.site(conversation.siteId), event);
+    if (change === "queued" || change === "accepted" || change === "transferred" || change === "ended") {
+      for (const l of [...this.#queueListeners]) l(conversation.siteId);
+    }
   }
 
   #tx<T>(work: (trx: Transaction<Database>) => Promise<T>): Promise<T> {

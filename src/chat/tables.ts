@@ -21,6 +21,11 @@ export interface ChatConversationTable {
   created_at: EpochMs;
   accepted_at: EpochMs | null;
   ended_at: EpochMs | null;
+  /** The team whose queue the chat waits in (routing.yaml); null where the site has no teams. */
+  team: string | null;
+  /** The agent a waiting chat is offered to, until `offer_expires_at` (then the next agent). */
+  offered_agent_id: string | null;
+  offer_expires_at: EpochMs | null;
 }
 
 export interface ChatMessageTable {

@@ -9,6 +9,8 @@ import type { ChatService } from "./service.js";
 import { isStored } from "./messages.js";
 import type { VisitorQuotas } from "./visitor-quotas.js";
 import type { Invitation } from "./invitation.js";
+import type { RoutingGate } from "./routing/gate.js";
+import type { ChatAvailabilityFrame } from "../protocol/chat-frames.js";
 
 const MAX_OPEN_INVITES = 4;
 
@@ -19,6 +21,10 @@ export interface VisitorChatOptions {
   readonly onOffence?: () => void;
   /** Whether this agent is available now: an accepted invitation goes straight to its agent only then. */
   readonly agentAvailable?: (agentId: string) => boolean;
+  /** Teams and business hours (routing.yaml); without it, chat is open whenever an agent is. */
+  readonly routing?: RoutingGate;
+  /** Routes the site's queue now (a new chat is offered, its visitor told their place). */
+  readonly route?: (siteId: string, conversationId: string, skills: readonly string[]) => void;
 }
 
 export interface FrameSink {
@@ -37,7 +43,9 @@ export class VisitorChatConnection {
   readonly #invites = new Map<string, Invitation>();
   /** An invitation the visitor accepted: the next chat-start naming it goes to its agent. */
   #accepted: Invitation | undefined;
-  #available: boolean | undefined;
+  /** The availability frame last sent (undefined: the visit has not reported a page yet). */
+  #availability: string | undefined;
+  #pageUrl: string | undefined;
   readonly #frames: ChatFrameQueue<VisitorChatMessage>;
   #closed = false;
 
@@ -71,14 +79,19 @@ export class VisitorChatConnection {
     switch (m.kind) {
       case "presence":
         this.presence.pageView(this.visit.siteId, this.visit.visitorId, { url: m.url, title: m.title, referrer: m.referrer, language: m.language, userAgent: m.userAgent });
-        this.#available = this.agentsAvailable();
-        return this.#send({ kind: "chat-availability", available: this.#available });
+        this.#pageUrl = m.url;
+        this.#availability = undefined;
+        return this.availability();
       case "chat-start": {
         // Authorized above: no invitation named, or the one this connection accepted.
         const invitation = m.invite !== undefined ? this.#accepted : undefined;
+        // The team the visitor chose or the page implies; refused outside its business hours.
+        const destination = this.options.routing?.destination(this.visit.siteId, m.team, this.#pageUrl);
+        this.options.routing?.mustBeOpen(this.visit.siteId, destination?.team);
         this.#accepted = undefined;
-        const c = await this.chat.startChat(this.visit, this.options.quotas?.limits.openConversationsPerVisit);
+        const c = await this.chat.startChat(this.visit, this.options.quotas?.limits.openConversationsPerVisit, destination?.team);
         await this.#follow(c.id);
+        this.options.route?.(this.visit.siteId, c.id, destination?.skills ?? []);
         this.presence.setChat(this.visit.siteId, this.visit.visitorId, "queued");
         this.#send(conversationFrame(c, "started", "visitor"));
         // An accepted invitation: the chat goes to the agent who sent it, if they are still available
@@ -139,12 +152,24 @@ export class VisitorChatConnection {
     this.#send({ kind: "chat-invite", invite: invitation.id, text: invitation.text, ...(invitation.agentName ? { agentName: invitation.agentName } : {}) });
   }
 
-  /** Whether an agent is available changed for the site: the widget switches between chat and offline form. */
-  availability(available: boolean): void {
-    // Only visits that reported a page have been told anything; tell them each change once.
-    if (this.#available === undefined || this.#available === available) return;
-    this.#available = available;
-    this.#send({ kind: "chat-availability", available });
+  /**
+   * Whether chat is available now (an agent of the site online, and within the business hours of
+   * the page's team): the widget switches between chat and the offline form, and says when chat
+   * opens. Called on each page report, when agents come or go, and as hours begin or end.
+   */
+  availability(): void {
+    // Only visits that reported a page are told anything; tell them each change once.
+    if (this.#pageUrl === undefined) return;
+    const frame: ChatAvailabilityFrame = { kind: "chat-availability", available: this.agentsAvailable() };
+    const routing = this.options.routing;
+    if (routing) {
+      const hours = routing.openState(this.visit.siteId, routing.destination(this.visit.siteId, undefined, this.#pageUrl)?.team);
+      if (!hours.open) Object.assign(frame, { available: false, closed: true }, hours.opens ? { opens: { inDays: hours.opens.inDays, weekday: hours.opens.weekday, time: hours.opens.time } } : {});
+    }
+    const text = JSON.stringify(frame);
+    if (text === this.#availability) return;
+    this.#availability = text;
+    this.#send(frame);
   }
 
   #tellInviter(invitation: Invitation, status: "delivered" | "accepted" | "declined"): void {
@@ -168,8 +193,12 @@ export class VisitorChatConnection {
       if (e.message.kind !== "note") this.#send(messageFrame(e.message, "visitor"));
     } else if (e.type === "typing") {
       if (e.from === "agent") this.#send({ kind: "chat-typing", conversation: e.conversationId, from: "agent", typing: e.typing });
+    } else if (e.type === "queue") {
+      this.#send({ kind: "chat-queue", conversation: e.conversationId, position: e.position });
     } else if (e.type === "conversation") {
       if (e.change === "joined") return; // a supervisor watching is an agent-side detail
+      // Handed back to a team's queue: for the visitor, the chat waits again.
+      if (e.change === "transferred" && e.conversation.state === "queued") return this.#send(conversationFrame(e.conversation, "queued", "visitor"));
       if (e.change === "accepted") this.presence.setChat(this.visit.siteId, this.visit.visitorId, "active");
       if (e.change === "ended") this.presence.setChat(this.visit.siteId, this.visit.visitorId, "ended");
       // `transferred` too: the visitor reads who took over ("Vera has joined the chat").

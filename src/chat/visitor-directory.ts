@@ -30,8 +30,13 @@ export class VisitorDirectory implements Invitations {
     return targets.length > 0;
   }
 
-  /** Tells every visit of the site on this replica whether an agent is available now (they change forms). */
-  availabilityChanged(siteId: string, available: boolean): void {
-    for (const set of this.#byVisit.values()) for (const c of set) if (c.visit.siteId === siteId) c.availability(available);
+  /** Tells every visit of the site on this replica whether chat is available now (they change forms). */
+  availabilityChanged(siteId: string): void {
+    for (const set of this.#byVisit.values()) for (const c of set) if (c.visit.siteId === siteId) c.availability();
+  }
+
+  /** Every visit on this replica checks its availability again (business hours begin or end). */
+  availabilityChangedEverywhere(): void {
+    for (const set of this.#byVisit.values()) for (const c of set) c.availability();
   }
 }

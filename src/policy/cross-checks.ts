@@ -1,6 +1,7 @@
 import type { Document, LineCounter } from "yaml";
 import type { PolicyIssue } from "./errors.js";
 import type { Policy, PolicyFileKey } from "./schema/index.js";
+import { routingIssues } from "./routing-checks.js";
 import { fieldName, locate, type FieldPath } from "./yaml-locate.js";
 
 export interface Located {
@@ -38,6 +39,8 @@ export function crossFileIssues(policy: Policy, located: Record<PolicyFileKey, L
     if (conditionIds.has(c.id)) at("access", ["conditions", i, "id"], `duplicate condition id: ${c.id}`);
     conditionIds.add(c.id);
   });
+
+  routingIssues(policy, (path, message) => at("routing", path, message));
 
   const { mfa } = policy.session;
   if (mfa.methods.includes("idp-amr") && mfa.acceptedAmr.length === 0) {

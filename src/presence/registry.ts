@@ -139,6 +139,11 @@ export class PresenceRegistry {
     return [...this.#sites.keys()];
   }
 
+  /** The page a visit is on now (on any process this registry hears of), for routing by page. */
+  pageOf(site: string, visitor: string): string | undefined {
+    return this.list(site).find((v) => v.visitor === visitor)?.url;
+  }
+
   has(site: string, visitor: string): boolean {
     const e = this.#sites.get(site)?.get(visitor);
     return e !== undefined && e.goneAt === null;

@@ -77,9 +77,20 @@ export type AgentAvailability = (typeof AGENT_AVAILABILITY)[number];
  * `not_found`, `conflict`, `bad_request`, `rate_limited`, …): the policy refused the kind, or a
  * quota of the visit or the client address is used up (the widget shows a sentence for each); a
  * transfer note is longer than MAX_NOTE_CHARS; an agent who is away accepts a chat; a chat is
- * transferred to an agent who is not available for its site.
+ * transferred to an agent who is not available for its site; chat is closed (business hours); a
+ * team the site does not have; an agent outside the chat's team accepts it.
  */
-export const CHAT_REFUSAL_CODES = ["not_allowed", "too_many_conversations", "too_many_messages", "note_too_long", "agent_away", "agent_unavailable"] as const satisfies readonly ErrorCode[];
+export const CHAT_REFUSAL_CODES = [
+  "not_allowed",
+  "too_many_conversations",
+  "too_many_messages",
+  "note_too_long",
+  "agent_away",
+  "agent_unavailable",
+  "chat_closed",
+  "unknown_team",
+  "not_in_team",
+] as const satisfies readonly ErrorCode[];
 export type ChatRefusalCode = (typeof CHAT_REFUSAL_CODES)[number];
 
 export interface ChatErrorFrame {
@@ -130,6 +141,33 @@ export interface ChatStatsFrame {
 export interface ChatAvailabilityFrame {
   kind: "chat-availability";
   available: boolean;
+  /** Outside the business hours of the site (or the page's team): the widget says when chat opens, if known. */
+  closed?: boolean;
+  opens?: ChatOpening;
+}
+/** When chat opens next, in the site's time zone: "today", "tomorrow" or the weekday, at `time`. */
+export interface ChatOpening {
+  inDays: number;
+  weekday: "mon" | "tue" | "wed" | "thu" | "fri" | "sat" | "sun";
+  time: string;
+}
+/** To a waiting visitor: their place in their team's queue (1 = next), sent again whenever it changes. */
+export interface ChatQueueFrame {
+  kind: "chat-queue";
+  conversation: string;
+  position: number;
+}
+/**
+ * To an agent: routing offers them a waiting chat until `expiresAt` (`offered`), or the offer ran
+ * out and the chat went on to a colleague (`expired`).
+ */
+export interface ChatOfferFrame {
+  kind: "chat-offer";
+  conversation: string;
+  site: string;
+  status: "offered" | "expired";
+  team?: string;
+  expiresAt?: number;
 }
 
 export type ChatServerFrame =
@@ -144,7 +182,9 @@ export type ChatServerFrame =
   | VisitorsPageFrame
   | VisitorsChangeFrame
   | ChatStatsFrame
-  | ChatAvailabilityFrame;
+  | ChatAvailabilityFrame
+  | ChatQueueFrame
+  | ChatOfferFrame;
 
 /** Kinds of frames the server sends for chat and presence (the visitor script routes these to the widget). */
 export const CHAT_SERVER_KINDS: readonly ChatServerFrame["kind"][] = [
@@ -160,4 +200,6 @@ export const CHAT_SERVER_KINDS: readonly ChatServerFrame["kind"][] = [
   "visitors-change",
   "chat-stats",
   "chat-availability",
+  "chat-queue",
+  "chat-offer",
 ];

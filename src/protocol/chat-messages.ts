@@ -17,7 +17,9 @@ const pageTitle = z.string().max(300);
 
 // Visitor → server.
 /** `invite`: an invitation this connection accepted; the chat then goes to the agent who sent it. */
-export const chatStart = z.object({ kind: z.literal("chat-start"), invite: z.string().min(8).max(64).optional() }).strict();
+/** `team`: the team the visitor chose (routing.yaml); unknown to the site: refused (`unknown_team`). */
+const teamRef = z.string().regex(/^[a-z0-9][a-z0-9-]{0,62}$/);
+export const chatStart = z.object({ kind: z.literal("chat-start"), invite: z.string().min(8).max(64).optional(), team: teamRef.optional() }).strict();
 export const chatSend = z.object({ kind: z.literal("chat-send"), conversation: conversationRef, clientId: chatClientId, text: chatText }).strict();
 export const chatTyping = z.object({ kind: z.literal("chat-typing"), conversation: conversationRef, typing: z.boolean() }).strict();
 /** After (re)connecting: everything after `afterSeq` is sent again, in order. */
@@ -51,14 +53,17 @@ const siteRef = z.string().regex(/^[a-z0-9][a-z0-9-]{0,62}$/);
 const agentRef = z.string().min(1).max(64);
 export const watchSite = z.object({ kind: z.literal("watch-site"), site: siteRef }).strict();
 export const chatAccept = z.object({ kind: z.literal("chat-accept"), conversation: conversationRef }).strict();
+/** To a colleague (`to`) or to a team's queue (`team`): exactly one of them. */
 export const chatTransfer = z
   .object({
     kind: z.literal("chat-transfer"),
     conversation: conversationRef,
-    to: agentRef,
+    to: agentRef.optional(),
+    team: teamRef.optional(),
     note: z.object({ clientId: chatClientId, text: chatText }).strict().optional(),
   })
-  .strict();
+  .strict()
+  .refine((m) => (m.to === undefined) !== (m.team === undefined), "a transfer names either an agent (to) or a team");
 export const chatJoin = z.object({ kind: z.literal("chat-join"), conversation: conversationRef }).strict();
 export const chatInvite = z.object({ kind: z.literal("chat-invite"), site: siteRef, visitor: z.string().regex(/^[A-Za-z0-9_-]{16,64}$/), text: z.string().max(300).optional() }).strict();
 /** Online or away, for every site and whichever console page is open; away agents get no new chats. */

@@ -73,6 +73,9 @@ export const ERROR_CODES = {
   agent_unavailable: model(409, 1008), // chat: a transfer to an agent not available (away, offline) for the chat's site
   page_too_large: model(400, 4400), // visitor list: a query asks for more rows a page than VISITOR_QUERY_LIMITS.maxPageSize
   too_many_queries: model(429, 4429), // visitor list: a console connection holds as many live queries as allowed
+  chat_closed: model(409, 1008), // chat: outside the business hours of the site or team (routing.yaml); the offline form stays open
+  unknown_team: model(400, 4400), // chat: a team the chat's site does not have (routing.yaml)
+  not_in_team: model(403, 4403), // chat: an agent accepts a chat waiting in a team they are not in
 } as const satisfies Readonly<Record<string, ErrorModel>>;
 
 /** Every error code of Airlock, HTTP and WebSocket alike. */

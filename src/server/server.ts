@@ -53,6 +53,8 @@ export interface StartOptions extends AppOptions {
   readonly assetLookup?: HostLookup;
   /** Clock of the co-browse rooms (agent inactivity, visitor grace); tests inject a manual one. */
   readonly relayClock?: Clock;
+  /** Clock of chat routing (offer timeouts) and business hours; tests inject a manual one. */
+  readonly chatClock?: Clock;
   /** Clock of the retention scheduler (epoch ms); tests move it past the policy's periods. */
   readonly retentionClock?: () => number;
 }
@@ -91,7 +93,7 @@ export async function startServer(config: Config, options: StartOptions = {}): P
   const relay = new Relay({ policy, bus, log, signer: assets.signer, audit: roomAudit.audit, ...(options.relayClock ? { clock: options.relayClock } : {}) });
   await relay.start();
   const retention = createRetention({ storage, policy, identity, log, metrics, intervalMs: config.retentionIntervalMs }, options.retentionClock ? { now: options.retentionClock } : {});
-  const chat = await startChat({ config, storage, policy, bus, retention });
+  const chat = await startChat({ config, storage, policy, bus, retention, ...(options.chatClock ? { clock: options.chatClock } : {}) });
   // The live visitor list shows whether each visit is being co-browsed.
   relay.onCobrowseState((site, visit, state) => chat.presence.setCobrowse(site, visit, state));
   const failures = new FailureLog(log);

@@ -3,6 +3,7 @@ import { accessSchema, type AccessPolicy } from "./access.js";
 import { cobrowseSchema, type CobrowsePolicy } from "./cobrowse.js";
 import { networkSchema, type NetworkPolicy } from "./network.js";
 import { retentionSchema, type RetentionPolicy } from "./retention.js";
+import { routingSchema, type RoutingPolicy } from "./routing.js";
 import { sanitizeSchema, type SanitizePolicy } from "./sanitize.js";
 import { sessionSchema, type SessionPolicy } from "./session.js";
 import { sitesSchema, type SitesPolicy } from "./sites.js";
@@ -16,6 +17,7 @@ export interface Policy {
   readonly session: SessionPolicy;
   readonly network: NetworkPolicy;
   readonly retention: RetentionPolicy;
+  readonly routing: RoutingPolicy;
 }
 
 export type PolicyFileKey = keyof Policy;
@@ -29,6 +31,7 @@ export const policyFiles: { readonly [K in PolicyFileKey]: { readonly file: stri
   session: { file: "session.yaml", schema: sessionSchema },
   network: { file: "network.yaml", schema: networkSchema },
   retention: { file: "retention.yaml", schema: retentionSchema },
+  routing: { file: "routing.yaml", schema: routingSchema },
 };
 
-export type { AccessPolicy, CobrowsePolicy, NetworkPolicy, RetentionPolicy, SanitizePolicy, SessionPolicy, SitesPolicy };
+export type { AccessPolicy, CobrowsePolicy, NetworkPolicy, RetentionPolicy, RoutingPolicy, SanitizePolicy, SessionPolicy, SitesPolicy };

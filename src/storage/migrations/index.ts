@@ -4,6 +4,7 @@ import * as m0002 from "./0002_policy_audit.js";
 import * as m0003 from "./0003_identity.js";
 import * as m0004 from "./0004_chat.js";
 import * as m0005 from "./0005_agent_workspace.js";
+import * as m0006 from "./0006_chat_routing.js";
 
 // The one ordered list of migrations for both dialects. Names sort in the order they run;
 // a new migration gets the next number and is never edited after it has shipped.
@@ -13,4 +14,5 @@ export const migrations: Readonly<Record<string, Migration>> = {
   "0003_identity": m0003,
   "0004_chat": m0004,
   "0005_agent_workspace": m0005,
+  "0006_chat_routing": m0006,
 };

@@ -64,6 +64,9 @@ const otherCodes: Readonly<Record<string, string>> = {
   note_too_long: "The transfer note is too long: keep it to 500 characters. The chat was not transferred.",
   agent_away: "You are set to Away, so no new chats come to you. Set yourself Online in the header to accept this chat.",
   agent_unavailable: "That colleague is not available any more (away or signed out). Choose someone else; the chat stays with you.",
+  chat_closed: "Chat is closed at this hour for this site or team (business hours), so no invitation was sent.",
+  unknown_team: "That team does not exist for this site any more. Choose another team or a colleague.",
+  not_in_team: "This chat waits for another team. Ask a supervisor or a member of that team to take it.",
 };
 
 /** More specific sentences for server messages that share a code; keyed by code, then message. */
