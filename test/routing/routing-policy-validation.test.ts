@@ -22,15 +22,31 @@ function issuesFor(routingYaml: string) {
   return [];
 }
 
-const withHours = (hours: string) => replaceOnce(shipped("routing.yaml"), "    teams:\n", `    hours: ${hours}\n    teams:\n`);
+/** A routing file for the demo site (the shipped file routes no site). */
+const demoRouting = `version: 1
+offer:
+  timeoutSeconds: 30
+  asvs: [V2.1.2]
+sites:
+  demo:
+    timeZone: Europe/Berlin
+    teams:
+      support: { name: Support, groups: [airlock-agent-viewers, airlock-agents, airlock-supervisors], maxConcurrentChats: 4 }
+    defaultTeam: support
+    pageRules: []
+    asvs: [V2.1.2, V2.2.1]
+`;
+const withHours = (hours: string) => replaceOnce(demoRouting, "    teams:\n", `    hours: ${hours}\n    teams:\n`);
 
 describe("routing policy validation", () => {
-  it("loads the shipped routing policy", () => {
+  it("loads the shipped routing policy, and one that routes the demo site", () => {
     expect(issuesFor(shipped("routing.yaml"))).toEqual([]);
+    expect(issuesFor(demoRouting)).toEqual([]);
+    expect(issuesFor(withHours('{ weekly: { mon: ["09:00-12:00", "12:00-17:00"] }, holidays: ["2026-12-25"] }'))).toEqual([]);
   });
 
   it("refuses an unknown time zone, naming the field and line", () => {
-    const text = replaceOnce(shipped("routing.yaml"), "timeZone: Europe/Berlin", "timeZone: Mars/Olympus_Mons");
+    const text = replaceOnce(demoRouting, "timeZone: Europe/Berlin", "timeZone: Mars/Olympus_Mons");
     const issues = issuesFor(text);
     expect(issues).toHaveLength(1);
     expect(issues[0]).toMatchObject({ field: "sites.demo.timeZone", line: lineOf(text, "Mars/Olympus_Mons") });
@@ -53,16 +69,16 @@ describe("routing policy validation", () => {
   });
 
   it("refuses a default team or page rule naming a team the site lacks, and routing for an unregistered site", () => {
-    const badDefault = replaceOnce(shipped("routing.yaml"), "defaultTeam: support", "defaultTeam: mortgages");
+    const badDefault = replaceOnce(demoRouting, "defaultTeam: support", "defaultTeam: mortgages");
     expect(issuesFor(badDefault).map((i) => [i.field, i.message])).toEqual([["sites.demo.defaultTeam", "unknown team: mortgages (teams are support)"]]);
-    const badRule = replaceOnce(shipped("routing.yaml"), "pageRules: []", "pageRules: [{ prefix: /loans, team: loans }]");
+    const badRule = replaceOnce(demoRouting, "pageRules: []", "pageRules: [{ prefix: /loans, team: loans }]");
     expect(issuesFor(badRule).map((i) => [i.field, i.message])).toEqual([["sites.demo.pageRules[0].team", "unknown team: loans"]]);
-    const ghost = replaceOnce(shipped("routing.yaml"), "sites:\n  demo:", "sites:\n  ghost:");
+    const ghost = replaceOnce(demoRouting, "sites:\n  demo:", "sites:\n  ghost:");
     expect(issuesFor(ghost).map((i) => i.message)).toContain("routing for a site sites.yaml does not register: ghost");
   });
 
   it("refuses an offer timeout outside 5-600 seconds and a team without groups", () => {
-    expect(issuesFor(replaceOnce(shipped("routing.yaml"), "timeoutSeconds: 30", "timeoutSeconds: 0")).map((i) => i.field)).toEqual(["offer.timeoutSeconds"]);
-    expect(issuesFor(replaceOnce(shipped("routing.yaml"), "groups: [airlock-agent-viewers, airlock-agents, airlock-supervisors]", "groups: []")).map((i) => i.field)).toEqual(["sites.demo.teams.support.groups"]);
+    expect(issuesFor(replaceOnce(demoRouting, "timeoutSeconds: 30", "timeoutSeconds: 0")).map((i) => i.field)).toEqual(["offer.timeoutSeconds"]);
+    expect(issuesFor(replaceOnce(demoRouting, "groups: [airlock-agent-viewers, airlock-agents, airlock-supervisors]", "groups: []")).map((i) => i.field)).toEqual(["sites.demo.teams.support.groups"]);
   });
 });
