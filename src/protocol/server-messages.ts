@@ -61,6 +61,13 @@ export interface AwayToAgent {
   kind: "away";
   endsInMs: number | null;
 }
+/**
+ * To an agent taking its seat back after the server process that held the session stopped and
+ * another took it over: the page reappears with the visitor's fresh snapshot.
+ */
+export interface MovedToAgent {
+  kind: "moved";
+}
 /** To both sides, before the session reaches the policy's limit (`reason` names the limit). */
 export interface EndingSoon {
   kind: "ending";
@@ -170,4 +177,5 @@ export type ServerToAgent =
   | ControlRefusedToAgent
   | CanvasToAgent
   | AwayToAgent
+  | MovedToAgent
   | EndingSoon;

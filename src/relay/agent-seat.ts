@@ -21,6 +21,8 @@ export class AgentSeat {
   disconnected = false;
   /** Runs while the seat is away (hidden or disconnected): when it fires, the seat ends. */
   awayTimer: unknown;
+  /** Kept for a watcher of a session taken over from a server process that stopped. */
+  restored = false;
 
   constructor(
     readonly peer: Peer,

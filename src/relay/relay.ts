@@ -32,11 +32,13 @@ import { systemClock, type Clock } from "./clock.js";
 import type { Failure } from "./failure.js";
 import type { AgentPrincipal, Peer } from "./peer.js";
 import { openingChecks, visitChecks } from "./message-table.js";
-import { ResumeTokens } from "./resume-tokens.js";
+import { newResumeToken, ResumeTokens } from "./resume-tokens.js";
 import { Room, type RoomAudit } from "./room.js";
 import { Visit, type CobrowseState } from "./visit.js";
 import type { AssetUrlSigner } from "./sanitizer/asset-url.js";
 import { SiteSanitizers, type RegisteredSite } from "./site-sanitizers.js";
+import { tokenHash, type SharedSession, type VisitStore } from "./visits/shared-visit.js";
+import { VisitSharing } from "./visits/visit-sharing.js";
 
 export interface RelayOptions {
   readonly policy: PolicyEngine;
@@ -48,6 +50,11 @@ export interface RelayOptions {
   readonly clock?: Clock;
   /** How long a room waits for its visitor to resume after the connection dropped. */
   readonly visitorGraceMs?: number;
+  /**
+   * The shared visit store (several server processes): visits, their resume tokens and consent
+   * continue on whichever server process the visitor reaches next. None: visits live here only.
+   */
+  readonly visitStore?: VisitStore;
 }
 
 export type VisitorOpening = { ok: true; visit: Visit } | { ok: false; failure: Failure };
@@ -82,10 +89,12 @@ export class Relay {
   readonly #router: AgentRouter;
   readonly #clock: Clock;
   readonly #unsubscribe: (() => void)[] = [];
+  readonly #sharing: VisitSharing | undefined;
   #announcer: NodeJS.Timeout | undefined;
 
   constructor(private readonly options: RelayOptions) {
     this.#clock = options.clock ?? systemClock;
+    this.#sharing = options.visitStore && new VisitSharing(options.visitStore, this.replica, options.log, (visit) => this.#release(visit));
     this.#sites = new SiteSanitizers(options.policy, options.signer);
     this.#seats = new OwnerSeats((id) => this.#roomToJoin(id));
     this.#router = new AgentRouter(options.bus, {
@@ -135,13 +144,19 @@ export class Relay {
       this.#visitByRoom.set(visit.roomId, visit);
       this.#openRoom(visit);
     }
+    this.#welcome(peer, visit, site, version, this.#issueToken(visit));
+    return { ok: true, visit };
+  }
+
+  /** Welcomes the visitor (with the visit's next resume token) and attaches its connection. */
+  #welcome(peer: Peer, visit: Visit, site: RegisteredSite, version: number, resumeToken: string): void {
     const { canvas } = this.options.policy.policy.cobrowse;
     const welcome: WelcomeToVisitor & { privacy: { maskingSelectors: readonly string[]; maskInputValues: boolean; maskedFieldEdit: MaskedFieldEdit; canvas?: CanvasSettings } } = {
       kind: "welcome",
       version,
       visit: visit.id,
       session: visit.roomId,
-      resumeToken: this.#tokens.issue(visit.id, site.id),
+      resumeToken,
       limits: LIMITS,
       privacy: {
         maskingSelectors: site.policy.maskingSelectors,
@@ -160,6 +175,47 @@ export class Relay {
     visit.room?.attachVisitor(peer);
     if (previous && previous !== peer) previous.close(NORMAL_CLOSE, "resumed");
     this.#announce(visit);
+    void this.#sharing?.changed(visit);
+  }
+
+  /** A resume token for the visit, known here and (as a hash) to the shared visit store. */
+  #issueToken(visit: Visit, token = newResumeToken()): string {
+    visit.tokenHash = tokenHash(token);
+    return this.#tokens.adopt(visit.id, visit.siteId, token);
+  }
+
+  /**
+   * A `resume` whose visit is held by no visit here, with a shared visit store: the visit (its
+   * consent, its watchers, its chat) continues here, taken over from the server process that
+   * held it, which may have stopped. Undefined when this does not apply (`openVisitor` answers).
+   * Only the visitor's current resume token, presented from an origin of the visit's site, takes
+   * a visit over; a refusal changes nothing anywhere.
+   */
+  takeOverVisitor(peer: Peer, message: Extract<VisitorMessage, { kind: "hello" | "resume" }>, origin: string): Promise<VisitorOpening> | undefined {
+    const sharing = this.#sharing;
+    if (!sharing || message.kind !== "resume" || this.#namedByOpening(message, origin).visit) return undefined;
+    return this.#takeOver(sharing, peer, message, origin);
+  }
+
+  async #takeOver(sharing: VisitSharing, peer: Peer, message: Extract<VisitorMessage, { kind: "resume" }>, origin: string): Promise<VisitorOpening> {
+    const siteIds = this.#sites.sitesWithOrigin(origin);
+    const found = await sharing.store.lookup(message.resumeToken).catch(() => undefined);
+    const site = found && siteIds.has(found.site) ? this.#sites.siteById(found.site) : undefined;
+    const failure = this.#openingFailure(message, origin, false, site ? { site, found: true } : {});
+    if (failure || !found || !site) return { ok: false, failure: failure ?? { code: "session_ended", message: "the resume token is unknown, used or expired" } };
+    const nextToken = newResumeToken();
+    const claimed = await sharing.store.claim(found.visit, message.resumeToken, nextToken, this.replica).catch(() => undefined);
+    if (!claimed) return { ok: false, failure: { code: "session_ended", message: "the resume token is unknown, used or expired" } };
+    const { data } = claimed;
+    const visit = new Visit(site.id, Date.now(), this.options.policy.policy.cobrowse.consentPause.seconds * 1000, { id: claimed.visit, roomId: data.room, roomSince: data.roomSince, epoch: claimed.epoch });
+    this.#visits.set(visit.id, visit);
+    this.#visitByRoom.set(visit.roomId, visit);
+    // A session someone watched continues with the visitor's consent as it was.
+    if (data.session && (data.session.state === "active" || data.session.watchers.length > 0)) this.#openRoom(visit, data.session);
+    this.options.log.info({ visit: visit.id, site: site.id, epoch: claimed.epoch, session: visit.room !== undefined }, "visit taken over from another server process");
+    this.#welcome(peer, visit, site, negotiateVersion(message.versions) ?? 1, this.#issueToken(visit, nextToken));
+    // Agents of this server process in the session now reach it here.
+    this.#router.ownerChanged(visit.roomId, this.replica);
     return { ok: true, visit };
   }
 
@@ -182,7 +238,15 @@ export class Relay {
     const grace = this.options.visitorGraceMs ?? 30_000;
     visit.graceTimer = this.#clock.setTimeout(() => {
       visit.graceTimer = undefined;
-      if (!visit.peer) this.#endVisit(visit, "visitor_gone");
+      if (visit.peer) return;
+      const sharing = this.#sharing;
+      if (!sharing) return this.#endVisit(visit, "visitor_gone");
+      // The visitor may have gone on at another server process: then the visit is its now.
+      void sharing.owns(visit).then((owned) => {
+        if (visit.peer || visit.ended) return;
+        if (owned) this.#endVisit(visit, "visitor_gone");
+        else this.#release(visit);
+      });
     }, grace);
   }
 
@@ -198,15 +262,15 @@ export class Relay {
     return visit && site ? { visit, site } : {};
   }
 
-  /** Runs the opening's row (message-table.ts `openingTable`). */
-  #openingFailure(message: Extract<VisitorMessage, { kind: "hello" | "resume" }>, origin: string, opened: boolean, named: { site?: RegisteredSite; visit?: Visit }): Failure | undefined {
+  /** Runs the opening's row (message-table.ts `openingTable`); `found`: a visit held elsewhere. */
+  #openingFailure(message: Extract<VisitorMessage, { kind: "hello" | "resume" }>, origin: string, opened: boolean, named: { site?: RegisteredSite; visit?: Visit; found?: boolean }): Failure | undefined {
     const { site, visit } = named;
     return runChecks(openingChecks[message.kind], {
       message,
       origin,
       opened,
       site: site && { id: site.id, origins: site.policy.origins },
-      visitFound: visit !== undefined,
+      visitFound: visit !== undefined || named.found === true,
       decide: (action) => (site ? this.#decide(action, { actor: "visitor", siteId: site.id, origin }) : { allow: false, reason: "no site" }),
     });
   }
@@ -274,17 +338,27 @@ export class Relay {
     return this.#visits.size;
   }
 
-  /** Ends every visit and room of this replica (`server_shutdown`) and leaves the bus. */
-  shutdown(): void {
+  /**
+   * Ends every visit and room of this replica (`server_shutdown`) and leaves the bus. With a
+   * shared visit store the visits are not ended: their facts are saved and their memory released,
+   * and the visitors' scripts continue them on another server process.
+   */
+  async shutdown(): Promise<void> {
     if (this.#announcer) clearInterval(this.#announcer);
+    const sharing = this.#sharing;
+    if (sharing) await Promise.all([...this.#visits.values()].map(async (visit) => {
+      await sharing.changed(visit);
+      this.#release(visit);
+    }));
     for (const visit of [...this.#visits.values()]) this.#endVisit(visit, "server_shutdown");
-    for (const endpoint of [...this.#router.endpoints()]) this.#router.closed(endpoint);
+    // With a shared visit store the agents come back through another server process: their seats wait.
+    for (const endpoint of [...this.#router.endpoints()]) this.#router.closed(endpoint, sharing !== undefined);
     for (const unsubscribe of this.#unsubscribe.splice(0)) unsubscribe();
   }
 
   // ---- visits and rooms --------------------------------------------------------------------
 
-  #openRoom(visit: Visit): Room {
+  #openRoom(visit: Visit, restore?: SharedSession): Room {
     const { policy } = this.options;
     const site = this.#sites.siteById(visit.siteId);
     if (!site) throw new Error("visit of an unregistered site");
@@ -303,6 +377,8 @@ export class Relay {
       audit: this.options.audit,
       additionalWatchersConsent: policy.policy.cobrowse.additionalWatchers.consentRequired,
       consentPause: visit.consentPause,
+      ...(restore ? { restore } : {}),
+      onChanged: () => void this.#sharing?.changed(visit),
       onEnded: (ended) => this.#roomEnded(ended, visit),
       onAgentRemoved: (seat) => {
         this.#seats.forget(seat);
@@ -338,6 +414,31 @@ export class Relay {
     if (visit.ended) return;
     this.#visitByRoom.set(visit.roomId, visit);
     this.#announce(visit);
+    void this.#sharing?.changed(visit);
+  }
+
+  /**
+   * Another server process continues the visit (it took it over, or this one is stopping): its
+   * memory here goes without ending anything; a visitor connection still here is closed.
+   */
+  #release(visit: Visit): void {
+    if (visit.ended) return;
+    visit.ended = true;
+    this.#clock.clearTimeout(visit.graceTimer);
+    this.#tokens.revoke(visit.id);
+    const room = visit.room;
+    if (room) {
+      room.release();
+      this.#rooms.delete(room.id);
+      this.#seats.forgetRoom(room);
+    }
+    this.#visitByRoom.delete(visit.roomId);
+    this.#visits.delete(visit.id);
+    this.#announced.delete(visit.id);
+    this.#reported.delete(visit.id);
+    visit.peer?.close(NORMAL_CLOSE, "resumed");
+    visit.peer = undefined;
+    this.options.log.info({ visit: visit.id }, "visit released to another server process");
   }
 
   /** The visit is over (visitor gone for good, shutdown): its room ends, its token dies. */
@@ -346,6 +447,7 @@ export class Relay {
     visit.ended = true;
     this.#clock.clearTimeout(visit.graceTimer);
     this.#tokens.revoke(visit.id);
+    void this.#sharing?.ended(visit);
     const roomId = visit.roomId;
     if (visit.room) visit.room.end(reason);
     else {
@@ -375,6 +477,7 @@ export class Relay {
       mode: room?.mode ?? "view",
       agents: room?.agentCount ?? 0,
       since: visit.roomSince,
+      ...(this.#sharing ? { epoch: visit.epoch } : {}),
     };
   }
 
@@ -405,6 +508,8 @@ export class Relay {
 
   #announceAll(): void {
     for (const visit of this.#visits.values()) {
+      // Renews the visit's record in the shared visit store, which forgets it when nobody does.
+      void this.#sharing?.changed(visit);
       const summary = this.#summary(visit);
       if (summary.state === "ended") continue;
       this.#directory.put(summary);
@@ -422,8 +527,25 @@ export class Relay {
     } else if (envelope.t === "gone") {
       if (!this.#visitByRoom.has(envelope.room)) this.#directory.remove(envelope.room);
     } else if (envelope.summary.owner !== this.replica) {
-      this.#directory.put(envelope.summary);
+      this.#fromOtherOwner(envelope.summary);
     }
+  }
+
+  /**
+   * Another server process announces a session. When it took over a visit this one holds (a
+   * higher epoch), the store confirms it before this one lets the visit go; agents of this
+   * server process in the session follow it to its new owner.
+   */
+  #fromOtherOwner(summary: RoomSummary): void {
+    const held = this.#visits.get(summary.visit);
+    const sharing = this.#sharing;
+    if (held && sharing && (summary.epoch ?? 0) > held.epoch) {
+      void sharing.owns(held).then((owned) => {
+        if (!owned) this.#release(held);
+      });
+    }
+    if (held && !this.#sharing) return;
+    if (this.#directory.put(summary)) this.#router.ownerChanged(summary.room, summary.owner);
   }
 
   #onReplicaMessage(text: string): void {

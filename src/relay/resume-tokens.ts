@@ -18,8 +18,12 @@ export class ResumeTokens {
 
   /** A fresh token for the visit; any earlier token of the visit stops working. */
   issue(visitId: string, siteId: string): string {
+    return this.adopt(visitId, siteId, newResumeToken());
+  }
+
+  /** Makes `token` the visit's current one (a takeover chose it before claiming the visit). */
+  adopt(visitId: string, siteId: string, token: string): string {
     this.revoke(visitId);
-    const token = randomBytes(32).toString("base64url");
     const hash = digest(token);
     this.#byHash.set(hash, { visitId, siteId });
     this.#byVisit.set(visitId, hash);
@@ -48,6 +52,10 @@ export class ResumeTokens {
   get size(): number {
     return this.#byHash.size;
   }
+}
+
+export function newResumeToken(): string {
+  return randomBytes(32).toString("base64url");
 }
 
 function digest(token: string): string {

@@ -28,6 +28,8 @@ import { FragmentLimitError } from "./sanitizer/html.js";
 import type { Sanitizer } from "./sanitizer/sanitizer.js";
 import { ShadowIndex } from "./shadow-index.js";
 import { markUntargetable, markUntargetableAttribute } from "./untargetable.js";
+import type { SharedSession } from "./visits/shared-visit.js";
+import { restoredSeat } from "./visits/restored-seat.js";
 
 /** The policy engine as the relay uses it (PolicyEngine.decide fits). */
 export type DecideFn = (action: string, context: Record<string, unknown>) => { allow: boolean; reason: string };
@@ -83,6 +85,10 @@ export interface RoomOptions {
   readonly additionalWatchersConsent?: boolean;
   /** The visit's memory of the visitor's "no" (policy consentPause); a room of its own by default. */
   readonly consentPause?: ConsentPause;
+  /** The session's consent facts, when this server process takes it over from one that stopped. */
+  readonly restore?: SharedSession;
+  /** Its consent facts changed (state, mode, watchers): the shared visit store is updated. */
+  readonly onChanged?: () => void;
 }
 
 const CANVAS_DEFAULTS: CanvasSettings = { intervalMs: 1000, maxBytes: 262_144 };
@@ -126,6 +132,33 @@ export class Room implements RoomFacts {
     this.#canvases = new CanvasImages(this.canvas.intervalMs);
     this.#controlAudit = new ControlAudit(options.clock, (entry) => this.#auditControl(entry));
     this.#pause = options.consentPause ?? new ConsentPause(60_000);
+    if (options.restore) this.#restore(options.restore);
+  }
+
+  /**
+   * Taken over from a server process that stopped: the visitor's consent holds. Each watcher the
+   * visitor let in keeps a seat, away (as after a lost connection), that the same agent takes back
+   * on rejoining without a new question; the page arrives with the visitor's fresh snapshot.
+   */
+  #restore(restored: SharedSession): void {
+    this.state = restored.state;
+    this.mode = restored.mode;
+    this.granted.view = restored.granted.view;
+    this.granted.control = restored.granted.control;
+    for (const watcher of restored.watchers) {
+      const seat = restoredSeat(watcher, this.options.clock.now());
+      this.seats.add(seat);
+      this.#updateAway(seat);
+    }
+    if (this.state === "active") this.#scheduleSessionLimit(restored.limitAt === undefined ? undefined : restored.limitAt - Date.now());
+  }
+
+  /** The consent facts another server process needs to continue this session (no page content). */
+  sharedState(): SharedSession | undefined {
+    if (this.state === "ended") return undefined;
+    const watchers = [...this.seats].filter((s) => s.admitted).map((s) => ({ subject: s.principal.subject, displayName: s.principal.displayName, roles: [...s.principal.roles], controlling: s.controlling }));
+    const limitAt = this.#limitAt === undefined ? undefined : Date.now() + (this.#limitAt - this.options.clock.now());
+    return { state: this.state, mode: this.mode, granted: { ...this.granted }, watchers, ...(limitAt === undefined ? {} : { limitAt: Math.max(0, Math.round(limitAt)) }) };
   }
 
   get maskedFieldEdit(): MaskedFieldEdit {
@@ -476,6 +509,8 @@ export class Room implements RoomFacts {
     if (returning?.admitted) {
       seat.admitted = true;
       seat.controlling = returning.controlling;
+      // The agent learns why the page went away for a moment: its server process stopped.
+      if (returning.restored) send(seat.peer, { kind: "moved" });
       this.#catchUp(seat);
       this.#broadcastState();
     } else {
@@ -553,19 +588,21 @@ export class Room implements RoomFacts {
   }
 
   /** Warns both sides before policy maxSession ends the session, then ends it. */
-  #scheduleSessionLimit(): void {
+  #scheduleSessionLimit(remainingMs?: number): void {
     const { clock, maxSessionMs } = this.options;
     if (maxSessionMs === undefined) return;
     const lead = Math.min(SESSION_LIMIT_WARNING_MS, Math.floor(maxSessionMs / 2));
-    this.#limitAt = clock.now() + maxSessionMs;
+    // A session taken over keeps the limit it started with.
+    const leftMs = Math.max(0, Math.min(maxSessionMs, remainingMs ?? maxSessionMs));
+    this.#limitAt = clock.now() + leftMs;
     this.#limitTimers.push(
       clock.setTimeout(() => {
         this.#limitWarned = true;
-        const notice: EndingSoon = { kind: "ending", reason: "session_limit", endsInMs: lead };
+        const notice: EndingSoon = { kind: "ending", reason: "session_limit", endsInMs: Math.min(lead, leftMs) };
         this.#toVisitor(notice);
         this.#toAgents(notice);
-      }, maxSessionMs - lead),
-      clock.setTimeout(() => this.end("session_limit"), maxSessionMs),
+      }, Math.max(0, leftMs - lead)),
+      clock.setTimeout(() => this.end("session_limit"), leftMs),
     );
   }
 
@@ -742,6 +779,7 @@ export class Room implements RoomFacts {
   }
 
   #broadcastState(): void {
+    this.options.onChanged?.();
     const state = this.#state();
     this.#toVisitor(state);
     // Every agent gets the state (admitted or waiting for the visitor's yes), with its own actions.
@@ -784,6 +822,23 @@ export class Room implements RoomFacts {
     this.#pauseTimers.clear();
     this.options.audit("cobrowse.end", { room: this.id, site: this.siteId, reason });
     this.options.onEnded(this);
+  }
+
+  /**
+   * Another server process continues this session (it took the visit over, or this one is
+   * stopping): the page memory and timers go, nobody is told and nothing is audited as ended.
+   */
+  release(): void {
+    if (this.state === "ended") return;
+    this.state = "ended";
+    for (const timer of this.#limitTimers.splice(0)) this.options.clock.clearTimeout(timer);
+    for (const seat of [...this.seats]) this.#vacate(seat);
+    this.visitor = undefined;
+    this.#forgetPage();
+    this.#controlAudit.forget();
+    this.#asks.clear();
+    for (const timer of this.#pauseTimers.values()) this.options.clock.clearTimeout(timer);
+    this.#pauseTimers.clear();
   }
 
   /** Approximate retained page bytes (for tests of memory release and for metrics). */

@@ -23,7 +23,7 @@ export type CobrowseState = "none" | "active";
  * the console can still offer the visitor by a stable id.
  */
 export class Visit {
-  readonly id = randomId();
+  readonly id: string;
   /** The visitor's live connection; undefined between pages (waiting for a resume). */
   peer: Peer | undefined;
   /** The running co-browse room, if one is open. */
@@ -37,13 +37,22 @@ export class Visit {
   ended = false;
   /** The visitor's "no" holds for the whole visit: a new session does not reset the pause. */
   readonly consentPause: ConsentPause;
+  /** This server process's ownership of the visit in the shared visit store (fences its writes). */
+  epoch = 1;
+  /** Hash of the visit's current resume token, as the shared visit store holds it. */
+  tokenHash = "";
 
   constructor(
     readonly siteId: string,
     now: number,
     consentPauseMs = 60_000,
+    /** A visit taken over from another server process keeps its ids. */
+    continued?: { readonly id: string; readonly roomId: string; readonly roomSince: number; readonly epoch: number },
   ) {
-    this.roomSince = now;
+    this.id = continued?.id ?? randomId();
+    this.roomId = continued?.roomId ?? this.roomId;
+    this.roomSince = continued?.roomSince ?? now;
+    this.epoch = continued?.epoch ?? 1;
     this.consentPause = new ConsentPause(consentPauseMs);
   }
 

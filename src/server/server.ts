@@ -18,6 +18,7 @@ import { openBus } from "../bus/open-bus.js";
 import type { Clock } from "../relay/clock.js";
 import { Relay } from "../relay/relay.js";
 import { linkCobrowseSession } from "../chat/cobrowse-timeline.js";
+import { RedisVisitStore, VISIT_RECORD_TTL_MS } from "../relay/visits/redis-visit-store.js";
 import { relayAudit } from "../relay/relay-audit.js";
 import { attachWebSockets } from "./ws/upgrade-dispatcher.js";
 import { airlockMessageGuards } from "./message-guards.js";
@@ -90,7 +91,9 @@ export async function startServer(config: Config, options: StartOptions = {}): P
     const visit = relay.room(session)?.visit;
     return visit ? linkCobrowseSession(storage.db, { session, site, visit }, Date.now()) : Promise.resolve();
   });
-  const relay = new Relay({ policy, bus, log, signer: assets.signer, audit: roomAudit.audit, ...(options.relayClock ? { clock: options.relayClock } : {}) });
+  // Several server processes share visits (resume tokens, consent, watchers) through Redis.
+  const visitStore = config.redisUrl ? await RedisVisitStore.connect({ ...config, redisUrl: config.redisUrl }, VISIT_RECORD_TTL_MS, log) : undefined;
+  const relay = new Relay({ policy, bus, log, signer: assets.signer, audit: roomAudit.audit, ...(options.relayClock ? { clock: options.relayClock } : {}), ...(visitStore ? { visitStore } : {}) });
   await relay.start();
   const retention = createRetention({ storage, policy, identity, log, metrics, intervalMs: config.retentionIntervalMs }, options.retentionClock ? { now: options.retentionClock } : {});
   const chat = await startChat({ config, storage, policy, bus, retention, ...(options.chatClock ? { clock: options.chatClock } : {}) });
@@ -173,6 +176,7 @@ export async function startServer(config: Config, options: StartOptions = {}): P
       await roomAudit.drain();
       await chat.close();
       await bus.close();
+      await visitStore?.close();
       await storage.close();
       log.info("shutdown complete");
     })();

@@ -80,8 +80,17 @@ describe.skipIf(!pgBase || !redisUrl)("two replicas over Redis and PostgreSQL", 
     visitor.close();
     agentSocket.close();
 
+    // Redis holds the visit's metadata only (its record and resume token hash, both expiring): no
+    // page content, no key without an expiry.
     const probe = new Redis(redisUrl ?? "");
-    expect(await probe.dbsize()).toBe(0);
+    const keys = await probe.keys("*");
+    expect(keys).toContain(`airlock:visit:${String(welcome.visit)}`);
+    expect(keys.every((key) => /^airlock:(visit|resume):[A-Za-z0-9_-]+$/.test(key))).toBe(true);
+    for (const key of keys) {
+      expect(await probe.pttl(key)).toBeGreaterThan(0);
+      const value = key.startsWith("airlock:visit:") ? JSON.stringify(await probe.hgetall(key)) : String(await probe.get(key));
+      expect(value).not.toMatch(/Pay|hello|evil|demo<|data-airlock-id/);
+    }
     probe.disconnect();
   });
 

@@ -46,6 +46,8 @@ export const dataMapSchema = z
         lawfulBasis: z.string(),
         retention: z.string().min(10),
         channels: z.record(z.string(), z.object({ category: z.string(), purpose: z.string().min(10) }).strict()),
+        /** Expiring keys of the shared visit store (several replicas). */
+        keys: z.record(z.string(), z.object({ category: z.string(), purpose: z.string().min(10) }).strict()).optional(),
       })
       .strict(),
     logFields: z.record(z.string(), z.object({ category: z.string(), purpose: z.string().min(3) }).strict()),
@@ -88,6 +90,7 @@ export function danglingReferences(map: DataMap): string[] {
   for (const [name, f] of Object.entries(map.logFields)) check(`log field ${name}`, "categories", f.category);
   for (const [name, f] of Object.entries(map.metrics.families)) check(`metric ${name}`, "categories", f.category);
   for (const [name, c] of Object.entries(map.bus.channels)) check(`bus channel ${name}`, "categories", c.category);
+  for (const [name, k] of Object.entries(map.bus.keys ?? {})) check(`redis key ${name}`, "categories", k.category);
   check("metrics", "lawfulBases", map.metrics.lawfulBasis);
   check("bus", "lawfulBases", map.bus.lawfulBasis);
   check("logLocation", "locations", map.logLocation);

@@ -21,6 +21,8 @@ export interface ReplicaPairOptions {
   readonly keyVault?: boolean;
   readonly a?: StartOptions;
   readonly b?: StartOptions;
+  /** Further settings for both replicas (a policy folder). */
+  readonly env?: Record<string, string>;
 }
 
 async function asAdmin(statements: readonly string[]): Promise<void> {
@@ -47,6 +49,7 @@ export async function startReplicaPair(options: ReplicaPairOptions = {}): Promis
     ...(databases[1] ? { AIRLOCK_KEY_VAULT_URL: urlOf(databases[1]) } : {}),
     AIRLOCK_REDIS_URL: serviceUrl("AIRLOCK_TEST_REDIS_URL") ?? "",
     AIRLOCK_MASTER_KEY: `replicas-1:${randomBytes(32).toString("base64")}`,
+    ...options.env,
   };
   const started: TestServer[] = [];
   const stop = async () => {

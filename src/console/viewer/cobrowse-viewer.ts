@@ -24,6 +24,8 @@ export interface ViewerOptions {
 }
 
 const SCROLL_EVERY_MS = 100;
+/** The Airlock server process holding the session stopped; another took it over. */
+const MOVED_TEXT = "The Airlock server that held this session stopped. The session continues on another server, with the visitor's consent as it was; their page is shown again as soon as it arrives.";
 
 export class CobrowseViewer {
   readonly element: HTMLElement;
@@ -119,6 +121,8 @@ export class CobrowseViewer {
       case "away":
         if (msg.endsInMs === null) return this.#awayBanner.hide();
         return this.#awayBanner.show(msg.endsInMs, (left) => `You are away from this session: it ends in ${left} unless you come back to this page.`, "Away");
+      case "moved":
+        return this.#tools.tell(MOVED_TEXT);
       case "ending":
         return this.#endingBanner.show(msg.endsInMs, (left) => `This session ends in ${left}: it reaches the time limit your organisation set for co-browse sessions.`, "Ending in");
       case "state": {

@@ -83,6 +83,11 @@ export class SessionTools {
     this.#render();
   }
 
+  /** A sentence about the session for the agent (it stays until the next one). */
+  tell(text: string): void {
+    this.#say(text);
+  }
+
   #say(text: string | undefined): void {
     this.notice.textContent = text ?? "";
     this.notice.hidden = text === undefined;

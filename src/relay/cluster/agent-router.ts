@@ -33,7 +33,7 @@ const BACKLOG_REPORT_MS = 50;
  */
 export class AgentRouter {
   readonly #endpoints = new Map<string, AgentEndpoint>();
-  readonly #routes = new Map<string, { owner: string; room: string }>();
+  readonly #routes = new Map<string, { owner: string; room: string; join?: Extract<AgentMessage, { kind: "join" }> }>();
   readonly #backlog = new Map<string, { reported: number; timer: NodeJS.Timeout }>();
 
   constructor(
@@ -59,16 +59,34 @@ export class AgentRouter {
     if (message.kind === "join" && owner !== undefined) {
       // Joining another room leaves the current one.
       if (current && current.room !== message.room) this.#leaveRoute(endpoint);
-      route = { owner, room: message.room };
+      route = { owner, room: message.room, join: message };
       this.#routes.set(conn, route);
-      const { subject, displayName, roles, mfa, sourceAddress } = endpoint.principal;
-      const principal = { subject, displayName, roles: [...roles], mfa, ...(sourceAddress === undefined ? {} : { sourceAddress }) };
-      this.#toOwner(endpoint, route.owner, { t: "attach", room: message.room, conn, from: this.owners.replica, principal });
+      this.#attach(endpoint, route.owner, message.room);
     }
     if (!route) throw new Error("an agent message passed its route row without a route");
     this.#toOwner(endpoint, route.owner, { t: "agent", conn, from: this.owners.replica, msg: message });
     if (message.kind === "leave") this.#routes.delete(conn);
     return undefined;
+  }
+
+  /**
+   * Another server process took the session over: the agents in it here join it again there,
+   * with the join they sent (the session keeps their seats, away, so nobody is asked again).
+   */
+  ownerChanged(room: string, owner: string): void {
+    for (const [conn, route] of this.#routes) {
+      const endpoint = this.#endpoints.get(conn);
+      if (route.room !== room || route.owner === owner || !endpoint || !route.join) continue;
+      route.owner = owner;
+      this.#attach(endpoint, owner, room);
+      this.#toOwner(endpoint, owner, { t: "agent", conn, from: this.owners.replica, msg: route.join });
+    }
+  }
+
+  #attach(endpoint: AgentEndpoint, owner: string, room: string): void {
+    const { subject, displayName, roles, mfa, sourceAddress } = endpoint.principal;
+    const principal = { subject, displayName, roles: [...roles], mfa, ...(sourceAddress === undefined ? {} : { sourceAddress }) };
+    this.#toOwner(endpoint, owner, { t: "attach", room, conn: endpoint.conn, from: this.owners.replica, principal });
   }
 
   /** The socket closed; `away` when it was lost rather than closed on purpose. */

@@ -42,6 +42,8 @@ export const roomSummary = z.strictObject({
   mode,
   agents: z.number().int().min(0),
   since: z.number().int().min(0),
+  /** With a shared visit store: the owner's epoch (a takeover raises it; older announcements lose). */
+  epoch: z.number().int().min(1).optional(),
 });
 export type RoomSummary = z.infer<typeof roomSummary>;
 

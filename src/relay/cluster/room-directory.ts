@@ -13,9 +13,13 @@ export class RoomDirectory {
     private readonly ttlMs: number,
   ) {}
 
-  put(summary: RoomSummary): void {
+  /** False when an announcement from an owner that has since lost the session (lower epoch) is ignored. */
+  put(summary: RoomSummary): boolean {
+    const known = this.#rooms.get(summary.room)?.summary;
+    if (known && known.owner !== summary.owner && (known.epoch ?? 0) > (summary.epoch ?? 0)) return false;
     if (summary.state === "ended") this.#rooms.delete(summary.room);
     else this.#rooms.set(summary.room, { summary, seenAt: this.now() });
+    return true;
   }
 
   remove(room: string): void {

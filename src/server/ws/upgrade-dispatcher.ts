@@ -153,7 +153,7 @@ export async function attachWebSockets(server: Server, services: Services, relay
       clearInterval(pinger);
       stopListening();
       unsubscribe();
-      relay.shutdown();
+      await relay.shutdown();
       for (const entry of tracked.values()) entry.peer.close(closeCodeOf("shutting_down"), "server_shutdown");
       const closed = [...tracked.keys()].map((ws) => new Promise<void>((resolve) => (ws.readyState === ws.CLOSED ? resolve() : ws.once("close", () => resolve()))));
       const timer = new Promise<void>((resolve) => setTimeout(resolve, Math.min(timeoutMs, 5_000)).unref());

@@ -1,9 +1,9 @@
-import type { WebSocket } from "ws";
+import type { RawData, WebSocket } from "ws";
 import { closeCodeOf } from "../../protocol/error-codes.js";
 import { LIMITS } from "../../protocol/limits.js";
 import { visitorMessage } from "../../protocol/visitor-messages.js";
 import type { MessageGuards } from "../../policy/message-guards.js";
-import type { Relay } from "../../relay/relay.js";
+import type { Relay, VisitorOpening } from "../../relay/relay.js";
 import type { Visit } from "../../relay/visit.js";
 import { visitorChatKinds, type ChatConnection, type ChatSockets } from "./chat-endpoints.js";
 import { gateFrame, routeFrame } from "../../http/ws/frame-gate.js";
@@ -51,7 +51,30 @@ export function serveVisitor(
     if (!visit) peer.close(closeCodeOf("request_timeout"), "hello expected");
   }, openingTimeoutMs).unref();
 
+  // A resume taken over from another server process waits for the shared visit store; frames
+  // arriving meanwhile are handled after it, in order.
+  let takingOver: Promise<void> | undefined;
+  let closed = false;
   ws.on("message", (data, isBinary) => {
+    if (takingOver) takingOver = takingOver.then(() => onFrame(data, isBinary));
+    else onFrame(data, isBinary);
+  });
+  const opened = (opening: VisitorOpening, message: { kind: string }) => {
+    if (!opening.ok) {
+      sendError(peer, opening.failure, message.kind);
+      return peer.close(closeCodeOf(opening.failure.code), opening.failure.code);
+    }
+    visit = opening.visit;
+    clearTimeout(timer);
+    chatConnection ??= chat?.openVisitor({ siteId: visit.siteId, visitorId: visit.id, origin }, peer, { onOffence: offended });
+    // The socket closed while the visit was being taken over: the visit waits for a resume.
+    if (closed) {
+      chatConnection?.close();
+      relay.visitorClosed(visit, peer);
+    }
+  };
+
+  const onFrame = (data: RawData, isBinary: boolean): void => {
     const gate = gateFrame(data, isBinary, limiter, offences);
     const routed = gate.ok ? routeFrame(gate.text, visitorMessage, visit && chatConnection ? visitorChatKinds : new Set()) : gate;
     if (!routed.ok) {
@@ -78,21 +101,22 @@ export function serveVisitor(
         sendError(peer, { code: "too_many_visits", message: "too many new visits from this address; try again later" }, message.kind);
         return peer.close(closeCodeOf("too_many_visits"), "too_many_visits");
       }
-      const opening = relay.openVisitor(peer, message, origin);
-      if (!opening.ok) {
-        sendError(peer, opening.failure, message.kind);
-        return peer.close(closeCodeOf(opening.failure.code), opening.failure.code);
+      const takeover = relay.takeOverVisitor(peer, message, origin);
+      if (takeover) {
+        takingOver = takeover.then(
+          (opening) => opened(opening, message),
+          () => opened({ ok: false, failure: { code: "session_ended", message: "the visit could not be continued here" } }, message),
+        );
+        return;
       }
-      visit = opening.visit;
-      clearTimeout(timer);
-      chatConnection ??= chat?.openVisitor({ siteId: visit.siteId, visitorId: visit.id, origin }, peer, { onOffence: offended });
-      return;
+      return opened(relay.openVisitor(peer, message, origin), message);
     }
     const failure = relay.fromVisitor(visit, message, origin);
     if (failure) sendError(peer, failure, refOf(message));
-  });
+  };
 
   ws.on("close", () => {
+    closed = true;
     clearTimeout(timer);
     chatConnection?.close();
     if (visit) relay.visitorClosed(visit, peer);
