@@ -15,6 +15,12 @@ import { demoSitesYaml } from "./demo-airlock.js";
 // sign-in itself is tested elsewhere), and visitor pages of the shop with the real visitor script.
 
 export const DESKTOP = { width: 1280, height: 800 } as const;
+/**
+ * The demo shop runs on loopback, and the asset proxy refuses loopback addresses unless told
+ * otherwise: this explicit allow (dev mode only; production refuses the setting at start-up) lets
+ * the page copy show the shop's images in tests.
+ */
+export const LOOPBACK_ASSETS = { AIRLOCK_ASSET_PROXY_ALLOW_LOOPBACK: "true" } as const;
 export const PHONE = { width: 390, height: 844 } as const;
 
 export interface Workspace {
@@ -27,7 +33,7 @@ export interface Workspace {
 }
 
 /** Registers hooks that build the bundles, start Airlock and Chromium, and close everything after. */
-export function chatWorkspace(prefix: string): Workspace {
+export function chatWorkspace(prefix: string, options: { readonly sitesYaml?: (origin: string) => string } = {}): Workspace {
   let server: TestServer | undefined;
   let tb: TestBrowser | undefined;
   const contexts: BrowserContext[] = [];
@@ -35,7 +41,7 @@ export function chatWorkspace(prefix: string): Workspace {
     buildVisitorBundle();
     buildConsoleBundle();
     const port = await freePort();
-    server = await startIdentityServer({ AIRLOCK_PORT: String(port), AIRLOCK_POLICY_DIR: policyDir({ "sites.yaml": demoSitesYaml(`http://127.0.0.1:${port}`) }) });
+    server = await startIdentityServer({ AIRLOCK_PORT: String(port), AIRLOCK_POLICY_DIR: policyDir({ "sites.yaml": (options.sitesYaml ?? demoSitesYaml)(`http://127.0.0.1:${port}`) }), ...LOOPBACK_ASSETS });
     tb = await launchBrowser();
   }, 120_000);
   afterAll(async () => {

@@ -1,6 +1,8 @@
 import { randomUUID } from "node:crypto";
 import type { Page } from "playwright-core";
 import { describe, expect, it } from "vitest";
+import { HttpAgent } from "../auth/helpers/http-agent.js";
+import { signInAtIdp, signInEnrolled } from "../auth/helpers/login.js";
 import { axeViolations } from "../helpers/axe.js";
 import { chromiumPath, screenshotPath } from "../helpers/browser.js";
 import { consoleSuite, openConsole, storedConversation, type ConsolePerson, type Login } from "../console/workspace-harness.js";
@@ -95,6 +97,34 @@ suite("every console page at 1280×800 and 700×900: screenshot, axe, no sideway
   it("a stored transcript as the auditor", { timeout: 60_000 }, async () => {
     const { conversation } = await storedConversation(s.server, "agent", { visitor: "Hello, where is my parcel?", agent: "It left the warehouse this morning." });
     await check({ login: "auditor", path: `/console/transcripts/${conversation}`, name: "transcript" });
+  });
+
+  // The second-factor page, as a person signed in at the IdP sees it before TOTP: enrollment (QR
+  // code and key) the first time, the challenge once enrolled.
+  it("the second-factor page: enrollment and challenge", { timeout: 60_000 }, async () => {
+    await signInEnrolled(s.server, "agent");
+    for (const [login, name, heading] of [["viewer", "mfa-enroll", /set up/i], ["agent", "mfa-challenge", /confirm it/i]] as const) {
+      const http = new HttpAgent(s.server.url);
+      expect((await http.request(await signInAtIdp(http, s.server, login, `${login}-demo`))).status).toBe(302);
+      const session = http.cookies.get("__Host-airlock");
+      if (!session) throw new Error("no session cookie");
+      const context = await s.browser.newContext({ viewport: SIZES[0] });
+      try {
+        await context.addCookies([{ name: "__Host-airlock", value: session, url: s.server.url.replace(/^http:/, "https:"), secure: true, httpOnly: true, sameSite: "Strict" }]);
+        const page = await context.newPage();
+        await page.goto(`${s.server.url}/console/mfa`);
+        await page.getByRole("heading", { level: 1, name: heading }).waitFor();
+        await page.waitForLoadState("networkidle").catch(() => undefined);
+        for (const size of SIZES) {
+          await page.setViewportSize(size);
+          await page.screenshot({ path: screenshotPath(`sweep-${name}-${size.width}`), fullPage: true });
+          expect({ name, width: size.width, overflow: await overflow(page) }).toEqual({ name, width: size.width, overflow: 0 });
+          expect({ name, width: size.width, violations: await axeViolations(page) }).toEqual({ name, width: size.width, violations: [] });
+        }
+      } finally {
+        await context.close();
+      }
+    }
   });
 
   it("the signed-out pages", { timeout: 60_000 }, async () => {

@@ -8,6 +8,7 @@ import type { TestServer } from "../helpers/server.js";
 import { policyDir } from "../policy/policy-dir.js";
 import { buildConsoleBundle, buildVisitorBundle } from "../visitor/host-site.js";
 import { consoleContext } from "../chat/browser-harness.js";
+import { LOOPBACK_ASSETS } from "./chat-workspace.js";
 import { demoSitesYaml } from "./demo-airlock.js";
 
 // Co-browse started from the conversation opens the viewer docked beside it (the chat keeps
@@ -36,7 +37,7 @@ suite("co-browse docked in the inbox: start from the conversation, fit, 100 %, z
     buildVisitorBundle();
     buildConsoleBundle();
     const port = await freePort();
-    server = await startIdentityServer({ AIRLOCK_PORT: String(port), AIRLOCK_POLICY_DIR: policyDir({ "sites.yaml": demoSitesYaml(`http://127.0.0.1:${port}`) }) });
+    server = await startIdentityServer({ AIRLOCK_PORT: String(port), AIRLOCK_POLICY_DIR: policyDir({ "sites.yaml": demoSitesYaml(`http://127.0.0.1:${port}`) }), ...LOOPBACK_ASSETS });
     tb = await launchBrowser();
     const agentContext = await consoleContext(tb.browser, server, "agent");
     const visitorContext = await tb.browser.newContext({ viewport: { width: VISITOR_WIDTH, height: 760 } });

@@ -7,6 +7,7 @@ import type { TestServer } from "../helpers/server.js";
 import { policyDir } from "../policy/policy-dir.js";
 import { buildConsoleBundle, buildVisitorBundle } from "../visitor/host-site.js";
 import { consoleContext } from "../chat/browser-harness.js";
+import { LOOPBACK_ASSETS } from "./chat-workspace.js";
 import { demoSitesYaml } from "./demo-airlock.js";
 
 // The finish of the inbox at 1280×800: the chat names its site by display name, the composer's
@@ -28,7 +29,7 @@ suite("the inbox's finish: site name, composer help, bubble colours, one-row vie
     buildVisitorBundle();
     buildConsoleBundle();
     const port = await freePort();
-    server = await startIdentityServer({ AIRLOCK_PORT: String(port), AIRLOCK_POLICY_DIR: policyDir({ "sites.yaml": demoSitesYaml(`http://127.0.0.1:${port}`) }) });
+    server = await startIdentityServer({ AIRLOCK_PORT: String(port), AIRLOCK_POLICY_DIR: policyDir({ "sites.yaml": demoSitesYaml(`http://127.0.0.1:${port}`) }), ...LOOPBACK_ASSETS });
     tb = await launchBrowser();
     const agentContext = await consoleContext(tb.browser, server, "agent");
     const visitorContext = await tb.browser.newContext({ viewport: { width: 1100, height: 760 } });

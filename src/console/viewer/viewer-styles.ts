@@ -40,4 +40,22 @@ export const viewerCss = `
 .cb-watchers { color: #3d4a63; }
 .cb-notice { margin: 0; padding: 8px 12px; border-radius: 8px; background: #fff4e5; border: 1px solid #f5b35c; color: #7a3e00; font-weight: 600; }
 .cb-notice[hidden] { display: none; }
+/* Dark mode follows the console (prefers-color-scheme). The visitor's page itself keeps its own
+   colours: only the viewer's bar, stage and notices change. */
+@media (prefers-color-scheme: dark) {
+  .cb-viewer { color: #e6e9ee; }
+  .cb-bar button { background: #1d242e; color: #e6e9ee; border-color: #3a4556; }
+  .cb-bar button[aria-pressed=true] { background: #6fb0f5; color: #0b1520; border-color: #6fb0f5; }
+  .cb-bar button:focus-visible { outline-color: #8fc1ff; }
+  .cb-status[data-mode=control] { color: #e3b341; }
+  .cb-url { color: #9aa5b4; }
+  .cb-watchers { color: #b8c2d0; }
+  .cb-stage { background: #0b1016; border-color: #2a333f; }
+  .cb-scaler { box-shadow: 0 4px 18px rgba(0, 0, 0, .5); }
+  .cb-ended { background: rgba(15, 20, 26, .92); color: #e6e9ee; }
+  .cb-banner { background: #2e2410; color: #f5d78e; border-color: #e3b341; }
+  .cb-banner[data-kind=ending] { background: #16283d; color: #cfe3fb; border-color: #6fb0f5; }
+  .cb-notice { background: #2e2410; border-color: #8a5a00; color: #f5d78e; }
+  .cb-typer { background: #2e2410; color: #f5d78e; border-color: #e3b341; }
+}
 `;

@@ -140,7 +140,9 @@ export class ConversationList {
     }
     const waiting = [...this.#items.values()].filter((c) => folderOf(c, this.o.me) === "waiting");
     const oldest = Math.min(...waiting.map((c) => c.createdAt));
-    this.#longest.textContent = waiting.length ? `Longest wait ${clockText(now - oldest)}` : "No one waiting";
+    // Nobody waiting: the Waiting count says 0 and the empty folder says so once; no second line.
+    this.#longest.hidden = waiting.length === 0;
+    this.#longest.textContent = waiting.length ? `Longest wait ${clockText(now - oldest)}` : "";
     this.#longest.dataset.urgent = String(waiting.length > 0 && now - oldest > 120_000);
 
     this.#older.hidden = !(this.#folder === "closed" && this.#olderClosed);
