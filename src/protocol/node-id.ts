@@ -3,6 +3,13 @@
 // script strips any such attribute the page itself set, and the server drops malformed ones.
 export const NODE_ID_ATTRIBUTE = "data-airlock-id";
 
+/**
+ * The relay's mark on a link of the page copy: links reach agents without their href (no
+ * destination), so the page's `:link` styles select this mark instead (the CSS sanitizer rewrites
+ * them) and the viewer gives marked links the browser's default link look.
+ */
+export const LINK_MARK = "data-airlock-link";
+
 /** The document itself (for scroll and focus events that do not target an element). */
 export const DOCUMENT_NODE_ID = 0;
 

@@ -12,7 +12,21 @@ const features: readonly Feature[] = [chatWidget, cobrowse];
 const marker = "__airlockSiteconnect";
 const scope = globalThis as { [marker]?: true };
 
-if (!scope[marker]) {
+/**
+ * A page shown in a same-origin frame of a page of the same site is part of that page: the top
+ * page's capture already shows it, and a second visit from the frame would share (and fight
+ * over) the top page's session storage. Only a top-level page or a cross-origin frame mounts.
+ */
+function insideSameOriginFrame(): boolean {
+  if (window.top === window) return false;
+  try {
+    return window.top?.location.origin === location.origin;
+  } catch {
+    return false;
+  }
+}
+
+if (!scope[marker] && !insideSameOriginFrame()) {
   scope[marker] = true;
   try {
     const ctx = readEmbed(document.currentScript);

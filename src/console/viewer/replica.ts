@@ -1,5 +1,5 @@
 import { MASK_PLACEHOLDER } from "../../protocol/mask.js";
-import { NODE_ID_ATTRIBUTE, parseNodeId } from "../../protocol/node-id.js";
+import { LINK_MARK, NODE_ID_ATTRIBUTE, parseNodeId } from "../../protocol/node-id.js";
 import type { PageEventToAgent, SanitizedMutations, SanitizedOp, SanitizedSnapshot } from "../../protocol/server-messages.js";
 
 // Rebuilds the visitor's sanitized page inside the replay frame: an `<iframe sandbox=
@@ -187,9 +187,17 @@ const privateBlockCss = `[data-airlock-masked]{background:repeating-linear-gradi
 div[data-airlock-masked]::after{content:"Private: not shared by the visitor's page";position:absolute;left:12px;top:10px;font:600 13px/1.3 system-ui,sans-serif;color:#52607a}
 [data-airlock-focus]{outline:3px solid #f59e0b!important;outline-offset:1px}`;
 
+// The browser's own look for links, which the copy's links (sent without href, marked instead)
+// would not get: first in <head> and without specificity, so every page rule wins over it.
+const linkDefaultCss = `:where(a, area)[${LINK_MARK}]{color:-webkit-link;text-decoration:underline;cursor:pointer}`;
+
 function markPrivateBlocks(doc: Document): void {
   const style = doc.createElement("style");
   style.setAttribute("data-airlock-viewer", "");
   style.textContent = privateBlockCss;
   doc.head?.append(style);
+  const links = doc.createElement("style");
+  links.setAttribute("data-airlock-viewer", "");
+  links.textContent = linkDefaultCss;
+  doc.head?.prepend(links);
 }

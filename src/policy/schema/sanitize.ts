@@ -49,7 +49,7 @@ export const sanitizeSchema = z
     linkedStylesheets: z.strictObject({ enabled: z.boolean() }).optional(),
     css: z.strictObject({
       properties: z.array(z.string().regex(/^-?[a-z][a-z0-9-]*$/, "CSS property names are lowercase with dashes")).min(1),
-      atRules: z.array(z.enum(["media", "supports", "font-face", "keyframes", "page", "layer", "container"])),
+      atRules: z.array(z.enum(["media", "supports", "font-face", "keyframes", "page", "layer", "container", "scope"])),
       asvs: asvsRefs,
     }),
     asvs: asvsRefs,

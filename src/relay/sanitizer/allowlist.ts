@@ -85,7 +85,7 @@ export const defaultCssAllowlist: CssAllowlist = {
     "backdrop-filter", "mix-blend-mode", "isolation", "will-change", "contain", "appearance", "accent-color",
     "caret-color", "scroll-behavior", "src", "unicode-range", "fill", "stroke", "stroke-width"
   ],
-  atRules: ["media", "supports", "font-face", "keyframes", "layer", "container"],
+  atRules: ["media", "supports", "font-face", "keyframes", "layer", "container", "scope"],
 };
 
 export const defaultAllowlist: SanitizeAllowlist = {

@@ -55,7 +55,8 @@ function hrefValue(tag: string, value: string, inSvg: boolean, urls: UrlPolicy):
   if (tag === "link") return urls.proxy(value, "style");
   if (tag === "image" && inSvg) return urls.proxy(value, "image");
   if (tag === "use" && inSvg) return /^#[A-Za-z_][\w-]*$/.test(value.trim()) ? value.trim() : undefined;
-  // Links in the replica are inert: the agent sees the element, never the destination.
+  // Links in the page copy are inert: the agent sees the element, never the destination (the
+  // sanitizer marks the element as a link instead, see LINK_MARK).
   return undefined;
 }
 

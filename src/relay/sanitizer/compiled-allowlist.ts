@@ -6,6 +6,18 @@ import { TagSet } from "./tag-set.js";
 /** The only attributes a linked stylesheet keeps, whatever else the allowlist allows everywhere. */
 const linkAttributes: ReadonlySet<string> = new Set(["href", "rel", "media", "type"]);
 
+/** Names the HTML standard reserves although they have a hyphen (never custom elements). */
+const reservedHyphenNames: ReadonlySet<string> = new Set(["annotation-xml", "color-profile", "font-face", "font-face-src", "font-face-uri", "font-face-format", "font-face-name", "missing-glyph"]);
+
+/**
+ * A custom element's name (`fancy-card`): web components are everywhere on real pages, and the
+ * page's styles name them. In the page copy no definition exists and no script runs, so such an
+ * element is an inert box like a <span>, with only the global attributes.
+ */
+export function isCustomElementName(tag: string): boolean {
+  return /^[a-z][a-z0-9._]*-[a-z0-9._-]*$/.test(tag) && !reservedHyphenNames.has(tag);
+}
+
 /** The allowlist as sets, with the never-lists applied (a policy can not re-enable them). */
 export class CompiledAllowlist {
   readonly tags: ReadonlySet<string>;
@@ -27,7 +39,7 @@ export class CompiledAllowlist {
     const tags = new Set(allowlist.tags.map((t) => t.toLowerCase()).filter((t) => !neverTags.has(t)));
     if (this.linkedStylesheets) tags.add("link");
     this.tags = tags;
-    this.tagList = new TagSet(this.tags);
+    this.tagList = new TagSet(this.tags, isCustomElementName);
     this.css = new CssRules(allowlist.css);
     this.#global = new Set(allowlist.globalAttributes.map((a) => a.toLowerCase()));
     this.#dataAttrs = this.#global.has("data-*");
@@ -36,7 +48,7 @@ export class CompiledAllowlist {
   }
 
   allowsTag(tag: string): boolean {
-    return this.tags.has(tag);
+    return this.tags.has(tag) || isCustomElementName(tag);
   }
 
   /** How an attribute of this tag is decided (`drop` when it never reaches an agent). */

@@ -33,7 +33,9 @@ export const nonFetchingFunctions: ReadonlySet<string> = new Set([
   "-moz-repeating-radial-gradient", "-o-linear-gradient", "-o-radial-gradient", "-webkit-gradient", "from", "to", "color-stop",
   // filters, easing, grid, generated content, shapes, timelines
   "blur", "brightness", "contrast", "drop-shadow", "grayscale", "hue-rotate", "invert", "opacity", "saturate", "sepia",
-  "cubic-bezier", "steps", "linear", "repeat", "minmax", "fit-content", "counter", "counters", "symbols", "rect", "inset", "circle",
+  "cubic-bezier", "steps", "linear", "repeat", "minmax", "fit-content", "counter", "counters", "symbols",
+  // generated content from the element's own (sanitized) attributes; never a URL (attr() values are tainted for url())
+  "attr", "rect", "inset", "circle",
   "ellipse", "polygon", "path", "xywh", "scroll", "view", "anchor", "anchor-size",
   // @font-face src: a format, a technology, or a font installed on the agent's machine
   "format", "tech", "local",
@@ -74,8 +76,8 @@ export function fetchesOnlyProxy(css: string, isProxyUrl: (url: string) => boole
         if (raw.includes("\\")) return void (ok = false);
         const name = raw.toLowerCase();
         const inImageSet = top?.inImageSet === true;
-        if (top?.name === "url") return void (ok = false);
-        if (name === "url" || imageSets.has(name) || (name === "type" && inImageSet) || (nonFetchingFunctions.has(name) && !(name === "var" && inImageSet))) {
+        if (top?.name === "url" || top?.name === "attr") return void (ok = false);
+        if (name === "url" || imageSets.has(name) || (name === "type" && inImageSet) || (nonFetchingFunctions.has(name) && !((name === "var" || name === "attr") && inImageSet))) {
           stack.push({ name, closer: T.RightParenthesis, inImageSet: inImageSet || imageSets.has(name), strings: 0 });
           return;
         }
@@ -135,6 +137,8 @@ export function fetchesOnlyProxy(css: string, isProxyUrl: (url: string) => boole
         // Idents, numbers, delimiters, colons, commas: nothing that fetches, but nothing may sit
         // in a url() besides its one string.
         if (top?.name === "url") ok = false;
+        // attr() names one attribute (and may give a string fallback): no type, so never a URL.
+        if (top?.name === "attr" && (type !== T.Ident || ++top.strings > 1) && type !== T.Comma) ok = false;
     }
   });
   // Anything left open would take in whatever text follows it in the page.

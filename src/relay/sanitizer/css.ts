@@ -3,6 +3,7 @@ import type { AssetKind } from "./asset-url.js";
 import { fetchesOnlyProxy, nonFetchingFunctions } from "./css-proof.js";
 import { plainDeclarations } from "./css-plain-declarations.js";
 import type { CssRules } from "./css-rules.js";
+import { LINK_MARK } from "../../protocol/node-id.js";
 
 // CSS sanitizer for <style> text, style attributes and proxied stylesheets, built on css-tree.
 // Everything that can fetch (url(), image-set(), @import) is rewritten through `proxy` or
@@ -100,6 +101,7 @@ function sanitize(css: string, context: ParseContext, pass: Pass): string {
         doomed.push({ item, list });
         return csstree.walk.skip;
       }
+      if (node.type === "Rule" && node.prelude.type === "Raw") node.prelude.value = copyLinkSelector(node.prelude.value);
       if (node.type === "Declaration" && !keepDeclaration(node, pass)) {
         doomed.push({ item, list });
         return csstree.walk.skip;
@@ -111,6 +113,14 @@ function sanitize(css: string, context: ParseContext, pass: Pass): string {
   // `<` never appears in the output, so the text can sit in a <style> element in any parsing
   // context without closing it or opening markup.
   return csstree.generate(ast).replace(/</g, "\\3c ");
+}
+
+/**
+ * Links in the page copy carry no href (they name no destination), so `:link` and `:any-link`
+ * would match nothing there: they select the mark the sanitizer leaves on links instead.
+ */
+export function copyLinkSelector(prelude: string): string {
+  return prelude.replace(/:(?:-webkit-|-moz-)?(?:any-)?link(?![\w-])/gi, `[${LINK_MARK}]`);
 }
 
 function keepSelector(prelude: string, pass: Pass): boolean {

@@ -1,5 +1,5 @@
 import sanitizeHtml from "sanitize-html";
-import { NODE_ID_ATTRIBUTE, parseNodeId } from "../../protocol/node-id.js";
+import { NODE_ID_ATTRIBUTE, parseNodeId, LINK_MARK } from "../../protocol/node-id.js";
 import { isStylesheetRel, sanitizeAttribute, type AttributeScope } from "./attributes.js";
 import { detached } from "./detached-string.js";
 import type { ElementView, MaskMatcher } from "./mask-selectors.js";
@@ -160,6 +160,8 @@ export function sanitizeFragment(html: string, ctx: FragmentContext): SanitizedF
           const clean = sanitizeAttribute(name, key, attribs[key] as string, frame.svg, ctx.scope);
           if (clean !== undefined) out[key] = clean;
         }
+        delete out[LINK_MARK];
+        if (!frame.svg && (name === "a" || name === "area") && (attribs.href ?? "").trim() !== "") out[LINK_MARK] = "";
         // Judged on what the page sent as well as on what is emitted: either makes a field secret.
         const secretOrPrivate = holdsValue(name) && (alwaysMasked(name, attribs) || isSecretField(name, out) || (name === "option" && selectAlwaysMasked()));
         if (masksValue(name, secretOrPrivate, ctx.maskInputValues)) {

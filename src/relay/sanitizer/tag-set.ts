@@ -5,10 +5,12 @@
  */
 export class TagSet extends Array<string> {
   readonly #names: ReadonlySet<string>;
+  readonly #also: (name: string) => boolean;
 
-  constructor(names: Iterable<string>) {
+  constructor(names: Iterable<string>, also: (name: string) => boolean = () => false) {
     super();
     this.#names = new Set(names);
+    this.#also = also;
     for (const n of this.#names) this.push(n);
   }
 
@@ -18,10 +20,10 @@ export class TagSet extends Array<string> {
   }
 
   override indexOf(name: string): number {
-    return this.#names.has(name) ? 0 : -1;
+    return this.includes(name) ? 0 : -1;
   }
 
   override includes(name: string): boolean {
-    return this.#names.has(name);
+    return this.#names.has(name) || this.#also(name);
   }
 }

@@ -3,7 +3,7 @@ import { NODE_ID_ATTRIBUTE } from "../../protocol/node-id.js";
 import type { MutationOp } from "../../protocol/visitor-messages.js";
 import type { NodeMirror } from "./mirror.js";
 import { isInsideMasked, isMaskRoot, type PrivacyRules } from "./privacy.js";
-import { Serializer, styleText } from "./serialize.js";
+import { Serializer } from "./serialize.js";
 
 // Turns MutationObserver records into protocol ops. Records are collected and coalesced until
 // the next flush, so a burst of DOM work becomes one small batch: removals first, then added
@@ -92,7 +92,7 @@ export class MutationCapture {
     for (const el of texts) {
       const id = this.mirror.idOf(el);
       if (id === undefined || resent.has(el) || !el.isConnected || hasElementChildren(el) || this.masked(el) || el.localName === "textarea") continue;
-      const value = el.localName === "style" ? styleText(el as HTMLStyleElement) : (el.textContent ?? "");
+      const value = el.localName === "style" ? this.serializer.styleText(el as HTMLStyleElement) : (el.textContent ?? "");
       ops.push({ op: "text", id, value: value.slice(0, LIMITS.maxTextLength) });
     }
     return ops;

@@ -13,6 +13,8 @@ import { Serializer } from "./serialize.js";
 
 export type CaptureMessage = Extract<VisitorMessage, { kind: "snapshot" | "mutations" | PageEvent["kind"] }>;
 
+const SHEET_BEAT_MS = 500;
+
 export interface RecorderOptions {
   readonly flushMs?: number;
 }
@@ -25,6 +27,7 @@ export class Recorder {
   readonly #flushMs: number;
   #pendingEvents = new Map<string, PageEvent>();
   #timer: ReturnType<typeof setTimeout> | undefined;
+  #sheetBeat: ReturnType<typeof setInterval> | undefined;
   #seq = 0;
   #running = false;
 
@@ -55,6 +58,8 @@ export class Recorder {
     this.#mutations.observe(this.win.document);
     this.#events.start();
     this.snapshot();
+    // CSSOM changes raise no mutation: look for them on a slow beat (cheap: rule counts only).
+    this.#sheetBeat = setInterval(guard(() => this.schedule()), SHEET_BEAT_MS);
   }
 
   stop(): void {
@@ -64,6 +69,8 @@ export class Recorder {
     this.#pendingEvents.clear();
     if (this.#timer !== undefined) clearTimeout(this.#timer);
     this.#timer = undefined;
+    if (this.#sheetBeat !== undefined) clearInterval(this.#sheetBeat);
+    this.#sheetBeat = undefined;
   }
 
   /** A full snapshot (at start, and whenever the relay asks for one again). */
@@ -72,6 +79,7 @@ export class Recorder {
     const doc = this.win.document;
     this.#mutations.flush(doc); // what the snapshot already contains must not be sent again
     this.#serializer.refresh(doc);
+    this.#serializer.sheets.reset();
     const html = this.#serializer.element(doc.documentElement, 0, Serializer.budget());
     if (html.length > LIMITS.maxFrameBytes - 64 * 1024) return;
     const vp = this.#events.viewport();
@@ -85,7 +93,7 @@ export class Recorder {
     if (this.#timer !== undefined) clearTimeout(this.#timer);
     this.#timer = undefined;
     if (!this.#running) return;
-    const ops = this.#mutations.flush(this.win.document);
+    const ops = this.#mutations.flush(this.win.document).concat(this.#serializer.sheets.changes());
     for (const batch of batches(ops)) this.send({ kind: "mutations", seq: this.#seq++, ops: batch });
     const events = [...this.#pendingEvents.values()];
     this.#pendingEvents.clear();

@@ -3,10 +3,12 @@ import { NODE_ID_ATTRIBUTE } from "../../protocol/node-id.js";
 import { isUiHostElement } from "../ui/host.js";
 import type { NodeMirror } from "./mirror.js";
 import { isMaskRoot, isValueMasked, maskValue, type PrivacyRules } from "./privacy.js";
+import { SheetWatch, readableRules, scopedRules, styleContent } from "./sheets.js";
 
 // Serializes live DOM into HTML with a node id on every element, applying the privacy rules on
 // the way: masked subtrees are never read, only measured. Open shadow roots and same-origin
-// iframes are flattened into the tree (the replica has neither), scripts and other inert or
+// iframes are flattened into the tree (the page copy has neither; their styles are kept to their
+// subtree with @scope, and a frame keeps its box, border and background), scripts and other inert or
 // executable markup are left out, and the current (masked) form values replace the markup's.
 
 const skippedTags: ReadonlySet<string> = new Set(["script", "noscript", "template", "base", "meta", "object", "embed", "applet", "portal"]);
@@ -33,13 +35,19 @@ export class Serializer {
   /** Set when the document has a `<base>`: URLs are then sent absolute (the relay resolves against the page URL). */
   #absoluteUrls = false;
   readonly #placeholders = new WeakSet<Element>();
+  /** The shadow hosts and frame bodies being serialized, innermost last: their styles stay inside them. */
+  readonly #scopes: { id: number; frame: boolean }[] = [];
   /** Called for every shadow root and frame document met, so their changes can be observed too. */
   onNewRoot: (root: Node) => void = () => undefined;
+  /** Style changes made through the CSSOM, which no mutation reports. */
+  readonly sheets: SheetWatch;
 
   constructor(
     private readonly mirror: NodeMirror,
     private readonly rules: PrivacyRules,
-  ) {}
+  ) {
+    this.sheets = new SheetWatch(mirror);
+  }
 
   /** A fresh budget for one snapshot or one added subtree. */
   static budget(): SerializeBudget {
@@ -74,6 +82,7 @@ export class Serializer {
       const inlined = inlineStylesheet(el as HTMLLinkElement, id);
       if (inlined !== undefined) return inlined;
     }
+    if (tag === "style") this.sheets.style(el as HTMLStyleElement, id);
     let out = `<${tag} ${NODE_ID_ATTRIBUTE}="${id}"${this.attributes(el)}>`;
     if (voidTags.has(tag)) return out;
     out += this.children(el, depth, budget);
@@ -84,25 +93,31 @@ export class Serializer {
   children(el: Element, depth: number, budget: SerializeBudget): string {
     const tag = el.localName;
     if (tag === "textarea") return escapeText(this.formValue(el, (el as HTMLTextAreaElement).value));
-    if (tag === "style") return styleText(el as HTMLStyleElement);
+    if (tag === "style") return this.styleText(el as HTMLStyleElement);
     if (tag === "iframe" || tag === "frame") return "";
     let out = "";
     const shadow = (el as HTMLElement).shadowRoot;
     if (shadow) {
       this.onNewRoot(shadow);
-      out += this.adoptedStyles(shadow);
-      for (const child of shadow.childNodes) out += this.node(child, depth + 1, budget, true);
-      return out;
+      const host = this.mirror.assign(el);
+      this.#scopes.push({ id: host, frame: false });
+      try {
+        for (const child of shadow.childNodes) out += this.node(child, depth + 1, budget, true);
+        return out + this.sheets.adopted(shadow, host);
+      } finally {
+        this.#scopes.pop();
+      }
     }
-    if (tag === "head") out += this.adoptedStyles(el.ownerDocument);
     for (const child of el.childNodes) out += this.node(child, depth + 1, budget, false);
+    // Adopted sheets come after the document's own in the cascade: last in <head>.
+    if (tag === "head" && el.ownerDocument.documentElement === el.parentElement) out += this.sheets.adopted(el.ownerDocument, this.mirror.assign(el));
     return out;
   }
 
   node(node: Node, depth: number, budget: SerializeBudget, inShadow: boolean): string {
     if (node.nodeType === 3) {
       const parent = node.parentElement;
-      if (parent && parent.localName === "style") return styleText(parent as HTMLStyleElement);
+      if (parent && parent.localName === "style") return this.styleText(parent as HTMLStyleElement);
       return escapeText(node.nodeValue ?? "");
     }
     if (node.nodeType !== 1) return "";
@@ -124,7 +139,7 @@ export class Serializer {
     const id = this.mirror.assign(el);
     if (isMaskRoot(el, this.rules)) return this.placeholder(el, id);
     const rect = el.getBoundingClientRect();
-    const box = `width:${Math.round(rect.width)}px;height:${Math.round(rect.height)}px;display:inline-block;overflow:hidden`;
+    const box = `box-sizing:border-box;width:${Math.round(rect.width)}px;height:${Math.round(rect.height)}px;display:inline-block;overflow:hidden;vertical-align:bottom`;
     let inner = "";
     let doc: Document | null;
     try {
@@ -132,12 +147,19 @@ export class Serializer {
     } catch {
       doc = null;
     }
-    if (doc?.documentElement) {
+    let canvas = "";
+    if (doc?.documentElement && doc.body) {
       this.onNewRoot(doc);
-      if (doc.head) for (const s of doc.head.querySelectorAll("style, link")) inner += this.element(s, depth + 1, budget);
-      if (doc.body) inner += this.element(doc.body, depth + 1, budget).replace(/^<body/, "<div").replace(/<\/body>$/, "</div>");
+      this.#scopes.push({ id: this.mirror.assign(doc.body), frame: true });
+      try {
+        if (doc.head) for (const s of doc.head.querySelectorAll("style, link")) inner += this.element(s, depth + 1, budget);
+        inner += this.element(doc.body, depth + 1, budget).replace(/^<body/, "<div").replace(/<\/body>$/, "</div>");
+      } finally {
+        this.#scopes.pop();
+      }
+      canvas = `;background-color:${frameCanvas(doc)}`;
     }
-    return `<div ${NODE_ID_ATTRIBUTE}="${id}" data-airlock-frame="" style="${box}">${inner}</div>`;
+    return `<div ${NODE_ID_ATTRIBUTE}="${id}" data-airlock-frame="" style="${box}${frameBorder(el)}${canvas}">${inner}</div>`;
   }
 
   /**
@@ -188,19 +210,34 @@ export class Serializer {
     return ` value="${escapeAttribute(this.formValue(input, input.value))}"`;
   }
 
-  /** Constructed stylesheets have no element: they travel as `<style>` elements of their own. */
-  private adoptedStyles(root: Document | ShadowRoot): string {
-    let out = "";
-    for (const sheet of root.adoptedStyleSheets ?? []) {
-      out += `<style ${NODE_ID_ATTRIBUTE}="${this.mirror.reserve()}">${rulesText(sheet).replace(/<\//g, "<\\/")}</style>`;
-    }
-    return out;
+  /** A `<style>` element's text: as written, or its rules once a script changed them through the CSSOM. */
+  styleText(el: HTMLStyleElement): string {
+    const scope = this.#scopes.at(-1);
+    if (scope && el.sheet) return styleContent(scopedRules(el.sheet, scope.id, scope.frame) ?? "");
+    if (this.sheets.readsRules(el) && el.sheet) return styleContent(readableRules(el.sheet) ?? "");
+    return styleText(el);
   }
 
   /** The value a form field may show to agents: masked unless policy unmasks it. */
   formValue(el: Element, value: string): string {
     return isValueMasked(el, this.rules) ? maskValue(value) : value.slice(0, LIMITS.maxInputValueLength);
   }
+}
+
+/** The frame element's own border (its box is the frame's border box). */
+function frameBorder(el: Element): string {
+  const cs = getComputedStyle(el);
+  return ["top", "right", "bottom", "left"].map((side) => `;border-${side}:${cs.getPropertyValue(`border-${side}-width`)} ${cs.getPropertyValue(`border-${side}-style`)} ${cs.getPropertyValue(`border-${side}-color`)}`).join("");
+}
+
+/** The colour a frame's document paints its whole viewport with (the body's or the root's background). */
+function frameCanvas(doc: Document): string {
+  const view = doc.defaultView;
+  if (!view) return "transparent";
+  const transparent = (c: string) => c === "transparent" || c === "rgba(0, 0, 0, 0)";
+  const root = view.getComputedStyle(doc.documentElement).backgroundColor;
+  if (!transparent(root)) return root;
+  return doc.body ? view.getComputedStyle(doc.body).backgroundColor : "transparent";
 }
 
 /** Only lengths leave the page: each side of margin, padding and border width, as computed pixels. */
@@ -226,25 +263,11 @@ function placeholderBox(cs: CSSStyleDeclaration, rect: DOMRect, inline: boolean)
 /** `<style>` text as written, or the rules a script inserted through CSSOM (CSS-in-JS). */
 export function styleText(el: HTMLStyleElement): string {
   let text = el.textContent ?? "";
-  if (text.trim() === "" && el.sheet) text = rulesText(el.sheet);
+  if (text.trim() === "" && el.sheet) text = readableRules(el.sheet) ?? "";
   // The HTML parser ends raw text at `</`: keep it from closing the element early.
-  return text.replace(/<\//g, "<\\/");
+  return styleContent(text);
 }
 
-function rulesText(sheet: CSSStyleSheet): string {
-  return readableRules(sheet) ?? "";
-}
-
-/** The sheet's rules as text, or undefined when the browser does not let the page read them (cross-origin). */
-function readableRules(sheet: CSSStyleSheet): string | undefined {
-  try {
-    let out = "";
-    for (const rule of sheet.cssRules) out += rule.cssText + "\n";
-    return out;
-  } catch {
-    return undefined;
-  }
-}
 
 /**
  * A loaded, readable `<link rel=stylesheet>` travels as a `<style>` element with its rules, so
