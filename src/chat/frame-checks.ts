@@ -30,6 +30,8 @@ export const visitorFrameChecks: ChecksFor<VisitorChatMessage> = {
   "chat-start": "own-invite",
   "chat-offline": "none",
   presence: "none",
+  // About the visit itself; the token's signature, audience and single use are the check (src/visitor-identity).
+  identify: "none",
   "chat-invite-answer": "own-invite",
   "chat-send": "takes-part",
   "chat-typing": "takes-part",

@@ -13,6 +13,7 @@ export const visitorChatActions: { readonly [K in VisitorChatKind]: Action } = {
   "chat-offline": "visitor:chat",
   "chat-invite-answer": "visitor:chat",
   presence: "visitor:connect",
+  identify: "visitor:connect",
 };
 
 export const agentChatActions: { readonly [K in AgentChatKind]: Action } = {

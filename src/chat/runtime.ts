@@ -23,6 +23,7 @@ import { ChatRouter } from "./routing/router.js";
 
 /** How often visitors' availability is checked again, so business hours begin and end on time. */
 const HOURS_CHECK_MS = 30_000;
+import { VisitorIdentities } from "../visitor-identity/visitor-identities.js";
 
 /** One end of a chat connection as the WebSocket layer drives it. */
 export interface ChatEndpoint {
@@ -93,6 +94,13 @@ export async function startChat(deps: ChatDeps): Promise<ChatRuntime> {
   const hoursTimer = setInterval(() => visitors.availabilityChangedEverywhere(), HOURS_CHECK_MS);
   hoursTimer.unref();
   deps.retention.register("chatTranscripts", chatTranscriptsJob(deps.storage.db, keys));
+  const sites = () => deps.policy.policy.sites.sites;
+  const identities = new VisitorIdentities({
+    db: deps.storage.db,
+    site: (id) => (Object.hasOwn(sites(), id) ? sites()[id] : undefined),
+    visits: presence,
+    ...(deps.now ? { now: deps.now } : {}),
+  });
   const quotas = new VisitorQuotas(
     { openConversationsPerVisit: deps.config.chatOpenConversationsPerVisit, messagesPerMinutePerVisit: deps.config.chatMessagesPerMinutePerVisit },
     deps.now,
@@ -112,6 +120,7 @@ export async function startChat(deps: ChatDeps): Promise<ChatRuntime> {
           router.prefer(site, conversationId, skills);
           void router.route(site);
         },
+        identities,
         ...(events ? { onOffence: () => events.onOffence() } : {}),
       });
       const leave = visitors.add(conn);

@@ -26,6 +26,8 @@ export interface ChatConversationTable {
   /** The agent a waiting chat is offered to, until `offer_expires_at` (then the next agent). */
   offered_agent_id: string | null;
   offer_expires_at: EpochMs | null;
+  /** The customer id the site's signed identity token named (verified visitors only; src/visitor-identity). */
+  customer_id?: string | null;
 }
 
 export interface ChatMessageTable {

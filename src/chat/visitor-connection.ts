@@ -1,5 +1,6 @@
+import { AirlockError } from "../errors.js";
 import type { PolicyEngine } from "../policy/engine.js";
-import { visitorChatMessage, type ChatServerFrame, type VisitorChatMessage } from "../protocol/chat-messages.js";
+import { visitorChatMessage, type ChatServerFrame, type VerifiedCustomer, type VisitorChatMessage } from "../protocol/chat-messages.js";
 import type { PresenceRegistry } from "../presence/registry.js";
 import { ChatFrameQueue } from "./chat-frame-queue.js";
 import { topics, type ChatEvent, type Subscription } from "./fanout.js";
@@ -11,6 +12,7 @@ import type { VisitorQuotas } from "./visitor-quotas.js";
 import type { Invitation } from "./invitation.js";
 import type { RoutingGate } from "./routing/gate.js";
 import type { ChatAvailabilityFrame } from "../protocol/chat-frames.js";
+import type { VisitorIdentities } from "../visitor-identity/visitor-identities.js";
 
 const MAX_OPEN_INVITES = 4;
 
@@ -25,6 +27,8 @@ export interface VisitorChatOptions {
   readonly routing?: RoutingGate;
   /** Routes the site's queue now (a new chat is offered, its visitor told their place). */
   readonly route?: (siteId: string, conversationId: string, skills: readonly string[]) => void;
+  /** Verified visitors (identity tokens); without it every `identify` is refused. */
+  readonly identities?: Pick<VisitorIdentities, "identify" | "tagConversation">;
 }
 
 export interface FrameSink {
@@ -46,6 +50,8 @@ export class VisitorChatConnection {
   /** The availability frame last sent (undefined: the visit has not reported a page yet). */
   #availability: string | undefined;
   #pageUrl: string | undefined;
+  /** The customer this connection's identity token named, once verified. */
+  #customer: VerifiedCustomer | undefined;
   readonly #frames: ChatFrameQueue<VisitorChatMessage>;
   #closed = false;
 
@@ -79,6 +85,8 @@ export class VisitorChatConnection {
     switch (m.kind) {
       case "presence":
         this.presence.pageView(this.visit.siteId, this.visit.visitorId, { url: m.url, title: m.title, referrer: m.referrer, language: m.language, userAgent: m.userAgent });
+        // Verified before the visit's first page report: the new entry learns it now.
+        if (this.#customer && !this.presence.verifiedOf(this.visit.siteId, this.visit.visitorId)) this.presence.setVerified(this.visit.siteId, this.visit.visitorId, this.#customer);
         this.#pageUrl = m.url;
         this.#availability = undefined;
         return this.availability();
@@ -90,6 +98,7 @@ export class VisitorChatConnection {
         this.options.routing?.mustBeOpen(this.visit.siteId, destination?.team);
         this.#accepted = undefined;
         const c = await this.chat.startChat(this.visit, this.options.quotas?.limits.openConversationsPerVisit, destination?.team);
+        await this.options.identities?.tagConversation(this.visit, c.id);
         await this.#follow(c.id);
         this.options.route?.(this.visit.siteId, c.id, destination?.skills ?? []);
         this.presence.setChat(this.visit.siteId, this.visit.visitorId, "queued");
@@ -103,6 +112,7 @@ export class VisitorChatConnection {
         this.options.quotas?.mustAllowMessage(this.visit);
         const c = await this.chat.submitOfflineForm(this.visit, { name: m.name, email: m.email, clientId: m.clientId, text: m.text }, this.options.quotas?.limits.openConversationsPerVisit);
         this.options.quotas?.messageStored(this.visit);
+        await this.options.identities?.tagConversation(this.visit, c.id);
         this.presence.setChat(this.visit.siteId, this.visit.visitorId, "offline");
         return this.#send(conversationFrame(c, "offline", "visitor"));
       }
@@ -128,6 +138,15 @@ export class VisitorChatConnection {
         const c = await this.chat.end(actor, m.conversation);
         this.presence.setChat(this.visit.siteId, this.visit.visitorId, "ended");
         return this.#send(conversationFrame(c, "ended", "visitor"));
+      }
+      case "identify": {
+        if (!this.options.identities) throw new AirlockError("identity_invalid", "this server verifies no visitor identity");
+        // A refused token counts against the connection: guessing tokens ends it (wsOffenceLimit).
+        this.#customer = await this.options.identities.identify(this.visit, m.token).catch((err: unknown) => {
+          this.options.onOffence?.();
+          throw err;
+        });
+        return this.#send({ kind: "chat-identity", verified: true });
       }
       case "chat-invite-answer": {
         const invitation = this.#invites.get(m.invite);

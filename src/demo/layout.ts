@@ -7,6 +7,8 @@ export interface DemoPageOptions {
   readonly current: "shop" | "checkout" | "account" | "guide";
   readonly siteKey: string | undefined;
   readonly body: string;
+  /** A visitor identity token the shop's backend signed for its signed-in customer (the account page). */
+  readonly identityToken?: string | undefined;
 }
 
 const nav: readonly { id: DemoPageOptions["current"]; href: string; label: string }[] = [
@@ -25,7 +27,7 @@ export function demoPage(o: DemoPageOptions): string {
     .map((n) => `<a href="${n.href}"${n.id === o.current ? ' aria-current="page"' : ""}>${escapeHtml(n.label)}</a>`)
     .join("");
   const embed = o.siteKey
-    ? `<script src="/siteconnect.js" data-site-key="${escapeHtml(o.siteKey)}" defer></script>`
+    ? `<script src="/siteconnect.js" data-site-key="${escapeHtml(o.siteKey)}"${o.identityToken ? ` data-identity-token="${escapeHtml(o.identityToken)}"` : ""} defer></script>`
     : "";
   return `<!doctype html>
 <html lang="en">

@@ -71,11 +71,12 @@ export function checkoutPage(siteKey: string | undefined): string {
   });
 }
 
-export function accountPage(siteKey: string | undefined): string {
+export function accountPage(siteKey: string | undefined, identityToken?: string): string {
   return demoPage({
     title: "My account",
     current: "account",
     siteKey,
+    identityToken,
     body: `<h1>My account</h1>
 <section class="panel"><h2>Profile</h2>
 <p>Signed in as <strong>Dana Demo</strong>, customer since 2019.</p>

@@ -3,6 +3,7 @@ import { AirlockError } from "../errors.js";
 import type { RequestState, Services } from "../http/context.js";
 import { defineRoute, pathParam, type RouteDef } from "../http/route.js";
 import { products } from "./catalog.js";
+import { demoIdentityToken } from "./identity-signer.js";
 import { DEMO_PATH } from "./layout.js";
 import { accountPage, checkoutPage, guidePage, shopPage } from "./pages.js";
 import { productSvg } from "./product-image.js";
@@ -48,10 +49,36 @@ const productById = new Map(products.map((p) => [p.id, p]));
 export const demoRoutes: readonly RouteDef<unknown>[] = [
   defineRoute({ method: "GET", path: DEMO_PATH, access: { public: true }, handler: html(shopPage) }),
   defineRoute({ method: "GET", path: `${DEMO_PATH}/checkout`, access: { public: true }, handler: html(checkoutPage) }),
-  defineRoute({ method: "GET", path: `${DEMO_PATH}/account`, access: { public: true }, handler: html(accountPage) }),
+  // Signed in as the demo customer: the shop's backend puts a fresh identity token on the embed tag.
+  defineRoute({
+    method: "GET",
+    path: `${DEMO_PATH}/account`,
+    access: { public: true },
+    handler: async (ctx, services) => {
+      devOnly(services);
+      const siteKey = demoSiteKey(services, ctx.origin);
+      ctx.type = "text/html; charset=utf-8";
+      ctx.set("Cache-Control", "no-store");
+      ctx.body = accountPage(siteKey, siteKey ? await demoIdentityToken(siteKey, Date.now()) : undefined);
+    },
+  }),
   defineRoute({ method: "GET", path: `${DEMO_PATH}/guide`, access: { public: true }, handler: html(guidePage) }),
   defineRoute({ method: "GET", path: `${DEMO_PATH}/shop.css`, access: { public: true }, handler: asset("text/css; charset=utf-8", shopCss) }),
   defineRoute({ method: "GET", path: `${DEMO_PATH}/shop.js`, access: { public: true }, handler: asset("text/javascript; charset=utf-8", shopScript) }),
+  // The demo shop's backend signs a visitor identity token for its signed-in customer, for a page
+  // script to hand to Airlock.identify (the account page carries one on its embed tag instead).
+  defineRoute({
+    method: "GET",
+    path: `${DEMO_PATH}/identity-token`,
+    access: { public: true },
+    handler: async (ctx, services) => {
+      devOnly(services);
+      const siteKey = demoSiteKey(services, ctx.origin);
+      if (!siteKey) throw new AirlockError("not_found", "no site is registered for this origin");
+      ctx.set("Cache-Control", "no-store");
+      ctx.body = { token: await demoIdentityToken(siteKey, Date.now()) };
+    },
+  }),
   defineRoute({
     method: "GET",
     path: `${DEMO_PATH}/img/:name`,

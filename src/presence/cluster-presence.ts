@@ -27,6 +27,9 @@ const entry = z.strictObject({
   language: z.string().max(35).optional(),
   browser: z.string().max(40).optional(),
   device: z.string().max(40).optional(),
+  verified: z
+    .strictObject({ customerId: z.string().max(128), name: z.string().max(120), attributes: z.record(z.string().max(32), z.string().max(200)) })
+    .optional(),
 });
 
 // What replicas tell each other about the visitors connected to them. `visit` (one visit's

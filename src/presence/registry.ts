@@ -1,4 +1,4 @@
-import type { PresenceVisitor } from "../protocol/chat-messages.js";
+import type { PresenceVisitor, VerifiedCustomer } from "../protocol/chat-messages.js";
 import { visitorPseudonym } from "./pseudonym.js";
 import { browserFamily, deviceFamily, languageTag } from "./user-agent.js";
 
@@ -118,6 +118,18 @@ export class PresenceRegistry {
       e.cobrowse = cobrowse;
       this.#changed(site, visitor);
     }
+  }
+
+  /** The site vouched for this visit's customer (checked by src/visitor-identity); kept while the visit lasts. */
+  setVerified(site: string, visitor: string, customer: VerifiedCustomer): void {
+    const e = this.#sites.get(site)?.get(visitor);
+    if (!e) return;
+    e.verified = { customerId: customer.customerId, name: customer.name, attributes: { ...customer.attributes } };
+    this.#changed(site, visitor);
+  }
+
+  verifiedOf(site: string, visitor: string): VerifiedCustomer | undefined {
+    return this.#sites.get(site)?.get(visitor)?.verified;
   }
 
   /** Visitors currently on the site (disconnected ones within their grace period are left out). */

@@ -106,6 +106,14 @@ export interface PresencePage {
   title: string;
   at: number;
 }
+/** A customer the site vouched for with a signed token (checked by the server; never from the page itself). */
+export interface VerifiedCustomer {
+  /** The site's customer id. */
+  customerId: string;
+  name: string;
+  /** Facts the site's policy lists (e.g. a tier), as the token gave them. */
+  attributes: Record<string, string>;
+}
 export interface PresenceVisitor {
   visitor: string;
   /** The visit's pseudonym ("Visitor 4821"): the same name in chat, co-browse and this list. */
@@ -124,6 +132,8 @@ export interface PresenceVisitor {
   language?: string;
   browser?: string;
   device?: string;
+  /** Set only after the server verified the site's identity token for this visit. */
+  verified?: VerifiedCustomer;
 }
 export interface ChatStatsFrame {
   kind: "chat-stats";
@@ -170,6 +180,12 @@ export interface ChatOfferFrame {
   expiresAt?: number;
 }
 
+/** To the visitor: the site's identity token was accepted (refusals are `chat-error` frames with ref `identify`). */
+export interface ChatIdentityFrame {
+  kind: "chat-identity";
+  verified: true;
+}
+
 export type ChatServerFrame =
   | ChatMessageFrame
   | ChatAckFrame
@@ -184,7 +200,8 @@ export type ChatServerFrame =
   | ChatStatsFrame
   | ChatAvailabilityFrame
   | ChatQueueFrame
-  | ChatOfferFrame;
+  | ChatOfferFrame
+  | ChatIdentityFrame;
 
 /** Kinds of frames the server sends for chat and presence (the visitor script routes these to the widget). */
 export const CHAT_SERVER_KINDS: readonly ChatServerFrame["kind"][] = [
@@ -202,4 +219,5 @@ export const CHAT_SERVER_KINDS: readonly ChatServerFrame["kind"][] = [
   "chat-availability",
   "chat-queue",
   "chat-offer",
+  "chat-identity",
 ];

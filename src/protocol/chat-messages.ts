@@ -43,7 +43,13 @@ export const presencePage = z
   })
   .strict();
 
-export const visitorChatMessage = z.discriminatedUnion("kind", [chatStart, chatSend, chatTyping, chatResume, chatEnd, chatOffline, chatInviteAnswer, presencePage]);
+/**
+ * A token the site's backend signed naming its signed-in customer (docs/visitor-identity.md). The
+ * server checks it (signature, audience, lifetime, single use) before an agent sees anything of it.
+ */
+export const identify = z.object({ kind: z.literal("identify"), token: z.string().min(1).max(8_192) }).strict();
+
+export const visitorChatMessage = z.discriminatedUnion("kind", [chatStart, chatSend, chatTyping, chatResume, chatEnd, chatOffline, chatInviteAnswer, presencePage, identify]);
 export type VisitorChatMessage = z.infer<typeof visitorChatMessage>;
 export type VisitorChatKind = VisitorChatMessage["kind"];
 export const VISITOR_CHAT_KINDS = visitorChatMessage.options.map((o) => o.shape.kind.value) as readonly VisitorChatKind[];

@@ -76,6 +76,9 @@ export const ERROR_CODES = {
   chat_closed: model(409, 1008), // chat: outside the business hours of the site or team (routing.yaml); the offline form stays open
   unknown_team: model(400, 4400), // chat: a team the chat's site does not have (routing.yaml)
   not_in_team: model(403, 4403), // chat: an agent accepts a chat waiting in a team they are not in
+  identity_invalid: model(401, 1008), // visitor identity token: bad signature, algorithm, key, audience or claims, or the site verifies none
+  identity_expired: model(401, 1008), // visitor identity token: expired, issued in the future, or living longer than the site's policy allows
+  identity_replayed: model(409, 1008), // visitor identity token: its jti was used before
 } as const satisfies Readonly<Record<string, ErrorModel>>;
 
 /** Every error code of Airlock, HTTP and WebSocket alike. */

@@ -5,6 +5,7 @@ import type { AuditTables } from "../audit/schema.js";
 import type { IdentityTables } from "../auth/tables.js";
 import type { ChatTables } from "../chat/tables.js";
 import type { WorkspaceTables } from "../chat/workspace-tables.js";
+import type { VisitorIdentityTables } from "../visitor-identity/tables.js";
 import type { EpochMs } from "./epoch-ms.js";
 
 export interface InstanceTable {
@@ -18,6 +19,6 @@ export interface FoundationTables {
 }
 
 // Later capabilities extend this interface with their own table sets.
-export interface Database extends FoundationTables, IdentityTables, AuditTables, ChatTables, WorkspaceTables {}
+export interface Database extends FoundationTables, IdentityTables, AuditTables, ChatTables, WorkspaceTables, VisitorIdentityTables {}
 
 export type { Generated };

@@ -15,6 +15,8 @@ export interface VisitorContext {
   ui(): UiHost;
   /** Features' share of the visit's /ws/visitor connection, which outlives co-browse sessions (chat frames only). */
   readonly channel: FeatureChannel;
+  /** A visitor identity token the site's backend put on the embed tag (`data-identity-token`), if any. */
+  readonly identityToken?: string;
 }
 
 export type Feature = (ctx: VisitorContext) => void;
@@ -28,11 +30,13 @@ export function readEmbed(script: HTMLScriptElement | SVGScriptElement | null): 
   const src = new URL(script.src, location.href);
   if (src.protocol !== "https:" && src.protocol !== "http:") return undefined;
   const lang = script.dataset.lang ?? null;
+  const identityToken = script.dataset.identityToken;
   return {
     siteKey,
     airlockOrigin: src.origin,
     wsUrl: (path) => `${src.protocol === "https:" ? "wss:" : "ws:"}//${src.host}${path}`,
     ui: () => uiHost(lang),
     channel: new FeatureChannel(),
+    ...(identityToken ? { identityToken } : {}),
   };
 }

@@ -1,5 +1,6 @@
 import { readEmbed, type Feature } from "./context.js";
 import { cobrowse } from "./cobrowse.js";
+import { identity } from "./identity.js";
 import { report } from "./safe.js";
 import { mountChatWidget } from "./widget/index.js";
 
@@ -7,7 +8,7 @@ import { mountChatWidget } from "./widget/index.js";
 // is reported once to the console and never breaks the host page or the other features.
 
 const chatWidget: Feature = (ctx) => mountChatWidget(ctx, ctx.channel);
-const features: readonly Feature[] = [chatWidget, cobrowse];
+const features: readonly Feature[] = [chatWidget, cobrowse, identity];
 
 const marker = "__airlockSiteconnect";
 const scope = globalThis as { [marker]?: true };

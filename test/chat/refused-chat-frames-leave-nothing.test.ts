@@ -76,6 +76,7 @@ const visitorAttempts: { readonly [K in VisitorChatKind]: { readonly frame: (c: 
   "chat-start": { frame: (c) => ({ kind: "chat-start", conversation: c.conversation }), code: "bad_frame" },
   "chat-offline": { frame: (c) => ({ kind: "chat-offline", conversation: c.conversation, clientId: "stranger-off-1", name: "", email: "", text: "x" }), code: "bad_frame" },
   presence: { frame: (c) => ({ kind: "presence", conversation: c.conversation, url: "https://shop.example/", title: "", referrer: "" }), code: "bad_frame" },
+  identify: { frame: (c) => ({ kind: "identify", conversation: c.conversation, token: "x.y.z" }), code: "bad_frame" },
 };
 
 describeEachDialect("refused chat frames leave nothing behind (finding: any agent could read other agents' live chats)", (fx) => {

@@ -1,5 +1,6 @@
 import { createCannedResponse } from "../../src/chat/canned-responses.js";
 import type { StartOptions } from "../../src/server/server.js";
+import { spendTokenId } from "../../src/visitor-identity/used-tokens.js";
 import { passMfa, signInAtIdp, startIdentityServer } from "../auth/helpers/login.js";
 import { HttpAgent } from "../auth/helpers/http-agent.js";
 import { clientId, visitId } from "../chat/chat-fixture.js";
@@ -69,6 +70,10 @@ export async function startSeededAirlock(fx: DialectFixture, options: Omit<Start
   const dataKey = Buffer.from(await server.services.chat.keys.keyFor(c.id));
   plantedBytes.set(dataKey, "conversation data key");
   for (const encoding of ["base64", "base64url", "hex"] as const) plant(`conversation data key (${encoding})`, dataKey.toString(encoding));
+  // A visitor identity token spent (what the identify flow stores): only its jti's hash may be kept.
+  const jti = `planted-jti-${clientId()}`;
+  await spendTokenId(db, "demo", jti, Date.now() + 60_000, Date.now());
+  plant("identity token jti", jti);
   plant("chat message", PLANTED_CHAT);
   plant("offline form", PLANTED_OFFLINE);
   return { server, planted, plantedBytes, identifying };

@@ -3,9 +3,11 @@ import { AirlockError } from "../../errors.js";
 import { defineRoute } from "../../http/route.js";
 import { principalFromState } from "../../policy/principal.js";
 import { eraseVisitor, exportVisitor } from "../gdpr.js";
-import { visitorId } from "./query-fields.js";
+import { siteId, visitorId } from "./query-fields.js";
 
-const visitorBody = z.strictObject({ visitor: visitorId });
+/** A visit by its per-visit id, or a customer the site verified, by site and customer id (src/visitor-identity). */
+const visitorBody = z.union([z.strictObject({ visitor: visitorId }), z.strictObject({ site: siteId, customer: z.string().min(1).max(128) })]);
+const subjectOf = (input: z.output<typeof visitorBody>) => ("visitor" in input ? input.visitor : { siteId: input.site, customerId: input.customer });
 
 /**
  * POST /api/v1/gdpr/export: everything stored about a visitor, as JSON. It returns message text,
@@ -21,7 +23,7 @@ export const gdprExport = defineRoute({
     const actor = principalFromState(ctx.state);
     if (!actor) throw new AirlockError("unauthenticated", "sign in first");
     ctx.set("Cache-Control", "no-store");
-    ctx.body = await exportVisitor(storage.db, chat.keys, ctx.input.visitor, `agent:${actor.subject}`, Date.now(), ctx.ip || undefined);
+    ctx.body = await exportVisitor(storage.db, chat.keys, subjectOf(ctx.input), `agent:${actor.subject}`, Date.now(), ctx.ip || undefined);
   },
 });
 
@@ -34,6 +36,6 @@ export const gdprErase = defineRoute({
   handler: async (ctx, { storage, chat }) => {
     const actor = principalFromState(ctx.state);
     if (!actor) throw new AirlockError("unauthenticated", "sign in first");
-    ctx.body = await eraseVisitor(storage.db, chat.keys, ctx.input.visitor, `agent:${actor.subject}`);
+    ctx.body = await eraseVisitor(storage.db, chat.keys, subjectOf(ctx.input), `agent:${actor.subject}`);
   },
 });

@@ -1,6 +1,7 @@
 import { z } from "zod";
 import { ROLES } from "../actions.js";
 import { asvsRefs, policyVersion } from "./asvs.js";
+import { visitorIdentitySchema } from "./visitor-identity.js";
 
 const exactOrigin = z.string().refine(
   (value) => {
@@ -27,6 +28,8 @@ const site = z.strictObject({
    * Absent: every role whose permissions allow the action.
    */
   agentRoles: z.array(z.enum(ROLES, { error: (i) => `unknown role: ${String(i.input)} (roles are ${ROLES.join(", ")})` })).min(1).optional(),
+  /** Verified visitors: the site's backend signs a short-lived token naming its customer (docs/visitor-identity.md). */
+  identity: visitorIdentitySchema.optional(),
   asvs: asvsRefs,
 });
 

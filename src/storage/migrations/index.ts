@@ -5,6 +5,7 @@ import * as m0003 from "./0003_identity.js";
 import * as m0004 from "./0004_chat.js";
 import * as m0005 from "./0005_agent_workspace.js";
 import * as m0006 from "./0006_chat_routing.js";
+import * as m0007 from "./0007_visitor_identity.js";
 
 // The one ordered list of migrations for both dialects. Names sort in the order they run;
 // a new migration gets the next number and is never edited after it has shipped.
@@ -15,4 +16,5 @@ export const migrations: Readonly<Record<string, Migration>> = {
   "0004_chat": m0004,
   "0005_agent_workspace": m0005,
   "0006_chat_routing": m0006,
+  "0007_visitor_identity": m0007,
 };

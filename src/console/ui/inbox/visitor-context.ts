@@ -5,8 +5,8 @@ import { elapsedText } from "./clock-text.js";
 // The inbox's right pane: who the agent is talking to, from the live visitor list (memory only on
 // the server: nothing here is stored). Current page, the pages of this visit with when each was
 // opened, referrer, time on site (moving every second), language, browser and device family,
-// chat and co-browse state. The identity row stays "not verified" until the site identifies
-// its visitors with a signed token.
+// chat and co-browse state. The identity row says "Verified: name (customer id)" only when the
+// server checked the site's signed token for this visit; anything else is "Not verified".
 
 const chatText: Readonly<Record<PresenceVisitor["chat"], string>> = {
   none: "No chat",
@@ -88,13 +88,24 @@ export class VisitorContextPane {
     if (this.#visitor && this.#timeOnSite) this.#timeOnSite.textContent = elapsedText(this.now() - this.#visitor.startedAt);
   }
 
-  /** Where a verified identity will show once the site signs one; until then the visitor is a pseudonym. */
+  /** The customer the site vouched for (the server checked its signed token), else a plain "not verified". */
   #identity(): HTMLElement {
+    const verified = this.#visitor?.verified;
+    if (!verified) {
+      return h(
+        "div",
+        { class: "inbox-identity", "data-testid": "identity" },
+        h("p", { class: "inbox-label" }, "Identity"),
+        h("p", {}, h("span", { class: "badge badge-neutral" }, "Not verified"), " ", h("span", { class: "hint" }, "The site has not identified this visitor.")),
+      );
+    }
+    const attributes = Object.entries(verified.attributes);
     return h(
       "div",
       { class: "inbox-identity", "data-testid": "identity" },
       h("p", { class: "inbox-label" }, "Identity"),
-      h("p", {}, h("span", { class: "badge badge-neutral" }, "Not verified"), " ", h("span", { class: "hint" }, "The site has not identified this visitor.")),
+      h("p", { "data-testid": "verified-customer" }, h("span", { class: "badge badge-verified" }, "Verified"), " ", `${verified.name} `, h("span", { class: "nowrap" }, `(customer ${verified.customerId})`)),
+      attributes.length > 0 ? h("dl", { class: "inbox-facts" }, ...attributes.flatMap(([name, value]) => fact(name, h("dd", {}, value)))) : h("p", { class: "hint" }, "The site signed this identity for the visit."),
     );
   }
 }
