@@ -56,15 +56,16 @@ describeEachDialect("visitor identity tokens", (fx) => {
     return answer.kind === "chat-identity" ? "verified" : String(answer.code);
   }
 
-  it("shows the customer of a valid token to agents watching the site, with the policy's attributes", async () => {
+  it("shows the customer of a valid token to agents watching the visit, with the policy's attributes", async () => {
     const agent = await agentSocket(server, "agent");
     sockets.push(agent);
-    agent.send({ kind: "watch-site", site: "demo" });
     const v = await visit();
+    agent.send({ kind: "visitors-query", query: "context", filter: { sites: ["demo"], visitor: v.visit, sort: { by: "startedAt", order: "asc" }, offset: 0, limit: 1 } });
+    await waitFor(agent, (f) => f.kind === "visitors-page", "the visit's row");
     expect(await identify(v.client, await signToken(a, now()))).toBe("verified");
-    const listed = await waitFor(agent, (f) => f.kind === "presence" && JSON.stringify(f.visitors).includes('"verified"'), "presence with a verified visitor");
-    const entry = (listed.visitors as { visitor: string; verified?: unknown }[]).find((e) => e.visitor === v.visit);
-    expect(entry?.verified).toEqual({ customerId: "4711", name: "Dana Demo", attributes: { tier: "Gold" } });
+    const changed = await waitFor(agent, (f) => (f.kind === "visitors-page" || f.kind === "visitors-change") && JSON.stringify(f.rows).includes('"verified"'), "the row verified");
+    const row = (changed.rows as { visitor: string; verified?: unknown }[]).find((e) => e.visitor === v.visit);
+    expect(row?.verified).toEqual({ customerId: "4711", name: "Dana Demo", attributes: { tier: "Gold" } });
     expect(await auditRules(v.visit)).toEqual(["success:"]);
   });
 
