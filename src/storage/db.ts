@@ -83,6 +83,11 @@ export function openPostgresKysely<DB>(url: string, options: { max: number; appl
   const pool = new pg.Pool({ connectionString: transport.connectionString, ssl, max: options.max, types: pgTypes, application_name: options.applicationName });
   // An idle client losing its connection must not crash the process; the next query reconnects.
   pool.on("error", () => undefined);
+  // Nor a client that is checked out (inside a transaction, between its statements) when the
+  // server goes away (a restart, a failover): pg emits 'error' on it with no listener of the
+  // pool's attached. Its next query fails instead, the transaction is reported failed, and the
+  // pool drops the broken client when it is released.
+  pool.on("connect", (client) => client.on("error", () => undefined));
   return new Kysely<DB>({ dialect: new PostgresDialect({ pool }) });
 }
 
