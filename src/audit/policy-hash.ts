@@ -10,11 +10,13 @@ const KEY = "policy_hash";
  */
 export async function recordPolicyHash(db: Kysely<Database>, hash: string, actor: string): Promise<boolean> {
   return db.transaction().execute(async (trx) => {
-    const row = await trx.selectFrom("airlock_instance").select("value").where("key", "=", KEY).executeTakeFirst();
-    if (row?.value === hash) return false;
     const now = Date.now();
-    if (row) await trx.updateTable("airlock_instance").set({ value: hash, updated_at: now }).where("key", "=", KEY).execute();
-    else await trx.insertInto("airlock_instance").values({ key: KEY, value: hash, updated_at: now }).execute();
+    // Replicas starting together on a fresh database: the row is made once (a concurrent insert
+    // waits on the key, then does nothing), and only the update that changes the value records
+    // the change (a concurrent one re-reads the committed value and updates nothing).
+    await trx.insertInto("airlock_instance").values({ key: KEY, value: "", updated_at: now }).onConflict((oc) => oc.column("key").doNothing()).execute();
+    const changed = await trx.updateTable("airlock_instance").set({ value: hash, updated_at: now }).where("key", "=", KEY).where("value", "!=", hash).executeTakeFirst();
+    if (Number(changed.numUpdatedRows) === 0) return false;
     await appendAudit(trx, { actor, action: "policy.changed", target: `policy:sha256:${hash}`, decision: "info", at: now });
     return true;
   });
