@@ -7,6 +7,8 @@ export type BusHandler = (message: string) => void;
 export interface Bus {
   /** "memory" or "redis": shown in logs and /readyz details, never the Redis URL. */
   readonly kind: "memory" | "redis";
+  /** Whether messages can be published and received now (both Redis connections up): /readyz reports it. */
+  readonly reachable: boolean;
   publish(channel: string, message: string): void;
   /** Resolves once the subscription is active; the returned function unsubscribes. */
   subscribe(channel: string, handler: BusHandler): Promise<() => void>;

@@ -6,6 +6,7 @@ import type { Bus, BusHandler } from "./bus.js";
  */
 export class MemoryBus implements Bus {
   readonly kind = "memory";
+  readonly reachable = true;
   readonly #channels = new Map<string, Set<BusHandler>>();
   #closed = false;
 

@@ -56,6 +56,10 @@ export class RedisBus implements Bus {
     return new RedisBus(pub, sub);
   }
 
+  get reachable(): boolean {
+    return this.#pub.status === "ready" && this.#sub.status === "ready";
+  }
+
   publish(channel: string, message: string): void {
     this.#pub.publish(channel, message).catch(() => {
       // Pub/sub is fire-and-forget by design; the error handler above has logged the cause.

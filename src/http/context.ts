@@ -13,6 +13,7 @@ import type { AssetProxy } from "../relay/asset-proxy/asset-proxy.js";
 import type { Relay } from "../relay/relay.js";
 import type { Storage } from "../storage/db.js";
 import type { ChatRuntime } from "../chat/runtime.js";
+import type { Bus } from "../bus/bus.js";
 
 /** Long-lived services every request handler may use; built once in server.ts. */
 export interface Services {
@@ -39,6 +40,8 @@ export interface Services {
   readonly relay: Relay;
   /** Live chat and presence: chat service, live visitor list, socket endpoints (src/chat/runtime.ts). */
   readonly chat: ChatRuntime;
+  /** The bus between replicas (in-process, or Redis pub/sub): /readyz reports whether it is reachable. */
+  readonly bus: Bus;
 }
 
 export interface Lifecycle {

@@ -102,7 +102,7 @@ export async function startServer(config: Config, options: StartOptions = {}): P
   const failures = new FailureLog(log);
   const clientSlots = new ClientSlots(config.maxConnectionsPerClient, () => identity.policy.network.trustedProxies);
   const messageGuards = airlockMessageGuards();
-  const services: Services = { config, storage, log, failures, clientSlots, metrics, lifecycle, policy, messageGuards, identity, assets, relay, retention, chat };
+  const services: Services = { config, storage, log, failures, clientSlots, metrics, lifecycle, policy, messageGuards, identity, assets, relay, retention, chat, bus };
   await recordPolicyHash(storage.db, policy.hash, "system");
   log.info({ policyHash: policy.hash }, "policy loaded");
   const app = createApp(services, options);

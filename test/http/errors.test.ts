@@ -20,7 +20,7 @@ describe("one error model", () => {
     expect(await (await fetch(`${server.url}/healthz`)).json()).toEqual({ status: "ok" });
     const ready = await fetch(`${server.url}/readyz`);
     expect(ready.status).toBe(200);
-    expect(await ready.json()).toEqual({ status: "ready", checks: { lifecycle: "ok", database: "ok", migrations: "ok", keyVault: "ok" } });
+    expect(await ready.json()).toEqual({ status: "ready", checks: { lifecycle: "ok", database: "ok", migrations: "ok", keyVault: "ok", bus: "ok" } });
   });
 
   it("rejects malformed JSON with invalid_body", async () => {

@@ -35,7 +35,7 @@ describe.skipIf(!pgBase)("readiness and the key vault", () => {
   it("is ready while the vault answers, and answers 503 keyVault unreachable when it does not", async () => {
     const ready = await fetch(`${server.url}/readyz`);
     expect(ready.status).toBe(200);
-    expect(await ready.json()).toEqual({ status: "ready", checks: { lifecycle: "ok", database: "ok", migrations: "ok", keyVault: "ok" } });
+    expect(await ready.json()).toEqual({ status: "ready", checks: { lifecycle: "ok", database: "ok", migrations: "ok", keyVault: "ok", bus: "ok" } });
 
     const c = admin();
     await c.connect();
@@ -44,7 +44,7 @@ describe.skipIf(!pgBase)("readiness and the key vault", () => {
 
     const lost = await fetch(`${server.url}/readyz`);
     expect(lost.status).toBe(503);
-    expect(await lost.json()).toEqual({ status: "not_ready", checks: { lifecycle: "ok", database: "ok", migrations: "ok", keyVault: "unreachable" } });
+    expect(await lost.json()).toEqual({ status: "not_ready", checks: { lifecycle: "ok", database: "ok", migrations: "ok", keyVault: "unreachable", bus: "ok" } });
     // liveness does not depend on it
     expect((await fetch(`${server.url}/healthz`)).status).toBe(200);
     // nothing about the vault's address reaches the log

@@ -15,13 +15,15 @@ export const healthz = defineRoute({
 
 /**
  * Readiness: the database answers and its schema is current, the key vault (chat data keys)
- * answers, and we are not shutting down.
+ * answers, the bus between replicas (Redis) is connected, and we are not shutting down. While
+ * Redis is away a replica cannot reach the others (chat delivery, co-browse across replicas), so
+ * it reports not ready until its connections are back (ioredis reconnects by itself).
  */
 export const readyz = defineRoute({
   method: "GET",
   path: "/readyz",
   access: { public: true },
-  handler: async (ctx, { storage, lifecycle, chat }) => {
+  handler: async (ctx, { storage, lifecycle, chat, bus }) => {
     const checks: Record<string, string> = {};
     let ready = !lifecycle.shuttingDown;
     checks.lifecycle = lifecycle.shuttingDown ? "shutting down" : "ok";
@@ -43,6 +45,8 @@ export const readyz = defineRoute({
       checks.keyVault = "unreachable";
       ready = false;
     }
+    checks.bus = bus.reachable ? "ok" : "unreachable";
+    ready &&= bus.reachable;
     ctx.status = ready ? 200 : 503;
     ctx.body = { status: ready ? "ready" : "not_ready", checks };
   },
