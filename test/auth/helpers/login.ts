@@ -22,7 +22,7 @@ export function loginFormAction(hop: Hop): string {
  */
 export async function signInAtIdp(
   agent: HttpAgent,
-  server: TestServer,
+  server: Pick<TestServer, "url">,
   login: string,
   password: string,
   rewriteAuthorizeUrl: (url: URL) => URL = (u) => u,
@@ -53,7 +53,7 @@ const enrolled = new Map<string, { secret: string; recoveryCodes: string[] }>();
  * in on this server, afterwards spends one of its recovery codes (a TOTP code could collide with
  * the replay guard when two logins fall in the same 30-second step).
  */
-export async function passMfa(agent: HttpAgent, server: TestServer, login: string): Promise<{ secret: string; recoveryCodes: string[] }> {
+export async function passMfa(agent: HttpAgent, server: Pick<TestServer, "url">, login: string): Promise<{ secret: string; recoveryCodes: string[] }> {
   const key = `${server.url}|${login}`;
   const known = enrolled.get(key);
   if (known) {
@@ -72,7 +72,7 @@ export async function passMfa(agent: HttpAgent, server: TestServer, login: strin
 }
 
 /** Full sign-in including the second factor; returns the agent with an active session cookie. */
-export async function signInEnrolled(server: TestServer, login = "agent", password = `${login}-demo`): Promise<{ agent: HttpAgent; secret: string }> {
+export async function signInEnrolled(server: Pick<TestServer, "url">, login = "agent", password = `${login}-demo`): Promise<{ agent: HttpAgent; secret: string }> {
   const agent = new HttpAgent(server.url);
   const cb = await signInAtIdp(agent, server, login, password);
   const done = await agent.request(cb);
