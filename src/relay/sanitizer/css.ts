@@ -116,11 +116,12 @@ function sanitize(css: string, context: ParseContext, pass: Pass): string {
 }
 
 /**
- * Links in the page copy carry no href (they name no destination), so `:link` and `:any-link`
- * would match nothing there: they select the mark the sanitizer leaves on links instead.
+ * Links in the page copy carry no href (they name no destination), so `:link`, `:any-link` and
+ * `[href]` would match nothing there: they select the mark the sanitizer leaves on links instead.
+ * (`[href^=…]` and the like stay as they are: they still match nothing, rather than every link.)
  */
 export function copyLinkSelector(prelude: string): string {
-  return prelude.replace(/:(?:-webkit-|-moz-)?(?:any-)?link(?![\w-])/gi, `[${LINK_MARK}]`);
+  return prelude.replace(/:(?:-webkit-|-moz-)?(?:any-)?link(?![\w-])|\[\s*href\s*\]/gi, `[${LINK_MARK}]`);
 }
 
 function keepSelector(prelude: string, pass: Pass): boolean {

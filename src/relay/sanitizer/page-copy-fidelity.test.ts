@@ -31,6 +31,9 @@ describe("page copy fidelity within the sanitizer's rules", () => {
     expect(sanitizeStylesheet("a:link,a:visited{color:red}nav :any-link:hover{color:blue}a:-webkit-any-link{color:green}.linky{color:#000}", urls, css)).toBe(
       "a[data-airlock-link],a:visited{color:red}nav [data-airlock-link]:hover{color:blue}a[data-airlock-link]{color:green}.linky{color:#000}",
     );
+    expect(sanitizeStylesheet('ul > li > a[href]{display:block}a[ href ]{color:red}a[href^="https"]{color:blue}[hreflang]{color:#000}', urls, css)).toBe(
+      'ul > li > a[data-airlock-link]{display:block}a[data-airlock-link]{color:red}a[href^="https"]{color:blue}[hreflang]{color:#000}',
+    );
     expect(html('<svg data-airlock-id="5"><a data-airlock-id="6" href="https://evil.test/">x</a></svg>')).not.toContain("href");
   });
 
