@@ -17,11 +17,11 @@ import { PolicyEngine } from "../../src/policy/engine.js";
 import { parseFrame } from "../../src/protocol/frame.js";
 import { visitorMessage, type VisitorMessage } from "../../src/protocol/visitor-messages.js";
 import type { Peer } from "../../src/relay/peer.js";
-import type { Room } from "../../src/relay/room.js";
+import type { CobrowseSession } from "../../src/relay/cobrowse-session.js";
 import { AssetUrlSigner } from "../../src/relay/sanitizer/asset-url.js";
 import { allowlistFromSanitizePolicy } from "../../src/relay/sanitizer/policy-allowlist.js";
 import { Sanitizer } from "../../src/relay/sanitizer/sanitizer.js";
-import { benchRoom } from "../../src/bench/relay-room.js";
+import { benchSession } from "../../src/bench/relay-session.js";
 import { discardAllOptions, keepAsIsOptions } from "../../src/bench/sanitize-html-reference.js";
 
 const repeatsAt = process.argv.indexOf("--repeats");
@@ -57,14 +57,14 @@ const quiet: Peer = { send: () => undefined, bufferedAmount: () => 0, close: () 
 const visitor: Peer = { ...quiet, send: (frame) => void (pending = (JSON.parse(frame) as { request?: string }).request ?? pending) };
 let pending: string | undefined;
 
-/** A room with its agent joined and view consent given, as in the bench server. */
-function watchedRoom(): Room {
-  const room = benchRoom(site, sanitizer, policy);
-  room.attachVisitor(visitor);
-  const seat = room.seatFor(quiet, { subject: "bench-agent", displayName: "Bench", roles: ["agent"], mfa: true, sourceAddress: "127.0.0.1" });
-  room.fromAgent(seat, { kind: "join", versions: [1], room: room.id, mode: "view" });
-  room.fromVisitor({ kind: "consent", request: pending ?? "", answer: "granted", mode: "view" }, fixture.origin);
-  return room;
+/** A session with its agent joined and view consent given, as in the bench server. */
+function watchedSession(): CobrowseSession {
+  const session = benchSession(site, sanitizer, policy);
+  session.attachVisitor(visitor);
+  const seat = session.seatFor(quiet, { subject: "bench-agent", displayName: "Bench", roles: ["agent"], mfa: true, sourceAddress: "127.0.0.1" });
+  session.fromAgent(seat, { kind: "join", versions: [1], room: session.id, mode: "view" });
+  session.fromVisitor({ kind: "consent", request: pending ?? "", answer: "granted", mode: "view" }, fixture.origin);
+  return session;
 }
 
 const cpuMicros = (fn: () => void): number => {
@@ -80,11 +80,11 @@ const frames = texts.reduce((n, t) => n + t.length - 1, 0);
 const adds = sessions.flatMap((s) => s.frames.flatMap((f) => (f.kind === "mutations" ? (f as { ops: { op: string; html?: string }[] }).ops : [])).flatMap((op) => (op.op === "add" && op.html !== undefined ? [op.html] : [])));
 
 function relayPass(): { parse: number; room: number; addShare: number; errors: number } {
-  const rooms = texts.map((t) => {
-    const room = watchedRoom();
+  const sessions = texts.map((t) => {
+    const session = watchedSession();
     const snapshot = parseFrame(t[0] as string, visitorMessage);
-    if (snapshot.ok) room.fromVisitor(snapshot.message, fixture.origin);
-    return room;
+    if (snapshot.ok) session.fromVisitor(snapshot.message, fixture.origin);
+    return session;
   });
   const parsed: VisitorMessage[][] = [];
   const parse = cpuMicros(() => {
@@ -93,14 +93,14 @@ function relayPass(): { parse: number; room: number; addShare: number; errors: n
   let errors = frames - parsed.reduce((n, p) => n + p.length, 0);
   sanitizer.addNanos = 0n;
   const wallStart = process.hrtime.bigint();
-  const room = cpuMicros(() => {
+  const cobrowseSession = cpuMicros(() => {
     parsed.forEach((messages, i) => {
-      for (const m of messages) if (rooms[i]?.fromVisitor(m, fixture.origin)) errors++;
+      for (const m of messages) if (sessions[i]?.fromVisitor(m, fixture.origin)) errors++;
     });
   });
   const addShare = Number(sanitizer.addNanos) / Number(process.hrtime.bigint() - wallStart);
-  for (const r of rooms) r.end("visitor_gone");
-  return { parse, room, addShare, errors };
+  for (const r of sessions) r.end("visitor_gone");
+  return { parse, room: cobrowseSession, addShare, errors };
 }
 
 const tokenizerCallbacks = Object.fromEntries(

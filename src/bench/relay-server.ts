@@ -7,11 +7,11 @@ import { shippedPolicyDir } from "../policy/load.js";
 import { closeCodeOf } from "../protocol/error-codes.js";
 import { parseFrame } from "../protocol/frame.js";
 import { visitorMessage, type VisitorMessage } from "../protocol/visitor-messages.js";
-import type { Room } from "../relay/room.js";
+import type { CobrowseSession } from "../relay/cobrowse-session.js";
 import { AssetUrlSigner } from "../relay/sanitizer/asset-url.js";
 import { allowlistFromSanitizePolicy } from "../relay/sanitizer/policy-allowlist.js";
 import { Sanitizer } from "../relay/sanitizer/sanitizer.js";
-import { benchRoom } from "./relay-room.js";
+import { benchSession } from "./relay-session.js";
 import { keepAsIsOptions } from "./sanitize-html-reference.js";
 
 // The server side of `bench relay`, in its own process (forked by bench-relay-load.ts) so the
@@ -40,7 +40,7 @@ interface Session {
   agent?: WebSocket;
   agentPeer?: SocketPeer;
   visitorPeer?: SocketPeer;
-  room?: Room;
+  room?: CobrowseSession;
 }
 
 const { mode, origin } = JSON.parse(process.argv[2] ?? "{}") as BenchServerData;
@@ -70,13 +70,13 @@ const watching = JSON.stringify({ kind: "state", state: "active", mode: "view", 
 
 function connectRelay(s: Session): void {
   if (!s.visitorPeer || !s.agentPeer) return;
-  const room = benchRoom(site, sanitizer, policy);
-  s.room = room;
-  room.attachVisitor(s.visitorPeer);
-  const seat = room.seatFor(s.agentPeer, { subject: "bench-agent", displayName: "Bench", roles: ["agent"], mfa: true, sourceAddress: "127.0.0.1" });
-  room.fromAgent(seat, { kind: "join", versions: [1], room: room.id, mode: "view" });
-  const request = room.pendingConsent?.request;
-  if (request) room.fromVisitor({ kind: "consent", request, answer: "granted", mode: "view" }, origin);
+  const session = benchSession(site, sanitizer, policy);
+  s.room = session;
+  session.attachVisitor(s.visitorPeer);
+  const seat = session.seatFor(s.agentPeer, { subject: "bench-agent", displayName: "Bench", roles: ["agent"], mfa: true, sourceAddress: "127.0.0.1" });
+  session.fromAgent(seat, { kind: "join", versions: [1], room: session.id, mode: "view" });
+  const request = session.pendingConsent?.request;
+  if (request) session.fromVisitor({ kind: "consent", request, answer: "granted", mode: "view" }, origin);
 }
 
 function connectForwarder(s: Session): void {

@@ -1,4 +1,4 @@
-// The bus carries room traffic between replicas: fire-and-forget publish/subscribe of text
+// The bus carries session traffic between replicas: fire-and-forget publish/subscribe of text
 // messages on named channels. Nothing is stored: a message published while nobody listens is
 // gone. One replica uses the in-process bus; several share Redis pub/sub.
 

@@ -3,7 +3,7 @@ import { serializeCsp } from "../http/security-headers.js";
 import { defineRoute } from "../http/route.js";
 import { REPLAY_FRAME_PATH } from "./viewer/replay-frame-path.js";
 
-// The empty document the agent's replay frame starts from. Its CSP is the replica's last line
+// The empty document the agent's replay frame starts from. Its CSP is the page copy's last line
 // of defence: no script of any kind, no connections, no forms, no plugins, no nested frames;
 // styles, images, fonts and media only from the asset proxy (plus inline styles, which the
 // relay's CSS sanitizer has already cleaned), and images from `blob:` URLs, which only the

@@ -36,7 +36,7 @@ export interface Services {
   readonly retention: RetentionScheduler;
   /** The asset proxy and the signer of its URLs, shared with the relay's sanitizers (src/relay/asset-proxy). */
   readonly assets: AssetProxy;
-  /** The co-browse relay: this replica's rooms, agent seats and the cluster room directory (src/relay/relay.ts). */
+  /** The co-browse relay: this replica's sessions, agent seats and the cluster session directory (src/relay/relay.ts). */
   readonly relay: Relay;
   /** Live chat and presence: chat service, live visitor list, socket endpoints (src/chat/runtime.ts). */
   readonly chat: ChatRuntime;

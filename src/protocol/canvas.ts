@@ -2,7 +2,7 @@
 // (policies/cobrowse.yaml `canvas`) the visitor script sends what a visible canvas shows as a
 // PNG, JPEG or WebP data URL at the policy's interval. The relay checks the node, the bytes and
 // the size, keeps only the latest image per canvas in memory, and forwards it; the console
-// paints it into the replica's own `<canvas>` without ever turning it into a URL.
+// paints it into the page copy's own `<canvas>` without ever turning it into a URL.
 // Browser bundles import this module; the zod schema of the message is in canvas-message.ts.
 
 export const CANVAS_IMAGE_TYPES = ["image/png", "image/jpeg", "image/webp"] as const;
@@ -25,7 +25,7 @@ export const CANVAS_MAX_IMAGE_CHARS = "data:image/webp;base64,".length + Math.ce
 /** `data:image/(png|jpeg|webp);base64,…` with canonical base64 padding; the type is group 1. */
 export const CANVAS_DATA_URL = /^data:(image\/(?:png|jpeg|webp));base64,((?:[A-Za-z0-9+/]{4})*(?:[A-Za-z0-9+/]{2}==|[A-Za-z0-9+/]{3}=)?)$/;
 
-/** Server → agent: the latest checked image of a canvas of the replica. */
+/** Server → agent: the latest checked image of a canvas of the page copy. */
 export interface CanvasToAgent {
   kind: "canvas";
   id: number;

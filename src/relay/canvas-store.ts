@@ -11,7 +11,7 @@ interface Latest {
 /**
  * The latest checked image of each canvas of the current page, in memory only, so an agent who
  * joins late sees the canvases too. Never written anywhere; cleared with every new snapshot and
- * when the room ends (invariant 1). Holds at most `CANVAS_LIMITS.maxCanvases` images, and takes
+ * when the session ends (invariant 1). Holds at most `CANVAS_LIMITS.maxCanvases` images, and takes
  * a canvas's next image no sooner than half the policy interval after the last.
  */
 export class CanvasImages {

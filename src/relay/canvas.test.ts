@@ -12,18 +12,18 @@ import { parseFrame } from "../protocol/frame.js";
 import { visitorMessage, type VisitorMessage } from "../protocol/visitor-messages.js";
 import { inspectCanvasImage } from "./canvas-image.js";
 import type { Clock } from "./clock.js";
-import { Room } from "./room.js";
+import { CobrowseSession } from "./cobrowse-session.js";
 import { AssetUrlSigner } from "./sanitizer/asset-url.js";
 import { readAllowlist } from "./sanitizer/policy-allowlist.js";
 import { Sanitizer } from "./sanitizer/sanitizer.js";
 import { png } from "../../test/helpers/images.js";
 import { RecordingPeer } from "../../test/helpers/recording-peer.js";
 
-// The relay's side of canvas images, on a real room with the real policy engine: refused with a
+// The relay's side of canvas images, on a real session with the real policy engine: refused with a
 // specific code when the policy is off, for nodes that are unknown, masked or no canvas, for
 // images over the policy's size, whose bytes are not the declared type, that would decode to a
 // pixel flood, that come faster than the interval or for too many canvases; the latest image
-// reaches agents and late joiners, and is gone with the next snapshot and with the room.
+// reaches agents and late joiners, and is gone with the next snapshot and with the session.
 
 // ---- images built byte by byte (the relay reads headers only; Chromium makes real ones elsewhere)
 
@@ -48,7 +48,7 @@ function webpLossless(width: number, height: number): Buffer {
 
 const dataUrl = (type: string, bytes: Buffer) => `data:${type};base64,${bytes.toString("base64")}`;
 
-// ---- a room on the real policy engine -----------------------------------------------------
+// ---- a session on the real policy engine -----------------------------------------------------
 
 
 class ManualClock implements Clock {
@@ -89,11 +89,11 @@ const page = [
   `</body>`,
 ].join("");
 
-function activeRoom(policy: PolicyEngine) {
+function activeSession(policy: PolicyEngine) {
   const clock = new ManualClock();
   const site = { id: "demo", origins: [ORIGIN] };
   const { canvas } = policy.policy.cobrowse;
-  const room = new Room({
+  const session = new CobrowseSession({
     site,
     sanitizer: new Sanitizer({ allowlist: readAllowlist(shippedPolicyDir), signer: new AssetUrlSigner("http://127.0.0.1:8080"), site, maskSelectors: [] }),
     decide: (action, context) => (isAction(action) ? policy.decide(action, context) : { allow: false, reason: "unknown" }),
@@ -105,24 +105,24 @@ function activeRoom(policy: PolicyEngine) {
     onEnded: () => undefined,
   });
   const visitor = new RecordingPeer();
-  room.attachVisitor(visitor);
+  session.attachVisitor(visitor);
   const agent = new RecordingPeer();
   const principal = { subject: "a1", displayName: "Ann", roles: ["agent" as const], mfa: true, sourceAddress: "127.0.0.1" };
-  const seat = room.seatFor(agent, principal);
-  room.fromAgent(seat, { kind: "join", versions: [1], room: room.id, mode: "view" });
+  const seat = session.seatFor(agent, principal);
+  session.fromAgent(seat, { kind: "join", versions: [1], room: session.id, mode: "view" });
   const ask = visitor.all("consent-request").at(-1) as { request: string };
-  const send = (m: VisitorMessage) => room.fromVisitor(m, ORIGIN);
+  const send = (m: VisitorMessage) => session.fromVisitor(m, ORIGIN);
   expect(send({ kind: "consent", request: ask.request, answer: "granted", mode: "view" })).toBeUndefined();
   expect(send({ kind: "snapshot", seq: 1, url: `${ORIGIN}/chart`, html: page, viewport: { width: 800, height: 600 } })).toBeUndefined();
   // Each further watcher sees the page once the visitor lets them in by name.
   const lateAgent = () => {
     const peer = new RecordingPeer();
-    expect(room.fromAgent(room.seatFor(peer, { ...principal, subject: "s1", roles: ["supervisor"] }), { kind: "join", versions: [1], room: room.id, mode: "view" })).toBeUndefined();
+    expect(session.fromAgent(session.seatFor(peer, { ...principal, subject: "s1", roles: ["supervisor"] }), { kind: "join", versions: [1], room: session.id, mode: "view" })).toBeUndefined();
     const asked = visitor.all("consent-request").at(-1) as { request: string };
     expect(send({ kind: "consent", request: asked.request, answer: "granted", mode: "view" })).toBeUndefined();
     return peer;
   };
-  return { room, clock, agent, send, lateAgent };
+  return { room: session, clock, agent, send, lateAgent };
 }
 
 const image = (id: number, url: string): VisitorMessage => ({ kind: "canvas", id, image: url });
@@ -132,7 +132,7 @@ describe("canvas images at the relay", () => {
   it("refuses every canvas image with not_allowed while the shipped policy leaves canvas images off", () => {
     const policy = engine();
     expect(policy.policy.cobrowse.canvas.enabled).toBe(false);
-    const s = activeRoom(policy);
+    const s = activeSession(policy);
     expect(s.send(image(2, smallPng))).toMatchObject({ code: "not_allowed" });
     expect(s.agent.all("canvas")).toEqual([]);
     const explained = policy.explain("visitor:share-canvas", { actor: "visitor", siteId: "demo", origin: ORIGIN, visitorConsent: { view: true } });
@@ -141,7 +141,7 @@ describe("canvas images at the relay", () => {
   });
 
   it("forwards a checked image of a known canvas to the agent once the policy enables canvas images", () => {
-    const s = activeRoom(engine(ENABLED));
+    const s = activeSession(engine(ENABLED));
     expect(s.send(image(2, smallPng))).toBeUndefined();
     expect(s.agent.all("canvas")).toEqual([{ kind: "canvas", id: 2, image: smallPng }]);
     for (const [type, bytes] of [["image/jpeg", jpeg(40, 20)], ["image/webp", webpLossless(40, 20)]] as const) {
@@ -152,7 +152,7 @@ describe("canvas images at the relay", () => {
   });
 
   it("refuses unknown, masked and non-canvas nodes with their codes", () => {
-    const s = activeRoom(engine(ENABLED));
+    const s = activeSession(engine(ENABLED));
     expect(s.send(image(999, smallPng))).toMatchObject({ code: "unknown_node" });
     expect(s.send(image(3, smallPng))).toMatchObject({ code: "node_masked" });
     expect(s.send(image(4, smallPng))).toMatchObject({ code: "node_masked" });
@@ -161,7 +161,7 @@ describe("canvas images at the relay", () => {
   });
 
   it("refuses an image over the policy's size with value_too_long", () => {
-    const s = activeRoom(engine(ENABLED));
+    const s = activeSession(engine(ENABLED));
     const big = png(40, 20, 4096);
     expect(big.length).toBeGreaterThan(4096);
     expect(s.send(image(2, dataUrl("image/png", big)))).toMatchObject({ code: "value_too_long" });
@@ -169,7 +169,7 @@ describe("canvas images at the relay", () => {
   });
 
   it("refuses bytes that are not the declared image type, and pixel floods, with bad_image", () => {
-    const s = activeRoom(engine(ENABLED));
+    const s = activeSession(engine(ENABLED));
     const truncatedPng = png(40, 20).subarray(0, 60);
     const cases: [string, Buffer][] = [
       ["image/png", jpeg(40, 20)],
@@ -203,7 +203,7 @@ describe("canvas images at the relay", () => {
   });
 
   it("takes a canvas's next image no sooner than half the policy interval, and at most 16 canvases", () => {
-    const s = activeRoom(engine(ENABLED));
+    const s = activeSession(engine(ENABLED));
     expect(s.send(image(2, smallPng))).toBeUndefined();
     s.clock.t += 400;
     expect(s.send(image(2, smallPng))).toMatchObject({ code: "rate_limited" });
@@ -218,7 +218,7 @@ describe("canvas images at the relay", () => {
   });
 
   it("gives a late joiner the latest image of each canvas still on the page, and forgets them with the next snapshot and the room", () => {
-    const s = activeRoom(engine(ENABLED));
+    const s = activeSession(engine(ENABLED));
     const first = dataUrl("image/png", png(40, 20));
     const second = dataUrl("image/png", png(40, 21));
     expect(s.send(image(2, first))).toBeUndefined();

@@ -1,4 +1,4 @@
-/** Time source for rooms; tests inject a manual clock so timeouts need no real waiting. */
+/** Time source for sessions; tests inject a manual clock so timeouts need no real waiting. */
 export interface Clock {
   now(): number;
   setTimeout(fn: () => void, ms: number): unknown;

@@ -9,7 +9,7 @@ import { parseFrame } from "../protocol/frame.js";
 import { visitorMessage, type VisitorMessage } from "../protocol/visitor-messages.js";
 import type { AgentMessage } from "../protocol/agent-messages.js";
 import { ConsentPause } from "./consent-pause.js";
-import { Room } from "./room.js";
+import { CobrowseSession } from "./cobrowse-session.js";
 import { AssetUrlSigner } from "./sanitizer/asset-url.js";
 import { readAllowlist } from "./sanitizer/policy-allowlist.js";
 import { Sanitizer } from "./sanitizer/sanitizer.js";
@@ -17,7 +17,7 @@ import { RecordingPeer } from "../../test/helpers/recording-peer.js";
 import { policyDir, replaceOnce, shipped } from "../../test/policy/policy-dir.js";
 import { ManualClock } from "../../test/relay/ws-client.js";
 
-// Consent and watchers at the relay, on a real room with the shipped policy engine and a manual
+// Consent and watchers at the relay, on a real session with the shipped policy engine and a manual
 // clock: every agent is named to the visitor and sees nothing before the visitor's yes to them;
 // questions go one at a time; the visitor removes one watcher or stops for all; control goes to
 // the agent it named; a "no" pauses the same question on the server for the policy's pause (and
@@ -46,7 +46,7 @@ function setup(options: { policy?: PolicyEngine; pause?: ConsentPause } = {}) {
   const audit: string[] = [];
   const site = { id: "demo", origins: [ORIGIN] };
   const pause = options.pause ?? new ConsentPause(policy.policy.cobrowse.consentPause.seconds * 1000);
-  const room = new Room({
+  const session = new CobrowseSession({
     site,
     sanitizer: new Sanitizer({ allowlist: readAllowlist(path.resolve("policies")), signer: new AssetUrlSigner("http://127.0.0.1:8080"), site, maskSelectors: [] }),
     decide: (action, context) => (isAction(action) ? policy.decide(action, context) : { allow: false, reason: "unknown" }),
@@ -59,13 +59,13 @@ function setup(options: { policy?: PolicyEngine; pause?: ConsentPause } = {}) {
     consentPause: pause,
   });
   const visitor = new RecordingPeer();
-  room.attachVisitor(visitor);
-  const fromVisitor = (m: VisitorMessage) => room.fromVisitor(m, ORIGIN);
+  session.attachVisitor(visitor);
+  const fromVisitor = (m: VisitorMessage) => session.fromVisitor(m, ORIGIN);
   const agent = (subject: string, displayName: string, ...roles: Role[]) => {
     const peer = new RecordingPeer();
-    const seat = room.seatFor(peer, { subject, displayName, roles, mfa: true, sourceAddress: "127.0.0.1" });
-    const send = (m: AgentMessage) => room.fromAgent(seat, m);
-    return { peer, seat, send, join: () => send({ kind: "join", versions: [1, 2], room: room.id, mode: "view" }) };
+    const seat = session.seatFor(peer, { subject, displayName, roles, mfa: true, sourceAddress: "127.0.0.1" });
+    const send = (m: AgentMessage) => session.fromAgent(seat, m);
+    return { peer, seat, send, join: () => send({ kind: "join", versions: [1, 2], room: session.id, mode: "view" }) };
   };
   /** The question on the visitor's screen now. */
   const question = () => visitor.last("consent-request") as { request: string; mode: "view" | "control"; agent: Record<string, unknown>; additional?: boolean };
@@ -75,10 +75,10 @@ function setup(options: { policy?: PolicyEngine; pause?: ConsentPause } = {}) {
   };
   const watchers = () => ((visitor.last("state") as { watchers?: { displayName: string; role: string; controlling: boolean }[] }).watchers ?? []).map((w) => `${w.displayName}/${w.role}${w.controlling ? "/control" : ""}`);
   const actions = (peer: RecordingPeer) => (peer.last("state") as { actions?: string[] }).actions ?? [];
-  return { room, clock, audit, visitor, fromVisitor, agent, question, answer, watchers, actions, pause };
+  return { room: session, clock, audit, visitor, fromVisitor, agent, question, answer, watchers, actions, pause };
 }
 
-/** A room where agent Alex shares the visitor's page. */
+/** A session where agent Alex shares the visitor's page. */
 function sharing(options: Parameters<typeof setup>[0] = {}) {
   const s = setup(options);
   const alex = s.agent("demo-agent", "Alex Agent", "agent");
@@ -239,7 +239,7 @@ describe("a no is told at once and holds for the policy's pause, on the server",
     expect(alex.peer.last("consent")).toEqual({ kind: "consent", answer: "denied", mode: "view", retryAfterMs: 60_000 });
     expect(alex.send({ kind: "request-view" })).toMatchObject({ code: "ask_paused" });
     expect(s.actions(alex.peer)).toEqual(["leave"]);
-    // Leaving and starting afresh (the visit's next room shares its pause) asks nobody.
+    // Leaving and starting afresh (the visit's next session shares its pause) asks nobody.
     alex.send({ kind: "leave" });
     const next = setup({ pause });
     next.clock.t = s.clock.t;

@@ -11,7 +11,7 @@ import type { RoomSummary } from "./cluster/envelopes.js";
 // The console's view of co-browse sessions: which visitors' sessions are live (metadata only:
 // never a page URL or content) and what this agent may do with each (`actions`, decided here by
 // the policy engine for this agent and that session: the console shows no other button). The
-// session itself is joined over /ws/agent with `join`, where the room checks the same policy again.
+// session itself is joined over /ws/agent with `join`, where the session checks the same policy again.
 
 /** What the console may offer for a session: start it (nobody in it yet) or join it (someone is). */
 export type SessionAction = "start" | "join";
@@ -56,12 +56,12 @@ export const listCobrowseSessions = defineRoute({
   path: "/api/v1/cobrowse/sessions",
   access: { action: "visitors:view", routineRead: true },
   handler: (ctx, { relay, policy }) => {
-    ctx.body = { sessions: relay.rooms().map((s) => describe(ctx, policy, s)) };
+    ctx.body = { sessions: relay.cobrowseSessions().map((s) => describe(ctx, policy, s)) };
   },
 });
 
 /**
- * POST /api/v1/cobrowse/sessions/:room/join: may this agent start (cobrowse:invite) or, when
+ * POST /api/v1/cobrowse/sessions/:session/join: may this agent start (cobrowse:invite) or, when
  * another agent is already in it, join (cobrowse:join) this session? Answers where to connect.
  */
 export const joinCobrowseSession = defineRoute({
@@ -70,7 +70,7 @@ export const joinCobrowseSession = defineRoute({
   access: { action: "cobrowse:invite" },
   handler: (ctx, { relay, policy }) => {
     const id = pathParam(ctx, "room");
-    const summary = relay.room(id);
+    const summary = relay.cobrowseSession(id);
     if (!summary) throw new AirlockError("not_found", "no such co-browse session");
     const { action, decision } = joinDecision(ctx, policy, summary);
     if (!decision.allow) {
@@ -81,13 +81,13 @@ export const joinCobrowseSession = defineRoute({
   },
 });
 
-/** GET /api/v1/cobrowse/sessions/:room: one session (by room or visit id) with this agent's actions. */
+/** GET /api/v1/cobrowse/sessions/:room: one session (by session or visit id) with this agent's actions. */
 export const getCobrowseSession = defineRoute({
   method: "GET",
   path: "/api/v1/cobrowse/sessions/:room",
   access: { action: "visitors:view" },
   handler: (ctx, { relay, policy }) => {
-    const summary = relay.room(pathParam(ctx, "room"));
+    const summary = relay.cobrowseSession(pathParam(ctx, "room"));
     if (!summary) throw new AirlockError("not_found", "no such co-browse session");
     ctx.body = describe(ctx, policy, summary);
   },

@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
 import { MASK_PLACEHOLDER } from "../protocol/mask.js";
-import { watchedRoom } from "../../test/relay/helpers/watched-room.js";
+import { watchedSession } from "../../test/relay/helpers/watched-session.js";
 
 // Finding: the relay's masking re-check was incomplete. With maskInputValues on, a page that
 // bypasses the visitor script got values to agents unmasked: snapshot <input value>, <textarea>
@@ -29,7 +29,7 @@ const page =
 
 describe("masked values: a page that bypasses the visitor script (maskInputValues on)", () => {
   it("snapshot: <input value>, password and card values, <textarea> text and private <option> values reach agents masked", () => {
-    const r = watchedRoom(page);
+    const r = watchedSession(page);
     const html = r.snapshot();
     expect(html).toContain(`<input name="iban" value="${masked(SECRET)}" data-airlock-id="3" />`);
     expect(html).toContain(`<input type="password" value="${masked(SECRET)}" data-airlock-id="4" />`);
@@ -43,7 +43,7 @@ describe("masked values: a page that bypasses the visitor script (maskInputValue
   });
 
   it("snapshot: a <textarea> inside SVG's <title> (an HTML textarea to a browser) is masked too, and a page cannot mark its own", () => {
-    const r = watchedRoom(
+    const r = watchedSession(
       `<body data-airlock-id="1"><svg data-airlock-id="2"><title data-airlock-id="3"><textarea data-airlock-id="4">${SECRET}</textarea></title></svg>` +
         `<textarea data-airlock-id="5" data-airlock-mask-text="0">${SECRET}</textarea></body>`,
     );
@@ -52,7 +52,7 @@ describe("masked values: a page that bypasses the visitor script (maskInputValue
   });
 
   it("added subtree: the same fields added later are masked the same way", () => {
-    const r = watchedRoom('<body data-airlock-id="1"><div data-airlock-id="2"></div></body>');
+    const r = watchedSession('<body data-airlock-id="1"><div data-airlock-id="2"></div></body>');
     const { failure, sent } = r.ops({
       op: "add",
       parent: 2,
@@ -65,7 +65,7 @@ describe("masked values: a page that bypasses the visitor script (maskInputValue
   });
 
   it("attribute mutations: `value` on password, card and plain inputs and on private options is masked", () => {
-    const r = watchedRoom(page);
+    const r = watchedSession(page);
     for (const id of [3, 4, 5, 9, 12, 15]) {
       const { failure, sent } = r.ops({ op: "attr", id, name: "value", value: SECRET });
       expect(failure).toBeUndefined();
@@ -78,13 +78,13 @@ describe("masked values: a page that bypasses the visitor script (maskInputValue
   });
 
   it("text mutations inside a <textarea> are masked; other text is not a value", () => {
-    const r = watchedRoom(page);
+    const r = watchedSession(page);
     expect(r.ops({ op: "text", id: 6, value: SECRET }).sent).toEqual([{ op: "text", id: 6, value: masked(SECRET) }]);
     expect(r.ops({ op: "text", id: 10, value: "Balance: 12" }).sent).toEqual([{ op: "text", id: 10, value: "Balance: 12" }]);
   });
 
   it("input events are masked even when the page says they are not; an ordinary select's choice is shown", () => {
-    const r = watchedRoom(page);
+    const r = watchedSession(page);
     for (const id of [3, 4, 6, 11, 13]) {
       expect(r.send({ kind: "input", id, value: SECRET, masked: false })).toBeUndefined();
       expect(r.agent.last("input")).toEqual({ kind: "input", id, masked: true, value: masked(SECRET) });
@@ -94,7 +94,7 @@ describe("masked values: a page that bypasses the visitor script (maskInputValue
   });
 
   it("a field marked private by attribute mutation is masked from then on, and stays so", () => {
-    const r = watchedRoom(page, { maskInputValues: false });
+    const r = watchedSession(page, { maskInputValues: false });
     r.ops({ op: "attr", id: 7, name: "data-airlock-mask", value: "" });
     r.ops({ op: "attr", id: 7, name: "data-airlock-mask", value: null });
     expect(r.send({ kind: "input", id: 7, value: SECRET, masked: false })).toBeUndefined();
@@ -105,7 +105,7 @@ describe("masked values: a page that bypasses the visitor script (maskInputValue
 
 describe("masked values: secret fields when the policy unmasks input values", () => {
   it("password and card fields stay masked in the snapshot, attribute mutations and input events; other inputs follow the policy", () => {
-    const r = watchedRoom(page, { maskInputValues: false });
+    const r = watchedSession(page, { maskInputValues: false });
     const html = r.snapshot();
     expect(html).toContain(`<input name="iban" value="${SECRET}" data-airlock-id="3" />`);
     expect(html).toContain(`<input type="password" value="${masked(SECRET)}" data-airlock-id="4" />`);
@@ -117,7 +117,7 @@ describe("masked values: secret fields when the policy unmasks input values", ()
   });
 
   it("a password field whose type changes to text stays secret: later values and input events are masked", () => {
-    const r = watchedRoom(page, { maskInputValues: false });
+    const r = watchedSession(page, { maskInputValues: false });
     expect(r.ops({ op: "attr", id: 4, name: "type", value: "text" }).sent).toEqual([{ op: "attr", id: 4, name: "type", value: "text" }]);
     expect(r.ops({ op: "attr", id: 4, name: "value", value: SECRET }).sent[0]?.value).toBe(masked(SECRET));
     expect(r.send({ kind: "input", id: 4, value: SECRET, masked: false })).toBeUndefined();
@@ -127,7 +127,7 @@ describe("masked values: secret fields when the policy unmasks input values", ()
   });
 
   it("a field that becomes a card field by attribute mutation is masked from then on", () => {
-    const r = watchedRoom(page, { maskInputValues: false });
+    const r = watchedSession(page, { maskInputValues: false });
     r.ops({ op: "attr", id: 3, name: "autocomplete", value: "cc-number" });
     expect(r.ops({ op: "attr", id: 3, name: "value", value: SECRET }).sent[0]?.value).toBe(masked(SECRET));
     expect(r.ops({ op: "add", parent: 2, before: null, html: `<textarea data-airlock-id="30" autocomplete="cc-csc">${SECRET}</textarea>` }).sent[0]?.html).toContain(masked(SECRET));

@@ -9,7 +9,7 @@ import { eventTargetKnown, targetKnown, targetKnownOrDocument } from "./checks/n
 import { notOpened, siteServesOrigin, visitResumable, type OpeningInput } from "./checks/opening.js";
 import { pageInSite, urlInSite } from "./checks/origin.js";
 import { allowedAsIfGranted, allowedBy, mayJoinOthers } from "./checks/policy.js";
-import { inRoom, roomFound, roomRunning, type RouteInput, type VisitInput } from "./checks/route.js";
+import { inSession, sessionFound, sessionRunning, type RouteInput, type VisitInput } from "./checks/route.js";
 import { hasSnapshot, joined, live, notJoined } from "./checks/session.js";
 import { maskedValueReplaced } from "./checks/masked-values.js";
 import { controlValueFits } from "./checks/values.js";
@@ -66,7 +66,7 @@ export const agentActions = {
 } as const satisfies { readonly [K in AgentKind]: MessageAccess };
 
 type OpeningKind = "hello" | "resume";
-type RoomVisitorKind = Exclude<VisitorKind, OpeningKind>;
+type CobrowseSessionVisitorKind = Exclude<VisitorKind, OpeningKind>;
 
 /** A visitor's first frame, before any room: Relay.openVisitor (a later opening fails `notOpened`). */
 export const openingTable: { readonly [K in OpeningKind]: Row<OpeningInput<VisitorMsg<K>>, (typeof visitorActions)[K]> } = {
@@ -76,25 +76,25 @@ export const openingTable: { readonly [K in OpeningKind]: Row<OpeningInput<Visit
 };
 
 /** A co-browse frame of an open visit on its way to the visit's room: Relay.fromVisitor. No policy is asked here. */
-export const visitTable: { readonly [K in RoomVisitorKind]: readonly CheckOf<VisitInput<VisitorMsg<K>>>[] } = {
-  snapshot:          [roomRunning],
-  mutations:         [roomRunning],
-  scroll:            [roomRunning],
-  viewport:          [roomRunning],
-  pointer:           [roomRunning],
-  focus:             [roomRunning],
-  input:             [roomRunning],
-  navigation:        [roomRunning],
-  consent:           [roomRunning],
-  revoke:            [roomRunning],
-  end:               [roomRunning],
-  "control-refused": [roomRunning],
-  canvas:            [roomRunning],
-  "remove-watcher":  [roomRunning],
+export const visitTable: { readonly [K in CobrowseSessionVisitorKind]: readonly CheckOf<VisitInput<VisitorMsg<K>>>[] } = {
+  snapshot:          [sessionRunning],
+  mutations:         [sessionRunning],
+  scroll:            [sessionRunning],
+  viewport:          [sessionRunning],
+  pointer:           [sessionRunning],
+  focus:             [sessionRunning],
+  input:             [sessionRunning],
+  navigation:        [sessionRunning],
+  consent:           [sessionRunning],
+  revoke:            [sessionRunning],
+  end:               [sessionRunning],
+  "control-refused": [sessionRunning],
+  canvas:            [sessionRunning],
+  "remove-watcher":  [sessionRunning],
 };
 
-/** Co-browse frames of an open visit, in its running room: Room.fromVisitor. */
-export const visitorTable: { readonly [K in RoomVisitorKind]: Row<CheckInput<VisitorMsg<K>>, (typeof visitorActions)[K]> } = {
+/** Co-browse frames of an open visit, in its running room: Session.fromVisitor. */
+export const visitorTable: { readonly [K in CobrowseSessionVisitorKind]: Row<CheckInput<VisitorMsg<K>>, (typeof visitorActions)[K]> } = {
   //                  session              policy  consent / mode                    nodes / values
   snapshot:          [[live],              "asks", [consented("view"),                urlInSite]],
   // Node checks of a batch run per operation while it is applied (checks/nodes.ts `opTargetKnown`):
@@ -115,22 +115,22 @@ export const visitorTable: { readonly [K in RoomVisitorKind]: Row<CheckInput<Vis
 };
 
 /**
- * An agent message on its way to its room, before the room sees it: on the agent's replica
- * (AgentRouter: the room is known somewhere, the connection joined one) and again at the room's
- * owner (OwnerSeats: the room is open there, the connection is seated). No policy is asked here.
+ * An agent message on its way to its session, before the session sees it: on the agent's replica
+ * (AgentRouter: the session is known somewhere, the connection joined one) and again at the room's
+ * owner (OwnerSeats: the session is open there, the connection is seated). No policy is asked here.
  */
 export const routeTable: { readonly [K in AgentKind]: readonly CheckOf<RouteInput<AgentMsg<K>>>[] } = {
-  join:              [versionInCommon, roomFound],
-  leave:             [inRoom],
-  activity:          [inRoom],
-  presence:          [inRoom],
-  "request-control": [inRoom],
-  control:           [inRoom],
-  highlight:         [inRoom],
-  "request-view":    [inRoom],
+  join:              [versionInCommon, sessionFound],
+  leave:             [inSession],
+  activity:          [inSession],
+  presence:          [inSession],
+  "request-control": [inSession],
+  control:           [inSession],
+  highlight:         [inSession],
+  "request-view":    [inSession],
 };
 
-/** Agent messages in the room: Room.fromAgent. */
+/** Agent messages in the room: Session.fromAgent. */
 export const agentTable: { readonly [K in AgentKind]: Row<CheckInput<AgentMsg<K>>, (typeof agentActions)[K]> } = {
   //                  session / seat              policy                       consent / mode / seat                                  nodes / values
   join:              [[notJoined, live],          "asks",                      [mayJoinOthers]],
@@ -168,9 +168,9 @@ function compile<K extends string, I extends AsksPolicy>(table: { readonly [P in
 // The rows as the relay runs them. A row's checks are typed by its kind; callers look a row up
 // with the kind of the message in hand.
 export const openingChecks = compile(openingTable as { readonly [K in OpeningKind]: Row<OpeningInput<VisitorMsg<OpeningKind>>> }, visitorActions);
-export const visitorChecks = compile(visitorTable as unknown as { readonly [K in RoomVisitorKind]: Row<CheckInput<VisitorMessage>> }, visitorActions);
+export const visitorChecks = compile(visitorTable as unknown as { readonly [K in CobrowseSessionVisitorKind]: Row<CheckInput<VisitorMessage>> }, visitorActions);
 export const agentChecks = compile(agentTable as unknown as { readonly [K in AgentKind]: Row<CheckInput<AgentMessage>> }, agentActions);
-export const visitChecks = visitTable as unknown as { readonly [K in RoomVisitorKind]: readonly CheckOf<VisitInput<VisitorMessage>>[] };
+export const visitChecks = visitTable as unknown as { readonly [K in CobrowseSessionVisitorKind]: readonly CheckOf<VisitInput<VisitorMessage>>[] };
 export const routeChecks = routeTable as unknown as { readonly [K in AgentKind]: readonly CheckOf<RouteInput<AgentMessage>>[] };
 
 export type { Check };

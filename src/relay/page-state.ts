@@ -4,7 +4,7 @@ import type { ShadowIndex } from "./shadow-index.js";
 type Point = { readonly x: number; readonly y: number };
 type InputState = { readonly value: string; readonly masked: boolean };
 
-/** Elements whose scroll or value the room remembers at most; the oldest goes first. */
+/** Elements whose scroll or value the session remembers at most; the oldest goes first. */
 const MAX_TRACKED = 5_000;
 
 /**

@@ -1,4 +1,4 @@
-/** One end of a relay connection, as the room sees it: something that takes frames and can be closed. */
+/** One end of a relay connection, as the session sees it: something that takes frames and can be closed. */
 export interface Peer {
   /** Sends an already-serialized frame. */
   send(frame: string): void;

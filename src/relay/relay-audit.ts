@@ -2,7 +2,7 @@ import { recordAudit } from "../audit/trail.js";
 import type { AuditEntry } from "../audit/entry.js";
 import type { Logger } from "../ops/log.js";
 import type { Storage } from "../storage/db.js";
-import type { RoomAudit } from "./room.js";
+import type { CobrowseSessionAudit } from "./cobrowse-session.js";
 
 /** The policy rule behind an end reason, when a rule (not a person) ended the session or seat. */
 const RULE_OF_REASON: Readonly<Record<string, string>> = {
@@ -10,38 +10,38 @@ const RULE_OF_REASON: Readonly<Record<string, string>> = {
   session_limit: "cobrowse.maxSession",
 };
 
-/** The audit entry of a room event: ids, mode and reason only, never page content. */
-export function roomAuditEntry(event: Parameters<RoomAudit>[0], meta: Parameters<RoomAudit>[1]): AuditEntry {
-  const room = `room:${String(meta.room)}@${String(meta.site)}`;
+/** The audit entry of a session event: ids, mode and reason only, never page content. */
+export function sessionAuditEntry(event: Parameters<CobrowseSessionAudit>[0], meta: Parameters<CobrowseSessionAudit>[1]): AuditEntry {
+  const cobrowseSession = `room:${String(meta.room)}@${String(meta.site)}`;
   const rule = RULE_OF_REASON[String(meta.reason)];
   switch (event) {
     case "cobrowse.join":
-      return { actor: `agent:${String(meta.agent)}`, action: event, target: room, decision: "success" };
+      return { actor: `agent:${String(meta.agent)}`, action: event, target: cobrowseSession, decision: "success" };
     case "cobrowse.leave":
       // Why the agent's seat ended (left, away too long…), whether or not the session went on.
-      return { actor: `agent:${String(meta.agent)}`, action: `${event}.${String(meta.reason)}`, target: room, decision: "info", ...(rule ? { rule } : {}) };
+      return { actor: `agent:${String(meta.agent)}`, action: `${event}.${String(meta.reason)}`, target: cobrowseSession, decision: "info", ...(rule ? { rule } : {}) };
     case "cobrowse.mode":
-      return { actor: `visitor:${String(meta.site)}`, action: `${event}.${String(meta.mode)}`, target: room, decision: "info" };
+      return { actor: `visitor:${String(meta.site)}`, action: `${event}.${String(meta.mode)}`, target: cobrowseSession, decision: "info" };
     case "cobrowse.end":
       // Every end names its reason in the action; an end a policy rule caused names the rule.
-      return { actor: "system", action: `${event}.${String(meta.reason)}`, target: room, decision: "info", ...(rule ? { rule } : {}) };
+      return { actor: "system", action: `${event}.${String(meta.reason)}`, target: cobrowseSession, decision: "info", ...(rule ? { rule } : {}) };
     case "cobrowse.start":
-      return { actor: `visitor:${String(meta.site)}`, action: event, target: room, decision: "info" };
+      return { actor: `visitor:${String(meta.site)}`, action: event, target: cobrowseSession, decision: "info" };
     case "cobrowse.control":
     case "cobrowse.control.refused":
     case "cobrowse.control.throttled":
-      return controlEntry(event, meta, room);
+      return controlEntry(event, meta, cobrowseSession);
     case "cobrowse.watcher":
       // An agent the visitor let watch starts (their yes) or stops watching (left, removed, session over).
       return meta.change === "leave"
-        ? { actor: `agent:${String(meta.agent)}`, action: `${event}.leave.${String(meta.reason)}`, target: room, decision: "info", ...(rule ? { rule } : {}) }
-        : { actor: `agent:${String(meta.agent)}`, action: `${event}.join`, target: room, decision: "info" };
+        ? { actor: `agent:${String(meta.agent)}`, action: `${event}.leave.${String(meta.reason)}`, target: cobrowseSession, decision: "info", ...(rule ? { rule } : {}) }
+        : { actor: `agent:${String(meta.agent)}`, action: `${event}.join`, target: cobrowseSession, decision: "info" };
     case "cobrowse.consent": {
       // A consent step with its mode and the agent the question named: the agent asks; the visitor
-      // gives, declines or revokes. The target is the room and that agent (`room:…#agent:<id>`).
+      // gives, declines or revokes. The target is the session and that agent (`room:…#agent:<id>`).
       const step = String(meta.step);
       const actor = step === "asked" ? `agent:${String(meta.agent)}` : `visitor:${String(meta.site)}`;
-      return { actor, action: `${event}.${step}.${String(meta.mode)}`, target: `${room}#agent:${String(meta.agent)}`, decision: "info" };
+      return { actor, action: `${event}.${step}.${String(meta.mode)}`, target: `${cobrowseSession}#agent:${String(meta.agent)}`, decision: "info" };
     }
   }
 }
@@ -54,14 +54,14 @@ export function roomAuditEntry(event: Parameters<RoomAudit>[0], meta: Parameters
 export type SessionStarted = (session: string, site: string) => Promise<void>;
 
 /**
- * Writes the rooms' metadata events (start, join, leave, mode, end, watchers, consent) to the
- * audit trail. Rooms run synchronously, so entries are appended in order on a queue; `drain()`
+ * Writes the sessions' metadata events (start, join, leave, mode, end, watchers, consent) to the
+ * audit trail. Sessions run synchronously, so entries are appended in order on a queue; `drain()`
  * waits for the queue before storage closes.
  */
-export function relayAudit(storage: Storage, log: Logger, sessionStarted?: SessionStarted): { audit: RoomAudit; drain(): Promise<void> } {
+export function relayAudit(storage: Storage, log: Logger, sessionStarted?: SessionStarted): { audit: CobrowseSessionAudit; drain(): Promise<void> } {
   let queue: Promise<unknown> = Promise.resolve();
-  const audit: RoomAudit = (event, meta) => {
-    const entry = roomAuditEntry(event, meta);
+  const audit: CobrowseSessionAudit = (event, meta) => {
+    const entry = sessionAuditEntry(event, meta);
     queue = queue
       .then(() => recordAudit(storage.db, entry))
       .catch((err: unknown) => log.error({ event, err: err instanceof Error ? err.name : typeof err }, "co-browse audit entry failed"));
@@ -78,10 +78,10 @@ export function relayAudit(storage: Storage, log: Logger, sessionStarted?: Sessi
  * node id, and for a refusal who refused it and why (`relay:node_masked`, `page:value_too_long`).
  * Never the typed value.
  */
-function controlEntry(event: string, meta: Record<string, string | number>, room: string): AuditEntry {
+function controlEntry(event: string, meta: Record<string, string | number>, session: string): AuditEntry {
   const actor = `agent:${String(meta.agent)}`;
-  if (event === "cobrowse.control.throttled") return { actor, action: event, target: room, decision: "info" };
-  const target = `${room}/node:${String(meta.node)}`;
+  if (event === "cobrowse.control.throttled") return { actor, action: event, target: session, decision: "info" };
+  const target = `${session}/node:${String(meta.node)}`;
   const action = `cobrowse.control.${String(meta.type)}`;
   if (event === "cobrowse.control") return { actor, action, target, decision: "success" };
   return { actor, action, target, decision: "deny", rule: `${String(meta.by)}:${String(meta.reason)}` };

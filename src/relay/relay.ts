@@ -26,14 +26,14 @@ import {
 } from "./cluster/envelopes.js";
 import { OwnerSeats } from "./cluster/owner-seats.js";
 import { RemotePeer } from "./cluster/remote-peer.js";
-import { RoomDirectory } from "./cluster/room-directory.js";
+import { CobrowseSessionDirectory } from "./cluster/session-directory.js";
 import { runChecks } from "./checks/check.js";
 import { systemClock, type Clock } from "./clock.js";
 import type { Failure } from "./failure.js";
 import type { AgentPrincipal, Peer } from "./peer.js";
 import { openingChecks, visitChecks } from "./message-table.js";
 import { newResumeToken, ResumeTokens } from "./resume-tokens.js";
-import { Room, type RoomAudit } from "./room.js";
+import { CobrowseSession, type CobrowseSessionAudit } from "./cobrowse-session.js";
 import { Visit, type CobrowseState } from "./visit.js";
 import type { AssetUrlSigner } from "./sanitizer/asset-url.js";
 import { SiteSanitizers, type RegisteredSite } from "./site-sanitizers.js";
@@ -45,10 +45,10 @@ export interface RelayOptions {
   readonly bus: Bus;
   readonly log: Logger;
   readonly signer: AssetUrlSigner;
-  readonly audit: RoomAudit;
-  /** Rooms' clock (inactivity, visitor grace); tests inject a manual one. */
+  readonly audit: CobrowseSessionAudit;
+  /** Sessions' clock (inactivity, visitor grace); tests inject a manual one. */
   readonly clock?: Clock;
-  /** How long a room waits for its visitor to resume after the connection dropped. */
+  /** How long a session waits for its visitor to resume after the connection dropped. */
   readonly visitorGraceMs?: number;
   /**
    * The shared visit store (several server processes): visits, their resume tokens and consent
@@ -67,23 +67,23 @@ const DIRECTORY_TTL_MS = 35_000;
 
 /**
  * The co-browse relay of one replica: owns the visits of the visitors connected here and their
- * co-browse rooms, seats agents (from this or another replica) in them, and keeps the
- * cluster-wide room directory. A visit outlives its co-browse sessions: ending one releases its
- * room but keeps the visitor's connection (chat) and visit. Transport agnostic: the WebSocket
+ * co-browse sessions, seats agents (from this or another replica) in them, and keeps the
+ * cluster-wide session directory. A visit outlives its co-browse sessions: ending one releases its
+ * session but keeps the visitor's connection (chat) and visit. Transport agnostic: the WebSocket
  * layer hands it parsed messages and Peers.
  */
 export class Relay {
   readonly replica = randomBytes(12).toString("base64url");
   readonly #visits = new Map<string, Visit>();
-  /** Visits by the id of their current or next room. */
-  readonly #visitByRoom = new Map<string, Visit>();
-  readonly #rooms = new Map<string, Room>();
+  /** Visits by the id of their current or next session. */
+  readonly #visitBySession = new Map<string, Visit>();
+  readonly #sessions = new Map<string, CobrowseSession>();
   readonly #announced = new Map<string, string>();
   readonly #reported = new Map<string, CobrowseState>();
   readonly #stateListeners = new Set<CobrowseStateListener>();
   readonly #remotePeers = new Map<string, RemotePeer>();
   readonly #tokens = new ResumeTokens();
-  readonly #directory = new RoomDirectory(() => Date.now(), DIRECTORY_TTL_MS);
+  readonly #directory = new CobrowseSessionDirectory(() => Date.now(), DIRECTORY_TTL_MS);
   readonly #sites: SiteSanitizers;
   readonly #seats: OwnerSeats;
   readonly #router: AgentRouter;
@@ -96,15 +96,15 @@ export class Relay {
     this.#clock = options.clock ?? systemClock;
     this.#sharing = options.visitStore && new VisitSharing(options.visitStore, this.replica, options.log, (visit) => this.#release(visit));
     this.#sites = new SiteSanitizers(options.policy, options.signer);
-    this.#seats = new OwnerSeats((id) => this.#roomToJoin(id));
+    this.#seats = new OwnerSeats((id) => this.#sessionToJoin(id));
     this.#router = new AgentRouter(options.bus, {
       replica: this.replica,
-      ownerOf: (room) => (this.#visitByRoom.has(room) ? this.replica : this.#directory.get(room)?.owner),
+      ownerOf: (session) => (this.#visitBySession.has(session) ? this.replica : this.#directory.get(session)?.owner),
       handleLocal: (envelope, peer, principal) => this.#fromAgentReplica(envelope, peer, principal),
     });
   }
 
-  /** Joins the bus: this replica's own channel and the room directory; asks others for their rooms. */
+  /** Joins the bus: this replica's own channel and the session directory; asks others for their sessions. */
   async start(): Promise<void> {
     const { bus } = this.options;
     this.#unsubscribe.push(await bus.subscribe(replicaChannel(this.replica), (text) => this.#guard(() => this.#onReplicaMessage(text))));
@@ -127,8 +127,8 @@ export class Relay {
   }
 
   /**
-   * Handles `hello` (a new visit, with its first co-browse room) or `resume` (the visit of the
-   * token, with its room if a session is running); sends the welcome.
+   * Handles `hello` (a new visit, with its first co-browse session) or `resume` (the visit of the
+   * token, with its session if a session is running); sends the welcome.
    */
   openVisitor(peer: Peer, message: Extract<VisitorMessage, { kind: "hello" | "resume" }>, origin: string): VisitorOpening {
     const named = this.#namedByOpening(message, origin);
@@ -141,8 +141,8 @@ export class Relay {
     if (!visit) {
       visit = new Visit(site.id, Date.now(), this.options.policy.policy.cobrowse.consentPause.seconds * 1000);
       this.#visits.set(visit.id, visit);
-      this.#visitByRoom.set(visit.roomId, visit);
-      this.#openRoom(visit);
+      this.#visitBySession.set(visit.cobrowseSessionId, visit);
+      this.#openSession(visit);
     }
     this.#welcome(peer, visit, site, version, this.#issueToken(visit));
     return { ok: true, visit };
@@ -155,7 +155,7 @@ export class Relay {
       kind: "welcome",
       version,
       visit: visit.id,
-      session: visit.roomId,
+      session: visit.cobrowseSessionId,
       resumeToken,
       limits: LIMITS,
       privacy: {
@@ -209,28 +209,28 @@ export class Relay {
     const { data } = claimed;
     const visit = new Visit(site.id, Date.now(), this.options.policy.policy.cobrowse.consentPause.seconds * 1000, { id: claimed.visit, roomId: data.room, roomSince: data.roomSince, epoch: claimed.epoch });
     this.#visits.set(visit.id, visit);
-    this.#visitByRoom.set(visit.roomId, visit);
+    this.#visitBySession.set(visit.cobrowseSessionId, visit);
     // A session someone watched continues with the visitor's consent as it was.
-    if (data.session && (data.session.state === "active" || data.session.watchers.length > 0)) this.#openRoom(visit, data.session);
+    if (data.session && (data.session.state === "active" || data.session.watchers.length > 0)) this.#openSession(visit, data.session);
     this.options.log.info({ visit: visit.id, site: site.id, epoch: claimed.epoch, session: visit.room !== undefined }, "visit taken over from another server process");
     this.#welcome(peer, visit, site, negotiateVersion(message.versions) ?? 1, this.#issueToken(visit, nextToken));
     // Agents of this server process in the session now reach it here.
-    this.#router.ownerChanged(visit.roomId, this.replica);
+    this.#router.ownerChanged(visit.cobrowseSessionId, this.replica);
     return { ok: true, visit };
   }
 
-  /** A co-browse frame of the visit: its running room checks and handles it. */
+  /** A co-browse frame of the visit: its running session checks and handles it. */
   fromVisitor(visit: Visit, message: VisitorMessage, origin: string): Failure | undefined {
     if (message.kind === "hello" || message.kind === "resume") return this.#openingFailure(message, origin, true, this.#namedByOpening(message, origin));
-    const room = visit.room;
-    const refused = runChecks(visitChecks[message.kind], { message, roomRunning: room !== undefined });
-    if (refused || !room) return refused;
-    const failure = room.fromVisitor(message, origin);
+    const session = visit.room;
+    const refused = runChecks(visitChecks[message.kind], { message, roomRunning: session !== undefined });
+    if (refused || !session) return refused;
+    const failure = session.fromVisitor(message, origin);
     this.#announce(visit);
     return failure;
   }
 
-  /** The visitor's socket closed: the visit (and its room) wait a short while for a resume, then end. */
+  /** The visitor's socket closed: the visit (and its session) wait a short while for a resume, then end. */
   visitorClosed(visit: Visit, peer: Peer): void {
     if (visit.peer !== peer || visit.ended) return;
     visit.peer = undefined;
@@ -298,39 +298,39 @@ export class Relay {
     return this.#router.endpoints();
   }
 
-  /** Live rooms across the cluster (metadata only), oldest first. */
-  rooms(): RoomSummary[] {
+  /** Live sessions across the cluster (metadata only), oldest first. */
+  cobrowseSessions(): RoomSummary[] {
     return this.#directory.list();
   }
 
-  /** A room by its id, or the current (or next) room of a visit by the visit's id. */
-  room(id: string): RoomSummary | undefined {
-    const visit = this.#visitByRoom.get(id) ?? this.#visits.get(id);
+  /** A session by its id, or the current (or next) session of a visit by the visit's id. */
+  cobrowseSession(id: string): RoomSummary | undefined {
+    const visit = this.#visitBySession.get(id) ?? this.#visits.get(id);
     if (visit) return this.#summary(visit);
     return this.#directory.get(id) ?? this.#directory.byVisit(id);
   }
 
   /**
-   * Whether a co-browse room is running anywhere in the cluster (here, or announced by its owner
-   * and not gone). Asset proxy URLs issued in a room die with it.
+   * Whether a co-browse session is running anywhere in the cluster (here, or announced by its owner
+   * and not gone). Asset proxy URLs issued in a session die with it.
    */
-  roomLive(id: string): boolean {
-    const local = this.#rooms.get(id);
+  sessionLive(id: string): boolean {
+    const local = this.#sessions.get(id);
     if (local) return local.state !== "ended";
     const remote = this.#directory.get(id);
     return remote !== undefined && remote.state !== "ended";
   }
 
-  /** Page bytes held by this replica's rooms (tests of memory release; metrics). */
+  /** Page bytes held by this replica's sessions (tests of memory release; metrics). */
   retainedBytes(): number {
     let n = 0;
-    for (const room of this.#rooms.values()) n += room.retainedBytes();
+    for (const session of this.#sessions.values()) n += session.retainedBytes();
     return n;
   }
 
-  /** Open co-browse rooms on this replica. */
-  get localRoomCount(): number {
-    return this.#rooms.size;
+  /** Open co-browse sessions on this replica. */
+  get localSessionCount(): number {
+    return this.#sessions.size;
   }
 
   /** Visits of visitors connected to this replica (or within their resume grace). */
@@ -356,17 +356,17 @@ export class Relay {
     for (const unsubscribe of this.#unsubscribe.splice(0)) unsubscribe();
   }
 
-  // ---- visits and rooms --------------------------------------------------------------------
+  // ---- visits and sessions --------------------------------------------------------------------
 
-  #openRoom(visit: Visit, restore?: SharedSession): Room {
+  #openSession(visit: Visit, restore?: SharedSession): CobrowseSession {
     const { policy } = this.options;
     const site = this.#sites.siteById(visit.siteId);
     if (!site) throw new Error("visit of an unregistered site");
-    const room: Room = new Room({
-      id: visit.roomId,
+    const cobrowseSession: CobrowseSession = new CobrowseSession({
+      id: visit.cobrowseSessionId,
       site: { id: site.id, origins: site.policy.origins },
       // Asset URLs in this room's content name it and expire with the longest session policy allows.
-      sanitizer: this.#sites.sanitizer(site).forRoom(visit.roomId, policy.policy.cobrowse.maxSession.minutes * 60_000),
+      sanitizer: this.#sites.sanitizer(site).forSession(visit.cobrowseSessionId, policy.policy.cobrowse.maxSession.minutes * 60_000),
       decide: (action, context) => this.#decide(action, context),
       clock: this.#clock,
       inactivityMs: policy.policy.cobrowse.agentInactivity.seconds * 1000,
@@ -379,40 +379,40 @@ export class Relay {
       consentPause: visit.consentPause,
       ...(restore ? { restore } : {}),
       onChanged: () => void this.#sharing?.changed(visit),
-      onEnded: (ended) => this.#roomEnded(ended, visit),
+      onEnded: (ended) => this.#sessionEnded(ended, visit),
       onAgentRemoved: (seat) => {
         this.#seats.forget(seat);
         this.#announce(visit);
       },
     });
-    visit.room = room;
-    this.#rooms.set(room.id, room);
-    if (visit.peer) room.attachVisitor(visit.peer);
-    this.options.log.info({ room: room.id, site: site.id }, "co-browse session opened");
-    return room;
+    visit.room = cobrowseSession;
+    this.#sessions.set(cobrowseSession.id, cobrowseSession);
+    if (visit.peer) cobrowseSession.attachVisitor(visit.peer);
+    this.options.log.info({ room: cobrowseSession.id, site: site.id }, "co-browse session opened");
+    return cobrowseSession;
   }
 
-  /** The room an agent's join names: an open one, or the next room of a visit, opened now. */
-  #roomToJoin(id: string): Room | undefined {
-    const open = this.#rooms.get(id);
+  /** The session an agent's join names: an open one, or the next session of a visit, opened now. */
+  #sessionToJoin(id: string): CobrowseSession | undefined {
+    const open = this.#sessions.get(id);
     if (open) return open;
-    const visit = this.#visitByRoom.get(id);
+    const visit = this.#visitBySession.get(id);
     if (!visit || visit.ended) return undefined;
-    return visit.room ?? this.#openRoom(visit);
+    return visit.room ?? this.#openSession(visit);
   }
 
   /** A co-browse session is over: its memory goes; the visit (and the visitor's socket) stays. */
-  #roomEnded(room: Room, visit: Visit): void {
-    this.options.log.info({ room: room.id, site: room.siteId }, "co-browse session ended");
-    this.#rooms.delete(room.id);
-    this.#seats.forgetRoom(room);
-    this.#directory.remove(room.id);
-    this.options.bus.publish(roomsChannel, JSON.stringify({ t: "gone", room: room.id } satisfies RoomsEnvelope));
-    if (visit.room !== room) return;
-    this.#visitByRoom.delete(room.id);
-    visit.roomEnded(Date.now());
+  #sessionEnded(cobrowseSession: CobrowseSession, visit: Visit): void {
+    this.options.log.info({ room: cobrowseSession.id, site: cobrowseSession.siteId }, "co-browse session ended");
+    this.#sessions.delete(cobrowseSession.id);
+    this.#seats.forgetSession(cobrowseSession);
+    this.#directory.remove(cobrowseSession.id);
+    this.options.bus.publish(roomsChannel, JSON.stringify({ t: "gone", room: cobrowseSession.id } satisfies RoomsEnvelope));
+    if (visit.room !== cobrowseSession) return;
+    this.#visitBySession.delete(cobrowseSession.id);
+    visit.sessionEnded(Date.now());
     if (visit.ended) return;
-    this.#visitByRoom.set(visit.roomId, visit);
+    this.#visitBySession.set(visit.cobrowseSessionId, visit);
     this.#announce(visit);
     void this.#sharing?.changed(visit);
   }
@@ -426,13 +426,13 @@ export class Relay {
     visit.ended = true;
     this.#clock.clearTimeout(visit.graceTimer);
     this.#tokens.revoke(visit.id);
-    const room = visit.room;
-    if (room) {
-      room.release();
-      this.#rooms.delete(room.id);
-      this.#seats.forgetRoom(room);
+    const session = visit.room;
+    if (session) {
+      session.release();
+      this.#sessions.delete(session.id);
+      this.#seats.forgetSession(session);
     }
-    this.#visitByRoom.delete(visit.roomId);
+    this.#visitBySession.delete(visit.cobrowseSessionId);
     this.#visits.delete(visit.id);
     this.#announced.delete(visit.id);
     this.#reported.delete(visit.id);
@@ -441,20 +441,20 @@ export class Relay {
     this.options.log.info({ visit: visit.id }, "visit released to another server process");
   }
 
-  /** The visit is over (visitor gone for good, shutdown): its room ends, its token dies. */
+  /** The visit is over (visitor gone for good, shutdown): its session ends, its token dies. */
   #endVisit(visit: Visit, reason: EndReason): void {
     if (visit.ended) return;
     visit.ended = true;
     this.#clock.clearTimeout(visit.graceTimer);
     this.#tokens.revoke(visit.id);
     void this.#sharing?.ended(visit);
-    const roomId = visit.roomId;
+    const sessionId = visit.cobrowseSessionId;
     if (visit.room) visit.room.end(reason);
     else {
-      this.#directory.remove(roomId);
-      this.options.bus.publish(roomsChannel, JSON.stringify({ t: "gone", room: roomId } satisfies RoomsEnvelope));
+      this.#directory.remove(sessionId);
+      this.options.bus.publish(roomsChannel, JSON.stringify({ t: "gone", room: sessionId } satisfies RoomsEnvelope));
     }
-    this.#visitByRoom.delete(roomId);
+    this.#visitBySession.delete(sessionId);
     this.#visits.delete(visit.id);
     this.#announced.delete(visit.id);
     if (this.#reported.get(visit.id) === "active") this.#report(visit, "none");
@@ -467,21 +467,21 @@ export class Relay {
   }
 
   #summary(visit: Visit): RoomSummary {
-    const room = visit.room;
+    const session = visit.room;
     return {
-      room: visit.roomId,
+      room: visit.cobrowseSessionId,
       visit: visit.id,
       site: visit.siteId,
       owner: this.replica,
-      state: room?.state ?? "waiting",
-      mode: room?.mode ?? "view",
-      agents: room?.agentCount ?? 0,
-      since: visit.roomSince,
+      state: session?.state ?? "waiting",
+      mode: session?.mode ?? "view",
+      agents: session?.agentCount ?? 0,
+      since: visit.sessionSince,
       ...(this.#sharing ? { epoch: visit.epoch } : {}),
     };
   }
 
-  /** Tells the cluster about a visit's room when its listed facts changed. */
+  /** Tells the cluster about a visit's session when its listed facts changed. */
   #announce(visit: Visit): void {
     if (visit.ended || !this.#visits.has(visit.id)) return;
     const state = visit.cobrowse;
@@ -525,7 +525,7 @@ export class Relay {
     if (envelope.t === "sync") {
       if (envelope.from !== this.replica) this.#announceAll();
     } else if (envelope.t === "gone") {
-      if (!this.#visitByRoom.has(envelope.room)) this.#directory.remove(envelope.room);
+      if (!this.#visitBySession.has(envelope.room)) this.#directory.remove(envelope.room);
     } else if (envelope.summary.owner !== this.replica) {
       this.#fromOtherOwner(envelope.summary);
     }
@@ -577,15 +577,15 @@ export class Relay {
 
   /** Owner side of an agent envelope, whether it came over the bus or from a socket here. */
   #fromAgentReplica(envelope: ReplicaEnvelope, peer: Peer | undefined, principal: AgentPrincipal | undefined): void {
-    let room: Room | undefined;
+    let session: CobrowseSession | undefined;
     if (envelope.t === "attach" && peer && principal) {
       this.#seats.attach(envelope.conn, envelope.room, peer, principal);
     } else if (envelope.t === "agent") {
-      room = this.#seats.message(envelope.conn, envelope.msg, () => peer);
+      session = this.#seats.message(envelope.conn, envelope.msg, () => peer);
     } else if (envelope.t === "detach") {
-      room = this.#seats.detach(envelope.conn, envelope.away === true);
+      session = this.#seats.detach(envelope.conn, envelope.away === true);
     }
-    const visit = room && this.#visitByRoom.get(room.id);
+    const visit = session && this.#visitBySession.get(session.id);
     if (visit) this.#announce(visit);
   }
 

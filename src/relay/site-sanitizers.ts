@@ -11,7 +11,7 @@ export interface RegisteredSite {
 
 /**
  * One sanitizer per registered site, built from the effective policy (allowlist, the site's
- * origins and masking selectors) and rebuilt when a policy reload changes it. Rooms keep the
+ * origins and masking selectors) and rebuilt when a policy reload changes it. Sessions keep the
  * sanitizer they started with.
  */
 export class SiteSanitizers {

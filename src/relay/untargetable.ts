@@ -5,7 +5,7 @@ import type { ShadowIndex } from "./shadow-index.js";
 
 // Applies the restrictions of sanitizer/untargetable-marks.ts to the room's shadow index: the
 // sanitizer reports placeholders and secret fields as it emits them (node ids already claimed by
-// the room), attribute changes are judged here.
+// the session), attribute changes are judged here.
 
 /** Marks the placeholders (masked, subtree and all) and secret fields of a sanitized snapshot or added subtree. */
 export function markUntargetable(index: ShadowIndex, fragment: Pick<SanitizedFragment, "placeholders" | "secretFields" | "privateFields">): void {

@@ -52,7 +52,7 @@ export interface StartOptions extends AppOptions {
   readonly policy?: PolicyEngine;
   /** Host name resolution for the asset proxy (tests map test host names); default: the system resolver. */
   readonly assetLookup?: HostLookup;
-  /** Clock of the co-browse rooms (agent inactivity, visitor grace); tests inject a manual one. */
+  /** Clock of the co-browse sessions (agent inactivity, visitor grace); tests inject a manual one. */
   readonly relayClock?: Clock;
   /** Clock of chat routing (offer timeouts) and business hours; tests inject a manual one. */
   readonly chatClock?: Clock;
@@ -87,13 +87,13 @@ export async function startServer(config: Config, options: StartOptions = {}): P
     throw err;
   });
   // A co-browse session that starts is linked to its visit's open chats (their transcripts show it).
-  const roomAudit = relayAudit(storage, log, (session, site) => {
-    const visit = relay.room(session)?.visit;
+  const sessionAudit = relayAudit(storage, log, (session, site) => {
+    const visit = relay.cobrowseSession(session)?.visit;
     return visit ? linkCobrowseSession(storage.db, { session, site, visit }, Date.now()) : Promise.resolve();
   });
   // Several server processes share visits (resume tokens, consent, watchers) through Redis.
   const visitStore = config.redisUrl ? await RedisVisitStore.connect({ ...config, redisUrl: config.redisUrl }, VISIT_RECORD_TTL_MS, log) : undefined;
-  const relay = new Relay({ policy, bus, log, signer: assets.signer, audit: roomAudit.audit, ...(options.relayClock ? { clock: options.relayClock } : {}), ...(visitStore ? { visitStore } : {}) });
+  const relay = new Relay({ policy, bus, log, signer: assets.signer, audit: sessionAudit.audit, ...(options.relayClock ? { clock: options.relayClock } : {}), ...(visitStore ? { visitStore } : {}) });
   await relay.start();
   const retention = createRetention({ storage, policy, identity, log, metrics, intervalMs: config.retentionIntervalMs }, options.retentionClock ? { now: options.retentionClock } : {});
   const chat = await startChat({ config, storage, policy, bus, retention, ...(options.chatClock ? { clock: options.chatClock } : {}) });
@@ -160,7 +160,7 @@ export async function startServer(config: Config, options: StartOptions = {}): P
       // Keep-alive connections become idle as their last response ends; close them as they do.
       server.closeIdleConnections();
       const sweeper = setInterval(() => server.closeIdleConnections(), 50);
-      // Co-browse rooms end (`server_shutdown`) and every WebSocket closes with 1001.
+      // Co-browse sessions end (`server_shutdown`) and every WebSocket closes with 1001.
       await sockets.shutdown(config.shutdownTimeoutMs);
       const timer = setTimeout(() => {
         log.warn({ timeoutMs: config.shutdownTimeoutMs }, "shutdown timeout: closing remaining connections");
@@ -173,7 +173,7 @@ export async function startServer(config: Config, options: StartOptions = {}): P
       if (metricsServer) await new Promise<void>((resolve) => metricsServer.close(() => resolve()));
       await retention.stop();
       await identity.close();
-      await roomAudit.drain();
+      await sessionAudit.drain();
       await chat.close();
       await bus.close();
       await visitStore?.close();

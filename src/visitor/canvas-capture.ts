@@ -41,7 +41,7 @@ export class CanvasCapture {
     this.#timer = undefined;
   }
 
-  /** A new snapshot replaced the agent's replica (and the relay's images): send every canvas again. */
+  /** A new snapshot replaced the agent's page copy (and the relay's images): send every canvas again. */
   resend(): void {
     this.#sent = new WeakMap();
     if (this.#timer !== undefined) this.#tick();

@@ -7,7 +7,7 @@ import type { TestServer } from "../helpers/server.js";
 import { serviceUrl } from "../helpers/services.js";
 import { ManualClock, openAgent, openVisitor, startSession, type WsClient } from "../relay/ws-client.js";
 
-// "Away" across replicas: the visitor on A (A owns the room, its clock is moved by hand), the
+// "Away" across replicas: the visitor on A (A owns the session, its clock is moved by hand), the
 // agent on B. When B loses the agent's socket (not closed on purpose) it tells A so over Redis, and
 // A keeps the seat away; the agent coming back through B within the limit takes it again, and one
 // that does not come back ends the session with agent_away. A socket B closes on purpose (1000)
@@ -31,8 +31,8 @@ describe.skipIf(!pgBase || !redisUrl)("an agent away across replicas", () => {
     expect(clock.pending).toBeGreaterThan(timers);
   }
 
-  async function listedOnB(room: string): Promise<void> {
-    for (let i = 0; i < 200 && !b.services.relay.room(room); i++) await new Promise((r) => setTimeout(r, 10));
+  async function listedOnB(session: string): Promise<void> {
+    for (let i = 0; i < 200 && !b.services.relay.cobrowseSession(session); i++) await new Promise((r) => setTimeout(r, 10));
   }
 
   beforeAll(async () => {
@@ -47,16 +47,16 @@ describe.skipIf(!pgBase || !redisUrl)("an agent away across replicas", () => {
 
   it("a socket lost on B keeps the seat on A; coming back through B takes it again without a new prompt", async () => {
     const { client: visitor, welcome } = await openVisitor(a);
-    const room = String(welcome.session);
-    await listedOnB(room);
+    const cobrowseSession = String(welcome.session);
+    await listedOnB(cobrowseSession);
     const first = await openAgent(b, agent);
-    await startSession(visitor, first, room);
+    await startSession(visitor, first, cobrowseSession);
     await lost(first);
     clock.advance(119_000);
     expect(visitor.frames.some((f) => f.kind === "state" && f.state === "ended")).toBe(false);
 
     const again = await openAgent(b, agent);
-    again.send({ kind: "join", versions: [1], room, mode: "view" });
+    again.send({ kind: "join", versions: [1], room: cobrowseSession, mode: "view" });
     await again.next("welcome");
     visitor.send({ kind: "viewport", viewport: { width: 640, height: 480 } });
     expect(await again.next("viewport")).toMatchObject({ viewport: { width: 640, height: 480 } });
@@ -72,10 +72,10 @@ describe.skipIf(!pgBase || !redisUrl)("an agent away across replicas", () => {
 
   it("a socket B closes on purpose (1000) ends the seat at once (agent_left)", async () => {
     const { client: visitor, welcome } = await openVisitor(a);
-    const room = String(welcome.session);
-    await listedOnB(room);
+    const cobrowseSession = String(welcome.session);
+    await listedOnB(cobrowseSession);
     const socket = await openAgent(b, agent);
-    await startSession(visitor, socket, room);
+    await startSession(visitor, socket, cobrowseSession);
     socket.close();
     expect(await visitor.next("state", (f) => f.state === "ended")).toMatchObject({ reason: "agent_left" });
     visitor.close();

@@ -8,7 +8,7 @@ import { serviceUrl } from "../helpers/services.js";
 import { DEMO_ORIGIN, openAgent, openVisitor, startSession } from "../relay/ws-client.js";
 
 // Two Airlock replicas on loopback sharing one PostgreSQL and one Redis: the visitor is on A
-// (A owns the room: sanitizes, keeps the shadow index), the agent on B. B lists A's room, the
+// (A owns the room: sanitizes, keeps the shadow index), the agent on B. B lists A's session, the
 // agent joins through B, content flows A → B sanitized, control flows B → A, and Redis holds
 // no key afterwards.
 
@@ -32,19 +32,19 @@ describe.skipIf(!pgBase || !redisUrl)("two replicas over Redis and PostgreSQL", 
 
   it("visitor on A, agent on B: listing, join, consent, sanitized content, control and leave cross replicas", async () => {
     const { client: visitor, welcome } = await openVisitor(a);
-    const room = String(welcome.session);
-    expect(a.services.relay.localRoomCount).toBe(1);
-    expect(b.services.relay.localRoomCount).toBe(0);
+    const cobrowseSession = String(welcome.session);
+    expect(a.services.relay.localSessionCount).toBe(1);
+    expect(b.services.relay.localSessionCount).toBe(0);
 
     let listed: Record<string, unknown>[] = [];
-    for (let i = 0; i < 100 && !listed.some((s) => s.room === room); i++) {
+    for (let i = 0; i < 100 && !listed.some((s) => s.room === cobrowseSession); i++) {
       listed = (await agent.json(`${b.url}/api/v1/cobrowse/sessions`)).body.sessions as Record<string, unknown>[];
-      if (!listed.some((s) => s.room === room)) await new Promise((r) => setTimeout(r, 20));
+      if (!listed.some((s) => s.room === cobrowseSession)) await new Promise((r) => setTimeout(r, 20));
     }
-    expect(listed.find((s) => s.room === room)).toMatchObject({ site: "demo", state: "waiting", agents: 0 });
+    expect(listed.find((s) => s.room === cobrowseSession)).toMatchObject({ site: "demo", state: "waiting", agents: 0 });
 
     const agentSocket = await openAgent(b, agent);
-    await startSession(visitor, agentSocket, room);
+    await startSession(visitor, agentSocket, cobrowseSession);
     expect(await agentSocket.next("state", (f) => f.state === "active")).toMatchObject({ agents: 1, watching: true });
 
     visitor.send({
@@ -74,8 +74,8 @@ describe.skipIf(!pgBase || !redisUrl)("two replicas over Redis and PostgreSQL", 
 
     agentSocket.send({ kind: "leave" });
     expect(await visitor.next("state", (f) => f.state === "ended")).toMatchObject({ reason: "agent_left" });
-    for (let i = 0; i < 100 && a.services.relay.localRoomCount > 0; i++) await new Promise((r) => setTimeout(r, 10));
-    expect(a.services.relay.localRoomCount).toBe(0);
+    for (let i = 0; i < 100 && a.services.relay.localSessionCount > 0; i++) await new Promise((r) => setTimeout(r, 10));
+    expect(a.services.relay.localSessionCount).toBe(0);
     expect(a.services.relay.retainedBytes()).toBe(0);
     visitor.close();
     agentSocket.close();
@@ -97,7 +97,7 @@ describe.skipIf(!pgBase || !redisUrl)("two replicas over Redis and PostgreSQL", 
   it("an agent socket closing on B ends its seat on A", async () => {
     const { client: visitor, welcome } = await openVisitor(a);
     const agentSocket = await openAgent(b, agent);
-    for (let i = 0; i < 100 && !b.services.relay.room(String(welcome.session)); i++) await new Promise((r) => setTimeout(r, 10));
+    for (let i = 0; i < 100 && !b.services.relay.cobrowseSession(String(welcome.session)); i++) await new Promise((r) => setTimeout(r, 10));
     await startSession(visitor, agentSocket, String(welcome.session));
     agentSocket.close();
     expect(await visitor.next("state", (f) => f.state === "ended")).toMatchObject({ reason: "agent_left" });

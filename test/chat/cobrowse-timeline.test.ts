@@ -3,7 +3,7 @@ import { expect, it } from "vitest";
 import { recordAudit } from "../../src/audit/trail.js";
 import { cobrowseEventsOf, linkCobrowseSession } from "../../src/chat/cobrowse-timeline.js";
 import { findConversation } from "../../src/chat/conversations.js";
-import { roomAuditEntry } from "../../src/relay/relay-audit.js";
+import { sessionAuditEntry } from "../../src/relay/relay-audit.js";
 import { openStorage } from "../../src/storage/db.js";
 import { migrateUp } from "../../src/storage/migrate.js";
 import { describeEachDialect } from "../helpers/dialects.js";
@@ -30,7 +30,7 @@ describeEachDialect("co-browse events of a conversation", (fx) => {
 
       await linkCobrowseSession(db, { session: "s1", site: "demo", visit }, 10);
       await linkCobrowseSession(db, { session: "s1", site: "demo", visit }, 11); // again: idempotent
-      const audit = (event: Parameters<typeof roomAuditEntry>[0], meta: Record<string, string>) => recordAudit(db, roomAuditEntry(event, meta));
+      const audit = (event: Parameters<typeof sessionAuditEntry>[0], meta: Record<string, string>) => recordAudit(db, sessionAuditEntry(event, meta));
       await audit("cobrowse.start", { room: "s1", site: "demo" });
       await audit("cobrowse.consent", { room: "s1", site: "demo", agent: "a1", mode: "control", step: "given" });
       await audit("cobrowse.mode", { room: "s1", site: "demo", mode: "control" });

@@ -9,7 +9,7 @@ import { chatsWorkspace } from "./browser-harness.js";
 // demo shop and the real console: the visitor stops sharing and keeps chatting without a reload;
 // the agent co-browses again from the chat (a new consent prompt), then leaves, and the chat
 // still works both ways; the visitor moves to another page mid-chat and keeps the conversation.
-// Each ended session's room is gone from the relay's memory.
+// Each ended session's session is gone from the relay's memory.
 
 const suite = chromiumPath ? describe : describe.skip;
 
@@ -55,9 +55,9 @@ suite("co-browse sessions come and go within one visit; chat stays (Chromium)", 
     return viewer;
   }
 
-  async function roomReleased(): Promise<void> {
+  async function sessionReleased(): Promise<void> {
     const { relay } = server.services;
-    await expect.poll(() => relay.localRoomCount).toBe(0);
+    await expect.poll(() => relay.localSessionCount).toBe(0);
     expect(relay.retainedBytes()).toBe(0);
   }
 
@@ -77,7 +77,7 @@ suite("co-browse sessions come and go within one visit; chat stays (Chromium)", 
     await bar().getByRole("button", { name: "Stop sharing" }).click();
     await expect.poll(() => bar().count()).toBe(0);
     await viewer.getByText("The co-browse session has ended.").waitFor();
-    await roomReleased();
+    await sessionReleased();
 
     await talk("after stopping");
     expect(await visitor.evaluate(() => (window as { sameDocument?: boolean }).sameDocument)).toBe(true);
@@ -91,7 +91,7 @@ suite("co-browse sessions come and go within one visit; chat stays (Chromium)", 
     await talk("while sharing again");
     await viewer.getByRole("button", { name: "Leave session" }).click();
     await expect.poll(() => bar().count()).toBe(0);
-    await roomReleased();
+    await sessionReleased();
     await talk("after the agent left");
     await shot(agent, "06-agent-chat-after-leaving");
     await viewer.getByRole("button", { name: "Close viewer" }).click();
@@ -109,7 +109,7 @@ suite("co-browse sessions come and go within one visit; chat stays (Chromium)", 
     await viewer.getByRole("button", { name: "Leave session" }).click();
     await viewer.getByRole("button", { name: "Close viewer" }).click();
     await expect.poll(() => bar().count()).toBe(0);
-    await roomReleased();
+    await sessionReleased();
     await talk("at the end");
     await shot(visitor, "09-visitor-chat-at-end");
     expect(problems).toEqual([]);

@@ -7,7 +7,7 @@ import type { DemoAirlock } from "./demo-airlock.js";
 
 // axe-core (WCAG 2.1 A and AA) on what people see of Airlock while co-browsing: the visitor's
 // consent prompt and sharing bar with its watcher list (Airlock's UI only, not the shop page
-// around it), and the agent's console with the co-browse list and the viewer (the replica of the
+// around it), and the agent's console with the co-browse list and the viewer (the page copy of the
 // visitor's page excluded: that is the customer's markup). Zero violations.
 
 const suite = chromiumPath ? describe : describe.skip;
@@ -40,8 +40,8 @@ suite("accessibility of the co-browse UI on both sides (axe-core, Chromium, real
   });
 
   it("the visitor's consent prompt has no violations", async () => {
-    const room = await visitorSession(visitor);
-    await startFromList(agent, room, "Start co-browsing");
+    const session = await visitorSession(visitor);
+    await startFromList(agent, session, "Start co-browsing");
     await visitor.page.getByRole("dialog").first().waitFor();
     await visitor.shot("01-consent-prompt");
     expect(await axeViolations(visitor.page, { include: [AIRLOCK_UI] })).toEqual([]);

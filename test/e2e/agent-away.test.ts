@@ -6,7 +6,7 @@ import { ManualClock } from "../relay/ws-client.js";
 import { buildConsoleBundle, buildVisitorBundle } from "../visitor/host-site.js";
 import { startDemoAirlock, type DemoAirlock } from "./demo-airlock.js";
 import { openVisitor, signInAgent, type Person, type Visitor } from "./people.js";
-import { ReplicaView } from "./replica-view.js";
+import { PageCopyView } from "./page-copy-view.js";
 
 // "Away" as a visitor and an agent live it, through the real server, in Chromium, with a short
 // policy value (agentInactivity: 10 s) on a manual relay clock. An agent who only watches never
@@ -20,7 +20,7 @@ import { ReplicaView } from "./replica-view.js";
 // `visibilitychange`, the event the console listens to.
 
 const suite = chromiumPath ? describe : describe.skip;
-/** Waits for the replica and the visitor's page: generous, the machine may be busy. */
+/** Waits for the page copy and the visitor's page: generous, the machine may be busy. */
 const SLOW = { timeout: 20_000 };
 
 async function setVisibility(page: Page, state: "hidden" | "visible"): Promise<void> {
@@ -42,14 +42,14 @@ suite("an agent away from a co-browse session (Chromium, real relay)", () => {
   const notice = () => visitor.page.locator("[data-airlock-notice]");
   const awayBanner = () => viewer.locator(".cb-banner[data-kind=away]");
 
-  /** The agent starts co-browsing from the session list; the visitor agrees; the replica shows the shop. */
+  /** The agent starts co-browsing from the session list; the visitor agrees; the page copy shows the shop. */
   async function startSharing(page: Page): Promise<void> {
     await page.goto(`${demo.origin}/console/cobrowse`);
     await page.getByRole("button", { name: /^Start co-browsing/ }).click();
     await page.waitForURL(/\/console\/cobrowse\/[A-Za-z0-9_-]+$/);
     await visitor.page.getByRole("button", { name: "Share my screen" }).click();
     await expect.poll(() => bar().innerText()).toContain("Alex Agent is viewing this page");
-    await expect.poll(() => new ReplicaView(page).text("h1"), SLOW).toBe("Office goods for careful people");
+    await expect.poll(() => new PageCopyView(page).text("h1"), SLOW).toBe("Office goods for careful people");
   }
 
   /** Waits until the relay scheduled a timer it did not have (the away countdown started). */
@@ -126,7 +126,7 @@ suite("an agent away from a co-browse session (Chromium, real relay)", () => {
 
   it("a closed viewer tab is away too: reopened in time it returns without a new prompt; left closed, the session ends", async () => {
     await startSharing(viewer);
-    const roomUrl = viewer.url();
+    const sessionUrl = viewer.url();
     const prompts = async () => visitor.sent.filter((f) => f.includes('"kind":"consent"')).length;
     const answered = await prompts();
 
@@ -135,8 +135,8 @@ suite("an agent away from a co-browse session (Chromium, real relay)", () => {
     await timerScheduled(before);
     clock.advance(9_000);
     viewer = await agent.page.context().newPage();
-    await viewer.goto(roomUrl);
-    await expect.poll(() => new ReplicaView(viewer).text("h1"), SLOW).toBe("Office goods for careful people");
+    await viewer.goto(sessionUrl);
+    await expect.poll(() => new PageCopyView(viewer).text("h1"), SLOW).toBe("Office goods for careful people");
     await expect(viewer.locator(".cb-status").innerText()).resolves.toBe("You are viewing the visitor's page");
     expect(await prompts()).toBe(answered); // no new question to the visitor
     clock.advance(60_000);
@@ -178,7 +178,7 @@ suite("an agent away from a co-browse session (Chromium, real relay)", () => {
 
     offline = false;
     await expect.poll(() => awayBanner().isVisible(), { timeout: 10_000 }).toBe(false);
-    await expect.poll(() => new ReplicaView(viewer).text("h1"), SLOW).toBe("Office goods for careful people");
+    await expect.poll(() => new PageCopyView(viewer).text("h1"), SLOW).toBe("Office goods for careful people");
     await expect(viewer.locator(".cb-status").innerText()).resolves.toBe("You are viewing the visitor's page");
     expect(await prompts()).toBe(answered);
     clock.advance(60_000);

@@ -79,11 +79,11 @@ export async function openCastAgent(browser: Browser, demo: DemoAirlock, login: 
 }
 
 /** The console's session row of the visitor with `room` (its visit's current or next session). */
-export function sessionRow(agent: Page, room: string) {
-  return agent.getByTestId("cobrowse-sessions").locator(`tr[data-room="${room}"]`);
+export function sessionRow(agent: Page, session: string) {
+  return agent.getByTestId("cobrowse-sessions").locator(`tr[data-room="${session}"]`);
 }
 
-/** The room the visitor's page was welcomed into (from its own frames: the server's welcome is received, not sent). */
+/** The session the visitor's page was welcomed into (from its own frames: the server's welcome is received, not sent). */
 export async function visitorSession(visitor: CastVisitor): Promise<string> {
   return visitor.page.evaluate(() => {
     const raw = sessionStorage.getItem("airlock.cobrowse.resume");
@@ -98,9 +98,9 @@ export function answers(visitor: CastVisitor): string[] {
 }
 
 /** An agent starts co-browsing from the Co-browse page and lands in the viewer. */
-export async function startFromList(agent: CastMember, room: string, button: "Start co-browsing" | "Join"): Promise<void> {
-  await expect.poll(() => sessionRow(agent.page, room).count(), { timeout: 15_000 }).toBe(1);
-  await sessionRow(agent.page, room).getByRole("button", { name: button }).click();
+export async function startFromList(agent: CastMember, session: string, button: "Start co-browsing" | "Join"): Promise<void> {
+  await expect.poll(() => sessionRow(agent.page, session).count(), { timeout: 15_000 }).toBe(1);
+  await sessionRow(agent.page, session).getByRole("button", { name: button }).click();
   await agent.page.waitForURL(/\/console\/cobrowse\/[A-Za-z0-9_-]+$/);
 }
 

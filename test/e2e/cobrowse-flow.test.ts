@@ -6,7 +6,7 @@ import { chromiumPath, launchBrowser, type TestBrowser } from "../helpers/browse
 import { buildConsoleBundle, buildVisitorBundle } from "../visitor/host-site.js";
 import { startDemoAirlock, type DemoAirlock } from "./demo-airlock.js";
 import { normalizeText, openVisitor, signInAgent, type Person, type Visitor } from "./people.js";
-import { ReplicaView } from "./replica-view.js";
+import { PageCopyView } from "./page-copy-view.js";
 import { kindOf } from "../helpers/frame-fields.js";
 
 // The whole co-browse path as a new user tries it after `make run`, through the real relay: a
@@ -34,7 +34,7 @@ suite("co-browsing end to end through the real relay", () => {
     return box;
   };
   const agentStatus = () => agent.page.locator(".cb-status");
-  let replica: ReplicaView;
+  let pageCopy: PageCopyView;
   const both = async (name: string) => {
     await visitor.shot(name);
     await agent.shot(name);
@@ -62,7 +62,7 @@ suite("co-browsing end to end through the real relay", () => {
     visitor = await openVisitor(tb.browser, `${demo.origin}/demo`, "e2e");
     await visitor.page.getByRole("heading", { name: "Office goods for careful people" }).waitFor();
     agent = await signInAgent(tb.browser, demo.origin, "/console/cobrowse", "agent", "e2e");
-    replica = new ReplicaView(agent.page);
+    pageCopy = new PageCopyView(agent.page);
     await agent.page.getByRole("heading", { name: "Co-browse", level: 1 }).waitFor();
     const row = agent.page.getByTestId("cobrowse-sessions").getByRole("row").filter({ hasText: "Airlock demo site" });
     await row.waitFor();
@@ -88,10 +88,10 @@ suite("co-browsing end to end through the real relay", () => {
     await allow.click();
     await expect.poll(() => bar().innerText()).toContain("Alex Agent is viewing this page");
     const visitorText = normalizeText(await visitor.page.locator("main").innerText());
-    await reaches("snapshot", async () => normalizeText(await replica.text("main")), visitorText);
+    await reaches("snapshot", async () => normalizeText(await pageCopy.text("main")), visitorText);
     await expect(agentStatus().innerText()).resolves.toBe("You are viewing the visitor's page");
-    // The shop's stylesheet and product images reach the replica through the asset proxy only.
-    const assetUrls = await replica.assetUrls();
+    // The shop's stylesheet and product images reach the page copy through the asset proxy only.
+    const assetUrls = await pageCopy.assetUrls();
     expect(assetUrls.length).toBeGreaterThan(3);
     for (const u of assetUrls) expect(u.startsWith(`${demo.origin}/relay/v1/asset?`)).toBe(true);
     await both("03-sharing");
@@ -99,14 +99,14 @@ suite("co-browsing end to end through the real relay", () => {
 
   it("shows the visitor's cart changes and scrolling", async () => {
     await visitor.page.click("button.add[data-product=mug]");
-    await reaches("cart change", () => replica.text("#cart-items"), await visitor.page.locator("#cart-items").innerText());
+    await reaches("cart change", () => pageCopy.text("#cart-items"), await visitor.page.locator("#cart-items").innerText());
     await both("04-cart-changed");
 
     await visitor.page.mouse.move(500, 400);
     await visitor.page.mouse.wheel(0, 700);
     await expect.poll(() => visitor.page.evaluate(() => scrollY)).toBeGreaterThan(100);
     const y = await visitor.page.evaluate(() => scrollY);
-    await reaches("scroll", () => replica.scrollY(), y);
+    await reaches("scroll", () => pageCopy.scrollY(), y);
     await both("05-scrolled");
   });
 
@@ -133,12 +133,12 @@ suite("co-browsing end to end through the real relay", () => {
     await agent.page.mouse.move(stage.x + stage.width / 2, stage.y + stage.height / 2);
     await agent.page.mouse.wheel(0, -2000);
     await expect.poll(() => visitor.page.evaluate(() => scrollY)).toBe(0);
-    await expect.poll(() => replica.scrollY()).toBe(0);
+    await expect.poll(() => pageCopy.scrollY()).toBe(0);
 
-    const button = await replica.box("button.add[data-product=lamp]");
+    const button = await pageCopy.box("button.add[data-product=lamp]");
     await agent.page.mouse.click(button.x + button.width / 2, button.y + button.height / 2);
     await expect.poll(() => visitor.page.locator("#cart-items").innerText()).toContain("Aurora desk lamp");
-    await reaches("agent click echoed", () => replica.text("#cart-items"), await visitor.page.locator("#cart-items").innerText());
+    await reaches("agent click echoed", () => pageCopy.text("#cart-items"), await visitor.page.locator("#cart-items").innerText());
     await both("08-agent-added-to-cart");
   });
 
@@ -147,15 +147,15 @@ suite("co-browsing end to end through the real relay", () => {
     await visitor.page.getByRole("heading", { name: "Checkout" }).waitFor();
     // Same session on the next page: no new prompt, the bar is back at once.
     await expect.poll(() => bar().innerText()).toContain("Alex Agent is controlling this page");
-    await reaches("navigation", () => replica.text("h1"), "Checkout");
+    await reaches("navigation", () => pageCopy.text("h1"), "Checkout");
 
     await visitor.page.locator("#name").pressSequentially("Erika Example");
-    await reaches("typing (masked)", () => replica.value("#name"), "•".repeat("Erika Example".length));
+    await reaches("typing (masked)", () => pageCopy.value("#name"), "•".repeat("Erika Example".length));
     await visitor.page.locator("#card").fill("4111 1111 1111 1111");
-    await expect.poll(() => replica.value("#card")).toBe("•".repeat(19));
+    await expect.poll(() => pageCopy.value("#card")).toBe("•".repeat(19));
     await both("09-visitor-typing-masked");
 
-    const address = await replica.box("#address");
+    const address = await pageCopy.box("#address");
     await agent.page.mouse.click(address.x + 10, address.y + address.height / 2);
     await agent.page.getByLabel("Type into the visitor's field").waitFor();
     await agent.page.keyboard.type("Marktplatz 1");
@@ -164,7 +164,7 @@ suite("co-browsing end to end through the real relay", () => {
   });
 
   it("refuses the agent's clicks and typing into the card field and the nosync block, on the server", async () => {
-    const card = await replica.box("#card");
+    const card = await pageCopy.box("#card");
     await agent.page.mouse.click(card.x + 10, card.y + card.height / 2);
     await expect.poll(() => agentStatus().innerText()).toContain("private");
     await agent.page.keyboard.type("4000");
@@ -173,11 +173,11 @@ suite("co-browsing end to end through the real relay", () => {
 
     await visitor.page.getByRole("link", { name: "My account" }).click();
     await visitor.page.getByRole("heading", { name: "My account" }).waitFor();
-    await reaches("navigation to account", () => replica.text("h1"), "My account");
-    const replicaText = await replica.text("main");
-    expect(replicaText).toContain("Dana Demo");
-    for (const secret of ["IBAN", "Hargreaves", "NW-4471"]) expect(replicaText).not.toContain(secret);
-    const box = await replica.box("div[data-airlock-masked]");
+    await reaches("navigation to account", () => pageCopy.text("h1"), "My account");
+    const pageCopyText = await pageCopy.text("main");
+    expect(pageCopyText).toContain("Dana Demo");
+    for (const secret of ["IBAN", "Hargreaves", "NW-4471"]) expect(pageCopyText).not.toContain(secret);
+    const box = await pageCopy.box("div[data-airlock-masked]");
     expect(box.height).toBeGreaterThan(40); // an empty box of the block's size
     await agentStatus().evaluate((el) => (el.textContent = ""));
     await agent.page.mouse.click(box.x + box.width / 2, box.y + box.height / 2);
@@ -189,7 +189,7 @@ suite("co-browsing end to end through the real relay", () => {
     await bar().getByRole("button", { name: "Stop sharing" }).click();
     await expect.poll(() => bar().count()).toBe(0);
     await agent.page.getByText("The co-browse session has ended.").waitFor();
-    await expect.poll(() => replica.count("body > *")).toBe(0);
+    await expect.poll(() => pageCopy.count("body > *")).toBe(0);
     await both("13-stopped");
   });
 

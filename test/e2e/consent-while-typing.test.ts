@@ -60,13 +60,13 @@ suite("consent prompts never take what the visitor types (Chromium, real relay)"
   }
 
   async function startSharing(visitor: CastVisitor): Promise<string> {
-    const room = await visitor.page.evaluate(() => String((JSON.parse(sessionStorage.getItem("airlock.cobrowse.resume") ?? "{}") as { session?: string }).session ?? ""));
+    const cobrowseSession = await visitor.page.evaluate(() => String((JSON.parse(sessionStorage.getItem("airlock.cobrowse.resume") ?? "{}") as { session?: string }).session ?? ""));
     await list.page.goto(`${demo.origin}/console/cobrowse`);
-    const row = list.page.locator(`tr[data-room="${room}"]`);
+    const row = list.page.locator(`tr[data-room="${cobrowseSession}"]`);
     await row.waitFor();
     await row.getByRole("button", { name: "Start co-browsing" }).click();
     await list.page.waitForURL(/\/console\/cobrowse\/[A-Za-z0-9_-]+$/);
-    return room;
+    return cobrowseSession;
   }
 
   async function expectFocusIn(field: ReturnType<CastVisitor["page"]["getByRole"]>): Promise<void> {

@@ -20,8 +20,8 @@ suite("console buttons come from the server's decision per user and session (Chr
   let served: CastVisitor;
   let idle: CastVisitor;
   let alex: CastMember;
-  let servedRoom = "";
-  let idleRoom = "";
+  let servedSession = "";
+  let idleSession = "";
 
   beforeAll(async () => {
     buildVisitorBundle();
@@ -30,8 +30,8 @@ suite("console buttons come from the server's decision per user and session (Chr
     tb = await launchBrowser();
     served = await openCastVisitor(tb.browser, demo, "actions-served");
     idle = await openCastVisitor(tb.browser, demo, "actions-idle");
-    servedRoom = await visitorSession(served);
-    idleRoom = await visitorSession(idle);
+    servedSession = await visitorSession(served);
+    idleSession = await visitorSession(idle);
     alex = await openCastAgent(tb.browser, demo, "agent", "/console/cobrowse", "actions");
   });
   afterAll(async () => {
@@ -40,7 +40,7 @@ suite("console buttons come from the server's decision per user and session (Chr
   });
 
   it("an agent whose role may control gets no Request control where policy switches control off, and nothing but Leave before the visitor's yes", async () => {
-    await startFromList(alex, servedRoom, "Start co-browsing");
+    await startFromList(alex, servedSession, "Start co-browsing");
     const prompt = served.page.getByRole("dialog", { name: "Share this page with Alex Agent?" });
     await prompt.waitFor();
     const toolbar = alex.page.getByRole("toolbar", { name: "Co-browse tools" });
@@ -55,20 +55,20 @@ suite("console buttons come from the server's decision per user and session (Chr
 
   it("an agent-viewer sees Start for a visitor nobody serves and no Join for a session another agent runs, which the server refuses her", async () => {
     const vera = await openCastAgent(tb.browser, demo, "viewer", "/console/cobrowse", "actions");
-    await sessionRow(vera.page, idleRoom).getByRole("button", { name: "Start co-browsing" }).waitFor();
-    await expect.poll(() => sessionRow(vera.page, servedRoom).innerText()).toContain("Sharing");
-    expect(await sessionRow(vera.page, servedRoom).getByRole("button").count()).toBe(0);
+    await sessionRow(vera.page, idleSession).getByRole("button", { name: "Start co-browsing" }).waitFor();
+    await expect.poll(() => sessionRow(vera.page, servedSession).innerText()).toContain("Sharing");
+    expect(await sessionRow(vera.page, servedSession).getByRole("button").count()).toBe(0);
     await vera.shot("02-no-join-for-viewer");
     // The server's answer for that session is the same: not allowed.
     const { agent } = await signInEnrolled(demo.server, "viewer");
-    expect((await agent.json(`${demo.server.url}/api/v1/cobrowse/sessions/${servedRoom}/join`, "POST", {})).status).toBe(403);
-    expect((await agent.json(`${demo.server.url}/api/v1/cobrowse/sessions/${servedRoom}`, "GET")).body).toMatchObject({ actions: [] });
-    expect((await agent.json(`${demo.server.url}/api/v1/cobrowse/sessions/${idleRoom}`, "GET")).body).toMatchObject({ actions: ["start"] });
+    expect((await agent.json(`${demo.server.url}/api/v1/cobrowse/sessions/${servedSession}/join`, "POST", {})).status).toBe(403);
+    expect((await agent.json(`${demo.server.url}/api/v1/cobrowse/sessions/${servedSession}`, "GET")).body).toMatchObject({ actions: [] });
+    expect((await agent.json(`${demo.server.url}/api/v1/cobrowse/sessions/${idleSession}`, "GET")).body).toMatchObject({ actions: ["start"] });
   });
 
   it("a supervisor sees Join for the running session", async () => {
     const sam = await openCastAgent(tb.browser, demo, "supervisor", "/console/cobrowse", "actions");
-    await sessionRow(sam.page, servedRoom).getByRole("button", { name: "Join" }).waitFor();
+    await sessionRow(sam.page, servedSession).getByRole("button", { name: "Join" }).waitFor();
     await sam.shot("03-join-for-supervisor");
     expect([...served.problems, ...idle.problems, ...alex.problems, ...sam.problems]).toEqual([]);
   });

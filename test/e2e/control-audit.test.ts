@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
 import { chromiumPath } from "../helpers/browser.js";
-import { clickInReplica, grantControl, replicaNodeId, shareWithAgent, type SharedSession } from "./control-session.js";
+import { clickInPageCopy, grantControl, pageCopyNodeId, shareWithAgent, type SharedSession } from "./control-session.js";
 import { demoInBrowser } from "./demo-airlock.js";
 
 // What an agent did in control mode is in the audit trail as metadata only: each control action
@@ -34,29 +34,29 @@ suite("control actions and refusals in the audit trail", () => {
     s = await shareWithAgent(env.browser, env.demo, "/demo/checkout", "control-audit");
     await grantControl(s);
     const agent = s.agent.person.page;
-    const address = await replicaNodeId(s.agent, "#address");
-    const card = await replicaNodeId(s.agent, "#card");
-    const city = await replicaNodeId(s.agent, "#city");
+    const address = await pageCopyNodeId(s.agent, "#address");
+    const card = await pageCopyNodeId(s.agent, "#card");
+    const city = await pageCopyNodeId(s.agent, "#city");
 
     // One click and twelve keystrokes on the address field.
-    await clickInReplica(s.agent, "#address");
+    await clickInPageCopy(s.agent, "#address");
     await agent.getByLabel("Type into the visitor's field").waitFor();
     await agent.keyboard.type("Marktplatz 1");
     await expect.poll(() => s.visitor.page.inputValue("#address")).toBe("Marktplatz 1");
     await agent.keyboard.press("Escape");
     // A click the relay refuses (payment-card field).
-    await clickInReplica(s.agent, "#card");
+    await clickInPageCopy(s.agent, "#card");
     await expect.poll(() => s.agent.status()).toContain("private");
     // Keystrokes the page refuses after the first three (the field takes three characters).
     await s.visitor.page.locator("#city").evaluate((el) => el.setAttribute("maxlength", "3"));
     await expect.poll(() => s.agent.replica.count("#city[maxlength='3']")).toBe(1);
-    await clickInReplica(s.agent, "#city");
+    await clickInPageCopy(s.agent, "#city");
     await agent.getByLabel("Type into the visitor's field").waitFor();
     await agent.keyboard.type("Berlin", { delay: 40 });
     await expect.poll(() => s.agent.status()).toContain("too long");
     expect(await s.visitor.page.inputValue("#city")).toBe("Ber");
 
-    const room = (t: string | null) => (t ?? "").replace(/\/node:\d+$/, "");
+    const session = (t: string | null) => (t ?? "").replace(/\/node:\d+$/, "");
     await expect
       .poll(async () => (await controlRows()).map((r) => [r.action, r.decision, r.rule, r.target?.replace(/^.*\/node:/, "node:")]))
       .toEqual([
@@ -71,7 +71,7 @@ suite("control actions and refusals in the audit trail", () => {
     for (const r of rows) {
       expect(r.actor).toBe(rows[0]?.actor);
       expect(r.actor).toMatch(/^agent:[A-Za-z0-9-]+$/);
-      expect(room(r.target)).toMatch(/^room:[A-Za-z0-9_-]+@[A-Za-z0-9_-]+$/);
+      expect(session(r.target)).toMatch(/^room:[A-Za-z0-9_-]+@[A-Za-z0-9_-]+$/);
     }
     // Metadata only: nothing typed and nothing of the page is in the trail.
     const all = JSON.stringify(await env.demo.server.services.storage.db.selectFrom("audit_log").selectAll().execute());

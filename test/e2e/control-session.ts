@@ -2,7 +2,7 @@ import { expect } from "vitest";
 import type { Browser } from "playwright-core";
 import type { DemoAirlock } from "./demo-airlock.js";
 import { openVisitor, signInAgent, type Person, type Visitor } from "./people.js";
-import { ReplicaView } from "./replica-view.js";
+import { PageCopyView } from "./page-copy-view.js";
 
 // A co-browse session as the control tests need it: a visitor on a demo page shares with an
 // agent who signed in to the console (dev IdP + TOTP) and started co-browsing from the session
@@ -10,7 +10,7 @@ import { ReplicaView } from "./replica-view.js";
 
 export interface Watcher {
   readonly person: Person;
-  readonly replica: ReplicaView;
+  readonly replica: PageCopyView;
   readonly status: () => Promise<string>;
 }
 
@@ -36,10 +36,10 @@ export async function joinFromList(person: Person): Promise<Watcher> {
 }
 
 export function watcher(person: Person): Watcher {
-  return { person, replica: new ReplicaView(person.page), status: () => person.page.locator(".cb-status").innerText() };
+  return { person, replica: new PageCopyView(person.page), status: () => person.page.locator(".cb-status").innerText() };
 }
 
-/** A visitor on `path` shares the page with an agent; the agent's replica shows it. */
+/** A visitor on `path` shares the page with an agent; the agent's page copy shows it. */
 export async function shareWithAgent(browser: Browser, demo: DemoAirlock, path: string, prefix: string): Promise<SharedSession> {
   const visitor = await openVisitor(browser, `${demo.origin}${path}`, prefix);
   await visitor.page.locator("h1").waitFor();
@@ -55,8 +55,8 @@ export async function grantControl(s: SharedSession): Promise<void> {
   await expect.poll(() => s.agent.status()).toBe("You are controlling the visitor's page");
 }
 
-/** Clicks an element of the replica through the viewer's overlay, as the agent would. */
-export async function clickInReplica(w: Watcher, selector: string): Promise<void> {
+/** Clicks an element of the page copy through the viewer's overlay, as the agent would. */
+export async function clickInPageCopy(w: Watcher, selector: string): Promise<void> {
   const box = await w.replica.box(selector);
   await w.person.page.mouse.click(box.x + Math.min(10, box.width / 2), box.y + box.height / 2);
 }
@@ -66,16 +66,16 @@ export async function typerText(w: Watcher): Promise<string> {
   return w.person.page.locator(".cb-typer").evaluate((el) => ((el as HTMLInputElement).checkVisibility() ? (el as HTMLInputElement).value : ""));
 }
 
-/** An element's scroll offset in a watcher's replica (-1 when it is not there). */
-export function replicaScrollTop(w: Watcher, selector: string): Promise<number> {
+/** An element's scroll offset in a watcher's page copy (-1 when it is not there). */
+export function pageCopyScrollTop(w: Watcher, selector: string): Promise<number> {
   return w.person.page.evaluate((sel) => {
     const doc = document.querySelector<HTMLIFrameElement>(".cb-scaler iframe")?.contentDocument;
     return doc?.querySelector(sel)?.scrollTop ?? -1;
   }, selector);
 }
 
-/** The id attribute of the element the replica marks as focused on the visitor's page. */
-export function replicaFocus(w: Watcher): Promise<string | null> {
+/** The id attribute of the element the page copy marks as focused on the visitor's page. */
+export function pageCopyFocus(w: Watcher): Promise<string | null> {
   return w.person.page.evaluate(() => {
     const doc = document.querySelector<HTMLIFrameElement>(".cb-scaler iframe")?.contentDocument;
     return doc?.querySelector("[data-airlock-focus]")?.getAttribute("id") ?? null;
@@ -100,8 +100,8 @@ export async function admitWatcher(visitor: Visitor, ready: () => Promise<boolea
     .toBe(true);
 }
 
-/** The node id the replica's element carries (the id control events and audit entries name). */
-export async function replicaNodeId(w: Watcher, selector: string): Promise<number> {
+/** The node id the page copy's element carries (the id control events and audit entries name). */
+export async function pageCopyNodeId(w: Watcher, selector: string): Promise<number> {
   const id = await w.person.page.evaluate((sel) => {
     const doc = document.querySelector<HTMLIFrameElement>(".cb-scaler iframe")?.contentDocument;
     return doc?.querySelector(sel)?.getAttribute("data-airlock-id") ?? "";

@@ -16,7 +16,7 @@ suite("a no is told at once and holds for the policy's pause (Chromium, real rel
   let tb: TestBrowser;
   let visitor: CastVisitor;
   let alex: CastMember;
-  let room = "";
+  let session = "";
   const notice = () => alex.page.getByRole("alert");
 
   beforeAll(async () => {
@@ -25,7 +25,7 @@ suite("a no is told at once and holds for the policy's pause (Chromium, real rel
     demo = await startCobrowseAirlock([["consentPause: { seconds: 60,", "consentPause: { seconds: 8,"]]);
     tb = await launchBrowser();
     visitor = await openCastVisitor(tb.browser, demo, "declined");
-    room = await visitorSession(visitor);
+    session = await visitorSession(visitor);
     alex = await openCastAgent(tb.browser, demo, "agent", "/console/cobrowse", "declined");
   });
   afterAll(async () => {
@@ -34,7 +34,7 @@ suite("a no is told at once and holds for the policy's pause (Chromium, real rel
   });
 
   it("sharing declined: the agent reads it at once with the pause; nobody can ask the visitor again before it is over", async () => {
-    await startFromList(alex, room, "Start co-browsing");
+    await startFromList(alex, session, "Start co-browsing");
     await visitor.page.getByRole("dialog", { name: "Share this page with Alex Agent?" }).getByRole("button", { name: "No, thanks" }).click();
     await expect.poll(() => notice().innerText()).toMatch(/^The visitor declined to share the page with you\. You can ask again in [1-8] seconds?\.$/);
     expect(await alex.page.getByRole("button", { name: "Ask the visitor again" }).count()).toBe(0);

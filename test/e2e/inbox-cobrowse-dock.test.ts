@@ -125,7 +125,7 @@ suite("co-browse docked in the inbox: start from the conversation, fit, 100 %, z
     await expect.poll(() => dock().count()).toBe(0);
     await agent.getByTestId("visitor-context").waitFor();
     await pane().locator(".chat-event").filter({ hasText: "Co-browse ended" }).waitFor();
-    await expect.poll(() => server.services.relay.localRoomCount).toBe(0);
+    await expect.poll(() => server.services.relay.localSessionCount).toBe(0);
     await shot(agent, "05-after-close-1280");
     expect(problems).toEqual([]);
   });

@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
 import { chromiumPath } from "../helpers/browser.js";
-import { admitWatcher, agentJoins, joinFromList, replicaFocus, replicaScrollTop, shareWithAgent, type SharedSession, type Watcher } from "./control-session.js";
+import { admitWatcher, agentJoins, joinFromList, pageCopyFocus, pageCopyScrollTop, shareWithAgent, type SharedSession, type Watcher } from "./control-session.js";
 import { demoInBrowser } from "./demo-airlock.js";
 
 // A supervisor who joins a running session sees the page as it is now, not as it was when the
@@ -25,14 +25,14 @@ suite("a late joiner sees the visitor's page as it is now", () => {
     await s.visitor.page.evaluate(() => window.scrollTo(0, 0));
     await s.visitor.page.locator("#faq").evaluate((el) => (el.scrollTop = 300));
     await s.visitor.page.locator("#faq").focus();
-    await expect.poll(() => replicaScrollTop(s.agent, "#faq")).toBe(300);
+    await expect.poll(() => pageCopyScrollTop(s.agent, "#faq")).toBe(300);
     await expect.poll(() => s.agent.replica.scrollY()).toBe(0);
 
     supervisor = await agentJoins(env.browser, env.demo, "supervisor", "late-joiner-supervisor");
     await admitWatcher(s.visitor, async () => (await supervisor.replica.text("h1")) !== "");
     await expect.poll(() => supervisor.replica.scrollY()).toBe(0);
-    await expect.poll(() => replicaScrollTop(supervisor, "#faq")).toBe(300);
-    await expect.poll(() => replicaFocus(supervisor)).toBe("faq");
+    await expect.poll(() => pageCopyScrollTop(supervisor, "#faq")).toBe(300);
+    await expect.poll(() => pageCopyFocus(supervisor)).toBe("faq");
     await s.visitor.shot("late-joiner-guide");
     await supervisor.person.shot("late-joiner-guide");
   });
@@ -55,7 +55,7 @@ suite("a late joiner sees the visitor's page as it is now", () => {
     await expect.poll(() => again.replica.value("#name")).toBe(BULLET.repeat(9));
     await expect.poll(() => again.replica.value("#email")).toBe(BULLET.repeat(16));
     await expect.poll(() => again.replica.value("#country")).toBe("at");
-    await expect.poll(() => replicaFocus(again)).toBe("email");
+    await expect.poll(() => pageCopyFocus(again)).toBe("email");
     await expect.poll(() => again.replica.scrollY()).toBe(120);
     await s.visitor.shot("late-joiner-checkout");
     await again.person.shot("late-joiner-checkout");

@@ -1,10 +1,10 @@
 import { describe, expect, it } from "vitest";
 import { chromiumPath } from "../helpers/browser.js";
-import { clickInReplica, grantControl, shareWithAgent, typerText, type SharedSession } from "./control-session.js";
+import { clickInPageCopy, grantControl, shareWithAgent, typerText, type SharedSession } from "./control-session.js";
 import { demoInBrowser } from "./demo-airlock.js";
 
-// A refused control event rolls the agent's replica back to the visitor's real state: what the
-// agent typed into a field the relay or the visitor's page refused vanishes, and the replica
+// A refused control event rolls the agent's page copy back to the visitor's real state: what the
+// agent typed into a field the relay or the visitor's page refused vanishes, and the page copy
 // shows the value the page really holds. Covers both refusers: the relay (a card field, and a
 // field the page turns into one while the agent types) and the page (a value longer than the
 // field's maxlength). Screenshots: test-results/screenshots/rollback-*.png.
@@ -19,7 +19,7 @@ suite("a refused control event rolls the agent's replica back", () => {
   it("shows nothing the agent typed into the card field the relay refuses", async () => {
     s = await shareWithAgent(env.browser, env.demo, "/demo/checkout", "rollback");
     await grantControl(s);
-    await clickInReplica(s.agent, "#card");
+    await clickInPageCopy(s.agent, "#card");
     await expect.poll(() => s.agent.status()).toMatch(/card|private/i);
     await s.agent.person.page.keyboard.type("4000");
     await s.agent.person.page.waitForTimeout(300);
@@ -33,11 +33,11 @@ suite("a refused control event rolls the agent's replica back", () => {
     // The shop's own script limits the field (as a page may at any time).
     await s.visitor.page.locator("#city").evaluate((el) => el.setAttribute("maxlength", "5"));
     await expect.poll(() => s.agent.replica.count("#city[maxlength='5']")).toBe(1);
-    await clickInReplica(s.agent, "#city");
+    await clickInPageCopy(s.agent, "#city");
     await s.agent.person.page.getByLabel("Type into the visitor's field").waitFor();
     await s.agent.person.page.keyboard.type("Berlin-Mitte", { delay: 30 });
     await expect.poll(() => s.agent.status()).toContain("too long");
-    // The page kept what fitted; the agent's box is gone and the replica shows that real state.
+    // The page kept what fitted; the agent's box is gone and the page copy shows that real state.
     expect(await s.visitor.page.inputValue("#city")).toBe("Berli");
     await expect.poll(() => typerText(s.agent)).toBe("");
     await expect.poll(() => s.agent.replica.value("#city")).toBe(BULLET.repeat(5));
@@ -46,7 +46,7 @@ suite("a refused control event rolls the agent's replica back", () => {
   });
 
   it("drops what the agent typed once the relay refuses a field that became private mid-typing", async () => {
-    await clickInReplica(s.agent, "#email");
+    await clickInPageCopy(s.agent, "#email");
     await s.agent.person.page.getByLabel("Type into the visitor's field").waitFor();
     await s.agent.person.page.keyboard.type("dana@");
     await expect.poll(() => s.visitor.page.inputValue("#email")).toBe("dana@");

@@ -7,7 +7,7 @@ import { buildConsoleBundle, buildVisitorBundle } from "../visitor/host-site.js"
 import { inGerman } from "./cobrowse-cast.js";
 import { startDemoAirlock, type DemoAirlock } from "./demo-airlock.js";
 import { signInAgent, type Person } from "./people.js";
-import { ReplicaView } from "./replica-view.js";
+import { PageCopyView } from "./page-copy-view.js";
 
 // policies/cobrowse.yaml maxSession through the real server in Chromium, with a German visitor:
 // a 10-minute limit on a manual relay clock. Five minutes before the end both sides see a
@@ -15,7 +15,7 @@ import { ReplicaView } from "./replica-view.js";
 // Screenshots: test-results/screenshots/limit-*.png.
 
 const suite = chromiumPath ? describe : describe.skip;
-/** Waits for the replica and the visitor's page: generous, the machine may be busy. */
+/** Waits for the page copy and the visitor's page: generous, the machine may be busy. */
 const SLOW = { timeout: 20_000 };
 
 suite("the session time limit (Chromium, real relay, German visitor)", () => {
@@ -52,7 +52,7 @@ suite("the session time limit (Chromium, real relay, German visitor)", () => {
   it("warns both sides five minutes before the limit", async () => {
     await agent.page.getByRole("button", { name: /^Start co-browsing/ }).click();
     await visitor.page.getByRole("button", { name: "Bildschirm teilen" }).click();
-    await expect.poll(() => new ReplicaView(agent.page).text("h1"), SLOW).toBe("Office goods for careful people");
+    await expect.poll(() => new PageCopyView(agent.page).text("h1"), SLOW).toBe("Office goods for careful people");
 
     clock.advance(5 * 60_000 - 1);
     await expect(notice().count()).resolves.toBe(0);

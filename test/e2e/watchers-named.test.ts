@@ -18,8 +18,8 @@ suite("every watcher is named to the visitor, live (Chromium, real relay, two ag
   let visitor: CastVisitor;
   let alex: CastMember;
   let sam: CastMember;
-  let room = "";
-  const samsReplicaHeading = () => sam.page.frameLocator("iframe").locator("h1");
+  let cobrowseSession = "";
+  const samsPageCopyHeading = () => sam.page.frameLocator("iframe").locator("h1");
 
   beforeAll(async () => {
     buildVisitorBundle();
@@ -28,7 +28,7 @@ suite("every watcher is named to the visitor, live (Chromium, real relay, two ag
     demo = await startCobrowseAirlock([["consentPause: { seconds: 60,", "consentPause: { seconds: 2,"]]);
     tb = await launchBrowser();
     visitor = await openCastVisitor(tb.browser, demo, "watchers");
-    room = await visitorSession(visitor);
+    cobrowseSession = await visitorSession(visitor);
     alex = await openCastAgent(tb.browser, demo, "agent", "/console/cobrowse", "watchers");
     sam = await openCastAgent(tb.browser, demo, "supervisor", "/console/cobrowse", "watchers");
   });
@@ -38,7 +38,7 @@ suite("every watcher is named to the visitor, live (Chromium, real relay, two ag
   });
 
   it("names the first agent with their role; the bar says who is viewing", async () => {
-    await startFromList(alex, room, "Start co-browsing");
+    await startFromList(alex, cobrowseSession, "Start co-browsing");
     const prompt = visitor.page.getByRole("dialog", { name: "Share this page with Alex Agent?" });
     await expect(prompt.innerText()).resolves.toContain("Alex Agent (support agent)");
     await prompt.getByRole("button", { name: "Share my screen" }).click();
@@ -48,17 +48,17 @@ suite("every watcher is named to the visitor, live (Chromium, real relay, two ag
 
   it("asks the visitor by name before a supervisor joining the running session sees anything", async () => {
     await sam.page.goto(`${demo.origin}/console/cobrowse`);
-    await startFromList(sam, room, "Join");
+    await startFromList(sam, cobrowseSession, "Join");
     const prompt = visitor.page.getByRole("dialog", { name: "Let Sam Supervisor watch too?" });
     await prompt.waitFor();
     await expect(prompt.innerText()).resolves.toContain("Sam Supervisor (supervisor)");
     await sam.page.getByText("Waiting for the visitor to let you see the page…").waitFor();
-    expect(await samsReplicaHeading().count()).toBe(0);
+    expect(await samsPageCopyHeading().count()).toBe(0);
     await visitor.shot("01-supervisor-asks-to-watch");
     await sam.shot("01-waiting-for-yes");
 
     await prompt.getByRole("button", { name: "Let Sam Supervisor watch" }).click();
-    await samsReplicaHeading().first().waitFor();
+    await samsPageCopyHeading().first().waitFor();
     const list = visitor.bar().getByRole("list", { name: "Watching now" });
     await expect.poll(() => list.getByRole("listitem").allInnerTexts()).toEqual([expect.stringMatching(/^Alex Agent\s+support agent\s+Remove$/), expect.stringMatching(/^Sam Supervisor\s+supervisor\s+Remove$/)]);
     await expect(visitor.bar().innerText()).resolves.toContain("2 people from support are watching this page");
@@ -78,7 +78,7 @@ suite("every watcher is named to the visitor, live (Chromium, real relay, two ag
 
   it("the supervisor asks again after the pause and is let in; Alex leaves and disappears from the bar at once", async () => {
     await sam.page.goto(`${demo.origin}/console/cobrowse`);
-    await startFromList(sam, room, "Join");
+    await startFromList(sam, cobrowseSession, "Join");
     const prompt = visitor.page.getByRole("dialog", { name: "Let Sam Supervisor watch too?" });
     // Within the pause Sam is told and gets "Ask the visitor again" when it is over (server-sent).
     await expect
@@ -103,7 +103,7 @@ suite("every watcher is named to the visitor, live (Chromium, real relay, two ag
   it("audits each watcher joining and leaving and each consent step with mode and the agent it named (metadata only)", async () => {
     const db = demo.server.services.storage.db;
     const actions = async () =>
-      (await db.selectFrom("audit_log").select(["action", "target", "actor"]).where("target", "like", `room:${room}@%`).orderBy("seq").execute()).filter((r) => /^cobrowse\.(consent|watcher)/.test(r.action));
+      (await db.selectFrom("audit_log").select(["action", "target", "actor"]).where("target", "like", `room:${cobrowseSession}@%`).orderBy("seq").execute()).filter((r) => /^cobrowse\.(consent|watcher)/.test(r.action));
     await expect.poll(async () => (await actions()).length).toBeGreaterThanOrEqual(12);
     const rows = await actions();
     // Agent ids are Airlock's own (from the IdP issuer and subject): name them A (Alex) and S (Sam) in order of appearance.

@@ -66,11 +66,11 @@ describe.skipIf(!pgBase || !redisUrl)("taking a visit over from another server p
     await madeUp.closed;
     expect(await stored(welcome.visit)).toEqual(before);
     expect(b.services.relay.localVisitCount).toBe(0);
-    expect(a.services.relay.room(String(welcome.visit))).toMatchObject({ owner: a.services.relay.replica });
+    expect(a.services.relay.cobrowseSession(String(welcome.visit))).toMatchObject({ owner: a.services.relay.replica });
 
     // An agent joining through B reaches the owner; it moves nothing either.
     const agentSocket = await openAgent(b, agent);
-    await until(() => b.services.relay.room(String(welcome.session)));
+    await until(() => b.services.relay.cobrowseSession(String(welcome.session)));
     await startSession(visitor, agentSocket, String(welcome.session));
     expect((await stored(welcome.visit)).epoch).toBe(before.epoch);
 

@@ -1,6 +1,6 @@
 import type { Peer } from "../../src/relay/peer.js";
 
-/** A room peer that keeps every frame it is sent (parsed) and the reason it was closed with. */
+/** A session peer that keeps every frame it is sent (parsed) and the reason it was closed with. */
 export class RecordingPeer implements Peer {
   readonly frames: Record<string, unknown>[] = [];
   closed: string | undefined;

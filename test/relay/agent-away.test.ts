@@ -29,8 +29,8 @@ describe("an agent away from the session", () => {
     expect(clock.pending).toBeGreaterThan(timers);
   }
 
-  async function auditOf(room: string): Promise<{ actor: string; action: string; rule: string | null }[]> {
-    return server.services.storage.db.selectFrom("audit_log").select(["actor", "action", "rule"]).where("target", "=", `room:${room}@demo`).orderBy("seq").execute();
+  async function auditOf(session: string): Promise<{ actor: string; action: string; rule: string | null }[]> {
+    return server.services.storage.db.selectFrom("audit_log").select(["actor", "action", "rule"]).where("target", "=", `room:${session}@demo`).orderBy("seq").execute();
   }
 
   beforeAll(async () => {
@@ -60,16 +60,16 @@ describe("an agent away from the session", () => {
     expect(visitor.frames.filter((f) => f.kind === "consent-request")).toHaveLength(1);
     clock.advance(60 * 60_000);
     expect(await ended(visitor)).toBe(false);
-    expect(server.services.relay.room(room)?.agents).toBe(1);
+    expect(server.services.relay.cobrowseSession(room)?.agents).toBe(1);
     again.close();
     visitor.close();
   });
 
   it("a lost connection that does not come back ends the session after 120 s: agent_away, audited with the rule", async () => {
     const { client: visitor, welcome } = await openVisitor(server);
-    const room = String(welcome.session);
+    const cobrowseSession = String(welcome.session);
     const socket = await openAgent(server, agent);
-    await startSession(visitor, socket, room);
+    await startSession(visitor, socket, cobrowseSession);
     await lost(socket);
     clock.advance(119_999);
     expect(await ended(visitor)).toBe(false);
@@ -77,7 +77,7 @@ describe("an agent away from the session", () => {
     expect(await visitor.next("state", (f) => f.state === "ended")).toMatchObject({ reason: "agent_away" });
     let rows: Awaited<ReturnType<typeof auditOf>> = [];
     for (let i = 0; i < 100 && !rows.some((r) => r.action.startsWith("cobrowse.end")); i++) {
-      rows = await auditOf(room);
+      rows = await auditOf(cobrowseSession);
       await new Promise((r) => setTimeout(r, 10));
     }
     expect(rows.map((r) => r.action)).toEqual([
@@ -95,11 +95,11 @@ describe("an agent away from the session", () => {
 
   it("with two agents, only the away agent's seat ends; the session goes on with the other", async () => {
     const { client: visitor, welcome } = await openVisitor(server);
-    const room = String(welcome.session);
+    const cobrowseSession = String(welcome.session);
     const agentSocket = await openAgent(server, agent);
-    await startSession(visitor, agentSocket, room);
+    await startSession(visitor, agentSocket, cobrowseSession);
     const supervisorSocket = await openAgent(server, supervisor);
-    supervisorSocket.send({ kind: "join", versions: [1], room, mode: "view" });
+    supervisorSocket.send({ kind: "join", versions: [1], room: cobrowseSession, mode: "view" });
     await supervisorSocket.next("welcome");
     // Where policy asks the visitor about each additional watcher, the visitor agrees.
     const ask = await visitor.next("consent-request", () => true, 500).catch(() => undefined);

@@ -4,7 +4,7 @@ import type { AssetKind } from "../../src/relay/sanitizer/asset-url.js";
 import { freePort } from "../helpers/ports.js";
 import type { HttpAgent } from "../auth/helpers/http-agent.js";
 import type { TestServer } from "../helpers/server.js";
-import { startAssetProxyAirlock, type LiveRoom } from "./helpers/live-room.js";
+import { startAssetProxyAirlock, type LiveSession } from "./helpers/live-session.js";
 import { startUpstream, streamBytes, type Upstream } from "./asset-proxy-upstream.js";
 import { errorOf } from "../helpers/error-body.js";
 
@@ -18,7 +18,7 @@ let closedOrigin: string;
 let server: TestServer;
 let agent: HttpAgent;
 
-let live: LiveRoom;
+let live: LiveSession;
 const assetUrl = (url: string, kind: AssetKind = "image") => live.assetUrl(url, kind);
 
 const lines = () => server.logLines();

@@ -6,7 +6,7 @@ import { signInEnrolled } from "../auth/helpers/login.js";
 import type { HttpAgent } from "../auth/helpers/http-agent.js";
 import { configIssues, productionEnv } from "../helpers/config-env.js";
 import type { TestServer } from "../helpers/server.js";
-import { startAssetProxyAirlock, type LiveRoom } from "./helpers/live-room.js";
+import { startAssetProxyAirlock, type LiveSession } from "./helpers/live-session.js";
 import { startUpstream, type Upstream } from "./asset-proxy-upstream.js";
 import { errorOf } from "../helpers/error-body.js";
 
@@ -20,7 +20,7 @@ let up: Upstream;
 let server: TestServer;
 let agent: HttpAgent;
 
-let live: LiveRoom;
+let live: LiveSession;
 const assetUrl = (url: string, kind: AssetKind = "image") => live.assetUrl(url, kind);
 
 beforeAll(async () => {

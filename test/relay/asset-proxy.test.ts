@@ -46,10 +46,10 @@ function proxyFor(origins: readonly string[], over: Partial<AssetProxyOptions> &
     lookup: dns.lookup,
     ...over,
   });
-  // URLs of a live room, valid for an hour (signed-URL binding is tested in asset-url-binding.test.ts).
+  // URLs of a live session, valid for an hour (signed-URL binding is tested in asset-url-binding.test.ts).
   const expires = Math.ceil(Date.now() / 1000) + 3600;
   const query = (url: string, kind: AssetKind = "image", site = "bank") => new URL(signer.sign({ site, url, kind, room: LIVE_ROOM, expires })).search.slice(1);
-  const proxy = { serve: (q: string) => inner.serve(q, (room) => room === LIVE_ROOM) };
+  const proxy = { serve: (q: string) => inner.serve(q, (session) => session === LIVE_ROOM) };
   return { proxy, signer, dns, query };
 }
 

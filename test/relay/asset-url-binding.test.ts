@@ -13,12 +13,12 @@ import type { HttpAgent } from "../auth/helpers/http-agent.js";
 import type { TestServer } from "../helpers/server.js";
 import { bankSitesYaml, policyDir } from "../policy/policy-dir.js";
 import { startUpstream, type Upstream } from "./asset-proxy-upstream.js";
-import { openLiveRoom } from "./helpers/live-room.js";
+import { openLiveSession } from "./helpers/live-session.js";
 
 // Finding: signed asset URLs never expired and were bound to nothing but the site, so they
 // survived the session and restarts, and a signature with a trailing `=` (or any other spelling
-// the lenient base64 decoder forgave) was accepted. Each URL now names its room and an expiry,
-// the query must be exactly the canonical one, and the proxy refuses a URL once its room has ended.
+// the lenient base64 decoder forgave) was accepted. Each URL now names its session and an expiry,
+// the query must be exactly the canonical one, and the proxy refuses a URL once its session has ended.
 
 const PUBLIC_URL = "https://airlock.bank.example";
 const ORIGIN = "https://bank.example";
@@ -84,7 +84,7 @@ describe("asset URLs expire and die with their room", () => {
   });
 
   it("refuses a URL whose room has ended (asset_room_ended), and serves it while the room runs", async () => {
-    expect(await codeOf(proxy.serve(signed, (room) => room === "room-1", NOW))).toBe("asset_upstream_failed");
+    expect(await codeOf(proxy.serve(signed, (session) => session === "room-1", NOW))).toBe("asset_upstream_failed");
     expect(await codeOf(proxy.serve(signed, () => false, NOW))).toBe("asset_room_ended");
   });
 
@@ -97,7 +97,7 @@ describe("asset URLs expire and die with their room", () => {
       limits: { maxBytes: 1024, timeoutMs: 1_000, maxRedirects: 0 },
       cacheBytes: 0,
     });
-    // A fresh relay knows no rooms.
+    // A fresh relay knows no sessions.
     expect(await codeOf(restarted.serve(signed, () => false, NOW))).toBe("asset_room_ended");
   });
 
@@ -107,7 +107,7 @@ describe("asset URLs expire and die with their room", () => {
       signer,
       site: { id: "bank", origins: [ORIGIN] },
       maskSelectors: [],
-    }).forRoom("room-9", 120 * 60_000, () => NOW);
+    }).forSession("room-9", 120 * 60_000, () => NOW);
     const html = sanitizer.html('<img src="/a.png" style="background:url(/b.png)">', `${ORIGIN}/`, { parent: 0, svg: false }).html;
     const urls = [...html.matchAll(/https:\/\/airlock\.bank\.example[^"')]+/g)].map((m) => m[0].replace(/&amp;/g, "&"));
     expect(urls).toHaveLength(2);
@@ -141,7 +141,7 @@ describe("asset URLs on a running Airlock", () => {
   const code = (body: string) => (JSON.parse(body) as { error: { code: string } }).error.code;
 
   it("serves a room's URLs while the room runs, stylesheets' URLs included, and refuses them all once it ends", async () => {
-    const live = openLiveRoom(server, up.origin, "bank-site-key-00001");
+    const live = openLiveSession(server, up.origin, "bank-site-key-00001");
     const image = live.assetUrl(`${up.origin}/logo.png`);
     const stylesheet = live.assetUrl(`${up.origin}/site.css`, "style");
     expect((await agent.request(image)).status).toBe(200);
@@ -159,7 +159,7 @@ describe("asset URLs on a running Airlock", () => {
   });
 
   it("refuses an expired URL and a padded signature with specific codes", async () => {
-    const live = openLiveRoom(server, up.origin, "bank-site-key-00001");
+    const live = openLiveSession(server, up.origin, "bank-site-key-00001");
     const expired = await agent.request(live.assetUrl(`${up.origin}/logo.png`, "image", -1_000));
     expect([expired.status, code(expired.body)]).toEqual([410, "asset_url_expired"]);
     const padded = await agent.request(`${live.assetUrl(`${up.origin}/logo.png`)}=`);

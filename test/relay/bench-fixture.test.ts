@@ -5,13 +5,13 @@ import { shippedPolicyDir } from "../../src/policy/load.js";
 import { parseFrame } from "../../src/protocol/frame.js";
 import { visitorMessage } from "../../src/protocol/visitor-messages.js";
 import type { Peer } from "../../src/relay/peer.js";
-import type { Room } from "../../src/relay/room.js";
+import type { CobrowseSession } from "../../src/relay/cobrowse-session.js";
 import { AssetUrlSigner } from "../../src/relay/sanitizer/asset-url.js";
 import { allowlistFromSanitizePolicy } from "../../src/relay/sanitizer/policy-allowlist.js";
 import { Sanitizer } from "../../src/relay/sanitizer/sanitizer.js";
-import { benchRoom } from "../../src/bench/relay-room.js";
+import { benchSession } from "../../src/bench/relay-session.js";
 
-// The frames `bench relay` replays, through a real room with the shipped policies: each
+// The frames `bench relay` replays, through a real session with the shipped policies: each
 // recording is a valid stream (no frame refused), so the benchmark measures the relay's real
 // work and not early refusals. Also pins what made a recorded stream fail before: a page
 // removing a node inside a subtree it removed earlier in the same batch.
@@ -26,23 +26,23 @@ const sanitizer = new Sanitizer({
   maskSelectors: policy.policy.sites.sites.demo?.maskingSelectors ?? [],
 });
 
-function watchedRoom(agentFrames: string[]): Room {
-  const room = benchRoom(site, sanitizer, policy);
+function watchedSession(agentFrames: string[]): CobrowseSession {
+  const session = benchSession(site, sanitizer, policy);
   const visitor: Peer = { send: () => undefined, bufferedAmount: () => 0, close: () => undefined };
   const agent: Peer = { send: (f) => void agentFrames.push(f), bufferedAmount: () => 0, close: () => undefined };
-  room.attachVisitor(visitor);
-  const seat = room.seatFor(agent, { subject: "bench-agent", displayName: "Bench", roles: ["agent"], mfa: true, sourceAddress: "127.0.0.1" });
-  room.fromAgent(seat, { kind: "join", versions: [1], room: room.id, mode: "view" });
-  const request = room.pendingConsent?.request;
-  if (request) room.fromVisitor({ kind: "consent", request, answer: "granted", mode: "view" }, fixture.origin);
-  return room;
+  session.attachVisitor(visitor);
+  const seat = session.seatFor(agent, { subject: "bench-agent", displayName: "Bench", roles: ["agent"], mfa: true, sourceAddress: "127.0.0.1" });
+  session.fromAgent(seat, { kind: "join", versions: [1], room: session.id, mode: "view" });
+  const request = session.pendingConsent?.request;
+  if (request) session.fromVisitor({ kind: "consent", request, answer: "granted", mode: "view" }, fixture.origin);
+  return session;
 }
 
-function replay(room: Room, frames: readonly Record<string, unknown>[]): string[] {
+function replay(session: CobrowseSession, frames: readonly Record<string, unknown>[]): string[] {
   const refused: string[] = [];
   for (const frame of frames) {
     const parsed = parseFrame(JSON.stringify(frame), visitorMessage);
-    const failure = parsed.ok ? room.fromVisitor(parsed.message, fixture.origin) : parsed;
+    const failure = parsed.ok ? session.fromVisitor(parsed.message, fixture.origin) : parsed;
     if (failure) refused.push(`${String(frame.kind)}: ${failure.code}`);
   }
   return refused;
@@ -63,24 +63,24 @@ describe("bench relay fixture", () => {
 
   it.each(fixture.sessions.map((s) => [s.source, s] as const))("%s replays through a real room without a refused frame", (_, session) => {
     const agentFrames: string[] = [];
-    const room = watchedRoom(agentFrames);
-    expect(replay(room, session.frames)).toEqual([]);
+    const cobrowseSession = watchedSession(agentFrames);
+    expect(replay(cobrowseSession, session.frames)).toEqual([]);
     expect(agentFrames.some((f) => f.startsWith('{"kind":"snapshot"'))).toBe(true);
-    room.end("visitor_gone");
+    cobrowseSession.end("visitor_gone");
   });
 
   it("skips a removal of a node already removed with its ancestor and applies the rest of the batch", () => {
     const agentFrames: string[] = [];
-    const room = watchedRoom(agentFrames);
+    const session = watchedSession(agentFrames);
     const html = '<html data-airlock-id="1"><body data-airlock-id="2"><div data-airlock-id="3"><p data-airlock-id="4">a</p></div><p data-airlock-id="5">b</p></body></html>';
-    const refused = replay(room, [
+    const refused = replay(session, [
       { kind: "snapshot", seq: 1, url: `${fixture.origin}/page`, html, viewport: { width: 800, height: 600 } },
       { kind: "mutations", seq: 2, ops: [{ op: "remove", id: 3 }, { op: "remove", id: 4 }, { op: "text", id: 5, value: "changed" }] },
     ]);
     expect(refused).toEqual([]);
     const batch = JSON.parse(agentFrames.findLast((f) => f.startsWith('{"kind":"mutations"')) ?? "{}") as { ops?: unknown[] };
     expect(batch.ops).toEqual([{ op: "remove", id: 3 }, { op: "text", id: 5, value: "changed" }]);
-    expect(room.index.has(4)).toBe(false);
-    room.end("visitor_gone");
+    expect(session.index.has(4)).toBe(false);
+    session.end("visitor_gone");
   });
 });

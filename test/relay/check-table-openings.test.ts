@@ -13,9 +13,9 @@ import { RecordingPeer } from "../helpers/recording-peer.js";
 import { bankSitesYaml, policyDir } from "../policy/policy-dir.js";
 import { ManualClock } from "./ws-client.js";
 
-// The rows before any room (message-table.ts): a visitor's opening frame (`hello`, `resume`)
-// in Relay.openVisitor, a visitor's co-browse frame on its way to the visit's room in
-// Relay.fromVisitor, and an agent message's way to its room in the relay's router. For every
+// The rows before any session (message-table.ts): a visitor's opening frame (`hello`, `resume`)
+// in Relay.openVisitor, a visitor's co-browse frame on its way to the visit's session in
+// Relay.fromVisitor, and an agent message's way to its session in the relay's router. For every
 // check of these rows, a frame failing exactly that check, sent through the real relay, is
 // refused by that check with its code; the frame without the hostile part passes.
 
@@ -139,7 +139,7 @@ describe("every check of the route rows runs in the relay's router", () => {
     const relay = relayWith();
     const { visit } = openVisit(relay);
     const send = agent(relay);
-    const join: AgentMessage = { kind: "join", versions: [1], room: visit.roomId, mode: "view" };
+    const join: AgentMessage = { kind: "join", versions: [1], room: visit.cobrowseSessionId, mode: "view" };
     expect(send(join)).toBeUndefined();
     if (kind !== "join") expect(send(others[kind as Exclude<AgentKind, "join">])).toBeUndefined();
   });
@@ -150,10 +150,10 @@ describe("every check of the route rows runs in the relay's router", () => {
     const { visit } = openVisit(relay);
     const send = agent(relay);
     const cases: Record<string, [AgentMessage, string]> = {
-      version: [{ kind: "join", versions: [7, 8], room: visit.roomId, mode: "view" }, "unsupported_version"],
-      "room-found": [{ kind: "join", versions: [1], room: "no-such-room-0000", mode: "view" }, "session_ended"],
-      // Any kind but join before joining a room.
-      "in-room": [kind === "join" ? { kind: "leave" } : others[kind as Exclude<AgentKind, "join">], "wrong_state"],
+      version: [{ kind: "join", versions: [7, 8], room: visit.cobrowseSessionId, mode: "view" }, "unsupported_version"],
+      "session-found": [{ kind: "join", versions: [1], room: "no-such-room-0000", mode: "view" }, "session_ended"],
+      // Any kind but join before joining a session.
+      "in-session": [kind === "join" ? { kind: "leave" } : others[kind as Exclude<AgentKind, "join">], "wrong_state"],
     };
     const c = cases[checkName];
     if (!c) throw new Error(`no hostile case for route check ${checkName}: add one here`);
@@ -181,15 +181,15 @@ describe("every check of the visit rows runs in Relay.fromVisitor", () => {
   const rows = Object.entries(visitChecks).flatMap(([kind, row]) => row.map((c) => [kind, c.checkName] as const));
 
   it.each(rows)("%s: a frame failing %s is refused by that check with its code", (kind, checkName) => {
-    expect(checkName).toBe("room-running");
+    expect(checkName).toBe("session-running");
     const relay = relayWith();
     const frame = frames[kind as keyof typeof visitChecks];
-    // With the visit's room running the frame reaches the room (whose own rows may refuse it).
-    expect(relay.fromVisitor(openVisit(relay).visit, frame, ORIGIN)?.check).not.toBe("room-running");
+    // With the visit's session running the frame reaches the session (whose own rows may refuse it).
+    expect(relay.fromVisitor(openVisit(relay).visit, frame, ORIGIN)?.check).not.toBe("session-running");
     const { visit } = openVisit(relay);
-    // The visitor ends the co-browse session; the visit (and its chat) goes on without a room.
+    // The visitor ends the co-browse session; the visit (and its chat) goes on without a session.
     expect(relay.fromVisitor(visit, { kind: "end" }, ORIGIN)).toBeUndefined();
-    expect(relay.fromVisitor(visit, frame, ORIGIN)).toMatchObject({ check: "room-running", code: "session_ended" });
+    expect(relay.fromVisitor(visit, frame, ORIGIN)).toMatchObject({ check: "session-running", code: "session_ended" });
   });
 });
 
@@ -203,18 +203,18 @@ describe("the route rows run again at the room's owner", () => {
     try {
       const { visit } = openVisit(owner);
       const flush = () => new Promise((resolve) => setTimeout(resolve, 0));
-      await flush(); // the other replica learns the room from the owner's announcement
+      await flush(); // the other replica learns the session from the owner's announcement
       const peer = new RecordingPeer();
       const endpoint = { conn: "conn-on-the-other-replica", peer, principal: { subject: "agent-a", displayName: "Ann", roles: ["agent"], mfa: true } };
       other.agentOpened(endpoint);
-      const room = visit.roomId;
+      const room = visit.cobrowseSessionId;
       expect(other.fromAgent(endpoint, { kind: "join", versions: [1], room, mode: "view" })).toBeUndefined();
-      // Before the join crosses the bus, the visitor ends the session: the owner no longer has the room.
+      // Before the join crosses the bus, the visitor ends the session: the owner no longer has the session.
       expect(owner.fromVisitor(visit, { kind: "end" }, ORIGIN)).toBeUndefined();
       await flush();
       await flush();
       expect(peer.all("error")).toEqual([{ kind: "error", code: "session_ended", message: "no such co-browse session", ref: "join" }]);
-      expect(owner.room(room)).toBeUndefined();
+      expect(owner.cobrowseSession(room)).toBeUndefined();
     } finally {
       owner.shutdown();
       other.shutdown();

@@ -6,7 +6,7 @@ import type { VisitorKind, VisitorMessage } from "../../src/protocol/visitor-mes
 import type { AgentSeat } from "../../src/relay/agent-seat.js";
 import type { Failure } from "../../src/relay/failure.js";
 import { agentChecks, visitorChecks } from "../../src/relay/message-table.js";
-import { Room } from "../../src/relay/room.js";
+import { CobrowseSession } from "../../src/relay/cobrowse-session.js";
 import { AssetUrlSigner } from "../../src/relay/sanitizer/asset-url.js";
 import { readAllowlist } from "../../src/relay/sanitizer/policy-allowlist.js";
 import { Sanitizer } from "../../src/relay/sanitizer/sanitizer.js";
@@ -15,10 +15,10 @@ import { RecordingPeer } from "../helpers/recording-peer.js";
 import { ManualClock } from "./ws-client.js";
 
 // The room's rows of the message table are the whole truth: this test reads the table and, for
-// every check of every row, sends the kind's message through the real room in a state that
+// every check of every row, sends the kind's message through the real session in a state that
 // fails exactly that check (and passes every check before it). The refusal must name that check
 // and carry its specific code; the same message without the hostile part passes. A check that a
-// row lists but the room skips, or a row that never runs, fails here.
+// row lists but the session skips, or a row that never runs, fails here.
 
 const ORIGIN = "https://bank.example";
 const PAGE = `<body data-airlock-id="1"><input data-airlock-id="2"><div class="secret" data-airlock-id="3">s</div><canvas data-airlock-id="4"></canvas><p data-airlock-id="5">t</p></body>`;
@@ -34,7 +34,7 @@ const smallPng = (): string => `data:image/png;base64,${png(4, 4).toString("base
 function world(options: { snapshot?: boolean; control?: boolean } = {}) {
   const denied = new Set<string>();
   const site = { id: "bank", origins: [ORIGIN] };
-  const room = new Room({
+  const session = new CobrowseSession({
     site,
     sanitizer: new Sanitizer({ allowlist: readAllowlist(path.resolve("policies")), signer: new AssetUrlSigner("http://127.0.0.1:8080"), site, maskSelectors: [".secret"] }),
     decide: (action) => (denied.has(action) ? { allow: false, reason: `the test denies ${action}` } : { allow: true, reason: "test" }),
@@ -46,22 +46,22 @@ function world(options: { snapshot?: boolean; control?: boolean } = {}) {
     onEnded: () => undefined,
   });
   const visitor = new RecordingPeer();
-  room.attachVisitor(visitor);
-  const seat = (subject: string) => room.seatFor(new RecordingPeer(), { subject, displayName: subject, roles: ["agent"], mfa: true });
-  const fromVisitor = (m: VisitorMessage) => room.fromVisitor(m, ORIGIN);
+  session.attachVisitor(visitor);
+  const seat = (subject: string) => session.seatFor(new RecordingPeer(), { subject, displayName: subject, roles: ["agent"], mfa: true });
+  const fromVisitor = (m: VisitorMessage) => session.fromVisitor(m, ORIGIN);
   const answer = (mode: "view" | "control") => {
     const ask = visitor.last("consent-request") as { request: string };
     expect(fromVisitor({ kind: "consent", request: ask.request, answer: "granted", mode })).toBeUndefined();
   };
   const a = seat("agent-a");
-  expect(room.fromAgent(a, { kind: "join", versions: [1], room: room.id, mode: "view" })).toBeUndefined();
+  expect(session.fromAgent(a, { kind: "join", versions: [1], room: session.id, mode: "view" })).toBeUndefined();
   answer("view");
   if (options.snapshot !== false) expect(fromVisitor({ kind: "snapshot", seq: 1, url: `${ORIGIN}/p`, html: PAGE, viewport })).toBeUndefined();
   if (options.control) {
-    expect(room.fromAgent(a, { kind: "request-control" })).toBeUndefined();
+    expect(session.fromAgent(a, { kind: "request-control" })).toBeUndefined();
     answer("control");
   }
-  return { room, a, seat, fromVisitor, deny: (action: string) => denied.add(action) };
+  return { room: session, a, seat, fromVisitor, deny: (action: string) => denied.add(action) };
 }
 type World = ReturnType<typeof world>;
 
@@ -111,7 +111,7 @@ const agentCases: { readonly [K in AgentKind]: AgentCase } = {
   }),
   highlight: (w) => ({ seat: w.a, message: { kind: "highlight", x: 1, y: 1 } }),
   "request-view": (w) => {
-    // An agent in the room whom the visitor has not let watch (yet).
+    // An agent in the session whom the visitor has not let watch (yet).
     w.a.admitted = false;
     return { seat: w.a, message: { kind: "request-view" } };
   },

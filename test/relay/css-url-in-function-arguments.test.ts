@@ -8,7 +8,7 @@ import { AssetUrlSigner } from "../../src/relay/sanitizer/asset-url.js";
 import { fetchesOnlyProxy } from "../../src/relay/sanitizer/css-proof.js";
 import { CssRules } from "../../src/relay/sanitizer/css-rules.js";
 import { startUpstream, type Upstream } from "./asset-proxy-upstream.js";
-import { ROOM_ORIGIN, ROOM_PUBLIC_URL, watchedRoom } from "./helpers/watched-room.js";
+import { ROOM_ORIGIN, ROOM_PUBLIC_URL, watchedSession } from "./helpers/watched-session.js";
 import { expectString } from "../helpers/frame-fields.js";
 
 // Finding: a URL passed the CSS sanitizer through var() inside image-set()
@@ -67,7 +67,7 @@ describe("URLs hidden in function arguments (var() inside image-set())", () => {
   const page = '<body data-airlock-id="1"><style data-airlock-id="2">p{color:red}</style><div data-airlock-id="3">x</div></body>';
 
   it.each(hidden)("%s: refused in a snapshot's style attribute and <style>", (_name, css, mustVanish) => {
-    const r = watchedRoom(`<body data-airlock-id="1"><style data-airlock-id="2">.c{${css}}</style><div data-airlock-id="3" style='${css}'>x</div></body>`);
+    const r = watchedSession(`<body data-airlock-id="1"><style data-airlock-id="2">.c{${css}}</style><div data-airlock-id="3" style='${css}'>x</div></body>`);
     const html = r.snapshot();
     expect(html).toContain('data-airlock-id="3"');
     for (const text of cssOf(html)) expectHeld(text, mustVanish);
@@ -75,7 +75,7 @@ describe("URLs hidden in function arguments (var() inside image-set())", () => {
   });
 
   it.each(hidden)("%s: refused in an added subtree, a style attribute mutation and a <style> text mutation", (_name, css, mustVanish) => {
-    const r = watchedRoom(page);
+    const r = watchedSession(page);
     const added = r.ops({ op: "add", parent: 1, before: null, html: `<p data-airlock-id="9" style='${css}'>y</p><style data-airlock-id="10">.d{${css}}</style>` });
     const attr = r.ops({ op: "attr", id: 3, name: "style", value: css });
     const text = r.ops({ op: "text", id: 2, value: `.e{${css}}` });
@@ -90,7 +90,7 @@ describe("URLs hidden in function arguments (var() inside image-set())", () => {
   });
 
   it("still rewrites and keeps what it can prove: site URLs in url(), image-set(), var() fallbacks and custom properties", () => {
-    const r = watchedRoom(page);
+    const r = watchedSession(page);
     const kept = [
       "background-image:image-set(\"/a.png\" 1x,url(/b.png) 2x,\"/c.avif\" type(\"image/avif\"))",
       "background-image:-webkit-image-set(url(/a.png) 1x)",
@@ -152,7 +152,7 @@ describe("URLs hidden in function arguments, in proxied stylesheets", () => {
       cacheBytes: 0,
     });
     const signed = new URL(proxySigner.sign({ site: "bank", url: `${up.origin}/${file}`, kind: "style", room: "r1", expires: Math.ceil(Date.now() / 1000) + 60 }));
-    return (await proxy.serve(signed.search.slice(1), (room) => room === "r1")).body.toString("utf8");
+    return (await proxy.serve(signed.search.slice(1), (session) => session === "r1")).body.toString("utf8");
   };
 
   it.each(hidden.map((h, i) => [h[0], i, h[2]] as const))("%s: refused in a proxied stylesheet, which keeps what it can prove", async (_name, i, mustVanish) => {

@@ -13,7 +13,7 @@ import { expectString } from "../helpers/frame-fields.js";
 // mutations. What the agent receives over /ws/agent is rendered in Chromium without sandbox or
 // CSP, with every request aborted and recorded: nothing may run, and nothing may point anywhere
 // but the asset proxy. Every malformed or oversized frame gets its specific error code and the
-// room keeps working.
+// session keeps working.
 
 const PAGE = `${DEMO_ORIGIN}/demo`;
 const escapeAttr = (v: string) => v.replace(/&/g, "&amp;").replace(/"/g, "&quot;").replace(/</g, "&lt;");
@@ -42,7 +42,7 @@ describe.skipIf(!chromiumPath)("hostile visitor over real sockets", () => {
     await server?.stop();
   });
 
-  /** Sends a frame and waits until the agent has everything the room forwards for it. */
+  /** Sends a frame and waits until the agent has everything the session forwards for it. */
   async function roundTrip(message: Record<string, unknown>): Promise<Frame[]> {
     const before = agentSocket.frames.length;
     visitor.send(message);
@@ -159,7 +159,7 @@ describe.skipIf(!chromiumPath)("hostile visitor over real sockets", () => {
     // No error frame ever echoes content back.
     expect(JSON.stringify(visitor.errors())).not.toMatch(/evil\.test|<div>|xxxx/);
 
-    // The room is still live: a change reaches the agent.
+    // The session is still live: a change reaches the agent.
     const frames = await roundTrip({ kind: "mutations", seq: seq++, ops: [{ op: "text", id: 100, value: "still here" }] });
     expect(frames).toContainEqual(expect.objectContaining({ kind: "mutations", ops: [{ op: "text", id: 100, value: "still here" }] }));
   });

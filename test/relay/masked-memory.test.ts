@@ -3,9 +3,9 @@ import path from "node:path";
 import { describe, expect, it } from "vitest";
 
 // Masked and nosync content is dropped on arrival, also from the relay's memory: nothing the
-// room keeps for the life of a session (shadow index, latest snapshot, changes since) may hold
+// session keeps for the life of a session (shadow index, latest snapshot, changes since) may hold
 // on to the raw page it was parsed from. The visible string is the control: the sanitized page
-// the room keeps for late joiners does contain it, so the heap search can find what is there.
+// the session keeps for late joiners does contain it, so the heap search can find what is there.
 
 describe("relay memory", () => {
   it("holds no masked or nosync content once a snapshot and an added subtree are processed", () => {

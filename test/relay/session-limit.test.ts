@@ -36,9 +36,9 @@ describe("the maximum session length", () => {
   it("warns both sides 5 minutes before, then ends the session with session_limit, audited with the rule", async () => {
     expect(server.services.policy.policy.cobrowse.maxSession.minutes).toBe(20);
     const { client: visitor, welcome } = await openVisitor(server);
-    const room = String(welcome.session);
+    const cobrowseSession = String(welcome.session);
     const agentSocket = await openAgent(server, agent);
-    await startSession(visitor, agentSocket, room);
+    await startSession(visitor, agentSocket, cobrowseSession);
 
     clock.advance(15 * 60_000 - 1);
     expect(visitor.frames.some((f) => f.kind === "ending")).toBe(false);
@@ -48,7 +48,7 @@ describe("the maximum session length", () => {
 
     clock.advance(60_000);
     const late = await openAgent(server, supervisor);
-    late.send({ kind: "join", versions: [1], room, mode: "view" });
+    late.send({ kind: "join", versions: [1], room: cobrowseSession, mode: "view" });
     expect(await late.next("ending")).toMatchObject({ reason: "session_limit", endsInMs: 4 * 60_000 });
 
     clock.advance(4 * 60_000 - 1);
@@ -60,7 +60,7 @@ describe("the maximum session length", () => {
 
     let rows: { actor: string; action: string; rule: string | null }[] = [];
     for (let i = 0; i < 100 && !rows.some((r) => r.action.startsWith("cobrowse.end")); i++) {
-      rows = await server.services.storage.db.selectFrom("audit_log").select(["actor", "action", "rule"]).where("target", "=", `room:${room}@demo`).orderBy("seq").execute();
+      rows = await server.services.storage.db.selectFrom("audit_log").select(["actor", "action", "rule"]).where("target", "=", `room:${cobrowseSession}@demo`).orderBy("seq").execute();
       await new Promise((r) => setTimeout(r, 10));
     }
     expect(rows.at(-1)).toEqual({ actor: "system", action: "cobrowse.end.session_limit", rule: "cobrowse.maxSession" });

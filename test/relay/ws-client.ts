@@ -99,15 +99,15 @@ export async function openAgent(server: TestServer, agent: HttpAgent, ticket?: s
 }
 
 /** Agent joins, visitor grants view: both sides are then in an active session. */
-export async function startSession(visitor: WsClient, agentSocket: WsClient, room: string): Promise<void> {
-  agentSocket.send({ kind: "join", versions: [1], room, mode: "view" });
+export async function startSession(visitor: WsClient, agentSocket: WsClient, session: string): Promise<void> {
+  agentSocket.send({ kind: "join", versions: [1], room: session, mode: "view" });
   await agentSocket.next("welcome");
   const ask = await visitor.next("consent-request");
   visitor.send({ kind: "consent", request: ask.request, answer: "granted", mode: "view" });
   await agentSocket.next("consent");
 }
 
-/** A clock the test moves by hand, for the rooms' inactivity and visitor-grace timers. */
+/** A clock the test moves by hand, for the sessions' inactivity and visitor-grace timers. */
 export class ManualClock {
   t = 0;
   #timers: { at: number; fn: () => void }[] = [];

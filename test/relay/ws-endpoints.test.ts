@@ -79,18 +79,18 @@ describe("co-browse WebSocket endpoints", () => {
 
   it("the console lists live sessions (metadata only) and answers whether the agent may start one", async () => {
     const { client: visitor, welcome } = await openVisitor(server);
-    const room = String(welcome.session);
+    const cobrowseSession = String(welcome.session);
     const list = await agent.json(`${server.url}/api/v1/cobrowse/sessions`);
     expect(list.status).toBe(200);
-    const entry = (list.body.sessions as Record<string, unknown>[]).find((s) => s.room === room);
+    const entry = (list.body.sessions as Record<string, unknown>[]).find((s) => s.room === cobrowseSession);
     expect(entry).toMatchObject({ site: "demo", state: "waiting", mode: "view", agents: 0 });
     expect(Object.keys(entry ?? {}).sort()).toEqual(["actions", "agents", "mode", "room", "since", "site", "siteName", "state", "visitorName"]);
     expect(entry?.visitorName).toMatch(/^Visitor \d+$/); // the visit's pseudonym, never page content
     // What this agent may do with it, as the policy decides for this agent and this session.
     expect(entry?.actions).toEqual(["start"]);
 
-    const join = await agent.json(`${server.url}/api/v1/cobrowse/sessions/${room}/join`, "POST", {});
-    expect(join).toMatchObject({ status: 200, body: { room, socket: "/ws/agent" } });
+    const join = await agent.json(`${server.url}/api/v1/cobrowse/sessions/${cobrowseSession}/join`, "POST", {});
+    expect(join).toMatchObject({ status: 200, body: { room: cobrowseSession, socket: "/ws/agent" } });
     const missing = await agent.json(`${server.url}/api/v1/cobrowse/sessions/nope-nope-nope/join`, "POST", {});
     expect(missing.status).toBe(404);
     const anonymous = await fetch(`${server.url}/api/v1/cobrowse/sessions`);

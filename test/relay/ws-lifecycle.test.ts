@@ -55,7 +55,7 @@ describe("co-browse session endings over sockets", () => {
     clock.advance(1);
     expect(await visitor.next("state", (f) => f.state === "ended")).toMatchObject({ reason: "agent_away" });
     expect(await agentSocket.next("state", (f) => f.state === "ended")).toMatchObject({ reason: "agent_away" });
-    expect(server.services.relay.localRoomCount).toBe(0);
+    expect(server.services.relay.localSessionCount).toBe(0);
     expect(server.services.relay.retainedBytes()).toBe(0);
     agentSocket.close();
   });
@@ -138,7 +138,7 @@ describe("graceful shutdown", () => {
     const agentSocket = await openAgent(server, agent);
     await startSession(visitor, agentSocket, String(welcome.session));
     const idle = await WsClient.open(wsUrl(server, "/ws/visitor"), DEMO_ORIGIN); // no hello yet
-    const lone = await openAgent(server, agent); // connected, in no room
+    const lone = await openAgent(server, agent); // connected, in no session
 
     await server.stop();
     expect(await visitor.next("state", (f) => f.state === "ended")).toMatchObject({ reason: "server_shutdown" });

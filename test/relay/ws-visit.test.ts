@@ -5,9 +5,9 @@ import type { TestServer } from "../helpers/server.js";
 import { DEMO_ORIGIN, WsClient, openAgent, openVisitor, startSession, wsUrl, type Frame } from "./ws-client.js";
 
 // A visit (the visitor's tab session) outlives its co-browse sessions, over real sockets: ending
-// co-browsing (the visitor's Stop, the agent leaving) releases the room but keeps the visitor's
+// co-browsing (the visitor's Stop, the agent leaving) releases the session but keeps the visitor's
 // connection, so chat goes on both ways on the same socket; the agent can start a new session
-// for the same visit (a new room, a new consent question); and navigation resumes the visit
+// for the same visit (a new session, a new consent question); and navigation resumes the visit
 // with its conversation, and the running session when there is one.
 
 const PAGE = `<html data-airlock-id="1"><body data-airlock-id="2"><p data-airlock-id="3">Order summary</p></body></html>`;
@@ -61,13 +61,13 @@ describe("a visit outlives its co-browse sessions", () => {
     return String(r.body.room);
   }
 
-  async function auditedEnd(room: string): Promise<string[]> {
+  async function auditedEnd(session: string): Promise<string[]> {
     for (let i = 0; i < 100; i++) {
-      const rows = await server.services.storage.db.selectFrom("audit_log").select("action").where("target", "=", `room:${room}@demo`).orderBy("seq").execute();
+      const rows = await server.services.storage.db.selectFrom("audit_log").select("action").where("target", "=", `room:${session}@demo`).orderBy("seq").execute();
       if (rows.some((r) => r.action.startsWith("cobrowse.end"))) return rows.map((r) => r.action);
       await new Promise((r) => setTimeout(r, 10));
     }
-    throw new Error(`no cobrowse.end audited for ${room}`);
+    throw new Error(`no cobrowse.end audited for ${session}`);
   }
 
   it("the visitor stops sharing: the room's memory is released and audited, the socket stays, chat goes on both ways", async () => {
@@ -89,14 +89,14 @@ describe("a visit outlives its co-browse sessions", () => {
     expect(await viewer.next("state", (f) => f.state === "ended")).toMatchObject({ reason: "visitor_ended" });
     expect((await viewer.closed).code).toBe(1000);
     expect(relay.retainedBytes()).toBe(0);
-    expect(relay.localRoomCount).toBe(0);
+    expect(relay.localSessionCount).toBe(0);
     expect(await auditedEnd(first)).toEqual(["cobrowse.join", "cobrowse.start", "cobrowse.watcher.join", "cobrowse.watcher.leave.visitor_ended", "cobrowse.end.visitor_ended"]);
 
     await talk(visitor, conversation, "after-stop");
-    // co-browse frames of the ended session are refused, not taken into a new room
+    // co-browse frames of the ended session are refused, not taken into a new session
     visitor.send(snapshot(2));
     expect(await visitor.next("error", (f) => f.ref === 2)).toMatchObject({ code: "session_ended" });
-    expect(relay.localRoomCount).toBe(0);
+    expect(relay.localSessionCount).toBe(0);
     expect(visitor.ws.readyState).toBe(visitor.ws.OPEN);
     visitor.close();
   });
@@ -114,7 +114,7 @@ describe("a visit outlives its co-browse sessions", () => {
     viewer.send({ kind: "leave" });
     expect(await visitor.next("state", (f) => f.state === "ended")).toMatchObject({ reason: "agent_left" });
     await talk(visitor, conversation, "after-leave");
-    expect(relay.room(first)).toBeUndefined();
+    expect(relay.cobrowseSession(first)).toBeUndefined();
 
     // the visitor is still offered by the console, under the id of its next session
     const second = await cobrowseFromChat(visit);
@@ -122,14 +122,14 @@ describe("a visit outlives its co-browse sessions", () => {
     const listed = (await agent.json(`${server.url}/api/v1/cobrowse/sessions`)).body.sessions as Record<string, unknown>[];
     expect(listed.find((s) => s.room === second)).toMatchObject({ state: "waiting", agents: 0 });
     expect(listed.some((s) => s.room === first)).toBe(false);
-    expect(relay.localRoomCount).toBe(0);
+    expect(relay.localSessionCount).toBe(0);
 
     const again = await openAgent(server, agent);
     again.send({ kind: "join", versions: [1], room: second, mode: "view" });
     await again.next("welcome");
     const ask = await visitor.next("consent-request");
     expect(ask).toMatchObject({ mode: "view", session: second });
-    expect(relay.localRoomCount).toBe(1);
+    expect(relay.localSessionCount).toBe(1);
     // nothing flows before the new consent
     visitor.send(snapshot(3));
     expect(await visitor.next("error", (f) => f.ref === 3)).toMatchObject({ code: "not_allowed" }); // visitor:share needs the visitor's view consent
@@ -194,7 +194,7 @@ describe("a visit outlives its co-browse sessions", () => {
     const again = await openAgent(server, agent);
     again.send({ kind: "join", versions: [1], room: resumed.session, mode: "view" });
     expect(await next.next("consent-request")).toMatchObject({ session: resumed.session });
-    // the new room has no consent of the old one
+    // the new session has no consent of the old one
     next.send(snapshot(6));
     expect(await next.next("error", (f) => f.ref === 6)).toMatchObject({ code: "not_allowed" }); // visitor:share needs the visitor's view consent
     next.close();

@@ -6,7 +6,7 @@ import { DEMO_SITE_KEY, startDemoAirlock, type DemoAirlock } from "../e2e/demo-a
 import { openVisitor, signInAgent, type Person, type Visitor } from "../e2e/people.js";
 import { replaceOnce, shipped } from "../policy/policy-dir.js";
 import { openAgent, startSession, WsClient, wsUrl } from "../relay/ws-client.js";
-import { ReplicaView } from "../e2e/replica-view.js";
+import { PageCopyView } from "../e2e/page-copy-view.js";
 import { buildConsoleBundle, buildVisitorBundle } from "./host-site.js";
 
 // Canvas images through the whole product: the demo account page's bar chart drawn by the
@@ -30,7 +30,7 @@ const ONE_PIXEL_PNG = "iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAYAAAAfFcSJAAAADUlEQVR42
 async function shownPixels(agent: Page, decoder: Page, rgb: readonly [number, number, number]): Promise<number> {
   const canvases = await agent.evaluate(() => document.querySelector<HTMLIFrameElement>(".cb-scaler iframe")?.contentDocument?.querySelectorAll("canvas").length ?? 0);
   if (canvases !== 1) return -1;
-  const box = await new ReplicaView(agent).box("canvas");
+  const box = await new PageCopyView(agent).box("canvas");
   if (box.width < 1 || box.height < 1) return -1;
   const png = (await agent.screenshot({ clip: box })).toString("base64");
   return decoder.evaluate(

@@ -54,8 +54,8 @@ suite("control checks on both sides, through the real relay", () => {
     const { agent: http } = await signInEnrolled(demo.server, login);
     const agent = await openAgent(demo.server, http);
     const { sessions } = (await http.json(`${demo.server.url}/api/v1/cobrowse/sessions`, "GET")).body as { sessions: { room: string }[] };
-    const room = sessions.at(-1)?.room ?? "";
-    agent.send({ kind: "join", versions: [1], room, mode: "view" });
+    const cobrowseSession = sessions.at(-1)?.room ?? "";
+    agent.send({ kind: "join", versions: [1], room: cobrowseSession, mode: "view" });
     await agent.next("welcome");
     await page.getByRole("button", { name: "Share my screen" }).click();
     await agent.next("snapshot");

@@ -5,9 +5,9 @@ import { readKnownFrame } from "../../protocol/known-frame.js";
 import type { ServerToAgent } from "../../protocol/server-messages.js";
 import { SUPPORTED_VERSIONS } from "../../protocol/version.js";
 
-// The agent's co-browse connection on /ws/agent: `join` for one room once open, `leave` when the
+// The agent's co-browse connection on /ws/agent: `join` for one session once open, `leave` when the
 // page is left. Frames are parsed defensively (the viewer ignores unknown kinds). A connection
-// that is lost (not closed on purpose by either side) is opened again and joins again: the room
+// that is lost (not closed on purpose by either side) is opened again and joins again: the session
 // keeps a lost agent's seat for the policy's away limit, so a network blip costs nothing.
 
 const kinds: ReadonlySet<string> = new Set([
@@ -28,7 +28,7 @@ export interface AgentSocketOptions {
   readonly onClose: (code: number, reason: string) => void;
   /** The connection was lost; reconnection runs for `msLeft` more (the seat waits that long). */
   readonly onLost?: (msLeft: number) => void;
-  /** How long the room keeps a lost agent's seat (from its welcome); no reconnection when unknown. */
+  /** How long the session keeps a lost agent's seat (from its welcome); no reconnection when unknown. */
   readonly reconnectForMs?: () => number | undefined;
   readonly signal: AbortSignal;
 }

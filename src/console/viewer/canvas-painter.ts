@@ -1,12 +1,12 @@
 import { CANVAS_DATA_URL, type CanvasToAgent } from "../../protocol/canvas.js";
 import { NODE_ID_ATTRIBUTE } from "../../protocol/node-id.js";
-import type { Replica } from "./replica.js";
+import type { PageCopy } from "./page-copy.js";
 
-// Shows canvas images in the replica. The replay frame runs no script, so its `<canvas>`
+// Shows canvas images in the page copy. The replay frame runs no script, so its `<canvas>`
 // elements render their fallback content and cannot show pixels drawn into them. Instead each
 // checked image becomes a Blob in the console and a `blob:` URL (which only the console's own
 // code can mint; the relay's sanitizer drops every non-http URL) used as the background of the
-// replica canvas, through a viewer stylesheet keyed on the node id: attribute changes and
+// page copy canvas, through a viewer stylesheet keyed on the node id: attribute changes and
 // re-created elements keep their image, and the fallback content is hidden while it shows.
 // The replay CSP allows `img-src blob:` for this and nothing else changes. ADR 0002, addendum.
 
@@ -20,7 +20,7 @@ export class CanvasPainter {
   readonly #shown = new Map<number, Shown>();
   #style: HTMLStyleElement | undefined;
 
-  constructor(private readonly replica: Replica) {}
+  constructor(private readonly pageCopy: PageCopy) {}
 
   /** Shows one image; malformed ones are ignored (the relay refused them already). */
   paint(msg: CanvasToAgent): void {
@@ -45,7 +45,7 @@ export class CanvasPainter {
   }
 
   private render(): void {
-    const doc = this.replica.document;
+    const doc = this.pageCopy.document;
     if (!doc?.head) return;
     if (!this.#style?.isConnected || this.#style.ownerDocument !== doc) {
       this.#style = doc.createElement("style");
@@ -55,7 +55,7 @@ export class CanvasPainter {
     let css = "";
     for (const [id, { url, previous }] of this.#shown) {
       // A canvas that left the page gives its images back (the relay holds at most 16 at a time).
-      if (!this.replica.nodeById(id)) {
+      if (!this.pageCopy.nodeById(id)) {
         URL.revokeObjectURL(url);
         if (previous) URL.revokeObjectURL(previous);
         this.#shown.delete(id);

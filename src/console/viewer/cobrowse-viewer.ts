@@ -6,12 +6,12 @@ import { CanvasPainter } from "./canvas-painter.js";
 import { CountdownBanner } from "./countdown-banner.js";
 import { clockText, endReasonText } from "./end-reason-text.js";
 import { refusalText } from "./refusal-text.js";
-import { Replica } from "./replica.js";
+import { PageCopy } from "./page-copy.js";
 import { SessionTools } from "./session-tools.js";
 import { viewerCss } from "./viewer-styles.js";
 import { ZoomControls, type Zoom } from "./zoom-controls.js";
 
-// The agent's co-browse view: the replica scaled to fit, the visitor's pointer, and the agent's
+// The agent's co-browse view: the page copy scaled to fit, the visitor's pointer, and the agent's
 // tools. In view mode a click highlights a spot for the visitor; in control mode (after the
 // visitor agreed) clicks, typing and wheel scrolling go back as control events naming node ids.
 // The replay frame itself never receives input (pointer-events: none): an overlay catches it
@@ -29,7 +29,7 @@ const MOVED_TEXT = "The Airlock server that held this session stopped. The sessi
 
 export class CobrowseViewer {
   readonly element: HTMLElement;
-  readonly replica: Replica;
+  readonly pageCopy: PageCopy;
   readonly ready: Promise<void>;
   #mode: CobrowseMode = "view";
   #ended = false;
@@ -49,7 +49,7 @@ export class CobrowseViewer {
   readonly #url: HTMLElement;
   readonly #stage: HTMLElement;
   readonly #scaler: HTMLElement;
-  /** Takes the scaled replica's size in the stage, so the stage scrolls when the replica is bigger. */
+  /** Takes the scaled page copy's size in the stage, so the stage scrolls when the page copy is bigger. */
   readonly #sizer: HTMLElement;
   readonly #zoom: ZoomControls;
   readonly #frame: HTMLIFrameElement;
@@ -93,8 +93,8 @@ export class CobrowseViewer {
     this.#sizer = el("div", { class: "cb-sizer", "aria-hidden": "true" });
     this.#stage = el("div", { class: "cb-stage" }, this.#sizer, this.#scaler, this.#endedCover);
     this.element = el("div", { class: "cb-viewer" }, controls, about, this.#tools.notice, this.#awayBanner.element, this.#endingBanner.element, this.#stage);
-    this.replica = new Replica(this.#frame);
-    this.#canvases = new CanvasPainter(this.replica);
+    this.pageCopy = new PageCopy(this.#frame);
+    this.#canvases = new CanvasPainter(this.pageCopy);
     this.ready = new Promise((resolve) => this.#frame.addEventListener("load", () => resolve(), { once: true }));
     this.wireInput();
     new ResizeObserver(() => this.fit()).observe(this.#stage);
@@ -140,14 +140,14 @@ export class CobrowseViewer {
         return;
       case "snapshot":
         this.#canvases.clear();
-        this.replica.snapshot(msg);
+        this.pageCopy.snapshot(msg);
         this.#viewport = msg.viewport;
         this.#url.textContent = msg.url;
         this.fit();
         this.setMode(this.#mode);
         return;
       case "mutations":
-        return this.replica.mutations(msg);
+        return this.pageCopy.mutations(msg);
       case "canvas":
         return this.#canvases.paint(msg);
       case "viewport":
@@ -157,11 +157,11 @@ export class CobrowseViewer {
         return this.showPointer(msg.x, msg.y);
       case "navigation":
         this.#url.textContent = msg.url;
-        return this.replica.event(msg);
+        return this.pageCopy.event(msg);
       case "scroll":
       case "focus":
       case "input":
-        return this.replica.event(msg);
+        return this.pageCopy.event(msg);
       case "error":
         if (msg.ref === "control" && typeof msg.node === "number") this.rollBack(msg.node);
         this.#status.textContent = refusalText(msg.code);
@@ -178,7 +178,7 @@ export class CobrowseViewer {
     this.end(endReasonText("agent_left"));
   }
 
-  /** How long the room keeps this agent's seat when its connection is lost (from the welcome). */
+  /** How long the session keeps this agent's seat when its connection is lost (from the welcome). */
   get awayLimitMs(): number | undefined {
     return this.#awayLimitMs;
   }
@@ -225,12 +225,12 @@ export class CobrowseViewer {
     this.hideTyper();
     this.#tools.end();
     this.#canvases.clear();
-    const doc = this.replica.document;
+    const doc = this.pageCopy.document;
     // Nothing of the visitor's page stays on the agent's screen once the session is over.
     if (doc?.body) doc.body.replaceChildren();
   }
 
-  /** The scale the replica shows at now (1 = the visitor's CSS pixels, one to one). */
+  /** The scale the page copy shows at now (1 = the visitor's CSS pixels, one to one). */
   get scale(): number {
     return this.#scale;
   }
@@ -243,7 +243,7 @@ export class CobrowseViewer {
   private fit(): void {
     const { width, height } = this.#viewport;
     const zoom = this.#zoom.zoom;
-    // Fit to width leaves room for the stage's vertical scroll bar; a fixed zoom is taken as is.
+    // Fit to width leaves session for the stage's vertical scroll bar; a fixed zoom is taken as is.
     const available = this.#stage.clientWidth;
     this.#scale = zoom === "width" ? Math.min(2, Math.max(0.25, available / Math.max(width, 1))) || 1 : zoom;
     this.#frame.style.width = `${width}px`;
@@ -255,7 +255,7 @@ export class CobrowseViewer {
   }
 
   private showPointer(x: number, y: number): void {
-    const win = this.replica.window;
+    const win = this.pageCopy.window;
     if (!win) return;
     this.#pointer.style.display = "block";
     this.#pointer.style.left = `${x - win.scrollX}px`;
@@ -272,14 +272,14 @@ export class CobrowseViewer {
     this.#overlay.addEventListener("click", (e) => {
       if (this.#ended || e.target === this.#typer) return;
       const { x, y } = this.point(e);
-      const win = this.replica.window;
+      const win = this.pageCopy.window;
       if (!win) return;
       if (this.#mode === "view") {
         if (this.#tools.allows("highlight")) this.options.send({ kind: "highlight", x: Math.round(x + win.scrollX), y: Math.round(y + win.scrollY) });
         return;
       }
-      const target = this.replica.document?.elementFromPoint(x, y) ?? null;
-      const id = this.replica.idAround(target);
+      const target = this.pageCopy.document?.elementFromPoint(x, y) ?? null;
+      const id = this.pageCopy.idAround(target);
       if (id === undefined) return;
       this.control({ type: "click", id });
       this.offerTyping(id);
@@ -287,7 +287,7 @@ export class CobrowseViewer {
     this.#overlay.addEventListener("wheel", (e) => {
       if (this.#ended || this.#mode !== "control") return;
       e.preventDefault();
-      const win = this.replica.window;
+      const win = this.pageCopy.window;
       if (!win) return;
       const base = this.#pendingScroll ?? { x: win.scrollX, y: win.scrollY };
       this.#pendingScroll = { x: Math.max(0, base.x + e.deltaX), y: Math.max(0, base.y + e.deltaY) };
@@ -320,14 +320,14 @@ export class CobrowseViewer {
    * policy says so, not edited at all; password and card fields are never offered.
    */
   private offerTyping(id: number): void {
-    const node = this.replica.nodeById(id);
+    const node = this.pageCopy.nodeById(id);
     if (!node || !isTypable(node)) return this.hideTyper();
     if (isSecretField(node)) {
       this.hideTyper();
       this.#status.textContent = refusalText("secret_field");
       return;
     }
-    const masked = this.replica.valueMasked(id, this.#maskInputValues);
+    const masked = this.pageCopy.valueMasked(id, this.#maskInputValues);
     if (masked && this.#maskedFields === "never") {
       this.hideTyper();
       this.#status.textContent = "This field's value is hidden from you, and Airlock's policy does not let agents change hidden values.";
@@ -339,7 +339,7 @@ export class CobrowseViewer {
 
   /**
    * The relay or the visitor's page refused an event on this node: whatever the agent typed there
-   * goes, and the replica shows the page's real state again (the relay's latest value).
+   * goes, and the page copy shows the page's real state again (the relay's latest value).
    */
   private rollBack(id: number): void {
     if (this.#typingId !== id) return;

@@ -1,6 +1,6 @@
 import { clockText } from "./end-reason-text.js";
 
-// A banner with a live countdown above the replica ("away" and "ending soon" notices). It also
+// A banner with a live countdown above the page copy ("away" and "ending soon" notices). It also
 // puts the countdown in the tab's title, so an agent on another tab sees it in the tab strip.
 
 export class CountdownBanner {

@@ -53,16 +53,16 @@ export class AssetProxy {
 
   /**
    * The asset a proxy URL's raw query string names, ready to send; throws AirlockError with a
-   * specific code. `roomLive` says whether the co-browse room the URL was issued in is still
+   * specific code. `roomLive` says whether the co-browse session the URL was issued in is still
    * running anywhere in the cluster: once it has ended, its URLs are dead.
    */
-  async serve(rawQuery: string, roomLive: (room: string) => boolean, nowMs: number = Date.now()): Promise<ProxiedAsset> {
+  async serve(rawQuery: string, sessionLive: (session: string) => boolean, nowMs: number = Date.now()): Promise<ProxiedAsset> {
     const verified = this.signer.verify(rawQuery, nowMs);
     if (!verified.ok) {
       if (verified.reason === "expired") throw new AirlockError("asset_url_expired", "the asset URL has expired");
       throw new AirlockError("asset_signature_invalid", "not an asset URL issued by this Airlock");
     }
-    if (!roomLive(verified.ref.room)) throw new AirlockError("asset_room_ended", "the co-browse session this asset URL belongs to has ended");
+    if (!sessionLive(verified.ref.room)) throw new AirlockError("asset_room_ended", "the co-browse session this asset URL belongs to has ended");
     return this.fetch(verified.ref);
   }
 
@@ -71,7 +71,7 @@ export class AssetProxy {
     if (!origins) throw new AirlockError("asset_origin_refused", "the asset's site is not registered");
     const url = parseUrl(ref.url);
     checkSiteOrigin(url, origins);
-    // A stylesheet's body holds proxy URLs bound to its room and expiry: cached per binding.
+    // A stylesheet's body holds proxy URLs bound to its session and expiry: cached per binding.
     const key = ref.kind === "style" ? `${ref.site}\n${ref.kind}\n${url.href}\n${ref.room}\n${ref.expires}` : `${ref.site}\n${ref.kind}\n${url.href}`;
     const cached = this.#cache.get(key);
     if (cached) return cached;
@@ -95,7 +95,7 @@ export class AssetProxy {
     this.#cache.clear();
   }
 
-  /** The stylesheet's URLs point at the proxy, bound to the same room and expiry as the stylesheet's own URL. */
+  /** The stylesheet's URLs point at the proxy, bound to the same session and expiry as the stylesheet's own URL. */
   #rewriteCss(body: Buffer, ref: AssetRef, origins: readonly string[], base: URL): string {
     const urls = new UrlPolicy(this.signer, { id: ref.site, origins }, base.href, undefined, { room: ref.room, expires: () => ref.expires });
     return sanitizeStylesheet(body.toString("utf8"), urls, this.#options.cssRules());

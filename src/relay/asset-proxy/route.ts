@@ -25,7 +25,7 @@ export const assetRoute = defineRoute({
     const agent = principal ?? { subject: "", roles: [], mfa: false };
     const decision = policy.decide("cobrowse:view", agentPolicyContext({ ...agent, sourceAddress: ctx.ip }, { grantedMode: "view", visitorConsent: { view: true } }));
     if (!principal || !decision.allow) throw new AirlockError("forbidden", "not allowed", { details: { action: "cobrowse:view", rule: decision.rule } });
-    const asset = await assets.serve(ctx.querystring, (room) => relay.roomLive(room));
+    const asset = await assets.serve(ctx.querystring, (session) => relay.sessionLive(session));
     ctx.set("Content-Security-Policy", ASSET_CSP);
     ctx.set("X-Content-Type-Options", "nosniff");
     ctx.set("Cross-Origin-Resource-Policy", "same-origin");

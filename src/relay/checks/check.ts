@@ -6,13 +6,13 @@ import type { AgentPrincipal } from "../peer.js";
 import type { ShadowIndex } from "../shadow-index.js";
 
 /** What a check may look at: the room's state (never page content) and the message. */
-export interface RoomFacts {
+export interface CobrowseSessionFacts {
   readonly state: "waiting" | "active" | "ended";
   readonly mode: CobrowseMode;
   readonly granted: { readonly view: boolean; readonly control: boolean };
   readonly index: ShadowIndex;
   readonly hasSnapshot: boolean;
-  /** Agents seated in the room right now. */
+  /** Agents seated in the session right now. */
   readonly agentCount: number;
   /** Seats other than a lost one of this agent, which the agent takes again by joining. */
   seatsBesidesReturning(subject: string): number;
@@ -29,7 +29,7 @@ export interface RoomFacts {
   askPausedMs(mode: CobrowseMode): number;
   /** Whether a question of this seat (for `mode`, or any) is open or queued for the visitor. */
   asking(seatId: string, mode?: CobrowseMode): boolean;
-  /** Whether `id` names a seat of this room (a watcher, or an agent waiting for the visitor's yes). */
+  /** Whether `id` names a seat of this session (a watcher, or an agent waiting for the visitor's yes). */
   hasSeat(id: string): boolean;
 }
 
@@ -44,12 +44,12 @@ export interface SeatFacts {
 }
 
 export interface CheckInput<M> {
-  readonly room: RoomFacts;
+  readonly room: CobrowseSessionFacts;
   readonly message: M;
   /** Set for agent messages. */
   readonly agent?: { readonly principal: AgentPrincipal; readonly joined: boolean; readonly seat?: SeatFacts };
   /**
-   * Asks the policy engine; set by the room. `assume` overrides facts of the context, for
+   * Asks the policy engine; set by the session. `assume` overrides facts of the context, for
    * "would this be allowed once the visitor grants it?" questions (asking for control).
    */
   readonly decide: (action: string, assume?: Readonly<Record<string, unknown>>) => { allow: boolean; reason: string };
@@ -58,14 +58,14 @@ export interface CheckInput<M> {
 /** One concern, one check over some input: undefined means pass. */
 export type CheckOf<I> = ((input: I) => Failure | undefined) & { readonly checkName: string };
 
-/** A check of a message in a room (the room's rows). */
+/** A check of a message in a session (the room's rows). */
 export type Check<M> = CheckOf<CheckInput<M>>;
 
 export function check<M>(checkName: string, fn: (input: CheckInput<M>) => Failure | undefined): Check<M> {
   return checkOf(checkName, fn);
 }
 
-/** A check of rows that run before a room is involved (openings, an agent's way to its room). */
+/** A check of rows that run before a session is involved (openings, an agent's way to its session). */
 export function checkOf<I>(checkName: string, fn: (input: I) => Failure | undefined): CheckOf<I> {
   return Object.assign(fn, { checkName });
 }

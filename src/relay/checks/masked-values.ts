@@ -8,10 +8,10 @@ import { check } from "./check.js";
  * (an agent appending to, or editing inside, what it sees masked) is refused; where policy
  * cobrowse.maskedFields says `never`, so is any typed value into a field whose value is masked.
  */
-export const maskedValueReplaced = check<{ event: ControlEvent }>("masked-value", ({ room, message }) => {
+export const maskedValueReplaced = check<{ event: ControlEvent }>("masked-value", ({ room: session, message }) => {
   const e = message.event;
   if (e.type !== "input") return undefined;
   if (containsMaskPlaceholder(e.value)) return fail("masked_value", "a typed value may not contain the mask placeholder: replace the whole value");
-  if (room.maskedFieldEdit === "never" && room.valueMasked(e.id)) return fail("masked_value", "policy does not let agents edit masked fields");
+  if (session.maskedFieldEdit === "never" && session.valueMasked(e.id)) return fail("masked_value", "policy does not let agents edit masked fields");
   return undefined;
 });

@@ -13,23 +13,23 @@ function known(index: ShadowIndex, id: number, allowDocument: boolean): Failure 
 }
 
 /** The message's `id` names a known, unmasked element (0 = document allowed). */
-export const targetKnownOrDocument = check<{ id: number }>("node", ({ room, message }) => known(room.index, message.id, true));
+export const targetKnownOrDocument = check<{ id: number }>("node", ({ room: session, message }) => known(session.index, message.id, true));
 
 /** The message's `id` names a known, unmasked element. */
-export const targetKnown = check<{ id: number }>("node", ({ room, message }) => known(room.index, message.id, false));
+export const targetKnown = check<{ id: number }>("node", ({ room: session, message }) => known(session.index, message.id, false));
 
 /** The control event's node exists, is not masked or nosync, and is no password or card field. */
-export const eventTargetKnown = check<{ event: { id: number; type: string } }>("node", ({ room, message }) => {
+export const eventTargetKnown = check<{ event: { id: number; type: string } }>("node", ({ room: session, message }) => {
   const { id, type } = message.event;
-  const failure = known(room.index, id, type === "scroll");
+  const failure = known(session.index, id, type === "scroll");
   if (failure) return failure;
-  return room.index.isProtected(id) ? fail("node_masked", `node ${id} is a password or payment-card field`) : undefined;
+  return session.index.isProtected(id) ? fail("node_masked", `node ${id} is a password or payment-card field`) : undefined;
 });
 
 /**
  * One operation of a mutation batch names known, unmasked nodes. A removal is the exception: a
- * page can remove a node inside a subtree it removed earlier in the same batch (the room dropped
- * it with that subtree), and removing a masked placeholder reveals nothing; the room skips
+ * page can remove a node inside a subtree it removed earlier in the same batch (the session dropped
+ * it with that subtree), and removing a masked placeholder reveals nothing; the session skips
  * removals of nodes it no longer has instead of failing the rest of the batch.
  */
 export function opTargetKnown(index: ShadowIndex, op: MutationOp): Failure | undefined {

@@ -1,7 +1,7 @@
 import { fail } from "../failure.js";
 import { checkOf, type CheckOf } from "./check.js";
 
-// Checks of a visitor's opening frame (`hello`, `resume`): there is no room yet, only what the
+// Checks of a visitor's opening frame (`hello`, `resume`): there is no session yet, only what the
 // frame names. The relay looks those facts up without side effects before the row runs.
 
 /** What an opening check may look at. */

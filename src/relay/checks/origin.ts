@@ -11,10 +11,10 @@ function originOf(url: string): string | undefined {
 }
 
 /** Page URLs the visitor reports must lie under one of the site's exact origins. */
-export const urlInSite = check<{ url: string }>("url-in-site", ({ room, message }) => {
+export const urlInSite = check<{ url: string }>("url-in-site", ({ room: session, message }) => {
   const origin = originOf(message.url);
   if (origin === undefined) return fail("bad_frame", "url is not an absolute URL");
-  return room.siteOrigins.includes(origin) ? undefined : fail("origin_not_allowed", "url is outside the site's registered origins");
+  return session.siteOrigins.includes(origin) ? undefined : fail("origin_not_allowed", "url is outside the site's registered origins");
 });
 
 /** The page a visitor opens or resumes a visit from lies under one of its site's exact origins. */

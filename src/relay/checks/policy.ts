@@ -27,8 +27,8 @@ export function allowedAsIfGranted(action: string, mode: CobrowseMode) {
 }
 
 /** Joining a session another agent already runs is a separate permission (supervisors, view-only). */
-export const mayJoinOthers = check<unknown>("policy:cobrowse:join", ({ room, agent, decide }) => {
-  if (agent?.joined || room.seatsBesidesReturning(agent?.principal.subject ?? "") === 0) return undefined;
+export const mayJoinOthers = check<unknown>("policy:cobrowse:join", ({ room: session, agent, decide }) => {
+  if (agent?.joined || session.seatsBesidesReturning(agent?.principal.subject ?? "") === 0) return undefined;
   const decision = decide("cobrowse:join");
   return decision.allow ? undefined : fail("not_allowed", `denied by policy: ${decision.reason}`);
 });

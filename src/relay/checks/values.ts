@@ -11,11 +11,11 @@ const namedKeys: ReadonlySet<string> = new Set([
 ]);
 
 /** Control values fit the target: typing only into form fields, bounded length, known keys. */
-export const controlValueFits = check<{ event: ControlEvent }>("values", ({ room, message }) => {
+export const controlValueFits = check<{ event: ControlEvent }>("values", ({ room: session, message }) => {
   const e = message.event;
   if (e.type === "input") {
     if (e.value.length > LIMITS.maxInputValueLength) return fail("value_too_long", "input value too long");
-    const tag = room.index.get(e.id)?.tag;
+    const tag = session.index.get(e.id)?.tag;
     if (!tag || !editable.has(tag)) return fail("not_allowed", "input events only target form fields");
   }
   if (e.type === "key" && !(namedKeys.has(e.key) || [...e.key].length === 1)) return fail("bad_frame", "unknown key");

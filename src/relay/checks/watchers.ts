@@ -22,15 +22,15 @@ export const controllingSeat = check<unknown>("watcher:controlling", ({ agent })
 
 /** The same question waits out the pause after the visitor's "no", and is never asked twice at once. */
 export function askAllowed(mode: CobrowseMode) {
-  return check<unknown>(`ask:${mode}`, ({ room, agent }) => {
-    const waitMs = room.askPausedMs(mode);
+  return check<unknown>(`ask:${mode}`, ({ room: session, agent }) => {
+    const waitMs = session.askPausedMs(mode);
     if (waitMs > 0) return fail("ask_paused", `the visitor said no; ask again in ${Math.ceil(waitMs / 1000)} s`);
-    if (agent?.seat && room.asking(agent.seat.id, mode)) return fail("wrong_state", "the visitor is already being asked");
+    if (agent?.seat && session.asking(agent.seat.id, mode)) return fail("wrong_state", "the visitor is already being asked");
     return undefined;
   });
 }
 
 /** `remove-watcher` names a seat of this session. */
-export const seatKnown = check<{ watcher: string }>("watcher:known", ({ room, message }) =>
-  room.hasSeat(message.watcher) ? undefined : fail("wrong_state", "no such watcher in this session"),
+export const seatKnown = check<{ watcher: string }>("watcher:known", ({ room: cobrowseSession, message }) =>
+  cobrowseSession.hasSeat(message.watcher) ? undefined : fail("wrong_state", "no such watcher in this session"),
 );

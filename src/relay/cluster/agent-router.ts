@@ -14,20 +14,20 @@ export interface AgentEndpoint {
   readonly principal: AgentPrincipal;
 }
 
-/** What the router needs from the room owner side of this replica. */
+/** What the router needs from the session owner side of this replica. */
 export interface OwnerSide {
   readonly replica: string;
-  /** The replica owning a room (this one included), or undefined when no replica holds it. */
-  ownerOf(room: string): string | undefined;
-  /** Handles an envelope for a room this replica owns; `peer` is the agent's local socket. */
+  /** The replica owning a session (this one included), or undefined when no replica holds it. */
+  ownerOf(session: string): string | undefined;
+  /** Handles an envelope for a session this replica owns; `peer` is the agent's local socket. */
   handleLocal(envelope: ReplicaEnvelope, peer: Peer, principal: AgentPrincipal): void;
 }
 
-/** How often a lagging agent socket's backlog is reported to a remote room owner. */
+/** How often a lagging agent socket's backlog is reported to a remote session owner. */
 const BACKLOG_REPORT_MS = 50;
 
 /**
- * Agent sockets held by this replica and the room each one is in. Messages go to the room's
+ * Agent sockets held by this replica and the session each one is in. Messages go to the room's
  * owner: directly when that is this replica, over the bus otherwise; frames for the socket come
  * back the same way.
  */
@@ -53,11 +53,11 @@ export class AgentRouter {
     const { conn } = endpoint;
     const current = this.#routes.get(conn);
     const owner = message.kind === "join" ? this.owners.ownerOf(message.room) : current?.owner;
-    const failure = runChecks(routeChecks[message.kind], { message, route: { roomFound: owner !== undefined, inRoom: current !== undefined } });
+    const failure = runChecks(routeChecks[message.kind], { message, route: { sessionFound: owner !== undefined, inSession: current !== undefined } });
     if (failure) return failure;
     let route = current;
     if (message.kind === "join" && owner !== undefined) {
-      // Joining another room leaves the current one.
+      // Joining another session leaves the current one.
       if (current && current.room !== message.room) this.#leaveRoute(endpoint);
       route = { owner, room: message.room, join: message };
       this.#routes.set(conn, route);
@@ -98,7 +98,7 @@ export class AgentRouter {
     this.#backlog.delete(endpoint.conn);
   }
 
-  /** A frame from a remote room owner for one of this replica's agent sockets. */
+  /** A frame from a remote session owner for one of this replica's agent sockets. */
   deliver(conn: string, frame: string): void {
     const endpoint = this.#endpoints.get(conn);
     if (!endpoint) return;
@@ -128,7 +128,7 @@ export class AgentRouter {
     else this.bus.publish(replicaChannel(owner), JSON.stringify(envelope));
   }
 
-  /** Reports the socket's backlog to the owner until it drains, so the room can back off. */
+  /** Reports the socket's backlog to the owner until it drains, so the session can back off. */
   #watchBacklog(endpoint: AgentEndpoint, owner: string): void {
     if (this.#backlog.has(endpoint.conn)) return;
     const tick = () => {

@@ -21,7 +21,7 @@ export const remotePrincipal = z.strictObject({
   sourceAddress: z.string().max(64).optional(),
 });
 
-/** Addressed to one replica: to the owner of a room, or to the replica holding an agent socket. */
+/** Addressed to one replica: to the owner of a session, or to the replica holding an agent socket. */
 export const replicaEnvelope = z.discriminatedUnion("t", [
   z.strictObject({ t: z.literal("attach"), room: id, conn: id, from: id, principal: remotePrincipal }),
   z.strictObject({ t: z.literal("agent"), conn: id, from: id, msg: agentMessage }),
@@ -34,7 +34,7 @@ export type ReplicaEnvelope = z.infer<typeof replicaEnvelope>;
 
 export const roomSummary = z.strictObject({
   room: id,
-  /** The visit the room belongs to (a visit has one room at a time, or the id of its next one). */
+  /** The visit the session belongs to (a visit has one session at a time, or the id of its next one). */
   visit: id,
   site: z.string().min(1).max(64),
   owner: id,

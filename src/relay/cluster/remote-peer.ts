@@ -3,7 +3,7 @@ import type { Peer } from "../peer.js";
 import { frameEnvelope, replicaChannel } from "./envelopes.js";
 
 /**
- * An agent connected to another replica, as the room owner sees it. Frames go over the bus to
+ * An agent connected to another replica, as the session owner sees it. Frames go over the bus to
  * that replica; the backlog is what that replica last reported for the agent's socket, so the
  * room's backpressure works across replicas too.
  */

@@ -2,8 +2,8 @@ import { createHmac, createSecretKey, randomBytes, timingSafeEqual, type KeyObje
 
 // Asset proxy URLs. The sanitizer turns every page URL it keeps into one of these; the proxy
 // serves only URLs whose signature it made, for the site named inside (and checks that site's
-// origins again before fetching). Each URL is bound to the co-browse room whose content it
-// appeared in and to an expiry: the proxy refuses it once the room has ended (so a URL copied out
+// origins again before fetching). Each URL is bound to the co-browse session whose content it
+// appeared in and to an expiry: the proxy refuses it once the session has ended (so a URL copied out
 // of a session, or one from before a restart, is dead) or the expiry has passed. The query must
 // be exactly the one `sign` wrote: any other spelling (a padded or re-encoded signature, a
 // repeated or extra parameter) is refused before the signature is compared.
@@ -14,7 +14,7 @@ const kinds: ReadonlySet<string> = new Set<AssetKind>(["image", "style", "font",
 export const ASSET_PATH = "/relay/v1/asset";
 /** What URLSearchParams serialization produces: unreserved characters, `%XX`, `+`, `&` and `=`. */
 const proxyQuery = /^[A-Za-z0-9%&=+._*-]*$/;
-const roomId = /^[A-Za-z0-9_-]{1,64}$/;
+const sessionId = /^[A-Za-z0-9_-]{1,64}$/;
 const expiry = /^(?:0|[1-9][0-9]{0,12})$/;
 /** HMAC-SHA256 in unpadded base64url: 43 characters, the last one carrying 2 zero bits. */
 const canonicalMac = /^[A-Za-z0-9_-]{42}[AEIMQUYcgkosw048]$/;
@@ -23,7 +23,7 @@ export interface AssetRef {
   readonly site: string;
   readonly url: string;
   readonly kind: AssetKind;
-  /** The co-browse room the URL was issued in. */
+  /** The co-browse session the URL was issued in. */
   readonly room: string;
   /** Unix time (seconds) after which the URL is refused. */
   readonly expires: number;
@@ -60,12 +60,12 @@ export class AssetUrlSigner {
     const site = params.get("s");
     const kind = params.get("k");
     const url = params.get("u");
-    const room = params.get("r");
+    const session = params.get("r");
     const expires = params.get("e");
     const mac = params.get("h");
-    if (!site || !kind || !url || !room || !expires || !mac) return { ok: false, reason: "invalid" };
-    if (!kinds.has(kind) || !roomId.test(room) || !expiry.test(expires) || !canonicalMac.test(mac)) return { ok: false, reason: "invalid" };
-    const ref: AssetRef = { site, url, kind: kind as AssetKind, room, expires: Number(expires) };
+    if (!site || !kind || !url || !session || !expires || !mac) return { ok: false, reason: "invalid" };
+    if (!kinds.has(kind) || !sessionId.test(session) || !expiry.test(expires) || !canonicalMac.test(mac)) return { ok: false, reason: "invalid" };
+    const ref: AssetRef = { site, url, kind: kind as AssetKind, room: session, expires: Number(expires) };
     // Canonical: the raw query is exactly the one signing would write for these values.
     if (query(ref, mac) !== rawQuery) return { ok: false, reason: "invalid" };
     const expected = Buffer.from(this.#mac(ref), "utf8");

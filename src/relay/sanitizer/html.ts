@@ -36,7 +36,7 @@ export interface FragmentContext {
   readonly rootInSvg: boolean;
   /** The insertion parent and its ancestors (outermost first), for masking selectors with combinators. */
   readonly ancestors?: readonly ElementView[];
-  /** Ids the room already knows; a repeated id is stripped, not trusted. */
+  /** Ids the session already knows; a repeated id is stripped, not trusted. */
   readonly isKnownId: (id: number) => boolean;
   /** Policy `cobrowse.maskInputValues`: every form value is masked, not only secret fields'. */
   readonly maskInputValues: boolean;

@@ -15,7 +15,7 @@ const ORIGIN = "https://shop.example";
 const policy = PolicyEngine.load({ shippedDir: shippedPolicyDir, mode: "dev" });
 const signer = new AssetUrlSigner("https://airlock.test");
 const make = (sanitize: unknown) =>
-  new Sanitizer({ allowlist: allowlistFromSanitizePolicy(sanitize), signer, site: { id: "shop", origins: [ORIGIN] }, maskSelectors: [] }).forRoom("room-1", 60_000);
+  new Sanitizer({ allowlist: allowlistFromSanitizePolicy(sanitize), signer, site: { id: "shop", origins: [ORIGIN] }, maskSelectors: [] }).forSession("room-1", 60_000);
 const shipped = make(policy.policy.sanitize);
 const html = (markup: string) => shipped.html(markup, `${ORIGIN}/page`, { parent: 1, svg: false }).html;
 const links = (markup: string) => [...html(markup).matchAll(/<link\b[^>]*>/g)].map((m) => m[0]);

@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { watchedRoom } from "../../../test/relay/helpers/watched-room.js";
+import { watchedSession } from "../../../test/relay/helpers/watched-session.js";
 
 // Masking re-checked when attributes change: a class, id or attribute that the nosync class or a
 // site masking selector looks at can make an element, or elements below it, masked after the
@@ -9,7 +9,7 @@ import { watchedRoom } from "../../../test/relay/helpers/watched-room.js";
 const PAGE =
   '<body data-airlock-id="1"><div id="box" data-airlock-id="2"><p data-airlock-id="3">Balance</p><input data-airlock-id="4"></div>' +
   '<section data-airlock-id="5"><div data-airlock-id="6"><input data-airlock-id="7"></div></section></body>';
-const maskedBy = (maskSelectors: readonly string[]) => watchedRoom(PAGE, { maskSelectors });
+const maskedBy = (maskSelectors: readonly string[]) => watchedSession(PAGE, { maskSelectors });
 
 describe("masking re-checked on attribute mutations", () => {
   it("an element that gains the nosync class is removed for agents and can no longer be targeted", () => {

@@ -48,7 +48,7 @@ export class MaskMatcher {
   }
 
   /**
-   * What the room remembers of an element to re-check masking later: its tag and only the
+   * What the session remembers of an element to re-check masking later: its tag and only the
    * attributes the selectors look at. Undefined when there are no site selectors (the nosync
    * class needs no memory: it is tested on the changed element itself).
    */

@@ -16,7 +16,7 @@ import { Sanitizer } from "./sanitizer.js";
 
 const ORIGIN = "https://shop.example";
 const policy = PolicyEngine.load({ shippedDir: shippedPolicyDir, mode: "dev" });
-const sanitizer = new Sanitizer({ allowlist: allowlistFromSanitizePolicy(policy.policy.sanitize), signer: new AssetUrlSigner("https://airlock.test"), site: { id: "shop", origins: [ORIGIN] }, maskSelectors: [] }).forRoom("room-1", 60_000);
+const sanitizer = new Sanitizer({ allowlist: allowlistFromSanitizePolicy(policy.policy.sanitize), signer: new AssetUrlSigner("https://airlock.test"), site: { id: "shop", origins: [ORIGIN] }, maskSelectors: [] }).forSession("room-1", 60_000);
 const html = (markup: string) => sanitizer.html(markup, `${ORIGIN}/page`, { parent: 1, svg: false }).html;
 const css = new CssRules(readAllowlist(path.resolve("policies")).css);
 const urls: CssUrls = { proxy: () => undefined, isProxyUrl: (url) => url.startsWith("https://airlock.test/relay/v1/asset?") };

@@ -6,7 +6,7 @@ import { NODE_ID_ATTRIBUTE, parseNodeId } from "../../protocol/node-id.js";
 import type { VisitorMessage } from "../../protocol/visitor-messages.js";
 import type { Clock } from "../clock.js";
 import type { Peer } from "../peer.js";
-import { Room } from "../room.js";
+import { CobrowseSession } from "../cobrowse-session.js";
 import { AssetUrlSigner } from "./asset-url.js";
 import { readAllowlist } from "./policy-allowlist.js";
 import { Sanitizer } from "./sanitizer.js";
@@ -129,33 +129,33 @@ describe("the room never lets anything act on them", () => {
   const clock: Clock = { now: () => 0, setTimeout: () => ({}), clearTimeout: () => undefined };
   const quiet: Peer = { send: () => undefined, bufferedAmount: () => 0, close: () => undefined };
 
-  function controlledRoom() {
-    const room = new Room({ site, sanitizer, decide: () => ({ allow: true, reason: "test" }), clock, inactivityMs: 120_000, maskInputValues: true, audit: () => undefined, onEnded: () => undefined });
+  function controlledSession() {
+    const session = new CobrowseSession({ site, sanitizer, decide: () => ({ allow: true, reason: "test" }), clock, inactivityMs: 120_000, maskInputValues: true, audit: () => undefined, onEnded: () => undefined });
     const asks: { request: string }[] = [];
-    room.attachVisitor({ ...quiet, send: (f) => void asks.push(JSON.parse(f) as { request: string }) });
-    const seat = room.seatFor(quiet, { subject: "a1", displayName: "Ann", roles: ["agent"], mfa: true });
-    const send = (m: VisitorMessage) => room.fromVisitor(m, ORIGIN);
+    session.attachVisitor({ ...quiet, send: (f) => void asks.push(JSON.parse(f) as { request: string }) });
+    const seat = session.seatFor(quiet, { subject: "a1", displayName: "Ann", roles: ["agent"], mfa: true });
+    const send = (m: VisitorMessage) => session.fromVisitor(m, ORIGIN);
     const grant = (mode: "view" | "control") => send({ kind: "consent", request: asks.filter((a) => a.request).at(-1)?.request ?? "", answer: "granted", mode });
-    room.fromAgent(seat, { kind: "join", versions: [1], room: room.id, mode: "view" });
+    session.fromAgent(seat, { kind: "join", versions: [1], room: session.id, mode: "view" });
     grant("view");
     const html =
       `<body ${NODE_ID_ATTRIBUTE}="1"><div ${NODE_ID_ATTRIBUTE}="2" ${MASKED_PLACEHOLDER_ATTRIBUTE}=""><span ${NODE_ID_ATTRIBUTE}="3"></span></div>` +
       `<input ${NODE_ID_ATTRIBUTE}="4" type="password"><textarea ${NODE_ID_ATTRIBUTE}="5"></textarea><input ${NODE_ID_ATTRIBUTE}="6"></body>`;
     expect(send({ kind: "snapshot", seq: 1, url: `${ORIGIN}/`, html, viewport: { width: 800, height: 600 } })).toBeUndefined();
-    room.fromAgent(seat, { kind: "request-control" });
+    session.fromAgent(seat, { kind: "request-control" });
     grant("control");
-    const click = (id: number) => room.fromAgent(seat, { kind: "control", event: { type: "click", id } })?.code;
+    const click = (id: number) => session.fromAgent(seat, { kind: "control", event: { type: "click", id } })?.code;
     return { send, click };
   }
 
   it("in a snapshot: a placeholder and everything below it, password fields", () => {
-    const r = controlledRoom();
+    const r = controlledSession();
     expect([2, 3, 4].map(r.click)).toEqual(["node_masked", "node_masked", "node_masked"]);
     expect(r.click(6)).toBeUndefined();
   });
 
   it("in added subtrees and after attribute changes", () => {
-    const r = controlledRoom();
+    const r = controlledSession();
     const add = `<div ${NODE_ID_ATTRIBUTE}="10" ${MASKED_PLACEHOLDER_ATTRIBUTE}=""><p ${NODE_ID_ATTRIBUTE}="11"></p></div><select ${NODE_ID_ATTRIBUTE}="12" autocomplete="cc-exp-month"></select><input ${NODE_ID_ATTRIBUTE}="13">`;
     expect(r.send({ kind: "mutations", seq: 2, ops: [{ op: "add", parent: 1, before: null, html: add }] })).toBeUndefined();
     expect([10, 11, 12].map(r.click)).toEqual(["node_masked", "node_masked", "node_masked"]);

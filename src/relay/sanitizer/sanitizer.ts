@@ -22,7 +22,7 @@ export interface SanitizerOptions {
    * masked, whatever the page sent. Password and payment-card fields are masked either way.
    */
   readonly maskInputValues?: boolean;
-  /** The room (and expiry) the asset proxy URLs it writes are valid for; see forRoom. Default: already expired. */
+  /** The session (and expiry) the asset proxy URLs it writes are valid for; see forSession. Default: already expired. */
   readonly binding?: AssetBinding;
 }
 
@@ -30,7 +30,7 @@ export interface SanitizerOptions {
 export interface InsertionPoint {
   readonly parent: number;
   readonly svg: boolean;
-  /** The parent and its ancestors as the room knows them (outermost first), for masking selectors. */
+  /** The parent and its ancestors as the session knows them (outermost first), for masking selectors. */
   readonly ancestors?: readonly ElementView[];
 }
 
@@ -58,11 +58,11 @@ export class Sanitizer {
   }
 
   /**
-   * The same sanitizer for one co-browse room: its asset URLs name the room and expire
+   * The same sanitizer for one co-browse room: its asset URLs name the session and expire
    * `lifetimeMs` after they are written (the longest a session may run), so none outlives it.
    */
-  forRoom(room: string, lifetimeMs: number, nowMs: () => number = Date.now): Sanitizer {
-    const binding: AssetBinding = { room, expires: () => Math.ceil((nowMs() + lifetimeMs) / 1000) };
+  forSession(session: string, lifetimeMs: number, nowMs: () => number = Date.now): Sanitizer {
+    const binding: AssetBinding = { room: session, expires: () => Math.ceil((nowMs() + lifetimeMs) / 1000) };
     return new Sanitizer({ ...this.#options, binding }, { allowlist: this.#allowlist, masks: this.#masks });
   }
 
@@ -92,7 +92,7 @@ export class Sanitizer {
 
   /**
    * Element ids that an attribute change makes masked (the element itself, or elements below it
-   * that a site selector now matches); the room drops them and tells agents to remove them.
+   * that a site selector now matches); the session drops them and tells agents to remove them.
    */
   newlyMasked(tree: MaskTree, id: number, name: string, value: string | null): number[] {
     return newlyMasked(tree, this.#masks, id, name, value);

@@ -1,7 +1,7 @@
 import { AssetUrlSigner, type AssetKind } from "./asset-url.js";
 
 /**
- * Where proxy URLs are valid: the co-browse room whose content they appear in, until `expires()`
+ * Where proxy URLs are valid: the co-browse session whose content they appear in, until `expires()`
  * (Unix seconds, asked at signing time). See asset-url.ts.
  */
 export interface AssetBinding {
@@ -12,7 +12,7 @@ export interface AssetBinding {
 /** For output no agent will load (the `sanitize` command, benchmarks): URLs that are already expired. */
 export const PREVIEW_BINDING: AssetBinding = { room: "preview", expires: () => 0 };
 
-/** The site a room belongs to: its id and the exact origins whose assets may be proxied. */
+/** The site a session belongs to: its id and the exact origins whose assets may be proxied. */
 export interface SiteScope {
   readonly id: string;
   readonly origins: readonly string[];

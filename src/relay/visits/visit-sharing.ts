@@ -21,7 +21,7 @@ export class VisitSharing {
   /** The record of `visit` as this server process holds it. */
   record(visit: Visit): SharedVisit {
     const session = visit.room?.sharedState();
-    const data: SharedVisitData = { room: visit.roomId, roomSince: Math.max(0, Math.round(visit.roomSince)), ...(session ? { session } : {}) };
+    const data: SharedVisitData = { room: visit.cobrowseSessionId, roomSince: Math.max(0, Math.round(visit.sessionSince)), ...(session ? { session } : {}) };
     return { visit: visit.id, site: visit.siteId, owner: this.replica, epoch: visit.epoch, data };
   }
 

@@ -17,7 +17,7 @@ import type { SocketQuotas } from "../../http/ws/socket-quotas.js";
 /**
  * One authenticated agent connection on /ws/agent (Origin, network, ticket and session already
  * checked): every frame passes the frame gate and its kind's registered action, then goes to the
- * owner of the room the agent joins, on this replica or another (co-browse kinds), or to the
+ * owner of the session the agent joins, on this replica or another (co-browse kinds), or to the
  * chat runtime (chat kinds).
  */
 export function serveAgent(ws: WebSocket, peer: SocketPeer, principal: AgentPrincipal, relay: Relay, chat: ChatSockets | undefined, guards: MessageGuards, quotas: SocketQuotas): AgentEndpoint {

@@ -19,7 +19,7 @@ import { socketQuotas } from "../../http/ws/socket-quotas.js";
 import { serveVisitor } from "./visitor-socket.js";
 
 export interface WebSockets {
-  /** Graceful shutdown: rooms end (`server_shutdown`), every socket closes with 1001. */
+  /** Graceful shutdown: sessions end (`server_shutdown`), every socket closes with 1001. */
   shutdown(timeoutMs: number): Promise<void>;
 }
 
@@ -135,7 +135,7 @@ export async function attachWebSockets(server: Server, services: Services, relay
     for (const entry of tracked.values()) if (entry.sessionId === event.session) entry.peer.close(closeCodeOf("session_ended"), "session_ended");
   });
 
-  // Dead peers (no pong within one interval) are dropped so rooms learn the visitor is gone.
+  // Dead peers (no pong within one interval) are dropped so sessions learn the visitor is gone.
   const pinger = setInterval(() => {
     for (const [ws, entry] of tracked) {
       if (!entry.alive) {

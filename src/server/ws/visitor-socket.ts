@@ -19,7 +19,7 @@ const OPENING_TIMEOUT_MS = 10_000;
  * One visitor connection on /ws/visitor (Origin already checked against the registered sites):
  * the first frame must be `hello` (site key: a new visit) or `resume` (single-use resume token:
  * the same visit on the next page); every later frame passes the frame gate and its kind's
- * registered action, then goes to the visit's co-browse room (co-browse kinds) or to the chat
+ * registered action, then goes to the visit's co-browse session (co-browse kinds) or to the chat
  * runtime (chat and presence kinds, for the whole visit whatever co-browse sessions come and go).
  */
 export function serveVisitor(

@@ -8,7 +8,7 @@ import { Serializer } from "./serialize.js";
 // Turns MutationObserver records into protocol ops. Records are collected and coalesced until
 // the next flush, so a burst of DOM work becomes one small batch: removals first, then added
 // subtrees (outermost only, in reverse document order so each `before` already exists in the
-// replica), then the final value of each changed attribute, then text. Nothing inside a masked
+// page copy), then the final value of each changed attribute, then text. Nothing inside a masked
 // subtree is ever read; an element that becomes (un)masked is sent again as a whole.
 
 const OBSERVE: MutationObserverInit = { childList: true, subtree: true, attributes: true, characterData: true };

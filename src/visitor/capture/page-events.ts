@@ -113,7 +113,7 @@ export class PageEvents {
     const id = this.mirror.idOf(target);
     if (id === undefined || isInsideMasked(target, this.rules)) return;
     if (target instanceof HTMLInputElement && (target.type === "checkbox" || target.type === "radio")) {
-      // Checked state travels as the `checked` attribute the replica renders.
+      // Checked state travels as the `checked` attribute the page copy renders.
       this.emit({ kind: "input", id, value: target.checked ? "on" : "", masked: false });
       return;
     }

@@ -165,7 +165,7 @@ export class Serializer {
   /**
    * An empty box of the masked element's size: no tag name (beyond table/list structure), no
    * attributes. It keeps the element's whole box — border-box size, margins, padding, border
-   * widths — so the replica's page height and scroll positions match the visitor's.
+   * widths — so the page copy's page height and scroll positions match the visitor's.
    */
   private placeholder(el: Element, id: number): string {
     this.#placeholders.add(el);
@@ -185,7 +185,7 @@ export class Serializer {
       const name = attr.name;
       if (name === NODE_ID_ATTRIBUTE || name.startsWith("on") || name === "nonce" || name === "integrity") continue;
       // Form state travels as it is now (below), not as the markup's defaults. An option's value is
-      // the page's own markup (what a choice is called), kept so the replica can show the choice.
+      // the page's own markup (what a choice is called), kept so the page copy can show the choice.
       if (tag === "input" && (name === "value" || name === "checked")) continue;
       if (tag === "option" && name === "selected") continue;
       let value = attr.value;
@@ -244,7 +244,7 @@ function frameCanvas(doc: Document): string {
 function placeholderBox(cs: CSSStyleDeclaration, rect: DOMRect, inline: boolean): string {
   const px = (v: string) => `${Math.round(Number.parseFloat(v) || 0)}px`;
   const sides = (prop: (side: string) => string) => ["top", "right", "bottom", "left"].map((side) => px(cs.getPropertyValue(prop(side)))).join(" ");
-  // An inline element's vertical margins take no room, and its box hangs from the text's bottom,
+  // An inline element's vertical margins take no session, and its box hangs from the text's bottom,
   // not the baseline an empty inline-block would sit on.
   const margin = inline ? `0px ${px(cs.marginRight)} 0px ${px(cs.marginLeft)}` : sides((s) => `margin-${s}`);
   return [

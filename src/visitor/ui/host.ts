@@ -4,7 +4,7 @@ import { pickLang, type Lang } from "./i18n.js";
 // chat widget): an element in the page holding a shadow root. Styles go in through
 // constructable stylesheets, never inline `<style>` or style attributes, so a host page with
 // `style-src 'self'` keeps working; the page's own CSS cannot leak in. The capture skips the
-// host element, so agents never see Airlock's own UI in the replica.
+// host element, so agents never see Airlock's own UI in the page copy.
 
 export interface UiHost {
   /** Put feature UI in here (inside the shadow root). */

@@ -212,7 +212,7 @@ export class ChatWidget {
       case "chat-error":
         // Refused for load: send what is unacknowledged again a little later (same client ids).
         if (f.code === "rate_limited" || f.code === "internal") setTimeout(guard(() => this.#resendUnacknowledged()), 1_000);
-        // Quotas: say why in a sentence; messages stay in the outbox and go again once there is room.
+        // Quotas: say why in a sentence; messages stay in the outbox and go again once there is session.
         if (f.code === "too_many_messages") {
           this.#notice("limitMessages");
           setTimeout(guard(() => this.#resendUnacknowledged()), MESSAGE_QUOTA_RETRY_MS);

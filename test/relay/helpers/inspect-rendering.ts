@@ -15,7 +15,7 @@ const PAGE_ORIGIN = "http://render.test";
 const trap = `
   window.__xss = [];
   for (const f of ["alert", "confirm", "prompt", "print"]) window[f] = (...a) => { window.__xss.push(f); };
-  // Forms without an action would reload this page; the replica's sandbox makes them inert too.
+  // Forms without an action would reload this page; the page copy's sandbox makes them inert too.
   document.addEventListener("submit", (e) => e.preventDefault(), true);
 `;
 

@@ -4,7 +4,7 @@
 // whole heap is searched for each string. Prints {"canary": found, ...} as JSON.
 import { randomBytes } from "node:crypto";
 import { getHeapSnapshot } from "node:v8";
-import { benchRoom } from "../../../dist/bench/relay-room.js";
+import { benchRoom } from "../../../dist/bench/relay-session.js";
 import { PolicyEngine } from "../../../dist/policy/engine.js";
 import { shippedPolicyDir } from "../../../dist/policy/load.js";
 import { AssetUrlSigner } from "../../../dist/relay/sanitizer/asset-url.js";

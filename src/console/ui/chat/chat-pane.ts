@@ -15,7 +15,7 @@ export interface PaneActions {
   cannedResponses(): Promise<readonly { title: string; body: string }[]>;
   /**
    * Asks the server whether this agent may start co-browsing with the visitor (their live
-   * session is the room of the same id) and opens the viewer, where the visitor is asked for
+   * session is the session of the same id) and opens the viewer, where the visitor is asked for
    * consent. Rejects with a reason to show.
    */
   startCobrowse(visitor: string): Promise<void>;

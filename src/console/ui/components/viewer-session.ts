@@ -5,7 +5,7 @@ import { NORMAL_CLOSE } from "../../../protocol/error-codes.js";
 import type { ServerToAgent } from "../../../protocol/server-messages.js";
 import { connectAgentSocket } from "../agent-socket.js";
 
-// One co-browse viewer joined to one room over /ws/agent: the viewer's own page and the viewer
+// One co-browse viewer joined to one session over /ws/agent: the viewer's own page and the viewer
 // docked in the inbox open it the same way. Its buttons are what the server allows this agent there.
 
 export interface ViewerSession {
@@ -14,18 +14,18 @@ export interface ViewerSession {
   readonly opened: Promise<void>;
 }
 
-export function openViewerSession(room: string, signal: AbortSignal, onMessage?: (msg: ServerToAgent) => void): ViewerSession {
+export function openViewerSession(cobrowseSession: string, signal: AbortSignal, onMessage?: (msg: ServerToAgent) => void): ViewerSession {
   let send: (msg: Parameters<ConstructorParameters<typeof CobrowseViewer>[0]["send"]>[0]) => void = () => undefined;
   const view = new CobrowseViewer({ frameSrc: REPLAY_FRAME_PATH, send: (m) => send(m) });
   const opened = openAgentSocket({
-    room,
+    room: cobrowseSession,
     mode: "view",
     connect: connectAgentSocket,
     onMessage: (m) => {
       view.handle(m);
       onMessage?.(m);
     },
-    // A lost connection reconnects while the room keeps the seat (policy agentInactivity).
+    // A lost connection reconnects while the session keeps the seat (policy agentInactivity).
     reconnectForMs: () => view.awayLimitMs,
     onLost: (msLeft) => view.connectionLost(msLeft),
     onClose: (code) => {

@@ -5,7 +5,7 @@ import { h } from "../dom.js";
 
 // The co-browse viewer docked beside the conversation, or over the whole window (Esc returns).
 // The chat keeps running beside it. Closing the dock leaves the session (the visitor is told);
-// the viewer itself — replica, zoom, the agent's session buttons — is src/console/viewer.
+// the viewer itself — page copy, zoom, the agent's session buttons — is src/console/viewer.
 
 export interface DockOptions {
   readonly room: string;

@@ -95,19 +95,19 @@ export const chatsPage = definePage({
         (await api.get(`/api/v1/cobrowse/sessions/${encodeURIComponent(visitor)}`, sessionActionsSchema)).actions.length > 0,
       // The viewer docks beside the conversation: every chat keeps running alongside.
       startCobrowse: async (visitor: string) => {
-        const { room } = await api.post(`/api/v1/cobrowse/sessions/${encodeURIComponent(visitor)}/join`, {}, joinSchema);
-        openDock(room, visitor);
+        const { room: session } = await api.post(`/api/v1/cobrowse/sessions/${encodeURIComponent(visitor)}/join`, {}, joinSchema);
+        openDock(session, visitor);
       },
       agentName: (id: string) => names.get(id),
       myName: () => viewer.agent.name || viewer.agent.subject,
     };
 
-    const openDock = (room: string, visitor: string) => {
+    const openDock = (session: string, visitor: string) => {
       dock?.close();
       const conversations = () => list.all().filter((c) => c.visitor === visitor);
       const visitorName = conversations()[0]?.visitorName ?? "the visitor";
       const opened: CobrowseDock = new CobrowseDock({
-        room,
+        room: session,
         visitorName,
         onEvent: (text) => conversations().forEach((c) => panes.get(c.id)?.event(text)),
         onClose: () => {

@@ -4,7 +4,7 @@ import { openViewerSession } from "../components/viewer-session.js";
 import { h } from "../dom.js";
 import { definePage } from "./page.js";
 
-/** The co-browse viewer for one room; its buttons are what the server allows this agent there. */
+/** The co-browse viewer for one session; its buttons are what the server allows this agent there. */
 export const cobrowsePage = definePage({
   path: "/console/cobrowse/:room",
   title: "Co-browse",

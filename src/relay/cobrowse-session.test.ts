@@ -5,14 +5,14 @@ import { describe, expect, it } from "vitest";
 import { parseFrame } from "../protocol/frame.js";
 import { visitorMessage, type VisitorMessage } from "../protocol/visitor-messages.js";
 import { agentMessage, type AgentMessage } from "../protocol/agent-messages.js";
-import { Room } from "./room.js";
+import { CobrowseSession } from "./cobrowse-session.js";
 import { AssetUrlSigner } from "./sanitizer/asset-url.js";
 import { readAllowlist } from "./sanitizer/policy-allowlist.js";
 import { Sanitizer } from "./sanitizer/sanitizer.js";
 import { RecordingPeer } from "../../test/helpers/recording-peer.js";
 import { ManualClock } from "../../test/relay/ws-client.js";
 
-// A room driven directly through its message API with recording peers and a manual clock:
+// A session driven directly through its message API with recording peers and a manual clock:
 // consent flow, hostile frames answered with specific codes, inactivity, memory release.
 
 
@@ -24,7 +24,7 @@ function setup(inactivityMs = 120_000) {
   const clock = new ManualClock();
   const audit: string[] = [];
   let ended = false;
-  const room = new Room({
+  const session = new CobrowseSession({
     site: { id: "bank", origins: [ORIGIN] },
     sanitizer: new Sanitizer({
       allowlist: readAllowlist(path.resolve("policies")),
@@ -42,15 +42,15 @@ function setup(inactivityMs = 120_000) {
     },
   });
   const visitor = new RecordingPeer();
-  room.attachVisitor(visitor);
+  session.attachVisitor(visitor);
   const agentPeer = new RecordingPeer();
-  const seat = room.seatFor(agentPeer, { subject: "a1", displayName: "Ann", roles: ["agent"], mfa: true });
-  const fromVisitor = (m: VisitorMessage) => room.fromVisitor(m, ORIGIN);
-  const fromAgent = (m: AgentMessage) => room.fromAgent(seat, m);
-  return { room, clock, audit, visitor, agentPeer, seat, fromVisitor, fromAgent, isEnded: () => ended };
+  const seat = session.seatFor(agentPeer, { subject: "a1", displayName: "Ann", roles: ["agent"], mfa: true });
+  const fromVisitor = (m: VisitorMessage) => session.fromVisitor(m, ORIGIN);
+  const fromAgent = (m: AgentMessage) => session.fromAgent(seat, m);
+  return { room: session, clock, audit, visitor, agentPeer, seat, fromVisitor, fromAgent, isEnded: () => ended };
 }
 
-function activeRoom(inactivityMs?: number) {
+function activeSession(inactivityMs?: number) {
   const s = setup(inactivityMs);
   expect(s.fromAgent({ kind: "join", versions: [1], room: s.room.id, mode: "view" })).toBeUndefined();
   const ask = s.visitor.last("consent-request") as { request: string };
@@ -69,7 +69,7 @@ describe("relay room", () => {
   });
 
   it("fans out the sanitized snapshot and refuses bad frames with specific codes", () => {
-    const s = activeRoom();
+    const s = activeSession();
     const snap = s.agentPeer.last("snapshot") as { html: string };
     expect(snap.html).not.toContain("secret");
     const cases: [VisitorMessage, string][] = [
@@ -84,7 +84,7 @@ describe("relay room", () => {
   });
 
   it("never forwards executable attribute mutations", () => {
-    const s = activeRoom();
+    const s = activeSession();
     s.fromVisitor({
       kind: "mutations",
       seq: 2,
@@ -101,13 +101,13 @@ describe("relay room", () => {
   });
 
   it("masks input values unless policy unmasks them", () => {
-    const s = activeRoom();
+    const s = activeSession();
     s.fromVisitor({ kind: "input", id: 5, value: "4111 1111", masked: false });
     expect(s.agentPeer.last("input")).toMatchObject({ masked: true, value: "•••••••••" });
   });
 
   it("refuses control before the visitor grants it, then forwards it", () => {
-    const s = activeRoom();
+    const s = activeSession();
     expect(s.fromAgent({ kind: "control", event: { type: "click", id: 2 } })?.code).toBe("no_consent");
     s.fromAgent({ kind: "request-control" });
     const ask = s.visitor.last("consent-request") as { request: string };
@@ -120,7 +120,7 @@ describe("relay room", () => {
   });
 
   it("ends after the agent's viewer is hidden past the limit, tells both sides why, releases memory", () => {
-    const s = activeRoom(1_000);
+    const s = activeSession(1_000);
     s.clock.advance(5_000); // watching without a click is presence
     expect(s.room.state).toBe("active");
     s.fromAgent({ kind: "presence", visible: false });

@@ -1,6 +1,6 @@
 import type { Page } from "playwright-core";
 
-// Reads the agent's replica from the console page, the way the viewer itself reaches into its
+// Reads the agent's page copy from the console page, the way the viewer itself reaches into its
 // replay frame. Playwright is kept out of the frame: the frame is sandboxed without scripts,
 // and Chromium reports Playwright's own attempts to run its helpers in there as blocked script.
 // (Each read is its own function: the console's CSP allows no eval to share code between them.)
@@ -12,7 +12,7 @@ export interface Box {
   readonly height: number;
 }
 
-export class ReplicaView {
+export class PageCopyView {
   constructor(private readonly agent: Page) {}
 
   text(selector: string): Promise<string> {
@@ -37,7 +37,7 @@ export class ReplicaView {
     return this.agent.evaluate((sel) => document.querySelector<HTMLIFrameElement>(".cb-scaler iframe")?.contentDocument?.querySelectorAll(sel).length ?? -1, selector);
   }
 
-  /** URLs the replica's images, stylesheets and media load from. */
+  /** URLs the page copy's images, stylesheets and media load from. */
   assetUrls(): Promise<string[]> {
     return this.agent.evaluate(() => {
       const doc = document.querySelector<HTMLIFrameElement>(".cb-scaler iframe")?.contentDocument;
@@ -45,7 +45,7 @@ export class ReplicaView {
     });
   }
 
-  /** Where an element of the replica is on the agent's screen (the replica is scaled to fit). */
+  /** Where an element of the page copy is on the agent's screen (the page copy is scaled to fit). */
   box(selector: string): Promise<Box> {
     return this.agent.evaluate((sel) => {
       const frame = document.querySelector<HTMLIFrameElement>(".cb-scaler iframe");

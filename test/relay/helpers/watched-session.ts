@@ -2,13 +2,13 @@ import path from "node:path";
 import { expect } from "vitest";
 import type { MutationOp, VisitorMessage } from "../../../src/protocol/visitor-messages.js";
 import type { Clock } from "../../../src/relay/clock.js";
-import { Room } from "../../../src/relay/room.js";
+import { CobrowseSession } from "../../../src/relay/cobrowse-session.js";
 import { AssetUrlSigner } from "../../../src/relay/sanitizer/asset-url.js";
 import { readAllowlist } from "../../../src/relay/sanitizer/policy-allowlist.js";
 import { Sanitizer } from "../../../src/relay/sanitizer/sanitizer.js";
 import { RecordingPeer } from "../../helpers/recording-peer.js";
 
-// A room with the shipped policies, one agent joined and view consent granted, driven directly
+// A session with the shipped policies, one agent joined and view consent granted, driven directly
 // through its message API the way a hostile page would drive it (frames the visitor script
 // would never send). What the agent peer records is what an agent's browser would receive.
 
@@ -17,12 +17,12 @@ export const ROOM_PUBLIC_URL = "https://airlock.test";
 
 const clock: Clock = { now: () => 0, setTimeout: () => ({}), clearTimeout: () => undefined };
 
-export interface WatchedRoomOptions {
+export interface WatchedSessionOptions {
   readonly maskInputValues?: boolean;
   readonly maskSelectors?: readonly string[];
 }
 
-export function watchedRoom(snapshotHtml: string, options: WatchedRoomOptions = {}) {
+export function watchedSession(snapshotHtml: string, options: WatchedSessionOptions = {}) {
   const site = { id: "bank", origins: [ROOM_ORIGIN] };
   const sanitizer = new Sanitizer({
     allowlist: readAllowlist(path.resolve("policies")),
@@ -31,7 +31,7 @@ export function watchedRoom(snapshotHtml: string, options: WatchedRoomOptions = 
     maskSelectors: options.maskSelectors ?? [],
     maskInputValues: options.maskInputValues ?? true,
   });
-  const room = new Room({
+  const session = new CobrowseSession({
     site,
     sanitizer,
     decide: () => ({ allow: true, reason: "test" }),
@@ -43,11 +43,11 @@ export function watchedRoom(snapshotHtml: string, options: WatchedRoomOptions = 
   });
   const visitor = new RecordingPeer();
   const agent = new RecordingPeer();
-  room.attachVisitor(visitor);
-  const seat = room.seatFor(agent, { subject: "a1", displayName: "Ann", roles: ["agent"], mfa: true });
-  room.fromAgent(seat, { kind: "join", versions: [1], room: room.id, mode: "view" });
+  session.attachVisitor(visitor);
+  const seat = session.seatFor(agent, { subject: "a1", displayName: "Ann", roles: ["agent"], mfa: true });
+  session.fromAgent(seat, { kind: "join", versions: [1], room: session.id, mode: "view" });
   const ask = visitor.last("consent-request") as { request: string };
-  const send = (m: VisitorMessage) => room.fromVisitor(m, ROOM_ORIGIN);
+  const send = (m: VisitorMessage) => session.fromVisitor(m, ROOM_ORIGIN);
   send({ kind: "consent", request: ask.request, answer: "granted", mode: "view" });
   expect(send({ kind: "snapshot", seq: 1, url: `${ROOM_ORIGIN}/`, html: snapshotHtml, viewport: { width: 800, height: 600 } })).toBeUndefined();
   let seq = 1;
@@ -60,5 +60,5 @@ export function watchedRoom(snapshotHtml: string, options: WatchedRoomOptions = 
   /** Everything agents received, as one text. */
   const received = () => JSON.stringify(agent.frames);
   const snapshot = () => (agent.last("snapshot") as { html: string } | undefined)?.html ?? "";
-  return { room, sanitizer, agent, visitor, send, ops, received, snapshot };
+  return { room: session, sanitizer, agent, visitor, send, ops, received, snapshot };
 }

@@ -9,7 +9,7 @@ import type { PageEventToAgent, SanitizedMutations, SanitizedOp, SanitizedSnapsh
 // by the frame's own parser (the frame's realm), so the console's Trusted Types policy does not
 // have to admit any markup sink.
 
-export class Replica {
+export class PageCopy {
   #nodes = new Map<number, Element>();
   /** Fields whose value the relay sent masked since the snapshot. */
   readonly #maskedValues = new Set<number>();
@@ -35,7 +35,7 @@ export class Replica {
 
   /** The node id of the closest replicated element around a node (for control and pointing). */
   idAround(node: Node | null): number | undefined {
-    // Replica nodes belong to the frame's realm: `instanceof Element` (the console's) is false for them.
+    // Page copy nodes belong to the frame's realm: `instanceof Element` (the console's) is false for them.
     const start = node && node.nodeType === 1 ? (node as Element) : (node?.parentElement ?? null);
     for (let el: Element | null = start; el; el = el.parentElement) {
       const id = parseNodeId(el.getAttribute(NODE_ID_ATTRIBUTE) ?? undefined);
@@ -148,7 +148,7 @@ export class Replica {
     const win = this.window as (Window & typeof globalThis) | undefined;
     if (!win) return;
     if (el instanceof win.HTMLInputElement && (el.type === "checkbox" || el.type === "radio")) el.checked = value !== "";
-    // A masked choice says nothing about which option is chosen: the replica keeps what it shows.
+    // A masked choice says nothing about which option is chosen: the page copy keeps what it shows.
     else if (el instanceof win.HTMLSelectElement) {
       if (!masked && [...el.options].some((o) => o.value === value)) el.value = value;
     } else if (el instanceof win.HTMLInputElement || el instanceof win.HTMLTextAreaElement) el.value = value;
@@ -181,7 +181,7 @@ export class Replica {
 }
 
 // Blocks the visitor's page keeps to itself (nosync, masking selectors) arrive as empty boxes of
-// their size; the replica shows them hatched and labelled so the agent knows something is hidden.
+// their size; the page copy shows them hatched and labelled so the agent knows something is hidden.
 // The element that has focus on the visitor's page is outlined.
 const privateBlockCss = `[data-airlock-masked]{background:repeating-linear-gradient(135deg,#eef1f6 0 10px,#e2e7ef 10px 20px)!important;outline:1px dashed #9aa7bd;outline-offset:-1px;position:relative;overflow:hidden}
 div[data-airlock-masked]::after{content:"Private: not shared by the visitor's page";position:absolute;left:12px;top:10px;font:600 13px/1.3 system-ui,sans-serif;color:#52607a}

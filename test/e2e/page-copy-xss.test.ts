@@ -89,8 +89,8 @@ suite("full pipeline XSS: sanitizer + replay frame in Chromium", () => {
     expect(frameResponse.headers()["content-security-policy"]).toMatch(/script-src 'none'/);
     const frame = page.frames().find((f) => f !== page.mainFrame());
     expect(frame).toBeDefined();
-    const replicaText = await frame!.evaluate(() => document.body.innerText.length);
-    expect(replicaText).toBeGreaterThan(100);
+    const pageCopyText = await frame!.evaluate(() => document.body.innerText.length);
+    expect(pageCopyText).toBeGreaterThan(100);
     await page.screenshot({ path: screenshotPath("agent-replica-xss") });
     expect(await page.evaluate(() => (window as unknown as { __xss?: number }).__xss)).toBeUndefined();
     expect(await frame!.evaluate(() => (window as unknown as { __xss?: number }).__xss)).toBeUndefined();

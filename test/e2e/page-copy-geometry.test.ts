@@ -3,10 +3,10 @@ import { chromiumPath } from "../helpers/browser.js";
 import { shareWithAgent, type SharedSession } from "./control-session.js";
 import { demoInBrowser } from "./demo-airlock.js";
 
-// The replica has the visitor's geometry: a masked or nosync block arrives as an empty box that
+// The page copy has the visitor's geometry: a masked or nosync block arrives as an empty box that
 // keeps the element's whole box (size, margins, padding, border), so the page is as tall as the
 // visitor's and everything below a private block sits where it sits for the visitor (scroll
-// positions mean the same on both sides). And the replica shows <select> choices.
+// positions mean the same on both sides). And the page copy shows <select> choices.
 
 const suite = chromiumPath ? describe : describe.skip;
 
@@ -18,14 +18,14 @@ suite("replica geometry and form choices", () => {
     s = await shareWithAgent(env.browser, env.demo, "/demo/account", "geometry");
     // The nosync bank details, the masked security questions, and what follows them.
     const visitorSelectors = ["#bank-details", "section[data-private]", "#password", "#orders-chart"];
-    // In the replica the two blocks are the first two block placeholders ("masked:N").
-    const replicaSelectors = ["masked:0", "masked:1", "#password", "#orders-chart"];
+    // In the page copy the two blocks are the first two block placeholders ("masked:N").
+    const pageCopySelectors = ["masked:0", "masked:1", "#password", "#orders-chart"];
     // Document height and the top of each element, in document coordinates, on both sides.
     const visitorLayout = await s.visitor.page.evaluate((sels) => ({
       height: document.documentElement.scrollHeight,
       tops: sels.map((sel) => Math.round((document.querySelector(sel)?.getBoundingClientRect().top ?? NaN) + scrollY)),
     }), visitorSelectors);
-    const replicaLayout = await s.agent.person.page.evaluate((sels) => {
+    const pageCopyLayout = await s.agent.person.page.evaluate((sels) => {
       const doc = document.querySelector<HTMLIFrameElement>(".cb-scaler iframe")?.contentDocument;
       if (!doc) return undefined;
       const win = doc.defaultView as Window;
@@ -36,9 +36,9 @@ suite("replica geometry and form choices", () => {
           return Math.round((el?.getBoundingClientRect().top ?? NaN) + win.scrollY);
         }),
       };
-    }, replicaSelectors);
+    }, pageCopySelectors);
     expect(await s.agent.replica.count("[data-airlock-masked]")).toBeGreaterThanOrEqual(2);
-    expect(replicaLayout).toEqual(visitorLayout);
+    expect(pageCopyLayout).toEqual(visitorLayout);
     await s.visitor.shot("geometry-account");
     await s.agent.person.shot("geometry-account");
   });

@@ -14,7 +14,7 @@ import { AgentSeat } from "./agent-seat.js";
 import { ConsentAsks } from "./consent-asks.js";
 import { ConsentPause } from "./consent-pause.js";
 import { CanvasImages } from "./canvas-store.js";
-import { runChecks, type RoomFacts } from "./checks/check.js";
+import { runChecks, type CobrowseSessionFacts } from "./checks/check.js";
 import { notOpened } from "./checks/opening.js";
 import { opTargetKnown } from "./checks/nodes.js";
 import type { Clock } from "./clock.js";
@@ -39,7 +39,7 @@ export type DecideFn = (action: string, context: Record<string, unknown>) => { a
  * watch; `cobrowse.consent` carries `agent` (the agent the question named), `mode` and `step`
  * (asked, given, declined, revoked).
  */
-export type RoomAudit = (
+export type CobrowseSessionAudit = (
   event:
     | "cobrowse.start"
     | "cobrowse.join"
@@ -54,7 +54,7 @@ export type RoomAudit = (
   meta: Record<string, string | number>,
 ) => void;
 
-export interface RoomOptions {
+export interface CobrowseSessionOptions {
   readonly site: { readonly id: string; readonly origins: readonly string[] };
   readonly sanitizer: Sanitizer;
   readonly decide: DecideFn;
@@ -69,9 +69,9 @@ export interface RoomOptions {
   readonly maskInputValues: boolean;
   /** Policy cobrowse.maskedFields: agents may replace a masked field's whole value, or never edit it. */
   readonly maskedFieldEdit?: MaskedFieldEdit;
-  readonly audit: RoomAudit;
-  readonly onEnded: (room: Room) => void;
-  /** An agent left the room (leave, away too long, session over); its connection may join again. */
+  readonly audit: CobrowseSessionAudit;
+  readonly onEnded: (session: CobrowseSession) => void;
+  /** An agent left the session (leave, away too long, session over); its connection may join again. */
   readonly onAgentRemoved?: (seat: AgentSeat, reason: EndReason) => void;
   /** Socket backlog above which an agent is treated as slow. */
   readonly maxBufferedBytes?: number;
@@ -83,7 +83,7 @@ export interface RoomOptions {
   readonly id?: string;
   /** Policy additionalWatchers.consentRequired: each agent after the first needs the visitor's yes (default true). */
   readonly additionalWatchersConsent?: boolean;
-  /** The visit's memory of the visitor's "no" (policy consentPause); a room of its own by default. */
+  /** The visit's memory of the visitor's "no" (policy consentPause); a session of its own by default. */
   readonly consentPause?: ConsentPause;
   /** The session's consent facts, when this server process takes it over from one that stopped. */
   readonly restore?: SharedSession;
@@ -100,7 +100,7 @@ export const SESSION_LIMIT_WARNING_MS = 5 * 60_000;
  * sanitized snapshot with the sanitized mutations since, so a late or slow agent can be brought
  * up to date at once. Everything is released when the session ends.
  */
-export class Room implements RoomFacts {
+export class CobrowseSession implements CobrowseSessionFacts {
   readonly id: string;
   state: "waiting" | "active" | "ended" = "waiting";
   mode: CobrowseMode = "view";
@@ -119,7 +119,7 @@ export class Room implements RoomFacts {
   /** Re-send agents their actions when a pause after the visitor's "no" is over, per mode. */
   readonly #pauseTimers = new Map<CobrowseMode, unknown>();
   readonly #canvases: CanvasImages;
-  /** When the session reaches policy maxSession (room clock), once the visitor shares. */
+  /** When the session reaches policy maxSession (session clock), once the visitor shares. */
   #limitAt: number | undefined;
   #limitWarned = false;
   readonly #limitTimers: unknown[] = [];
@@ -127,7 +127,7 @@ export class Room implements RoomFacts {
   readonly #page = new LatestPageState();
   readonly #controlAudit: ControlAudit;
 
-  constructor(readonly options: RoomOptions) {
+  constructor(readonly options: CobrowseSessionOptions) {
     this.id = options.id ?? randomBytes(16).toString("base64url");
     this.#canvases = new CanvasImages(this.canvas.intervalMs);
     this.#controlAudit = new ControlAudit(options.clock, (entry) => this.#auditControl(entry));
@@ -432,7 +432,7 @@ export class Room implements RoomFacts {
     return new AgentSeat(peer, principal, this.options.clock.now());
   }
 
-  /** The policy engine, asked for this agent in this room as it is now. */
+  /** The policy engine, asked for this agent in this session as it is now. */
   #agentDecide(seat: AgentSeat): (action: string, assume?: Readonly<Record<string, unknown>>) => { allow: boolean; reason: string } {
     return (action, assume) =>
       this.options.decide(action, {
@@ -550,7 +550,7 @@ export class Room implements RoomFacts {
     else this.#askAfterState(cancelled ? this.#askNext() : undefined);
   }
 
-  /** Takes a seat out of the room without a word (its timers stop); false when it was not seated. */
+  /** Takes a seat out of the session without a word (its timers stop); false when it was not seated. */
   #vacate(seat: AgentSeat): boolean {
     if (!this.seats.delete(seat)) return false;
     // A removed seat must not pass the `joined` check with a later message.
