@@ -1,10 +1,10 @@
-// Run by masked-memory.test.ts in a process of its own (a small heap to snapshot): a room with
+// Run by masked-memory.test.ts in a process of its own (a small heap to snapshot): a session with
 // the shipped policies and the demo site's masking selectors gets a snapshot and an added subtree
 // carrying unique strings, some in masked or nosync elements, some visible; then the process's
 // whole heap is searched for each string. Prints {"canary": found, ...} as JSON.
 import { randomBytes } from "node:crypto";
 import { getHeapSnapshot } from "node:v8";
-import { benchRoom } from "../../../dist/bench/relay-session.js";
+import { benchSession } from "../../../dist/bench/relay-session.js";
 import { PolicyEngine } from "../../../dist/policy/engine.js";
 import { shippedPolicyDir } from "../../../dist/policy/load.js";
 import { AssetUrlSigner } from "../../../dist/relay/sanitizer/asset-url.js";
@@ -32,15 +32,15 @@ const canaries = {
 const quiet = { send: () => undefined, bufferedAmount: () => 0, close: () => undefined };
 let request = "";
 const visitor = { ...quiet, send: (frame) => void (request = JSON.parse(frame).request ?? request) };
-const room = benchRoom(site, sanitizer, policy);
-room.attachVisitor(visitor);
-const seat = room.seatFor(quiet, { subject: "agent", displayName: "Agent", roles: ["agent"], mfa: true, sourceAddress: "127.0.0.1" });
-room.fromAgent(seat, { kind: "join", versions: [1], room: room.id, mode: "view" });
-room.fromVisitor({ kind: "consent", request, answer: "granted", mode: "view" }, origin);
+const session = benchSession(site, sanitizer, policy);
+session.attachVisitor(visitor);
+const seat = session.seatFor(quiet, { subject: "agent", displayName: "Agent", roles: ["agent"], mfa: true, sourceAddress: "127.0.0.1" });
+session.fromAgent(seat, { kind: "join", versions: [1], room: session.id, mode: "view" });
+session.fromVisitor({ kind: "consent", request, answer: "granted", mode: "view" }, origin);
 
 // Frames arrive as JSON text, as from a socket; each string lives only inside these calls.
 const receive = (message) => {
-  const failure = room.fromVisitor(JSON.parse(JSON.stringify(message)), origin);
+  const failure = session.fromVisitor(JSON.parse(JSON.stringify(message)), origin);
   if (failure) throw new Error(`frame refused: ${failure.code}`);
 };
 /** The session's frames, inside a function so no frame is left in a register of the module's own scope. */
@@ -88,6 +88,6 @@ async function heapContains(strings) {
 play();
 await new Promise((resolve) => setImmediate(resolve));
 const found = await heapContains(Object.values(canaries));
-// The room must still be alive when the heap is read: what it holds is what is measured.
-if (room.index.size === 0) throw new Error("room released before the heap was read");
+// The session must still be alive when the heap is read: what it holds is what is measured.
+if (session.index.size === 0) throw new Error("session released before the heap was read");
 console.log(JSON.stringify(Object.fromEntries(Object.entries(canaries).map(([k, v]) => [k, found.has(v)]))));
