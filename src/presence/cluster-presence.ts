@@ -104,8 +104,23 @@ export class ClusterPresence extends PresenceRegistry {
     return merged.sort((a, b) => a.startedAt - b.startedAt);
   }
 
+  protected override visibleSources(siteId: string): readonly ReadonlyMap<string, PresenceVisitor>[] {
+    const sources = [...super.visibleSources(siteId)];
+    if (sources.length === 0) sources.push(new Map());
+    for (const remote of this.#remote.values()) {
+      const visits = remote.sites.get(siteId);
+      if (visits && visits.size > 0) sources.push(visits);
+    }
+    return sources;
+  }
+
+  protected override refresh(): void {
+    this.#expire();
+  }
+
   override has(siteId: string, visitorId: string): boolean {
-    return this.list(siteId).some((v) => v.visitor === visitorId);
+    this.#expire();
+    return this.visibleSources(siteId).some((listed) => listed.has(visitorId));
   }
 
   /** Announces this replica's visits and drops replicas that stopped announcing (the timer calls it). */

@@ -35,6 +35,8 @@ export class PresenceRegistry {
   /** Per site, a number that moves on every change of its list (caches of the list key on it). */
   readonly #versions = new Map<string, number>();
   readonly #snapshots = new Map<string, { version: number; visitors: readonly PresenceVisitor[] }>();
+  /** Per site, the listed facts of each visit connected here, as of its last change (a frozen copy, made once per change). */
+  readonly #visible = new Map<string, Map<string, PresenceVisitor>>();
 
   constructor(
     protected readonly now: () => number = Date.now,
@@ -140,10 +142,7 @@ export class PresenceRegistry {
   /** The visitors whose connection is on this process. */
   protected localList(site: string): PresenceVisitor[] {
     this.sweep();
-    return [...(this.#sites.get(site)?.values() ?? [])]
-      .filter((e) => e.goneAt === null)
-      .map(visibleOf)
-      .sort((a, b) => a.startedAt - b.startedAt);
+    return [...(this.#visible.get(site)?.values() ?? [])].map((v) => ({ ...v })).sort((a, b) => a.startedAt - b.startedAt);
   }
 
   /** Sites with visitors connected to this process. */
@@ -182,18 +181,31 @@ export class PresenceRegistry {
   }
 
   /**
-   * The site's list as `list` gives it, shared and read-only: built once per change of the
-   * list, however many consoles query it.
+   * The site's visitors (as `list`, in no particular order), shared and read-only: an array of
+   * the frozen copies each change made, built at most once per change of the list however many
+   * consoles query it — no visit is copied or sorted for it.
    */
   snapshot(site: string): readonly PresenceVisitor[] {
+    this.refresh();
     const version = this.#versions.get(site) ?? 0;
     const cached = this.#snapshots.get(site);
     if (cached && cached.version === version) return cached.visitors;
-    const visitors = this.list(site);
+    const [local, ...others] = this.visibleSources(site);
+    const visitors: PresenceVisitor[] = [...(local?.values() ?? [])];
+    for (const source of others) for (const [id, v] of source) if (!local?.has(id)) visitors.push(v);
     if (visitors.length === 0) this.#snapshots.delete(site);
     else this.#snapshots.set(site, { version, visitors });
     return visitors;
   }
+
+  /** Where a site's visitors are listed: this process's first (it wins for a visit listed twice). */
+  protected visibleSources(site: string): readonly ReadonlyMap<string, PresenceVisitor>[] {
+    const local = this.#visible.get(site);
+    return local ? [local] : [];
+  }
+
+  /** Brings the list up to date before it is read (a subclass drops silent replicas here). */
+  protected refresh(): void {}
 
   /** Forgets visits whose last connection closed more than `graceMs` ago. */
   sweep(): void {
@@ -218,7 +230,16 @@ export class PresenceRegistry {
 
   #changed(site: string, visitor: string): void {
     const e = this.#sites.get(site)?.get(visitor);
-    this.visitChanged(site, visitor, e && e.goneAt === null ? visibleOf(e) : undefined);
+    const visible = e && e.goneAt === null ? Object.freeze(visibleOf(e)) : undefined;
+    let listed = this.#visible.get(site);
+    if (visible) {
+      if (!listed) this.#visible.set(site, (listed = new Map<string, PresenceVisitor>()));
+      listed.set(visitor, visible);
+    } else if (listed) {
+      listed.delete(visitor);
+      if (listed.size === 0) this.#visible.delete(site);
+    }
+    this.visitChanged(site, visitor, visible);
     this.notify(site);
   }
 

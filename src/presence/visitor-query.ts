@@ -43,26 +43,41 @@ export function comparator(q: VisitorQuery): Compare {
 }
 
 /**
- * One page of the query over the sites' lists: filter, sort, then `offset` and `limit`. Only
- * the rows up to the end of the page are kept sorted, so a small page of a large list costs
- * one pass and a sort of at most offset + limit rows.
+ * One page of the query over the sites' lists: filter, sort, then `offset` and `limit`. A heap
+ * keeps the best offset + limit rows while the lists are read once, so a small page of a large
+ * list costs one pass and no sort of the whole list.
  */
 export function runQuery(q: VisitorQuery, lists: ReadonlyMap<string, readonly PresenceVisitor[]>, now: number): QueryResult {
   const compare = comparator(q);
   const keep = q.offset + q.limit;
+  // A max-heap: the worst row kept is at the root, and a better one replaces it.
+  const heap: SiteVisitor[] = [];
+  const worse = (i: number, j: number) => compare((heap[i] as SiteVisitor).visitor, (heap[j] as SiteVisitor).visitor) > 0;
+  const swap = (i: number, j: number) => ([heap[i], heap[j]] = [heap[j] as SiteVisitor, heap[i] as SiteVisitor]);
   let total = 0;
-  let best: SiteVisitor[] = [];
-  const bySite = (a: SiteVisitor, b: SiteVisitor) => compare(a.visitor, b.visitor);
   for (const [site, visitors] of lists) {
     for (const visitor of visitors) {
       if (!matches(q, visitor, now)) continue;
       total += 1;
-      best.push({ site, visitor });
-      // Trim now and then: the buffer never grows past twice the rows the page needs.
-      if (best.length >= 2 * keep + 64) best = best.sort(bySite).slice(0, keep);
+      if (heap.length < keep) {
+        heap.push({ site, visitor });
+        for (let i = heap.length - 1; i > 0 && worse(i, (i - 1) >> 1); i = (i - 1) >> 1) swap(i, (i - 1) >> 1);
+      } else if (compare(visitor, (heap[0] as SiteVisitor).visitor) < 0) {
+        heap[0] = { site, visitor };
+        for (let i = 0; ; ) {
+          const l = 2 * i + 1;
+          const r = l + 1;
+          let top = i;
+          if (l < heap.length && worse(l, top)) top = l;
+          if (r < heap.length && worse(r, top)) top = r;
+          if (top === i) break;
+          swap(i, top);
+          i = top;
+        }
+      }
     }
   }
-  return { total, rows: best.sort(bySite).slice(q.offset, keep) };
+  return { total, rows: heap.sort((a, b) => compare(a.visitor, b.visitor)).slice(q.offset, keep) };
 }
 
 /** Visitors, chatting (queued or active) and co-browsing, per site and together. */
