@@ -3,6 +3,7 @@ import { registerBenchCaptureCommand } from "./bench-capture-command.js";
 import { registerBenchChatCommand } from "./bench-chat-command.js";
 import { registerBenchFidelityCommand } from "./bench-fidelity-command.js";
 import { registerBenchRelayCommand } from "./bench-relay-command.js";
+import { registerBenchVisitorsCommand } from "./bench-visitors-command.js";
 
 /** `bench …`: loopback benchmarks, bounded in count and time; they report figures, never pass/fail on speed. */
 export function registerBenchCommand(program: Command): void {
@@ -11,4 +12,5 @@ export function registerBenchCommand(program: Command): void {
   registerBenchCaptureCommand(bench);
   registerBenchRelayCommand(bench);
   registerBenchFidelityCommand(bench);
+  registerBenchVisitorsCommand(bench);
 }
