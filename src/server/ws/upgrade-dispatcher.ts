@@ -8,6 +8,7 @@ import { AirlockError, asAirlockError } from "../../errors.js";
 import { rawErrorResponse } from "../../http/errors.js";
 import { closeCodeOf, closeReason } from "../../protocol/error-codes.js";
 import { LIMITS } from "../../protocol/limits.js";
+import { registerConnectionMetric, type SocketSide } from "../../ops/connection-metrics.js";
 import { readEnvelope, sessionsChannel, sessionsEnvelope } from "../../relay/cluster/envelopes.js";
 import type { AgentPrincipal } from "../../relay/peer.js";
 import type { Relay } from "../../relay/relay.js";
@@ -25,6 +26,7 @@ export interface WebSockets {
 
 interface Tracked {
   readonly peer: SocketPeer;
+  readonly side: SocketSide;
   /** The agent's login session, so its sockets close when identity ends it. */
   readonly sessionId: string | undefined;
   alive: boolean;
@@ -47,13 +49,18 @@ export async function attachWebSockets(server: Server, services: Services, relay
   const tracked = new Map<WebSocket, Tracked>();
   const authenticateAgent = agentUpgradeAuthenticator(identity, services.storage.db);
   const quotas = socketQuotas(config);
+  registerConnectionMetric(services.metrics.registry, () => {
+    const counts = { visitor: 0, agent: 0 };
+    for (const entry of tracked.values()) counts[entry.side] += 1;
+    return counts;
+  });
 
-  const accept = (req: IncomingMessage, socket: Duplex, head: Buffer, deadline: NodeJS.Timeout, sessionId: string | undefined, then: (ws: WebSocket, peer: SocketPeer) => void) => {
+  const accept = (req: IncomingMessage, socket: Duplex, head: Buffer, deadline: NodeJS.Timeout, side: SocketSide, sessionId: string | undefined, then: (ws: WebSocket, peer: SocketPeer) => void) => {
     if (socket.destroyed) return; // the handshake ran out of time while it was being authorized
     wss.handleUpgrade(req, socket, head, (ws) => {
       const peer = new SocketPeer(ws, flag, socket);
       clearTimeout(deadline);
-      const entry: Tracked = { peer, sessionId, alive: true };
+      const entry: Tracked = { peer, side, sessionId, alive: true };
       tracked.set(ws, entry);
       ws.on("pong", () => (entry.alive = true));
       ws.on("error", (err) => log.debug({ err: err.name }, "websocket error"));
@@ -89,7 +96,7 @@ export async function attachWebSockets(server: Server, services: Services, relay
     if (path === "/ws/visitor") {
       const origin = req.headers.origin;
       if (!origin || !relay.visitorOriginAllowed(origin)) return refuse(req, socket, head, closeCodeOf("origin_not_allowed"), "origin_not_allowed");
-      return accept(req, socket, head, deadline, undefined, (ws, peer) =>
+      return accept(req, socket, head, deadline, "visitor", undefined, (ws, peer) =>
         serveVisitor(ws, peer, origin, relay, chat, services.messageGuards, config.wsHandshakeTimeoutMs, {
           quotas,
           client: clientSlots.clientOf(req.socket.remoteAddress, req.headers["x-forwarded-for"]),
@@ -116,7 +123,7 @@ export async function attachWebSockets(server: Server, services: Services, relay
         mfa: agent.mfa,
         ...(sourceAddress === undefined ? {} : { sourceAddress }),
       };
-      return accept(req, socket, head, deadline, agent.sessionId, (ws, peer) => serveAgent(ws, peer, principal, relay, chat, services.messageGuards, quotas));
+      return accept(req, socket, head, deadline, "agent", agent.sessionId, (ws, peer) => serveAgent(ws, peer, principal, relay, chat, services.messageGuards, quotas));
     }
     rejectHttp(socket, new AirlockError("not_found", "no such WebSocket endpoint"));
   };
