@@ -56,7 +56,7 @@ suite("the inbox's finish: site name, composer help, bubble colours, one-row vie
 
   it("the chat's header names the site by its display name, never its id", async () => {
     const site = pane().locator(".chat-site");
-    const options = await agent.getByRole("combobox", { name: "Site" }).locator("option:checked").textContent();
+    const options = await agent.getByRole("combobox", { name: "Site", exact: true }).locator("option:checked").textContent();
     expect(await site.textContent()).toBe(options);
     expect(await site.textContent()).not.toBe("demo");
   });
