@@ -19,7 +19,7 @@ export function shopSites(origin: string): string {
 
 /**
  * A website embedding the chat widget under a strict CSP: scripts and styles only from itself,
- * sockets only to Airlock. Pages: `/` (English) and `/de` (German).
+ * sockets only to Airlock. Pages: `/` (English), `/de` (German) and `/loans` (English).
  */
 export async function startShop(): Promise<{ origin: string; setAirlock(url: string): void; close(): Promise<void> }> {
   const dir = mkdtempSync(path.join(tmpdir(), "airlock-widget-"));
@@ -37,6 +37,7 @@ export async function startShop(): Promise<{ origin: string; setAirlock(url: str
     if (url.pathname === "/widget.js") return void res.writeHead(200, { "Content-Type": "text/javascript" }).end(bundle);
     if (url.pathname === "/") return void res.writeHead(200, { "Content-Type": "text/html; charset=utf-8" }).end(page("en", "Test shop – Home"));
     if (url.pathname === "/de") return void res.writeHead(200, { "Content-Type": "text/html; charset=utf-8" }).end(page("de", "Testladen – Start"));
+    if (url.pathname === "/loans") return void res.writeHead(200, { "Content-Type": "text/html; charset=utf-8" }).end(page("en", "Test shop – Loans"));
     res.writeHead(404).end();
   });
   await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", () => resolve()));

@@ -1,5 +1,5 @@
 import { ChatLedger, newClientId } from "../../protocol/chat-ledger.js";
-import type { ChatServerFrame } from "../../protocol/chat-frames.js";
+import type { ChatAvailabilityFrame, ChatOpening, ChatServerFrame } from "../../protocol/chat-frames.js";
 import { guard } from "../safe.js";
 import type { UiHost } from "../ui/host.js";
 import type { VisitorChannel } from "./channel.js";
@@ -189,7 +189,10 @@ export class ChatWidget {
   #onFrame(f: ChatServerFrame): void {
     switch (f.kind) {
       case "chat-availability":
+        this.#ui.offlineIntro(this.#closedText(f));
         return this.#availability(f.available);
+      case "chat-queue":
+        return this.#queuePlace(f.conversation, f.position);
       case "chat-invite":
         // Shown whether or not the panel is open (inside it when open), unless a chat is going on.
         if (this.#state === "queued" || this.#state === "active") return;
@@ -222,6 +225,12 @@ export class ChatWidget {
           this.#notice("limitConversations");
         }
         if (f.code === "not_allowed") this.#notice("notAllowed");
+        // Chat closed in the meantime (business hours): the offline form instead.
+        if (f.code === "chat_closed" && this.#state === "none") {
+          this.#starting = false;
+          this.#available = false;
+          this.#show("offline");
+        }
         // A message the server refused for its content will never be accepted: drop it.
         if (f.code === "bad_request" || f.code === "payload_too_large") {
           const refused = this.#ledger.unacknowledged().find((m) => m.clientId === f.ref);
@@ -246,7 +255,11 @@ export class ChatWidget {
       // "Alex from Support has joined": by the name the agent's IdP gives, never an id.
       this.#state = "active";
       const joined = agentName ? this.#ui.t("joinedNamed", { agent: agentName }) : this.#ui.t("connected");
-      this.#notes = [...this.#notes.filter((n) => n.text !== this.#ui.t("waiting")), { text: joined, afterSeq: this.#lastSeq() }];
+      this.#notes = [...this.#notes.filter((n) => n.text !== this.#ui.t("waiting") && n.text !== this.#placeLine), { text: joined, afterSeq: this.#lastSeq() }];
+    } else if (change === "queued" && this.#state === "active") {
+      // Handed back to a team's queue: the visitor waits again (their place follows).
+      this.#state = "queued";
+      this.#notes = [...this.#notes, { text: this.#ui.t("waiting"), afterSeq: this.#lastSeq() }];
     } else if (state === "ended" && this.#state !== "ended") {
       this.#state = "ended";
       this.#endedNote();
@@ -259,6 +272,35 @@ export class ChatWidget {
   #endedNote(): void {
     this.#ui.ended(true);
     this.#notes = [...this.#notes, { text: this.#ui.t("ended"), afterSeq: Number.MAX_SAFE_INTEGER }];
+  }
+
+  /** "You are number 2 in the queue": replaces the waiting line while the chat waits. */
+  #queuePlace(conversation: string, position: number): void {
+    if (conversation !== this.#conversation || this.#state !== "queued") return;
+    const waiting = new Set([this.#ui.t("waiting"), this.#placeLine]);
+    this.#placeLine = position <= 1 ? this.#ui.t("queueNext") : this.#ui.t("queuePosition", { n: String(position) });
+    this.#notes = [{ text: this.#placeLine, afterSeq: 0 }, ...this.#notes.filter((n) => !waiting.has(n.text))];
+    this.#render();
+  }
+
+  /** The place in the queue last shown (replaced by the next, removed when an agent joins). */
+  #placeLine = "";
+
+  /** The offline form's intro: closed (and when chat opens, in the visitor's language), or nobody online. */
+  #closedText(f: ChatAvailabilityFrame): string {
+    if (!f.closed) return this.#ui.t("offlineIntro");
+    const t = this.#ui.t;
+    return [t("closedIntro"), ...(f.opens ? [this.#opensText(f.opens)] : []), t("closedLeave")].join(" ");
+  }
+
+  #opensText(o: ChatOpening): string {
+    if (o.inDays === 0) return this.#ui.t("opensToday", { time: o.time });
+    if (o.inDays === 1) return this.#ui.t("opensTomorrow", { time: o.time });
+    // A Monday in UTC, moved to the weekday: the browser names it in the page's language.
+    const monday = Date.UTC(2024, 0, 1);
+    const index = ["mon", "tue", "wed", "thu", "fri", "sat", "sun"].indexOf(o.weekday);
+    const day = new Intl.DateTimeFormat(this.#ui.lang, { weekday: "long", timeZone: "UTC" }).format(new Date(monday + Math.max(0, index) * 86_400_000));
+    return this.#ui.t("opensOn", { day, time: o.time });
   }
 
   #lastSeq(): number {

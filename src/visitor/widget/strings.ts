@@ -34,7 +34,14 @@ export type WidgetKey =
   | "joinedNamed"
   | "newChat"
   | "inviteFrom"
-  | "availableNow";
+  | "availableNow"
+  | "queuePosition"
+  | "queueNext"
+  | "closedIntro"
+  | "closedLeave"
+  | "opensToday"
+  | "opensTomorrow"
+  | "opensOn";
 
 export const widgetStrings: Dictionary<WidgetKey> = {
   en: {
@@ -72,6 +79,13 @@ export const widgetStrings: Dictionary<WidgetKey> = {
     newChat: "Start a new chat",
     inviteFrom: "{agent} is available to chat. Can we help you?",
     availableNow: "An agent is available now. Write your message below.",
+    queuePosition: "You are number {n} in the queue.",
+    queueNext: "You are next in the queue.",
+    closedIntro: "Chat is closed right now.",
+    closedLeave: "Leave a message and we will get back to you.",
+    opensToday: "Chat opens today at {time}.",
+    opensTomorrow: "Chat opens tomorrow at {time}.",
+    opensOn: "Chat opens {day} at {time}.",
   },
   de: {
     open: "Chat starten",
@@ -108,5 +122,12 @@ export const widgetStrings: Dictionary<WidgetKey> = {
     newChat: "Neuen Chat beginnen",
     inviteFrom: "{agent} ist für einen Chat verfügbar. Können wir helfen?",
     availableNow: "Ein Mitarbeiter ist jetzt erreichbar. Schreiben Sie unten Ihre Nachricht.",
+    queuePosition: "Sie sind Nummer {n} in der Warteschlange.",
+    queueNext: "Sie sind als Nächstes an der Reihe.",
+    closedIntro: "Der Chat ist gerade geschlossen.",
+    closedLeave: "Hinterlassen Sie eine Nachricht, wir melden uns.",
+    opensToday: "Der Chat öffnet heute um {time} Uhr.",
+    opensTomorrow: "Der Chat öffnet morgen um {time} Uhr.",
+    opensOn: "Der Chat öffnet am {day} um {time} Uhr.",
   },
 };

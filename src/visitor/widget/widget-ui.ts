@@ -28,6 +28,7 @@ export type PanelView = "chat" | "offline" | "thanks";
  */
 export class WidgetUi {
   readonly t: (key: WidgetKey, vars?: Readonly<Record<string, string>>) => string;
+  readonly lang: string;
   readonly #root: HTMLElement;
   readonly #launch: HTMLButtonElement;
   readonly #panel: HTMLElement;
@@ -36,6 +37,7 @@ export class WidgetUi {
   readonly #input: HTMLTextAreaElement;
   readonly #chat: HTMLElement;
   readonly #offline: HTMLElement;
+  #offlineIntro: HTMLElement | undefined;
   readonly #invite: HTMLElement;
   readonly #notice: HTMLElement;
   readonly #composer: HTMLElement;
@@ -45,6 +47,7 @@ export class WidgetUi {
   constructor(host: UiHost, private readonly on: WidgetHandlers) {
     host.addStyles(widgetCss);
     this.t = translator(widgetStrings, host.lang);
+    this.lang = host.lang;
     const t = this.t;
     this.#launch = h("button", { class: "alc-launch", type: "button", "aria-haspopup": "dialog" }, t("open"));
     this.#launch.addEventListener("click", () => this.on.onOpen());
@@ -147,6 +150,11 @@ export class WidgetUi {
     return this.#chat.hidden ? "offline" : "chat";
   }
 
+  /** The offline form's first lines: why nobody answers now (closed, and when chat opens, or nobody online). */
+  offlineIntro(text: string): void {
+    if (this.#offlineIntro) this.#offlineIntro.textContent = text;
+  }
+
   /** Whether the visitor has typed anything into the offline form (it is then never swapped away). */
   offlineTouched(): boolean {
     return [...this.#offline.querySelectorAll<HTMLInputElement | HTMLTextAreaElement>("input, textarea")].some((f) => f.value !== "");
@@ -220,7 +228,7 @@ export class WidgetUi {
     const form = h(
       "form",
       { class: "alc-offline", hidden: "" },
-      h("p", {}, t("offlineIntro")),
+      (this.#offlineIntro = h("p", { class: "alc-offline-intro" }, t("offlineIntro"))),
       h("label", {}, t("name"), name),
       h("label", {}, t("email"), email),
       h("label", {}, t("message"), text),
