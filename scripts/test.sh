@@ -1,6 +1,6 @@
 #!/bin/bash
 # Runs Airlock's whole test suite against real services: installs what is missing (apt:
-# postgresql, redis-server, chromium), starts PostgreSQL and Redis on loopback in a temp dir,
+# postgresql, redis-server, chromium, clamav-daemon), starts PostgreSQL and Redis on loopback in a temp dir,
 # runs vitest, and stops every server it started — on success, failure or Ctrl-C.
 set -euo pipefail
 ROOT=$(cd "$(dirname "$0")/.." && pwd)
@@ -12,6 +12,9 @@ apt_missing=()
 [ -x /usr/lib/postgresql/15/bin/initdb ] || ls /usr/lib/postgresql/*/bin/initdb >/dev/null 2>&1 || apt_missing+=(postgresql)
 command -v redis-server >/dev/null 2>&1 || apt_missing+=(redis-server)
 command -v chromium >/dev/null 2>&1 || apt_missing+=(chromium)
+# clamd scans chat attachments; each attachment test starts its own on a temp unix socket with a
+# signature database it writes (test/helpers/clamd.ts), so no signatures are downloaded.
+[ -x /usr/sbin/clamd ] || apt_missing+=(clamav-daemon)
 if [ ${#apt_missing[@]} -gt 0 ]; then
   log "installing with apt: ${apt_missing[*]}"
   SUDO=""; [ "$(id -u)" -eq 0 ] || SUDO=sudo
@@ -20,6 +23,7 @@ if [ ${#apt_missing[@]} -gt 0 ]; then
   # The package's own cluster is not used; tests start a private one.
   if [[ " ${apt_missing[*]} " == *" postgresql "* ]]; then $SUDO service postgresql stop >/dev/null 2>&1 || true; fi
   if [[ " ${apt_missing[*]} " == *" redis-server "* ]]; then $SUDO service redis-server stop >/dev/null 2>&1 || true; fi
+  if [[ " ${apt_missing[*]} " == *" clamav-daemon "* ]]; then $SUDO service clamav-daemon stop >/dev/null 2>&1 || true; $SUDO service clamav-freshclam stop >/dev/null 2>&1 || true; fi
 fi
 
 PG_BIN=$(ls -d /usr/lib/postgresql/*/bin | sort -V | tail -1)

@@ -18,6 +18,7 @@ import type { Invitations } from "./invitation.js";
 import { ChatRefusal } from "./refusal.js";
 import type { FrameSink } from "./visitor-connection.js";
 import type { RoutingGate } from "./routing/gate.js";
+import type { ConnectionUploads, FileTransfers } from "./files/transfers.js";
 
 export interface ChatAgent {
   readonly agentId: string;
@@ -47,6 +48,7 @@ export class AgentChatConnection {
   /** The live visitor list's queries of this console (a page and counts each, never every page view). */
   readonly #visitorQueries: ConsoleVisitorQueries;
   #closed = false;
+  #uploads: ConnectionUploads | undefined;
 
   constructor(
     private readonly chat: ChatService,
@@ -62,6 +64,8 @@ export class AgentChatConnection {
     private readonly sites: () => readonly string[] = () => [],
     /** Teams and business hours (routing.yaml); without it, every agent takes every chat at any hour. */
     private readonly routing?: RoutingGate,
+    /** Attachments (src/chat/files); without them every file frame is refused `not_allowed`. */
+    private readonly files?: FileTransfers,
   ) {
     this.#frames = new ChatFrameQueue(agentChatMessage, (frame) => this.#send(frame), (m) => this.#authorizeAndDispatch(m), onOffence);
     this.#visitorQueries = new ConsoleVisitorQueries(presence, (site) => siteVisibleTo(policy, agent, site), (frame) => this.#send(frame));
@@ -135,6 +139,10 @@ export class AgentChatConnection {
       case "chat-typing":
         this.chat.typing(me, m.conversation, m.typing);
         return;
+      case "chat-file-start":
+        return this.#files(me).start(m);
+      case "chat-file-chunk":
+        return this.#files(me).chunk(m);
       case "chat-resume": {
         // Subscribe (now that participation is proven), then read: a message committed in
         // between arrives twice at most, and clients drop any seq they already have.
@@ -213,7 +221,14 @@ export class AgentChatConnection {
     }
   }
 
+  #files(me: { kind: "agent"; agentId: string; name?: string }): ConnectionUploads {
+    const files = this.files;
+    if (!files) throw new ChatRefusal("not_allowed", "file transfer is not available");
+    return (this.#uploads ??= files.uploads(me, (frame) => this.#send(frame)));
+  }
+
   close(): void {
+    this.#uploads?.close();
     this.#closed = true;
     this.#visitorQueries.close();
     for (const s of this.#subscriptions.values()) s.stop();

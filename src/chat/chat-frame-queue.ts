@@ -5,8 +5,8 @@ import { parseFrame } from "../protocol/frame.js";
 import { MAX_PENDING_FRAMES } from "./frames.js";
 import { ChatRefusal } from "./refusal.js";
 
-/** Largest chat frame a client may send. */
-const MAX_CHAT_FRAME_BYTES = 16 * 1024;
+/** Largest chat frame a client may send: an attachment chunk (FILE_CHUNK_BYTES as base64) and its envelope; every field is bounded by its schema besides. */
+const MAX_CHAT_FRAME_BYTES = 48 * 1024;
 
 /**
  * The front of a chat connection, the same for visitors and agents. Frames are handled one after

@@ -37,6 +37,10 @@ export const visitorFrameChecks: ChecksFor<VisitorChatMessage> = {
   "chat-typing": "takes-part",
   "chat-resume": "takes-part",
   "chat-end": "takes-part",
+  "chat-file-start": "takes-part",
+  "chat-file-chunk": "takes-part",
+  "chat-file-link": "takes-part",
+  "chat-rate": "takes-part",
 };
 
 export const agentFrameChecks: ChecksFor<AgentChatMessage> = {
@@ -53,4 +57,6 @@ export const agentFrameChecks: ChecksFor<AgentChatMessage> = {
   "chat-end": "takes-part",
   "chat-transfer": "handles",
   "chat-join": "open",
+  "chat-file-start": "takes-part",
+  "chat-file-chunk": "takes-part",
 };

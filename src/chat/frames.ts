@@ -3,6 +3,7 @@ import { visitorPseudonym } from "../presence/pseudonym.js";
 import type { Conversation } from "./conversations.js";
 import type { ConversationChange } from "./fanout.js";
 import type { Audience, ChatMessage } from "./messages.js";
+import type { FileMessageBody } from "./files/transfers.js";
 
 /** Frames a connection may have waiting for handling before it is told to slow down. */
 export const MAX_PENDING_FRAMES = 64;
@@ -12,6 +13,12 @@ export function messageFrame(m: ChatMessage, audience: Audience): ChatMessageFra
   const frame: ChatMessageFrame = { kind: "chat-message", conversation: m.conversationId, seq: m.seq, clientId: m.clientId, from: m.sender, type: m.kind, text: m.text, at: m.at };
   if (audience === "agent" && m.senderId) frame.agentId = m.senderId;
   if (m.sender === "agent" && m.senderName) frame.agentName = m.senderName;
+  if (m.kind === "file") {
+    // The stored text of an attachment message is its description (FileMessageBody); people see the name.
+    const body = JSON.parse(m.text) as FileMessageBody;
+    frame.file = { id: body.file, name: body.name, size: body.size, type: body.type };
+    frame.text = body.name;
+  }
   return frame;
 }
 

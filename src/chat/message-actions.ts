@@ -12,6 +12,10 @@ export const visitorChatActions: { readonly [K in VisitorChatKind]: Action } = {
   "chat-end": "visitor:chat",
   "chat-offline": "visitor:chat",
   "chat-invite-answer": "visitor:chat",
+  "chat-file-start": "visitor:chat",
+  "chat-file-chunk": "visitor:chat",
+  "chat-file-link": "visitor:chat",
+  "chat-rate": "visitor:chat",
   presence: "visitor:connect",
   identify: "visitor:connect",
 };
@@ -31,4 +35,6 @@ export const agentChatActions: { readonly [K in AgentChatKind]: Action } = {
   // Each site the query names is decided again with its id (site-visibility.ts).
   "visitors-query": "visitors:view",
   "visitors-stop": "visitors:view",
+  "chat-file-start": "chat:handle",
+  "chat-file-chunk": "chat:handle",
 };

@@ -14,6 +14,8 @@ import { ClusterInvitations } from "./cluster-invitations.js";
 import { ClusterOnlineAgents } from "./cluster-online-agents.js";
 import { chatTranscriptsJob } from "./retention.js";
 import { ChatService } from "./service.js";
+import { ClamdScanner, parseClamdAddress } from "./files/clamd.js";
+import { FileTransfers } from "./files/transfers.js";
 import { VisitorChatConnection, type FrameSink } from "./visitor-connection.js";
 import { VisitorDirectory } from "./visitor-directory.js";
 import { VisitorQuotas } from "./visitor-quotas.js";
@@ -46,6 +48,8 @@ export interface ChatEndpointEvents {
 export interface ChatRuntime {
   readonly service: ChatService;
   readonly keys: ConversationKeys;
+  /** Attachments: sniffed, scanned by clamd, stored encrypted (src/chat/files). */
+  readonly files: FileTransfers;
   readonly presence: PresenceRegistry;
   /** Teams and business hours as the current policy says (routing.yaml). */
   readonly routing: RoutingGate;
@@ -78,6 +82,8 @@ export async function startChat(deps: ChatDeps): Promise<ChatRuntime> {
   const now = deps.now ?? (deps.clock ? () => clock.now() : undefined);
   const fanout = new BusFanout(deps.bus);
   const service = new ChatService(deps.storage, keys, fanout, now);
+  const clamd = deps.config.clamdAddress === undefined ? undefined : parseClamdAddress(deps.config.clamdAddress);
+  const files = new FileTransfers(service, clamd ? new ClamdScanner(clamd, deps.config.clamdTimeoutMs) : undefined, () => deps.policy.policy.attachments, now);
   const presence = await ClusterPresence.start(deps.bus, deps.now ? { now: deps.now } : {});
   const visitors = new VisitorDirectory();
   const invitations = await ClusterInvitations.start(deps.bus, visitors, (site, visitor) => presence.has(site, visitor));
@@ -108,6 +114,7 @@ export async function startChat(deps: ChatDeps): Promise<ChatRuntime> {
   return {
     service,
     keys,
+    files,
     presence,
     routing,
     router,
@@ -121,6 +128,7 @@ export async function startChat(deps: ChatDeps): Promise<ChatRuntime> {
           void router.route(site);
         },
         identities,
+        files,
         ...(events ? { onOffence: () => events.onOffence() } : {}),
       });
       const leave = visitors.add(conn);
@@ -135,7 +143,7 @@ export async function startChat(deps: ChatDeps): Promise<ChatRuntime> {
       };
     },
     openAgent(agent, sink, events) {
-      const conn = new AgentChatConnection(service, presence, invitations, online, deps.policy, sink, agent, events ? () => events.onOffence() : undefined, () => Object.keys(deps.policy.policy.sites.sites), routing);
+      const conn = new AgentChatConnection(service, presence, invitations, online, deps.policy, sink, agent, events ? () => events.onOffence() : undefined, () => Object.keys(deps.policy.policy.sites.sites), routing, files);
       void conn.start();
       return { handle: (text) => conn.handle(text), close: () => conn.close() };
     },

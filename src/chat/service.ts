@@ -106,6 +106,39 @@ export class ChatService {
     return { ...result, message };
   }
 
+  /**
+   * Delivers an attachment that passed its checks: `store` writes the file (in the same
+   * transaction, after the participation check under the conversation's lock) and returns the
+   * message text that announces it. Like `send`, a retried client id returns the first copy.
+   */
+  async sendFile(actor: ChatActor, conversationId: string, clientId: string, store: (trx: Transaction<Database>) => Promise<string>): Promise<AppendResult> {
+    const result = await this.#tx(async (trx) => {
+      const conversation = await lockConversation(trx, this.storage.dialect, conversationId);
+      await this.#mustTakePart(trx, actor, conversation);
+      const text = await store(trx);
+      const senderId = actor.kind === "agent" ? actor.agentId : null;
+      return appendMessage(trx, this.storage.dialect, this.keys, { conversationId, clientId, sender: actor.kind, senderId, kind: "file", text }, this.now(), conversation);
+    });
+    if (result.duplicate) return result;
+    const senderName = actor.kind === "agent" ? (actor.name ?? (await agentName(this.storage.db, actor.agentId))) : undefined;
+    const message = senderName ? { ...result.message, senderName } : result.message;
+    this.fanout.publish(topics.conversation(conversationId), { type: "message", message });
+    return { ...result, message };
+  }
+
+  /** Runs `work` in one transaction of this service (group commit on SQLite). */
+  transaction<T>(work: (trx: Transaction<Database>) => Promise<T>): Promise<T> {
+    return this.#tx(work);
+  }
+
+  /** Whether the actor takes part in the conversation (throws `not_found` / `forbidden` otherwise). */
+  async mustTakePart(actor: ChatActor, conversationId: string): Promise<Conversation> {
+    const conversation = await findConversation(this.storage.db, conversationId);
+    if (!conversation) throw new AirlockError("not_found", "no such conversation");
+    await this.#mustTakePart(this.storage.db, actor, conversation);
+    return conversation;
+  }
+
   typing(actor: ChatActor, conversationId: string, typing: boolean): void {
     this.fanout.publish(topics.conversation(conversationId), { type: "typing", conversationId, from: actor.kind, typing });
   }

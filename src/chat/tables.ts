@@ -6,8 +6,8 @@ import type { EpochMs } from "../storage/epoch-ms.js";
 
 export type ConversationState = "queued" | "active" | "ended" | "offline";
 export type SenderKind = "visitor" | "agent" | "system";
-/** `text` is visible to both sides; `note` (transfer notes) only to agents; `form` is an offline form. */
-export type MessageKind = "text" | "note" | "form";
+/** `text` is visible to both sides; `note` (transfer notes) only to agents; `form` is an offline form; `file` announces a clean attachment. */
+export type MessageKind = "text" | "note" | "form" | "file";
 
 export interface ChatConversationTable {
   id: string;
@@ -62,7 +62,43 @@ export interface ChatCannedResponseTable {
   updated_at: EpochMs;
 }
 
+/** `clean`: scanned, deliverable. `quarantined`: the scanner found `signature`; never served to anyone. */
+export type FileState = "clean" | "quarantined";
+
+export interface ChatFileTable {
+  id: string;
+  conversation_id: string;
+  sender_kind: "visitor" | "agent";
+  /** Agent id for agents' files; null for the visitor. */
+  sender_id: string | null;
+  /** Sniffed from the bytes (src/chat/files/sniff.ts), never the sender's claim. */
+  media_type: string;
+  size: number;
+  state: FileState;
+  /** The scanner's signature name for a quarantined file (e.g. `Win.Test.EICAR_HDB-1`). */
+  signature: string | null;
+  /** base64 of nonce || ciphertext of the sender's file name, bound to (conversation, file id). */
+  name: string;
+  /** base64 of nonce || ciphertext of the bytes, bound to (conversation, file id, type, size). */
+  content: string;
+  created_at: EpochMs;
+}
+
+export interface ChatRatingTable {
+  /** One rating per conversation: the primary key is what refuses a second one. */
+  conversation_id: string;
+  site_id: string;
+  /** Who handled the chat when it ended (what supervisors see ratings by). */
+  agent_id: string | null;
+  score: number;
+  /** base64 of nonce || ciphertext under the conversation's data key; null without a comment. */
+  comment: string | null;
+  created_at: EpochMs;
+}
+
 export interface ChatTables {
+  chat_file: ChatFileTable;
+  chat_rating: ChatRatingTable;
   chat_conversation: ChatConversationTable;
   chat_message: ChatMessageTable;
   chat_participant: ChatParticipantTable;

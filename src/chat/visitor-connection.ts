@@ -13,6 +13,9 @@ import type { Invitation } from "./invitation.js";
 import type { RoutingGate } from "./routing/gate.js";
 import type { ChatAvailabilityFrame } from "../protocol/chat-frames.js";
 import type { VisitorIdentities } from "../visitor-identity/visitor-identities.js";
+import type { ConnectionUploads, FileTransfers } from "./files/transfers.js";
+import { rateConversation } from "./ratings.js";
+import { ChatRefusal } from "./refusal.js";
 
 const MAX_OPEN_INVITES = 4;
 
@@ -29,6 +32,8 @@ export interface VisitorChatOptions {
   readonly route?: (siteId: string, conversationId: string, skills: readonly string[]) => void;
   /** Verified visitors (identity tokens); without it every `identify` is refused. */
   readonly identities?: Pick<VisitorIdentities, "identify" | "tagConversation">;
+  /** Attachments (src/chat/files); without them every file frame is refused `not_allowed`. */
+  readonly files?: FileTransfers;
 }
 
 export interface FrameSink {
@@ -54,6 +59,7 @@ export class VisitorChatConnection {
   #customer: VerifiedCustomer | undefined;
   readonly #frames: ChatFrameQueue<VisitorChatMessage>;
   #closed = false;
+  #uploads: ConnectionUploads | undefined;
 
   constructor(
     private readonly chat: ChatService,
@@ -148,6 +154,18 @@ export class VisitorChatConnection {
         });
         return this.#send({ kind: "chat-identity", verified: true });
       }
+      case "chat-file-start":
+        return this.#files(actor).start(m);
+      case "chat-file-chunk":
+        return this.#files(actor).chunk(m);
+      case "chat-file-link": {
+        const files = this.options.files;
+        if (!files) throw new ChatRefusal("not_allowed", "file transfer is not available");
+        return this.#send({ kind: "chat-file-link", conversation: m.conversation, file: m.file, url: await files.linkFor(m.conversation, m.file) });
+      }
+      case "chat-rate":
+        await rateConversation(this.chat, actor, m.conversation, { score: m.score, ...(m.comment === undefined ? {} : { comment: m.comment }) }, Date.now());
+        return this.#send({ kind: "chat-rated", conversation: m.conversation, score: m.score });
       case "chat-invite-answer": {
         const invitation = this.#invites.get(m.invite);
         if (!invitation) return;
@@ -195,7 +213,14 @@ export class VisitorChatConnection {
     this.chat.fanout.publish(topics.agent(invitation.agentId), { type: "invite", invite: invitation.id, site: this.visit.siteId, visitor: this.visit.visitorId, status });
   }
 
+  #files(actor: { kind: "visitor"; siteId: string; visitorId: string }): ConnectionUploads {
+    const files = this.options.files;
+    if (!files) throw new ChatRefusal("not_allowed", "file transfer is not available");
+    return (this.#uploads ??= files.uploads(actor, (frame) => this.#send(frame)));
+  }
+
   close(): void {
+    this.#uploads?.close();
     this.#closed = true;
     for (const s of this.#subscriptions.values()) s.stop();
     this.#subscriptions.clear();

@@ -103,6 +103,7 @@ function consistencyIssues(c: Config, source: Record<string, string>): ConfigIss
   if (c.policyDir && !existsSync(c.policyDir)) at("policyDir", `folder not found: ${c.policyDir}`);
   if (!/^(sqlite:|postgres:\/\/|postgresql:\/\/)/.test(c.databaseUrl)) at("databaseUrl", "must start with sqlite: or postgres://");
   issues.push(...keyVaultIssues(c, source));
+  if (c.clamdAddress !== undefined && !/^(unix:\/\S+|tcp:\/\/[^\s/]+:\d{1,5})$/.test(c.clamdAddress)) at("clamdAddress", "must be unix:/absolute/path or tcp://host:port");
   if (c.httpHeadersTimeoutMs > c.httpRequestTimeoutMs) at("httpHeadersTimeoutMs", "must not exceed httpRequestTimeoutMs (the headers are part of the request)");
   for (const origin of c.allowedOrigins) {
     if (origin === "*") continue;

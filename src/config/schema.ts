@@ -47,6 +47,8 @@ export const configSchema = z
     assetProxyMaxBytes: z.coerce.number().int().min(1024).max(64 * 1024 * 1024).default(8 * 1024 * 1024).describe("Largest page asset (image, stylesheet, font, media) the asset proxy fetches; larger bodies are cut off and refused."),
     assetProxyTimeoutMs: z.coerce.number().int().min(100).max(60_000).default(10_000).describe("Time limit for one asset fetch, redirects included."),
     assetProxyCacheBytes: z.coerce.number().int().min(0).max(1024 * 1024 * 1024).default(32 * 1024 * 1024).describe("Memory (never disk) for recently proxied assets, kept at most a minute; 0 turns the cache off."),
+    clamdAddress: z.string().min(1).optional().describe("Where ClamAV's clamd listens, `unix:/run/clamav/clamd.ctl` or `tcp://127.0.0.1:3310` (loopback: a sidecar in the same pod). Chat attachments are scanned with its INSTREAM command before anyone but the sender sees them; without it every attachment is refused `scanner_unavailable`."),
+    clamdTimeoutMs: z.coerce.number().int().min(100).max(300_000).default(30_000).describe("Time limit for clamd's verdict on one attachment; past it the file is refused `scanner_unavailable`, never delivered unscanned."),
     // Visitor quotas and persistent offenders (docs/configuration.md, "Quotas"): what one visit or
     // one client address may open or send, and when a socket that keeps pushing is closed.
     chatOpenConversationsPerVisit: z.coerce.number().int().min(1).max(100).default(3).describe("Conversations one visit may have open at once (waiting, active or an unanswered offline message); one more is refused `too_many_conversations`. Each open conversation holds a data key in the key vault."),

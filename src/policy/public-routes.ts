@@ -13,6 +13,7 @@ export const publicRoutes: Readonly<Record<string, string>> = {
   "GET /auth/callback": "OIDC redirect target; checked by state, nonce and PKCE",
   "POST /auth/logout": "ends the caller's own session, if any",
   "POST /auth/backchannel-logout": "called by the IdP with a signed logout token",
+  "GET /v1/chat-files/:id": "a visitor's chat attachment download; the address itself is the credential (short-lived, signed with a key derived from the conversation's data key)",
   "GET /siteconnect.js": "the visitor script that registered sites embed",
   "GET /demo": "demo shop page embedding the visitor script (dev mode)",
   "GET /demo/checkout": "demo shop page (dev mode)",

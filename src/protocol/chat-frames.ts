@@ -14,10 +14,44 @@ export interface ChatMessageFrame {
   agentId?: string;
   /** The sending agent's display name (the IdP's `name` claim, else the username), for both sides. */
   agentName?: string;
-  type: "text" | "note" | "form";
+  type: "text" | "note" | "form" | "file";
   text: string;
   at: number;
+  /** `type: "file"`: the attachment, already scanned clean (its bytes are fetched apart, see chat-file-link). */
+  file?: ChatFileInfo;
 }
+/** An attachment as both sides see it: the type is the one sniffed from its bytes, never the sender's claim. */
+export interface ChatFileInfo {
+  id: string;
+  name: string;
+  size: number;
+  type: string;
+}
+/** How much of an upload the server holds; the sender sends the next chunk after each. */
+export interface ChatFileProgressFrame {
+  kind: "chat-file-progress";
+  conversation: string;
+  clientId: string;
+  received: number;
+  size: number;
+  /** `scanning`: every byte arrived and the malware scan runs; the file is delivered (chat-ack) only if clean. */
+  stage: "receiving" | "scanning";
+}
+/** A short-lived download address of one attachment, for the visitor who asked for it. */
+export interface ChatFileLinkFrame {
+  kind: "chat-file-link";
+  conversation: string;
+  file: string;
+  url: string;
+}
+/** The visitor's rating of an ended chat was stored. */
+export interface ChatRatedFrame {
+  kind: "chat-rated";
+  conversation: string;
+  score: number;
+}
+/** Longest comment of a satisfaction rating, in characters (refused `value_too_long`). */
+export const MAX_RATING_COMMENT_CHARS = 1_000;
 /** Sent to the sender only after the message has been committed. */
 export interface ChatAckFrame {
   kind: "chat-ack";
@@ -90,6 +124,15 @@ export const CHAT_REFUSAL_CODES = [
   "chat_closed",
   "unknown_team",
   "not_in_team",
+  // Attachments (src/chat/files): refused before anyone but the sender sees anything of them.
+  "file_too_large",
+  "file_type_refused",
+  "file_infected",
+  "scanner_unavailable",
+  "upload_unexpected",
+  // Satisfaction ratings: one per ended conversation.
+  "already_rated",
+  "not_ended",
 ] as const satisfies readonly ErrorCode[];
 export type ChatRefusalCode = (typeof CHAT_REFUSAL_CODES)[number];
 
@@ -201,7 +244,10 @@ export type ChatServerFrame =
   | ChatAvailabilityFrame
   | ChatQueueFrame
   | ChatOfferFrame
-  | ChatIdentityFrame;
+  | ChatIdentityFrame
+  | ChatFileProgressFrame
+  | ChatFileLinkFrame
+  | ChatRatedFrame;
 
 /** Kinds of frames the server sends for chat and presence (the visitor script routes these to the widget). */
 export const CHAT_SERVER_KINDS: readonly ChatServerFrame["kind"][] = [
@@ -220,4 +266,7 @@ export const CHAT_SERVER_KINDS: readonly ChatServerFrame["kind"][] = [
   "chat-queue",
   "chat-offer",
   "chat-identity",
+  "chat-file-progress",
+  "chat-file-link",
+  "chat-rated",
 ];

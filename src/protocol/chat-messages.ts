@@ -49,7 +49,27 @@ export const presencePage = z
  */
 export const identify = z.object({ kind: z.literal("identify"), token: z.string().min(1).max(8_192) }).strict();
 
-export const visitorChatMessage = z.discriminatedUnion("kind", [chatStart, chatSend, chatTyping, chatResume, chatEnd, chatOffline, chatInviteAnswer, presencePage, identify]);
+
+// Attachments, either side: announce the file, then send its bytes in order, one chunk after each
+// chat-file-progress. The announced size is checked against the policy before any byte is kept.
+/** A file name as the sender's system called it: shown, never used as a path or to decide the type. */
+export const fileName = z.string().min(1).max(255);
+/** Largest decoded chunk; its base64 stays far below the frame and per-connection byte limits. */
+export const FILE_CHUNK_BYTES = 32 * 1024;
+export const chatFileStart = z
+  .object({ kind: z.literal("chat-file-start"), conversation: conversationRef, clientId: chatClientId, name: fileName, size: z.number().int().min(1).max(1024 * 1024 * 1024) })
+  .strict();
+export const chatFileChunk = z
+  .object({ kind: z.literal("chat-file-chunk"), conversation: conversationRef, clientId: chatClientId, data: z.string().min(4).max(Math.ceil(FILE_CHUNK_BYTES / 3) * 4).regex(/^[A-Za-z0-9+/]+={0,2}$/) })
+  .strict();
+/** Visitors ask for a short-lived download address of an attachment of their conversation. */
+export const chatFileLink = z.object({ kind: z.literal("chat-file-link"), conversation: conversationRef, file: z.string().uuid() }).strict();
+/** Satisfaction, after the chat ended: a score 1-5 and an optional comment (stored encrypted). */
+export const chatRate = z
+  .object({ kind: z.literal("chat-rate"), conversation: conversationRef, score: z.number().int().min(1).max(5), comment: z.string().max(8_000).optional() })
+  .strict();
+
+export const visitorChatMessage = z.discriminatedUnion("kind", [chatStart, chatSend, chatTyping, chatResume, chatEnd, chatOffline, chatInviteAnswer, presencePage, identify, chatFileStart, chatFileChunk, chatFileLink, chatRate]);
 export type VisitorChatMessage = z.infer<typeof visitorChatMessage>;
 export type VisitorChatKind = VisitorChatMessage["kind"];
 export const VISITOR_CHAT_KINDS = visitorChatMessage.options.map((o) => o.shape.kind.value) as readonly VisitorChatKind[];
@@ -92,6 +112,9 @@ export const agentChatMessage = z.discriminatedUnion("kind", [
   // The live visitor list (visitor-query.ts).
   visitorsQueryMessage,
   visitorsStopMessage,
+  // Attachments (src/chat/files).
+  chatFileStart,
+  chatFileChunk,
 ]);
 export type AgentChatMessage = z.infer<typeof agentChatMessage>;
 export type AgentChatKind = AgentChatMessage["kind"];

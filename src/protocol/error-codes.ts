@@ -79,6 +79,13 @@ export const ERROR_CODES = {
   identity_invalid: model(401, 1008), // visitor identity token: bad signature, algorithm, key, audience or claims, or the site verifies none
   identity_expired: model(401, 1008), // visitor identity token: expired, issued in the future, or living longer than the site's policy allows
   identity_replayed: model(409, 1008), // visitor identity token: its jti was used before
+  file_too_large: model(413, 4413), // chat: an attachment larger than policies/attachments.yaml maxBytes
+  file_type_refused: model(415, 4415), // chat: an attachment whose bytes are no type the policy allows (HTML, SVG and other active types never)
+  file_infected: model(422, 4422), // chat: the malware scanner found a signature; the file is quarantined, never delivered
+  scanner_unavailable: model(503, 1011), // chat: the malware scanner did not answer; nothing is delivered unscanned
+  upload_unexpected: model(409, 4409), // chat: a chunk of no upload in progress, out of order, or beyond the announced size
+  already_rated: model(409, 4409), // chat: the conversation already has its satisfaction rating
+  not_ended: model(409, 4409), // chat: a rating of a conversation that has not ended
 } as const satisfies Readonly<Record<string, ErrorModel>>;
 
 /** Every error code of Airlock, HTTP and WebSocket alike. */

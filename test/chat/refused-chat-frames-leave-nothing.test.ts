@@ -63,6 +63,14 @@ const agentAttempts: { readonly [K in AgentChatKind]: readonly AgentAttempt[] } 
     { as: "viewer", frame: () => ({ kind: "visitors-query", query: "list", filter: { sites: ["demo"], sort: { by: "startedAt", order: "asc" }, offset: 0, limit: 101 } }), code: "page_too_large" },
   ],
   "visitors-stop": [{ as: "auditor", frame: () => ({ kind: "visitors-stop", query: "list" }), code: "forbidden" }],
+  "chat-file-start": [
+    { as: "viewer", frame: (c) => ({ kind: "chat-file-start", conversation: c.conversation, clientId: "viewer-file-1", name: "statement.pdf", size: 100 }), code: "forbidden" },
+    { as: "supervisor", frame: (c) => ({ kind: "chat-file-start", conversation: c.conversation, clientId: "super-file-1", name: "statement.pdf", size: 100 }), code: "forbidden" },
+  ],
+  "chat-file-chunk": [
+    { as: "viewer", frame: (c) => ({ kind: "chat-file-chunk", conversation: c.conversation, clientId: "viewer-file-1", data: "QUJDRA==" }), code: "forbidden" },
+    { as: "supervisor", frame: (c) => ({ kind: "chat-file-chunk", conversation: c.conversation, clientId: "super-file-1", data: "QUJDRA==" }), code: "forbidden" },
+  ],
 };
 
 // Every visitor kind, tried by another visit of the same site. Kinds without a conversation field
@@ -77,6 +85,10 @@ const visitorAttempts: { readonly [K in VisitorChatKind]: { readonly frame: (c: 
   "chat-offline": { frame: (c) => ({ kind: "chat-offline", conversation: c.conversation, clientId: "stranger-off-1", name: "", email: "", text: "x" }), code: "bad_frame" },
   presence: { frame: (c) => ({ kind: "presence", conversation: c.conversation, url: "https://shop.example/", title: "", referrer: "" }), code: "bad_frame" },
   identify: { frame: (c) => ({ kind: "identify", conversation: c.conversation, token: "x.y.z" }), code: "bad_frame" },
+  "chat-file-start": { frame: (c) => ({ kind: "chat-file-start", conversation: c.conversation, clientId: "stranger-file-1", name: "x.txt", size: 10 }), code: "not_found" },
+  "chat-file-chunk": { frame: (c) => ({ kind: "chat-file-chunk", conversation: c.conversation, clientId: "stranger-file-1", data: "QUJDRA==" }), code: "not_found" },
+  "chat-file-link": { frame: (c) => ({ kind: "chat-file-link", conversation: c.conversation, file: randomUUID() }), code: "not_found" },
+  "chat-rate": { frame: (c) => ({ kind: "chat-rate", conversation: c.conversation, score: 1, comment: "not mine" }), code: "not_found" },
 };
 
 describeEachDialect("refused chat frames leave nothing behind (finding: any agent could read other agents' live chats)", (fx) => {

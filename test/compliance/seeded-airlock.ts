@@ -1,4 +1,6 @@
 import { createCannedResponse } from "../../src/chat/canned-responses.js";
+import { insertFile } from "../../src/chat/files/file-store.js";
+import { rateConversation } from "../../src/chat/ratings.js";
 import type { StartOptions } from "../../src/server/server.js";
 import { spendTokenId } from "../../src/visitor-identity/used-tokens.js";
 import { passMfa, signInAtIdp, startIdentityServer } from "../auth/helpers/login.js";
@@ -16,6 +18,10 @@ export const PLANTED_CHAT = "planted chat text 4d1f IBAN DE89370400440532013000"
 export const PLANTED_OFFLINE = "planted offline form 4d1f";
 /** A long message next to the short ones: a column carrying message content varies in length by about this much. */
 export const PLANTED_LONG_CHAT = `planted long message ${"lorem ipsum ".repeat(150)}`;
+
+export const PLANTED_FILE_NAME = "planted-statement-4d1f.txt";
+export const PLANTED_FILE_TEXT = "planted attachment content 4d1f account 0532013000";
+export const PLANTED_RATING_COMMENT = "planted rating comment 4d1f";
 
 export interface SeededAirlock {
   readonly server: TestServer;
@@ -66,6 +72,12 @@ export async function startSeededAirlock(fx: DialectFixture, options: Omit<Start
   await chat.send({ kind: "agent", agentId }, c.id, clientId(), `reply to ${PLANTED_CHAT}`);
   await chat.send(visitor, c.id, clientId(), PLANTED_LONG_CHAT);
   await chat.submitOfflineForm({ siteId: "demo", visitorId: visitId() }, { name: "Planted Name", email: "planted@example.test", clientId: clientId(), text: PLANTED_OFFLINE });
+  // An attachment (stored as the transfer stores it after a clean scan) and a rating of an ended chat.
+  await chat.transaction((trx) => insertFile(trx, server.services.chat.keys, { conversationId: c.id, sender: "visitor", senderId: null, name: PLANTED_FILE_NAME, type: "text/plain", bytes: Buffer.from(PLANTED_FILE_TEXT), state: "clean" }, Date.now()));
+  const rated = await chat.startChat({ siteId: "demo", visitorId: visitor.visitorId });
+  await chat.accept(agentId, rated.id);
+  await chat.end(visitor, rated.id);
+  await rateConversation(chat, visitor, rated.id, { score: 4, comment: PLANTED_RATING_COMMENT }, Date.now());
   await createCannedResponse(db, { team: "*", title: "Planted title", body: "Planted canned body" }, agentId, Date.now());
   const dataKey = Buffer.from(await server.services.chat.keys.keyFor(c.id));
   plantedBytes.set(dataKey, "conversation data key");
@@ -76,5 +88,8 @@ export async function startSeededAirlock(fx: DialectFixture, options: Omit<Start
   plant("identity token jti", jti);
   plant("chat message", PLANTED_CHAT);
   plant("offline form", PLANTED_OFFLINE);
+  plant("attachment name", PLANTED_FILE_NAME);
+  plant("attachment content", PLANTED_FILE_TEXT);
+  plant("rating comment", PLANTED_RATING_COMMENT);
   return { server, planted, plantedBytes, identifying };
 }

@@ -1,5 +1,6 @@
 import type { z } from "zod";
 import { accessSchema, type AccessPolicy } from "./access.js";
+import { attachmentsSchema, type AttachmentsPolicy } from "./attachments.js";
 import { cobrowseSchema, type CobrowsePolicy } from "./cobrowse.js";
 import { networkSchema, type NetworkPolicy } from "./network.js";
 import { retentionSchema, type RetentionPolicy } from "./retention.js";
@@ -18,6 +19,7 @@ export interface Policy {
   readonly network: NetworkPolicy;
   readonly retention: RetentionPolicy;
   readonly routing: RoutingPolicy;
+  readonly attachments: AttachmentsPolicy;
 }
 
 export type PolicyFileKey = keyof Policy;
@@ -32,6 +34,7 @@ export const policyFiles: { readonly [K in PolicyFileKey]: { readonly file: stri
   network: { file: "network.yaml", schema: networkSchema },
   retention: { file: "retention.yaml", schema: retentionSchema },
   routing: { file: "routing.yaml", schema: routingSchema },
+  attachments: { file: "attachments.yaml", schema: attachmentsSchema },
 };
 
-export type { AccessPolicy, CobrowsePolicy, NetworkPolicy, RetentionPolicy, RoutingPolicy, SanitizePolicy, SessionPolicy, SitesPolicy };
+export type { AccessPolicy, AttachmentsPolicy, CobrowsePolicy, NetworkPolicy, RetentionPolicy, RoutingPolicy, SanitizePolicy, SessionPolicy, SitesPolicy };

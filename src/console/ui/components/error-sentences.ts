@@ -67,6 +67,13 @@ const otherCodes: Readonly<Record<string, string>> = {
   chat_closed: "Chat is closed at this hour for this site or team (business hours), so no invitation was sent.",
   unknown_team: "That team does not exist for this site any more. Choose another team or a colleague.",
   not_in_team: "This chat waits for another team. Ask a supervisor or a member of that team to take it.",
+  file_too_large: "That file is larger than Airlock accepts in chat. Send a smaller one.",
+  file_type_refused: "Airlock does not accept files of that type in chat. Send a PDF, an image or plain text instead.",
+  file_infected: "The malware scan found something harmful in that file, so it was quarantined and not sent.",
+  scanner_unavailable: "The file could not be checked for malware right now, so it was not sent. Try again in a moment.",
+  upload_unexpected: "The file upload was interrupted. Send the file again.",
+  already_rated: "This chat has already been rated.",
+  not_ended: "A chat can be rated only after it has ended.",
 };
 
 /** More specific sentences for server messages that share a code; keyed by code, then message. */
