@@ -1,3 +1,4 @@
+import { AirlockError } from "../errors.js";
 import { agentPolicyContext, type PolicyAgent } from "../policy/agent-context.js";
 import type { PolicyEngine } from "../policy/engine.js";
 
@@ -16,4 +17,15 @@ export interface VisibilityAgent {
 export function siteVisibleTo(policy: Pick<PolicyEngine, "decide">, agent: VisibilityAgent, site: string): boolean {
   const who: PolicyAgent = { subject: agent.agentId, roles: agent.roles, mfa: agent.mfa, sourceAddress: agent.sourceAddress };
   return policy.decide("visitors:view", agentPolicyContext(who, { siteId: site })).allow;
+}
+
+/**
+ * For an HTTP route about one site's visitors: refuses (`forbidden`) a site the signed-in agent
+ * may not see, with the same answer for an unregistered one.
+ */
+export function requireSiteVisible(policy: Pick<PolicyEngine, "decide">, principal: { readonly subject: string; readonly roles: readonly string[]; readonly mfa: boolean } | undefined, sourceAddress: string, site: string): void {
+  if (!principal) throw new AirlockError("unauthenticated", "sign in first");
+  if (!siteVisibleTo(policy, { agentId: principal.subject, roles: principal.roles, mfa: principal.mfa, sourceAddress }, site)) {
+    throw new AirlockError("forbidden", `you may not see the visitors of site ${site}`);
+  }
 }

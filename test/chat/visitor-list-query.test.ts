@@ -110,6 +110,14 @@ describe("live visitor list: a query with a bounded change stream, per-site auth
     // The sites the console offers leave the bank out for this agent.
     const { agent: http } = await signInEnrolled(server, "agent");
     expect((await http.json(`${server.url}/api/v1/chat/sites`)).body.sites).toEqual([{ id: "demo", name: expect.any(String) as string }]);
+    // Nor does the HTTP list give the bank's rows away; its own site's list is one page at most.
+    for (const site of ["bank", "no-such-site"]) {
+      const refused = await http.json(`${server.url}/api/v1/visitors?site=${site}`);
+      expect(refused.status, site).toBe(403);
+      expect(JSON.stringify(refused.body)).not.toContain("secret-iban-page");
+    }
+    const own = await http.json(`${server.url}/api/v1/visitors?site=demo`);
+    expect(own.body).toMatchObject({ site: "demo", total: 12 });
   });
 
   it("a supervisor, who serves both sites, sees the bank's rows and counts per site", async () => {

@@ -1,7 +1,10 @@
 import { z } from "zod";
 import { defineRoute } from "../../http/route.js";
 import { parseQuery } from "../../http/query.js";
+import { principalFromState } from "../../policy/principal.js";
 import { visitorPseudonym } from "../../presence/pseudonym.js";
+import { requireSiteVisible } from "../../presence/site-visibility.js";
+import { VISITOR_QUERY_LIMITS } from "../../protocol/visitor-query-frames.js";
 import { queueStats, waitingConversations } from "../queue.js";
 import { agentDays } from "../supervision.js";
 import { siteId } from "./query-fields.js";
@@ -18,7 +21,7 @@ export const chatStats = defineRoute({
     const { site } = parseQuery(ctx.querystring, siteQuery);
     const stats = await queueStats(storage.db, site, Date.now() - DAY_MS);
     ctx.set("Cache-Control", "no-store");
-    ctx.body = { site, ...stats, visitorsOnline: chat.presence.list(site).length, agentsOnline: chat.agentsOnline(site) };
+    ctx.body = { site, ...stats, visitorsOnline: chat.presence.snapshot(site).length, agentsOnline: chat.agentsOnline(site) };
   },
 });
 
@@ -34,15 +37,21 @@ export const chatQueue = defineRoute({
   },
 });
 
-/** GET /api/v1/visitors?site=: the live visitor list (in memory only, never stored). */
+/**
+ * GET /api/v1/visitors?site=: the live visitor list (in memory only, never stored) of a site the
+ * agent may see: the longest on the site first, at most one query page (`total` says how many
+ * there are; the console pages through `visitors-query`).
+ */
 export const liveVisitors = defineRoute({
   method: "GET",
   path: "/api/v1/visitors",
   access: { action: "visitors:view", routineRead: true },
-  handler: (ctx, { chat }) => {
+  handler: (ctx, { chat, policy }) => {
     const { site } = parseQuery(ctx.querystring, siteQuery);
+    requireSiteVisible(policy, principalFromState(ctx.state), ctx.ip, site);
+    const visitors = chat.presence.list(site);
     ctx.set("Cache-Control", "no-store");
-    ctx.body = { site, visitors: chat.presence.list(site) };
+    ctx.body = { site, total: visitors.length, visitors: visitors.slice(0, VISITOR_QUERY_LIMITS.maxPageSize) };
   },
 });
 
@@ -70,7 +79,7 @@ export const chatSupervision = defineRoute({
     ctx.body = {
       site,
       sites,
-      stats: { ...stats, visitorsOnline: chat.presence.list(site).length, agentsOnline: chat.agentsOnline(site) },
+      stats: { ...stats, visitorsOnline: chat.presence.snapshot(site).length, agentsOnline: chat.agentsOnline(site) },
       waiting: waiting.map((c) => ({ id: c.id, visitorName: visitorPseudonym(c.visitorId), state: c.state, waitingMs: Math.max(0, now - c.createdAt) })),
       agents,
     };
