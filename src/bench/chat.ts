@@ -20,6 +20,8 @@ export interface ChatBenchOptions {
   readonly concurrency: number;
   /** Stop early after this long, whatever has been sent by then counts. */
   readonly maxSeconds: number;
+  /** Most messages per transaction (group commit); 1 stores each message in its own transaction, for comparison. */
+  readonly maxBatch?: number;
 }
 
 export interface ChatBenchResult {
@@ -61,7 +63,7 @@ export async function runChatBench(databaseUrl: string, options: ChatBenchOption
     vault = await KeyVault.open(`sqlite:${path.join(dir, "keyvault.db")}`);
     const keys = await ConversationKeys.create(ring, vault);
     const fanout = new InProcessFanout();
-    const chat = new ChatService(storage, keys, fanout);
+    const chat = new ChatService(storage, keys, fanout, Date.now, options.maxBatch === undefined ? {} : { maxBatch: options.maxBatch, ...(options.maxBatch === 1 ? { windowMs: 0 } : {}) });
 
     const pairs: { conversationId: string; visitor: ChatActor; agent: ChatActor }[] = [];
     for (let i = 0; i < options.conversations; i++) {

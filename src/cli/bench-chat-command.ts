@@ -20,9 +20,10 @@ export function registerBenchChatCommand(bench: Command): void {
     .option("--conversations <n>", "conversations to spread them over", count("--conversations", 10_000), 100)
     .option("--concurrency <n>", "messages in flight", count("--concurrency", 256), 16)
     .option("--max-seconds <n>", "stop each run after this long", count("--max-seconds", 600), 30)
+    .option("--max-batch <n>", "most messages per transaction (1: one transaction per message, for comparison)", count("--max-batch", 1_000))
     .option("--json", "print JSON")
-    .action(async (opts: { postgresUrl?: string; messages: number; conversations: number; concurrency: number; maxSeconds: number; json?: boolean }) => {
-      const run = { messages: opts.messages, conversations: opts.conversations, concurrency: opts.concurrency, maxSeconds: opts.maxSeconds };
+    .action(async (opts: { postgresUrl?: string; messages: number; conversations: number; concurrency: number; maxSeconds: number; maxBatch?: number; json?: boolean }) => {
+      const run = { messages: opts.messages, conversations: opts.conversations, concurrency: opts.concurrency, maxSeconds: opts.maxSeconds, ...(opts.maxBatch ? { maxBatch: opts.maxBatch } : {}) };
       const postgres = opts.postgresUrl ?? process.env.AIRLOCK_BENCH_POSTGRES_URL;
       const result = await runChatBenches(run, postgres);
       emit(Boolean(opts.json), result, () =>
