@@ -1,5 +1,5 @@
 import type { Command } from "commander";
-import { runRelayBench } from "../bench/relay.js";
+import { runRelayBench, type RelayBenchSettings } from "../bench/relay.js";
 import { DEFAULT_LATENCY_LEVELS } from "../bench/relay-figures.js";
 import { round } from "../bench/round.js";
 import { emit, table } from "./output.js";
@@ -17,15 +17,9 @@ const levels = (v: string): number[] => {
   return out.map(Number);
 };
 
-interface RelayBenchOptions {
+interface RelayBenchOptions extends RelayBenchSettings {
   readonly json?: boolean;
   readonly quick?: boolean;
-  readonly rounds: number;
-  readonly pages?: number;
-  readonly repeats: number;
-  readonly seconds: number;
-  readonly intervalMs: number;
-  readonly sessions: readonly number[];
 }
 
 /** `--quick`: a smoke run (a few seconds in all) that still prints every figure. Explicit options win. */

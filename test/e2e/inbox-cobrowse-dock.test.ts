@@ -1,15 +1,8 @@
-import type { BrowserContext, Page } from "playwright-core";
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { startIdentityServer } from "../auth/helpers/login.js";
+import type { Page } from "playwright-core";
+import { beforeAll, describe, expect, it } from "vitest";
 import { axeViolations } from "../helpers/axe.js";
-import { chromiumPath, launchBrowser, screenshotPath, type TestBrowser } from "../helpers/browser.js";
-import { freePort } from "../helpers/ports.js";
-import type { TestServer } from "../helpers/server.js";
-import { policyDir } from "../policy/policy-dir.js";
-import { buildConsoleBundle, buildVisitorBundle } from "../visitor/host-site.js";
-import { consoleContext } from "../chat/browser-harness.js";
-import { LOOPBACK_ASSETS } from "./chat-workspace.js";
-import { demoSitesYaml } from "./demo-airlock.js";
+import { chromiumPath } from "../helpers/browser.js";
+import { chatWorkspace } from "./chat-workspace.js";
 
 // Co-browse started from the conversation opens the viewer docked beside it (the chat keeps
 // going), fitted to its column with the scale shown; 100 % shows the visitor's page one to one,
@@ -20,13 +13,11 @@ const suite = chromiumPath ? describe : describe.skip;
 const VISITOR_WIDTH = 1100;
 
 suite("co-browse docked in the inbox: start from the conversation, fit, 100 %, zoom, full screen (Chromium)", () => {
-  let server: TestServer;
-  let tb: TestBrowser;
-  const contexts: BrowserContext[] = [];
+  const workspace = chatWorkspace("inbox-dock");
   const problems: string[] = [];
   let agent: Page;
   let visitor: Page;
-  const shot = (page: Page, name: string) => page.screenshot({ path: screenshotPath(`inbox-dock-${name}`) });
+  const shot = (page: Page, name: string) => workspace.shot(page, name);
   const dock = () => agent.getByRole("region", { name: /^Co-browse with Visitor \d{4}$/ });
   const scale = () => dock().getByTestId("cb-scale").textContent();
   const frameWidth = () => dock().locator("iframe").evaluate((f) => Math.round(f.getBoundingClientRect().width));
@@ -34,32 +25,14 @@ suite("co-browse docked in the inbox: start from the conversation, fit, 100 %, z
   const bar = () => visitor.getByRole("region", { name: "Screen sharing with support" });
 
   beforeAll(async () => {
-    buildVisitorBundle();
-    buildConsoleBundle();
-    const port = await freePort();
-    server = await startIdentityServer({ AIRLOCK_PORT: String(port), AIRLOCK_POLICY_DIR: policyDir({ "sites.yaml": demoSitesYaml(`http://127.0.0.1:${port}`) }), ...LOOPBACK_ASSETS });
-    tb = await launchBrowser();
-    const agentContext = await consoleContext(tb.browser, server, "agent");
-    const visitorContext = await tb.browser.newContext({ viewport: { width: VISITOR_WIDTH, height: 760 } });
-    contexts.push(agentContext, visitorContext);
-    agent = await agentContext.newPage();
-    await agent.setViewportSize({ width: 1280, height: 800 });
-    visitor = await visitorContext.newPage();
-    for (const page of [agent, visitor]) {
-      page.setDefaultTimeout(15_000);
-      page.on("pageerror", (e) => problems.push(e.message));
-    }
-    await agent.goto(`${server.url}/console/chats?site=demo`);
+    agent = await workspace.agent("agent");
+    visitor = await workspace.visitor({ width: VISITOR_WIDTH, height: 760 });
+    for (const page of [agent, visitor]) page.on("pageerror", (e) => problems.push(e.message));
     await agent.getByRole("heading", { name: "Chats", level: 1 }).waitFor();
-  });
-  afterAll(async () => {
-    for (const c of contexts) await c.close().catch(() => undefined);
-    await tb?.close();
-    await server?.stop();
   });
 
   it("starts from the conversation: the viewer docks beside the chat, fitted to its column, the scale shown", async () => {
-    await visitor.goto(`${server.url}/demo`);
+    await visitor.goto(`${workspace.server.url}/demo`);
     await visitor.getByRole("button", { name: "Chat with us" }).click();
     const input = visitor.getByRole("textbox", { name: "Type your message" });
     await input.fill("Can you look at my cart?");
@@ -125,7 +98,7 @@ suite("co-browse docked in the inbox: start from the conversation, fit, 100 %, z
     await expect.poll(() => dock().count()).toBe(0);
     await agent.getByTestId("visitor-context").waitFor();
     await pane().locator(".chat-event").filter({ hasText: "Co-browse ended" }).waitFor();
-    await expect.poll(() => server.services.relay.localSessionCount).toBe(0);
+    await expect.poll(() => workspace.server.services.relay.localSessionCount).toBe(0);
     await shot(agent, "05-after-close-1280");
     expect(problems).toEqual([]);
   });

@@ -1,14 +1,7 @@
-import type { BrowserContext, Page } from "playwright-core";
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { startIdentityServer } from "../auth/helpers/login.js";
-import { chromiumPath, launchBrowser, screenshotPath, type TestBrowser } from "../helpers/browser.js";
-import { freePort } from "../helpers/ports.js";
-import type { TestServer } from "../helpers/server.js";
-import { policyDir } from "../policy/policy-dir.js";
-import { buildConsoleBundle, buildVisitorBundle } from "../visitor/host-site.js";
-import { consoleContext } from "../chat/browser-harness.js";
-import { LOOPBACK_ASSETS } from "./chat-workspace.js";
-import { demoSitesYaml } from "./demo-airlock.js";
+import type { Page } from "playwright-core";
+import { beforeAll, describe, expect, it } from "vitest";
+import { chromiumPath, screenshotPath } from "../helpers/browser.js";
+import { chatWorkspace } from "./chat-workspace.js";
 
 // The finish of the inbox at 1280×800: the chat names its site by display name, the composer's
 // placeholder fits and its keys are told in visible help the field is described by, chat bubbles
@@ -17,41 +10,22 @@ import { demoSitesYaml } from "./demo-airlock.js";
 const suite = chromiumPath ? describe : describe.skip;
 
 suite("the inbox's finish: site name, composer help, bubble colours, one-row viewer controls (Chromium)", () => {
-  let server: TestServer;
-  let tb: TestBrowser;
-  const contexts: BrowserContext[] = [];
+  const workspace = chatWorkspace("inbox-finish");
   let agent: Page;
   let visitor: Page;
   const pane = () => agent.locator(".inbox-conversation");
   const dock = () => agent.getByRole("region", { name: /^Co-browse with Visitor \d{4}$/ });
 
   beforeAll(async () => {
-    buildVisitorBundle();
-    buildConsoleBundle();
-    const port = await freePort();
-    server = await startIdentityServer({ AIRLOCK_PORT: String(port), AIRLOCK_POLICY_DIR: policyDir({ "sites.yaml": demoSitesYaml(`http://127.0.0.1:${port}`) }), ...LOOPBACK_ASSETS });
-    tb = await launchBrowser();
-    const agentContext = await consoleContext(tb.browser, server, "agent");
-    const visitorContext = await tb.browser.newContext({ viewport: { width: 1100, height: 760 } });
-    contexts.push(agentContext, visitorContext);
-    agent = await agentContext.newPage();
-    await agent.setViewportSize({ width: 1280, height: 800 });
-    visitor = await visitorContext.newPage();
-    for (const page of [agent, visitor]) page.setDefaultTimeout(15_000);
-    await agent.goto(`${server.url}/console/chats?site=demo`);
+    agent = await workspace.agent("agent");
+    visitor = await workspace.visitor({ width: 1100, height: 760 });
     await agent.getByRole("heading", { name: "Chats", level: 1 }).waitFor();
-    await visitor.goto(`${server.url}/demo`);
     await visitor.getByRole("button", { name: "Chat with us" }).click();
     const input = visitor.getByRole("textbox", { name: "Type your message" });
     await input.fill("Can you look at my cart?");
     await input.press("Enter");
     await pane().getByRole("button", { name: "Accept" }).click();
     await pane().getByText("Can you look at my cart?").waitFor();
-  });
-  afterAll(async () => {
-    for (const c of contexts) await c.close().catch(() => undefined);
-    await tb?.close();
-    await server?.stop();
   });
 
   it("the chat's header names the site by its display name, never its id", async () => {
