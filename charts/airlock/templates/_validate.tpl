@@ -23,6 +23,9 @@ Types and unknown keys are checked earlier by values.schema.json.
 {{- if and (not $v.redis.existingSecret) (or $v.redis.tls.caSecret $v.redis.tls.clientCertSecret $v.redis.username $v.redis.password.existingSecret) -}}
 {{- fail "redis.tls, redis.username or redis.password is set but redis.existingSecret is empty: name the Secret holding the rediss:// URL of the bus" -}}
 {{- end -}}
+{{- if and $v.clamav.enabled (not $v.clamav.signaturesClaim) -}}
+{{- fail "clamav.enabled is true but clamav.signaturesClaim is empty: name the PersistentVolumeClaim that holds clamd's signature databases (kept current by freshclam or a mirror; docs/deployment.md)" -}}
+{{- end -}}
 {{- if and $v.ingress.enabled (not $v.ingress.host) -}}
 {{- fail "ingress.enabled is true but ingress.host is empty" -}}
 {{- end -}}
