@@ -10,6 +10,9 @@ export const NODE_ID_ATTRIBUTE = "data-airlock-id";
  */
 export const LINK_MARK = "data-airlock-link";
 
+/** On the snapshot's root element: the visitor's page renders in quirks mode (it has no doctype). */
+export const QUIRKS_MARK = "data-airlock-quirks";
+
 /** The document itself (for scroll and focus events that do not target an element). */
 export const DOCUMENT_NODE_ID = 0;
 

@@ -176,6 +176,13 @@ suite("the page copy shows each technique as the visitor sees it", () => {
     expect(await match("masked-block")).toBeGreaterThanOrEqual(MATCH);
   });
 
+  it("quirks mode (a page without a doctype)", async () => {
+    await open("quirks-mode.html");
+    expect(await agent.evaluate(() => document.querySelector<HTMLIFrameElement>(".cb-scaler iframe")?.contentDocument?.compatMode)).toBe("BackCompat");
+    expect(await copyStyle("#t", "font-size")).toBe(await visitorStyle("#t", "font-size"));
+    expect(await match("quirks-mode")).toBeGreaterThanOrEqual(MATCH);
+  });
+
   it("form state: the chosen option, a checked checkbox and radio button", async () => {
     await open("form-state.html");
     const state = () => agent.evaluate(() => {

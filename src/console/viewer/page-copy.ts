@@ -1,5 +1,5 @@
 import { MASK_PLACEHOLDER } from "../../protocol/mask.js";
-import { LINK_MARK, NODE_ID_ATTRIBUTE, parseNodeId } from "../../protocol/node-id.js";
+import { LINK_MARK, NODE_ID_ATTRIBUTE, QUIRKS_MARK, parseNodeId } from "../../protocol/node-id.js";
 import type { PageEventToAgent, SanitizedMutations, SanitizedOp, SanitizedSnapshot } from "../../protocol/server-messages.js";
 
 // Rebuilds the visitor's sanitized page inside the replay frame: an `<iframe sandbox=
@@ -49,6 +49,14 @@ export class PageCopy {
     const win = this.window as (Window & typeof globalThis) | undefined;
     if (!doc || !win) return;
     const parsed = new win.DOMParser().parseFromString(s.html, "text/html");
+    // The copy renders in the visitor's document mode: the frame's document is reopened with or
+    // without a doctype when the mode differs (nothing but that one token is written).
+    const quirks = parsed.documentElement.hasAttribute(QUIRKS_MARK);
+    if ((doc.compatMode === "BackCompat") !== quirks) {
+      doc.open();
+      doc.write(quirks ? "<html></html>" : "<!doctype html><html></html>");
+      doc.close();
+    }
     const root = doc.adoptNode(parsed.documentElement);
     doc.replaceChild(root, doc.documentElement);
     markPrivateBlocks(doc);

@@ -1,5 +1,5 @@
 import { LIMITS } from "../../protocol/limits.js";
-import { NODE_ID_ATTRIBUTE } from "../../protocol/node-id.js";
+import { NODE_ID_ATTRIBUTE, QUIRKS_MARK } from "../../protocol/node-id.js";
 import { isUiHostElement } from "../ui/host.js";
 import type { NodeMirror } from "./mirror.js";
 import { isMaskRoot, isValueMasked, maskValue, type PrivacyRules } from "./privacy.js";
@@ -83,7 +83,7 @@ export class Serializer {
       if (inlined !== undefined) return inlined;
     }
     if (tag === "style") this.sheets.style(el as HTMLStyleElement, id);
-    let out = `<${tag} ${NODE_ID_ATTRIBUTE}="${id}"${this.attributes(el)}>`;
+    let out = `<${tag} ${NODE_ID_ATTRIBUTE}="${id}"${this.attributes(el)}${quirksMark(el)}>`;
     if (voidTags.has(tag)) return out;
     out += this.children(el, depth, budget);
     return out + `</${tag}>`;
@@ -222,6 +222,15 @@ export class Serializer {
   formValue(el: Element, value: string): string {
     return isValueMasked(el, this.rules) ? maskValue(value) : value.slice(0, LIMITS.maxInputValueLength);
   }
+}
+
+/**
+ * A page without a doctype renders in quirks mode (tables that do not inherit font sizes, other
+ * line heights): the root element says so, so the page copy renders in the same mode.
+ */
+function quirksMark(el: Element): string {
+  const doc = el.ownerDocument;
+  return el === doc.documentElement && doc.defaultView === window && doc.compatMode === "BackCompat" ? ` ${QUIRKS_MARK}=""` : "";
 }
 
 /** The frame element's own border (its box is the frame's border box). */

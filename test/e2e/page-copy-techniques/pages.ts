@@ -81,6 +81,7 @@ export const TECHNIQUE_PAGES: Readonly<Record<string, string>> = {
     `<style>.private{margin:30px 40px;padding:12px;border:4px solid rgb(0, 0, 0);height:100px}</style>`,
     `<p>Above</p><div class="private cobrowsing_nosync" id="t">Account number 1234</div><p id="below">Below the private block</p>`,
   ),
+  "quirks-mode.html": `<html><head><title>quirks mode</title><style>body{font:24px sans-serif}td{border:1px solid #000}</style></head><body><table><tr><td id="t"><img src="img/narrow.svg" alt="cell"></td><td>Cell text in quirks mode</td></tr></table><p>Paragraph</p></body></html>`,
   "form-state.html": page(
     "form state",
     "",
