@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { startIdentityServer } from "../auth/helpers/login.js";
+import { signInEnrolled, startIdentityServer } from "../auth/helpers/login.js";
 import type { TestServer } from "../helpers/server.js";
 import { policyDir } from "../policy/policy-dir.js";
 import { agentSocket, chatError, visitorSocket, waitFor } from "../chat/live-chat-sockets.js";
@@ -115,5 +115,11 @@ describe("routing over the chat sockets", () => {
     viewer.send({ kind: "chat-accept", conversation: id });
     await waitFor(visitor, (f) => visitor.frames.indexOf(f) >= visitorSince && f.kind === "chat-conversation" && f.change === "accepted", "accepted by the viewer");
     visitor.close();
+  });
+
+  it("lists the site's teams as transfer targets", async () => {
+    const { agent: http } = await signInEnrolled(server, "agent");
+    const r = await http.json(`${server.url}/api/v1/chat/agents?site=demo`);
+    expect(r.body.teams).toEqual([{ id: "support", name: "Support" }, { id: "loans", name: "Loans" }, { id: "cards", name: "Cards" }]);
   });
 });

@@ -4,7 +4,7 @@ import { startIdentityServer } from "../auth/helpers/login.js";
 import { chromiumPath, launchBrowser, screenshotPath, type TestBrowser } from "../helpers/browser.js";
 import type { TestServer } from "../helpers/server.js";
 import { policyDir } from "../policy/policy-dir.js";
-import { shopSites, startShop } from "../chat/browser-harness.js";
+import { consoleContext, shopSites, startShop } from "../chat/browser-harness.js";
 import { agentSocket, waitFor } from "../chat/live-chat-sockets.js";
 import { ManualClock, type WsClient } from "../relay/ws-client.js";
 
@@ -110,5 +110,17 @@ suite("routing in the widget (Chromium): place in the queue, closed hours", () =
     expect(refusal.code).toBe("chat_closed");
     expect(agent.frames.slice(since).some((f) => f.kind === "chat-invite-status")).toBe(false);
     expect(await visitor.getByText("Can we help you?").count()).toBe(0);
+  });
+
+  it("shows the supervisor the queue of each team, open or closed", async () => {
+    const context = await consoleContext(tb.browser, server, "supervisor");
+    contexts.push(context);
+    const page = await context.newPage();
+    await page.goto(`${server.url}/console/queue?site=shop`);
+    const teams = page.getByRole("table", { name: "Queues by team" });
+    await teams.getByRole("row", { name: /Support/ }).waitFor();
+    expect(await teams.getByRole("row", { name: /Support/ }).innerText()).toMatch(/Support\s+Open\s+1\s+/);
+    expect(await teams.getByRole("row", { name: /Loans/ }).innerText()).toMatch(/Loans\s+Closed \(business hours\)\s+0\s+—/);
+    await page.screenshot({ path: screenshotPath("routing-04-supervisor-queues-by-team"), fullPage: true });
   });
 });

@@ -7,6 +7,7 @@ import { requireSiteVisible } from "../../presence/site-visibility.js";
 import { VISITOR_QUERY_LIMITS } from "../../protocol/visitor-query-frames.js";
 import { queueStats, waitingConversations } from "../queue.js";
 import { agentDays } from "../supervision.js";
+import { teamQueues } from "../routing/team-queues.js";
 import { siteId } from "./query-fields.js";
 
 const siteQuery = z.strictObject({ site: siteId });
@@ -70,18 +71,24 @@ export const chatSupervision = defineRoute({
     const site = asked ?? sites[0]?.id;
     ctx.set("Cache-Control", "no-store");
     if (!site) {
-      ctx.body = { site: null, sites, stats: null, waiting: [], agents: [] };
+      ctx.body = { site: null, sites, stats: null, waiting: [], agents: [], teams: [] };
       return;
     }
     const now = Date.now();
     const since = now - DAY_MS;
-    const [stats, waiting, agents] = await Promise.all([queueStats(storage.db, site, since), waitingConversations(storage.db, site, 50), agentDays(storage.db, site, since, chat.onlineAgentIds(site))]);
+    const [stats, waiting, agents, teams] = await Promise.all([
+      queueStats(storage.db, site, since),
+      waitingConversations(storage.db, site, 50),
+      agentDays(storage.db, site, since, chat.onlineAgentIds(site)),
+      teamQueues(storage.db, site, chat.routing, now),
+    ]);
     ctx.body = {
       site,
       sites,
       stats: { ...stats, visitorsOnline: chat.presence.snapshot(site).length, agentsOnline: chat.agentsOnline(site) },
       waiting: waiting.map((c) => ({ id: c.id, visitorName: visitorPseudonym(c.visitorId), state: c.state, waitingMs: Math.max(0, now - c.createdAt) })),
       agents,
+      teams,
     };
   },
 });

@@ -25,7 +25,7 @@ export const chatSites = defineRoute({
 });
 
 /**
- * GET /api/v1/chat/agents?site=: colleagues online for the site, to transfer a chat to. Listing
+ * GET /api/v1/chat/agents?site=: colleagues online for the site, and its teams, to transfer a chat to. Listing
  * them is part of handling chats; the transfer itself is decided per conversation (assignment).
  */
 export const onlineAgents = defineRoute({
@@ -37,7 +37,8 @@ export const onlineAgents = defineRoute({
     const ids = chat.onlineAgentIds(site);
     const rows = ids.length ? await storage.db.selectFrom("agent").select(["id", "display_name"]).where("id", "in", ids).execute() : [];
     ctx.set("Cache-Control", "no-store");
-    ctx.body = { agents: rows.map((r) => ({ id: r.id, name: r.display_name })) };
+    // The site's teams too (routing.yaml): a chat may go back to a team's queue.
+    ctx.body = { agents: rows.map((r) => ({ id: r.id, name: r.display_name })), teams: chat.routing.teams(site) };
   },
 });
 

@@ -38,7 +38,7 @@ export function transferForm(colleagues: readonly Colleague[], on: { transfer(to
   const form = h(
     "form",
     { class: "chat-transfer-form" },
-    h("fieldset", {}, h("legend", {}, "Transfer to an available colleague"), h("div", { class: "chat-transfer-choices" }, choices)),
+    h("fieldset", {}, h("legend", {}, "Transfer to an available colleague or a team"), h("div", { class: "chat-transfer-choices" }, choices)),
     h("label", { for: `${id}-note` }, "Note for your colleague (optional; the visitor does not see it)"),
     note,
     count,

@@ -17,7 +17,9 @@ import { VisitorList } from "../visitors/visitor-list.js";
 import { definePage } from "./page.js";
 
 const sitesSchema = z.object({ sites: z.array(z.object({ id: z.string(), name: z.string() })) });
-const agentsSchema = z.object({ agents: z.array(z.object({ id: z.string(), name: z.string() })) });
+const agentsSchema = z.object({ agents: z.array(z.object({ id: z.string(), name: z.string() })), teams: z.optional(z.array(z.object({ id: z.string(), name: z.string() }))) });
+/** A team in the transfer form: its choice's value names the team, not an agent. */
+const TEAM_CHOICE = "team:";
 const cannedSchema = z.object({ responses: z.array(z.object({ title: z.string(), body: z.string() })) });
 const statsSchema = z.object({ waiting: z.number(), active: z.number(), averageWaitMs: z.number(), agentsOnline: z.number(), visitorsOnline: z.number() });
 const activeSchema = z.object({ active: z.array(z.object({ id: z.string(), visitorId: z.string(), visitorName: z.string(), assignedAgentId: z.nullable(z.string()), createdAt: z.number() })) });
@@ -88,8 +90,16 @@ export const chatsPage = definePage({
       typing: (conversation: string, typing: boolean) => void socket.send({ kind: "chat-typing", conversation, typing }),
       end: (conversation: string) => void socket.send({ kind: "chat-end", conversation }),
       transfer: (conversation: string, to: string, note: string) =>
-        void socket.send({ kind: "chat-transfer", conversation, to, ...(note ? { note: { clientId: newClientId(), text: note } } : {}) }),
-      colleagues: async () => (await api.get(`/api/v1/chat/agents?site=${encodeURIComponent(site)}`, agentsSchema)).agents.filter((a) => a.id !== me),
+        void socket.send({
+          kind: "chat-transfer",
+          conversation,
+          ...(to.startsWith(TEAM_CHOICE) ? { team: to.slice(TEAM_CHOICE.length) } : { to }),
+          ...(note ? { note: { clientId: newClientId(), text: note } } : {}),
+        }),
+      colleagues: async () => {
+        const { agents, teams } = await api.get(`/api/v1/chat/agents?site=${encodeURIComponent(site)}`, agentsSchema);
+        return [...agents.filter((a) => a.id !== me), ...(teams ?? []).map((t) => ({ id: `${TEAM_CHOICE}${t.id}`, name: `${t.name} team (back to its queue)` }))];
+      },
       cannedResponses: async () => (await api.get("/api/v1/chat/canned-responses", cannedSchema)).responses,
       mayCobrowse: async (visitor: string) =>
         (await api.get(`/api/v1/cobrowse/sessions/${encodeURIComponent(visitor)}`, sessionActionsSchema)).actions.length > 0,

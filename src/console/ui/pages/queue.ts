@@ -13,6 +13,7 @@ const supervisionSchema = z.object({
   stats: z.nullable(z.object({ waiting: z.number(), active: z.number(), averageWaitMs: z.number(), agentsOnline: z.number(), visitorsOnline: z.number() })),
   waiting: z.array(z.object({ id: z.string(), visitorName: z.string(), state: z.string(), waitingMs: z.number() })),
   agents: z.array(z.object({ id: z.string(), name: z.string(), online: z.boolean(), activeNow: z.number(), handledSince: z.number() })),
+  teams: z.optional(z.array(z.object({ id: z.string(), name: z.string(), waiting: z.number(), longestWaitMs: z.number(), open: z.boolean() }))),
 });
 type Supervision = z.infer<typeof supervisionSchema>;
 
@@ -60,6 +61,7 @@ export const queuePage = definePage({
     const stats = h("dl", { class: "stats", "aria-label": "Queue figures" });
     const waitingArea = h("div");
     const agentsArea = h("div");
+    const teamsArea = h("section", { "aria-labelledby": "teams-title", hidden: "" });
     const updated = h("p", { class: "hint", "aria-live": "off" });
     const siteSelect = select("site", []);
     siteSelect.addEventListener("change", () => navigate(`/console/queue?site=${encodeURIComponent(siteSelect.value)}`));
@@ -81,6 +83,29 @@ export const queuePage = definePage({
       replaceChildren(
         waitingArea,
         table("Visitors waiting", ["Visitor", "Waiting for", "Kind"], s.waiting.map((w) => h("tr", {}, h("td", { class: "strong" }, w.visitorName), h("td", {}, waited(w.waitingMs)), h("td", {}, w.state === "offline" ? "Offline message" : "Live chat"))), "Nobody is waiting."),
+      );
+      // Queues per team, where the site routes by team (routing.yaml).
+      const teams = s.teams ?? [];
+      teamsArea.hidden = teams.length === 0;
+      replaceChildren(
+        teamsArea,
+        h("h2", { id: "teams-title", class: "section-title" }, "Queues by team"),
+        table(
+          "Queues by team",
+          ["Team", "Chat", "Waiting", "Longest wait"],
+          teams.map((t) =>
+            h(
+              "tr",
+              { "data-team": t.id },
+              h("td", { class: "strong" }, t.name),
+              h("td", {}, h("span", { class: `badge ${t.open ? "badge-online" : "badge-offline"}` }, t.open ? "Open" : "Closed (business hours)")),
+              h("td", { class: "num" }, String(t.waiting)),
+              h("td", {}, t.waiting ? waited(t.longestWaitMs) : "—"),
+            ),
+          ),
+          "This site has no teams.",
+          ["Waiting"],
+        ),
       );
       replaceChildren(
         agentsArea,
@@ -122,6 +147,7 @@ export const queuePage = definePage({
       h("div", { class: "toolbar" }, field("Site", siteSelect), updated),
       status.el,
       stats,
+      teamsArea,
       h("section", { "aria-labelledby": "waiting-title" }, h("h2", { id: "waiting-title", class: "section-title" }, "Waiting"), waitingArea),
       h("section", { "aria-labelledby": "agents-title" }, h("h2", { id: "agents-title", class: "section-title" }, "Agents"), agentsArea),
     );
