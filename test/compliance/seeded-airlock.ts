@@ -1,4 +1,6 @@
+import { storeAvailability } from "../../src/chat/availability-store.js";
 import { createCannedResponse } from "../../src/chat/canned-responses.js";
+import { linkCobrowseSession } from "../../src/chat/cobrowse-timeline.js";
 import { insertFile } from "../../src/chat/files/file-store.js";
 import { rateConversation } from "../../src/chat/ratings.js";
 import type { StartOptions } from "../../src/server/server.js";
@@ -78,6 +80,9 @@ export async function startSeededAirlock(fx: DialectFixture, options: Omit<Start
   await chat.accept(agentId, rated.id);
   await chat.end(visitor, rated.id);
   await rateConversation(chat, visitor, rated.id, { score: 4, comment: PLANTED_RATING_COMMENT }, Date.now());
+  // The agent's away choice, and a co-browse session the open chat's visit started (ids only).
+  await storeAvailability(db, agentId, "away", Date.now());
+  await linkCobrowseSession(db, { session: `planted-session-${clientId()}`, site: "demo", visit: visitor.visitorId }, Date.now());
   await createCannedResponse(db, { team: "*", title: "Planted title", body: "Planted canned body" }, agentId, Date.now());
   const dataKey = Buffer.from(await server.services.chat.keys.keyFor(c.id));
   plantedBytes.set(dataKey, "conversation data key");
