@@ -71,6 +71,8 @@ export interface ChatDeps {
   readonly bus: Bus;
   readonly retention: Pick<RetentionScheduler, "register">;
   readonly now?: () => number;
+  /** Told when a routing pass fails (storage unreachable); the next change routes again. */
+  readonly onRoutingError?: (err: unknown) => void;
   /** Time for routing (offer timeouts) and business hours; tests inject a manual clock. */
   readonly clock?: Clock;
 }
@@ -89,7 +91,7 @@ export async function startChat(deps: ChatDeps): Promise<ChatRuntime> {
   const invitations = await ClusterInvitations.start(deps.bus, visitors, (site, visitor) => presence.has(site, visitor));
   const online = await ClusterOnlineAgents.start(deps.bus, deps.now ? { now: deps.now } : {});
   const routing = new RoutingGate(() => deps.policy.policy.routing, deps.storage, () => clock.now());
-  const router = new ChatRouter({ storage: deps.storage, policy: () => deps.policy.policy.routing, availableAgents: (site) => online.agents(site), fanout, clock });
+  const router = new ChatRouter({ storage: deps.storage, policy: () => deps.policy.policy.routing, availableAgents: (site) => online.agents(site), fanout, clock, ...(deps.onRoutingError ? { onError: deps.onRoutingError } : {}) });
   // A site's visitors learn at once when its last available agent goes away or the first comes
   // online; waiting chats are offered to an agent who came online.
   const stopAvailability = online.onChange((site) => {

@@ -96,7 +96,8 @@ export async function startServer(config: Config, options: StartOptions = {}): P
   const relay = new Relay({ policy, bus, log, signer: assets.signer, audit: sessionAudit.audit, ...(options.relayClock ? { clock: options.relayClock } : {}), ...(visitStore ? { visitStore } : {}) });
   await relay.start();
   const retention = createRetention({ storage, policy, identity, log, metrics, intervalMs: config.retentionIntervalMs }, options.retentionClock ? { now: options.retentionClock } : {});
-  const chat = await startChat({ config, storage, policy, bus, retention, ...(options.chatClock ? { clock: options.chatClock } : {}) });
+  const onRoutingError = (err: unknown) => log.error({ err: err instanceof Error ? err.name : typeof err }, "chat routing pass failed");
+  const chat = await startChat({ config, storage, policy, bus, retention, onRoutingError, ...(options.chatClock ? { clock: options.chatClock } : {}) });
   // The live visitor list shows whether each visit is being co-browsed.
   relay.onCobrowseState((site, visit, state) => chat.presence.setCobrowse(site, visit, state));
   const failures = new FailureLog(log);
