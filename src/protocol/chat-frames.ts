@@ -144,40 +144,7 @@ export interface ChatErrorFrame {
   ref?: string;
 }
 /** A page of the visit, in the order viewed (the latest few only). */
-export interface PresencePage {
-  url: string;
-  title: string;
-  at: number;
-}
-/** A customer the site vouched for with a signed token (checked by the server; never from the page itself). */
-export interface VerifiedCustomer {
-  /** The site's customer id. */
-  customerId: string;
-  name: string;
-  /** Facts the site's policy lists (e.g. a tier), as the token gave them. */
-  attributes: Record<string, string>;
-}
-export interface PresenceVisitor {
-  visitor: string;
-  /** The visit's pseudonym ("Visitor 4821"): the same name in chat, co-browse and this list. */
-  name: string;
-  url: string;
-  title: string;
-  referrer: string;
-  pagesViewed: number;
-  startedAt: number;
-  lastSeenAt: number;
-  chat: "none" | "queued" | "active" | "ended" | "offline" | "invited";
-  cobrowse: "none" | "active";
-  /** The latest pages of the visit with when each was opened (newest last). */
-  pages?: PresencePage[];
-  /** The browser's language tag ("en-GB"), browser and device family ("Firefox", "Phone"). */
-  language?: string;
-  browser?: string;
-  device?: string;
-  /** Set only after the server verified the site's identity token for this visit. */
-  verified?: VerifiedCustomer;
-}
+export type { PresencePage, PresenceVisitor, VerifiedCustomer } from "./visitor-query-frames.js";
 export interface ChatStatsFrame {
   kind: "chat-stats";
   site: string;

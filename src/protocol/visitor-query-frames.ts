@@ -3,7 +3,41 @@
 // sites it asked about. It never receives the other visitors' page views. Types, caps and sort
 // keys only, no schema library: the console imports this (the schemas are in visitor-query.ts).
 
-import type { PresenceVisitor } from "./chat-frames.js";
+/** One row of the live visitor list (its own module so chat frames and query frames import one way). */
+export interface PresencePage {
+  url: string;
+  title: string;
+  at: number;
+}
+/** A customer the site vouched for with a signed token (checked by the server; never from the page itself). */
+export interface VerifiedCustomer {
+  /** The site's customer id. */
+  customerId: string;
+  name: string;
+  /** Facts the site's policy lists (e.g. a tier), as the token gave them. */
+  attributes: Record<string, string>;
+}
+export interface PresenceVisitor {
+  visitor: string;
+  /** The visit's pseudonym ("Visitor 4821"): the same name in chat, co-browse and this list. */
+  name: string;
+  url: string;
+  title: string;
+  referrer: string;
+  pagesViewed: number;
+  startedAt: number;
+  lastSeenAt: number;
+  chat: "none" | "queued" | "active" | "ended" | "offline" | "invited";
+  cobrowse: "none" | "active";
+  /** The latest pages of the visit with when each was opened (newest last). */
+  pages?: PresencePage[];
+  /** The browser's language tag ("en-GB"), browser and device family ("Firefox", "Phone"). */
+  language?: string;
+  browser?: string;
+  device?: string;
+  /** Set only after the server verified the site's identity token for this visit. */
+  verified?: VerifiedCustomer;
+}
 
 /** Caps of a query; a page larger than `maxPageSize` is refused `page_too_large`. */
 export const VISITOR_QUERY_LIMITS = {
