@@ -1,6 +1,7 @@
 import type { Command } from "commander";
 import { registerBenchCaptureCommand } from "./bench-capture-command.js";
 import { registerBenchChatCommand } from "./bench-chat-command.js";
+import { registerBenchFailoverCommand } from "./bench-failover-command.js";
 import { registerBenchFidelityCommand } from "./bench-fidelity-command.js";
 import { registerBenchRelayCommand } from "./bench-relay-command.js";
 import { registerBenchVisitorsCommand } from "./bench-visitors-command.js";
@@ -13,4 +14,5 @@ export function registerBenchCommand(program: Command): void {
   registerBenchRelayCommand(bench);
   registerBenchFidelityCommand(bench);
   registerBenchVisitorsCommand(bench);
+  registerBenchFailoverCommand(bench);
 }

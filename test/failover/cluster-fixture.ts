@@ -4,7 +4,7 @@ import { rmSync } from "node:fs";
 import type { HttpAgent } from "../auth/helpers/http-agent.js";
 import { signInEnrolled } from "../auth/helpers/login.js";
 import { demoSitesYaml } from "../e2e/demo-airlock.js";
-import { startFrontDoor, type FrontDoor } from "../helpers/front-door.js";
+import { startFrontDoor, type FrontDoor } from "../../src/bench/front-door.js";
 import type { TestServer } from "../helpers/server.js";
 import { startServerProcesses, type ServerProcesses } from "../helpers/server-processes.js";
 import { policyDir } from "../policy/policy-dir.js";
