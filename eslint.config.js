@@ -28,7 +28,7 @@ const nodeGlobals = Object.fromEntries(
 );
 
 export default tseslint.config(
-  { ignores: ["dist/**", "node_modules/**", ".tools/**", "coverage/**", "test-results/**", "data/**"] },
+  { ignores: ["dist/**", "node_modules/**", ".tools/**", "coverage/**", "test-results/**", "data/**", "bench/fidelity/corpus/**"] },
   js.configs.recommended,
   {
     files: ["**/*.js", "**/*.mjs", "**/*.cjs"],

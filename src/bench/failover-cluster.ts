@@ -2,12 +2,13 @@ import { spawn, type ChildProcess } from "node:child_process";
 import { randomBytes } from "node:crypto";
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { createServer as createHttpServer, type Server } from "node:http";
-import { createServer, type AddressInfo } from "node:net";
+import type { AddressInfo } from "node:net";
 import { tmpdir } from "node:os";
 import path from "node:path";
 import { fileURLToPath } from "node:url";
 import { shippedPolicyDir } from "../policy/load.js";
 import { startFrontDoor, type FrontDoor } from "./front-door.js";
+import { freePort } from "./free-port.js";
 
 // What `bench failover` runs on: three `airlock serve` processes of this build on free loopback
 // ports, sharing one PostgreSQL database and one Redis, behind two load balancers without
@@ -30,17 +31,6 @@ export interface FailoverCluster {
   kill(p: BenchProcess): Promise<void>;
   start(p: BenchProcess): Promise<void>;
   stop(): Promise<void>;
-}
-
-function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const server = createServer();
-    server.once("error", reject);
-    server.listen(0, "127.0.0.1", () => {
-      const address = server.address();
-      server.close(() => (typeof address === "object" && address ? resolve(address.port) : reject(new Error("no free port"))));
-    });
-  });
 }
 
 const tickerScript = `let n = 0; setInterval(() => { n++; document.getElementById("ticker").textContent = "tick " + n; }, 100);`;

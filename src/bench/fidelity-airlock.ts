@@ -1,5 +1,4 @@
 import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from "node:fs";
-import { createServer } from "node:net";
 import { tmpdir } from "node:os";
 import path from "node:path";
 import { loadConfig } from "../config/load.js";
@@ -7,6 +6,7 @@ import { createLogger } from "../ops/log.js";
 import { startServer, type RunningServer } from "../server/server.js";
 import { openStorage } from "../storage/db.js";
 import { migrateUp } from "../storage/migrate.js";
+import { freePort } from "./free-port.js";
 
 // The Airlock `bench fidelity` measures: a real server in this process, as `make run` starts it
 // (dev mode, dev IdP, the asset proxy allowed to fetch loopback sites), on free loopback ports,
@@ -27,17 +27,6 @@ export interface BenchAirlock {
 /** The site key of the n-th site folder (the policy's pattern: 16 to 64 of A-Z a-z 0-9 _ -). */
 export function benchSiteKey(n: number): string {
   return `bench-fidelity-site-${String(n).padStart(4, "0")}`;
-}
-
-function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const server = createServer();
-    server.once("error", reject);
-    server.listen(0, "127.0.0.1", () => {
-      const address = server.address();
-      server.close(() => (typeof address === "object" && address ? resolve(address.port) : reject(new Error("no free port"))));
-    });
-  });
 }
 
 function sitesYaml(sites: readonly BenchSite[]): string {

@@ -19,15 +19,14 @@ async function loopbackOnly(context: BrowserContext): Promise<void> {
   });
 }
 
-export async function signInAgent(browser: Browser, airlock: string): Promise<Page> {
-  const context = await browser.newContext({ viewport: AGENT_VIEWPORT });
-  await loopbackOnly(context);
-  const page = await context.newPage();
-  page.setDefaultTimeout(STEP_MS);
-  await page.goto(`${airlock}/console/cobrowse`);
+/**
+ * From a signed-out console page: signs in at the dev IdP as `login` (password `<login>-demo`),
+ * enrolls TOTP from the key the console shows, as a new agent would, and waits to be back at `path`.
+ */
+export async function signInAsNewAgent(page: Page, login: string, path: string): Promise<void> {
   await page.getByTestId("sign-in").click();
-  await page.getByLabel("Username").fill("agent");
-  await page.getByLabel("Password").fill("agent-demo");
+  await page.getByLabel("Username").fill(login);
+  await page.getByLabel("Password").fill(`${login}-demo`);
   await page.getByRole("button", { name: "Sign in" }).click();
   await page.getByRole("heading", { name: "Set up your authenticator" }).waitFor();
   await page.getByText("Can't scan it? Enter the key by hand").click();
@@ -35,7 +34,16 @@ export async function signInAgent(browser: Browser, airlock: string): Promise<Pa
   await page.getByLabel("6-digit code").fill(await generate({ secret }));
   await page.getByRole("button", { name: "Turn on" }).click();
   await page.getByRole("button", { name: /I have saved my codes/ }).click();
-  await page.waitForURL((u) => u.pathname === "/console/cobrowse");
+  await page.waitForURL((u) => u.pathname === path);
+}
+
+export async function signInAgent(browser: Browser, airlock: string): Promise<Page> {
+  const context = await browser.newContext({ viewport: AGENT_VIEWPORT });
+  await loopbackOnly(context);
+  const page = await context.newPage();
+  page.setDefaultTimeout(STEP_MS);
+  await page.goto(`${airlock}/console/cobrowse`);
+  await signInAsNewAgent(page, "agent", "/console/cobrowse");
   return page;
 }
 

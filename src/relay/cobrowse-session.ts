@@ -814,12 +814,7 @@ export class CobrowseSession implements CobrowseSessionFacts {
       this.#vacate(seat);
       seat.peer.close(NORMAL_CLOSE, reason);
     }
-    this.visitor = undefined;
-    this.#forgetPage();
-    this.#controlAudit.forget();
-    this.#asks.clear();
-    for (const timer of this.#pauseTimers.values()) this.options.clock.clearTimeout(timer);
-    this.#pauseTimers.clear();
+    this.#dropVisitorState();
     this.options.audit("cobrowse.end", { room: this.id, site: this.siteId, reason });
     this.options.onEnded(this);
   }
@@ -833,6 +828,11 @@ export class CobrowseSession implements CobrowseSessionFacts {
     this.state = "ended";
     for (const timer of this.#limitTimers.splice(0)) this.options.clock.clearTimeout(timer);
     for (const seat of [...this.seats]) this.#vacate(seat);
+    this.#dropVisitorState();
+  }
+
+  /** The visitor, the page memory, pending asks and pause timers go (ending or releasing the session). */
+  #dropVisitorState(): void {
     this.visitor = undefined;
     this.#forgetPage();
     this.#controlAudit.forget();

@@ -1,4 +1,4 @@
-import { generate } from "otplib";
+import { signInAsNewAgent } from "../../src/bench/fidelity-session.js";
 import type { Browser, Page } from "playwright-core";
 import { screenshotPath } from "../helpers/browser.js";
 
@@ -49,17 +49,7 @@ export async function signInAgent(browser: Browser, baseUrl: string, path: strin
   // A signed-out console asks GET /api/v1/me and gets 401 by design.
   const person = watch(page, `${prefix}-agent`, /status of 401/);
   await page.goto(`${baseUrl}${path}`);
-  await page.getByTestId("sign-in").click();
-  await page.getByLabel("Username").fill(login);
-  await page.getByLabel("Password").fill(`${login}-demo`);
-  await page.getByRole("button", { name: "Sign in" }).click();
-  await page.getByRole("heading", { name: "Set up your authenticator" }).waitFor();
-  await page.getByText("Can't scan it? Enter the key by hand").click();
-  const secret = (await page.getByTestId("totp-secret").innerText()).replace(/\s+/g, "");
-  await page.getByLabel("6-digit code").fill(await generate({ secret }));
-  await page.getByRole("button", { name: "Turn on" }).click();
-  await page.getByRole("button", { name: /I have saved my codes/ }).click();
-  await page.waitForURL((u) => u.pathname === path);
+  await signInAsNewAgent(page, login, path);
   return person;
 }
 

@@ -5,7 +5,6 @@ import type { HttpAgent } from "../auth/helpers/http-agent.js";
 import { signInEnrolled } from "../auth/helpers/login.js";
 import { demoSitesYaml } from "../e2e/demo-airlock.js";
 import { startFrontDoor, type FrontDoor } from "../../src/bench/front-door.js";
-import type { TestServer } from "../helpers/server.js";
 import { startServerProcesses, type ServerProcesses } from "../helpers/server-processes.js";
 import { policyDir } from "../policy/policy-dir.js";
 import { WsClient, type Frame } from "../relay/ws-client.js";
@@ -55,7 +54,7 @@ export async function startCluster(): Promise<Cluster> {
   const [p1, p2, p3] = processes.servers.map((s) => s.port) as [number, number, number];
   visitorDoor.order = [p1, p3, p2];
   agentDoor.order = [p2, p3, p1];
-  const { agent } = await signInEnrolled({ url: agentDoor.url } as TestServer);
+  const { agent } = await signInEnrolled({ url: agentDoor.url });
   return {
     processes,
     visitorDoor,

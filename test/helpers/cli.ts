@@ -27,9 +27,9 @@ export function runCli(args: readonly string[], env: Record<string, string> = {}
 }
 
 /** Runs `airlock ARGS` to its end without blocking, so several can run side by side. */
-export function runCliAsync(args: readonly string[], env: Record<string, string> = {}): Promise<CliResult> {
+export function runCliAsync(args: readonly string[], env: Record<string, string> = {}, timeoutMs = 30_000): Promise<CliResult> {
   return new Promise((resolve) => {
-    execFile(process.execPath, [cliEntry, ...args], { env: cliEnv(args, env), timeout: 30_000 }, (err, stdout, stderr) => {
+    execFile(process.execPath, [cliEntry, ...args], { env: cliEnv(args, env), timeout: timeoutMs }, (err, stdout, stderr) => {
       const code = err && typeof (err as { code?: unknown }).code === "number" ? (err as { code: number }).code : err ? null : 0;
       resolve({ status: code, stdout, stderr });
     });

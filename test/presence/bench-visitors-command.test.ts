@@ -1,24 +1,13 @@
-import { spawn } from "node:child_process";
 import { describe, expect, it } from "vitest";
-import { cliEntry } from "../helpers/cli.js";
+import { runCliAsync, type CliResult } from "../helpers/cli.js";
 
 // `bin/airlock bench visitors` as an operator runs it (the built CLI), with tiny bounds: one JSON
 // object with every figure, each a finite number; every visitor connected and every probe's page
 // view reached the agent's query. Speeds are never asserted.
 
-function runBench(args: readonly string[]): Promise<{ status: number | null; stdout: string; stderr: string }> {
-  return new Promise((resolve) => {
-    const child = spawn(process.execPath, [cliEntry, ...args], { env: { PATH: process.env.PATH ?? "" } });
-    let stdout = "";
-    let stderr = "";
-    child.stdout.on("data", (d: Buffer) => (stdout += d.toString()));
-    child.stderr.on("data", (d: Buffer) => (stderr += d.toString()));
-    const timer = setTimeout(() => child.kill(), 110_000);
-    child.on("exit", (status) => {
-      clearTimeout(timer);
-      resolve({ status, stdout, stderr });
-    });
-  });
+/** A benchmark run of the built CLI, bounded well below the test's own timeout. */
+function runBench(args: readonly string[]): Promise<CliResult> {
+  return runCliAsync(args, {}, 110_000);
 }
 
 const finite = (v: unknown) => typeof v === "number" && Number.isFinite(v);

@@ -1,25 +1,14 @@
-import { spawn } from "node:child_process";
 import { describe, expect, it } from "vitest";
 import { DEFAULT_LATENCY_LEVELS, latencyFigures, REQUIRED_FIGURES } from "../../src/bench/relay-figures.js";
-import { cliEntry } from "../helpers/cli.js";
+import { runCliAsync, type CliResult } from "../helpers/cli.js";
 
 // `bin/airlock bench relay --json --quick` as an operator runs it (the built CLI): one JSON
 // object with every figure the benchmark promises, each a finite positive number. Speeds are
 // never asserted; only that the streams were valid (no frame refused) and every part ran.
 
-function runBench(args: readonly string[]): Promise<{ status: number | null; stdout: string; stderr: string }> {
-  return new Promise((resolve) => {
-    const child = spawn(process.execPath, [cliEntry, ...args], { env: { PATH: process.env.PATH ?? "" } });
-    let stdout = "";
-    let stderr = "";
-    child.stdout.on("data", (d: Buffer) => (stdout += d.toString()));
-    child.stderr.on("data", (d: Buffer) => (stderr += d.toString()));
-    const timer = setTimeout(() => child.kill(), 110_000);
-    child.on("exit", (status) => {
-      clearTimeout(timer);
-      resolve({ status, stdout, stderr });
-    });
-  });
+/** A benchmark run of the built CLI, bounded well below the test's own timeout. */
+function runBench(args: readonly string[]): Promise<CliResult> {
+  return runCliAsync(args, {}, 110_000);
 }
 
 const positive = (v: unknown) => typeof v === "number" && Number.isFinite(v) && v > 0;

@@ -216,8 +216,8 @@ describe("the route rows run again at the room's owner", () => {
       expect(peer.all("error")).toEqual([{ kind: "error", code: "session_ended", message: "no such co-browse session", ref: "join" }]);
       expect(owner.cobrowseSession(room)).toBeUndefined();
     } finally {
-      owner.shutdown();
-      other.shutdown();
+      await owner.shutdown();
+      await other.shutdown();
     }
   });
 });
