@@ -23,9 +23,9 @@ export function messageFrame(m: ChatMessage, audience: Audience): ChatMessageFra
 }
 
 /** `agentName`: who handles the chat now (on `accepted` and `transferred`), shown to both sides. */
-export function conversationFrame(c: Conversation, change: ConversationChange | "started", audience: Audience, agentName?: string): ChatConversationFrame {
+export function conversationFrame(c: Conversation, change: ConversationChange | "started", audience: Audience, agentName?: string, teamName?: string): ChatConversationFrame {
   const frame: ChatConversationFrame = { kind: "chat-conversation", conversation: c.id, state: c.state, change, lastSeq: c.lastSeq };
   if (audience === "agent") Object.assign(frame, { site: c.siteId, visitor: c.visitorId, visitorName: visitorPseudonym(c.visitorId), assignedAgent: c.assignedAgentId, createdAt: c.createdAt });
-  if (agentName && (change === "accepted" || change === "transferred")) frame.agentName = agentName;
+  if (agentName && (change === "accepted" || change === "transferred")) Object.assign(frame, { agentName }, teamName ? { teamName } : {});
   return frame;
 }

@@ -245,8 +245,10 @@ export class VisitorChatConnection {
       if (e.change === "transferred" && e.conversation.state === "queued") return this.#send(conversationFrame(e.conversation, "queued", "visitor"));
       if (e.change === "accepted") this.presence.setChat(this.visit.siteId, this.visit.visitorId, "active");
       if (e.change === "ended") this.presence.setChat(this.visit.siteId, this.visit.visitorId, "ended");
-      // `transferred` too: the visitor reads who took over ("Vera has joined the chat").
-      this.#send(conversationFrame(e.conversation, e.change, "visitor", e.agentName));
+      // `transferred` too: the visitor reads who took over ("Vera from Support has joined the chat").
+      const team = e.conversation.team;
+      const teamName = team ? this.options.routing?.teams(this.visit.siteId).find((t) => t.id === team)?.name : undefined;
+      this.#send(conversationFrame(e.conversation, e.change, "visitor", e.agentName, teamName));
     }
   }
 

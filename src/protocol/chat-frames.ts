@@ -80,6 +80,8 @@ export interface ChatConversationFrame {
   createdAt?: number;
   /** On `accepted` and `transferred`: the display name of the agent who now handles the chat (both sides). */
   agentName?: string;
+  /** With `agentName`, where the site routes by teams: the chat's team by its display name ("Alex from Support"). */
+  teamName?: string;
 }
 export interface ChatInviteFrame {
   kind: "chat-invite";

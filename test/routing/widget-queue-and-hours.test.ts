@@ -87,7 +87,9 @@ suite("routing in the widget (Chromium): place in the queue, closed hours", () =
     await shot(second, "01-number-2-in-queue");
 
     agent.send({ kind: "chat-accept", conversation: offer.conversation });
-    await widget(first).getByText("Alex Agent has joined the chat.").waitFor();
+    // The site routes by teams: the visitor reads who took the chat and for which team.
+    await widget(first).getByText("Alex Agent from Support has joined the chat.").waitFor();
+    await shot(first, "02a-joined-from-team");
     await widget(second).getByText("You are next in the queue.").waitFor();
     expect(await widget(second).getByText("You are number 2 in the queue.").count()).toBe(0);
     await shot(second, "02-next-in-queue");

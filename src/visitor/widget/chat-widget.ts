@@ -201,7 +201,7 @@ export class ChatWidget {
         this.channel.send({ kind: "chat-invite-answer", invite: f.invite, answer: "delivered" });
         return;
       case "chat-conversation":
-        return this.#onConversation(f.conversation, f.change, f.state, f.agentName);
+        return this.#onConversation(f.conversation, f.change, f.state, f.agentName, f.teamName);
       case "chat-message":
         if (f.conversation === this.#conversation && this.#ledger.receive(f)) this.#render();
         return;
@@ -243,7 +243,7 @@ export class ChatWidget {
     }
   }
 
-  #onConversation(id: string, change: string, state: "queued" | "active" | "ended" | "offline", agentName: string | undefined): void {
+  #onConversation(id: string, change: string, state: "queued" | "active" | "ended" | "offline", agentName: string | undefined, teamName: string | undefined): void {
     if (change === "started") {
       this.#starting = false;
       this.#conversation = id;
@@ -254,7 +254,7 @@ export class ChatWidget {
     } else if (change === "accepted" || change === "transferred") {
       // "Alex from Support has joined": by the name the agent's IdP gives, never an id.
       this.#state = "active";
-      const joined = agentName ? this.#ui.t("joinedNamed", { agent: agentName }) : this.#ui.t("connected");
+      const joined = agentName ? (teamName ? this.#ui.t("joinedNamedTeam", { agent: agentName, team: teamName }) : this.#ui.t("joinedNamed", { agent: agentName })) : this.#ui.t("connected");
       this.#notes = [...this.#notes.filter((n) => n.text !== this.#ui.t("waiting") && n.text !== this.#placeLine), { text: joined, afterSeq: this.#lastSeq() }];
     } else if (change === "queued" && this.#state === "active") {
       // Handed back to a team's queue: the visitor waits again (their place follows).

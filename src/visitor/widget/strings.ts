@@ -32,6 +32,7 @@ export type WidgetKey =
   | "limitFlood"
   | "notAllowed"
   | "joinedNamed"
+  | "joinedNamedTeam"
   | "newChat"
   | "inviteFrom"
   | "availableNow"
@@ -76,6 +77,7 @@ export const widgetStrings: Dictionary<WidgetKey> = {
     limitFlood: "Too much was sent at once, so the chat paused. It reconnects by itself.",
     notAllowed: "Chat is not available on this page.",
     joinedNamed: "{agent} has joined the chat.",
+    joinedNamedTeam: "{agent} from {team} has joined the chat.",
     newChat: "Start a new chat",
     inviteFrom: "{agent} is available to chat. Can we help you?",
     availableNow: "An agent is available now. Write your message below.",
@@ -119,6 +121,7 @@ export const widgetStrings: Dictionary<WidgetKey> = {
     limitFlood: "Es wurde zu viel auf einmal gesendet, der Chat pausiert. Er verbindet sich von selbst neu.",
     notAllowed: "Auf dieser Seite ist der Chat nicht verfügbar.",
     joinedNamed: "{agent} ist dem Chat beigetreten.",
+    joinedNamedTeam: "{agent} ({team}) ist dem Chat beigetreten.",
     newChat: "Neuen Chat beginnen",
     inviteFrom: "{agent} ist für einen Chat verfügbar. Können wir helfen?",
     availableNow: "Ein Mitarbeiter ist jetzt erreichbar. Schreiben Sie unten Ihre Nachricht.",
