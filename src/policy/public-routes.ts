@@ -20,6 +20,7 @@ export const publicRoutes: Readonly<Record<string, string>> = {
   "GET /demo/account": "demo shop page (dev mode)",
   "GET /demo/guide": "demo shop page (dev mode)",
   "GET /demo/shop.css": "demo shop stylesheet (dev mode)",
+  "GET /demo/identity-token": "the demo shop's backend signing a short-lived identity token for its demo customer (dev mode)",
   "GET /demo/shop.js": "demo shop script (dev mode)",
   "GET /demo/img/:name": "demo shop images (dev mode)",
   "GET /cobrowse/replay-frame": "the empty document the sandboxed replay iframe starts from; carries no data",

@@ -83,7 +83,18 @@ export const defaultCssAllowlist: CssAllowlist = {
     "animation-fill-mode", "animation-timing-function", "cursor", "pointer-events", "user-select", "resize",
     "object-fit", "object-position", "content", "quotes", "counter-reset", "counter-increment", "filter",
     "backdrop-filter", "mix-blend-mode", "isolation", "will-change", "contain", "appearance", "accent-color",
-    "caret-color", "scroll-behavior", "src", "unicode-range", "fill", "stroke", "stroke-width"
+    "caret-color", "scroll-behavior", "src", "unicode-range", "fill", "stroke", "stroke-width",
+    // Logical box properties and the older names Chromium still reads (see policies/sanitize.yaml).
+    "margin-inline-start", "margin-inline-end", "margin-block-start", "margin-block-end", "margin-start", "margin-end",
+    "padding-inline-start", "padding-inline-end", "padding-block-start", "padding-block-end", "padding-start",
+    "padding-end", "inset-inline", "inset-block", "inset-inline-start", "inset-inline-end", "inset-block-start",
+    "inset-block-end", "inline-size", "block-size", "min-inline-size", "max-inline-size", "min-block-size",
+    "max-block-size", "border-inline", "border-block", "border-inline-start", "border-inline-end", "border-block-start",
+    "border-block-end", "border-inline-width", "border-inline-style", "border-inline-color", "border-block-width",
+    "border-block-style", "border-block-color", "border-start-start-radius", "border-start-end-radius",
+    "border-end-start-radius", "border-end-end-radius", "text-underline-offset", "text-decoration-thickness",
+    "text-underline-position", "tab-size", "font-variant-numeric", "font-variant-ligatures", "font-kerning",
+    "scroll-margin-top", "scroll-padding-top", "overscroll-behavior", "text-wrap"
   ],
   atRules: ["media", "supports", "font-face", "keyframes", "layer", "container", "scope"],
 };

@@ -25,6 +25,16 @@ describe("CSS allowlist", () => {
     expect(out).toBe("color:red;margin:0");
   });
 
+  it("keeps logical box properties and Chromium's older names for them; a URL in one never leaves for its host", () => {
+    expect(sanitizeDeclarations("padding-inline-start:8px;-webkit-padding-start:8px;margin-block-end:1em;inset-inline-end:0", proxy, shipped)).toBe(
+      "padding-inline-start:8px;-webkit-padding-start:8px;margin-block-end:1em;inset-inline-end:0",
+    );
+    const withUrls = sanitizeDeclarations("border-inline:1px solid url(https://evil.example/x);padding-inline-start:url(https://evil.example/y)", proxy, shipped);
+    // Each URL is rewritten to the asset proxy (which serves only the site's own origins), never kept.
+    expect(withUrls).not.toMatch(/url\(["']?https:\/\/evil/);
+    expect(withUrls.match(/url\(/g)?.length).toBe(withUrls.match(/url\(https:\/\/airlock\.test\/relay\/v1\/asset\?/g)?.length);
+  });
+
   it("follows the unprefixed name for vendor-prefixed properties and at-rules", () => {
     expect(sanitizeDeclarations("-webkit-transform:rotate(1deg);-webkit-font-smoothing:antialiased", proxy, shipped)).toBe("-webkit-transform:rotate(1deg)");
     expect(sanitizeStylesheet("@-webkit-keyframes k{from{opacity:0}to{opacity:1}}", proxy, shipped)).toContain("@-webkit-keyframes k");
