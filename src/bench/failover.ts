@@ -1,5 +1,6 @@
 import { performance } from "node:perf_hooks";
-import { chromium, type Browser, type Page } from "playwright-core";
+import type { Browser, Page } from "playwright-core";
+import { AirlockError } from "../errors.js";
 import { openStorage } from "../storage/db.js";
 import { migrateUp } from "../storage/migrate.js";
 import { RetryingChatVisitor } from "./failover-chat.js";
@@ -106,6 +107,10 @@ async function countChat(databaseUrl: string, chat: RetryingChatVisitor): Promis
  * real console) while a second visitor chats, then the server process owning both is SIGKILLed.
  */
 export async function runFailoverBench(options: FailoverBenchOptions): Promise<FailoverBenchResult> {
+  // A dev dependency, loaded only when this benchmark runs: the image's CLI starts without it.
+  const { chromium } = await import("playwright-core").catch((err: unknown) => {
+    throw new AirlockError("bad_request", "playwright-core is not installed (a dev dependency): run npm install", { cause: err });
+  });
   const storage = openStorage(options.postgresUrl);
   try {
     const outcome = await migrateUp(storage);
