@@ -1,6 +1,7 @@
 import { randomBytes } from "node:crypto";
 import { WebSocket } from "ws";
 import { frameText } from "../http/ws/frame-text.js";
+import { NORMAL_CLOSE } from "../protocol/error-codes.js";
 import { BENCH_SITE_KEY } from "./failover-cluster.js";
 
 // A visitor chatting through the visitors' door while its server process dies: it sends a
@@ -86,6 +87,6 @@ export class RetryingChatVisitor {
   close(): void {
     this.#stopped = true;
     this.stopSending();
-    this.#ws?.close(1000, "done");
+    this.#ws?.close(NORMAL_CLOSE, "done");
   }
 }
