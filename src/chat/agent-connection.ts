@@ -42,7 +42,7 @@ export class AgentChatConnection {
   readonly #following = new Map<string, Participation>();
   readonly #frames: ChatFrameQueue<AgentChatMessage>;
   /** The stored availability, applied to this replica's count before any frame is handled. */
-  #availabilityLoaded: Promise<void> = Promise.resolve();
+  #availabilityLoaded: Promise<{ err: unknown } | undefined> = Promise.resolve(undefined);
   /** Availability changes seen since the load began (a newer choice wins over the loaded one). */
   #availabilityChanges = 0;
   /** The live visitor list's queries of this console (a page and counts each, never every page view). */
@@ -86,6 +86,7 @@ export class AgentChatConnection {
       this.#deliver(e);
     };
     this.#subscriptions.set(own, this.chat.fanout.subscribe(own, fromOwnTopic));
+    let failure: { err: unknown } | undefined;
     try {
       await this.#subscriptions.get(own)?.ready;
       for (const c of await activeConversationsOf(this.chat.storage.db, this.agent.agentId)) {
@@ -93,8 +94,11 @@ export class AgentChatConnection {
         this.#send(conversationFrame(c, "accepted", "agent"));
       }
     } catch (err) {
-      this.#sendFailure(err);
+      failure = { err };
     }
+    // Storage that fails at the start fails both reads: the console is told once.
+    failure ??= await this.#availabilityLoaded;
+    if (failure) this.#sendFailure(failure.err);
   }
 
   /** Handles one text frame from the console (in arrival order; see ChatFrameQueue). */
@@ -210,14 +214,15 @@ export class AgentChatConnection {
     this.#subscriptions.set("availability", { ready: Promise.resolve(), stop: () => releases.forEach((r) => r()) });
   }
 
-  /** Applies the agent's stored choice to this replica's count; a failure is told to the console (the agent counts as online meanwhile). */
-  async #loadAvailability(): Promise<void> {
+  /** Applies the agent's stored choice to this replica's count; a failure is returned for start() to tell the console (the agent counts as online meanwhile). */
+  async #loadAvailability(): Promise<{ err: unknown } | undefined> {
     const changesBefore = this.#availabilityChanges;
     try {
       const status = await storedAvailability(this.chat.storage.db, this.agent.agentId);
       if (this.#availabilityChanges === changesBefore) this.online.setAvailability(this.agent.agentId, status);
+      return undefined;
     } catch (err) {
-      this.#sendFailure(err);
+      return { err };
     }
   }
 

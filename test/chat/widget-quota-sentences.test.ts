@@ -55,7 +55,8 @@ suite("visitor quotas in the widget: sentences, not codes (Chromium)", () => {
   it("a visitor who writes faster than chatMessagesPerMinutePerVisit reads why, and the message waits", async () => {
     const visitor = await visitorPage();
     await visitor.getByRole("button", { name: "Chat with us" }).click();
-    await visitor.getByText("Waiting for an agent…").waitFor();
+    // Waiting for an agent: the widget tells the visitor their place in the queue.
+    await visitor.getByText("You are next in the queue.").waitFor();
     const input = visitor.getByRole("textbox", { name: "Type your message" });
     for (const text of ["first question", "second question", "third question"]) {
       await input.fill(text);
