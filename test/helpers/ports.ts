@@ -1,4 +1,3 @@
-import { createServer } from "node:net";
 
 // Tests run beside a running Airlock (`make run` holds 8080, its dev IdP 8180 and its metrics
 // 9464) and beside each other: every listener a test starts takes a free port, never a default.
@@ -11,13 +10,4 @@ export const freeListenerEnv: Readonly<Record<"AIRLOCK_PORT" | "AIRLOCK_METRICS_
 };
 
 /** A loopback port free right now, for a listener whose URL must be known before it starts (publicUrl). */
-export function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const server = createServer();
-    server.once("error", reject);
-    server.listen(0, "127.0.0.1", () => {
-      const address = server.address();
-      server.close(() => (typeof address === "object" && address ? resolve(address.port) : reject(new Error("no port"))));
-    });
-  });
-}
+export { freePort } from "../../src/bench/free-port.js";
