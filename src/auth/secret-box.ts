@@ -1,4 +1,4 @@
-import sodium from "libsodium-wrappers";
+import { open, seal, sodiumReady } from "../crypto/aead.js";
 import type { MasterKeyRing } from "./master-keys.js";
 
 export interface SealedSecret {
@@ -16,17 +16,13 @@ export class SecretBox {
   private constructor(private readonly keys: MasterKeyRing) {}
 
   static async create(keys: MasterKeyRing): Promise<SecretBox> {
-    await sodium.ready;
+    await sodiumReady();
     return new SecretBox(keys);
   }
 
   seal(plaintext: Uint8Array, associatedData: string): SealedSecret {
     const { id, key } = this.keys.current;
-    const nonce = sodium.randombytes_buf(sodium.crypto_aead_xchacha20poly1305_ietf_NPUBBYTES);
-    const cipher = sodium.crypto_aead_xchacha20poly1305_ietf_encrypt(plaintext, `${id}|${associatedData}`, null, nonce, key);
-    const out = new Uint8Array(nonce.length + cipher.length);
-    out.set(nonce);
-    out.set(cipher, nonce.length);
+    const out = seal(key, plaintext, `${id}|${associatedData}`);
     return { keyId: id, box: Buffer.from(out).toString("base64") };
   }
 
@@ -34,7 +30,6 @@ export class SecretBox {
     const master = this.keys.byId(sealed.keyId);
     if (!master) throw new Error(`unknown master key id ${sealed.keyId}`);
     const bytes = new Uint8Array(Buffer.from(sealed.box, "base64"));
-    const n = sodium.crypto_aead_xchacha20poly1305_ietf_NPUBBYTES;
-    return sodium.crypto_aead_xchacha20poly1305_ietf_decrypt(null, bytes.subarray(n), `${sealed.keyId}|${associatedData}`, bytes.subarray(0, n), master.key);
+    return open(master.key, bytes, `${sealed.keyId}|${associatedData}`);
   }
 }

@@ -71,7 +71,8 @@ export async function runChatBench(databaseUrl: string, options: ChatBenchOption
       const agentId = randomUUID();
       const c = await chat.startChat(visitor);
       await chat.accept(agentId, c.id);
-      pairs.push({ conversationId: c.id, visitor, agent: { kind: "agent", agentId } });
+      // An agent connection knows its agent's display name (agent-connection.ts), as here.
+      pairs.push({ conversationId: c.id, visitor, agent: { kind: "agent", agentId, name: `Agent ${i + 1}` } });
     }
 
     const sentAt = new Map<string, number>();

@@ -1,4 +1,4 @@
-import { sql, type Transaction } from "kysely";
+import { sql, type QueryCreator, type Transaction } from "kysely";
 import { sealMessage } from "../crypto/message-box.js";
 import { AirlockError } from "../errors.js";
 import { agentNames } from "../auth/agent-names.js";
@@ -58,7 +58,8 @@ export async function appendMessages(trx: Transaction<Database>, dialect: Dialec
     const key = await keys.keyFor(send.conversationId);
     const body = sealMessage(key, { conversationId: send.conversationId, seq, sender, kind: "text" }, send.text);
     rows.push({ conversation_id: send.conversationId, seq, client_id: send.clientId, sender_kind: sender, sender_id: senderId, kind: "text", body, created_at: now });
-    const message = { conversationId: send.conversationId, seq, clientId: send.clientId, sender, senderId, kind: "text" as const, text: send.text, at: now };
+    const known = send.actor.kind === "agent" && send.actor.name ? { senderName: send.actor.name } : {};
+    const message = { conversationId: send.conversationId, seq, clientId: send.clientId, sender, senderId, kind: "text" as const, text: send.text, at: now, ...known };
     firstCopies.set(idemKey(send.conversationId, send.clientId), { message, duplicate: true });
     outcomes.push({ ok: true, value: { message, duplicate: false } });
   }
@@ -67,23 +68,29 @@ export async function appendMessages(trx: Transaction<Database>, dialect: Dialec
 
   // No ON CONFLICT: under the conversations' locks no other writer can have stored these client
   // ids, so a unique violation is a fault that fails the whole batch (nobody is acknowledged).
-  await trx.insertInto("chat_message").values(rows).execute();
   const moved = [...new Set(rows.map((r) => r.conversation_id))];
   const newSeq = sql.join(
     moved.map((id) => sql`WHEN ${id} THEN CAST(${lastSeq.get(id)} AS BIGINT)`),
     sql` `,
   );
-  await trx
-    .updateTable("chat_conversation")
-    .set({ last_seq: sql<number>`CASE id ${newSeq} END` })
-    .where("id", "in", moved)
-    .execute();
+  const moveLastSeq = (db: QueryCreator<Database>) => db.updateTable("chat_conversation").set({ last_seq: sql<number>`CASE id ${newSeq} END` }).where("id", "in", moved);
+  if (dialect === "postgres") {
+    // One round trip instead of two: a data-modifying CTE runs the insert with the update, in
+    // the same statement and snapshot (SQLite has no INSERT inside WITH).
+    await moveLastSeq(trx.with("stored", (db) => db.insertInto("chat_message").values(rows))).execute();
+  } else {
+    await trx.insertInto("chat_message").values(rows).execute();
+    await moveLastSeq(trx).execute();
+  }
   return outcomes;
 }
 
-/** Agents' messages carry the sender's display name: one lookup for the batch, not one per message. */
+/**
+ * Agents' messages carry the sender's display name: the connection's when it knows it, else one
+ * lookup for the batch, not one per message.
+ */
 async function nameAgentSenders(trx: Transaction<Database>, outcomes: ItemOutcome<AppendResult>[]): Promise<void> {
-  const stored = (o: ItemOutcome<AppendResult>): o is { ok: true; value: AppendResult } => o.ok && !o.value.duplicate;
+  const stored = (o: ItemOutcome<AppendResult>): o is { ok: true; value: AppendResult } => o.ok && !o.value.duplicate && o.value.message.senderName === undefined;
   const names = await agentNames(trx, outcomes.filter(stored).flatMap((o) => (o.value.message.senderId ? [o.value.message.senderId] : [])));
   if (names.size === 0) return;
   outcomes.forEach((o, i) => {

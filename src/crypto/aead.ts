@@ -1,3 +1,4 @@
+import { randomFillSync } from "node:crypto";
 import sodium from "libsodium-wrappers";
 
 // XChaCha20-Poly1305 (IETF) through libsodium. A 24-byte random nonce per message is safe
@@ -19,7 +20,9 @@ export function randomKey(): Uint8Array {
 
 /** Returns nonce || ciphertext+tag. The associated data is authenticated, not stored. */
 export function seal(key: Uint8Array, plaintext: Uint8Array, associatedData: string): Uint8Array {
-  const nonce = sodium.randombytes_buf(sodium.crypto_aead_xchacha20poly1305_ietf_NPUBBYTES);
+  // The nonce comes from Node's CSPRNG (OpenSSL) in one call; libsodium.js's randombytes_buf asks
+  // WebCrypto for four bytes at a time, which cost more than the encryption of a chat message.
+  const nonce = randomFillSync(new Uint8Array(sodium.crypto_aead_xchacha20poly1305_ietf_NPUBBYTES));
   const cipher = sodium.crypto_aead_xchacha20poly1305_ietf_encrypt(plaintext, associatedData, null, nonce, key);
   const out = new Uint8Array(nonce.length + cipher.length);
   out.set(nonce);
