@@ -1,6 +1,7 @@
 import { randomUUID } from "node:crypto";
 import { z } from "zod";
 import { CHANNEL_PREFIX, type Bus } from "../bus/bus.js";
+import { heartbeat, ProcessDirectory } from "../bus/process-directory.js";
 import type { AgentAvailability } from "../protocol/chat-frames.js";
 import { OnlineAgents } from "./online-agents.js";
 
@@ -36,10 +37,10 @@ export interface ClusterOptions {
  */
 export class ClusterOnlineAgents extends OnlineAgents {
   readonly #replica = randomUUID();
-  readonly #remote = new Map<string, { readonly sites: Readonly<Record<string, readonly string[]>>; readonly at: number }>();
-  readonly #now: () => number;
+  /** Per other replica, the agents it announced by site (one entry per site). */
+  readonly #remote: ProcessDirectory<readonly string[]>;
   readonly #heartbeatMs: number;
-  #timer: ReturnType<typeof setInterval> | undefined;
+  #stopBeating: (() => void) | undefined;
   #unsubscribe: (() => void) | undefined;
 
   private constructor(
@@ -47,16 +48,15 @@ export class ClusterOnlineAgents extends OnlineAgents {
     options: ClusterOptions,
   ) {
     super();
-    this.#now = options.now ?? Date.now;
     this.#heartbeatMs = options.heartbeatMs ?? 5_000;
+    this.#remote = new ProcessDirectory(options.now ?? Date.now, 3 * this.#heartbeatMs);
   }
 
   static async start(bus: Bus, options: ClusterOptions = {}): Promise<ClusterOnlineAgents> {
     const online = new ClusterOnlineAgents(bus, options);
     online.#unsubscribe = await bus.subscribe(CHANNEL, (text) => online.#receive(text));
     online.#announce({ ask: true });
-    online.#timer = setInterval(() => online.#announce(), online.#heartbeatMs);
-    online.#timer.unref();
+    online.#stopBeating = heartbeat(online.#heartbeatMs, () => online.#announce());
     return online;
   }
 
@@ -71,11 +71,7 @@ export class ClusterOnlineAgents extends OnlineAgents {
 
   override agents(site: string): string[] {
     const ids = new Set(super.agents(site));
-    const oldest = this.#now() - 3 * this.#heartbeatMs;
-    for (const [replica, entry] of this.#remote) {
-      if (entry.at < oldest) this.#remote.delete(replica);
-      else for (const id of entry.sites[site] ?? []) ids.add(id);
-    }
+    for (const [, sites] of this.#remote.processes()) for (const id of sites.get(site) ?? []) ids.add(id);
     return [...ids];
   }
 
@@ -91,8 +87,8 @@ export class ClusterOnlineAgents extends OnlineAgents {
 
   /** Stops announcing and tells the other replicas this one is gone (before the bus closes). */
   close(): void {
-    if (this.#timer !== undefined) clearInterval(this.#timer);
-    this.#timer = undefined;
+    this.#stopBeating?.();
+    this.#stopBeating = undefined;
     this.#announce({ gone: true });
     this.#unsubscribe?.();
     this.#unsubscribe = undefined;
@@ -115,13 +111,17 @@ export class ClusterOnlineAgents extends OnlineAgents {
       return; // not ours to trust: ignored
     }
     if (parsed.replica === this.#replica) return;
-    const before = this.#remote.get(parsed.replica)?.sites ?? {};
-    if (parsed.gone) this.#remote.delete(parsed.replica);
-    else this.#remote.set(parsed.replica, { sites: parsed.sites, at: this.#now() });
+    const before = new Map(this.#remote.entriesOf(parsed.replica) ?? []);
+    if (parsed.gone) this.#remote.gone(parsed.replica);
+    else {
+      const sites = this.#remote.heard(parsed.replica);
+      sites.clear();
+      for (const [site, ids] of Object.entries(parsed.sites)) sites.set(site, ids);
+    }
     if (parsed.ask) this.#announce();
     // Tell listeners (visitors' offline form) of each site whose agents on that replica changed.
-    for (const site of new Set([...Object.keys(before), ...Object.keys(parsed.sites)])) {
-      if (!sameIds(before[site], parsed.gone ? undefined : parsed.sites[site])) this.changed(site);
+    for (const site of new Set([...before.keys(), ...Object.keys(parsed.sites)])) {
+      if (!sameIds(before.get(site), parsed.gone ? undefined : parsed.sites[site])) this.changed(site);
     }
   }
 }

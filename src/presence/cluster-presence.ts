@@ -1,6 +1,7 @@
 import { randomUUID } from "node:crypto";
 import { z } from "zod";
 import { CHANNEL_PREFIX, type Bus } from "../bus/bus.js";
+import { heartbeat, ProcessDirectory } from "../bus/process-directory.js";
 import type { PresenceVisitor } from "../protocol/chat-messages.js";
 import { visitorPseudonym } from "./pseudonym.js";
 import { MAX_LISTED_PAGES, PresenceRegistry } from "./registry.js";
@@ -45,11 +46,6 @@ const message = z.discriminatedUnion("t", [
 ]);
 type Message = z.infer<typeof message>;
 
-interface RemoteReplica {
-  at: number;
-  readonly sites: Map<string, Map<string, PresenceVisitor>>;
-}
-
 export interface ClusterPresenceOptions {
   readonly now?: () => number;
   /** Pause between heartbeats; a replica silent for three of them drops out of the list. */
@@ -67,9 +63,10 @@ export interface ClusterPresenceOptions {
  */
 export class ClusterPresence extends PresenceRegistry {
   readonly #replica = randomUUID();
-  readonly #remote = new Map<string, RemoteReplica>();
+  /** Per other replica, its visits by site; a replica dropped (gone or silent) takes its visits off the list. */
+  readonly #remote: ProcessDirectory<Map<string, PresenceVisitor>>;
   readonly #heartbeatMs: number;
-  #timer: ReturnType<typeof setInterval> | undefined;
+  #stopBeating: (() => void) | undefined;
   #unsubscribe: (() => void) | undefined;
 
   private constructor(
@@ -78,14 +75,16 @@ export class ClusterPresence extends PresenceRegistry {
   ) {
     super(options.now ?? Date.now, options.graceMs ?? 30_000);
     this.#heartbeatMs = options.heartbeatMs ?? 5_000;
+    this.#remote = new ProcessDirectory(this.now, 3 * this.#heartbeatMs, (_replica, sites) => {
+      for (const [s, visits] of sites) if (visits.size > 0) this.notify(s);
+    });
   }
 
   static async start(bus: Bus, options: ClusterPresenceOptions = {}): Promise<ClusterPresence> {
     const presence = new ClusterPresence(bus, options);
     presence.#unsubscribe = await bus.subscribe(CHANNEL, (text) => presence.#receive(text));
     presence.#publish({ t: "ask", replica: presence.#replica });
-    presence.#timer = setInterval(() => presence.heartbeat(), presence.#heartbeatMs);
-    presence.#timer.unref();
+    presence.#stopBeating = heartbeat(presence.#heartbeatMs, () => presence.heartbeat());
     return presence;
   }
 
@@ -94,8 +93,8 @@ export class ClusterPresence extends PresenceRegistry {
     const local = this.localList(site);
     const ids = new Set(local.map((v) => v.visitor));
     const merged = [...local];
-    for (const remote of this.#remote.values()) {
-      for (const v of remote.sites.get(site)?.values() ?? []) {
+    for (const [, sites] of this.#remote.processes()) {
+      for (const v of sites.get(site)?.values() ?? []) {
         if (ids.has(v.visitor)) continue;
         ids.add(v.visitor);
         merged.push({ ...v });
@@ -107,8 +106,8 @@ export class ClusterPresence extends PresenceRegistry {
   protected override visibleSources(siteId: string): readonly ReadonlyMap<string, PresenceVisitor>[] {
     const sources = [...super.visibleSources(siteId)];
     if (sources.length === 0) sources.push(new Map());
-    for (const remote of this.#remote.values()) {
-      const visits = remote.sites.get(siteId);
+    for (const [, sites] of this.#remote.processes()) {
+      const visits = sites.get(siteId);
       if (visits && visits.size > 0) sources.push(visits);
     }
     return sources;
@@ -137,8 +136,8 @@ export class ClusterPresence extends PresenceRegistry {
 
   /** Stops announcing and tells the other replicas this one is gone (before the bus closes). */
   close(): void {
-    if (this.#timer !== undefined) clearInterval(this.#timer);
-    this.#timer = undefined;
+    this.#stopBeating?.();
+    this.#stopBeating = undefined;
     this.#publish({ t: "gone", replica: this.#replica });
     this.#unsubscribe?.();
     this.#unsubscribe = undefined;
@@ -161,7 +160,7 @@ export class ClusterPresence extends PresenceRegistry {
         this.#visitsOf(m.replica, m.site).set(m.entry.visitor, { ...m.entry, name: m.entry.name ?? visitorPseudonym(m.entry.visitor) });
         return this.notify(m.site);
       case "left":
-        if (this.#remote.get(m.replica)?.sites.get(m.site)?.delete(m.visitor)) this.notify(m.site);
+        if (this.#remote.entriesOf(m.replica)?.get(m.site)?.delete(m.visitor)) this.notify(m.site);
         return;
       case "beat":
         return this.#beat(m.replica, m.visits);
@@ -169,13 +168,13 @@ export class ClusterPresence extends PresenceRegistry {
         if (m.of === undefined || m.of === this.#replica) this.#announceAll();
         return;
       case "gone":
-        return this.#drop(m.replica);
+        return this.#remote.gone(m.replica);
     }
   }
 
   /** Keeps the replica listed; forgets visits it no longer holds and asks for ones never heard of. */
   #beat(from: string, visits: Record<string, string[]>): void {
-    const sites = this.#sitesOf(from);
+    const sites = this.#remote.heard(from);
     let unknown = false;
     for (const [s, known] of sites) {
       const held = new Set(visits[s] ?? []);
@@ -193,26 +192,11 @@ export class ClusterPresence extends PresenceRegistry {
 
   /** Forgets replicas silent for three heartbeats and tells the consoles of their sites. */
   #expire(): void {
-    const oldest = this.now() - 3 * this.#heartbeatMs;
-    for (const [id, remote] of this.#remote) if (remote.at < oldest) this.#drop(id);
-  }
-
-  #drop(from: string): void {
-    const remote = this.#remote.get(from);
-    if (!remote) return;
-    this.#remote.delete(from);
-    for (const [s, visits] of remote.sites) if (visits.size > 0) this.notify(s);
-  }
-
-  #sitesOf(from: string): Map<string, Map<string, PresenceVisitor>> {
-    let remote = this.#remote.get(from);
-    if (!remote) this.#remote.set(from, (remote = { at: this.now(), sites: new Map<string, Map<string, PresenceVisitor>>() }));
-    remote.at = this.now();
-    return remote.sites;
+    this.#remote.sweep();
   }
 
   #visitsOf(from: string, s: string): Map<string, PresenceVisitor> {
-    const sites = this.#sitesOf(from);
+    const sites = this.#remote.heard(from);
     let visits = sites.get(s);
     if (!visits) sites.set(s, (visits = new Map<string, PresenceVisitor>()));
     return visits;
