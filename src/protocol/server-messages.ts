@@ -67,6 +67,11 @@ export interface AwayToAgent {
  */
 export interface MovedToAgent {
   kind: "moved";
+  /**
+   * The modes of questions this agent had asked that the visitor had not answered when the
+   * server process stopped: they were withdrawn (the visitor's prompt closed); ask again.
+   */
+  withdrawn?: CobrowseMode[];
 }
 /** To both sides, before the session reaches the policy's limit (`reason` names the limit). */
 export interface EndingSoon {

@@ -5,7 +5,7 @@ import { NORMAL_CLOSE, type EndReason } from "../protocol/error-codes.js";
 import type { CobrowseMode } from "../protocol/fields.js";
 import type { MaskedFieldEdit } from "../protocol/mask.js";
 import { NODE_ID_ATTRIBUTE } from "../protocol/node-id.js";
-import type { EndingSoon, PageEventToAgent, SanitizedOp, ServerToAgent, ServerToVisitor, StateMessage } from "../protocol/server-messages.js";
+import type { EndingSoon, MovedToAgent, PageEventToAgent, SanitizedOp, ServerToAgent, ServerToVisitor, StateMessage } from "../protocol/server-messages.js";
 import type { MutationOp, VisitorMessage } from "../protocol/visitor-messages.js";
 import { negotiateVersion } from "../protocol/version.js";
 import type { AgentSessionAction, Watcher } from "../protocol/watchers.js";
@@ -50,7 +50,8 @@ export type CobrowseSessionAudit = (
     | "cobrowse.control.refused"
     | "cobrowse.control.throttled"
     | "cobrowse.watcher"
-    | "cobrowse.consent",
+    | "cobrowse.consent"
+    | "cobrowse.takeover",
   meta: Record<string, string | number>,
 ) => void;
 
@@ -87,6 +88,11 @@ export interface CobrowseSessionOptions {
   readonly consentPause?: ConsentPause;
   /** The session's consent facts, when this server process takes it over from one that stopped. */
   readonly restore?: SharedSession;
+  /**
+   * After a takeover: the modes of the questions each agent (by IdP subject) had asked that were
+   * withdrawn; the agent learns it when it rejoins (and the entry goes).
+   */
+  readonly withdrawnAsks?: Map<string, CobrowseMode[]>;
   /** Its consent facts changed (state, mode, watchers): the shared visit store is updated. */
   readonly onChanged?: () => void;
 }
@@ -151,6 +157,11 @@ export class CobrowseSession implements CobrowseSessionFacts {
       this.#updateAway(seat);
     }
     if (this.state === "active") this.#scheduleSessionLimit(restored.limitAt === undefined ? undefined : restored.limitAt - Date.now());
+    // A "no" the visitor said before the takeover still holds: agents get their actions back when it is over.
+    for (const mode of ["view", "control"] as const) {
+      const left = this.askPausedMs(mode);
+      if (left > 0) this.#refreshAfter(mode, left);
+    }
   }
 
   /** The consent facts another server process needs to continue this session (no page content). */
@@ -158,7 +169,15 @@ export class CobrowseSession implements CobrowseSessionFacts {
     if (this.state === "ended") return undefined;
     const watchers = [...this.seats].filter((s) => s.admitted).map((s) => ({ subject: s.principal.subject, displayName: s.principal.displayName, roles: [...s.principal.roles], controlling: s.controlling }));
     const limitAt = this.#limitAt === undefined ? undefined : Date.now() + (this.#limitAt - this.options.clock.now());
-    return { state: this.state, mode: this.mode, granted: { ...this.granted }, watchers, ...(limitAt === undefined ? {} : { limitAt: Math.max(0, Math.round(limitAt)) }) };
+    const asks = this.#asks.all().map((a) => ({ request: a.request, mode: a.mode, subject: a.seat.principal.subject }));
+    return {
+      state: this.state,
+      mode: this.mode,
+      granted: { ...this.granted },
+      watchers,
+      ...(limitAt === undefined ? {} : { limitAt: Math.max(0, Math.round(limitAt)) }),
+      ...(asks.length > 0 ? { asks } : {}),
+    };
   }
 
   get maskedFieldEdit(): MaskedFieldEdit {
@@ -506,14 +525,19 @@ export class CobrowseSession implements CobrowseSessionFacts {
       maskInputValues: this.options.maskInputValues,
       maskedFields: this.maskedFieldEdit,
     });
+    // Questions this agent asked before a takeover were withdrawn: it learns so, and may ask again.
+    const withdrawn = this.options.withdrawnAsks?.get(seat.principal.subject);
+    this.options.withdrawnAsks?.delete(seat.principal.subject);
+    const moved: MovedToAgent = { kind: "moved", ...(withdrawn ? { withdrawn } : {}) };
     if (returning?.admitted) {
       seat.admitted = true;
       seat.controlling = returning.controlling;
       // The agent learns why the page went away for a moment: its server process stopped.
-      if (returning.restored) send(seat.peer, { kind: "moved" });
+      if (returning.restored || withdrawn) send(seat.peer, moved);
       this.#catchUp(seat);
       this.#broadcastState();
     } else {
+      if (withdrawn) send(seat.peer, moved);
       const letIn = this.granted.view && this.options.additionalWatchersConsent === false;
       const question = letIn || (returning && this.#asks.has(seat)) ? undefined : this.#ask("view", seat);
       if (letIn) this.#admit(seat);

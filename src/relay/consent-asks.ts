@@ -35,6 +35,11 @@ export class ConsentAsks {
     return this.#queue.shift();
   }
 
+  /** Every open question, the one being asked now first. */
+  all(): readonly ConsentAsk[] {
+    return this.#queue;
+  }
+
   has(seat: AgentSeat, mode?: CobrowseMode): boolean {
     return this.#queue.some((a) => a.seat === seat && (mode === undefined || a.mode === mode));
   }

@@ -15,6 +15,27 @@ export class ConsentPause {
     this.#until.set(mode, now + this.pauseMs);
   }
 
+  /**
+   * Wall-clock ms until which each paused mode waits (`now` on the pause's clock, `wallNow` on
+   * the wall clock): what another server process needs to keep the pause after a takeover.
+   */
+  shared(now: number, wallNow: number): { view?: number; control?: number } {
+    const out: { view?: number; control?: number } = {};
+    for (const mode of ["view", "control"] as const) {
+      const left = this.remainingMs(mode, now);
+      if (left > 0) out[mode] = Math.round(wallNow + left);
+    }
+    return out;
+  }
+
+  /** Continues a pause another server process kept (see `shared`). */
+  restore(until: { view?: number; control?: number }, now: number, wallNow: number): void {
+    for (const mode of ["view", "control"] as const) {
+      const at = until[mode];
+      if (at !== undefined && at > wallNow) this.#until.set(mode, now + (at - wallNow));
+    }
+  }
+
   /** Milliseconds until `mode` may be asked again (0: now). */
   remainingMs(mode: CobrowseMode, now: number): number {
     return Math.max(0, (this.#until.get(mode) ?? 0) - now);

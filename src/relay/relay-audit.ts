@@ -31,6 +31,10 @@ export function sessionAuditEntry(event: Parameters<CobrowseSessionAudit>[0], me
     case "cobrowse.control.refused":
     case "cobrowse.control.throttled":
       return controlEntry(event, meta, cobrowseSession);
+    case "cobrowse.takeover":
+      // Another server process continues the session (its owner stopped or lost the visitor's
+      // connection): which processes (random ids per start) and the visit's new fencing epoch.
+      return { actor: "system", action: event, target: `${cobrowseSession}#from:${String(meta.from)}|to:${String(meta.to)}|epoch:${String(meta.epoch)}`, decision: "info" };
     case "cobrowse.watcher":
       // An agent the visitor let watch starts (their yes) or stops watching (left, removed, session over).
       return meta.change === "leave"
@@ -39,8 +43,9 @@ export function sessionAuditEntry(event: Parameters<CobrowseSessionAudit>[0], me
     case "cobrowse.consent": {
       // A consent step with its mode and the agent the question named: the agent asks; the visitor
       // gives, declines or revokes. The target is the session and that agent (`room:…#agent:<id>`).
+      // A question withdrawn by a takeover (nobody answered it) is the system's step.
       const step = String(meta.step);
-      const actor = step === "asked" ? `agent:${String(meta.agent)}` : `visitor:${String(meta.site)}`;
+      const actor = step === "asked" ? `agent:${String(meta.agent)}` : step === "withdrawn" ? "system" : `visitor:${String(meta.site)}`;
       return { actor, action: `${event}.${step}.${String(meta.mode)}`, target: `${cobrowseSession}#agent:${String(meta.agent)}`, decision: "info" };
     }
   }

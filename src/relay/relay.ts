@@ -9,7 +9,7 @@ import type { CanvasSettings } from "../protocol/canvas.js";
 import { NORMAL_CLOSE, type EndReason } from "../protocol/error-codes.js";
 import { LIMITS } from "../protocol/limits.js";
 import type { MaskedFieldEdit } from "../protocol/mask.js";
-import type { WelcomeToVisitor } from "../protocol/server-messages.js";
+import type { ServerToVisitor, WelcomeToVisitor } from "../protocol/server-messages.js";
 import { negotiateVersion } from "../protocol/version.js";
 import type { VisitorMessage } from "../protocol/visitor-messages.js";
 import { AgentRouter, type AgentEndpoint } from "./cluster/agent-router.js";
@@ -37,7 +37,7 @@ import { CobrowseSession, type CobrowseSessionAudit } from "./cobrowse-session.j
 import { Visit, type CobrowseState } from "./visit.js";
 import type { AssetUrlSigner } from "./sanitizer/asset-url.js";
 import { SiteSanitizers, type RegisteredSite } from "./site-sanitizers.js";
-import { tokenHash, type SharedSession, type VisitStore } from "./visits/shared-visit.js";
+import { tokenHash, type SharedAsk, type SharedSession, type VisitStore } from "./visits/shared-visit.js";
 import { VisitSharing } from "./visits/visit-sharing.js";
 
 export interface RelayOptions {
@@ -94,7 +94,7 @@ export class Relay {
 
   constructor(private readonly options: RelayOptions) {
     this.#clock = options.clock ?? systemClock;
-    this.#sharing = options.visitStore && new VisitSharing(options.visitStore, this.replica, options.log, (visit) => this.#release(visit));
+    this.#sharing = options.visitStore && new VisitSharing(options.visitStore, this.replica, options.log, (visit) => this.#release(visit), options.clock ?? systemClock);
     this.#sites = new SiteSanitizers(options.policy, options.signer);
     this.#seats = new OwnerSeats((id) => this.#sessionToJoin(id));
     this.#router = new AgentRouter(options.bus, {
@@ -208,15 +208,37 @@ export class Relay {
     if (!claimed) return { ok: false, failure: { code: "session_ended", message: "the resume token is unknown, used or expired" } };
     const { data } = claimed;
     const visit = new Visit(site.id, Date.now(), this.options.policy.policy.cobrowse.consentPause.seconds * 1000, { id: claimed.visit, roomId: data.room, roomSince: data.roomSince, epoch: claimed.epoch });
+    // The visitor's "no" still holds here for as long as it would have there.
+    if (data.paused) visit.consentPause.restore(data.paused, this.#clock.now(), Date.now());
+    const asks = data.session?.asks ?? [];
+    this.#withdraw(visit, asks);
     this.#visits.set(visit.id, visit);
     this.#visitBySession.set(visit.cobrowseSessionId, visit);
     // A session someone watched continues with the visitor's consent as it was.
     if (data.session && (data.session.state === "active" || data.session.watchers.length > 0)) this.#openSession(visit, data.session);
     this.options.log.info({ visit: visit.id, site: site.id, epoch: claimed.epoch, session: visit.room !== undefined }, "visit taken over from another server process");
+    if (data.session) this.options.audit("cobrowse.takeover", { room: visit.cobrowseSessionId, site: site.id, from: claimed.previousOwner, to: this.replica, epoch: claimed.epoch });
     this.#welcome(peer, visit, site, negotiateVersion(message.versions) ?? 1, this.#issueToken(visit, nextToken));
+    // The prompt of a question nobody can answer any more closes on the visitor's page.
+    for (const ask of asks) peer.send(JSON.stringify({ kind: "consent-cancel", request: ask.request } satisfies ServerToVisitor));
     // Agents of this server process in the session now reach it here.
     this.#router.ownerChanged(visit.cobrowseSessionId, this.replica);
     return { ok: true, visit };
+  }
+
+  /**
+   * Questions the visitor had not answered when the server process asking them stopped are
+   * withdrawn, never carried: an answer in flight may have been lost with that process, and only
+   * an answer given here to a question asked here lets anyone in. Each is audited as withdrawn; its
+   * agent is told on rejoining (and may ask again, within the policy's pause).
+   */
+  #withdraw(visit: Visit, asks: readonly SharedAsk[]): void {
+    for (const ask of asks) {
+      const modes = visit.withdrawnAsks.get(ask.subject) ?? [];
+      if (!modes.includes(ask.mode)) modes.push(ask.mode);
+      visit.withdrawnAsks.set(ask.subject, modes);
+      this.options.audit("cobrowse.consent", { room: visit.cobrowseSessionId, site: visit.siteId, agent: ask.subject, mode: ask.mode, step: "withdrawn" });
+    }
   }
 
   /** A co-browse frame of the visit: its running session checks and handles it. */
@@ -377,6 +399,7 @@ export class Relay {
       audit: this.options.audit,
       additionalWatchersConsent: policy.policy.cobrowse.additionalWatchers.consentRequired,
       consentPause: visit.consentPause,
+      withdrawnAsks: visit.withdrawnAsks,
       ...(restore ? { restore } : {}),
       onChanged: () => void this.#sharing?.changed(visit),
       onEnded: (ended) => this.#sessionEnded(ended, visit),

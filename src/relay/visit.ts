@@ -1,5 +1,6 @@
 import { randomBytes } from "node:crypto";
 import { ConsentPause } from "./consent-pause.js";
+import type { CobrowseMode } from "../protocol/fields.js";
 import type { Peer } from "./peer.js";
 import type { CobrowseSession } from "./cobrowse-session.js";
 
@@ -41,6 +42,11 @@ export class Visit {
   epoch = 1;
   /** Hash of the visit's current resume token, as the shared visit store holds it. */
   tokenHash = "";
+  /**
+   * After a takeover: the modes of the questions each agent (by IdP subject) had asked and the
+   * visitor had not answered. They were withdrawn; the agent is told when it rejoins.
+   */
+  readonly withdrawnAsks = new Map<string, CobrowseMode[]>();
 
   constructor(
     readonly siteId: string,

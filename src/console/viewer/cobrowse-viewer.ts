@@ -121,8 +121,14 @@ export class CobrowseViewer {
       case "away":
         if (msg.endsInMs === null) return this.#awayBanner.hide();
         return this.#awayBanner.show(msg.endsInMs, (left) => `You are away from this session: it ends in ${left} unless you come back to this page.`, "Away");
-      case "moved":
-        return this.#tools.tell(MOVED_TEXT);
+      case "moved": {
+        // A question the visitor had not answered was withdrawn with the move: the agent may ask again.
+        const withdrawn = Array.isArray(msg.withdrawn) ? msg.withdrawn : [];
+        if (withdrawn.length === 0) return this.#tools.tell(MOVED_TEXT);
+        const asked = withdrawn.includes("control") ? "for control" : "to see the page";
+        if (!this.#ended) this.setMode(this.#mode);
+        return this.#tools.tell(`${MOVED_TEXT} Your question ${asked} was withdrawn before the visitor answered; ask again if you still need it.`);
+      }
       case "ending":
         return this.#endingBanner.show(msg.endsInMs, (left) => `This session ends in ${left}: it reaches the time limit your organisation set for co-browse sessions.`, "Ending in");
       case "state": {

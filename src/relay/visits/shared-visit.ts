@@ -17,6 +17,15 @@ export const sharedWatcher = z.strictObject({
 });
 export type SharedWatcher = z.infer<typeof sharedWatcher>;
 
+/** A question the visitor had not answered yet: withdrawn by the server process that takes the session over. */
+export const sharedAsk = z.strictObject({
+  request: z.string().min(1).max(64).regex(/^[A-Za-z0-9_-]+$/),
+  mode,
+  /** The IdP subject of the agent the question named. */
+  subject: z.string().min(1).max(200),
+});
+export type SharedAsk = z.infer<typeof sharedAsk>;
+
 /** The running co-browse session's consent facts (no page, no shadow index). */
 export const sharedSession = z.strictObject({
   state: z.enum(["waiting", "active"]),
@@ -25,6 +34,8 @@ export const sharedSession = z.strictObject({
   watchers: z.array(sharedWatcher).max(32),
   /** Wall-clock ms at which policy maxSession ends the session, once the visitor shares. */
   limitAt: z.number().int().min(0).optional(),
+  /** Questions asked and not answered yet, the one on the visitor's screen first. */
+  asks: z.array(sharedAsk).max(32).optional(),
 });
 export type SharedSession = z.infer<typeof sharedSession>;
 
@@ -34,6 +45,8 @@ export const sharedVisitData = z.strictObject({
   room: id,
   roomSince: z.number().int().min(0),
   session: sharedSession.optional(),
+  /** Wall-clock ms until which the visitor's "no" holds, per mode (policy consentPause). */
+  paused: z.strictObject({ view: z.number().int().min(0).optional(), control: z.number().int().min(0).optional() }).optional(),
 });
 export type SharedVisitData = z.infer<typeof sharedVisitData>;
 

@@ -1,4 +1,5 @@
 import type { Logger } from "../../ops/log.js";
+import type { Clock } from "../clock.js";
 import type { Visit } from "../visit.js";
 import type { SharedVisit, SharedVisitData, VisitStore } from "./shared-visit.js";
 
@@ -16,12 +17,20 @@ export class VisitSharing {
     private readonly replica: string,
     private readonly log: Logger,
     private readonly lost: (visit: Visit) => void,
+    /** The sessions' clock (consent pauses run on it). */
+    private readonly clock: Clock,
   ) {}
 
   /** The record of `visit` as this server process holds it. */
   record(visit: Visit): SharedVisit {
     const session = visit.room?.sharedState();
-    const data: SharedVisitData = { room: visit.cobrowseSessionId, roomSince: Math.max(0, Math.round(visit.sessionSince)), ...(session ? { session } : {}) };
+    const paused = visit.consentPause.shared(this.clock.now(), Date.now());
+    const data: SharedVisitData = {
+      room: visit.cobrowseSessionId,
+      roomSince: Math.max(0, Math.round(visit.sessionSince)),
+      ...(session ? { session } : {}),
+      ...(paused.view !== undefined || paused.control !== undefined ? { paused } : {}),
+    };
     return { visit: visit.id, site: visit.siteId, owner: this.replica, epoch: visit.epoch, data };
   }
 
