@@ -4,6 +4,7 @@ import BetterSqlite3 from "better-sqlite3";
 import { Kysely, PostgresDialect, SqliteAdapter, SqliteDialect, sql, type DialectAdapter } from "kysely";
 import pg from "pg";
 import type { Database } from "./schema.js";
+import { withStatementCache } from "./sqlite-statement-cache.js";
 import { pgSslOption, postgresTransport, type PostgresTlsFiles } from "./postgres-tls.js";
 
 export type DialectName = "sqlite" | "postgres";
@@ -68,7 +69,7 @@ export function openSqliteKysely<DB>(file: string, pragmas: readonly string[]): 
   database.pragma("journal_mode = WAL");
   database.pragma("busy_timeout = 5000");
   for (const pragma of pragmas) database.pragma(pragma);
-  return new Kysely<DB>({ dialect: new AirlockSqliteDialect({ database }) });
+  return new Kysely<DB>({ dialect: new AirlockSqliteDialect({ database: withStatementCache(database) }) });
 }
 
 /**
