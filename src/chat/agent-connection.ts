@@ -124,6 +124,8 @@ export class AgentChatConnection {
           this.#subscriptions.set(`online:${m.site}`, { ready: Promise.resolve(), stop: release });
         }
         for (const c of await waitingConversations(this.chat.storage.db, m.site)) this.#send(conversationFrame(c, c.state === "offline" ? "offline" : "queued", "agent"));
+        // What the console may attach (it offers no button otherwise).
+        if (this.files) this.#send(this.files.limits());
         return;
       }
       case "chat-accept": {

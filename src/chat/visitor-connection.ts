@@ -60,6 +60,7 @@ export class VisitorChatConnection {
   readonly #frames: ChatFrameQueue<VisitorChatMessage>;
   #closed = false;
   #uploads: ConnectionUploads | undefined;
+  #limitsSent = false;
 
   constructor(
     private readonly chat: ChatService,
@@ -95,6 +96,11 @@ export class VisitorChatConnection {
         if (this.#customer && !this.presence.verifiedOf(this.visit.siteId, this.visit.visitorId)) this.presence.setVerified(this.visit.siteId, this.visit.visitorId, this.#customer);
         this.#pageUrl = m.url;
         this.#availability = undefined;
+        // Once per connection: what the widget may attach (it offers no button otherwise).
+        if (this.options.files && !this.#limitsSent) {
+          this.#limitsSent = true;
+          this.#send(this.options.files.limits());
+        }
         return this.availability();
       case "chat-start": {
         // Authorized above: no invitation named, or the one this connection accepted.

@@ -44,6 +44,19 @@ export interface ChatFileLinkFrame {
   file: string;
   url: string;
 }
+/**
+ * What may be attached, from policies/attachments.yaml: to a visitor after its first page report,
+ * to an agent when it watches a site. The widget and the console check a file against it before
+ * sending (the server checks again). `enabled` is false when the policy turns files off or no
+ * malware scanner is configured: then no attach button is offered.
+ */
+export interface ChatFileLimitsFrame {
+  kind: "chat-file-limits";
+  enabled: boolean;
+  maxBytes: number;
+  /** MIME types accepted, as sniffed from a file's bytes (src/protocol/attachment-types.ts). */
+  types: string[];
+}
 /** The visitor's rating of an ended chat was stored. */
 export interface ChatRatedFrame {
   kind: "chat-rated";
@@ -216,6 +229,7 @@ export type ChatServerFrame =
   | ChatIdentityFrame
   | ChatFileProgressFrame
   | ChatFileLinkFrame
+  | ChatFileLimitsFrame
   | ChatRatedFrame;
 
 /** Kinds of frames the server sends for chat and presence (the visitor script routes these to the widget). */
@@ -238,4 +252,5 @@ export const CHAT_SERVER_KINDS: readonly ChatServerFrame["kind"][] = [
   "chat-file-progress",
   "chat-file-link",
   "chat-rated",
+  "chat-file-limits",
 ];

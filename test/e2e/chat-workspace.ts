@@ -33,7 +33,7 @@ export interface Workspace {
 }
 
 /** Registers hooks that build the bundles, start Airlock and Chromium, and close everything after. */
-export function chatWorkspace(prefix: string, options: { readonly sitesYaml?: (origin: string) => string } = {}): Workspace {
+export function chatWorkspace(prefix: string, options: { readonly sitesYaml?: (origin: string) => string; /** More server environment, read when the server starts (after earlier beforeAll hooks). */ readonly env?: () => Record<string, string> } = {}): Workspace {
   let server: TestServer | undefined;
   let tb: TestBrowser | undefined;
   const contexts: BrowserContext[] = [];
@@ -41,7 +41,7 @@ export function chatWorkspace(prefix: string, options: { readonly sitesYaml?: (o
     buildVisitorBundle();
     buildConsoleBundle();
     const port = await freePort();
-    server = await startIdentityServer({ AIRLOCK_PORT: String(port), AIRLOCK_POLICY_DIR: policyDir({ "sites.yaml": (options.sitesYaml ?? demoSitesYaml)(`http://127.0.0.1:${port}`) }), ...LOOPBACK_ASSETS });
+    server = await startIdentityServer({ AIRLOCK_PORT: String(port), AIRLOCK_POLICY_DIR: policyDir({ "sites.yaml": (options.sitesYaml ?? demoSitesYaml)(`http://127.0.0.1:${port}`) }), ...LOOPBACK_ASSETS, ...options.env?.() });
     tb = await launchBrowser();
   }, 120_000);
   afterAll(async () => {

@@ -3,7 +3,7 @@ import { appendAudit } from "../../audit/trail.js";
 import { constantTimeEqual } from "../../auth/tokens.js";
 import { AirlockError } from "../../errors.js";
 import type { AttachmentsPolicy } from "../../policy/schema/attachments.js";
-import type { ChatAckFrame, ChatFileProgressFrame } from "../../protocol/chat-frames.js";
+import type { ChatAckFrame, ChatFileLimitsFrame, ChatFileProgressFrame } from "../../protocol/chat-frames.js";
 import { isStored } from "../messages.js";
 import type { ChatActor } from "../participation.js";
 import { ChatRefusal } from "../refusal.js";
@@ -49,6 +49,12 @@ export class FileTransfers {
   /** Per-connection upload state; at most one upload at a time, dropped on close. */
   uploads(actor: ChatActor, send: (frame: ChatFileProgressFrame | ChatAckFrame) => void): ConnectionUploads {
     return new ConnectionUploads(this, actor, send);
+  }
+
+  /** What clients may attach now: they check a file against it before sending any byte. */
+  limits(): ChatFileLimitsFrame {
+    const p = this.policy();
+    return { kind: "chat-file-limits", enabled: p.enabled && this.scanner !== undefined, maxBytes: p.limits.maxBytes, types: [...p.types.allowed] };
   }
 
   /** Checks an announced upload against the policy and the conversation before any byte is kept. */

@@ -1,10 +1,13 @@
 import { ChatLedger, newClientId } from "../../protocol/chat-ledger.js";
-import type { ChatAvailabilityFrame, ChatOpening, ChatServerFrame } from "../../protocol/chat-frames.js";
+import { ATTACHMENT_TYPES, isAttachmentType } from "../../protocol/attachment-types.js";
+import type { ChatAvailabilityFrame, ChatFileLimitsFrame, ChatOpening, ChatServerFrame } from "../../protocol/chat-frames.js";
+import { displayFileName, formatFileSize } from "../../protocol/file-display.js";
+import { acceptList, checkFile, FileUploads, type UploadView } from "../../protocol/file-upload.js";
 import { guard } from "../safe.js";
 import type { UiHost } from "../ui/host.js";
 import type { VisitorChannel } from "./channel.js";
 import type { WidgetKey } from "./strings.js";
-import { WidgetUi, type LogEntry } from "./widget-ui.js";
+import { WidgetUi, type FileEntry, type LogEntry } from "./widget-ui.js";
 
 type ChatState = "none" | "queued" | "active" | "ended";
 
@@ -48,10 +51,20 @@ export class ChatWidget {
   /** An invitation the visitor accepted: the next chat-start names it, so the inviting agent gets the chat. */
   #acceptedInvite = "";
   #typingSentAt = 0;
+  /** What may be attached (from the server); no attach button until it came. */
+  #fileLimits: ChatFileLimitsFrame | undefined;
+  readonly #uploads = new FileUploads(
+    (frame) => this.channel.send(frame),
+    () => this.#render(),
+  );
+  /** The attachment whose download address the widget asked for (it downloads when the address comes). */
+  #wantedDownload = "";
 
   constructor(
     host: UiHost,
     private readonly channel: VisitorChannel,
+    /** Where Airlock is: a visitor's download address is a path on it. */
+    private readonly airlockOrigin: string = location.origin,
   ) {
     this.#ui = new WidgetUi(host, {
       onOpen: () => this.#openPanel(),
@@ -62,6 +75,8 @@ export class ChatWidget {
       onOffline: (form) => this.#offline(form),
       onInvite: (answer) => this.#answerInvite(answer),
       onNewChat: () => this.#newChat(),
+      onAttach: (files) => this.#attach(files),
+      onFileDownload: (id) => this.#downloadFile(id),
     });
     const saved = load();
     if (saved) {
@@ -90,6 +105,8 @@ export class ChatWidget {
     if (!this.#conversation) return;
     this.channel.send({ kind: "chat-resume", conversation: this.#conversation, afterSeq: this.#ledger.contiguousSeq });
     this.#resendUnacknowledged();
+    // An upload the connection loss interrupted starts again (a stored one is answered from its copy).
+    this.#uploads.reconnected();
   }
 
   /** Refusals of the connection itself: too many new visits from this address, or flooding. */
@@ -188,6 +205,14 @@ export class ChatWidget {
 
   #onFrame(f: ChatServerFrame): void {
     switch (f.kind) {
+      case "chat-file-limits":
+        this.#fileLimits = f;
+        return this.#render();
+      case "chat-file-progress":
+        return this.#uploads.progress(f);
+      case "chat-file-link":
+        if (f.file === this.#wantedDownload && f.conversation === this.#conversation) this.#saveFile(f.url);
+        return;
       case "chat-availability":
         this.#ui.offlineIntro(this.#closedText(f));
         return this.#availability(f.available);
@@ -203,9 +228,12 @@ export class ChatWidget {
       case "chat-conversation":
         return this.#onConversation(f.conversation, f.change, f.state, f.agentName, f.teamName);
       case "chat-message":
-        if (f.conversation === this.#conversation && this.#ledger.receive(f)) this.#render();
+        if (f.conversation !== this.#conversation) return;
+        if (f.type === "file") this.#uploads.delivered(f.clientId);
+        if (this.#ledger.receive(f)) this.#render();
         return;
       case "chat-ack":
+        this.#uploads.acknowledged(f.clientId);
         this.#ledger.acknowledge(f);
         if (this.#pausedFor === "chat") this.#notice(undefined);
         return this.#render();
@@ -213,6 +241,12 @@ export class ChatWidget {
         if (f.conversation === this.#conversation) this.#ui.showTyping(f.typing);
         return;
       case "chat-error":
+        // A file refused (infected, too large, of a refused type…): its bubble says why.
+        if (this.#uploads.refused(f.ref, f.code, f.message)) return;
+        if (f.ref === "chat-file-link") {
+          this.#wantedDownload = "";
+          return this.#notice("fileUnavailable");
+        }
         // Refused for load: send what is unacknowledged again a little later (same client ids).
         if (f.code === "rate_limited" || f.code === "internal") setTimeout(guard(() => this.#resendUnacknowledged()), 1_000);
         // Quotas: say why in a sentence; messages stay in the outbox and go again once there is session.
@@ -330,15 +364,96 @@ export class ChatWidget {
     };
     notesUpTo(0);
     for (const m of this.#ledger.messages()) {
-      if (m.type === "text") {
-        const from = m.from === "visitor" ? t("you") : (m.agentName ?? t("agent"));
-        entries.push({ kind: "message", mine: m.from === "visitor", from, text: m.text, pending: false });
+      const from = m.from === "visitor" ? t("you") : (m.agentName ?? t("agent"));
+      if (m.type === "text") entries.push({ kind: "message", mine: m.from === "visitor", from, text: m.text, pending: false });
+      if (m.type === "file" && m.file) {
+        entries.push({ kind: "file", mine: m.from === "visitor", from, name: displayFileName(m.file.name), meta: this.#fileMeta(m.file.type, m.file.size), state: "ready", fileId: m.file.id });
       }
       notesUpTo(m.seq);
     }
     for (const m of this.#ledger.unacknowledged()) entries.push({ kind: "message", mine: true, from: `${t("you")} · ${t("sending")}`, text: m.text, pending: true });
+    for (const u of this.#uploads.views(this.#conversation)) entries.push(this.#uploadEntry(u));
+    const canAttach = this.#fileLimits?.enabled === true && this.#conversation !== "" && (this.#state === "queued" || this.#state === "active");
+    this.#ui.setAttach(canAttach, acceptList(this.#fileLimits));
     notesUpTo(Number.MAX_SAFE_INTEGER);
     this.#ui.render(entries, toBottom);
+  }
+
+  /** Files the visitor picked: checked against the limits first (a refusal is a sentence in the log), then sent one after another. */
+  #attach(files: readonly File[]): void {
+    const conversation = this.#conversation;
+    if (!conversation) return;
+    for (const file of files) {
+      const clientId = newClientId();
+      const name = file.name.slice(0, 255) || "file";
+      const refusal = checkFile(this.#fileLimits, file);
+      if (refusal) {
+        this.#uploads.refuseLocally(conversation, clientId, name, file.size, refusal);
+        continue;
+      }
+      void file.arrayBuffer().then(
+        guard((bytes: ArrayBuffer) => this.#uploads.add(conversation, clientId, name, new Uint8Array(bytes))),
+        guard(() => this.#uploads.refuseLocally(conversation, clientId, name, file.size, "not_allowed")),
+      );
+    }
+  }
+
+  #uploadEntry(u: UploadView): FileEntry {
+    const t = this.#ui.t;
+    const base = { kind: "file", mine: true, from: t("you"), name: displayFileName(u.name), meta: formatFileSize(u.size, this.#ui.lang) } as const;
+    if (u.stage === "refused") return { ...base, state: "refused", sentence: this.#refusalSentence(u.refusal?.code ?? "", u.refusal?.message ?? "") };
+    if (u.stage === "scanning" || u.stage === "sent") return { ...base, state: u.stage };
+    return { ...base, state: "uploading", received: u.received, size: u.size };
+  }
+
+  /** Why a file was not sent, as a sentence (never the code). */
+  #refusalSentence(code: string, message: string): string {
+    const t = this.#ui.t;
+    const limits = this.#fileLimits;
+    switch (code) {
+      case "file_infected":
+        return t("fileInfected");
+      case "file_too_large":
+        // The same code for the conversation's file count; its message says "at most N files".
+        return message.startsWith("at most") ? t("fileTooMany") : t("fileTooLarge", { max: formatFileSize(limits?.maxBytes ?? 0, this.#ui.lang) });
+      case "file_type_refused": {
+        const names = (limits?.types ?? []).filter(isAttachmentType).map((type) => ATTACHMENT_TYPES[type].ext.toUpperCase());
+        return t("fileTypeRefused", { types: names.join(", ") });
+      }
+      case "file_empty":
+        return t("fileEmpty");
+      case "scanner_unavailable":
+        return t("fileScannerDown");
+      case "not_allowed":
+        return t("fileNotAllowed");
+      default:
+        return t("fileFailed");
+    }
+  }
+
+  /** "PDF · 14 KB": the type sniffed from the bytes (never the sender's name for it) and the size. */
+  #fileMeta(type: string, size: number): string {
+    const ext = isAttachmentType(type) ? ATTACHMENT_TYPES[type].ext.toUpperCase() : "";
+    return [ext, formatFileSize(size, this.#ui.lang)].filter(Boolean).join(" · ");
+  }
+
+  /** Asks for a short-lived download address; the file downloads when it comes (chat-file-link). */
+  #downloadFile(fileId: string): void {
+    if (!this.#conversation) return;
+    this.#wantedDownload = fileId;
+    this.channel.send({ kind: "chat-file-link", conversation: this.#conversation, file: fileId });
+  }
+
+  /** Downloads from Airlock's address only (the response is always an attachment, never shown in the page). */
+  #saveFile(path: string): void {
+    this.#wantedDownload = "";
+    const url = new URL(path, this.airlockOrigin);
+    if (url.origin !== new URL(this.airlockOrigin).origin || !url.pathname.startsWith("/v1/chat-files/")) return;
+    const a = document.createElement("a");
+    a.href = url.href;
+    a.rel = "noopener";
+    a.download = "";
+    a.click();
   }
 
   /** The visitor's own copy of the conversation, as a plain text file. */
@@ -346,8 +461,8 @@ export class ChatWidget {
     const t = this.#ui.t;
     const lines = this.#ledger
       .messages()
-      .filter((m) => m.type === "text")
-      .map((m) => `[${new Date(m.at).toISOString()}] ${m.from === "visitor" ? t("you") : (m.agentName ?? t("agent"))}: ${m.text}`);
+      .filter((m) => m.type === "text" || m.type === "file")
+      .map((m) => `[${new Date(m.at).toISOString()}] ${m.from === "visitor" ? t("you") : (m.agentName ?? t("agent"))}: ${m.type === "file" ? `${displayFileName(m.text)} (${this.#fileMeta(m.file?.type ?? "", m.file?.size ?? 0)})` : m.text}`);
     const url = URL.createObjectURL(new Blob([`${t("transcript")} — ${location.hostname}\n\n${lines.join("\n")}\n`], { type: "text/plain;charset=utf-8" }));
     const a = document.createElement("a");
     a.href = url;

@@ -10,6 +10,6 @@ export { readChatFrame } from "./channel.js";
  * Mounts the chat widget on the visitor script's shared connection. Errors stay inside the
  * widget (`guard`): a failure never breaks the host page or co-browsing.
  */
-export function mountChatWidget(ctx: Pick<VisitorContext, "ui">, channel: VisitorChannel): void {
-  guard(() => void new ChatWidget(ctx.ui(), channel))();
+export function mountChatWidget(ctx: Pick<VisitorContext, "ui"> & Partial<Pick<VisitorContext, "airlockOrigin">>, channel: VisitorChannel): void {
+  guard(() => void new ChatWidget(ctx.ui(), channel, ctx.airlockOrigin))();
 }

@@ -42,7 +42,23 @@ export type WidgetKey =
   | "closedLeave"
   | "opensToday"
   | "opensTomorrow"
-  | "opensOn";
+  | "opensOn"
+  | "attach"
+  | "fileUploading"
+  | "fileScanning"
+  | "fileSent"
+  | "fileDownload"
+  | "fileDownloadNamed"
+  | "fileProgress"
+  | "fileInfected"
+  | "fileTooLarge"
+  | "fileTooMany"
+  | "fileTypeRefused"
+  | "fileEmpty"
+  | "fileScannerDown"
+  | "fileFailed"
+  | "fileNotAllowed"
+  | "fileUnavailable";
 
 export const widgetStrings: Dictionary<WidgetKey> = {
   en: {
@@ -88,6 +104,22 @@ export const widgetStrings: Dictionary<WidgetKey> = {
     opensToday: "Chat opens today at {time}.",
     opensTomorrow: "Chat opens tomorrow at {time}.",
     opensOn: "Chat opens {day} at {time}.",
+    attach: "Attach a file",
+    fileUploading: "Uploading… {percent}",
+    fileScanning: "Checking the file for viruses…",
+    fileSent: "Sent",
+    fileDownload: "Download",
+    fileDownloadNamed: "Download {name}",
+    fileProgress: "Upload of {name}",
+    fileInfected: "Not sent: our virus scan found something harmful in this file. It was not shared with anyone.",
+    fileTooLarge: "Not sent: this file is larger than {max}. Please send a smaller file.",
+    fileTooMany: "Not sent: this chat already holds as many files as it can.",
+    fileTypeRefused: "Not sent: files of this type are not accepted. You can send {types}.",
+    fileEmpty: "Not sent: this file is empty.",
+    fileScannerDown: "Not sent: the file could not be checked for viruses just now. Please try again in a moment.",
+    fileFailed: "Not sent: the upload was interrupted. Please try again.",
+    fileNotAllowed: "Files cannot be sent in this chat.",
+    fileUnavailable: "This file can no longer be downloaded.",
   },
   de: {
     open: "Chat starten",
@@ -132,5 +164,21 @@ export const widgetStrings: Dictionary<WidgetKey> = {
     opensToday: "Der Chat öffnet heute um {time} Uhr.",
     opensTomorrow: "Der Chat öffnet morgen um {time} Uhr.",
     opensOn: "Der Chat öffnet am {day} um {time} Uhr.",
+    attach: "Datei anhängen",
+    fileUploading: "Wird hochgeladen… {percent}",
+    fileScanning: "Die Datei wird auf Viren geprüft…",
+    fileSent: "Gesendet",
+    fileDownload: "Herunterladen",
+    fileDownloadNamed: "{name} herunterladen",
+    fileProgress: "Hochladen von {name}",
+    fileInfected: "Nicht gesendet: Unsere Virenprüfung hat in dieser Datei etwas Schädliches gefunden. Sie wurde mit niemandem geteilt.",
+    fileTooLarge: "Nicht gesendet: Diese Datei ist größer als {max}. Bitte senden Sie eine kleinere Datei.",
+    fileTooMany: "Nicht gesendet: Dieser Chat enthält bereits so viele Dateien wie möglich.",
+    fileTypeRefused: "Nicht gesendet: Dateien dieses Typs werden nicht angenommen. Sie können {types} senden.",
+    fileEmpty: "Nicht gesendet: Diese Datei ist leer.",
+    fileScannerDown: "Nicht gesendet: Die Datei konnte gerade nicht auf Viren geprüft werden. Bitte versuchen Sie es gleich noch einmal.",
+    fileFailed: "Nicht gesendet: Das Hochladen wurde unterbrochen. Bitte versuchen Sie es erneut.",
+    fileNotAllowed: "In diesem Chat können keine Dateien gesendet werden.",
+    fileUnavailable: "Diese Datei kann nicht mehr heruntergeladen werden.",
   },
 };

@@ -41,5 +41,16 @@ export const widgetCss = `
 .alc-restart { padding: 10px; border-top: 1px solid #e3e8f0; margin: 0; }
 .alc-restart .alc-btn { font-size: 14px; padding: 8px 14px; }
 .alc-row { display: flex; gap: 8px; justify-content: flex-end; }
+.alc-attach { flex: none; align-self: center; width: 40px; height: 40px; display: inline-flex; align-items: center; justify-content: center; border: 1px solid #b7c3d7; border-radius: 9px; background: #fff; color: #14213d; cursor: pointer; padding: 0; }
+.alc-attach:hover { background: #f1f4f9; }
+.alc-file { display: flex; flex-direction: column; gap: 4px; min-width: 0; white-space: normal; }
+.alc-file-name { display: block; font-weight: 650; overflow-wrap: anywhere; word-break: break-word; unicode-bidi: isolate; }
+.alc-file-meta, .alc-file-state { font-size: 13px; }
+.alc-me .alc-file-meta, .alc-me .alc-file-state { color: #e6efff; }
+.alc-them .alc-file-meta, .alc-them .alc-file-state { color: #3f4c63; }
+.alc-file progress { width: 100%; height: 8px; accent-color: #f59e0b; }
+.alc-file-refused.alc-me { background: #fff4e5; color: #5c2d00; border: 1px solid #e0a458; }
+.alc-file-refused.alc-me .alc-who, .alc-file-refused.alc-me .alc-file-meta, .alc-file-refused.alc-me .alc-file-state { color: #5c2d00; }
+.alc-file-download { align-self: flex-start; font-size: 13px; padding: 4px 10px; }
 [hidden] { display: none !important; }
 `;

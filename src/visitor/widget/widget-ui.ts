@@ -13,10 +13,35 @@ export interface WidgetHandlers {
   onOffline(form: { name: string; email: string; text: string }): void;
   onInvite(answer: "accepted" | "declined"): void;
   onNewChat(): void;
+  /** Files the visitor picked to send. */
+  onAttach(files: readonly File[]): void;
+  /** The visitor asked to download an attachment of the conversation. */
+  onFileDownload(fileId: string): void;
 }
 
-/** One line of the chat log: a message bubble, or a note about the chat itself (joined, ended). */
-export type LogEntry = { readonly kind: "message"; readonly mine: boolean; readonly from: string; readonly text: string; readonly pending: boolean } | { readonly kind: "note"; readonly text: string };
+/**
+ * An attachment in the log: the visitor's own while it uploads, is scanned or was refused (with
+ * the sentence why), or a file of the conversation ready to download. `name` is already made safe
+ * to read (displayFileName); `meta` is its type and size.
+ */
+export interface FileEntry {
+  readonly kind: "file";
+  readonly mine: boolean;
+  readonly from: string;
+  readonly name: string;
+  readonly meta: string;
+  readonly state: "uploading" | "scanning" | "sent" | "ready" | "refused";
+  /** Uploading: bytes the server holds of `size`. */
+  readonly received?: number;
+  readonly size?: number;
+  /** Refused: why, as a sentence. */
+  readonly sentence?: string;
+  /** Ready: the file's id, for the download action. */
+  readonly fileId?: string;
+}
+
+/** One line of the chat log: a message bubble, an attachment, or a note about the chat itself (joined, ended). */
+export type LogEntry = { readonly kind: "message"; readonly mine: boolean; readonly from: string; readonly text: string; readonly pending: boolean } | { readonly kind: "note"; readonly text: string } | FileEntry;
 
 export type PanelView = "chat" | "offline" | "thanks";
 
@@ -42,6 +67,8 @@ export class WidgetUi {
   readonly #notice: HTMLElement;
   readonly #composer: HTMLElement;
   readonly #restart: HTMLElement;
+  readonly #attach: HTMLButtonElement;
+  readonly #picker: HTMLInputElement;
   #typingTimer: ReturnType<typeof setTimeout> | undefined;
 
   constructor(host: UiHost, private readonly on: WidgetHandlers) {
@@ -56,7 +83,17 @@ export class WidgetUi {
     this.#typing = h("div", { class: "alc-typing", "aria-live": "polite" });
     this.#input = h("textarea", { "aria-label": t("placeholder"), placeholder: t("placeholder"), maxlength: "2000", rows: "2" });
     const send = h("button", { class: "alc-btn alc-primary", type: "submit" }, t("send"));
-    const form = h("form", { class: "alc-form" }, this.#input, send);
+    // Attach: a real button (keyboard, label) that opens the browser's file picker; offered only
+    // once the server said files may be sent in this chat (setAttach).
+    this.#picker = h("input", { type: "file", class: "alc-picker", tabindex: "-1", "aria-hidden": "true", hidden: "" });
+    this.#picker.addEventListener("change", () => {
+      const files = [...(this.#picker.files ?? [])];
+      this.#picker.value = "";
+      if (files.length > 0) this.on.onAttach(files);
+    });
+    this.#attach = h("button", { class: "alc-attach", type: "button", "aria-label": t("attach"), title: t("attach"), hidden: "" }, paperclip());
+    this.#attach.addEventListener("click", () => this.#picker.click());
+    const form = h("form", { class: "alc-form" }, this.#attach, this.#picker, this.#input, send);
     form.addEventListener("submit", (e) => {
       e.preventDefault();
       this.#submit();
@@ -169,12 +206,45 @@ export class WidgetUi {
     const stick = toBottom || this.#log.scrollTop + this.#log.clientHeight >= this.#log.scrollHeight - 8;
     const nodes: Node[] = entries.map((e) => {
       if (e.kind === "note") return h("p", { class: "alc-note" }, e.text);
+      if (e.kind === "file") return this.#fileBubble(e);
       const bubble = h("div", { class: `alc-msg ${e.mine ? "alc-me" : "alc-them"}${e.pending ? " alc-pending" : ""}` }, h("span", { class: "alc-who" }, e.from));
       bubble.append(document.createTextNode(e.text));
       return bubble;
     });
     this.#log.replaceChildren(...nodes);
     if (stick) this.#log.scrollTop = this.#log.scrollHeight;
+  }
+
+  /** Offers the attach button (or not), with the picker limited to the accepted types. */
+  setAttach(enabled: boolean, accept: string): void {
+    this.#attach.hidden = !enabled;
+    this.#picker.accept = accept;
+  }
+
+  /** An attachment bubble: name as text only, type and size, then its state or the download action. */
+  #fileBubble(e: FileEntry): HTMLElement {
+    const t = this.t;
+    const bubble = h("div", { class: `alc-msg alc-file ${e.mine ? "alc-me" : "alc-them"}${e.state === "refused" ? " alc-file-refused" : ""}` }, h("span", { class: "alc-who" }, e.from));
+    // <bdi>: a right-to-left name cannot reorder the text around it.
+    bubble.append(h("bdi", { class: "alc-file-name" }, e.name), h("span", { class: "alc-file-meta" }, e.meta));
+    if (e.state === "uploading") {
+      const size = Math.max(1, e.size ?? 1);
+      const done = Math.min(size, e.received ?? 0);
+      const percent = `${Math.floor((done / size) * 100)} %`;
+      bubble.append(h("progress", { max: String(size), value: String(done), "aria-label": t("fileProgress", { name: e.name }) }), h("span", { class: "alc-file-state" }, t("fileUploading", { percent })));
+    } else if (e.state === "scanning") {
+      bubble.append(h("span", { class: "alc-file-state" }, t("fileScanning")));
+    } else if (e.state === "sent") {
+      bubble.append(h("span", { class: "alc-file-state" }, t("fileSent")));
+    } else if (e.state === "refused") {
+      bubble.append(h("span", { class: "alc-file-state" }, e.sentence ?? ""));
+    } else if (e.fileId) {
+      const id = e.fileId;
+      const download = h("button", { class: "alc-btn alc-file-download", type: "button", "aria-label": t("fileDownloadNamed", { name: e.name }) }, t("fileDownload"));
+      download.addEventListener("click", () => this.on.onFileDownload(id));
+      bubble.append(download);
+    }
+    return bubble;
   }
 
   /** A sentence about why something was refused or paused (never a raw code); undefined clears it. */
@@ -240,4 +310,23 @@ export class WidgetUi {
     });
     return form;
   }
+}
+
+/** The attach button's paperclip (drawn, so no icon font or image is loaded into the site's page). */
+function paperclip(): SVGSVGElement {
+  const ns = "http://www.w3.org/2000/svg";
+  const svg = document.createElementNS(ns, "svg");
+  svg.setAttribute("viewBox", "0 0 24 24");
+  svg.setAttribute("width", "20");
+  svg.setAttribute("height", "20");
+  svg.setAttribute("aria-hidden", "true");
+  svg.setAttribute("focusable", "false");
+  const path = document.createElementNS(ns, "path");
+  path.setAttribute("d", "M16.5 6.5v10a4.5 4.5 0 0 1-9 0V5a3 3 0 0 1 6 0v10.5a1.5 1.5 0 0 1-3 0V6.5");
+  path.setAttribute("fill", "none");
+  path.setAttribute("stroke", "currentColor");
+  path.setAttribute("stroke-width", "1.8");
+  path.setAttribute("stroke-linecap", "round");
+  svg.append(path);
+  return svg;
 }

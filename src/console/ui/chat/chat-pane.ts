@@ -1,5 +1,8 @@
 import { ChatLedger, newClientId } from "../../../protocol/chat-ledger.js";
-import type { ChatMessageFrame } from "../../../protocol/chat-frames.js";
+import type { ChatFileLimitsFrame, ChatFileProgressFrame, ChatMessageFrame } from "../../../protocol/chat-frames.js";
+import { displayFileName, fileTypeLabel, formatFileSize } from "../../../protocol/file-display.js";
+import { acceptList, checkFile, FileUploads, type FileChunkFrame, type FileStartFrame, type UploadView } from "../../../protocol/file-upload.js";
+import { sentenceFor } from "../components/error-sentences.js";
 import { errorNotice } from "../components/notice.js";
 import { h, replaceChildren } from "../dom.js";
 import { attachCannedPicker } from "./canned-picker.js";
@@ -25,6 +28,10 @@ export interface PaneActions {
   agentName(agentId: string): string | undefined;
   /** This agent's own display name (fills {agent.firstName} in canned responses). */
   myName(): string;
+  /** Sends an attachment frame; false while disconnected. */
+  sendFile(frame: FileStartFrame | FileChunkFrame): boolean;
+  /** What may be attached, as the server announced it (undefined until then: no attach button). */
+  fileLimits(): ChatFileLimitsFrame | undefined;
 }
 
 /** Something that happened in the conversation besides messages (accepted, transferred, co-browse started…). */
@@ -60,7 +67,14 @@ export class ChatPane {
   readonly #tools: HTMLElement;
   readonly #events: PaneEvent[] = [];
   readonly #transferButton: HTMLButtonElement | null;
+  readonly #attach: HTMLButtonElement;
+  readonly #picker: HTMLInputElement;
   #typingSentAt = 0;
+  /** This agent's attachments until they arrive as messages (uploading, scanning, refused). */
+  readonly uploads = new FileUploads(
+    (frame) => this.actions.sendFile(frame),
+    () => this.render(),
+  );
 
   constructor(
     readonly info: PaneInfo,
@@ -85,6 +99,9 @@ export class ChatPane {
     this.#tools = h("div", { class: "chat-tools" });
     // The "/" picker of canned responses (its own module; placeholders filled on insert).
     const picker = attachCannedPicker(this.#input, { load: () => this.actions.cannedResponses(), values: () => ({ visitor: info.visitorName, agentName: this.actions.myName() }) });
+    // Attach: a button that opens the file picker, offered once the server said files may be sent.
+    this.#picker = h("input", { type: "file", class: "chat-picker", hidden: true, tabindex: -1, "aria-hidden": "true", on: { change: () => this.#picked() } });
+    this.#attach = h("button", { type: "button", class: "button secondary small chat-attach", hidden: true, on: { click: () => this.#picker.click() } }, "Attach file");
     const composer = h(
       "form",
       { class: "chat-composer", on: { submit: (e: SubmitEvent) => (e.preventDefault(), this.#submit()) } },
@@ -110,16 +127,35 @@ export class ChatPane {
       this.#typing,
       composer,
       keysHint,
-      h("div", { class: "chat-actions" }, canned, transfer, cobrowse, end),
+      h("div", { class: "chat-actions" }, this.#attach, this.#picker, canned, transfer, cobrowse, end),
       this.#tools,
     );
+    this.setFileLimits();
   }
 
   receive(frame: ChatMessageFrame): void {
+    if (frame.type === "file") this.uploads.delivered(frame.clientId);
     if (this.ledger.receive(frame)) this.render();
   }
 
+  /** Offers the attach button when the server allows files and this agent can still write here. */
+  setFileLimits(): void {
+    const limits = this.actions.fileLimits();
+    this.#attach.hidden = limits?.enabled !== true || this.#input.disabled;
+    this.#picker.accept = acceptList(limits);
+  }
+
+  fileProgress(f: ChatFileProgressFrame): void {
+    this.uploads.progress(f);
+  }
+
+  /** A chat-error about one of this pane's attachments: its bubble says why; false when it is not one. */
+  fileRefused(ref: string | undefined, code: string, message: string): boolean {
+    return this.uploads.refused(ref, code, message);
+  }
+
   acknowledged(clientId: string): void {
+    this.uploads.acknowledged(clientId);
     this.ledger.acknowledge({ kind: "chat-ack", conversation: this.info.conversation, clientId, seq: 0 });
     this.render();
   }
@@ -139,6 +175,7 @@ export class ChatPane {
     // Ended, or handed to a colleague: this agent can no longer write here.
     if (text === "ended" || text === "transferred") {
       this.#input.disabled = true;
+      this.#attach.hidden = true;
       this.showTyping(false);
     }
   }
@@ -151,6 +188,7 @@ export class ChatPane {
     // Stable: a message and an event of the same millisecond keep their arrival order.
     const nodes = entries.sort((a, b) => a.at - b.at).map((e) => e.node);
     for (const p of this.ledger.unacknowledged()) nodes.push(h("div", { class: "chat-msg chat-me chat-pending" }, h("span", { class: "chat-who" }, "You"), p.text, h("span", { class: "chat-delivery" }, "Sending…")));
+    for (const u of this.uploads.views(this.info.conversation)) nodes.push(this.#uploadBubble(u));
     replaceChildren(this.#log, nodes);
     this.#log.scrollTop = this.#log.scrollHeight;
   }
@@ -159,12 +197,77 @@ export class ChatPane {
     this.#input.focus();
   }
 
+  /** An attachment of the conversation: name as text only, the sniffed type and size, and a download (always saved, never opened in the console). */
+  #fileBubble(m: ChatMessageFrame, file: NonNullable<ChatMessageFrame["file"]>, who: string): HTMLElement {
+    const name = displayFileName(file.name);
+    return h(
+      "div",
+      { class: `chat-msg chat-file ${m.from === "visitor" ? "chat-them" : "chat-me"}` },
+      h("span", { class: "chat-who" }, who, " ", timeOf(m.at)),
+      h("bdi", { class: "chat-file-name" }, name),
+      h("span", { class: "chat-file-meta" }, `${fileTypeLabel(file.type)} · ${formatFileSize(file.size)} · virus scan passed`),
+      h("a", { class: "button secondary small chat-file-download", href: `/api/v1/chat/files/${encodeURIComponent(file.id)}`, download: "", "aria-label": `Download ${name}` }, "Download"),
+    );
+  }
+
+  /** This agent's attachment before it is a message: progress, the scan, or why it was refused. */
+  #uploadBubble(u: UploadView): HTMLElement {
+    const name = displayFileName(u.name);
+    const refused = u.stage === "refused";
+    const state = refused
+      ? h("span", { class: "chat-file-state" }, this.#refusalSentence(u.refusal?.code ?? "", u.refusal?.message ?? ""))
+      : u.stage === "scanning"
+        ? h("span", { class: "chat-file-state" }, "Checking for malware… the visitor sees the file only once it is clean.")
+        : u.stage === "sent"
+          ? h("span", { class: "chat-file-state" }, "Sent")
+          : [
+              h("progress", { max: Math.max(1, u.size), value: Math.min(u.size, u.received), "aria-label": `Upload of ${name}` }),
+              h("span", { class: "chat-file-state" }, `Uploading… ${Math.floor((Math.min(u.size, u.received) / Math.max(1, u.size)) * 100)} %`),
+            ];
+    return h(
+      "div",
+      { class: `chat-msg chat-file chat-me${refused ? " chat-file-refused" : " chat-pending"}` },
+      h("span", { class: "chat-who" }, "You"),
+      h("bdi", { class: "chat-file-name" }, name),
+      h("span", { class: "chat-file-meta" }, formatFileSize(u.size)),
+      state,
+    );
+  }
+
+  #refusalSentence(code: string, message: string): string {
+    const max = this.actions.fileLimits()?.maxBytes;
+    if (code === "file_too_large" && max !== undefined && !message.startsWith("at most")) return `Not sent: the file is larger than ${formatFileSize(max)}, the most Airlock accepts in chat. Send a smaller one.`;
+    if (code === "file_too_large") return "Not sent: this conversation already holds as many files as Airlock allows.";
+    return sentenceFor({ code, message }).sentence;
+  }
+
+  /** Files the agent picked: checked against the limits first, then sent one after another. */
+  #picked(): void {
+    const files = [...(this.#picker.files ?? [])];
+    this.#picker.value = "";
+    const conversation = this.info.conversation;
+    for (const file of files) {
+      const clientId = newClientId();
+      const name = file.name.slice(0, 255) || "file";
+      const refusal = checkFile(this.actions.fileLimits(), file);
+      if (refusal) {
+        this.uploads.refuseLocally(conversation, clientId, name, file.size, refusal);
+        continue;
+      }
+      void file.arrayBuffer().then(
+        (bytes) => this.uploads.add(conversation, clientId, name, new Uint8Array(bytes)),
+        () => this.uploads.refuseLocally(conversation, clientId, name, file.size, "not_allowed"),
+      );
+    }
+  }
+
   #bubble(m: ChatMessageFrame): HTMLElement {
     // People by name (the IdP's name claim), never by id.
     if (m.type === "note") return h("div", { class: "chat-note" }, h("strong", {}, `Transfer note from ${m.agentName ?? this.actions.agentName(m.agentId ?? "") ?? "a colleague"}: `), m.text);
     const known = m.from === "agent" ? this.actions.agentName(m.agentId ?? "") : undefined;
     // This agent's own messages say "You"; a colleague's carry the name the server sent with them.
     const who = m.from === "visitor" ? this.info.visitorName : m.from === "agent" ? (known === "You" ? known : (m.agentName ?? known ?? "A colleague")) : "Airlock";
+    if (m.type === "file" && m.file) return this.#fileBubble(m, m.file, who);
     const cls = m.from === "visitor" ? "chat-them" : "chat-me";
     const text = m.type === "form" ? formText(m.text) : m.text;
     // An agent's own message in the log was committed by the server: the acknowledgement came first.

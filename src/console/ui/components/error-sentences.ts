@@ -72,6 +72,7 @@ const otherCodes: Readonly<Record<string, string>> = {
   file_infected: "The malware scan found something harmful in that file, so it was quarantined and not sent.",
   scanner_unavailable: "The file could not be checked for malware right now, so it was not sent. Try again in a moment.",
   upload_unexpected: "The file upload was interrupted. Send the file again.",
+  file_empty: "That file is empty, so there is nothing to send.",
   already_rated: "This chat has already been rated.",
   not_ended: "A chat can be rated only after it has ended.",
 };

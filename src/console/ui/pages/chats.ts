@@ -1,6 +1,7 @@
 import * as z from "zod/mini";
 import { newClientId } from "../../../protocol/chat-ledger.js";
-import type { ChatConversationFrame, ChatServerFrame, PresenceVisitor } from "../../../protocol/chat-frames.js";
+import type { ChatConversationFrame, ChatFileLimitsFrame, ChatServerFrame, PresenceVisitor } from "../../../protocol/chat-frames.js";
+import type { FileChunkFrame, FileStartFrame } from "../../../protocol/file-upload.js";
 import { api } from "../api.js";
 import { ChatPane } from "../chat/chat-pane.js";
 import { ChatSocket } from "../chat/chat-socket.js";
@@ -46,6 +47,8 @@ export const chatsPage = definePage({
     const { sites } = viewer.can("visitors:view") ? await api.get("/api/v1/chat/sites", sitesSchema) : { sites: [] };
     let site = query.get("site") ?? sites[0]?.id ?? "";
     const panes = new Map<string, ChatPane>();
+    /** What may be attached, as the server announced it when the site was watched. */
+    let fileLimits: ChatFileLimitsFrame | undefined;
     const names = new Map<string, string>([[me, "You"]]);
     /** The visitor beside the open conversation, from its own one-row query ("context"). */
     let contextVisitor: { id: string; entry: PresenceVisitor | undefined } | undefined;
@@ -77,6 +80,8 @@ export const chatsPage = definePage({
       const c = pane.info.conversation;
       socket.send({ kind: "chat-resume", conversation: c, afterSeq: pane.ledger.contiguousSeq });
       for (const m of pane.ledger.unacknowledged()) socket.send({ kind: "chat-send", conversation: c, ...m });
+      // An attachment the connection loss interrupted starts again.
+      pane.uploads.reconnected();
     };
 
     const loadNames = async () => {
@@ -110,6 +115,8 @@ export const chatsPage = definePage({
       },
       agentName: (id: string) => names.get(id),
       myName: () => viewer.agent.name || viewer.agent.subject,
+      sendFile: (frame: FileStartFrame | FileChunkFrame) => socket.send(frame),
+      fileLimits: () => fileLimits,
     };
 
     const openDock = (session: string, visitor: string) => {
@@ -296,6 +303,11 @@ export const chatsPage = definePage({
           return panes.get(f.conversation)?.acknowledged(f.clientId);
         case "chat-typing":
           return panes.get(f.conversation)?.showTyping(f.typing);
+        case "chat-file-limits":
+          fileLimits = f;
+          return panes.forEach((p) => p.setFileLimits());
+        case "chat-file-progress":
+          return panes.get(f.conversation)?.fileProgress(f);
         case "visitors-page":
         case "visitors-change":
           if (f.query === "context") {
@@ -309,6 +321,8 @@ export const chatsPage = definePage({
           if (f.site === site) renderVisitors();
           return;
         case "chat-error":
+          // An attachment refused (infected, too large, of a refused type…): its bubble says why.
+          for (const p of panes.values()) if (p.fileRefused(f.ref, f.code, f.message)) return;
           // Refused for load: send what is unacknowledged again a little later (same client ids).
           if (f.code === "rate_limited") setTimeout(() => panes.forEach((p) => p.ledger.unacknowledged().forEach((m) => socket.send({ kind: "chat-send", conversation: p.info.conversation, ...m }))), 1_000);
           return status.error(f);
