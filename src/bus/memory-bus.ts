@@ -10,18 +10,18 @@ export class MemoryBus implements Bus {
   readonly #channels = new Map<string, Set<BusHandler>>();
   #closed = false;
 
-  publish(channel: string, message: string): void {
+  publish(channel: string, message: string, trace?: string): void {
     if (this.#closed) return;
     const handlers = this.#channels.get(channel);
     if (!handlers || handlers.size === 0) return;
-    for (const handler of [...handlers]) queueMicrotask(() => handler(message));
+    for (const handler of [...handlers]) queueMicrotask(() => handler(message, trace));
   }
 
   subscribe(channel: string, handler: BusHandler): Promise<() => void> {
     let handlers = this.#channels.get(channel);
     if (!handlers) this.#channels.set(channel, (handlers = new Set()));
     // A wrapper per subscription, so the same function subscribed twice is two subscriptions.
-    const entry: BusHandler = (m) => handler(m);
+    const entry: BusHandler = (m, t) => handler(m, t);
     handlers.add(entry);
     return Promise.resolve(() => {
       handlers.delete(entry);

@@ -1,6 +1,7 @@
 import { Redis } from "ioredis";
 import type { Logger } from "../ops/log.js";
 import type { Bus, BusHandler } from "./bus.js";
+import { closeTraceEnvelope, openTraceEnvelope } from "./trace-envelope.js";
 import { describeRedisFailure, redisFailureCode } from "./redis-failure.js";
 import { redisConnectionOptions, type RedisSettings } from "./redis-connection.js";
 
@@ -20,7 +21,10 @@ export class RedisBus implements Bus {
     this.#sub = sub;
     this.#sub.on("message", (channel: string, message: string) => {
       const handlers = this.#channels.get(channel);
-      if (handlers) for (const handler of [...handlers]) handler(message);
+      if (!handlers) return;
+      // Every replica opens the envelope, traced or not, so tracing can be turned on one replica at a time.
+      const opened = openTraceEnvelope(message);
+      for (const handler of [...handlers]) handler(opened.message, opened.trace);
     });
   }
 
@@ -60,8 +64,8 @@ export class RedisBus implements Bus {
     return this.#pub.status === "ready" && this.#sub.status === "ready";
   }
 
-  publish(channel: string, message: string): void {
-    this.#pub.publish(channel, message).catch(() => {
+  publish(channel: string, message: string, trace?: string): void {
+    this.#pub.publish(channel, trace === undefined ? message : closeTraceEnvelope(trace, message)).catch(() => {
       // Pub/sub is fire-and-forget by design; the error handler above has logged the cause.
     });
   }
@@ -72,7 +76,7 @@ export class RedisBus implements Bus {
       this.#channels.set(channel, (handlers = new Set()));
       await this.#sub.subscribe(channel);
     }
-    const entry: BusHandler = (m) => handler(m);
+    const entry: BusHandler = (m, t) => handler(m, t);
     handlers.add(entry);
     return () => {
       handlers.delete(entry);

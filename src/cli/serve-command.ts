@@ -6,6 +6,10 @@ import { describePostgresFailure, isPostgresConnectionFailure } from "../storage
 import { migrateUp } from "../storage/migrate.js";
 import { configOrExit } from "./load-config.js";
 import { ExitCode } from "./output.js";
+import { createLogger } from "../ops/log.js";
+import { startTelemetry } from "../telemetry/start.js";
+import type { Telemetry } from "../telemetry/telemetry.js";
+import { airlockVersion } from "./version.js";
 
 export function registerServeCommand(program: Command): void {
   program
@@ -14,17 +18,24 @@ export function registerServeCommand(program: Command): void {
     .option("--migrate", "apply pending database migrations before starting (container entrypoint; safe with several replicas)")
     .action(async (opts: { migrate?: boolean }) => {
       const config = configOrExit();
+      const log = createLogger(config.logLevel);
       let running;
+      let telemetry: Telemetry | undefined;
       try {
         if (opts.migrate) await migrateBeforeStart(config);
-        running = await startServer(config);
+        // OpenTelemetry starts first (when the OTEL_* variables turn it on), so startup is traced too.
+        telemetry = await startTelemetry(process.env, log, airlockVersion());
+        running = await startServer(config, { log, ...(telemetry ? { telemetry } : {}) });
       } catch (err) {
+        await telemetry?.shutdown().catch(() => undefined);
         process.stderr.write(`airlock: cannot start: ${(err as Error).message}\n`);
         process.exit(ExitCode.failure);
       }
       const stop = (signal: string) => {
         running
           .shutdown(signal)
+          // The last spans and metrics are exported once the server has drained.
+          .then(() => telemetry?.shutdown())
           .then(() => process.exit(ExitCode.ok))
           .catch(() => process.exit(ExitCode.failure));
       };

@@ -13,10 +13,12 @@ import { requestId } from "../http/request-id.js";
 import { mountRoutes, type AccessGuard, type RouteDef } from "../http/route.js";
 import { allRoutes } from "./routes/index.js";
 import { securityHeaders } from "../http/security-headers.js";
+import type { Telemetry } from "../telemetry/telemetry.js";
 
 export interface AppOptions {
   readonly routes?: readonly RouteDef<unknown>[];
   readonly guard?: AccessGuard;
+  readonly telemetry?: Telemetry;
 }
 
 export function createApp(services: Services, options: AppOptions = {}): Koa<RequestState> {
@@ -33,6 +35,7 @@ export function createApp(services: Services, options: AppOptions = {}): Koa<Req
     // While draining, tell keep-alive clients not to reuse this connection.
     if (services.lifecycle.shuttingDown) ctx.set("Connection", "close");
   });
+  if (options.telemetry) app.use(options.telemetry.httpMiddleware);
   app.use(accessLog(log, metrics));
   for (const mw of securityHeaders({ https: config.publicUrl.startsWith("https://") })) app.use(mw);
   app.use(errorResponses(services.failures));

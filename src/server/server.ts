@@ -33,6 +33,7 @@ import { FailureLog } from "../http/failure-log.js";
 import { guardListener, listenerBounds } from "../http/listener-bounds.js";
 import type { Lifecycle, Services } from "../http/context.js";
 import { startChat } from "../chat/runtime.js";
+import type { Telemetry } from "../telemetry/telemetry.js";
 
 export interface RunningServer {
   readonly services: Services;
@@ -58,13 +59,17 @@ export interface StartOptions extends AppOptions {
   readonly chatClock?: Clock;
   /** Clock of the retention scheduler (epoch ms); tests move it past the policy's periods. */
   readonly retentionClock?: () => number;
+  /** OpenTelemetry, when the OTEL_* variables turned it on (src/telemetry/start.ts); its owner flushes and stops it. */
+  readonly telemetry?: Telemetry;
 }
 
 export async function startServer(config: Config, options: StartOptions = {}): Promise<RunningServer> {
   const log = options.log ?? createLogger(config.logLevel);
   // Invalid policy: refuse to start with the same file/line/field message `airlock policy check` prints.
   const policy = options.policy ?? PolicyEngine.load(policySourceFor(config));
-  const storage = openStorage(config.databaseUrl, { poolSize: config.databasePoolSize, tls: config });
+  const { telemetry } = options;
+  const openedStorage = openStorage(config.databaseUrl, { poolSize: config.databasePoolSize, tls: config });
+  const storage = telemetry ? telemetry.traceStorage(openedStorage) : openedStorage;
   const pending = await pendingMigrations(storage).catch(async (err: unknown) => {
     await storage.close();
     throw storage.dialect === "postgres" && isPostgresConnectionFailure(err) ? new Error(describePostgresFailure("database", err), { cause: err }) : err;
@@ -81,11 +86,12 @@ export async function startServer(config: Config, options: StartOptions = {}): P
     throw err;
   });
   const assets = assetProxyFromConfig(config, policy, loadMasterKeys(config).current.key, options.assetLookup);
-  const bus = await openBus(config, log).catch(async (err: unknown) => {
+  const openedBus = await openBus(config, log).catch(async (err: unknown) => {
     await identity.close();
     await storage.close();
     throw err;
   });
+  const bus = telemetry ? telemetry.traceBus(openedBus) : openedBus;
   // A co-browse session that starts is linked to its visit's open chats (their transcripts show it).
   const sessionAudit = relayAudit(storage, log, (session, site) => {
     const visit = relay.cobrowseSession(session)?.visit;
@@ -117,6 +123,7 @@ export async function startServer(config: Config, options: StartOptions = {}): P
     : createHttpServer(bounds, handler);
   guardListener(server, clientSlots, failures);
   const sockets = await attachWebSockets(server, services, relay, bus, chat);
+  const stopObservingConnections = telemetry?.observeConnections(() => sockets.counts());
   await listen(server, config.port, config.host);
   const scheme = config.tlsCertFile ? "https" : "http";
   const url = `${scheme}://${hostForUrl(config.host)}:${(server.address() as AddressInfo).port}`;
@@ -163,6 +170,7 @@ export async function startServer(config: Config, options: StartOptions = {}): P
       const sweeper = setInterval(() => server.closeIdleConnections(), 50);
       // Co-browse sessions end (`server_shutdown`) and every WebSocket closes with 1001.
       await sockets.shutdown(config.shutdownTimeoutMs);
+      stopObservingConnections?.();
       const timer = setTimeout(() => {
         log.warn({ timeoutMs: config.shutdownTimeoutMs }, "shutdown timeout: closing remaining connections");
         server.closeAllConnections();

@@ -9,7 +9,7 @@ import type { ConnectionRateLimiter } from "./rate-limiter.js";
 
 export type Refusal = { readonly ok: false; readonly code: ErrorCode; readonly message: string; readonly ref?: string; readonly close?: { code: number; reason: string } };
 export type GateResult = { readonly ok: true; readonly text: string } | Refusal;
-export type Routed<T> = { readonly ok: true; readonly message: T } | { readonly ok: true; readonly other: string } | Refusal;
+export type Routed<T> = { readonly ok: true; readonly message: T } | { readonly ok: true; readonly other: string; readonly kind: string } | Refusal;
 
 /**
  * The checks every frame passes first, whatever its kind: rate (messages and bytes), text only,
@@ -34,7 +34,7 @@ export function gateFrame(data: RawData, isBinary: boolean, limiter: ConnectionR
 export function routeFrame<T>(text: string, schema: z.ZodType<T>, otherKinds: ReadonlySet<string>): Routed<T> {
   const parsed = parseFrame(text, schema);
   if (parsed.ok) return parsed;
-  if (parsed.ref !== undefined && otherKinds.has(parsed.ref)) return { ok: true, other: text };
+  if (parsed.ref !== undefined && otherKinds.has(parsed.ref)) return { ok: true, other: text, kind: parsed.ref };
   return parsed;
 }
 

@@ -13,6 +13,7 @@ import { refOf, sendError } from "../../http/ws/opening.js";
 import { ConnectionRateLimiter } from "../../http/ws/rate-limiter.js";
 import type { SocketPeer } from "../../http/ws/socket-peer.js";
 import type { SocketQuotas } from "../../http/ws/socket-quotas.js";
+import { traceFrame } from "../../telemetry/frame-hook.js";
 
 /**
  * One authenticated agent connection on /ws/agent (Origin, network, ticket and session already
@@ -45,10 +46,10 @@ export function serveAgent(ws: WebSocket, peer: SocketPeer, principal: AgentPrin
       if (routed.close) peer.close(routed.close.code, routed.close.reason);
       return;
     }
-    if ("other" in routed) return void chatConnection?.handle(routed.other);
+    if ("other" in routed) return void traceFrame("agent", routed.kind, () => chatConnection?.handle(routed.other));
     const message = routed.message;
     if (guards.actionFor("agent", message.kind) === undefined) return sendError(peer, { code: "not_allowed", message: "message kind has no policy action" }, refOf(message));
-    const failure = relay.fromAgent(endpoint, message);
+    const failure = traceFrame("agent", message.kind, () => relay.fromAgent(endpoint, message));
     if (!failure) return;
     sendError(peer, failure, message.kind);
     // No version in common: nothing more this connection sends can be understood.

@@ -22,6 +22,8 @@ import { serveVisitor } from "./visitor-socket.js";
 export interface WebSockets {
   /** Graceful shutdown: sessions end (`server_shutdown`), every socket closes with 1001. */
   shutdown(timeoutMs: number): Promise<void>;
+  /** Open connections by side, now (the OpenTelemetry connections gauge reads it). */
+  counts(): Readonly<Record<SocketSide, number>>;
 }
 
 interface Tracked {
@@ -49,11 +51,12 @@ export async function attachWebSockets(server: Server, services: Services, relay
   const tracked = new Map<WebSocket, Tracked>();
   const authenticateAgent = agentUpgradeAuthenticator(identity, services.storage.db);
   const quotas = socketQuotas(config);
-  registerConnectionMetric(services.metrics.registry, () => {
-    const counts = { visitor: 0, agent: 0 };
-    for (const entry of tracked.values()) counts[entry.side] += 1;
-    return counts;
-  });
+  const counts = () => {
+    const bySide = { visitor: 0, agent: 0 };
+    for (const entry of tracked.values()) bySide[entry.side] += 1;
+    return bySide;
+  };
+  registerConnectionMetric(services.metrics.registry, counts);
 
   const accept = (req: IncomingMessage, socket: Duplex, head: Buffer, deadline: NodeJS.Timeout, side: SocketSide, sessionId: string | undefined, then: (ws: WebSocket, peer: SocketPeer) => void) => {
     if (socket.destroyed) return; // the handshake ran out of time while it was being authorized
@@ -155,6 +158,7 @@ export async function attachWebSockets(server: Server, services: Services, relay
   }, PING_EVERY_MS).unref();
 
   return {
+    counts,
     async shutdown(timeoutMs) {
       flag.goingAway = true;
       clearInterval(pinger);

@@ -1,7 +1,7 @@
 import type { RawData, WebSocket } from "ws";
 import { closeCodeOf } from "../../protocol/error-codes.js";
 import { LIMITS } from "../../protocol/limits.js";
-import { visitorMessage } from "../../protocol/visitor-messages.js";
+import { visitorMessage, type VisitorMessage } from "../../protocol/visitor-messages.js";
 import type { MessageGuards } from "../../policy/message-guards.js";
 import type { Relay, VisitorOpening } from "../../relay/relay.js";
 import type { Visit } from "../../relay/visit.js";
@@ -11,6 +11,7 @@ import { refOf, sendError } from "../../http/ws/opening.js";
 import { ConnectionRateLimiter } from "../../http/ws/rate-limiter.js";
 import type { SocketPeer } from "../../http/ws/socket-peer.js";
 import type { SocketQuotas } from "../../http/ws/socket-quotas.js";
+import { traceFrame } from "../../telemetry/frame-hook.js";
 
 /** A visitor has this long after the handshake to send `hello` or `resume` (wsHandshakeTimeoutMs). */
 const OPENING_TIMEOUT_MS = 10_000;
@@ -87,9 +88,13 @@ export function serveVisitor(
       else if (!visit) peer.close(closeCodeOf("wrong_state"), routed.code);
       return;
     }
-    if ("other" in routed) return void chatConnection?.handle(routed.other);
+    if ("other" in routed) return void traceFrame("visitor", routed.kind, () => chatConnection?.handle(routed.other));
     const message = routed.message;
     if (guards.actionFor("visitor", message.kind) === undefined) return sendError(peer, { code: "not_allowed", message: "message kind has no policy action" }, message.kind);
+    traceFrame("visitor", message.kind, () => handleCobrowse(message));
+  };
+
+  const handleCobrowse = (message: VisitorMessage): void => {
     if (!visit) {
       if (message.kind !== "hello" && message.kind !== "resume") {
         sendError(peer, { code: "wrong_state", message: "send hello or resume first" }, message.kind);
