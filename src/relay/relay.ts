@@ -29,7 +29,7 @@ import { RemotePeer } from "./cluster/remote-peer.js";
 import { CobrowseSessionDirectory } from "./cluster/session-directory.js";
 import { runChecks } from "./checks/check.js";
 import { systemClock, type Clock } from "./clock.js";
-import type { Failure } from "./failure.js";
+import { sendFailure, type Failure } from "./failure.js";
 import type { AgentPrincipal, Peer } from "./peer.js";
 import { openingChecks, visitChecks } from "./message-table.js";
 import { newResumeToken, ResumeTokens } from "./resume-tokens.js";
@@ -99,7 +99,7 @@ export class Relay {
     this.#seats = new OwnerSeats((id) => this.#sessionToJoin(id));
     this.#router = new AgentRouter(options.bus, {
       replica: this.replica,
-      ownerOf: (session) => (this.#visitBySession.has(session) ? this.replica : this.#directory.get(session)?.owner),
+      ownerOf: (session) => this.#ownerOf(session),
       handleLocal: (envelope, peer, principal) => this.#fromAgentReplica(envelope, peer, principal),
     });
   }
@@ -303,9 +303,41 @@ export class Relay {
     this.#router.open(endpoint);
   }
 
-  /** An agent's co-browse frame: its route row runs here, its room's rows at the room's owner. */
+  /**
+   * An agent's co-browse frame: its route row runs here, its room's rows at the room's owner. A
+   * join of a session this server process has not heard of is looked up in the shared visit store
+   * first (the answer is sent when it is known).
+   */
   fromAgent(endpoint: AgentEndpoint, message: AgentMessage): Failure | undefined {
+    const sharing = this.#sharing;
+    if (message.kind === "join" && sharing && this.#ownerOf(message.room) === undefined) {
+      void this.#joinUnheard(sharing, endpoint, message);
+      return undefined;
+    }
     return this.#router.fromSocket(endpoint, message);
+  }
+
+  /** The server process owning a session as known here (this one included), from the directory. */
+  #ownerOf(session: string): string | undefined {
+    return this.#visitBySession.has(session) ? this.replica : this.#directory.get(session)?.owner;
+  }
+
+  /**
+   * A join of a session not (yet) in this server process's directory: freshly started, it has not
+   * heard the owner's announcement, or the owner stopped. The shared visit store names the visit's
+   * owner: alive (heard from lately), the join goes to it; gone, the session is moving (its
+   * visitor's script reconnects to some server process, which takes it over) and the agent is told
+   * to join again shortly. Nothing is kept for a refused join.
+   */
+  async #joinUnheard(sharing: VisitSharing, endpoint: AgentEndpoint, join: Extract<AgentMessage, { kind: "join" }>): Promise<void> {
+    const found = await sharing.store.findSession(join.room).catch(() => undefined);
+    if (!this.#router.isOpen(endpoint)) return;
+    const owner = this.#ownerOf(join.room) ?? (found && this.#directory.alive(found.owner) ? found.owner : undefined);
+    const failure: Failure | undefined =
+      owner === undefined && found
+        ? { code: "session_moving", message: "the session's server process stopped; join again in a moment" }
+        : this.#router.fromSocket(endpoint, join, owner);
+    if (failure) sendFailure(endpoint.peer, failure, "join");
   }
 
   /**

@@ -80,12 +80,12 @@ describe.skipIf(!pgBase || !redisUrl)("two replicas over Redis and PostgreSQL", 
     visitor.close();
     agentSocket.close();
 
-    // Redis holds the visit's metadata only (its record and resume token hash, both expiring): no
+    // Redis holds the visit's metadata only (its record, resume token hash and session index, all expiring): no
     // page content, no key without an expiry.
     const probe = new Redis(redisUrl ?? "");
     const keys = await probe.keys("*");
     expect(keys).toContain(`airlock:visit:${String(welcome.visit)}`);
-    expect(keys.every((key) => /^airlock:(visit|resume):[A-Za-z0-9_-]+$/.test(key))).toBe(true);
+    expect(keys.every((key) => /^airlock:(visit|resume|cosession):[A-Za-z0-9_-]+$/.test(key))).toBe(true);
     for (const key of keys) {
       expect(await probe.pttl(key)).toBeGreaterThan(0);
       const value = key.startsWith("airlock:visit:") ? JSON.stringify(await probe.hgetall(key)) : String(await probe.get(key));

@@ -12,6 +12,8 @@ import { serviceUrl } from "./services.js";
 export interface ReplicaPair {
   readonly a: TestServer;
   readonly b: TestServer;
+  /** Starts one more replica of the same cluster (stopped with the others). */
+  startAnother(options?: StartOptions): Promise<TestServer>;
   /** Stops both replicas and drops the databases. */
   stop(): Promise<void>;
 }
@@ -63,5 +65,10 @@ export async function startReplicaPair(options: ReplicaPairOptions = {}): Promis
     await stop();
     throw err;
   }
-  return { a: started[0] as TestServer, b: started[1] as TestServer, stop };
+  const startAnother = async (more?: StartOptions) => {
+    const server = await startIdentityServer(env, more);
+    started.push(server);
+    return server;
+  };
+  return { a: started[0] as TestServer, b: started[1] as TestServer, startAnother, stop };
 }

@@ -17,6 +17,12 @@ const kinds: ReadonlySet<string> = new Set([
 
 /** Waits between reconnection attempts (the last one repeats). */
 const RETRY_AFTER_MS = [500, 1000, 2000, 4000, 8000];
+/**
+ * Joins sent again while the server says the session is moving (its server process stopped and
+ * another has not taken it over yet). The shared visit record expires a minute after its owner's
+ * last renewal, after which the answer is `session_ended`; this bounds the retries besides.
+ */
+const MOVING_JOINS = 20;
 
 export interface AgentSocketOptions {
   readonly room: string;
@@ -37,6 +43,8 @@ export async function openAgentSocket(o: AgentSocketOptions): Promise<(msg: Agen
   let current: WebSocket | undefined;
   let lostAt: number | undefined;
   let attempt = 0;
+  let movingJoins = 0;
+  const join = () => send({ kind: "join", versions: [...SUPPORTED_VERSIONS], room: o.room, mode: o.mode });
   const send = (msg: AgentMessage) => {
     if (current?.readyState === WebSocket.OPEN) current.send(JSON.stringify(msg));
   };
@@ -63,11 +71,21 @@ export async function openAgentSocket(o: AgentSocketOptions): Promise<(msg: Agen
     ws.addEventListener("open", () => {
       lostAt = undefined;
       attempt = 0;
-      send({ kind: "join", versions: [...SUPPORTED_VERSIONS], room: o.room, mode: o.mode });
+      join();
     });
     ws.addEventListener("message", (e) => {
       const msg = readKnownFrame<ServerToAgent>(e.data, kinds);
-      if (msg) o.onMessage(msg);
+      if (!msg) return;
+      if (msg.kind === "welcome") movingJoins = 0;
+      // The session is moving to another server process: join again after a growing wait (the
+      // viewer shows the refusal's sentence, "Reconnecting to the visitor's page…", meanwhile).
+      if (msg.kind === "error" && msg.ref === "join" && msg.code === "session_moving" && movingJoins < MOVING_JOINS) {
+        const wait = RETRY_AFTER_MS[Math.min(movingJoins++, RETRY_AFTER_MS.length - 1)] ?? 8000;
+        setTimeout(() => {
+          if (current === ws && !o.signal.aborted) join();
+        }, wait);
+      }
+      o.onMessage(msg);
     });
     ws.addEventListener("close", (e) => {
       if (current !== ws || o.signal.aborted) return;

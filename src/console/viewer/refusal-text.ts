@@ -16,6 +16,8 @@ const texts: Partial<Record<ErrorCode | ControlRefusal, string>> = {
   not_allowed: "Your role does not allow this.",
   rate_limited: "Too many actions at once; slow down a little.",
   session_ended: "The co-browse session is over.",
+  // The join is sent again by itself (agent-socket.ts) until the session's new server process has it.
+  session_moving: "Reconnecting to the visitor's page…",
 };
 
 /** A sentence for a refusal code; unknown codes are shown as words. */

@@ -49,10 +49,10 @@ export class AgentRouter {
    * Runs the message's route row here (message-table.ts `routeTable`) and sends it on to its
    * room's owner; a refusal is returned for the socket to answer, and nothing is sent on.
    */
-  fromSocket(endpoint: AgentEndpoint, message: AgentMessage): Failure | undefined {
+  fromSocket(endpoint: AgentEndpoint, message: AgentMessage, knownOwner?: string): Failure | undefined {
     const { conn } = endpoint;
     const current = this.#routes.get(conn);
-    const owner = message.kind === "join" ? this.owners.ownerOf(message.room) : current?.owner;
+    const owner = message.kind === "join" ? (this.owners.ownerOf(message.room) ?? knownOwner) : current?.owner;
     const failure = runChecks(routeChecks[message.kind], { message, route: { sessionFound: owner !== undefined, inSession: current !== undefined } });
     if (failure) return failure;
     let route = current;
@@ -105,6 +105,11 @@ export class AgentRouter {
     endpoint.peer.send(frame);
     const route = this.#routes.get(conn);
     if (route && route.owner !== this.owners.replica && endpoint.peer.bufferedAmount() > 0) this.#watchBacklog(endpoint, route.owner);
+  }
+
+  /** Whether the agent's socket is still open here (an answer that took a while goes nowhere otherwise). */
+  isOpen(endpoint: AgentEndpoint): boolean {
+    return this.#endpoints.get(endpoint.conn) === endpoint;
   }
 
   closeConnection(conn: string, code: number, reason: string): void {

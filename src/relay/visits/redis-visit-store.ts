@@ -5,8 +5,10 @@ import { redisConnectionOptions, type RedisSettings } from "../../bus/redis-conn
 import { redisFailureCode } from "../../bus/redis-failure.js";
 import { readVisitData, tokenHash, type SharedVisit, type VisitStore } from "./shared-visit.js";
 
-// Keys: `airlock:visit:<visit>` is a hash (site, owner, epoch, token hash, data JSON);
-// `airlock:resume:<token hash>` names "<visit> <site>". Both expire `ttlMs` after the owner's last
+// Keys: `airlock:visit:<visit>` is a hash (site, owner, epoch, token hash, data JSON, the current
+// co-browse session id); `airlock:resume:<token hash>` names "<visit> <site>";
+// `airlock:cosession:<session>` names the visit of a co-browse session id (a server process that
+// has not heard of a session finds its visit and owner). All three expire `ttlMs` after the owner's last
 // write or renewal, so a visit whose server process died stays resumable for that long and no
 // longer. Redis runs without persistence: none of it reaches a disk.
 
@@ -18,13 +20,15 @@ export const VISIT_RECORD_TTL_MS = 60_000;
 
 const VISIT = `${CHANNEL_PREFIX}visit:`;
 const RESUME = `${CHANNEL_PREFIX}resume:`;
+const COSESSION = `${CHANNEL_PREFIX}cosession:`;
 
 // Every script reads and writes the visit's hash atomically; the owner check is the fence.
 const CREATE = `
 if redis.call('EXISTS', KEYS[1]) == 1 then return 0 end
-redis.call('HSET', KEYS[1], 'site', ARGV[1], 'owner', ARGV[2], 'epoch', ARGV[7], 'token', ARGV[3], 'data', ARGV[4])
+redis.call('HSET', KEYS[1], 'site', ARGV[1], 'owner', ARGV[2], 'epoch', ARGV[7], 'token', ARGV[3], 'data', ARGV[4], 'room', ARGV[8])
 redis.call('PEXPIRE', KEYS[1], ARGV[5])
 redis.call('SET', KEYS[2], ARGV[6], 'PX', ARGV[5])
+redis.call('SET', ARGV[9] .. ARGV[8], ARGV[10], 'PX', ARGV[5])
 return 1`;
 
 const CLAIM = `
@@ -37,6 +41,8 @@ redis.call('DEL', ARGV[5] .. token)
 local site = redis.call('HGET', KEYS[1], 'site')
 redis.call('SET', ARGV[5] .. ARGV[2], ARGV[6] .. ' ' .. site, 'PX', ARGV[4])
 redis.call('PEXPIRE', KEYS[1], ARGV[4])
+local room = redis.call('HGET', KEYS[1], 'room')
+if room then redis.call('PEXPIRE', ARGV[7] .. room, ARGV[4]) end
 return {epoch, site, redis.call('HGET', KEYS[1], 'data'), previous}`;
 
 const SAVE = `
@@ -49,12 +55,18 @@ end
 redis.call('SET', ARGV[6] .. ARGV[3], ARGV[7] .. ' ' .. redis.call('HGET', KEYS[1], 'site'), 'PX', ARGV[5])
 redis.call('HSET', KEYS[1], 'data', ARGV[4])
 redis.call('PEXPIRE', KEYS[1], ARGV[5])
+local room = redis.call('HGET', KEYS[1], 'room')
+if room and room ~= ARGV[8] then redis.call('DEL', ARGV[9] .. room) end
+redis.call('HSET', KEYS[1], 'room', ARGV[8])
+redis.call('SET', ARGV[9] .. ARGV[8], ARGV[7], 'PX', ARGV[5])
 return 1`;
 
 const REMOVE = `
 if redis.call('HGET', KEYS[1], 'owner') ~= ARGV[1] or redis.call('HGET', KEYS[1], 'epoch') ~= ARGV[2] then return 0 end
 local token = redis.call('HGET', KEYS[1], 'token')
 if token then redis.call('DEL', ARGV[3] .. token) end
+local room = redis.call('HGET', KEYS[1], 'room')
+if room then redis.call('DEL', ARGV[4] .. room) end
 redis.call('DEL', KEYS[1])
 return 1`;
 
@@ -73,7 +85,7 @@ export class RedisVisitStore implements VisitStore {
   }
 
   async create(visit: SharedVisit, hash: string): Promise<boolean> {
-    const done = await this.#script(CREATE, 2, VISIT + visit.visit, RESUME + hash, visit.site, visit.owner, hash, JSON.stringify(visit.data), String(this.ttlMs), `${visit.visit} ${visit.site}`, String(visit.epoch));
+    const done = await this.#script(CREATE, 2, VISIT + visit.visit, RESUME + hash, visit.site, visit.owner, hash, JSON.stringify(visit.data), String(this.ttlMs), `${visit.visit} ${visit.site}`, String(visit.epoch), visit.data.room, COSESSION, visit.visit);
     return done === 1;
   }
 
@@ -84,7 +96,7 @@ export class RedisVisitStore implements VisitStore {
   }
 
   async claim(visit: string, token: string, nextToken: string, owner: string): Promise<(SharedVisit & { previousOwner: string }) | undefined> {
-    const out = await this.#script(CLAIM, 1, VISIT + visit, tokenHash(token), tokenHash(nextToken), owner, String(this.ttlMs), RESUME, visit);
+    const out = await this.#script(CLAIM, 1, VISIT + visit, tokenHash(token), tokenHash(nextToken), owner, String(this.ttlMs), RESUME, visit, COSESSION);
     if (!Array.isArray(out)) return undefined;
     const [epoch, site, text, previous] = out as [unknown, unknown, unknown, unknown];
     const data = readVisitData(typeof text === "string" ? text : undefined);
@@ -93,7 +105,7 @@ export class RedisVisitStore implements VisitStore {
   }
 
   async save(visit: SharedVisit, hash: string): Promise<boolean> {
-    const done = await this.#script(SAVE, 1, VISIT + visit.visit, visit.owner, String(visit.epoch), hash, JSON.stringify(visit.data), String(this.ttlMs), RESUME, visit.visit);
+    const done = await this.#script(SAVE, 1, VISIT + visit.visit, visit.owner, String(visit.epoch), hash, JSON.stringify(visit.data), String(this.ttlMs), RESUME, visit.visit, visit.data.room, COSESSION);
     return done === 1;
   }
 
@@ -105,8 +117,14 @@ export class RedisVisitStore implements VisitStore {
     return { visit, site: fields.site, owner: fields.owner, epoch, data };
   }
 
+  async findSession(session: string): Promise<{ visit: string; owner: string } | undefined> {
+    const visit = await this.redis.get(COSESSION + session);
+    const owner = visit ? await this.redis.hget(VISIT + visit, "owner") : null;
+    return visit && owner ? { visit, owner } : undefined;
+  }
+
   async remove(visit: string, owner: string, epoch: number): Promise<boolean> {
-    return (await this.#script(REMOVE, 1, VISIT + visit, owner, String(epoch), RESUME)) === 1;
+    return (await this.#script(REMOVE, 1, VISIT + visit, owner, String(epoch), RESUME, COSESSION)) === 1;
   }
 
   /** Runs one of the fixed Lua scripts above inside Redis (atomic; no input becomes code). */

@@ -94,6 +94,8 @@ export interface VisitStore {
   save(visit: SharedVisit, tokenHash: string): Promise<boolean>;
   /** Reads a visit (who owns it now). */
   read(visit: string): Promise<SharedVisit | undefined>;
+  /** The visit whose current (or next) co-browse session is `session`, and its owner: a read. */
+  findSession(session: string): Promise<{ readonly visit: string; readonly owner: string } | undefined>;
   /** Removes the visit and its token if `owner` still holds `epoch`. */
   remove(visit: string, owner: string, epoch: number): Promise<boolean>;
   close(): Promise<void>;
