@@ -132,10 +132,10 @@ describe.skipIf(!pgBase || !redisUrl)("live visitor list across two replicas sha
       visitor.close();
     }
     await notListedOnB(visit);
-    // Presence keeps nothing in Redis; the only keys are visits' expiring records and resume tokens.
+    // Presence keeps nothing in Redis; the only keys are visits' expiring records, resume tokens and session index.
     const probe = new Redis(redisUrl ?? "");
     for (const key of await probe.keys("*")) {
-      expect(key).toMatch(/^airlock:(visit|resume):[A-Za-z0-9_-]+$/);
+      expect(key).toMatch(/^airlock:(visit|resume|cosession):[A-Za-z0-9_-]+$/);
       expect(await probe.pttl(key)).toBeGreaterThan(0);
     }
     probe.disconnect();
