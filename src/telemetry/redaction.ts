@@ -28,6 +28,9 @@ export const SPAN_ATTRIBUTES: Readonly<Record<string, (value: AttributeValue) =>
   "error.type": (v) => typeof v === "string" && TOKEN.test(v),
 };
 
+/** Metric attributes: the only keys any exported metric data point may carry (a metric view enforces it). */
+export const METRIC_ATTRIBUTES = ["airlock.ws.side", "airlock.ws.kind"] as const;
+
 export function allowedAttributes(attributes: Attributes): Attributes {
   const kept: Attributes = {};
   for (const [key, value] of Object.entries(attributes)) {

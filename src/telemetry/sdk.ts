@@ -9,12 +9,9 @@ import { tracedStorage } from "./db-spans.js";
 import { installFrameTracer } from "./frame-hook.js";
 import { frameSpans } from "./frame-spans.js";
 import { httpSpans } from "./http-spans.js";
-import { RedactingSpanProcessor } from "./redaction.js";
+import { METRIC_ATTRIBUTES, RedactingSpanProcessor } from "./redaction.js";
 import type { OtlpProtocol, TelemetrySettings } from "./settings.js";
 import type { Telemetry } from "./telemetry.js";
-
-/** Metric attributes: the only labels any exported metric may carry. */
-export const METRIC_ATTRIBUTES = ["airlock.ws.side", "airlock.ws.kind"] as const;
 
 /**
  * Starts the SDK as the settings say: OTLP over HTTP (protobuf or JSON), the redacting span
@@ -49,7 +46,7 @@ export async function startSdk(settings: TelemetrySettings, log: Logger, version
   const frames = meter.createCounter("airlock.ws.frames", { description: "Inbound WebSocket frames handled, by side and kind" });
   const connections = meter.createObservableGauge("airlock.ws.connections", { description: "Open WebSocket connections of this server process, by side" });
   installFrameTracer(frameSpans(tracer, frames));
-  log.info({ traces: settings.tracesUrl !== undefined, metrics: settings.metricsUrl !== undefined, protocol: settings.tracesProtocol }, "opentelemetry export on");
+  log.info({ otlp: { traces: settings.tracesUrl !== undefined, metrics: settings.metricsUrl !== undefined, protocol: settings.tracesProtocol } }, "opentelemetry export on");
 
   return {
     httpMiddleware: httpSpans(tracer),

@@ -50,6 +50,17 @@ export const dataMapSchema = z
         keys: z.record(z.string(), z.object({ category: z.string(), purpose: z.string().min(10) }).strict()).optional(),
       })
       .strict(),
+    /** OpenTelemetry export: resource and span attributes, metric instruments (docs/opentelemetry.md). */
+    telemetry: z
+      .object({
+        location: z.string().min(10),
+        lawfulBasis: z.string(),
+        retention: z.string().min(10),
+        resourceAttributes: z.record(z.string(), z.object({ category: z.string(), purpose: z.string().min(10) }).strict()),
+        spanAttributes: z.record(z.string(), z.object({ category: z.string(), purpose: z.string().min(10) }).strict()),
+        metricInstruments: z.record(z.string(), z.object({ category: z.string(), purpose: z.string().min(10), attributes: z.array(z.string()) }).strict()),
+      })
+      .strict(),
     logFields: z.record(z.string(), z.object({ category: z.string(), purpose: z.string().min(3) }).strict()),
     logLocation: z.string(),
     logRetention: z.string(),
@@ -91,6 +102,10 @@ export function danglingReferences(map: DataMap): string[] {
   for (const [name, f] of Object.entries(map.metrics.families)) check(`metric ${name}`, "categories", f.category);
   for (const [name, c] of Object.entries(map.bus.channels)) check(`bus channel ${name}`, "categories", c.category);
   for (const [name, k] of Object.entries(map.bus.keys ?? {})) check(`redis key ${name}`, "categories", k.category);
+  for (const [name, a] of [...Object.entries(map.telemetry.resourceAttributes), ...Object.entries(map.telemetry.spanAttributes), ...Object.entries(map.telemetry.metricInstruments)]) {
+    check(`telemetry ${name}`, "categories", a.category);
+  }
+  check("telemetry", "lawfulBases", map.telemetry.lawfulBasis);
   check("metrics", "lawfulBases", map.metrics.lawfulBasis);
   check("bus", "lawfulBases", map.bus.lawfulBasis);
   check("logLocation", "locations", map.logLocation);
