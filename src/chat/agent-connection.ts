@@ -275,7 +275,11 @@ export class AgentChatConnection {
       return this.#send({ kind: "agent-availability", status: e.status });
     }
     if (e.type === "invite") return this.#send({ kind: "chat-invite-status", invite: e.invite, site: e.site, visitor: e.visitor, status: e.status });
-    if (e.type === "offer") return this.#send({ kind: "chat-offer", conversation: e.conversationId, site: e.site, status: "offered", team: e.team, expiresAt: e.expiresAt });
+    if (e.type === "offer") {
+      const teamName = this.routing?.teams(e.site).find((t) => t.id === e.team)?.name;
+      const seconds = this.routing?.offerSeconds();
+      return this.#send({ kind: "chat-offer", conversation: e.conversationId, site: e.site, status: "offered", team: e.team, expiresAt: e.expiresAt, ...(teamName ? { teamName } : {}), ...(seconds ? { seconds } : {}) });
+    }
     if (e.type === "offer-expired") return this.#send({ kind: "chat-offer", conversation: e.conversationId, site: e.site, status: "expired" });
     if (e.type === "queue") return;
     if (e.type === "message") {

@@ -57,12 +57,20 @@ export interface RatingSummary {
   readonly to: number;
   readonly sites: readonly ({ readonly site: string } & RatingFigures)[];
   readonly agents: readonly ({ readonly agentId: string | null } & RatingFigures)[];
+  /** Per team of the conversation as routed (routing.yaml), per site: team ids are the site's own. Null: the site routes without teams. */
+  readonly teams: readonly ({ readonly site: string; readonly team: string | null } & RatingFigures)[];
 }
 
-/** Supervisors' view: ratings given in [from, to), per site and per agent. Scores only: comments are read with the transcript (audited). */
+/** Supervisors' view: ratings given in [from, to), per site, per agent and per team. Scores only: comments are read with the transcript (audited). */
 export async function ratingSummary(db: Kysely<Database>, period: { from: number; to: number; siteId?: string }): Promise<RatingSummary> {
-  let q = db.selectFrom("chat_rating").select(["site_id", "agent_id", "score"]).where("created_at", ">=", period.from).where("created_at", "<", period.to);
-  if (period.siteId !== undefined) q = q.where("site_id", "=", period.siteId);
+  // A rating goes with its conversation (erasure, retention), so the conversation's team is there to read.
+  let q = db
+    .selectFrom("chat_rating as r")
+    .leftJoin("chat_conversation as c", "c.id", "r.conversation_id")
+    .select(["r.site_id as site_id", "r.agent_id as agent_id", "r.score as score", "c.team as team"])
+    .where("r.created_at", ">=", period.from)
+    .where("r.created_at", "<", period.to);
+  if (period.siteId !== undefined) q = q.where("r.site_id", "=", period.siteId);
   const rows = await q.execute();
   const group = <K>(key: (r: (typeof rows)[number]) => K) => {
     const out = new Map<K, number[]>();
@@ -78,6 +86,10 @@ export async function ratingSummary(db: Kysely<Database>, period: { from: number
     to: period.to,
     sites: [...group((r) => r.site_id)].map(([site, scores]) => ({ site, ...figures(scores) })),
     agents: [...group((r) => r.agent_id)].map(([agentId, scores]) => ({ agentId, ...figures(scores) })),
+    teams: [...group((r) => JSON.stringify([r.site_id, r.team ?? null]))].map(([key, scores]) => {
+      const [site, team] = JSON.parse(key) as [string, string | null];
+      return { site, team, ...figures(scores) };
+    }),
   };
 }
 

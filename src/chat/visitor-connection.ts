@@ -208,6 +208,8 @@ export class VisitorChatConnection {
     if (routing) {
       const hours = routing.openState(this.visit.siteId, routing.destination(this.visit.siteId, undefined, this.#pageUrl)?.team);
       if (!hours.open) Object.assign(frame, { available: false, closed: true }, hours.opens ? { opens: { inDays: hours.opens.inDays, weekday: hours.opens.weekday, time: hours.opens.time } } : {});
+      const teams = routing.visitorChoices(this.visit.siteId);
+      if (teams.length > 0) frame.teams = teams;
     }
     const text = JSON.stringify(frame);
     if (text === this.#availability) return;

@@ -179,6 +179,12 @@ export interface ChatAvailabilityFrame {
   /** Outside the business hours of the site (or the page's team): the widget says when chat opens, if known. */
   closed?: boolean;
   opens?: ChatOpening;
+  /** Teams the visitor may pick before a chat starts (routing.yaml `visitorChoice`; two or more, else absent). */
+  teams?: ChatTeamChoice[];
+}
+export interface ChatTeamChoice {
+  id: string;
+  name: string;
 }
 /** When chat opens next, in the site's time zone: "today", "tomorrow" or the weekday, at `time`. */
 export interface ChatOpening {
@@ -203,6 +209,9 @@ export interface ChatOfferFrame {
   status: "offered" | "expired";
   team?: string;
   expiresAt?: number;
+  /** With `offered`: the team's display name, and how many seconds the offer stands from its arrival (the console counts down by its own clock). */
+  teamName?: string;
+  seconds?: number;
 }
 
 /** To the visitor: the site's identity token was accepted (refusals are `chat-error` frames with ref `identify`). */

@@ -21,7 +21,7 @@ sites:
     teams:
       support: { name: Support, groups: [airlock-agent-viewers, airlock-agents, airlock-supervisors], maxConcurrentChats: 3 }
       loans: { name: Loans, groups: [airlock-agents], maxConcurrentChats: 3, hours: { weekly: { tue: ["09:00-12:00"] } } }
-      cards: { name: Cards, groups: [airlock-agents], maxConcurrentChats: 3 }
+      cards: { name: Cards, groups: [airlock-agents], maxConcurrentChats: 3, visitorChoice: true }
     defaultTeam: support
     pageRules: [{ prefix: /loans, team: loans }]
     asvs: [V2.1.2]

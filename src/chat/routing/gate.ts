@@ -17,7 +17,7 @@ export class RoutingGate {
     private readonly now: () => number,
   ) {}
 
-  /** Where a new chat goes; undefined for a site without routing. A chosen team the site lacks: `unknown_team`. */
+  /** Where a new chat goes; undefined for a site without routing. A chosen team the site lacks, or visitors may not pick: `unknown_team`. */
   destination(siteId: string, chosen: string | undefined, pageUrl: string | undefined): Destination | undefined {
     const site = siteRouting(this.policy(), siteId);
     if (!site) {
@@ -25,6 +25,7 @@ export class RoutingGate {
       return undefined;
     }
     if (chosen !== undefined && !Object.hasOwn(site.teams, chosen)) throw new ChatRefusal("unknown_team", "no such team for this site");
+    if (chosen !== undefined && site.teams[chosen]?.visitorChoice !== true) throw new ChatRefusal("unknown_team", "visitors may not choose this team");
     return destinationFor(site, chosen, pageUrl);
   }
 
@@ -41,6 +42,18 @@ export class RoutingGate {
   teams(siteId: string): { id: string; name: string }[] {
     const site = siteRouting(this.policy(), siteId);
     return site ? Object.entries(site.teams).map(([id, t]) => ({ id, name: t.name })) : [];
+  }
+
+  /** The teams a visitor may pick in the widget (`visitorChoice`), in policy order; none unless there are two or more to pick from. */
+  visitorChoices(siteId: string): { id: string; name: string }[] {
+    const site = siteRouting(this.policy(), siteId);
+    const choices = site ? Object.entries(site.teams).flatMap(([id, t]) => (t.visitorChoice ? [{ id, name: t.name }] : [])) : [];
+    return choices.length >= 2 ? choices : [];
+  }
+
+  /** How long an offer stands before it goes to the next agent, in seconds. */
+  offerSeconds(): number {
+    return this.policy().offer.timeoutSeconds;
   }
 
   mustKnowTeam(siteId: string, team: string): void {

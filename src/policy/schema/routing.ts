@@ -58,6 +58,8 @@ const team = z.strictObject({
   maxConcurrentChats: z.number().int().min(1).max(20),
   /** The team's own hours, when they differ from the site's. */
   hours: hours.optional(),
+  /** Visitors may pick this team in the widget before a chat starts (shown when two or more teams may be picked). */
+  visitorChoice: z.boolean().default(false),
 });
 
 /** Pages whose path starts with `prefix` go to `team`; agents with every skill listed are preferred. */
