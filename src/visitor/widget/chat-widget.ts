@@ -1,6 +1,6 @@
 import { ChatLedger, newClientId } from "../../protocol/chat-ledger.js";
 import { ATTACHMENT_TYPES, isAttachmentType } from "../../protocol/attachment-types.js";
-import type { ChatAvailabilityFrame, ChatFileLimitsFrame, ChatOpening, ChatServerFrame } from "../../protocol/chat-frames.js";
+import type { ChatAvailabilityFrame, ChatErrorFrame, ChatFileLimitsFrame, ChatOpening, ChatServerFrame, ChatTeamChoice } from "../../protocol/chat-frames.js";
 import { displayFileName, formatFileSize } from "../../protocol/file-display.js";
 import { acceptList, checkFile, FileUploads, type UploadView } from "../../protocol/file-upload.js";
 import { guard } from "../safe.js";
@@ -11,10 +11,16 @@ import { WidgetUi, type FileEntry, type LogEntry } from "./widget-ui.js";
 
 type ChatState = "none" | "queued" | "active" | "ended";
 
+/** Where the rating of the ended chat stands: asked, given (or refused as given), or skipped. */
+type RatingState = "open" | "sent" | "skipped";
+
 interface Saved {
   readonly conversation: string;
   readonly state: ChatState;
   readonly open: boolean;
+  readonly rating?: RatingState;
+  /** The score picked in the open prompt (the comment is not kept). */
+  readonly score?: number;
 }
 
 /** After `too_many_messages`: a slow retry, so a waiting outbox never becomes a flood (wsOffenceLimit). */
@@ -27,7 +33,10 @@ function load(): Saved | undefined {
   try {
     const raw = sessionStorage.getItem(STORAGE_KEY);
     const v = raw ? (JSON.parse(raw) as Partial<Saved>) : undefined;
-    return v && typeof v.conversation === "string" && typeof v.state === "string" ? { conversation: v.conversation, state: v.state, open: v.open === true } : undefined;
+    if (!v || typeof v.conversation !== "string" || typeof v.state !== "string") return undefined;
+    const rating = v.rating === "open" || v.rating === "sent" || v.rating === "skipped" ? v.rating : undefined;
+    const score = typeof v.score === "number" && v.score >= 1 && v.score <= 5 ? v.score : undefined;
+    return { conversation: v.conversation, state: v.state, open: v.open === true, ...(rating ? { rating } : {}), ...(score ? { score } : {}) };
   } catch {
     return undefined;
   }
@@ -59,6 +68,10 @@ export class ChatWidget {
   );
   /** The attachment whose download address the widget asked for (it downloads when the address comes). */
   #wantedDownload = "";
+  #rating: RatingState | undefined;
+  #score: number | undefined;
+  /** Teams the visitor may pick before a chat starts (none: the site's rules choose). */
+  #teams: readonly ChatTeamChoice[] = [];
 
   constructor(
     host: UiHost,
@@ -77,13 +90,28 @@ export class ChatWidget {
       onNewChat: () => this.#newChat(),
       onAttach: (files) => this.#attach(files),
       onFileDownload: (id) => this.#downloadFile(id),
+      onRate: (score, comment) => this.#rate(score, comment),
+      onRateSkip: () => this.#closeRating("skipped", undefined),
+      onRatePick: (score) => {
+        this.#score = score;
+        this.#save();
+      },
+      onTeam: (team) => {
+        this.#show("chat");
+        this.#start(team);
+      },
     });
     const saved = load();
     if (saved) {
       // An ended chat stays readable (with its end at the bottom) until the visitor starts a new one.
       this.#conversation = saved.conversation;
       this.#state = saved.state;
-      if (saved.state === "ended") this.#endedNote();
+      this.#rating = saved.rating;
+      this.#score = saved.score;
+      if (saved.state === "ended") {
+        this.#endedNote();
+        this.#render(); // "The chat has ended" shows even when the chat had no message to resume
+      }
       if (saved.open) this.#ui.show("chat");
     }
     channel.onFrame(guard((f: ChatServerFrame) => this.#onFrame(f)));
@@ -130,6 +158,7 @@ export class ChatWidget {
   #openPanel(): void {
     if (this.#state !== "none") return this.#show("chat"); // a chat in progress, or an ended one to read
     if (!this.#available) return this.#show("offline");
+    if (this.#teams.length > 0) return this.#show("teams");
     this.#show("chat");
     this.#start();
   }
@@ -140,18 +169,21 @@ export class ChatWidget {
     this.#state = "none";
     this.#notes = [];
     this.#ledger = new ChatLedger();
+    this.#rating = undefined;
+    this.#score = undefined;
+    this.#ui.rating.close(undefined);
     this.#ui.ended(false);
     this.#save(true);
     this.#render();
     this.#openPanel();
   }
 
-  #show(view: "chat" | "offline"): void {
+  #show(view: "chat" | "offline" | "teams"): void {
     this.#ui.show(view);
     this.#save();
   }
 
-  #start(): void {
+  #start(team?: string): void {
     if (this.#starting) return;
     this.#starting = true;
     // A new conversation: sequence numbers start again, unsent messages carry over.
@@ -162,7 +194,7 @@ export class ChatWidget {
     this.#render();
     const invite = this.#acceptedInvite;
     this.#acceptedInvite = "";
-    this.channel.send(invite ? { kind: "chat-start", invite } : { kind: "chat-start" });
+    this.channel.send(invite ? { kind: "chat-start", invite } : team ? { kind: "chat-start", team } : { kind: "chat-start" });
   }
 
   #send(text: string): void {
@@ -215,6 +247,8 @@ export class ChatWidget {
         return;
       case "chat-availability":
         this.#ui.offlineIntro(this.#closedText(f));
+        this.#teams = f.teams ?? [];
+        this.#ui.teams(this.#teams);
         return this.#availability(f.available);
       case "chat-queue":
         return this.#queuePlace(f.conversation, f.position);
@@ -240,6 +274,9 @@ export class ChatWidget {
       case "chat-typing":
         if (f.conversation === this.#conversation) this.#ui.showTyping(f.typing);
         return;
+      case "chat-rated":
+        if (f.conversation === this.#conversation) this.#closeRating("sent", "rateThanks");
+        return;
       case "chat-error":
         // A file refused (infected, too large, of a refused type…): its bubble says why.
         if (this.#uploads.refused(f.ref, f.code, f.message)) return;
@@ -247,6 +284,7 @@ export class ChatWidget {
           this.#wantedDownload = "";
           return this.#notice("fileUnavailable");
         }
+        if (f.ref === "chat-rate") return this.#ratingRefused(f);
         // Refused for load: send what is unacknowledged again a little later (same client ids).
         if (f.code === "rate_limited" || f.code === "internal") setTimeout(guard(() => this.#resendUnacknowledged()), 1_000);
         // Quotas: say why in a sentence; messages stay in the outbox and go again once there is session.
@@ -302,10 +340,36 @@ export class ChatWidget {
     this.#render(state === "ended");
   }
 
-  /** The end goes at the bottom of the log, the composer closes, "Start a new chat" is offered. */
+  /** The end goes at the bottom of the log, the composer closes, the rating prompt (once) and "Start a new chat" are offered. */
   #endedNote(): void {
+    if (this.#rating === undefined || this.#rating === "open") {
+      this.#rating = "open";
+      this.#ui.rating.open(this.#score);
+    }
     this.#ui.ended(true);
     this.#notes = [...this.#notes, { text: this.#ui.t("ended"), afterSeq: Number.MAX_SAFE_INTEGER }];
+  }
+
+  #rate(score: number, comment: string): void {
+    this.#score = score;
+    const sent = this.#conversation !== "" && this.channel.send({ kind: "chat-rate", conversation: this.#conversation, score, ...(comment ? { comment } : {}) });
+    if (!sent) this.#ui.rating.say(this.#ui.t("rateFailed"));
+  }
+
+  /** The prompt closes for good for this chat: rated (thank you), skipped, or no longer possible. */
+  #closeRating(state: "sent" | "skipped", sentence: WidgetKey | undefined): void {
+    const hadFocus = this.#ui.rating.el.contains((this.#ui.rating.el.getRootNode() as Document | ShadowRoot).activeElement);
+    this.#rating = state;
+    this.#ui.rating.close(sentence ? this.#ui.t(sentence) : undefined);
+    this.#save();
+    if (hadFocus) this.#ui.focusAfterEnd();
+  }
+
+  /** A refused rating, in a sentence: already given (from another tab, say), or this chat cannot be rated; else try again. */
+  #ratingRefused(f: ChatErrorFrame): void {
+    if (f.code === "already_rated") return this.#closeRating("sent", "rateAlready");
+    if (f.code === "not_found" || f.code === "not_ended") return this.#closeRating("skipped", "rateGone");
+    this.#ui.rating.say(this.#ui.t("rateFailed"));
   }
 
   /** "You are number 2 in the queue": replaces the waiting line while the chat waits. */
@@ -349,8 +413,8 @@ export class ChatWidget {
     if (available && this.#ui.view === "offline" && !this.#ui.offlineTouched()) {
       this.#notes = [{ text: this.#ui.t("availableNow"), afterSeq: 0 }];
       this.#render();
-      this.#show("chat");
-    } else if (!available && this.#ui.view === "chat") {
+      this.#show(this.#teams.length > 0 ? "teams" : "chat");
+    } else if (!available && this.#ui.view !== "offline") {
       this.#show("offline");
     }
   }
@@ -474,7 +538,7 @@ export class ChatWidget {
   #save(forget = false): void {
     try {
       if (forget) sessionStorage.removeItem(STORAGE_KEY);
-      else if (this.#conversation) sessionStorage.setItem(STORAGE_KEY, JSON.stringify({ conversation: this.#conversation, state: this.#state, open: this.#ui.isOpen }));
+      else if (this.#conversation) sessionStorage.setItem(STORAGE_KEY, JSON.stringify({ conversation: this.#conversation, state: this.#state, open: this.#ui.isOpen, rating: this.#rating, score: this.#score }));
     } catch {
       // storage may be disabled; the chat still works for this page
     }

@@ -58,7 +58,23 @@ export type WidgetKey =
   | "fileScannerDown"
   | "fileFailed"
   | "fileNotAllowed"
-  | "fileUnavailable";
+  | "fileUnavailable"
+  | "score1"
+  | "score2"
+  | "score3"
+  | "score4"
+  | "score5"
+  | "rateQuestion"
+  | "rateComment"
+  | "rateSend"
+  | "rateSkip"
+  | "rateChoose"
+  | "rateThanks"
+  | "rateAlready"
+  | "rateGone"
+  | "rateFailed"
+  | "teamQuestion"
+  | "teamAny";
 
 export const widgetStrings: Dictionary<WidgetKey> = {
   en: {
@@ -120,6 +136,22 @@ export const widgetStrings: Dictionary<WidgetKey> = {
     fileFailed: "Not sent: the upload was interrupted. Please try again.",
     fileNotAllowed: "Files cannot be sent in this chat.",
     fileUnavailable: "This file can no longer be downloaded.",
+    score1: "1 – Very poor",
+    score2: "2 – Poor",
+    score3: "3 – Okay",
+    score4: "4 – Good",
+    score5: "5 – Very good",
+    rateQuestion: "How was this chat?",
+    rateComment: "Comment (optional)",
+    rateSend: "Send rating",
+    rateSkip: "Skip",
+    rateChoose: "Choose a score from 1 to 5 first.",
+    rateThanks: "Thank you for your feedback.",
+    rateAlready: "This chat has already been rated. Thank you.",
+    rateGone: "This chat can no longer be rated.",
+    rateFailed: "Your rating could not be sent. Please try again.",
+    teamQuestion: "Who would you like to chat with?",
+    teamAny: "No preference",
   },
   de: {
     open: "Chat starten",
@@ -180,5 +212,21 @@ export const widgetStrings: Dictionary<WidgetKey> = {
     fileFailed: "Nicht gesendet: Das Hochladen wurde unterbrochen. Bitte versuchen Sie es erneut.",
     fileNotAllowed: "In diesem Chat können keine Dateien gesendet werden.",
     fileUnavailable: "Diese Datei kann nicht mehr heruntergeladen werden.",
+    score1: "1 – Sehr schlecht",
+    score2: "2 – Schlecht",
+    score3: "3 – In Ordnung",
+    score4: "4 – Gut",
+    score5: "5 – Sehr gut",
+    rateQuestion: "Wie war dieser Chat?",
+    rateComment: "Kommentar (optional)",
+    rateSend: "Bewertung senden",
+    rateSkip: "Überspringen",
+    rateChoose: "Wählen Sie zuerst eine Note von 1 bis 5.",
+    rateThanks: "Vielen Dank für Ihre Rückmeldung.",
+    rateAlready: "Dieser Chat wurde bereits bewertet. Vielen Dank.",
+    rateGone: "Dieser Chat kann nicht mehr bewertet werden.",
+    rateFailed: "Ihre Bewertung konnte nicht gesendet werden. Bitte versuchen Sie es erneut.",
+    teamQuestion: "Mit wem möchten Sie chatten?",
+    teamAny: "Keine Präferenz",
   },
 };

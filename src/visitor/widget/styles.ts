@@ -52,5 +52,17 @@ export const widgetCss = `
 .alc-file-refused.alc-me { background: #fff4e5; color: #5c2d00; border: 1px solid #e0a458; }
 .alc-file-refused.alc-me .alc-who, .alc-file-refused.alc-me .alc-file-meta, .alc-file-refused.alc-me .alc-file-state { color: #5c2d00; }
 .alc-file-download { align-self: flex-start; font-size: 13px; padding: 4px 10px; }
+.alc-rate { padding: 10px 12px; border-top: 1px solid #e3e8f0; display: flex; flex-direction: column; gap: 8px; font-size: 14px; }
+.alc-rate fieldset { border: 0; margin: 0; padding: 0; }
+.alc-rate legend { font-weight: 650; margin-bottom: 6px; }
+.alc-scores { display: flex; flex-wrap: wrap; gap: 6px; }
+.alc-score { display: flex; align-items: center; gap: 4px; border: 1px solid #b7c3d7; border-radius: 8px; padding: 4px 8px; cursor: pointer; }
+.alc-score:has(input:checked) { border-color: #0b5cad; background: #eef5fd; }
+.alc-teams { flex-direction: column; }
+.alc-rate-comment { display: flex; flex-direction: column; gap: 3px; font-weight: 600; }
+.alc-rate textarea { border: 1px solid #b7c3d7; border-radius: 8px; padding: 6px 8px; resize: none; font-weight: 400; }
+.alc-rate-status { margin: 0; color: #1d5e20; }
+.alc-rate-status:empty { display: none; }
+.alc-teampick { border-top: 0; padding: 14px; }
 [hidden] { display: none !important; }
 `;

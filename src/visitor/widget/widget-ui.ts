@@ -3,6 +3,9 @@ import { h, type UiHost } from "../ui/host.js";
 import { translator } from "../ui/i18n.js";
 import { widgetStrings, type WidgetKey } from "./strings.js";
 import { widgetCss } from "./styles.js";
+import { RatingPrompt } from "./rating-prompt.js";
+import { teamPicker } from "./team-picker.js";
+import type { ChatTeamChoice } from "../../protocol/chat-frames.js";
 
 export interface WidgetHandlers {
   onOpen(): void;
@@ -17,6 +20,11 @@ export interface WidgetHandlers {
   onAttach(files: readonly File[]): void;
   /** The visitor asked to download an attachment of the conversation. */
   onFileDownload(fileId: string): void;
+  onRate(score: number, comment: string): void;
+  onRateSkip(): void;
+  onRatePick(score: number): void;
+  /** The visitor picked a team (undefined: no preference) and starts the chat. */
+  onTeam(team: string | undefined): void;
 }
 
 /**
@@ -43,7 +51,7 @@ export interface FileEntry {
 /** One line of the chat log: a message bubble, an attachment, or a note about the chat itself (joined, ended). */
 export type LogEntry = { readonly kind: "message"; readonly mine: boolean; readonly from: string; readonly text: string; readonly pending: boolean } | { readonly kind: "note"; readonly text: string } | FileEntry;
 
-export type PanelView = "chat" | "offline" | "thanks";
+export type PanelView = "chat" | "offline" | "thanks" | "teams";
 
 /**
  * The widget's DOM inside the shared shadow root. Text from the server is only ever set with
@@ -69,6 +77,9 @@ export class WidgetUi {
   readonly #restart: HTMLElement;
   readonly #attach: HTMLButtonElement;
   readonly #picker: HTMLInputElement;
+  /** The satisfaction prompt, shown after a chat ends until the visitor rates or skips. */
+  readonly rating: RatingPrompt;
+  readonly #teamPicker: ReturnType<typeof teamPicker>;
   #typingTimer: ReturnType<typeof setTimeout> | undefined;
 
   constructor(host: UiHost, private readonly on: WidgetHandlers) {
@@ -116,13 +127,15 @@ export class WidgetUi {
     const downloadEnded = h("button", { class: "alc-btn", type: "button" }, t("download"));
     downloadEnded.addEventListener("click", () => this.on.onDownload());
     this.#restart = h("div", { class: "alc-foot alc-restart", hidden: "" }, downloadEnded, again);
-    this.#chat = h("div", { class: "alc-chatview" }, this.#log, this.#typing, this.#composer, this.#restart);
+    this.rating = new RatingPrompt(t, { send: (n, c) => this.on.onRate(n, c), skip: () => this.on.onRateSkip(), pick: (n) => this.on.onRatePick(n) });
+    this.#chat = h("div", { class: "alc-chatview" }, this.#log, this.#typing, this.#composer, this.rating.el, this.#restart);
+    this.#teamPicker = teamPicker(t, (team) => this.on.onTeam(team));
 
     this.#offline = this.#offlineForm();
     const minimise = h("button", { class: "alc-icon", type: "button", "aria-label": t("close") }, "−");
     minimise.addEventListener("click", () => this.minimise());
     this.#notice = h("p", { class: "alc-notice", role: "status", hidden: "" });
-    this.#panel = h("section", { class: "alc-panel", role: "dialog", "aria-label": t("title"), hidden: "" }, h("div", { class: "alc-head" }, h("h2", {}, t("title")), minimise), this.#notice, this.#chat, this.#offline);
+    this.#panel = h("section", { class: "alc-panel", role: "dialog", "aria-label": t("title"), hidden: "" }, h("div", { class: "alc-head" }, h("h2", {}, t("title")), minimise), this.#notice, this.#chat, this.#offline, this.#teamPicker.el);
     this.#panel.addEventListener("keydown", (e) => {
       if (e.key === "Escape") this.minimise();
     });
@@ -153,10 +166,12 @@ export class WidgetUi {
     this.#launch.hidden = true;
     this.#panel.hidden = false;
     this.#chat.hidden = view !== "chat";
-    this.#offline.hidden = view === "chat";
+    this.#offline.hidden = view === "chat" || view === "teams";
+    this.#teamPicker.el.hidden = view !== "teams";
     if (view === "thanks") this.#offline.replaceChildren(h("p", { role: "status" }, this.t("offlineThanks")));
     if (!this.#invite.hidden) this.#placeInvite();
-    const target = view !== "chat" ? (this.#offline.querySelector("input") ?? this.#panel) : this.#restart.hidden ? this.#input : this.#restart.querySelector<HTMLElement>(".alc-primary");
+    if (view === "chat" && !this.#restart.hidden) return this.focusAfterEnd();
+    const target = view === "teams" ? this.#teamPicker.el.querySelector("input") : view !== "chat" ? (this.#offline.querySelector("input") ?? this.#panel) : this.#input;
     (target ?? this.#panel).focus();
   }
 
@@ -167,8 +182,19 @@ export class WidgetUi {
     this.#restart.hidden = !isEnded;
     if (isEnded) {
       this.showTyping(false);
-      if (focusWasInside) this.#restart.querySelector<HTMLElement>(".alc-primary")?.focus();
+      if (focusWasInside) this.focusAfterEnd();
     }
+  }
+
+  /** After the end: the rating prompt while it asks, else "Start a new chat". */
+  focusAfterEnd(): void {
+    if (this.rating.el.hidden) this.#restart.querySelector<HTMLElement>(".alc-primary")?.focus();
+    else this.rating.focus();
+  }
+
+  /** The teams a visitor may pick before a chat starts. */
+  teams(list: readonly ChatTeamChoice[]): void {
+    this.#teamPicker.teams(list);
   }
 
   minimise(): void {
@@ -183,8 +209,8 @@ export class WidgetUi {
   }
 
   /** Which view the open panel shows. */
-  get view(): "chat" | "offline" {
-    return this.#chat.hidden ? "offline" : "chat";
+  get view(): "chat" | "offline" | "teams" {
+    return !this.#teamPicker.el.hidden ? "teams" : this.#chat.hidden ? "offline" : "chat";
   }
 
   /** The offline form's first lines: why nobody answers now (closed, and when chat opens, or nobody online). */
