@@ -117,7 +117,7 @@ export class ConsoleApp {
     const key = frameKey(viewer);
     if (this.frame && this.frameKey === key) return this.frame;
     this.frame?.close();
-    this.frame = renderFrame(this.app, this.pages, viewer, () => void this.signOut());
+    this.frame = renderFrame(this.app, this.pages, viewer, () => void this.signOut(), (to) => this.navigate(to));
     this.frameKey = key;
     return this.frame;
   }

@@ -1,4 +1,5 @@
 import { availabilityControl } from "./chat/availability-control.js";
+import { offerBadge } from "./chat/offer-badge.js";
 import { h, replaceChildren } from "./dom.js";
 import { grantsPage, navSections, type ConsolePage } from "./pages/page.js";
 import type { ReadyViewer, Viewer } from "./viewer.js";
@@ -48,19 +49,23 @@ function navigation(pages: readonly ConsolePage[], viewer: ReadyViewer): { nav: 
   return { nav, links };
 }
 
-function userMenu(viewer: ReadyViewer, onSignOut: () => void, signal: AbortSignal): HTMLElement {
+function userMenu(viewer: ReadyViewer, onSignOut: () => void, signal: AbortSignal, navigate: (to: string) => void): HTMLElement {
+  // Agents who handle chats say whether they are available, and see chats offered to them, on every page.
+  const offers = viewer.can("chat:handle") ? offerBadge(signal, (site) => {
+    if (location.pathname !== "/console/chats") navigate(`/console/chats?site=${encodeURIComponent(site)}`);
+  }) : undefined;
   return h(
     "div",
     { class: "user" },
-    // Agents who handle chats say whether they are available, on every page.
-    viewer.can("chat:handle") ? availabilityControl(signal) : null,
+    offers?.el,
+    offers ? availabilityControl(signal, (f, send) => offers.frame(f, send)) : null,
     h("a", { class: "user-name", href: "/console/account", title: "My account" }, viewer.agent.name || viewer.agent.subject),
     h("span", { class: "user-roles" }, viewer.roles.map((r) => h("span", { class: "badge" }, r))),
     h("button", { type: "button", class: "button secondary small", on: { click: onSignOut } }, "Sign out"),
   );
 }
 
-export function renderFrame(app: HTMLElement, pages: readonly ConsolePage[], viewer: Viewer, onSignOut: () => void): Frame {
+export function renderFrame(app: HTMLElement, pages: readonly ConsolePage[], viewer: Viewer, onSignOut: () => void, navigate: (to: string) => void = (to) => location.assign(to)): Frame {
   const main = h("main", { id: "main", tabindex: "-1" });
   const skip = h("a", { class: "skip-link", href: "#main" }, "Skip to content");
   if (viewer.stage !== "ready") {
@@ -74,7 +79,7 @@ export function renderFrame(app: HTMLElement, pages: readonly ConsolePage[], vie
     "div",
     { class: "frame frame-console" },
     skip,
-    h("header", { class: "topbar" }, brand(), userMenu(viewer, onSignOut, open.signal)),
+    h("header", { class: "topbar" }, brand(), userMenu(viewer, onSignOut, open.signal, navigate)),
     h("div", { class: "body" }, nav, main),
   );
   replaceChildren(app, root);

@@ -1,4 +1,5 @@
-import type { AgentAvailability } from "../../../protocol/chat-frames.js";
+import type { AgentAvailability, ChatServerFrame } from "../../../protocol/chat-frames.js";
+import type { AgentChatMessage } from "../../../protocol/chat-messages.js";
 import { h } from "../dom.js";
 import { ChatSocket } from "./chat-socket.js";
 
@@ -11,8 +12,11 @@ import { ChatSocket } from "./chat-socket.js";
 
 const labels: Record<AgentAvailability, string> = { online: "Online", away: "Away" };
 
-/** The header control; `signal` closes its connection when the frame is replaced (sign-out, another user). */
-export function availabilityControl(signal: AbortSignal): HTMLElement {
+/**
+ * The header control; `signal` closes its connection when the frame is replaced (sign-out, another
+ * user). `onFrame` sees every frame of that connection (the offers badge shares it).
+ */
+export function availabilityControl(signal: AbortSignal, onFrame?: (f: ChatServerFrame, send: (m: AgentChatMessage) => boolean) => void): HTMLElement {
   let status: AgentAvailability | undefined;
   const select = h(
     "select",
@@ -32,6 +36,7 @@ export function availabilityControl(signal: AbortSignal): HTMLElement {
     onOpen: () => socket.send({ kind: "watch-availability" }),
     onDown: () => undefined,
     onFrame: (f) => {
+      onFrame?.(f, (m) => socket.send(m));
       // The server's answer, or a change made in another tab or window of this agent: follow it.
       if (f.kind === "agent-availability" && f.status !== status) show(f.status, status !== undefined);
     },

@@ -11,6 +11,7 @@ import { mfaPage } from "./mfa.js";
 import type { ConsolePage } from "./page.js";
 import { policyPage } from "./policy.js";
 import { queuePage } from "./queue.js";
+import { ratingsPage } from "./ratings.js";
 import { recoveryCodesPage } from "./recovery-codes.js";
 import { sessionsPage } from "./sessions.js";
 import { signInPage } from "./sign-in.js";
@@ -36,6 +37,7 @@ export const consolePages: readonly ConsolePage[] = [
   cobrowsePage,
   chatsPage, transcriptsPage, transcriptPage, cannedResponsesPage,
   queuePage,
+  ratingsPage,
   keysPage,
   gdprPage,
 ];
