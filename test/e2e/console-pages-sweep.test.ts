@@ -84,6 +84,7 @@ suite("every console page at 1280×800 and 700×900: screenshot, axe, no sideway
     { login: "supervisor", path: "/console/chats?site=demo", name: "chats" },
     { login: "supervisor", path: "/console/canned-responses", name: "canned-responses" },
     { login: "supervisor", path: "/console/queue", name: "queue" },
+    { login: "supervisor", path: "/console/ratings", name: "ratings" },
     { login: "auditor", path: "/console/transcripts", name: "transcripts" },
     { login: "auditor", path: "/console/gdpr", name: "gdpr" },
   ];
