@@ -184,4 +184,17 @@ suite("chat attachments in the widget and the workspace (Chromium, clamd)", () =
     await expectNoAxeViolations(visitor, ["[data-airlock-ui]"]);
     await expectNoAxeViolations(alex, [".chat-pane"]);
   }, 60_000);
+
+  it("the transcript names each delivered file as text (type and size); refused files are not in it", async () => {
+    const { agent: auditorHttp } = await signInEnrolled(ws.server, "auditor");
+    const found = await auditorHttp.json(`${ws.server.url}/api/v1/transcripts?site=demo`);
+    const id = (found.body.conversations as { id: string }[])[0]?.id ?? "";
+    const auditor = await ws.agent("auditor", `/console/transcripts/${id}`);
+    const log = auditor.locator(".transcript");
+    await log.getByText(`Sent a file: ${MARKUP_NAME} (PDF document, 205 KB)`).waitFor();
+    await log.getByText("Sent a file: card-letter\uFFFDfdp.txt (plain text, 44 bytes)").waitFor();
+    expect(await log.locator("img").count()).toBe(0);
+    expect(await log.innerText()).not.toMatch(/invoice\.txt|form-for-you|photo\.png|huge\.pdf/);
+    await shot(auditor, "09-transcript-with-files");
+  }, 60_000);
 });

@@ -1,4 +1,5 @@
 import * as z from "zod/mini";
+import { displayFileName, fileTypeLabel, formatFileSize } from "../../../protocol/file-display.js";
 import { api } from "../api.js";
 import { formatTime } from "../components/format.js";
 import { field, select } from "../components/form.js";
@@ -198,7 +199,7 @@ function timeline(t: Transcript): TimelineEntry[] {
         "li",
         { class: `transcript-message transcript-${m.sender}${m.kind === "note" ? " transcript-note" : ""}` },
         h("div", { class: "transcript-meta" }, h("span", { class: "transcript-who" }, who), " ", timeEl(m.at, clock.format(m.at))),
-        h("p", { class: "transcript-text" }, m.text),
+        h("p", { class: "transcript-text" }, m.kind === "file" ? fileLine(m.text) : m.text),
       ),
     });
   }
@@ -254,3 +255,15 @@ export const transcriptPage = definePage({
     }
   },
 });
+
+/** An attachment message: its stored description (JSON from the server, read defensively) as one line; the file itself stays with the conversation's participants. */
+function fileLine(json: string): string {
+  try {
+    const f = JSON.parse(json) as { name?: unknown; size?: unknown; type?: unknown };
+    const name = typeof f.name === "string" ? displayFileName(f.name) : "a file";
+    const details = [typeof f.type === "string" ? fileTypeLabel(f.type) : "", typeof f.size === "number" ? formatFileSize(f.size) : ""].filter(Boolean).join(", ");
+    return `Sent a file: ${name}${details ? ` (${details})` : ""}`;
+  } catch {
+    return "Sent a file";
+  }
+}
