@@ -1,6 +1,6 @@
 import { EventEmitter } from "node:events";
 
-export type SessionEndReason = "logout" | "idle" | "absolute" | "admin" | "backchannel" | "rotated" | "retention";
+export type SessionEndReason = "logout" | "idle" | "absolute" | "admin" | "backchannel" | "rotated" | "retention" | "deprovisioned";
 
 export interface SessionEnded {
   readonly sessionRef: string;

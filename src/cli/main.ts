@@ -11,6 +11,7 @@ import { registerMigrateCommand } from "./migrate-command.js";
 import { ExitCode } from "./output.js";
 import { registerPolicyCommand } from "./policy-command.js";
 import { registerSanitizeCommand } from "./sanitize-command.js";
+import { registerScimCommand } from "./scim-command.js";
 import { registerServeCommand } from "./serve-command.js";
 import { airlockVersion } from "./version.js";
 
@@ -29,6 +30,7 @@ export function buildProgram(): Command {
   registerAuditCommand(program);
   registerKeysCommand(program);
   registerGdprCommand(program);
+  registerScimCommand(program);
   registerBackupCommand(program);
   registerComplianceCommand(program);
   registerBenchCommand(program);

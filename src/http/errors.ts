@@ -22,6 +22,13 @@ export function errorResponses(failures: FailureLog): Middleware<RequestState> {
       failures.failure(err, thrown, { requestId: ctx.state.requestId, route: ctx.state.routeName ?? "(unmatched)", status: err.status });
       ctx.status = err.status;
       for (const [name, value] of Object.entries(err.headers)) ctx.set(name, value);
+      if (ctx.path.startsWith("/scim/")) {
+        // SCIM clients read RFC 7644's error shape (a body too large or not JSON fails before the SCIM route runs).
+        ctx.type = "application/scim+json; charset=utf-8";
+        const scimType = err.code === "invalid_body" || err.code === "bad_request" ? { scimType: "invalidSyntax" } : {};
+        ctx.body = JSON.stringify({ schemas: ["urn:ietf:params:scim:api:messages:2.0:Error"], status: String(err.status), ...scimType, detail: err.expose ? err.message : "internal error" });
+        return;
+      }
       ctx.body = {
         error: {
           code: err.code,

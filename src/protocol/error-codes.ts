@@ -65,6 +65,7 @@ export const ERROR_CODES = {
   ask_paused: model(400, 4400), // the visitor said no a moment ago: the same question waits out the policy's pause (consentPause)
   wrong_mode: model(400, 4400), // the action needs control mode but the session is in view mode
   wrong_state: model(400, 4400), // message not valid in the session's current state (e.g. before hello)
+  account_deactivated: model(403, 4403), // the agent's IdP deactivated or deleted the account through SCIM: sessions end, sign-in is refused
   session_ended: model(401, 4401), // the co-browse session or visit is over (an unknown, used or expired resume token; a login session that ended)
   session_moving: model(503, 1011), // an agent's join: the server process holding the session stopped and none has taken it over yet; join again shortly
   too_many_conversations: model(429, 4429), // chat: the visit has as many open conversations as allowed

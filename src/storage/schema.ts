@@ -4,6 +4,7 @@ import type { Generated } from "kysely";
 import type { AuditTables } from "../audit/schema.js";
 import type { IdentityTables } from "../auth/tables.js";
 import type { ChatTables } from "../chat/tables.js";
+import type { ScimTables } from "../scim/tables.js";
 import type { WorkspaceTables } from "../chat/workspace-tables.js";
 import type { VisitorIdentityTables } from "../visitor-identity/tables.js";
 import type { EpochMs } from "./epoch-ms.js";
@@ -19,6 +20,6 @@ export interface FoundationTables {
 }
 
 // Later capabilities extend this interface with their own table sets.
-export interface Database extends FoundationTables, IdentityTables, AuditTables, ChatTables, WorkspaceTables, VisitorIdentityTables {}
+export interface Database extends FoundationTables, IdentityTables, AuditTables, ChatTables, WorkspaceTables, VisitorIdentityTables, ScimTables {}
 
 export type { Generated };

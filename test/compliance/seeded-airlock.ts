@@ -4,6 +4,7 @@ import { linkCobrowseSession } from "../../src/chat/cobrowse-timeline.js";
 import { insertFile } from "../../src/chat/files/file-store.js";
 import { rateConversation } from "../../src/chat/ratings.js";
 import type { StartOptions } from "../../src/server/server.js";
+import { scimClientFor } from "../scim/scim-client.js";
 import { spendTokenId } from "../../src/visitor-identity/used-tokens.js";
 import { passMfa, signInAtIdp, startIdentityServer } from "../auth/helpers/login.js";
 import { HttpAgent } from "../auth/helpers/http-agent.js";
@@ -91,6 +92,15 @@ export async function startSeededAirlock(fx: DialectFixture, options: Omit<Start
   const jti = `planted-jti-${clientId()}`;
   await spendTokenId(db, "demo", jti, Date.now() + 60_000, Date.now());
   plant("identity token jti", jti);
+  // SCIM provisioning as an IdP drives it: the agent provisioned and in a group (its roles unchanged),
+  // and a user deleted again (its tombstone). The bearer token must never be stored.
+  const scim = await scimClientFor(server, "entra");
+  plant("SCIM bearer token", scim.token);
+  const scimUser = await scim.call("POST", "/Users", { userName: "agent@airlock.test", externalId: "planted-scim-external", name: { givenName: "Alex", familyName: "Agent" }, displayName: "Alex Agent", emails: [{ value: "agent@airlock.test", type: "work" }] });
+  await scim.call("POST", "/Groups", { displayName: "airlock-agents", externalId: "planted-group", members: [{ value: String(scimUser.body.id) }] });
+  const leaver = await scim.call("POST", "/Users", { userName: "planted.leaver@example.test", displayName: "Planted Leaver" });
+  await scim.call("DELETE", `/Users/${String(leaver.body.id)}`);
+  identifying.set("planted-scim-external", "the IdP's externalId of an agent");
   plant("chat message", PLANTED_CHAT);
   plant("offline form", PLANTED_OFFLINE);
   plant("attachment name", PLANTED_FILE_NAME);

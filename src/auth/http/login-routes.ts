@@ -4,6 +4,7 @@ import { defineRoute, type RouteContext } from "../../http/route.js";
 import { findAgentBySubject, upsertAgent } from "../agents.js";
 import { auditAlone } from "../audit.js";
 import { clearedCookie, loginCookie, loginCookieName, readCookie, sessionCookie, sessionCookieName } from "../cookies.js";
+import { scimAccountOf, scimAllowsAgent } from "../../scim/agent-link.js";
 import { sessionSatisfiesMfa } from "./mfa-rule.js";
 
 /** Only console paths may be a post-login destination (no open redirect). */
@@ -42,7 +43,11 @@ export const callback = defineRoute({
       url.search = ctx.querystring;
       const verified = await rp.finish(url, tx);
       const agent = await upsertAgent(storage.db, verified.claims, identity.now());
-      if (identity.policy.rolesForGroups(agent.groups).length === 0) {
+      // An agent an IdP provisions through SCIM: deactivated or deleted there means no sign-in here,
+      // and its SCIM groups (not the token's) are what policy maps to roles.
+      const provisioned = await scimAccountOf(storage.db, agent);
+      if (provisioned && !provisioned.allowed) throw deactivated();
+      if (identity.policy.rolesForGroups(provisioned?.groups ?? agent.groups).length === 0) {
         throw new AirlockError("forbidden", "your account has no Airlock role", { details: { reason: "no_role" } });
       }
       // A session id from before login is never reused (fixation): end it and issue a new one.
@@ -52,6 +57,11 @@ export const callback = defineRoute({
         { agentId: agent.id, idpSid: verified.sid, amr: verified.amr, idTokenHint: verified.idToken },
         { event: "auth.login.success", agentId: agent.id },
       );
+      // Deprovisioned while this sign-in ran: its session-ending may have missed the new session.
+      if (provisioned && !(await scimAllowsAgent(storage.db, agent.id))) {
+        await identity.sessions.end(created.ref, "deprovisioned");
+        throw deactivated();
+      }
       let token = created.token;
       if (sessionSatisfiesMfa(identity.policy.mfa, verified.amr)) token = (await identity.sessions.rotate(created.ref, { state: "active", reauthenticated: true })).token;
       ctx.append("Set-Cookie", sessionCookie(token));
@@ -65,6 +75,14 @@ export const callback = defineRoute({
   },
 });
 
+const deactivated = () => new AirlockError("account_deactivated", "the account is deactivated at the identity provider", { details: { reason: "account_deactivated" } });
+
+/** What a person reads for the refusals they can act on; other reasons get the general sentence. */
+const failureSentences: Readonly<Record<string, string>> = {
+  account_deactivated: "Your organisation has deactivated your Airlock account, so you cannot sign in. Ask your administrator if this is a mistake.",
+  no_role: "Your account has no Airlock role. Ask your administrator to add you to an Airlock group.",
+};
+
 function failurePage(ctx: RouteContext, status: number, reason: string): void {
   ctx.status = status;
   ctx.type = "text/html; charset=utf-8";
@@ -73,7 +91,8 @@ function failurePage(ctx: RouteContext, status: number, reason: string): void {
     `<main>
 <section class="card" data-reason="${escapeHtml(reason)}">
 <h1>Sign-in failed</h1>
-<p>Airlock could not complete your sign-in (<code>${escapeHtml(reason)}</code>). No session was created.</p>
+<p>${escapeHtml(failureSentences[reason] ?? "Airlock could not complete your sign-in.")} No session was created.</p>
+<p class="hint">Reason for support: <code>${escapeHtml(reason)}</code></p>
 <p><a href="/auth/login">Try again</a></p>
 </section>
 </main>`,

@@ -1,5 +1,5 @@
 import * as z from "zod/mini";
-import { api } from "./api.js";
+import { api, reportAccountDeactivated } from "./api.js";
 import { NORMAL_CLOSE } from "../../protocol/error-codes.js";
 
 const ticketSchema = z.object({ ticket: z.string(), expiresAt: z.number() });
@@ -14,7 +14,12 @@ export async function connectAgentSocket(): Promise<WebSocket> {
   const url = new URL("/ws/agent", location.href);
   url.protocol = url.protocol === "https:" ? "wss:" : "ws:";
   url.searchParams.set("ticket", ticket);
-  return new WebSocket(url);
+  const socket = new WebSocket(url);
+  // The IdP deactivated this agent (SCIM): every page learns it from whichever socket hears it first.
+  socket.addEventListener("close", (e) => {
+    if (e.reason === "account_deactivated") reportAccountDeactivated();
+  });
+  return socket;
 }
 
 /** `connectAgentSocket`, closed when `signal` aborts (the user left the page), also if that happened while connecting. */

@@ -53,6 +53,12 @@ async function request(method: string, path: string, body?: unknown): Promise<un
   return data;
 }
 
+/** The server closed an agent socket because the account was deactivated: the session is gone too. */
+export function reportAccountDeactivated(): void {
+  const error = new ApiError(403, "account_deactivated", "account deactivated");
+  for (const listener of unauthenticatedListeners) listener(error);
+}
+
 /**
  * A 401 means the session is gone unless it names another reason: a wrong TOTP or recovery code
  * is also a 401 (`totp_invalid`, `totp_replayed`…) and must not sign the agent out.

@@ -39,11 +39,11 @@ export class ConsoleApp {
       if (location.pathname + location.search !== this.shown) void this.refreshViewer();
     });
     document.addEventListener("click", (event) => this.interceptLink(event));
-    onUnauthenticated(() => {
+    onUnauthenticated((error) => {
       // A session can end at any time (idle timeout, an admin, the IdP): show sign-in.
       if (this.viewer?.stage === "ready" || this.viewer?.stage === "mfa") {
         this.viewer = { stage: "signed-out" };
-        this.navigate(`/console/sign-in?ended=1&returnTo=${encodeURIComponent(normalizePath(location.pathname))}`, true);
+        this.navigate(`/console/sign-in?ended=${error.code === "account_deactivated" ? "deactivated" : "1"}&returnTo=${encodeURIComponent(normalizePath(location.pathname))}`, true);
       }
     });
     await this.refreshViewer();

@@ -18,6 +18,7 @@ const texts: Partial<Record<ErrorCode | ControlRefusal, string>> = {
   session_ended: "The co-browse session is over.",
   // The join is sent again by itself (agent-socket.ts) until the session's new server process has it.
   session_moving: "Reconnecting to the visitor's page…",
+  account_deactivated: "Your organisation has deactivated your Airlock account, so you were signed out.",
 };
 
 /** A sentence for a refusal code; unknown codes are shown as words. */

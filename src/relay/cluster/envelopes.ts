@@ -54,7 +54,8 @@ export const roomsEnvelope = z.discriminatedUnion("t", [
 ]);
 export type RoomsEnvelope = z.infer<typeof roomsEnvelope>;
 
-export const sessionsEnvelope = z.strictObject({ t: z.literal("ended"), session: z.string().min(1).max(200) });
+/** A login session ended; `reason` is set when the sockets close with more than session_ended (SCIM deprovisioning). */
+export const sessionsEnvelope = z.strictObject({ t: z.literal("ended"), session: z.string().min(1).max(200), reason: z.literal("account_deactivated").optional() });
 
 /** Parses a JSON envelope; undefined for anything malformed (logged by the caller, never thrown). */
 export function readEnvelope<T>(schema: z.ZodType<T>, text: string): T | undefined {

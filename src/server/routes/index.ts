@@ -8,6 +8,7 @@ import { demoRoutes } from "../../demo/routes.js";
 import { policyRoutes } from "../../policy/routes.js";
 import { assetRoute } from "../../relay/asset-proxy/route.js";
 import { relayRoutes } from "../../relay/http-routes.js";
+import { scimRoutes } from "../../scim/http/routes.js";
 import type { RouteDef } from "../../http/route.js";
 import { cspReport } from "./csp-report.js";
 import { healthz, readyz } from "./health.js";
@@ -17,5 +18,6 @@ import { siteconnectScript } from "./siteconnect.js";
 /** Every HTTP route Airlock serves. Capabilities add their route lists here. */
 export const allRoutes: readonly RouteDef<unknown>[] = [home, siteStylesheet, favicon, faviconIco, healthz, readyz, cspReport, ...identityRoutes, siteconnectScript, ...demoRoutes, replayFrame, assetRoute, ...relayRoutes,
   ...policyRoutes, ...auditRoutes, ...chatRoutes, ...keyRoutes,
+  ...scimRoutes,
   // Last: the console shell answers every other /console/ path.
   ...consoleRoutes];

@@ -138,11 +138,14 @@ export async function attachWebSockets(server: Server, services: Services, relay
   });
 
   // Identity ends a login session on one replica; every replica closes that session's sockets.
-  const stopListening = identity.events.onEnded((event) => bus.publish(sessionsChannel, JSON.stringify({ t: "ended", session: event.sessionRef })));
+  const stopListening = identity.events.onEnded((event) =>
+    bus.publish(sessionsChannel, JSON.stringify({ t: "ended", session: event.sessionRef, ...(event.reason === "deprovisioned" ? { reason: "account_deactivated" } : {}) })),
+  );
   const unsubscribe = await bus.subscribe(sessionsChannel, (text) => {
     const event = readEnvelope(sessionsEnvelope, text);
     if (!event) return;
-    for (const entry of tracked.values()) if (entry.sessionId === event.session) entry.peer.close(closeCodeOf("session_ended"), "session_ended");
+    const code = event.reason ?? "session_ended";
+    for (const entry of tracked.values()) if (entry.sessionId === event.session) entry.peer.close(closeCodeOf(code), code);
   });
 
   // Dead peers (no pong within one interval) are dropped so sessions learn the visitor is gone.

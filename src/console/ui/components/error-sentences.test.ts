@@ -45,7 +45,7 @@ describe("console error sentences", () => {
       unauthenticated: true, forbidden: true, origin_not_allowed: true, not_found: true, method_not_allowed: true, not_implemented: true,
       conflict: true, rate_limited: true, too_many_connections: true, not_ready: true, shutting_down: true, asset_signature_invalid: true,
       asset_url_expired: true, asset_room_ended: true, asset_origin_refused: true, asset_address_refused: true, asset_type_refused: true,
-      asset_too_large: true, asset_upstream_failed: true, asset_timeout: true, internal: true,
+      asset_too_large: true, asset_upstream_failed: true, asset_timeout: true, internal: true, account_deactivated: true,
     };
     for (const code of Object.keys(serverCodes) as ErrorCode[]) {
       expect(byCode[code], code).toMatch(/^[A-Z].*\.$/);

@@ -30,6 +30,7 @@ export const byCode: Readonly<Record<string, string>> = {
   payload_too_large: "That is too long for Airlock to accept. Shorten it and try again.",
   unsupported_media_type: "The console sent something Airlock does not accept. Reload the page and try again.",
   unauthenticated: "Your session has ended. Sign in again to continue.",
+  account_deactivated: "Your organisation has deactivated your Airlock account, so you were signed out. Ask your administrator if this is a mistake.",
   forbidden: "Your role does not allow this. If you need it, ask an Airlock administrator.",
   origin_not_allowed: "Airlock refused a request that did not come from its own console. Reload the page and try again.",
   not_found: "This no longer exists. It may have been deleted, erased or ended.",
