@@ -1,5 +1,6 @@
 import { z } from "zod";
 import { coordinate, mode, nodeId, targetId, versions } from "./fields.js";
+import { clearGuidesMessage, drawMessage, laserMessage, outlineMessage } from "./guidance.js";
 import { LIMITS } from "./limits.js";
 
 // Agent console → server. Every kind asks the policy engine (role, granted mode, consent).
@@ -42,6 +43,10 @@ export const agentMessage = z.discriminatedUnion("kind", [
   controlMessage,
   highlightMessage,
   requestViewMessage,
+  laserMessage,
+  outlineMessage,
+  drawMessage,
+  clearGuidesMessage,
 ]);
 export type AgentMessage = z.infer<typeof agentMessage>;
 export type AgentKind = AgentMessage["kind"];

@@ -55,6 +55,7 @@ export const ERROR_CODES = {
   too_many_nodes: model(400, 4400), // snapshot or subtree with more elements than allowed
   too_deep: model(400, 4400), // snapshot or subtree nested deeper than allowed
   too_many_ops: model(400, 4400), // mutation batch larger than allowed
+  too_many_strokes: model(400, 4400), // guidance: more freehand strokes on the visitor's page than GUIDANCE_LIMITS allows (clear first)
   value_too_long: model(400, 4400), // attribute, text, input value or URL longer than allowed
   unknown_node: model(400, 4400), // message names a node id the room does not know
   node_masked: model(400, 4400), // control event or mutation aimed at a masked / nosync node

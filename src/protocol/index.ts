@@ -13,3 +13,4 @@ export * from "./canvas.js";
 export * from "./canvas-message.js";
 export * from "./mask.js";
 export * from "./watchers.js";
+export * from "./guidance.js";

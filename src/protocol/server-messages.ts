@@ -2,6 +2,7 @@ import type { CanvasToAgent } from "./canvas.js";
 import type { CobrowseMode } from "./fields.js";
 import type { EndReason, ErrorCode } from "./error-codes.js";
 import type { ControlEvent } from "./agent-messages.js";
+import type { GuidanceToVisitor, GuidesClearedToAgent } from "./guidance.js";
 import type { Limits } from "./limits.js";
 import type { MaskedFieldEdit } from "./mask.js";
 import type { ControlRefusal } from "./visitor-messages.js";
@@ -169,6 +170,7 @@ export type ServerToVisitor =
   | ControlToVisitor
   | HighlightToVisitor
   | SnapshotRequestToVisitor
+  | GuidanceToVisitor
   | EndingSoon
   | ConsentCancelToVisitor;
 export type ServerToAgent =
@@ -183,4 +185,5 @@ export type ServerToAgent =
   | CanvasToAgent
   | AwayToAgent
   | MovedToAgent
+  | GuidesClearedToAgent
   | EndingSoon;

@@ -2,6 +2,7 @@ import { z } from "zod";
 import { coordinate, html, httpUrl, mode, nodeId, seq, targetId, token, versions, viewport } from "./fields.js";
 import { LIMITS } from "./limits.js";
 import { canvasMessage } from "./canvas-message.js";
+import { clearGuidesMessage } from "./guidance.js";
 
 // Visitor → server. The visitor script sends these; the relay trusts none of them.
 
@@ -86,6 +87,7 @@ export const visitorMessage = z.discriminatedUnion("kind", [
   controlRefusedMessage,
   canvasMessage,
   removeWatcherMessage,
+  clearGuidesMessage,
 ]);
 export type VisitorMessage = z.infer<typeof visitorMessage>;
 export type VisitorKind = VisitorMessage["kind"];

@@ -20,6 +20,7 @@ import { opTargetKnown } from "./checks/nodes.js";
 import type { Clock } from "./clock.js";
 import { ControlAudit, type ControlAuditEntry } from "./control-audit.js";
 import { fail, type Failure } from "./failure.js";
+import { GuideAudit, type GuideAuditEntry } from "./guide-audit.js";
 import { maskedAttributeChange, maskedInput, maskedTextChange, valueMasked } from "./masked-values.js";
 import { agentChecks, visitorChecks } from "./message-table.js";
 import { LatestPageState } from "./page-state.js";
@@ -51,7 +52,9 @@ export type CobrowseSessionAudit = (
     | "cobrowse.control.throttled"
     | "cobrowse.watcher"
     | "cobrowse.consent"
-    | "cobrowse.takeover",
+    | "cobrowse.takeover"
+    | "cobrowse.guide"
+    | "cobrowse.guide.throttled",
   meta: Record<string, string | number>,
 ) => void;
 
@@ -132,11 +135,16 @@ export class CobrowseSession implements CobrowseSessionFacts {
   /** Scroll, values, focus since the snapshot, for agents who join late (memory only). */
   readonly #page = new LatestPageState();
   readonly #controlAudit: ControlAudit;
+  readonly #guideAudit: GuideAudit;
+  /** Freehand strokes and whether an element is outlined on the visitor's page now (counts only, never points). */
+  #strokes = 0;
+  #outlined = false;
 
   constructor(readonly options: CobrowseSessionOptions) {
     this.id = options.id ?? randomBytes(16).toString("base64url");
     this.#canvases = new CanvasImages(this.canvas.intervalMs);
     this.#controlAudit = new ControlAudit(options.clock, (entry) => this.#auditControl(entry));
+    this.#guideAudit = new GuideAudit(options.clock, (entry) => this.#auditGuide(entry));
     this.#pause = options.consentPause ?? new ConsentPause(60_000);
     if (options.restore) this.#restore(options.restore);
   }
@@ -214,6 +222,10 @@ export class CobrowseSession implements CobrowseSessionFacts {
 
   get canvas(): CanvasSettings {
     return this.options.canvas ?? CANVAS_DEFAULTS;
+  }
+
+  get strokes(): number {
+    return this.#strokes;
   }
 
   get hasSnapshot(): boolean {
@@ -302,6 +314,9 @@ export class CobrowseSession implements CobrowseSessionFacts {
         this.removeAgent(seat, "removed_by_visitor");
         return undefined;
       }
+      case "clear-guides":
+        this.#clearGuides("visitor");
+        return undefined;
       case "control-refused": {
         const agent = this.#controlAudit.actorOf(message.id);
         if (agent) this.#controlAudit.note({ agent, type: message.type ?? "click", node: message.id, outcome: { by: "page", reason: message.reason } });
@@ -496,6 +511,23 @@ export class CobrowseSession implements CobrowseSessionFacts {
       case "highlight":
         this.#toVisitor({ kind: "highlight", x: message.x, y: message.y });
         return undefined;
+      case "laser":
+        this.#guideAudit.laser(seat.principal.subject, message.gesture, message.points.length, message.end === true);
+        this.#toVisitor({ kind: "laser", points: message.points });
+        return undefined;
+      case "outline":
+        this.#outlined = true;
+        this.#guideAudit.note({ actor: seat.principal.subject, tool: "outline", node: message.id });
+        this.#toVisitor({ kind: "outline", id: message.id });
+        return undefined;
+      case "draw":
+        this.#strokes++;
+        this.#guideAudit.note({ actor: seat.principal.subject, tool: "draw", points: message.points.length });
+        this.#toVisitor({ kind: "draw", points: message.points });
+        return undefined;
+      case "clear-guides":
+        this.#clearGuides("agent", seat.principal.subject);
+        return undefined;
     }
   }
 
@@ -556,6 +588,9 @@ export class CobrowseSession implements CobrowseSessionFacts {
 
   removeAgent(seat: AgentSeat, reason: EndReason): void {
     if (!this.#vacate(seat)) return;
+    this.#guideAudit.flush(seat.principal.subject);
+    // What watchers drew goes with a watcher who leaves or is sent away (the visitor's page and the others' views).
+    if (seat.admitted && this.state !== "ended" && (this.#strokes > 0 || this.#outlined)) this.#clearGuides("watcher-left");
     this.options.audit("cobrowse.leave", { room: this.id, site: this.siteId, agent: seat.principal.subject, reason });
     if (seat.admitted) this.options.audit("cobrowse.watcher", { room: this.id, site: this.siteId, agent: seat.principal.subject, change: "leave", reason });
     seat.admitted = false;
@@ -640,6 +675,26 @@ export class CobrowseSession implements CobrowseSessionFacts {
   #controlRefused(seat: AgentSeat, event: { type: ControlAuditEntry["type"]; id: number }, failure: Failure): Failure {
     if (seat.joined) this.#controlAudit.note({ agent: seat.principal.subject, type: event.type, node: event.id, outcome: { by: "relay", reason: failure.code } });
     return { ...failure, node: event.id };
+  }
+
+  /**
+   * Every drawing, outline and laser goes from the visitor's page: the visitor cleared it, an agent
+   * did, or a watcher left. The visitor's page is told unless it cleared itself; agents are told so
+   * their views match.
+   */
+  #clearGuides(by: "visitor" | "agent" | "watcher-left", agent?: string): void {
+    this.#strokes = 0;
+    this.#outlined = false;
+    if (by === "watcher-left") this.#guideAudit.flushAll();
+    else this.#guideAudit.note({ actor: by === "agent" && agent ? agent : "visitor", tool: "clear" });
+    if (by !== "visitor") this.#toVisitor({ kind: "clear-guides" });
+    this.#toAgents({ kind: "guides-cleared", by });
+  }
+
+  #auditGuide(entry: GuideAuditEntry): void {
+    const where = { room: this.id, site: this.siteId, actor: entry.actor };
+    if ("throttled" in entry) return this.options.audit("cobrowse.guide.throttled", where);
+    this.options.audit("cobrowse.guide", { ...where, tool: entry.tool, ...("points" in entry && entry.points !== undefined ? { points: entry.points } : {}), ...("node" in entry && entry.node !== undefined ? { node: entry.node } : {}) });
   }
 
   #auditControl(entry: ControlAuditEntry | { readonly agent: string; readonly throttled: true }): void {
@@ -820,6 +875,9 @@ export class CobrowseSession implements CobrowseSessionFacts {
     this.#sinceOps = 0;
     this.#canvases.clear();
     this.#page.forget();
+    // A new page shows none of the old page's drawings (the visitor script drops them too).
+    this.#strokes = 0;
+    this.#outlined = false;
   }
 
   /**
@@ -828,6 +886,7 @@ export class CobrowseSession implements CobrowseSessionFacts {
    */
   end(reason: EndReason): void {
     if (this.state === "ended") return;
+    this.#guideAudit.flushAll();
     this.state = "ended";
     this.#endReason = reason;
     this.#broadcastState();
@@ -860,6 +919,7 @@ export class CobrowseSession implements CobrowseSessionFacts {
     this.visitor = undefined;
     this.#forgetPage();
     this.#controlAudit.forget();
+    this.#guideAudit.forget();
     this.#asks.clear();
     for (const timer of this.#pauseTimers.values()) this.options.clock.clearTimeout(timer);
     this.#pauseTimers.clear();

@@ -12,6 +12,7 @@ import { allowedAsIfGranted, allowedBy, mayJoinOthers } from "./checks/policy.js
 import { inSession, sessionFound, sessionRunning, type RouteInput, type VisitInput } from "./checks/route.js";
 import { hasSnapshot, joined, live, notJoined } from "./checks/session.js";
 import { maskedValueReplaced } from "./checks/masked-values.js";
+import { strokeRoom } from "./checks/guidance.js";
 import { controlValueFits } from "./checks/values.js";
 import { versionInCommon } from "./checks/version.js";
 import { admittedSeat, askAllowed, controllingSeat, notAdmitted, seatKnown } from "./checks/watchers.js";
@@ -51,6 +52,8 @@ export const visitorActions = {
   "control-refused": "visitor:share",
   canvas: "visitor:share-canvas",
   "remove-watcher": "visitor:consent",
+  // The visitor takes the agents' drawings off their own page.
+  "clear-guides": "visitor:consent",
 } as const satisfies { readonly [K in VisitorKind]: MessageAccess };
 
 export const agentActions = {
@@ -63,6 +66,11 @@ export const agentActions = {
   control: "cobrowse:control",
   highlight: "cobrowse:view",
   "request-view": "cobrowse:invite",
+  // Guidance is drawn over the page by the visitor script and never acts on it: view is enough.
+  laser: "cobrowse:view",
+  outline: "cobrowse:view",
+  draw: "cobrowse:view",
+  "clear-guides": "cobrowse:view",
 } as const satisfies { readonly [K in AgentKind]: MessageAccess };
 
 type OpeningKind = "hello" | "resume";
@@ -91,6 +99,7 @@ export const visitTable: { readonly [K in CobrowseSessionVisitorKind]: readonly 
   "control-refused": [sessionRunning],
   canvas:            [sessionRunning],
   "remove-watcher":  [sessionRunning],
+  "clear-guides":    [sessionRunning],
 };
 
 /** Co-browse frames of an open visit, in its running room: Session.fromVisitor. */
@@ -112,6 +121,7 @@ export const visitorTable: { readonly [K in CobrowseSessionVisitorKind]: Row<Che
   "control-refused": [[live],              "asks", [consented("control")]],
   canvas:            [[live, hasSnapshot], "asks", [consented("view"),                canvasTarget, canvasImageFits]],
   "remove-watcher":  [[live],              "asks", [                                  seatKnown]],
+  "clear-guides":    [[live],              "asks", [consented("view")]],
 };
 
 /**
@@ -128,6 +138,10 @@ export const routeTable: { readonly [K in AgentKind]: readonly CheckOf<RouteInpu
   control:           [inSession],
   highlight:         [inSession],
   "request-view":    [inSession],
+  laser:             [inSession],
+  outline:           [inSession],
+  draw:              [inSession],
+  "clear-guides":    [inSession],
 };
 
 /** Agent messages in the room: Session.fromAgent. */
@@ -141,6 +155,10 @@ export const agentTable: { readonly [K in AgentKind]: Row<CheckInput<AgentMsg<K>
   control:           [[live, joined],             "asks",                      [consented("control"), controllingSeat, inMode("control"), eventTargetKnown, controlValueFits, maskedValueReplaced]],
   highlight:         [[live, joined],             "asks",                      [consented("view"), admittedSeat]],
   "request-view":    [[live, joined],             "asks",                      [notAdmitted, askAllowed("view")]],
+  laser:             [[live, joined],             "asks",                      [consented("view"), admittedSeat]],
+  outline:           [[live, joined, hasSnapshot], "asks",                     [consented("view"), admittedSeat,                       targetKnown]],
+  draw:              [[live, joined],             "asks",                      [consented("view"), admittedSeat, strokeRoom]],
+  "clear-guides":    [[live, joined],             "asks",                      [consented("view"), admittedSeat]],
 };
 
 /** A row as the checks it runs, in order: before, the policy check its column derives, after. */

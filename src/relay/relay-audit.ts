@@ -40,6 +40,9 @@ export function sessionAuditEntry(event: Parameters<CobrowseSessionAudit>[0], me
       return meta.change === "leave"
         ? { actor: `agent:${String(meta.agent)}`, action: `${event}.leave.${String(meta.reason)}`, target: cobrowseSession, decision: "info", ...(rule ? { rule } : {}) }
         : { actor: `agent:${String(meta.agent)}`, action: `${event}.join`, target: cobrowseSession, decision: "info" };
+    case "cobrowse.guide":
+    case "cobrowse.guide.throttled":
+      return guideEntry(event, meta, cobrowseSession);
     case "cobrowse.consent": {
       // A consent step with its mode and the agent the question named: the agent asks; the visitor
       // gives, declines or revokes. The target is the session and that agent (`room:…#agent:<id>`).
@@ -90,4 +93,15 @@ function controlEntry(event: string, meta: Record<string, string | number>, sess
   const action = `cobrowse.control.${String(meta.type)}`;
   if (event === "cobrowse.control") return { actor, action, target, decision: "success" };
   return { actor, action, target, decision: "deny", rule: `${String(meta.by)}:${String(meta.reason)}` };
+}
+
+/**
+ * Guidance (laser, outline, drawing, clear): who (an agent, or the visitor clearing), the tool,
+ * and counts — points of a stroke or laser gesture, the outlined node id. Never coordinates.
+ */
+function guideEntry(event: string, meta: Record<string, string | number>, session: string): AuditEntry {
+  const actor = meta.actor === "visitor" ? `visitor:${String(meta.site)}` : `agent:${String(meta.actor)}`;
+  if (event === "cobrowse.guide.throttled") return { actor, action: event, target: session, decision: "info" };
+  const detail = meta.points !== undefined ? `/points:${String(meta.points)}` : meta.node !== undefined ? `/node:${String(meta.node)}` : "";
+  return { actor, action: `cobrowse.guide.${String(meta.tool)}`, target: `${session}${detail}`, decision: "success" };
 }

@@ -133,6 +133,10 @@ describe("every check of the route rows runs in the relay's router", () => {
     control: { kind: "control", event: { type: "click", id: 2 } },
     highlight: { kind: "highlight", x: 1, y: 1 },
     "request-view": { kind: "request-view" },
+    laser: { kind: "laser", gesture: 1, points: [[1, 1]] },
+    outline: { kind: "outline", id: 2 },
+    draw: { kind: "draw", stroke: 1, points: [[1, 1], [2, 2]] },
+    "clear-guides": { kind: "clear-guides" },
   };
 
   it.each(Object.keys(routeChecks))("%s passes its route row once the agent joined a room", (kind) => {
@@ -177,6 +181,7 @@ describe("every check of the visit rows runs in Relay.fromVisitor", () => {
     "control-refused": { kind: "control-refused", id: 2, reason: "secret_field" },
     canvas: { kind: "canvas", id: 4, image: "data:image/png;base64,AAAA" },
     "remove-watcher": { kind: "remove-watcher", watcher: "some-watcher" },
+    "clear-guides": { kind: "clear-guides" },
   };
   const rows = Object.entries(visitChecks).flatMap(([kind, row]) => row.map((c) => [kind, c.checkName] as const));
 

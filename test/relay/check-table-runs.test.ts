@@ -1,6 +1,7 @@
 import path from "node:path";
 import { describe, expect, it } from "vitest";
 import type { AgentKind, AgentMessage } from "../../src/protocol/agent-messages.js";
+import { GUIDANCE_LIMITS } from "../../src/protocol/guidance.js";
 import { MASK_PLACEHOLDER } from "../../src/protocol/mask.js";
 import type { VisitorKind, VisitorMessage } from "../../src/protocol/visitor-messages.js";
 import type { AgentSeat } from "../../src/relay/agent-seat.js";
@@ -85,6 +86,7 @@ const visitorCases: { readonly [K in Exclude<VisitorKind, "hello" | "resume">]: 
   "control-refused": () => ({ kind: "control-refused", id: 2, reason: "secret_field", type: "input" }),
   canvas: (_w, h) => ({ kind: "canvas", id: h.node ?? 4, image: h.image ?? smallPng() }),
   "remove-watcher": (w, h) => ({ kind: "remove-watcher", watcher: h.watcher ?? w.a.id }),
+  "clear-guides": () => ({ kind: "clear-guides" }),
 };
 
 /** What a hostile variant changes in a kind's message. */
@@ -110,6 +112,10 @@ const agentCases: { readonly [K in AgentKind]: AgentCase } = {
     message: { kind: "control", event: h.key ? { type: "key", id: 2, key: h.key } : { type: "input", id: h.node ?? 2, value: h.value ?? "typed" } },
   }),
   highlight: (w) => ({ seat: w.a, message: { kind: "highlight", x: 1, y: 1 } }),
+  laser: (w) => ({ seat: w.a, message: { kind: "laser", gesture: 1, points: [[1, 1]] } }),
+  outline: (w, h) => ({ seat: w.a, message: { kind: "outline", id: h.node ?? 5 } }),
+  draw: (w) => ({ seat: w.a, message: { kind: "draw", stroke: 1, points: [[1, 1], [2, 2]] } }),
+  "clear-guides": (w) => ({ seat: w.a, message: { kind: "clear-guides" } }),
   "request-view": (w) => {
     // An agent in the session whom the visitor has not let watch (yet).
     w.a.admitted = false;
@@ -155,6 +161,12 @@ function breakerFor(checkName: string, kind: string): Breaker {
     "mode:control": { code: "wrong_mode", before: (w) => (w.room.mode = "view") },
     values: { code: "bad_frame", hostile: { key: "NoSuchKey" } },
     "masked-value": { code: "masked_value", hostile: { value: `ab${MASK_PLACEHOLDER}` } },
+    "guide:strokes": {
+      code: "too_many_strokes",
+      before: (w) => {
+        for (let i = 0; i < GUIDANCE_LIMITS.maxStrokesPerSession; i++) expect(w.room.fromAgent(w.a, { kind: "draw", stroke: i, points: [[0, 0], [1, 1]] })).toBeUndefined();
+      },
+    },
   };
   const breaker = breakers[checkName];
   if (!breaker) throw new Error(`no hostile case for check ${checkName} of ${kind}: add one here`);

@@ -19,6 +19,7 @@ const texts: Partial<Record<ErrorCode | ControlRefusal, string>> = {
   // The join is sent again by itself (agent-socket.ts) until the session's new server process has it.
   session_moving: "Reconnecting to the visitor's page…",
   account_deactivated: "Your organisation has deactivated your Airlock account, so you were signed out.",
+  too_many_strokes: "There are as many drawings on the visitor's page as Airlock allows. Clear them to draw again.",
 };
 
 /** A sentence for a refusal code; unknown codes are shown as words. */

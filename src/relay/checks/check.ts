@@ -31,6 +31,8 @@ export interface CobrowseSessionFacts {
   asking(seatId: string, mode?: CobrowseMode): boolean;
   /** Whether `id` names a seat of this session (a watcher, or an agent waiting for the visitor's yes). */
   hasSeat(id: string): boolean;
+  /** Freehand strokes the visitor's page shows now (guidance; a count, never the points). */
+  readonly strokes: number;
 }
 
 /** An agent's seat as checks see it. */

@@ -37,7 +37,7 @@ describe("console error sentences", () => {
   it("has a sentence for every error code the server can answer", () => {
     // Codes only frames carry: co-browse `error` frames (the viewer's console/viewer/refusal-text.ts)
     // and chat refusals (their own sentences above).
-    type FrameCode = "not_allowed" | "too_many_conversations" | "too_many_messages" | "note_too_long" | "agent_away" | "agent_unavailable" | "chat_closed" | "unknown_team" | "not_in_team" | "file_too_large" | "file_type_refused" | "file_infected" | "scanner_unavailable" | "upload_unexpected" | "already_rated" | "not_ended" | "bad_json" | "bad_frame" | "frame_too_large" | "unsupported_version" | "too_many_visits" | "too_many_nodes" | "too_deep" | "too_many_ops"
+    type FrameCode = "not_allowed" | "too_many_conversations" | "too_many_messages" | "note_too_long" | "agent_away" | "agent_unavailable" | "chat_closed" | "unknown_team" | "not_in_team" | "file_too_large" | "file_type_refused" | "file_infected" | "scanner_unavailable" | "upload_unexpected" | "already_rated" | "not_ended" | "bad_json" | "bad_frame" | "frame_too_large" | "unsupported_version" | "too_many_visits" | "too_many_nodes" | "too_deep" | "too_many_ops" | "too_many_strokes"
       | "value_too_long" | "unknown_node" | "node_masked" | "masked_value" | "bad_image" | "no_consent" | "ask_paused" | "wrong_mode" | "wrong_state" | "session_ended" | "session_moving"
       | "page_too_large" | "too_many_queries" | "identity_invalid" | "identity_expired" | "identity_replayed";
     const serverCodes: Record<Exclude<ErrorCode, FrameCode>, true> = {
