@@ -155,10 +155,11 @@ export const agentTable: { readonly [K in AgentKind]: Row<CheckInput<AgentMsg<K>
   control:           [[live, joined],             "asks",                      [consented("control"), controllingSeat, inMode("control"), eventTargetKnown, controlValueFits, maskedValueReplaced]],
   highlight:         [[live, joined],             "asks",                      [consented("view"), admittedSeat]],
   "request-view":    [[live, joined],             "asks",                      [notAdmitted, askAllowed("view")]],
-  laser:             [[live, joined],             "asks",                      [consented("view"), admittedSeat]],
-  outline:           [[live, joined, hasSnapshot], "asks",                     [consented("view"), admittedSeat,                       targetKnown]],
-  draw:              [[live, joined],             "asks",                      [consented("view"), admittedSeat, strokeRoom]],
-  "clear-guides":    [[live, joined],             "asks",                      [consented("view"), admittedSeat]],
+  // Guidance asks the policy as if view were granted, so that before the visitor's yes the refusal is no_consent.
+  laser:             [[live, joined],             { asIfGranted: "view" },     [consented("view"), admittedSeat]],
+  outline:           [[live, joined],             { asIfGranted: "view" },     [consented("view"), admittedSeat, hasSnapshot, targetKnown]],
+  draw:              [[live, joined],             { asIfGranted: "view" },     [consented("view"), admittedSeat, strokeRoom]],
+  "clear-guides":    [[live, joined],             { asIfGranted: "view" },     [consented("view"), admittedSeat]],
 };
 
 /** A row as the checks it runs, in order: before, the policy check its column derives, after. */

@@ -12,6 +12,8 @@ import { Connection } from "./transport/connection.js";
 import type { ServerFrame } from "./transport/server-frames.js";
 import { clearResume, loadResume, saveResume, type ResumeState } from "./transport/resume-store.js";
 import { CobrowseUi, type WatcherView } from "./ui/cobrowse-ui.js";
+import { GuideOverlay } from "./ui/guide-overlay.js";
+import { guidePoints } from "./ui/guide-points.js";
 import { SessionNotice } from "./ui/session-notice.js";
 
 // The co-browsing feature: keeps the visit's connection to Airlock (which the chat widget shares),
@@ -46,6 +48,8 @@ class CobrowseSession {
   /** Set only when the relay's welcome enables canvas images (policy cobrowse.canvas). */
   #canvas: CanvasCapture | undefined;
   #canvasSettings: CanvasSettings | undefined;
+  /** The agents' laser, outline and drawings; exists only while something was shown in this session. */
+  #guides: GuideOverlay | undefined;
   #consent: Consent = "none";
   #agent = "";
   #token: string | undefined;
@@ -123,11 +127,46 @@ class CobrowseSession {
       case "highlight":
         if (this.#recorder?.running && Number.isFinite(msg.x) && Number.isFinite(msg.y)) this.ui().highlight(msg.x, msg.y, this.#agent);
         return;
+      case "laser":
+      case "outline":
+      case "draw":
+      case "clear-guides":
+        return this.onGuide(msg);
       case "error":
         // A resume token that no longer works (expired, used, session over): start afresh.
         if (this.#resuming && this.#token === undefined) this.restartWithoutResume();
         return;
     }
+  }
+
+  /**
+   * Guidance is shown only while the visitor shares the page (view consent, an agent watching):
+   * the relay checked the frame already, and the page checks again here.
+   */
+  private onGuide(msg: Extract<ServerFrame, { kind: "laser" | "outline" | "draw" | "clear-guides" }>): void {
+    if (msg.kind === "clear-guides") return this.clearGuides(false);
+    if (!this.#recorder?.running || this.#consent === "none") return;
+    if (msg.kind === "outline") {
+      const node = typeof msg.id === "number" ? this.#recorder.mirror.nodeOf(msg.id) : undefined;
+      // Only an element of the page the capture knows, never Airlock's own UI.
+      if (!(node instanceof Element) || this.ctx.ui().contains(node)) return;
+      (this.#guides ??= new GuideOverlay()).outline(node, this.ui().outlineLabel(this.#agent));
+    } else {
+      const points = guidePoints(msg.points, msg.kind === "laser" ? "laser" : "draw");
+      if (!points) return;
+      this.#guides ??= new GuideOverlay();
+      if (msg.kind === "laser") this.#guides.laser(points);
+      else this.#guides.draw(points);
+    }
+    this.ui().guidesShown(this.#guides.showing, this.#agent);
+  }
+
+  /** Every drawing goes from the page (the visitor's button, an agent, or the session is over). */
+  private clearGuides(byVisitor: boolean): void {
+    this.#guides?.destroy();
+    this.#guides = undefined;
+    if (byVisitor) this.#conn.send({ kind: "clear-guides" });
+    this.#ui?.guidesShown(false, this.#agent, byVisitor);
   }
 
   private onWelcome(msg: WelcomeToVisitor & { privacy?: WelcomePrivacy }): void {
@@ -177,6 +216,7 @@ class CobrowseSession {
       onStop: () => this.stopByVisitor(),
       onTakeBack: () => this.takeBack(),
       onRemove: (watcher) => this.#conn.send({ kind: "remove-watcher", watcher }),
+      onClearGuides: () => this.clearGuides(true),
     });
   }
 
@@ -228,6 +268,7 @@ class CobrowseSession {
    * The visit goes on (same connection, same resume token): chat keeps working.
    */
   private end(): void {
+    this.clearGuides(false);
     this.#recorder?.stop();
     this.#canvas?.stop();
     this.#consent = "none";
@@ -237,6 +278,7 @@ class CobrowseSession {
   }
 
   private pause(): void {
+    this.clearGuides(false);
     this.#recorder?.stop();
     this.#canvas?.stop();
     this.#ui?.hideSession(false);

@@ -12,7 +12,7 @@ import { SUPPORTED_VERSIONS } from "../../protocol/version.js";
 
 const kinds: ReadonlySet<string> = new Set([
   "welcome", "state", "error", "consent", "snapshot", "mutations", "scroll", "viewport", "pointer", "focus", "input", "navigation",
-  "control-refused", "canvas", "away", "ending", "moved",
+  "control-refused", "canvas", "away", "ending", "moved", "guides-cleared",
 ]);
 
 /** Waits between reconnection attempts (the last one repeats). */

@@ -6,6 +6,8 @@ import { CanvasPainter } from "./canvas-painter.js";
 import { CountdownBanner } from "./countdown-banner.js";
 import { clockText, endReasonText } from "./end-reason-text.js";
 import { refusalText } from "./refusal-text.js";
+import { GuideLayer } from "./guide-layer.js";
+import { GuidePalette, type GuideTool } from "./guide-palette.js";
 import { PageCopy } from "./page-copy.js";
 import { SessionTools } from "./session-tools.js";
 import { viewerCss } from "./viewer-styles.js";
@@ -60,6 +62,8 @@ export class CobrowseViewer {
   readonly #endedTitle: HTMLElement;
   readonly #endedWhy: HTMLElement;
   readonly #tools: SessionTools;
+  readonly #palette: GuidePalette;
+  readonly #guides: GuideLayer;
   readonly #canvases: CanvasPainter;
   readonly #awayBanner = new CountdownBanner("away");
   readonly #onVisibility = () => this.reportPresence();
@@ -80,7 +84,11 @@ export class CobrowseViewer {
     // One compact row of controls (zoom, then the session's buttons), and below it one line of
     // what is happening: status, the visitor's address, who watches. Docked beside a chat the
     // viewer is ~36 rem wide, where a single mixed row wrapped onto three lines.
-    const controls = el("div", { class: "cb-bar" }, this.#zoom.element, el("div", { class: "cb-toolbar", role: "toolbar", "aria-label": "Co-browse tools" }, this.#tools.buttons));
+    this.#palette = new GuidePalette(
+      (tool) => this.toolChanged(tool),
+      () => this.#guides.clear(true),
+    );
+    const controls = el("div", { class: "cb-bar" }, this.#zoom.element, this.#palette.element, el("div", { class: "cb-toolbar", role: "toolbar", "aria-label": "Co-browse tools" }, this.#tools.buttons));
     const about = el("div", { class: "cb-meta" }, this.#status, this.#url, this.#tools.watchers);
     this.#frame = el("iframe", { sandbox: "allow-same-origin", src: options.frameSrc, title: "Visitor's page (replica)", referrerpolicy: "no-referrer", tabindex: "-1" }) as HTMLIFrameElement;
     this.#pointer = el("div", { class: "cb-pointer", "aria-hidden": "true" });
@@ -95,6 +103,18 @@ export class CobrowseViewer {
     this.element = el("div", { class: "cb-viewer" }, controls, about, this.#tools.notice, this.#awayBanner.element, this.#endingBanner.element, this.#stage);
     this.pageCopy = new PageCopy(this.#frame);
     this.#canvases = new CanvasPainter(this.pageCopy);
+    this.#guides = new GuideLayer({
+      overlay: this.#overlay,
+      pageCopy: this.pageCopy,
+      point: (e) => this.point(e),
+      tool: () => this.#palette.tool,
+      active: () => !this.#ended && this.#tools.allows("highlight"),
+      send: (m) => this.options.send(m),
+    });
+    // Escape anywhere in the viewer (but in the typing box, where it closes the box) clears the guidance.
+    this.element.addEventListener("keydown", (e) => {
+      if (e.key === "Escape" && e.target !== this.#typer && !this.#ended && this.#tools.allows("highlight")) this.#guides.clear(true);
+    });
     this.ready = new Promise((resolve) => this.#frame.addEventListener("load", () => resolve(), { once: true }));
     this.wireInput();
     new ResizeObserver(() => this.fit()).observe(this.#stage);
@@ -134,6 +154,7 @@ export class CobrowseViewer {
       case "state": {
         if (msg.state === "ended") return this.end(endReasonText(msg.reason));
         this.#tools.update(msg);
+        this.#palette.enable(this.#tools.allows("highlight"));
         // v2 servers name this agent's seat; control is this agent's only when granted to it by name.
         const mine = msg.watchers?.find((w) => w.id === msg.you);
         this.#admitted = msg.admitted ?? msg.state === "active";
@@ -143,6 +164,10 @@ export class CobrowseViewer {
       }
       case "consent":
         this.#tools.consent(msg);
+        return;
+      case "guides-cleared":
+        this.#guides.clear(false);
+        if (msg.by === "visitor") this.#status.textContent = "The visitor cleared the drawings.";
         return;
       case "snapshot":
         this.#canvases.clear();
@@ -162,6 +187,8 @@ export class CobrowseViewer {
       case "pointer":
         return this.showPointer(msg.x, msg.y);
       case "navigation":
+        // The visitor's next page shows none of the drawings.
+        this.#guides.clear(false);
         this.#url.textContent = msg.url;
         return this.pageCopy.event(msg);
       case "scroll":
@@ -212,10 +239,17 @@ export class CobrowseViewer {
     if (this.#ended) return;
     this.#mode = mode;
     this.#overlay.dataset.mode = this.#mode;
-    this.#overlay.setAttribute("aria-label", this.#mode === "control" ? "Visitor's page. Click, type and scroll act on the visitor's page." : "Visitor's page. Click to point at a spot for the visitor.");
+    this.toolChanged(this.#palette.tool);
     this.#status.dataset.mode = this.#mode;
     this.#status.textContent = this.#mode === "control" ? "You are controlling the visitor's page" : "You are viewing the visitor's page";
     if (this.#mode === "view") this.hideTyper();
+  }
+
+  /** The overlay says what a click or drag does with the tool in use. */
+  private toolChanged(tool: GuideTool): void {
+    this.#overlay.dataset.tool = tool;
+    const pointer = this.#mode === "control" ? "Click, type and scroll act on the visitor's page." : "Click to point at a spot for the visitor.";
+    this.#overlay.setAttribute("aria-label", `Visitor's page. ${tool === "pointer" ? pointer : this.#palette.hint}`);
   }
 
   private end(why: string, title = "The co-browse session has ended."): void {
@@ -230,6 +264,8 @@ export class CobrowseViewer {
     this.#endedCover.dataset.show = "true";
     this.hideTyper();
     this.#tools.end();
+    this.#palette.enable(false);
+    this.#guides.clear(false);
     this.#canvases.clear();
     const doc = this.pageCopy.document;
     // Nothing of the visitor's page stays on the agent's screen once the session is over.
@@ -276,7 +312,7 @@ export class CobrowseViewer {
 
   private wireInput(): void {
     this.#overlay.addEventListener("click", (e) => {
-      if (this.#ended || e.target === this.#typer) return;
+      if (this.#ended || e.target === this.#typer || this.#palette.tool !== "pointer") return;
       const { x, y } = this.point(e);
       const win = this.pageCopy.window;
       if (!win) return;

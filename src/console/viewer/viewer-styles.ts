@@ -25,6 +25,14 @@ export const viewerCss = `
 .cb-scaler iframe { display: block; border: 0; pointer-events: none; background: #fff; }
 .cb-overlay { position: absolute; inset: 0; cursor: crosshair; }
 .cb-overlay[data-mode=control] { cursor: pointer; }
+.cb-overlay[data-tool=laser], .cb-overlay[data-tool=draw] { cursor: crosshair; touch-action: none; }
+.cb-overlay[data-tool=highlight] { cursor: cell; }
+.cb-guides { display: inline-flex; gap: 4px; flex-wrap: wrap; }
+.cb-guide-svg { position: absolute; inset: 0; width: 100%; height: 100%; pointer-events: none; overflow: hidden; }
+.cb-guide-stroke { fill: none; stroke: #d92d20; stroke-width: 4; stroke-linecap: round; stroke-linejoin: round; opacity: .9; }
+.cb-guide-laser { stroke: #e11d48; stroke-width: 5; stroke-linecap: round; }
+.cb-guide-outline { position: absolute; box-sizing: border-box; border: 3px solid #f59e0b; border-radius: 6px; pointer-events: none; }
+.cb-guide-outline[hidden] { display: none; }
 .cb-pointer { position: absolute; width: 18px; height: 18px; margin: -3px 0 0 -3px; pointer-events: none; display: none; }
 .cb-pointer::before { content: ""; position: absolute; inset: 0; clip-path: polygon(0 0, 0 100%, 30% 72%, 55% 100%, 68% 92%, 45% 66%, 85% 66%); background: #e11d48; }
 .cb-typer { position: absolute; display: none; font: 15px system-ui, sans-serif; border: 2px solid #b45309; border-radius: 6px; padding: 4px 8px; background: #fffbeb; }

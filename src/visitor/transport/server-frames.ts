@@ -1,7 +1,7 @@
 import { readKnownFrame } from "../../protocol/known-frame.js";
 import type { ServerToVisitor } from "../../protocol/server-messages.js";
 
-const kinds: ReadonlySet<string> = new Set(["welcome", "state", "error", "consent-request", "control", "highlight", "snapshot-request", "ending", "consent-cancel"]);
+const kinds: ReadonlySet<string> = new Set(["welcome", "state", "error", "consent-request", "control", "highlight", "snapshot-request", "ending", "consent-cancel", "laser", "outline", "draw", "clear-guides"]);
 
 export type ServerFrame = ServerToVisitor;
 

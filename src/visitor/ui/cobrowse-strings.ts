@@ -23,6 +23,10 @@ export type CobrowseKey =
   | "takeBack"
   | "barLabel"
   | "highlight"
+  | "clearGuides"
+  | "guidesCleared"
+  | "guiding"
+  | "outlined"
   | "ended"
   | "roleSupervisor"
   | "roleAgent"
@@ -52,6 +56,10 @@ export const cobrowseStrings: Dictionary<CobrowseKey> = {
     takeBack: "Take back control",
     barLabel: "Screen sharing with support",
     highlight: "{agent} is pointing here",
+    clearGuides: "Clear drawings",
+    guidesCleared: "Drawings cleared",
+    guiding: "{agent} is drawing on this page. Drawings cannot click or type anything.",
+    outlined: "{agent} is showing this",
     ended: "Screen sharing has ended",
     roleSupervisor: "supervisor",
     roleAgent: "support agent",
@@ -80,6 +88,10 @@ export const cobrowseStrings: Dictionary<CobrowseKey> = {
     takeBack: "Steuerung zurücknehmen",
     barLabel: "Bildschirmfreigabe mit dem Support",
     highlight: "{agent} zeigt hierhin",
+    clearGuides: "Zeichnungen löschen",
+    guidesCleared: "Zeichnungen gelöscht",
+    guiding: "{agent} zeichnet auf dieser Seite. Zeichnungen können nichts anklicken oder eingeben.",
+    outlined: "{agent} zeigt Ihnen das",
     ended: "Die Bildschirmfreigabe wurde beendet",
     roleSupervisor: "Teamleitung",
     roleAgent: "Kundenservice",

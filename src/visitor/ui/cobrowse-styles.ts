@@ -29,6 +29,8 @@ export const cobrowseCss = `
 .al-watchers:has(> :only-child) .al-name { display: none; }
 .al-bar .al-btn.al-remove { padding: 2px 8px; font-size: 13px; }
 .al-bar.al-control { background: #b45309; }
+.al-bar:focus { outline: 3px solid #f59e0b; outline-offset: 2px; }
+.al-bar:focus:not(:focus-visible) { outline: none; }
 .al-label { white-space: nowrap; overflow: hidden; text-overflow: ellipsis; }
 .al-dot { width: 9px; height: 9px; border-radius: 50%; background: #fff; flex: none; }
 .al-bar .al-btn { white-space: nowrap; padding: 5px 11px; font-size: 14px; border-color: rgba(255,255,255,.7); background: transparent; color: #fff; }

@@ -17,6 +17,8 @@ export interface SessionHandlers {
   readonly onStop: () => void;
   readonly onTakeBack: () => void;
   readonly onRemove: (watcher: string) => void;
+  /** The visitor clears the agents' drawings (the button shows while there are some). */
+  readonly onClearGuides?: () => void;
 }
 
 /** An agent as the bar names them. */
@@ -45,6 +47,9 @@ export class CobrowseUi {
   #bar: HTMLElement | undefined;
   #frame: HTMLElement | undefined;
   #markTimer: ReturnType<typeof setTimeout> | undefined;
+  /** The agents' drawings or an outline are on the page: the bar offers to clear them. */
+  #guides = false;
+  #lastSession: Parameters<CobrowseUi["showSession"]> | undefined;
 
   constructor(private readonly host: UiHost) {
     host.addStyles(cobrowseCss);
@@ -116,6 +121,7 @@ export class CobrowseUi {
    * with their role, each removable when there are several; Stop ends sharing for everyone.
    */
   showSession(mode: CobrowseMode, watchers: readonly WatcherView[], handlers: SessionHandlers): void {
+    this.#lastSession = [mode, watchers, handlers];
     const controlling = mode === "control";
     const controller = watchers.find((w) => w.controlling) ?? watchers[0];
     const label =
@@ -142,8 +148,14 @@ export class CobrowseUi {
       back.addEventListener("click", guard(() => handlers.onTakeBack()));
       items.push(back);
     }
+    if (this.#guides && handlers.onClearGuides) {
+      const onClear = handlers.onClearGuides;
+      const clear = h("button", { type: "button", class: "al-btn", "data-airlock-action": "clear-guides" }, this.#t("clearGuides"));
+      clear.addEventListener("click", guard(() => onClear()));
+      items.push(clear);
+    }
     items.push(stop);
-    const bar = h("div", { class: `al-bar${controlling ? " al-control" : ""}`, role: "region", "aria-label": this.#t("barLabel") }, ...items);
+    const bar = h("div", { class: `al-bar${controlling ? " al-control" : ""}`, role: "region", "aria-label": this.#t("barLabel"), tabindex: "-1" }, ...items);
     const frame = h("div", { class: `al-frame${controlling ? " al-control" : ""}`, "aria-hidden": "true" });
     const changed = this.#bar?.querySelector(".al-label")?.textContent !== label;
     // Keep keyboard focus on the same control when the bar is rebuilt.
@@ -171,7 +183,29 @@ export class CobrowseUi {
     return said.length > 0 ? said.join(". ") : undefined;
   }
 
+  /**
+   * The agents' drawings appeared (the bar offers "Clear drawings" and says once who draws) or
+   * went (`cleared` by the visitor: said so, and focus stays in the bar).
+   */
+  guidesShown(present: boolean, agent: string, cleared = false): void {
+    if (this.#guides === present) return;
+    this.#guides = present;
+    const focused = this.host.root.activeElement;
+    const hadFocus = focused?.getAttribute("data-airlock-action") === "clear-guides";
+    if (this.#lastSession && this.#bar) this.showSession(...this.#lastSession);
+    if (present) this.announce(this.#t("guiding", { agent }));
+    else if (cleared) this.announce(this.#t("guidesCleared"));
+    if (hadFocus && !present) this.#bar?.focus({ preventScroll: true });
+  }
+
+  /** The words on an outlined element. */
+  outlineLabel(agent: string): string {
+    return this.#t("outlined", { agent });
+  }
+
   hideSession(ended: boolean): void {
+    this.#guides = false;
+    this.#lastSession = undefined;
     const had = this.#bar !== undefined;
     this.#bar?.remove();
     this.#frame?.remove();

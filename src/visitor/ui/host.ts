@@ -50,9 +50,47 @@ export function uiHost(langHint?: string | null): UiHost {
   return host;
 }
 
-/** True for the UI host element itself (cheap check used while serializing). */
+/** True for the UI host element itself, or the guidance overlay's (cheap check used while serializing). */
 export function isUiHostElement(el: Element): boolean {
-  return el === hostElement;
+  return el === hostElement || el === overlayElement;
+}
+
+const OVERLAY_ATTRIBUTE = "data-airlock-guides";
+let overlayElement: Element | undefined;
+
+/**
+ * The agents' guidance overlay: an element of its own over the whole viewport, with a closed
+ * shadow root (the page cannot reach in). It never takes a pointer event, focus or a key: the
+ * inline `!important` declarations beat anything the page's stylesheets say about it, and it has
+ * no focusable content. The capture skips it like the UI host.
+ */
+export function overlayHost(): { readonly element: HTMLElement; readonly root: ShadowRoot } {
+  const el = document.createElement("div");
+  el.setAttribute(OVERLAY_ATTRIBUTE, "");
+  el.setAttribute("aria-hidden", "true");
+  // CSSOM writes are allowed under a style-src without 'unsafe-inline' (style attributes are not).
+  const fixed: Readonly<Record<string, string>> = {
+    all: "initial",
+    display: "block",
+    position: "fixed",
+    inset: "0",
+    width: "100vw",
+    height: "100vh",
+    margin: "0",
+    padding: "0",
+    border: "0",
+    overflow: "hidden",
+    "pointer-events": "none",
+    "user-select": "none",
+    "z-index": "2147483645",
+    contain: "strict",
+  };
+  for (const [name, value] of Object.entries(fixed)) el.style.setProperty(name, value, "important");
+  el.inert = true;
+  const root = el.attachShadow({ mode: "closed" });
+  overlayElement = el;
+  document.documentElement.appendChild(el);
+  return { element: el, root };
 }
 
 /** Small DOM builder: no innerHTML anywhere (host pages may enforce Trusted Types). */
