@@ -17,7 +17,7 @@ export const cobrowseCss = `
 .al-primary:hover { background: #094b8e; }
 .al-danger { background: #b42318; border-color: #b42318; color: #fff; }
 .al-danger:hover { background: #912018; }
-.al-bar { pointer-events: auto; position: fixed; bottom: 0; left: 50%; transform: translateX(-50%); display: flex; align-items: center; gap: 12px;
+.al-bar { pointer-events: auto; position: fixed; bottom: 0; left: 50%; transform: translateX(-50%); width: max-content; display: flex; align-items: center; gap: 12px;
   background: #0b5cad; color: #fff; padding: 7px 8px 7px 14px; border-radius: 12px 12px 0 0; box-shadow: 0 -6px 18px rgba(8, 27, 58, .3); max-width: calc(100vw - 16px);
   box-sizing: border-box; flex-wrap: wrap; row-gap: 6px; }
 .al-watchers { display: flex; flex-wrap: wrap; gap: 6px 12px; margin: 0; padding: 0; list-style: none; }

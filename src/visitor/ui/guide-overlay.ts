@@ -15,8 +15,8 @@ const overlayCss = `
 * { pointer-events: none !important; user-select: none !important; }
 svg { position: absolute; inset: 0; width: 100%; height: 100%; overflow: visible; }
 .stroke { fill: none; stroke: #d92d20; stroke-width: 4; stroke-linecap: round; stroke-linejoin: round; opacity: .9; }
-.laser { stroke: #e11d48; stroke-width: 5; stroke-linecap: round; }
-.laser-dot { fill: #e11d48; }
+.laser { stroke: #e11d48; stroke-width: 6; stroke-linecap: round; filter: drop-shadow(0 0 3px rgba(225, 29, 72, .8)); }
+.laser-dot { fill: #e11d48; stroke: #fff; stroke-width: 2; filter: drop-shadow(0 0 4px rgba(225, 29, 72, .9)); }
 .outline { position: absolute; box-sizing: border-box; border: 3px solid #f59e0b; border-radius: 6px;
   box-shadow: 0 0 0 4px rgba(245, 158, 11, .28), 0 0 0 9999px rgba(8, 27, 58, .12); }
 .label { position: absolute; left: -3px; bottom: 100%; margin-bottom: 6px; background: #14213d; color: #fff;
@@ -164,7 +164,7 @@ export class GuideOverlay {
       dot.setAttribute("class", "laser-dot");
       dot.setAttribute("cx", String(head.x));
       dot.setAttribute("cy", String(head.y));
-      dot.setAttribute("r", "6");
+      dot.setAttribute("r", "8");
       dot.setAttribute("opacity", String(Math.max(0, 1 - (now - head.at) / GUIDANCE_LIMITS.laserFadeMs).toFixed(2)));
       parts.push(dot);
     }
