@@ -82,6 +82,7 @@ suite("agent guidance over the visitor's page", () => {
   it("offers the palette once the visitor shares: keyboard-operable, no axe violations", async () => {
     const context = await env.browser.newContext({ viewport: { width: 1100, height: 760 } });
     await context.addInitScript(() => {
+      // eslint-disable-next-line @typescript-eslint/unbound-method -- called below with its element as `this`
       const attach = Element.prototype.attachShadow;
       Element.prototype.attachShadow = function (this: Element, init: ShadowRootInit) {
         const root = attach.call(this, init);
