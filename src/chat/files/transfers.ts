@@ -32,6 +32,11 @@ export interface Upload {
   received: number;
 }
 
+/** What clients may attach: nothing without a malware scanner, whatever the policy says. */
+export function fileLimits(policy: AttachmentsPolicy, scannerConfigured: boolean): ChatFileLimitsFrame {
+  return { kind: "chat-file-limits", enabled: policy.enabled && scannerConfigured, maxBytes: policy.limits.maxBytes, types: [...policy.types.allowed] };
+}
+
 /**
  * Chat attachments: checks before any byte is kept (policy on, size, count), then, once every
  * byte has arrived, the type sniffed from the bytes, then the malware scan, and only then the
@@ -53,8 +58,7 @@ export class FileTransfers {
 
   /** What clients may attach now: they check a file against it before sending any byte. */
   limits(): ChatFileLimitsFrame {
-    const p = this.policy();
-    return { kind: "chat-file-limits", enabled: p.enabled && this.scanner !== undefined, maxBytes: p.limits.maxBytes, types: [...p.types.allowed] };
+    return fileLimits(this.policy(), this.scanner !== undefined);
   }
 
   /** Checks an announced upload against the policy and the conversation before any byte is kept. */
