@@ -183,6 +183,17 @@ suite("chat attachments in the widget and the workspace (Chromium, clamd)", () =
     }
     await expectNoAxeViolations(visitor, ["[data-airlock-ui]"]);
     await expectNoAxeViolations(alex, [".chat-pane"]);
+
+    // The workspace in a 360 px window shows the conversation alone; its file bubbles fit too.
+    await alex.setViewportSize(NARROW);
+    const log = await pane.locator(".chat-log").boundingBox();
+    for (const b of await pane.locator(".chat-file").all()) {
+      await b.scrollIntoViewIfNeeded();
+      const box = await b.boundingBox();
+      expect(box && log && box.x >= log.x && box.x + box.width <= log.x + log.width).toBe(true);
+      expect(await b.locator(".chat-file-name").evaluate((el) => el.scrollWidth <= el.clientWidth + 1)).toBe(true);
+    }
+    await shot(alex, "10-agent-narrow");
   }, 60_000);
 
   it("the transcript names each delivered file as text (type and size); refused files are not in it", async () => {
