@@ -3,11 +3,19 @@ import { loadConfig } from "../config/load.js";
 import type { Config } from "../config/schema.js";
 import { openStorage, type Storage } from "../storage/db.js";
 import { ExitCode } from "./output.js";
+import { TelemetrySettingsError, telemetrySettings } from "../telemetry/settings.js";
 
 /** Loads the config for a command; on error prints every issue and exits 2. */
 export function configOrExit(json = false): Config {
   try {
     const { config, unknownEnv } = loadConfig();
+    // The OTEL_* variables are not Airlock settings, but one Airlock cannot honour is invalid configuration all the same.
+    try {
+      telemetrySettings(process.env);
+    } catch (err) {
+      if (err instanceof TelemetrySettingsError) throw new ConfigError([{ field: err.variable, source: "environment", message: err.problem }]);
+      throw err;
+    }
     if (unknownEnv.length > 0 && !json) {
       process.stderr.write(`airlock: ignoring environment variables that match no setting: ${unknownEnv.join(", ")}\n`);
     }

@@ -24,9 +24,9 @@ export interface TelemetrySettings {
 export class TelemetrySettingsError extends Error {
   constructor(
     readonly variable: string,
-    message: string,
+    readonly problem: string,
   ) {
-    super(`${variable}: ${message}`);
+    super(`${variable}: ${problem}`);
     this.name = "TelemetrySettingsError";
   }
 }
