@@ -57,7 +57,12 @@ export async function shootBoth(visitor: Page, agent: Page): Promise<ScreenPair>
   }, MASK_PLACEHOLDER);
   try {
     const visitorShot = await visitor.screenshot({ type: "png" });
-    const copyShot = await agent.locator(".cb-scaler iframe").screenshot({ type: "png" });
+    // The frame may sit at a fractional position in the console; its content is drawn from the
+    // nearest whole pixel, and an element screenshot would take one row or column more.
+    const box = await agent.locator(".cb-scaler iframe").boundingBox();
+    const copyShot = box
+      ? await agent.screenshot({ type: "png", clip: { x: Math.round(box.x), y: Math.round(box.y), width: Math.round(box.width), height: Math.round(box.height) } })
+      : await agent.locator(".cb-scaler iframe").screenshot({ type: "png" });
     return { visitor: visitorShot, copy: copyShot, visitorMasked, copyMasked };
   } finally {
     await visitor.evaluate(() => {
