@@ -10,7 +10,18 @@ export const NODE_ID_ATTRIBUTE = "data-airlock-id";
  */
 export const LINK_MARK = "data-airlock-link";
 
-/** On the snapshot's root element: the visitor's page renders in quirks mode (it has no doctype). */
+/**
+ * The viewer's mark on the element under the visitor's pointer and its ancestors: the page
+ * copy's `:hover` selectors select it instead (the CSS sanitizer rewrites them), so the agent
+ * sees the visitor's hover styles and never their own. Only the viewer sets it; the relay drops
+ * it from what a page sends.
+ */
+export const HOVER_MARK = "data-airlock-hover";
+
+/**
+ * On the snapshot's root element: the visitor's page renders in quirks mode (empty value: it has
+ * no doctype) or in limited quirks mode (`limited`: a Transitional or Frameset doctype).
+ */
 export const QUIRKS_MARK = "data-airlock-quirks";
 
 /** The document itself (for scroll and focus events that do not target an element). */

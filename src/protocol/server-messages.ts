@@ -159,6 +159,7 @@ export type PageEventToAgent =
   | { kind: "viewport"; viewport: { width: number; height: number } }
   | { kind: "pointer"; x: number; y: number }
   | { kind: "focus"; id: number }
+  | { kind: "hover"; id: number }
   | { kind: "input"; id: number; value: string; masked: boolean }
   | { kind: "navigation"; url: string };
 

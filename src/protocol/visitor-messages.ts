@@ -43,6 +43,8 @@ export const scrollMessage = z.object({ kind: z.literal("scroll"), id: targetId,
 export const viewportMessage = z.object({ kind: z.literal("viewport"), viewport }).strict();
 export const pointerMessage = z.object({ kind: z.literal("pointer"), x: coordinate, y: coordinate }).strict();
 export const focusMessage = z.object({ kind: z.literal("focus"), id: targetId }).strict();
+/** The innermost element under the visitor's pointer (0 = none): the page copy shows its hover styles. */
+export const hoverMessage = z.object({ kind: z.literal("hover"), id: targetId }).strict();
 /** `masked` values carry only a placeholder of the same length; unmasked only where policy allows. */
 export const inputMessage = z
   .object({ kind: z.literal("input"), id: nodeId, value: z.string().max(LIMITS.maxInputValueLength), masked: z.boolean() })
@@ -79,6 +81,7 @@ export const visitorMessage = z.discriminatedUnion("kind", [
   viewportMessage,
   pointerMessage,
   focusMessage,
+  hoverMessage,
   inputMessage,
   navigationMessage,
   consentMessage,

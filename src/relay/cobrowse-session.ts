@@ -292,6 +292,9 @@ export class CobrowseSession implements CobrowseSessionFacts {
       case "focus":
         this.#pageEvent({ kind: "focus", id: message.id });
         return undefined;
+      case "hover":
+        this.#pageEvent({ kind: "hover", id: message.id });
+        return undefined;
       case "navigation":
         this.#forgetPage();
         this.#toAgents({ kind: "navigation", url: message.url });

@@ -19,6 +19,7 @@ export class LatestPageState {
   #documentScroll: Point | undefined;
   #pointer: Point | undefined;
   #focus: number | undefined;
+  #hover: number | undefined;
   readonly #scrolls = new Map<number, Point>();
   readonly #inputs = new Map<number, InputState>();
   /** Fields agents have seen masked on this page: stays when a new snapshot resets the values. */
@@ -39,6 +40,9 @@ export class LatestPageState {
         return;
       case "focus":
         this.#focus = e.id;
+        return;
+      case "hover":
+        this.#hover = e.id;
         return;
       case "input":
         remember(this.#inputs, e.id, { value: e.value, masked: e.masked });
@@ -75,6 +79,7 @@ export class LatestPageState {
     if (this.#documentScroll) out.push({ kind: "scroll", id: 0, ...this.#documentScroll });
     for (const [id, p] of this.#scrolls) if (live(id)) out.push({ kind: "scroll", id, ...p });
     if (this.#focus !== undefined && (this.#focus === 0 || live(this.#focus))) out.push({ kind: "focus", id: this.#focus });
+    if (this.#hover !== undefined && (this.#hover === 0 || live(this.#hover))) out.push({ kind: "hover", id: this.#hover });
     if (this.#pointer) out.push({ kind: "pointer", ...this.#pointer });
     return out.map((e) => JSON.stringify(e));
   }
@@ -84,6 +89,7 @@ export class LatestPageState {
     this.#documentScroll = undefined;
     this.#pointer = undefined;
     this.#focus = undefined;
+    this.#hover = undefined;
     this.#scrolls.clear();
     this.#inputs.clear();
     this.#masked.clear();

@@ -193,4 +193,72 @@ suite("the page copy shows each technique as the visitor sees it", () => {
     expect(await state()).toBe("b|true|true");
     expect(await match("form-state")).toBeGreaterThanOrEqual(MATCH);
   });
+
+  /** Whether the page copy's element has an attribute (the viewer's marks). */
+  function copyHas(selector: string, attribute: string): Promise<boolean> {
+    return agent.evaluate(({ selector, attribute }) => document.querySelector<HTMLIFrameElement>(".cb-scaler iframe")?.contentDocument?.querySelector(selector)?.hasAttribute(attribute) ?? false, { selector, attribute });
+  }
+
+  it("a page rule about links outranks the browser's link look (`h2 a { text-decoration: none }`)", async () => {
+    await open("link-rule.html");
+    expect(await copyStyle("#t", "text-decoration-line")).toBe("none");
+    expect(await copyStyle("#t", "color")).toBe("rgb(30, 30, 30)");
+    expect(await copyStyle("#plain", "text-decoration-line")).toBe("underline");
+    expect(await match("link-rule")).toBeGreaterThanOrEqual(MATCH);
+  });
+
+  it("the body's legacy text and link colours (`<body text link>`)", async () => {
+    await open("body-link-colours.html");
+    expect(await copyStyle("#text", "color")).toBe("rgb(32, 48, 64)");
+    expect(await copyStyle("#t", "color")).toBe("rgb(160, 96, 96)");
+    expect(await match("body-link-colours")).toBeGreaterThanOrEqual(MATCH);
+  });
+
+  it("focus that leaves for nothing (blur) leaves the copy without a focus outline", async () => {
+    const visitor = await open("focus-blur.html");
+    await visitor.locator("#t").click();
+    await expect.poll(() => copyHas("#t", "data-airlock-focus")).toBe(true);
+    await visitor.evaluate(() => (document.activeElement as HTMLElement | null)?.blur());
+    await expect.poll(() => copyHas("#t", "data-airlock-focus")).toBe(false);
+    expect(await match("focus-blur")).toBeGreaterThanOrEqual(MATCH);
+  });
+
+  it("input buttons show their label; a typed value stays masked", async () => {
+    await open("button-labels.html");
+    const value = (selector: string) => agent.evaluate((selector) => document.querySelector<HTMLIFrameElement>(".cb-scaler iframe")?.contentDocument?.querySelector<HTMLInputElement>(selector)?.value, selector);
+    expect(await value("#t")).toBe("Search ...");
+    expect(await value("#r")).toBe("Start again");
+    expect(await value("#b")).toBe("More");
+    expect(await value("#q")).not.toContain("typed");
+    expect(await match("button-labels")).toBeGreaterThanOrEqual(MATCH);
+  });
+
+  it("hover styles follow the visitor's pointer (`:hover`, and an ancestor's `li:hover .sub`)", async () => {
+    const visitor = await open("hover.html");
+    await visitor.locator("#t").hover();
+    await expect.poll(() => copyStyle("#t", "background-color")).toBe("rgb(0, 60, 140)");
+    expect(await copyStyle("#two", "background-color")).toBe("rgba(0, 0, 0, 0)");
+    expect(await match("hover-link")).toBeGreaterThanOrEqual(MATCH);
+    await visitor.locator("#menu").hover({ position: { x: 10, y: 5 } });
+    await expect.poll(() => copyStyle("#sub", "display")).toBe("block");
+    expect(await copyStyle("#t", "background-color")).toBe("rgba(0, 0, 0, 0)");
+    expect(await match("hover-menu")).toBeGreaterThanOrEqual(MATCH);
+  });
+
+  it("limited quirks mode (an XHTML 1.0 Transitional doctype)", async () => {
+    await open("limited-quirks.html");
+    const cellHeight = (page: Page, inCopy: boolean) => page.evaluate((inCopy) => {
+      const doc = inCopy ? document.querySelector<HTMLIFrameElement>(".cb-scaler iframe")?.contentDocument : document;
+      return doc?.querySelector("#t")?.getBoundingClientRect().height ?? -1;
+    }, inCopy);
+    await expect.poll(() => cellHeight(agent, true)).toBe(await cellHeight(watched.visitor, false));
+    expect(await match("limited-quirks")).toBeGreaterThanOrEqual(MATCH);
+  });
+
+  it("SVG text placement and painting set from CSS (text-anchor, dominant-baseline, stroke-dasharray)", async () => {
+    await open("svg-text-anchor.html");
+    expect(await copyStyle("#t", "text-anchor")).toBe("middle");
+    expect(await copyStyle("rect", "stroke-dasharray")).toBe(await visitorStyle("rect", "stroke-dasharray"));
+    expect(await match("svg-text-anchor")).toBeGreaterThanOrEqual(MATCH);
+  });
 });

@@ -173,6 +173,7 @@ describe("every check of the visit rows runs in Relay.fromVisitor", () => {
     viewport: { kind: "viewport", viewport },
     pointer: { kind: "pointer", x: 1, y: 1 },
     focus: { kind: "focus", id: 0 },
+    hover: { kind: "hover", id: 0 },
     input: { kind: "input", id: 2, value: "x", masked: false },
     navigation: { kind: "navigation", url: `${ORIGIN}/next` },
     consent: { kind: "consent", request: "some-request", answer: "granted", mode: "view" },

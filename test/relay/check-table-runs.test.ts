@@ -73,6 +73,7 @@ const visitorCases: { readonly [K in Exclude<VisitorKind, "hello" | "resume">]: 
   viewport: () => ({ kind: "viewport", viewport }),
   pointer: () => ({ kind: "pointer", x: 1, y: 1 }),
   focus: (_w, h) => ({ kind: "focus", id: h.node ?? 2 }),
+  hover: (_w, h) => ({ kind: "hover", id: h.node ?? 2 }),
   input: (_w, h) => ({ kind: "input", id: h.node ?? 2, value: "x", masked: false }),
   navigation: (_w, h) => ({ kind: "navigation", url: h.url ?? `${ORIGIN}/next` }),
   consent: (w, h) => {

@@ -11,7 +11,7 @@ import { SUPPORTED_VERSIONS } from "../../protocol/version.js";
 // keeps a lost agent's seat for the policy's away limit, so a network blip costs nothing.
 
 const kinds: ReadonlySet<string> = new Set([
-  "welcome", "state", "error", "consent", "snapshot", "mutations", "scroll", "viewport", "pointer", "focus", "input", "navigation",
+  "welcome", "state", "error", "consent", "snapshot", "mutations", "scroll", "viewport", "pointer", "focus", "hover", "input", "navigation",
   "control-refused", "canvas", "away", "ending", "moved", "guides-cleared",
 ]);
 

@@ -193,6 +193,7 @@ export class CobrowseViewer {
         return this.pageCopy.event(msg);
       case "scroll":
       case "focus":
+      case "hover":
       case "input":
         return this.pageCopy.event(msg);
       case "error":

@@ -1,5 +1,5 @@
 import { MASK_PLACEHOLDER } from "../../protocol/mask.js";
-import { LINK_MARK, NODE_ID_ATTRIBUTE, QUIRKS_MARK, parseNodeId } from "../../protocol/node-id.js";
+import { HOVER_MARK, LINK_MARK, NODE_ID_ATTRIBUTE, QUIRKS_MARK, parseNodeId } from "../../protocol/node-id.js";
 import type { PageEventToAgent, SanitizedMutations, SanitizedOp, SanitizedSnapshot } from "../../protocol/server-messages.js";
 
 // Rebuilds the visitor's sanitized page inside the replay frame: an `<iframe sandbox=
@@ -49,16 +49,17 @@ export class PageCopy {
     const win = this.window as (Window & typeof globalThis) | undefined;
     if (!doc || !win) return;
     const parsed = new win.DOMParser().parseFromString(s.html, "text/html");
-    // The copy renders in the visitor's document mode: the frame's document is reopened with or
-    // without a doctype when the mode differs (nothing but that one token is written).
-    const quirks = parsed.documentElement.hasAttribute(QUIRKS_MARK);
-    if ((doc.compatMode === "BackCompat") !== quirks) {
+    // The copy renders in the visitor's document mode: the frame's document is reopened with
+    // one of three fixed doctypes when the mode differs (nothing but that one token is written).
+    const mode = documentMode(parsed.documentElement.getAttribute(QUIRKS_MARK));
+    if (modeOf(doc) !== mode) {
       doc.open();
-      doc.write(quirks ? "<html></html>" : "<!doctype html><html></html>");
+      doc.write(`${DOCTYPES[mode]}<html></html>`);
       doc.close();
     }
     const root = doc.adoptNode(parsed.documentElement);
     doc.replaceChild(root, doc.documentElement);
+    applyLinkColours(doc);
     markPrivateBlocks(doc);
     this.#url = s.url;
     this.#nodes.clear();
@@ -83,6 +84,9 @@ export class PageCopy {
         return this.setValue(e.id, e.value, e.masked);
       case "focus":
         this.markFocus(e.id);
+        return;
+      case "hover":
+        this.markHover(e.id);
         return;
       case "navigation":
         this.#url = e.url;
@@ -169,6 +173,17 @@ export class PageCopy {
     this.#nodes.get(id)?.setAttribute("data-airlock-focus", "");
   }
 
+  /**
+   * The visitor's hovered element and its ancestors carry the hover mark, as `:hover` matches an
+   * element and every ancestor (the sanitized CSS's `:hover` selectors select the mark).
+   */
+  private markHover(id: number): void {
+    const doc = this.document;
+    if (!doc) return;
+    for (const el of doc.querySelectorAll(`[${HOVER_MARK}]`)) el.removeAttribute(HOVER_MARK);
+    for (let el = this.#nodes.get(id) ?? null; el; el = el.parentElement) el.setAttribute(HOVER_MARK, "");
+  }
+
   private index(root: Element): void {
     const visit = (el: Element) => {
       const id = parseNodeId(el.getAttribute(NODE_ID_ATTRIBUTE) ?? undefined);
@@ -197,7 +212,40 @@ div[data-airlock-masked]::after{content:"Private: not shared by the visitor's pa
 
 // The browser's own look for links, which the copy's links (sent without href, marked instead)
 // would not get: first in <head> and without specificity, so every page rule wins over it.
-const linkDefaultCss = `:where(a, area)[${LINK_MARK}]{color:-webkit-link;text-decoration:underline;cursor:pointer}`;
+// (The mark sits inside :where() too: an attribute selector outside it would outrank `h2 a`.)
+const linkDefaultCss = `:where(a[${LINK_MARK}], area[${LINK_MARK}]){color:-webkit-link;text-decoration:underline;cursor:pointer}`;
+
+type DocumentMode = "no-quirks" | "limited-quirks" | "quirks";
+
+/** The doctype that puts a document in each mode (none: quirks). */
+const DOCTYPES: Readonly<Record<DocumentMode, string>> = {
+  "no-quirks": "<!doctype html>",
+  "limited-quirks": '<!DOCTYPE html PUBLIC "-//W3C//DTD XHTML 1.0 Transitional//EN" "http://www.w3.org/TR/xhtml1/DTD/xhtml1-transitional.dtd">',
+  quirks: "",
+};
+
+/** The visitor's mode from the snapshot root's mark (absent: no quirks). */
+function documentMode(mark: string | null): DocumentMode {
+  return mark === null ? "no-quirks" : mark === "limited" ? "limited-quirks" : "quirks";
+}
+
+function modeOf(doc: Document): DocumentMode {
+  if (doc.compatMode === "BackCompat") return "quirks";
+  return doc.doctype?.publicId.toLowerCase().startsWith("-//w3c//dtd xhtml 1.0 transitional//") ? "limited-quirks" : "no-quirks";
+}
+
+/**
+ * The body's legacy link colours (`link`, `vlink`, `alink`) are the document's, read when the
+ * attribute is set: on a body adopted from the parser's document they belong to that document.
+ * Setting them again gives them to the copy's; the style elements added next restyle the copy.
+ */
+function applyLinkColours(doc: Document): void {
+  const body = doc.body;
+  for (const name of ["link", "vlink", "alink"]) {
+    const value = body?.getAttribute(name);
+    if (body && value !== null && value !== undefined) body.setAttribute(name, value);
+  }
+}
 
 function markPrivateBlocks(doc: Document): void {
   const style = doc.createElement("style");

@@ -94,7 +94,11 @@ export const defaultCssAllowlist: CssAllowlist = {
     "border-block-style", "border-block-color", "border-start-start-radius", "border-start-end-radius",
     "border-end-start-radius", "border-end-end-radius", "text-underline-offset", "text-decoration-thickness",
     "text-underline-position", "tab-size", "font-variant-numeric", "font-variant-ligatures", "font-kerning",
-    "scroll-margin-top", "scroll-padding-top", "overscroll-behavior", "text-wrap"
+    "scroll-margin-top", "scroll-padding-top", "overscroll-behavior", "text-wrap",
+    // SVG painting and text placement set from CSS.
+    "text-anchor", "dominant-baseline", "alignment-baseline", "fill-opacity", "fill-rule", "stroke-opacity", "stroke-linecap",
+    "stroke-linejoin", "stroke-dasharray", "stroke-dashoffset", "stroke-miterlimit", "stop-color", "stop-opacity", "clip-rule",
+    "paint-order", "shape-rendering",
   ],
   atRules: ["media", "supports", "font-face", "keyframes", "layer", "container", "scope"],
 };
@@ -117,6 +121,7 @@ export const defaultAllowlist: SanitizeAllowlist = {
     "class", "id", "title", "lang", "dir", "role", "hidden", "tabindex", "style", "translate", "draggable", "data-*", "aria-*",
   ],
   attributes: {
+    body: ["text", "link", "vlink", "alink"],
     a: ["href", "target", "rel", "name"],
     img: ["src", "srcset", "sizes", "alt", "width", "height", "loading", "decoding"],
     source: ["src", "srcset", "sizes", "type", "media", "width", "height"],

@@ -1,4 +1,4 @@
-import { NODE_ID_ATTRIBUTE } from "../../protocol/node-id.js";
+import { HOVER_MARK, LINK_MARK, NODE_ID_ATTRIBUTE } from "../../protocol/node-id.js";
 
 /**
  * How an attribute's value is decided, which depends only on the tag and the attribute name:
@@ -36,7 +36,8 @@ export class AttributeKinds {
   }
 
   #decide(tag: string, name: string): AttributeKind {
-    if (!validName.test(name) || name === NODE_ID_ATTRIBUTE || !this.allows(tag, name)) return "drop";
+    // The relay's and the viewer's own marks never come from a page.
+    if (!validName.test(name) || name === NODE_ID_ATTRIBUTE || name === LINK_MARK || name === HOVER_MARK || !this.allows(tag, name)) return "drop";
     if (name === "style") return "style";
     if (tag === "link" && name === "rel") return "rel";
     switch (name) {

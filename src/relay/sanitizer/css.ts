@@ -3,7 +3,7 @@ import type { AssetKind } from "./asset-url.js";
 import { fetchesOnlyProxy, nonFetchingFunctions } from "./css-proof.js";
 import { plainDeclarations } from "./css-plain-declarations.js";
 import type { CssRules } from "./css-rules.js";
-import { LINK_MARK } from "../../protocol/node-id.js";
+import { HOVER_MARK, LINK_MARK } from "../../protocol/node-id.js";
 
 // CSS sanitizer for <style> text, style attributes and proxied stylesheets, built on css-tree.
 // Everything that can fetch (url(), image-set(), @import) is rewritten through `proxy` or
@@ -101,7 +101,7 @@ function sanitize(css: string, context: ParseContext, pass: Pass): string {
         doomed.push({ item, list });
         return csstree.walk.skip;
       }
-      if (node.type === "Rule" && node.prelude.type === "Raw") node.prelude.value = copyLinkSelector(node.prelude.value);
+      if (node.type === "Rule" && node.prelude.type === "Raw") node.prelude.value = copyHoverSelector(copyLinkSelector(node.prelude.value));
       if (node.type === "Declaration" && !keepDeclaration(node, pass)) {
         doomed.push({ item, list });
         return csstree.walk.skip;
@@ -122,6 +122,16 @@ function sanitize(css: string, context: ParseContext, pass: Pass): string {
  */
 export function copyLinkSelector(prelude: string): string {
   return prelude.replace(/:(?:-webkit-|-moz-)?(?:any-)?link(?![\w-])|\[\s*href\s*\]/gi, `[${LINK_MARK}]`);
+}
+
+/**
+ * The agent's own pointer never hovers the page copy: `:hover` selects the mark the viewer puts on
+ * the element under the visitor's pointer and its ancestors (HOVER_MARK), so the copy shows the
+ * visitor's hover styles. An escaped colon is part of a class name (`.md\:hover\:x`), not a
+ * pseudo-class, and stays as written.
+ */
+export function copyHoverSelector(prelude: string): string {
+  return prelude.replace(/(?<!\\):hover(?![\w-])/gi, `[${HOVER_MARK}]`);
 }
 
 function keepSelector(prelude: string, pass: Pass): boolean {

@@ -6,7 +6,7 @@ import type { ElementView, MaskMatcher } from "./mask-selectors.js";
 import { replaceStyleTexts } from "./style-elements.js";
 import { maskTextareaTexts, TEXTAREA_MASK_ATTRIBUTE } from "./textarea-values.js";
 import { isSecretField, untargetableMark } from "./untargetable-marks.js";
-import { holdsValue, maskedValue, masksValue, PRIVATE_FIELD_ATTRIBUTE } from "./value-masks.js";
+import { holdsValue, isButtonLabel, maskedValue, masksValue, PRIVATE_FIELD_ATTRIBUTE } from "./value-masks.js";
 
 // HTML sanitizer for snapshots and added subtrees: sanitize-html with the policy allowlist, plus
 // hooks that (a) decide every attribute through sanitizeAttribute, (b) drop masked and nosync
@@ -164,7 +164,7 @@ export function sanitizeFragment(html: string, ctx: FragmentContext): SanitizedF
         if (!frame.svg && (name === "a" || name === "area") && (attribs.href ?? "").trim() !== "") out[LINK_MARK] = "";
         // Judged on what the page sent as well as on what is emitted: either makes a field secret.
         const secretOrPrivate = holdsValue(name) && (alwaysMasked(name, attribs) || isSecretField(name, out) || (name === "option" && selectAlwaysMasked()));
-        if (masksValue(name, secretOrPrivate, ctx.maskInputValues)) {
+        if (masksValue(name, secretOrPrivate, ctx.maskInputValues) && !(isButtonLabel(name, attribs) && !secretOrPrivate)) {
           if (out.value !== undefined) out.value = maskedValue(out.value);
           // A private choice stays on the page, as the visitor script keeps it.
           if (name === "option") delete out.selected;

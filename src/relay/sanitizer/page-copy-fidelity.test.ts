@@ -29,7 +29,7 @@ describe("page copy fidelity within the sanitizer's rules", () => {
     }
     expect(html('<a data-airlock-id="5" name="top" data-airlock-link="x">anchor</a>')).toBe('<a name="top" data-airlock-id="5">anchor</a>');
     expect(sanitizeStylesheet("a:link,a:visited{color:red}nav :any-link:hover{color:blue}a:-webkit-any-link{color:green}.linky{color:#000}", urls, css)).toBe(
-      "a[data-airlock-link],a:visited{color:red}nav [data-airlock-link]:hover{color:blue}a[data-airlock-link]{color:green}.linky{color:#000}",
+      "a[data-airlock-link],a:visited{color:red}nav [data-airlock-link][data-airlock-hover]{color:blue}a[data-airlock-link]{color:green}.linky{color:#000}",
     );
     expect(sanitizeStylesheet('ul > li > a[href]{display:block}a[ href ]{color:red}a[href^="https"]{color:blue}[hreflang]{color:#000}', urls, css)).toBe(
       'ul > li > a[data-airlock-link]{display:block}a[data-airlock-link]{color:red}a[href^="https"]{color:blue}[hreflang]{color:#000}',
@@ -48,6 +48,23 @@ describe("page copy fidelity within the sanitizer's rules", () => {
     expect(sanitizeStylesheet('.x::after{content:attr(data-unit, "kg")}', urls, css)).toBe('.x::after{content:attr(data-unit,"kg")}');
     for (const value of ["attr(data-u url)", "attr(data-u type(<url>))", "attr(data-u string)", "url(attr(data-u))", "image-set(attr(data-u) 1x)"]) {
       expect(sanitizeStylesheet(`.y{background:${value};color:red}`, urls, css), value).not.toContain("attr");
+    }
+  });
+
+  it("points :hover selectors at the viewer's hover mark, and never takes the mark from a page", () => {
+    expect(sanitizeStylesheet("nav a:hover{color:red}.md\\:hover\\:x:HOVER{color:blue}li:not(:hover)>.sub{display:none}.a{&:hover{color:#000}}", urls, css)).toBe(
+      "nav a[data-airlock-hover]{color:red}.md\\:hover\\:x[data-airlock-hover]{color:blue}li:not([data-airlock-hover])>.sub{display:none}.a{&[data-airlock-hover]{color:#000}}",
+    );
+    expect(sanitizeStylesheet("@media (hover:hover){.hovered:hovered,.x:hover-y{color:red}}", urls, css)).toBe("@media (hover:hover){.hovered:hovered,.x:hover-y{color:red}}");
+    expect(html('<a data-airlock-id="5" href="/x" data-airlock-hover="" data-x="1">t</a>')).toBe('<a data-x="1" data-airlock-link data-airlock-id="5">t</a>');
+  });
+
+  it("shows an input button's label, and still masks typed, secret and private values", () => {
+    expect(html('<input data-airlock-id="5" type="submit" value="Search ..."><input data-airlock-id="6" type="RESET" value="Again"><input data-airlock-id="7" type="button" value="More">')).toBe(
+      '<input type="submit" value="Search ..." data-airlock-id="5" /><input type="RESET" value="Again" data-airlock-id="6" /><input type="button" value="More" data-airlock-id="7" />',
+    );
+    for (const field of ['type="text" value="secret-value"', 'value="secret-value"', 'type=" submit " value="secret-value"', 'type="submit" value="secret-value" data-airlock-mask', 'type="submit" autocomplete="cc-number" value="secret-value"', 'type="password" value="secret-value"']) {
+      expect(html(`<input data-airlock-id="9" ${field}>`), field).not.toContain("secret-value");
     }
   });
 

@@ -26,6 +26,18 @@ export function holdsValue(tag: string): boolean {
   return typedTags.has(tag) || choiceTags.has(tag);
 }
 
+const buttonInputTypes: ReadonlySet<string> = new Set(["submit", "reset", "button"]);
+
+/**
+ * An `<input>` button (submit, reset, button) whose value is its label, written by the page:
+ * nobody types into it, so the policy's masking of typed values does not cover it. Judged per
+ * snapshot or added subtree only; a later change of its value stays masked as a typed value.
+ */
+export function isButtonLabel(tag: string, attribs: Readonly<Record<string, string | undefined>>): boolean {
+  // Not trimmed: browsers read `type=" submit "` as a text field.
+  return tag === "input" && buttonInputTypes.has((attribs.type ?? "").toLowerCase());
+}
+
 /** Whether a field's value is masked, given whether it (or, for an option, its select) is secret or private. */
 export function masksValue(tag: string, secretOrPrivate: boolean, maskInputValues: boolean): boolean {
   if (!holdsValue(tag)) return false;

@@ -5,11 +5,11 @@ import { guard } from "../safe.js";
 import type { NodeMirror } from "./mirror.js";
 import { isInsideMasked, isValueMasked, maskValue, type PrivacyRules } from "./privacy.js";
 
-// Scroll, viewport, pointer, focus and input values. Listeners are passive and cheap: they only
+// Scroll, viewport, pointer, hover, focus and input values. Listeners are passive and cheap: they only
 // record the latest state per key; the outbox decides when to send (throttled at the source).
 // Pointer and scroll positions are document coordinates (CSS pixels from the page's top left).
 
-export type PageEvent = Extract<VisitorMessage, { kind: "scroll" | "viewport" | "pointer" | "focus" | "input" }>;
+export type PageEvent = Extract<VisitorMessage, { kind: "scroll" | "viewport" | "pointer" | "hover" | "focus" | "input" }>;
 
 /** Key under which an event replaces an earlier unsent one (latest state wins). */
 export function coalesceKey(e: PageEvent): string {
@@ -37,7 +37,12 @@ export class PageEvents {
     this.listen(doc, "scroll", (e) => this.onScroll(e), { capture: true, passive: true });
     this.listen(this.win, "resize", () => this.emit(this.viewport()), { passive: true });
     this.listen(doc, "pointermove", (e) => this.onPointer(e as PointerEvent), { capture: true, passive: true });
+    this.listen(doc, "pointerover", (e) => this.onHover(e.composedPath()[0]), { capture: true, passive: true });
+    this.listen(doc, "pointerout", (e) => (e as PointerEvent).relatedTarget === null && this.emit({ kind: "hover", id: DOCUMENT_NODE_ID }), { capture: true, passive: true });
     this.listen(doc, "focusin", (e) => this.onFocus(e), { capture: true, passive: true });
+    // Focus that leaves for nothing (blur, a click on the page's background) leaves the copy
+    // without a focused element too; focus moving elsewhere follows at once and wins (same key).
+    this.listen(doc, "focusout", () => this.emit({ kind: "focus", id: DOCUMENT_NODE_ID }), { capture: true, passive: true });
     this.listen(doc, "input", (e) => this.onInput(e), { capture: true, passive: true });
     this.listen(doc, "change", (e) => this.onInput(e), { capture: true, passive: true });
   }
@@ -65,6 +70,8 @@ export class PageEvents {
       if (id === undefined || isInsideMasked(el, this.rules)) continue;
       this.emit({ kind: "scroll", id, x: Math.round(el.scrollLeft), y: Math.round(el.scrollTop) });
     }
+    const hovered = [...doc.querySelectorAll(":hover")].at(-1);
+    if (hovered) this.onHover(hovered);
     let active: Element | null = doc.activeElement;
     while (active?.shadowRoot?.activeElement) active = active.shadowRoot.activeElement;
     if (!active || active === doc.body || active === doc.documentElement) return;
@@ -96,6 +103,19 @@ export class PageEvents {
 
   private onPointer(e: PointerEvent): void {
     this.emit({ kind: "pointer", x: Math.round(e.pageX), y: Math.round(e.pageY) });
+  }
+
+  /**
+   * The element under the pointer, as the innermost element agents may know of: outside masked
+   * blocks (a masked block's hover is its closest unmasked ancestor's), across shadow roots.
+   */
+  private onHover(target: EventTarget | undefined): void {
+    let el: Element | null = target instanceof Element ? target : null;
+    while (el && (this.mirror.idOf(el) === undefined || isInsideMasked(el, this.rules))) {
+      el = el.parentElement ?? (el.parentNode instanceof ShadowRoot ? el.parentNode.host : null);
+    }
+    const id = el ? this.mirror.idOf(el) : undefined;
+    this.emit({ kind: "hover", id: id ?? DOCUMENT_NODE_ID });
   }
 
   private onFocus(e: Event): void {

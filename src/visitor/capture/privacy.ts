@@ -60,6 +60,9 @@ export function isInsideMasked(node: Node, rules: PrivacyRules): boolean {
 
 const cardAutocomplete = /(^|\s)cc-/i;
 
+/** `<input>` types whose value is the button's label (the value mode "default"): never typed. */
+export const BUTTON_INPUT_TYPES: ReadonlySet<string> = new Set(["submit", "reset", "button"]);
+
 /** Password and payment-card fields: never sent and never written by an agent. */
 export function isSecretField(el: Element): boolean {
   const tag = el.localName;
@@ -73,6 +76,8 @@ export function isValueMasked(el: Element, rules: PrivacyRules): boolean {
   if (el.hasAttribute("data-airlock-mask")) return true;
   // A <select> choice is one of the options the page shows anyway; typed values are what policy masks.
   if (el.localName === "select") return false;
+  // A button's value is its label, written by the page: nobody can type into it.
+  if (el.localName === "input" && BUTTON_INPUT_TYPES.has((el as HTMLInputElement).type)) return false;
   return rules.maskInputValues;
 }
 

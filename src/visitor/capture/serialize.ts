@@ -226,11 +226,22 @@ export class Serializer {
 
 /**
  * A page without a doctype renders in quirks mode (tables that do not inherit font sizes, other
- * line heights): the root element says so, so the page copy renders in the same mode.
+ * line heights), one with an XHTML 1.0 or HTML 4.01 Transitional/Frameset doctype in limited
+ * quirks mode (an image alone in a table cell sits on the cell's bottom, with no gap below): the
+ * root element says which, so the page copy renders in the same mode.
  */
 function quirksMark(el: Element): string {
   const doc = el.ownerDocument;
-  return el === doc.documentElement && doc.defaultView === window && doc.compatMode === "BackCompat" ? ` ${QUIRKS_MARK}=""` : "";
+  if (el !== doc.documentElement || doc.defaultView !== window) return "";
+  if (doc.compatMode === "BackCompat") return ` ${QUIRKS_MARK}=""`;
+  return limitedQuirks(doc.doctype) ? ` ${QUIRKS_MARK}="limited"` : "";
+}
+
+/** The HTML standard's limited-quirks doctypes (the full-quirks ones are known by compatMode). */
+function limitedQuirks(doctype: DocumentType | null): boolean {
+  const id = doctype?.publicId.toLowerCase() ?? "";
+  if (id.startsWith("-//w3c//dtd xhtml 1.0 frameset//") || id.startsWith("-//w3c//dtd xhtml 1.0 transitional//")) return true;
+  return doctype?.systemId !== "" && (id.startsWith("-//w3c//dtd html 4.01 frameset//") || id.startsWith("-//w3c//dtd html 4.01 transitional//"));
 }
 
 /** The frame element's own border (its box is the frame's border box). */

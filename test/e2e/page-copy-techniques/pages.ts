@@ -89,6 +89,34 @@ export const TECHNIQUE_PAGES: Readonly<Record<string, string>> = {
 <label><input type="checkbox" id="c"> Agree</label><label><input type="radio" name="r" value="1"> One</label><label><input type="radio" name="r" value="2" id="r2"> Two</label>
 <script>document.getElementById("t").value = "b"; document.getElementById("c").checked = true; document.getElementById("r2").checked = true;</script>`,
   ),
+  "link-rule.html": page(
+    "link rule",
+    `<style>h2 a{text-decoration:none;color:rgb(30, 30, 30)}</style>`,
+    `<h2><a id="t" href="/elsewhere">Heading link without underline</a></h2><p><a id="plain" href="/other">Plain link</a></p>`,
+  ),
+  "body-link-colours.html": `<!doctype html><html><head><title>body link colours</title><style>body{font:20px sans-serif}</style></head><body link="#a06060" text="#203040"><p id="text">Text colour</p><p><a id="t" href="/elsewhere">A link in the body's link colour</a></p></body></html>`,
+  "focus-blur.html": page(
+    "focus and blur",
+    "",
+    `<p>Type here:</p><input id="t" type="text" style="font-size:20px;margin:12px">`,
+  ),
+  "button-labels.html": page(
+    "button labels",
+    `<style>input{font-size:20px;margin:8px}</style>`,
+    `<form><input id="q" type="text" value="typed"><input id="t" type="submit" value="Search ..."><input id="r" type="reset" value="Start again"><input id="b" type="button" value="More"></form>`,
+  ),
+  "hover.html": page(
+    "hover",
+    `<style>nav a{display:inline-block;padding:8px 14px;font-size:20px;color:rgb(0, 60, 140)}nav a:hover{background:rgb(0, 60, 140);color:rgb(255, 255, 255)}li .sub{display:none}li:hover .sub{display:block;background:rgb(250, 230, 150)}</style>`,
+    `<nav><a id="t" href="/one">One</a><a id="two" href="/two">Two</a></nav><ul><li id="menu">Menu <div class="sub" id="sub">Shown while the pointer is over the menu</div></li></ul><p style="height:400px">Below</p>`,
+  ),
+  "limited-quirks.html": `<!DOCTYPE html PUBLIC "-//W3C//DTD XHTML 1.0 Transitional//EN" "http://www.w3.org/TR/xhtml1/DTD/xhtml1-transitional.dtd">
+<html><head><title>limited quirks</title><style>body{font:20px sans-serif}td{border:1px solid #000}</style></head><body><table><tr><td id="t"><img src="img/narrow.svg" alt="cell"></td><td>An image alone in a cell sits on its bottom</td></tr></table><p>Paragraph</p></body></html>`,
+  "svg-text-anchor.html": page(
+    "svg text anchor",
+    `<style>svg text{font:bold 18px monospace;text-anchor:middle;dominant-baseline:middle}svg rect{stroke-linejoin:round;stroke-dasharray:6 3}</style>`,
+    `<svg width="400" height="120"><rect x="10" y="10" width="380" height="100" fill="rgb(210, 255, 210)" stroke="rgb(0, 0, 0)" stroke-width="3"/><text id="t" x="200" y="60">centred label</text></svg>`,
+  ),
 };
 
 /** Writes the technique site (pages, images, a web font) into a fresh folder. */
