@@ -193,6 +193,9 @@ suite("chat attachments in the widget and the workspace (Chromium, clamd)", () =
       expect(box && log && box.x >= log.x && box.x + box.width <= log.x + log.width).toBe(true);
       expect(await b.locator(".chat-file-name").evaluate((el) => el.scrollWidth <= el.clientWidth + 1)).toBe(true);
     }
+    // The top bar wraps on a phone: "Sign out" stays on screen.
+    const signOut = await alex.getByRole("button", { name: "Sign out" }).boundingBox();
+    expect(signOut && signOut.x >= 0 && signOut.x + signOut.width <= NARROW.width).toBe(true);
     await shot(alex, "10-agent-narrow");
   }, 60_000);
 
