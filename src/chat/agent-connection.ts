@@ -281,6 +281,7 @@ export class AgentChatConnection {
       return this.#send({ kind: "chat-offer", conversation: e.conversationId, site: e.site, status: "offered", team: e.team, expiresAt: e.expiresAt, ...(teamName ? { teamName } : {}), ...(seconds ? { seconds } : {}) });
     }
     if (e.type === "offer-expired") return this.#send({ kind: "chat-offer", conversation: e.conversationId, site: e.site, status: "expired" });
+    if (e.type === "offer-withdrawn") return this.#send({ kind: "chat-offer", conversation: e.conversationId, site: e.site, status: "withdrawn" });
     if (e.type === "queue") return;
     if (e.type === "message") {
       if (this.#following.has(e.message.conversationId)) this.#send(messageFrame(e.message, "agent"));

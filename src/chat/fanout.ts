@@ -15,6 +15,8 @@ export type ChatEvent =
   | { readonly type: "offer"; readonly conversationId: string; readonly site: string; readonly team: string; readonly expiresAt: number }
   /** To one agent's consoles: their offer ran out and the chat went on to a colleague. */
   | { readonly type: "offer-expired"; readonly conversationId: string; readonly site: string }
+  /** To one agent's consoles: the chat offered to them no longer waits (taken by a colleague, or it ended). */
+  | { readonly type: "offer-withdrawn"; readonly conversationId: string; readonly site: string }
   /** To a waiting chat's visitor: their place in their team's queue (1 = next). */
   | { readonly type: "queue"; readonly conversationId: string; readonly position: number };
 

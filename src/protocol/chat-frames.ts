@@ -200,13 +200,14 @@ export interface ChatQueueFrame {
 }
 /**
  * To an agent: routing offers them a waiting chat until `expiresAt` (`offered`), or the offer ran
- * out and the chat went on to a colleague (`expired`).
+ * out and the chat went on to a colleague (`expired`), or the chat no longer waits: taken (by a
+ * colleague, or by this agent from the queue) or ended (`withdrawn`).
  */
 export interface ChatOfferFrame {
   kind: "chat-offer";
   conversation: string;
   site: string;
-  status: "offered" | "expired";
+  status: "offered" | "expired" | "withdrawn";
   team?: string;
   expiresAt?: number;
   /** With `offered`: the team's display name, and how many seconds the offer stands from its arrival (the console counts down by its own clock). */

@@ -153,7 +153,7 @@ suite("satisfaction, team picker and offers in the browser", () => {
     await page.close();
   });
 
-  it("an offer that runs out leaves the header and goes to the next agent; with no preference the page's rule picks the team; skipping stores nothing", async () => {
+  it("an offer that runs out leaves the header and goes to the next agent; with no preference the page's rule picks the team; skipping stores nothing; an offered chat that ends leaves the header", async () => {
     const visitor = await visitorPage("/");
     await visitor.getByRole("button", { name: "Chat with us" }).click();
     await widget(visitor).getByRole("button", { name: "Start chat" }).click(); // no preference
@@ -191,6 +191,11 @@ suite("satisfaction, team picker and offers in the browser", () => {
     await widget(onLoans).getByRole("button", { name: "Start chat" }).click();
     await widget(onLoans).getByText("You are next in the queue.").waitFor();
     expect(await teamOf(await waitingConversation())).toBe("loans");
+    // Offered to the agent; the visitor leaves before anyone takes it: the offer leaves the header.
+    await agent.getByRole("button", { name: "1 chat offered to you" }).waitFor();
+    await widget(onLoans).getByRole("button", { name: "End chat" }).click();
+    await agent.locator(".offers").waitFor({ state: "hidden" });
+    expect(await agent.getByTestId("offer-said").textContent()).toBe("An offered chat no longer waits: it was taken or it ended.");
   });
 
   it("refuses hostile frames: a rating of another visit's chat or of a chat not ended, a team visitors may not choose; nothing is stored", async () => {

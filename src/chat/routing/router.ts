@@ -35,6 +35,8 @@ export class ChatRouter {
   /** Per site, the pass running now: passes of one site take turns. */
   readonly #passes = new Map<string, Promise<void>>();
   readonly #timers = new Map<string, unknown>();
+  /** Standing offers this process made (chat → site and agent), withdrawn when the chat stops waiting. */
+  readonly #offers = new Map<string, { readonly site: string; readonly agentId: string }>();
   /** Agents whose offer of a chat ran out: the chat goes to others first. */
   readonly #passed = new Map<string, { readonly site: string; readonly agents: Set<string> }>();
   /** Skills a waiting chat's page asked for (kept while it waits on this process). */
@@ -61,6 +63,7 @@ export class ChatRouter {
   close(): void {
     for (const t of this.#timers.values()) this.deps.clock.clearTimeout(t);
     this.#timers.clear();
+    this.#offers.clear();
   }
 
   async #pass(siteId: string): Promise<void> {
@@ -123,8 +126,10 @@ export class ChatRouter {
   #expireLater(siteId: string, chatId: string, agentId: string, ms: number): void {
     const previous = this.#timers.get(chatId);
     if (previous !== undefined) this.deps.clock.clearTimeout(previous);
+    this.#offers.set(chatId, { site: siteId, agentId });
     const timer = this.deps.clock.setTimeout(() => {
       this.#timers.delete(chatId);
+      this.#offers.delete(chatId);
       void withdrawOffer(this.deps.storage.db, chatId, agentId)
         .then((withdrawn) => {
           if (!withdrawn) return;
@@ -153,6 +158,15 @@ export class ChatRouter {
   /** Drops what this process remembers about chats that no longer wait. */
   #forgetGone(siteId: string, queue: readonly QueuedChat[]): void {
     const waiting = new Set(queue.map((c) => c.id));
+    // An offered chat that was taken or ended: its agent's console drops the offer at once.
+    for (const [id, offer] of this.#offers) {
+      if (offer.site !== siteId || waiting.has(id)) continue;
+      this.#offers.delete(id);
+      const timer = this.#timers.get(id);
+      if (timer !== undefined) this.deps.clock.clearTimeout(timer);
+      this.#timers.delete(id);
+      this.deps.fanout.publish(topics.agent(offer.agentId), { type: "offer-withdrawn", conversationId: id, site: siteId });
+    }
     for (const memory of [this.#passed, this.#skills]) {
       for (const [id, entry] of memory) if (entry.site === siteId && !waiting.has(id)) memory.delete(id);
     }

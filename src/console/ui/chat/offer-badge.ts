@@ -82,19 +82,19 @@ export function offerBadge(signal: AbortSignal, openChats: (site: string) => voi
           const seconds = f.seconds ?? Math.max(1, Math.round(((f.expiresAt ?? Date.now()) - Date.now()) / 1000));
           const label = f.teamName ? `Chat for ${f.teamName} (${f.site})` : `Chat on ${f.site}`;
           offers.set(f.conversation, { conversation: f.conversation, site: f.site, label, endsAt: performance.now() + seconds * 1000 });
+          accepting.delete(f.conversation);
           said.textContent = `${label} is offered to you: ${seconds} seconds to accept.`;
-        } else if (offers.delete(f.conversation)) {
-          said.textContent = "An offered chat ran out and went to a colleague.";
+        } else if (offers.delete(f.conversation) && !accepting.has(f.conversation)) {
+          said.textContent = f.status === "expired" ? "An offered chat ran out and went to a colleague." : "An offered chat no longer waits: it was taken or it ended.";
         }
-        accepting.delete(f.conversation);
         return render();
       }
-      if (f.kind === "chat-conversation" && offers.has(f.conversation) && f.state !== "queued") {
-        const mine = accepting.delete(f.conversation);
-        const site = offers.get(f.conversation)?.site ?? "";
+      // Accepted here: the chats page takes over (the withdrawal may come before or after this).
+      if (f.kind === "chat-conversation" && accepting.has(f.conversation) && f.state !== "queued") {
+        accepting.delete(f.conversation);
         offers.delete(f.conversation);
         render();
-        if (mine && f.change === "accepted") openChats(site);
+        if (f.change === "accepted") openChats(f.site ?? "");
         return;
       }
       if (f.kind === "chat-error" && f.ref === "chat-accept" && accepting.size > 0) {
