@@ -1,11 +1,14 @@
 import { afterAll, beforeAll, expect, it } from "vitest";
+import { createScimIdp, listScimIdps, removeScimIdp } from "../../src/scim/idp-tokens.js";
+import { runCliAsync } from "../helpers/cli.js";
 import { describeEachDialect } from "../helpers/dialects.js";
 import type { TestServer } from "../helpers/server.js";
 import { startIdentityServer } from "../auth/helpers/login.js";
-import { ERROR, GROUP, PATCH_OP, scimClientFor, USER, type ScimAnswer, type ScimClient } from "./scim-client.js";
+import { ERROR, GROUP, PATCH_OP, ScimClient, scimClientFor, USER, type ScimAnswer } from "./scim-client.js";
 
 // SCIM 2.0 on a real Airlock, as identity providers call it: the RFC 7644 examples, the request
-// shapes Entra ID and Okta send, and hostile input. Every storage step runs on SQLite and PostgreSQL.
+// shapes Entra ID and Okta send, and hostile input. Every storage step runs on SQLite and PostgreSQL;
+// the operator's token command runs once, as the built CLI, against the SQLite server's database.
 
 const ids = (a: ScimAnswer) => (a.body.Resources as Array<{ id: string }>).map((r) => r.id);
 const expectScimError = (a: ScimAnswer, status: number, scimType?: string) => {
@@ -219,4 +222,38 @@ describeEachDialect("SCIM 2.0 API", (fx) => {
     await entra.list("/Users");
     expect((await server.services.storage.db.selectFrom("audit_log").select("seq").where("actor", "=", "scim:entra").execute()).length).toBe(n);
   });
+
+  it.runIf(fx.dialect === "sqlite")("bin/airlock scim token creates a token shown once, rotates it (the old one stops at once), lists without tokens, removes the IdP", async () => {
+    const env = { AIRLOCK_DATA_DIR: server.config.dataDir, AIRLOCK_DATABASE_URL: server.config.databaseUrl };
+    const json = async (args: string[]) => {
+      const r = await runCliAsync(["scim", "token", ...args, "--json"], env);
+      return { status: r.status, body: JSON.parse(r.stdout) as Record<string, unknown> };
+    };
+    const created = await json(["create", "--idp", "cli-idp", "--issuer", "https://login.example/tenant/v2.0"]);
+    expect(created.status).toBe(0);
+    const first = String(created.body.token);
+    expect(first).toMatch(/^airlock_scim_[A-Za-z0-9_-]{43}$/);
+    expect((await new ScimClient(server.url, first).call("GET", "/Users")).status).toBe(200);
+
+    // The CLI is a thin shell over these (each CLI start costs seconds on a busy machine).
+    const db = server.services.storage.db;
+    await expect(createScimIdp(db, "cli-idp", "https://login.example/tenant/v2.0")).rejects.toThrow(/exists already/);
+    await expect(createScimIdp(db, "Bad Name", "https://x.example")).rejects.toThrow(/lowercase/);
+    await expect(createScimIdp(db, "plain", "http://idp.example")).rejects.toThrow(/https/);
+
+    const rotated = await json(["rotate", "--idp", "cli-idp"]);
+    const second = String(rotated.body.token);
+    expect(second).not.toBe(first);
+    expect((await new ScimClient(server.url, first).call("GET", "/Users")).status).toBe(401);
+    expect((await new ScimClient(server.url, second).call("GET", "/Users")).status).toBe(200);
+
+    const listed = await listScimIdps(db);
+    expect(listed).toContainEqual(expect.objectContaining({ name: "cli-idp", issuer: "https://login.example/tenant/v2.0" }));
+    expect(JSON.stringify(listed)).not.toContain(second);
+
+    await removeScimIdp(db, "cli-idp");
+    expect((await new ScimClient(server.url, second).call("GET", "/Users")).status).toBe(401);
+    const actions = await server.services.storage.db.selectFrom("audit_log").select("action").where("target", "=", "scim-idp:cli-idp").orderBy("seq").execute();
+    expect(actions.map((a) => a.action)).toEqual(["scim.token.created", "scim.token.rotated", "scim.token.removed"]);
+  }, 60_000);
 });
