@@ -23,7 +23,7 @@ export interface Rating {
  */
 export async function rateConversation(chat: ChatService, actor: Extract<ChatActor, { kind: "visitor" }>, conversationId: string, rating: Rating, now: number): Promise<void> {
   const comment = rating.comment === undefined || rating.comment.trim() === "" ? undefined : cleanComment(rating.comment);
-  await chat.transaction(async (trx) => {
+  const rated = await chat.transaction(async (trx) => {
     const c = await lockConversation(trx, chat.storage.dialect, conversationId);
     if (!(await participationOf(trx, actor, c))) throw new AirlockError("not_found", "no such conversation");
     if (c.state !== "ended") throw new ChatRefusal("not_ended", "a chat can be rated once it has ended");
@@ -34,7 +34,9 @@ export async function rateConversation(chat: ChatService, actor: Extract<ChatAct
       .onConflict((oc) => oc.column("conversation_id").doNothing())
       .executeTakeFirst();
     if (Number(inserted.numInsertedOrUpdatedRows ?? 0n) === 0) throw new ChatRefusal("already_rated", "this chat has already been rated");
+    return c;
   });
+  chat.events.emit({ kind: "rating", conversationId, siteId: rated.siteId, agentId: rated.assignedAgentId, score: rating.score, at: now });
 }
 
 function cleanComment(raw: string): string {

@@ -1,4 +1,5 @@
 import type { Bus } from "../bus/bus.js";
+import type { DomainEvents } from "../events/domain-events.js";
 import type { Config } from "../config/schema.js";
 import { ReloadingKeyRing } from "../crypto/key-ring.js";
 import { KeyVault } from "../crypto/vault/key-vault.js";
@@ -75,6 +76,8 @@ export interface ChatDeps {
   readonly onRoutingError?: (err: unknown) => void;
   /** Time for routing (offer timeouts) and business hours; tests inject a manual clock. */
   readonly clock?: Clock;
+  /** Where the chat service tells its domain events (webhooks listen). */
+  readonly events?: DomainEvents;
 }
 
 export async function startChat(deps: ChatDeps): Promise<ChatRuntime> {
@@ -83,7 +86,7 @@ export async function startChat(deps: ChatDeps): Promise<ChatRuntime> {
   const clock = deps.clock ?? systemClock;
   const now = deps.now ?? (deps.clock ? () => clock.now() : undefined);
   const fanout = new BusFanout(deps.bus);
-  const service = new ChatService(deps.storage, keys, fanout, now);
+  const service = new ChatService(deps.storage, keys, fanout, now, {}, deps.events);
   const clamd = deps.config.clamdAddress === undefined ? undefined : parseClamdAddress(deps.config.clamdAddress);
   const files = new FileTransfers(service, clamd ? new ClamdScanner(clamd, deps.config.clamdTimeoutMs) : undefined, () => deps.policy.policy.attachments, now);
   const presence = await ClusterPresence.start(deps.bus, deps.now ? { now: deps.now } : {});

@@ -25,6 +25,7 @@ import { ChatRefusal } from "./refusal.js";
 import { MAX_NOTE_CHARS } from "../protocol/chat-messages.js";
 import { GroupCommit, type GroupCommitOptions } from "./group-commit.js";
 import { appendMessages, type PendingSend } from "./message-batch.js";
+import { DomainEvents, type ConversationEventChange } from "../events/domain-events.js";
 
 export type { ChatActor } from "./participation.js";
 
@@ -40,6 +41,9 @@ function cleanNote(raw: string): string {
   if ([...text].length > MAX_NOTE_CHARS) throw tooLong();
   return text;
 }
+
+/** The conversation changes that are domain events (an offline form is a message, not a chat; erasure is audited). */
+const DOMAIN_CHANGE: Partial<Record<ConversationChange, ConversationEventChange>> = { queued: "started", accepted: "assigned", transferred: "transferred", ended: "ended" };
 
 /**
  * Live chat's commands. Each runs in one transaction; events are published and the caller
@@ -57,6 +61,8 @@ export class ChatService {
     readonly fanout: ChatFanout,
     private readonly now: () => number = Date.now,
     groupCommit: Partial<GroupCommitOptions> = {},
+    /** Where conversations' domain events go (started, assigned, transferred, ended, rated): webhooks listen. */
+    readonly events: DomainEvents = new DomainEvents(),
   ) {
     this.#sends = new GroupCommit(
       (sends) => this.storage.db.transaction().execute((trx) => appendMessages(trx, this.storage.dialect, this.keys, sends, this.now())),
@@ -269,6 +275,11 @@ export class ChatService {
     this.fanout.publish(topics.site(conversation.siteId), event);
     if (change === "queued" || change === "accepted" || change === "transferred" || change === "ended") {
       for (const l of [...this.#queueListeners]) l(conversation.siteId);
+    }
+    const domainChange = DOMAIN_CHANGE[change];
+    if (domainChange) {
+      const c = conversation;
+      this.events.emit({ kind: "conversation", change: domainChange, conversationId: c.id, siteId: c.siteId, team: c.team, agentId: c.assignedAgentId, startedAt: c.createdAt, endedAt: c.endedAt, at: this.now() });
     }
   }
 

@@ -96,7 +96,7 @@ function consistencyIssues(c: Config, source: Record<string, string>): ConfigIss
   if (c.oidcClientSecret && c.oidcClientSecretFile) at("oidcClientSecret", "set either oidcClientSecret or oidcClientSecretFile, not both");
   if (c.masterKey && c.masterKeyFile) at("masterKey", "set either masterKey or masterKeyFile, not both");
   if (Boolean(c.tlsCertFile) !== Boolean(c.tlsKeyFile)) at(c.tlsCertFile ? "tlsKeyFile" : "tlsCertFile", "tlsCertFile and tlsKeyFile go together");
-  for (const key of ["tlsCertFile", "tlsKeyFile", "oidcClientSecretFile", "masterKeyFile"] as const) {
+  for (const key of ["tlsCertFile", "tlsKeyFile", "oidcClientSecretFile", "masterKeyFile", "webhookSecretsFile"] as const) {
     const f = c[key];
     if (f && !existsSync(f)) at(key, `file not found: ${f}`);
   }

@@ -49,6 +49,8 @@ export const configSchema = z
     assetProxyCacheBytes: z.coerce.number().int().min(0).max(1024 * 1024 * 1024).default(32 * 1024 * 1024).describe("Memory (never disk) for recently proxied assets, kept at most a minute; 0 turns the cache off."),
     clamdAddress: z.string().min(1).optional().describe("Where ClamAV's clamd listens, `unix:/run/clamav/clamd.ctl` or `tcp://127.0.0.1:3310` (loopback: a sidecar in the same pod). Chat attachments are scanned with its INSTREAM command before anyone but the sender sees them; without it every attachment is refused `scanner_unavailable`."),
     clamdTimeoutMs: z.coerce.number().int().min(100).max(300_000).default(30_000).describe("Time limit for clamd's verdict on one attachment; past it the file is refused `scanner_unavailable`, never delivered unscanned."),
+    webhookSecrets: list.default([]).describe("Signing secrets of the webhook subscriptions in policies/webhooks.yaml, as `NAME=whsec_BASE64` (comma-separated; secret; prefer webhookSecretsFile). A subscription names its secret; a name no setting holds stops the start."),
+    webhookSecretsFile: z.string().min(1).optional().describe("File holding one webhook signing secret per line as `NAME=whsec_BASE64` (a mounted Kubernetes Secret)."),
     // Visitor quotas and persistent offenders (docs/configuration.md, "Quotas"): what one visit or
     // one client address may open or send, and when a socket that keeps pushing is closed.
     chatOpenConversationsPerVisit: z.coerce.number().int().min(1).max(100).default(3).describe("Conversations one visit may have open at once (waiting, active or an unanswered offline message); one more is refused `too_many_conversations`. Each open conversation holds a data key in the key vault."),
@@ -76,4 +78,4 @@ export function envName(key: string): string {
 }
 
 /** Keys whose values must never be printed or logged. */
-export const secretKeys: ReadonlySet<ConfigKey> = new Set(["oidcClientSecret", "masterKey", "databaseUrl", "keyVaultUrl", "redisUrl"]);
+export const secretKeys: ReadonlySet<ConfigKey> = new Set(["oidcClientSecret", "masterKey", "databaseUrl", "keyVaultUrl", "redisUrl", "webhookSecrets"]);

@@ -1,4 +1,5 @@
 import type { SignedInAgent } from "../auth/principal.js";
+import type { WebhookRuntime } from "../webhooks/runtime.js";
 import type { Identity } from "../auth/identity.js";
 import type { StoredSession } from "../auth/session-store.js";
 import type { Config } from "../config/schema.js";
@@ -42,6 +43,8 @@ export interface Services {
   readonly chat: ChatRuntime;
   /** The bus between replicas (in-process, or Redis pub/sub): /readyz reports whether it is reachable. */
   readonly bus: Bus;
+  /** Signed webhooks: the outbox's dispatcher for this process (src/webhooks). */
+  readonly webhooks: WebhookRuntime;
 }
 
 export interface Lifecycle {

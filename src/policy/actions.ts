@@ -24,6 +24,7 @@ export const AGENT_ACTIONS = [
   "policy:read",
   "mfa:manage",
   "keys:manage",
+  "webhooks:manage",
 ] as const;
 
 /** Actions of a website visitor's connection; decided from the site registration and consent, never from roles. */
@@ -55,6 +56,7 @@ export const actionDescriptions: Readonly<Record<Action, string>> = {
   "policy:read": "read the effective policy",
   "mfa:manage": "enroll or replace one's own second factor",
   "keys:manage": "rotate the encryption master key",
+  "webhooks:manage": "see webhook deliveries and the dead-letter list, and retry a dead-lettered delivery",
   "visitor:connect": "open a visitor connection from a registered site origin",
   "visitor:share": "send page snapshots and changes to agents after consenting",
   "visitor:share-canvas": "send images of the page's canvases to agents after consenting, where policy enables it",

@@ -2,6 +2,7 @@ import type { Document, LineCounter } from "yaml";
 import type { PolicyIssue } from "./errors.js";
 import type { Policy, PolicyFileKey } from "./schema/index.js";
 import { routingIssues } from "./routing-checks.js";
+import { webhookIssues } from "../webhooks/policy-checks.js";
 import { fieldName, locate, type FieldPath } from "./yaml-locate.js";
 
 export interface Located {
@@ -41,6 +42,7 @@ export function crossFileIssues(policy: Policy, located: Record<PolicyFileKey, L
   });
 
   routingIssues(policy, (path, message) => at("routing", path, message));
+  webhookIssues(policy.webhooks, mode, (path, message) => at("webhooks", path, message));
 
   const { mfa } = policy.session;
   if (mfa.methods.includes("idp-amr") && mfa.acceptedAmr.length === 0) {

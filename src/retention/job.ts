@@ -3,7 +3,7 @@ import type { RetentionPolicy } from "../policy/schema/index.js";
 /** Each kind of stored data with a retention period in policies/retention.yaml. */
 export type RetentionKind = Exclude<keyof RetentionPolicy, "version">;
 
-export const RETENTION_KINDS: readonly RetentionKind[] = ["chatTranscripts", "auditTrail", "loginSessions"];
+export const RETENTION_KINDS: readonly RetentionKind[] = ["chatTranscripts", "auditTrail", "loginSessions", "webhookDeliveries"];
 
 /** What one run tells a job: the clock reading and the period that apply to its kind. */
 export interface RetentionRun {

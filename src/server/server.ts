@@ -34,6 +34,10 @@ import { guardListener, listenerBounds } from "../http/listener-bounds.js";
 import type { Lifecycle, Services } from "../http/context.js";
 import { startChat } from "../chat/runtime.js";
 import type { Telemetry } from "../telemetry/telemetry.js";
+import { DomainEvents } from "../events/domain-events.js";
+import { withDomainEvents } from "../events/cobrowse-events.js";
+import { loadWebhookSecrets } from "../webhooks/secrets.js";
+import { startWebhooks } from "../webhooks/runtime.js";
 
 export interface RunningServer {
   readonly services: Services;
@@ -61,12 +65,16 @@ export interface StartOptions extends AppOptions {
   readonly retentionClock?: () => number;
   /** OpenTelemetry, when the OTEL_* variables turned it on (src/telemetry/start.ts); its owner flushes and stops it. */
   readonly telemetry?: Telemetry;
+  /** Host name resolution for webhook endpoints (tests map test host names); default: the system resolver. */
+  readonly webhookLookup?: HostLookup;
 }
 
 export async function startServer(config: Config, options: StartOptions = {}): Promise<RunningServer> {
   const log = options.log ?? createLogger(config.logLevel);
   // Invalid policy: refuse to start with the same file/line/field message `airlock policy check` prints.
   const policy = options.policy ?? PolicyEngine.load(policySourceFor(config));
+  // A webhook subscription whose signing secret no setting holds: refuse to start, naming it.
+  const webhookSecrets = loadWebhookSecrets(config, policy.policy.webhooks);
   const { telemetry } = options;
   const openedStorage = openStorage(config.databaseUrl, { poolSize: config.databasePoolSize, tls: config });
   const storage = telemetry ? telemetry.traceStorage(openedStorage) : openedStorage;
@@ -93,23 +101,25 @@ export async function startServer(config: Config, options: StartOptions = {}): P
   });
   const bus = telemetry ? telemetry.traceBus(openedBus) : openedBus;
   // A co-browse session that starts is linked to its visit's open chats (their transcripts show it).
+  const domainEvents = new DomainEvents();
   const sessionAudit = relayAudit(storage, log, (session, site) => {
     const visit = relay.cobrowseSession(session)?.visit;
     return visit ? linkCobrowseSession(storage.db, { session, site, visit }, Date.now()) : Promise.resolve();
   });
   // Several server processes share visits (resume tokens, consent, watchers) through Redis.
   const visitStore = config.redisUrl ? await RedisVisitStore.connect({ ...config, redisUrl: config.redisUrl }, VISIT_RECORD_TTL_MS, log) : undefined;
-  const relay = new Relay({ policy, bus, log, signer: assets.signer, audit: sessionAudit.audit, ...(options.relayClock ? { clock: options.relayClock } : {}), ...(visitStore ? { visitStore } : {}) });
+  const relay = new Relay({ policy, bus, log, signer: assets.signer, audit: withDomainEvents(sessionAudit.audit, domainEvents), ...(options.relayClock ? { clock: options.relayClock } : {}), ...(visitStore ? { visitStore } : {}) });
   await relay.start();
   const retention = createRetention({ storage, policy, identity, log, metrics, intervalMs: config.retentionIntervalMs }, options.retentionClock ? { now: options.retentionClock } : {});
   const onRoutingError = (err: unknown) => log.error({ err: err instanceof Error ? err.name : typeof err }, "chat routing pass failed");
-  const chat = await startChat({ config, storage, policy, bus, retention, onRoutingError, ...(options.chatClock ? { clock: options.chatClock } : {}) });
+  const chat = await startChat({ config, storage, policy, bus, retention, onRoutingError, events: domainEvents, ...(options.chatClock ? { clock: options.chatClock } : {}) });
+  const webhooks = startWebhooks({ storage, policy, log, secrets: webhookSecrets, keys: chat.keys, events: domainEvents, retention, ...(options.webhookLookup ? { lookup: options.webhookLookup } : {}) });
   // The live visitor list shows whether each visit is being co-browsed.
   relay.onCobrowseState((site, visit, state) => chat.presence.setCobrowse(site, visit, state));
   const failures = new FailureLog(log);
   const clientSlots = new ClientSlots(config.maxConnectionsPerClient, () => identity.policy.network.trustedProxies);
   const messageGuards = airlockMessageGuards();
-  const services: Services = { config, storage, log, failures, clientSlots, metrics, lifecycle, policy, messageGuards, identity, assets, relay, retention, chat, bus };
+  const services: Services = { config, storage, log, failures, clientSlots, metrics, lifecycle, policy, messageGuards, identity, assets, relay, retention, chat, bus, webhooks };
   await recordPolicyHash(storage.db, policy.hash, "system");
   log.info({ policyHash: policy.hash }, "policy loaded");
   const app = createApp(services, options);
@@ -184,6 +194,7 @@ export async function startServer(config: Config, options: StartOptions = {}): P
       await identity.close();
       await sessionAudit.drain();
       await chat.close();
+      await webhooks.stop();
       await bus.close();
       await visitStore?.close();
       await storage.close();

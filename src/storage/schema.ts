@@ -7,6 +7,7 @@ import type { ChatTables } from "../chat/tables.js";
 import type { ScimTables } from "../scim/tables.js";
 import type { WorkspaceTables } from "../chat/workspace-tables.js";
 import type { VisitorIdentityTables } from "../visitor-identity/tables.js";
+import type { WebhookTables } from "../webhooks/tables.js";
 import type { EpochMs } from "./epoch-ms.js";
 
 export interface InstanceTable {
@@ -20,6 +21,6 @@ export interface FoundationTables {
 }
 
 // Later capabilities extend this interface with their own table sets.
-export interface Database extends FoundationTables, IdentityTables, AuditTables, ChatTables, WorkspaceTables, VisitorIdentityTables, ScimTables {}
+export interface Database extends FoundationTables, IdentityTables, AuditTables, ChatTables, WorkspaceTables, VisitorIdentityTables, ScimTables, WebhookTables {}
 
 export type { Generated };

@@ -6,6 +6,8 @@ import { rateConversation } from "../../src/chat/ratings.js";
 import type { StartOptions } from "../../src/server/server.js";
 import { scimClientFor } from "../scim/scim-client.js";
 import { spendTokenId } from "../../src/visitor-identity/used-tokens.js";
+import { claimDue, enqueueDeliveries, finishAttempt } from "../../src/webhooks/outbox.js";
+import { payloadOf } from "../../src/webhooks/payload.js";
 import { passMfa, signInAtIdp, startIdentityServer } from "../auth/helpers/login.js";
 import { HttpAgent } from "../auth/helpers/http-agent.js";
 import { clientId, visitId } from "../chat/chat-fixture.js";
@@ -101,6 +103,11 @@ export async function startSeededAirlock(fx: DialectFixture, options: Omit<Start
   const leaver = await scim.call("POST", "/Users", { userName: "planted.leaver@example.test", displayName: "Planted Leaver" });
   await scim.call("DELETE", `/Users/${String(leaver.body.id)}`);
   identifying.set("planted-scim-external", "the IdP's externalId of an agent");
+  // A webhook delivery of the rated chat's end, dead-lettered after one attempt (outbox row and its log row; metadata only).
+  const ended = { kind: "conversation" as const, change: "ended" as const, conversationId: rated.id, siteId: "demo", team: null, agentId, startedAt: rated.createdAt, endedAt: Date.now(), at: Date.now() };
+  await enqueueDeliveries(db, [{ subscriptionId: "crm", eventType: "conversation.ended", payload: JSON.stringify(payloadOf(ended)) }], Date.now());
+  const [delivery] = await claimDue(db, "seed-worker", Date.now(), 60_000, 1);
+  if (delivery) await finishAttempt(db, "seed-worker", delivery, { attempt: 1, at: Date.now(), durationMs: 12, statusCode: 500, outcome: "http_500" }, { state: "dead", retryAt: Date.now() }, Date.now());
   plant("chat message", PLANTED_CHAT);
   plant("offline form", PLANTED_OFFLINE);
   plant("attachment name", PLANTED_FILE_NAME);

@@ -83,7 +83,7 @@ suite("effective policy and audit pages in Chromium", () => {
     await page.getByRole("heading", { name: "Effective policy", level: 1 }).waitFor();
     expect(await page.getByTestId("policy-hash").innerText()).toBe(server.services.policy.hash);
     const tabs = page.getByRole("tab");
-    expect(await tabs.allInnerTexts()).toEqual(["access.yaml", "cobrowse.yaml", "sites.yaml", "sanitize.yaml", "session.yaml", "network.yaml", "retention.yaml", "routing.yaml", "attachments.yaml"]);
+    expect(await tabs.allInnerTexts()).toEqual(["access.yaml", "cobrowse.yaml", "sites.yaml", "sanitize.yaml", "session.yaml", "network.yaml", "retention.yaml", "routing.yaml", "attachments.yaml", "webhooks.yaml"]);
     await expect(page.getByRole("tabpanel").innerText()).resolves.toContain("auditor");
     await shot(page, "01-policy-access");
 

@@ -26,7 +26,7 @@ describe("policy API", () => {
     expect(r.body.hash).toBe(policy.hash);
     expect(r.body.loadedAt).toBe(policy.loadedAt);
     const files = r.body.files as { key: string; file: string; source: string; content: unknown }[];
-    expect(files.map((f) => f.file)).toEqual(["access.yaml", "cobrowse.yaml", "sites.yaml", "sanitize.yaml", "session.yaml", "network.yaml", "retention.yaml", "routing.yaml", "attachments.yaml"]);
+    expect(files.map((f) => f.file)).toEqual(["access.yaml", "cobrowse.yaml", "sites.yaml", "sanitize.yaml", "session.yaml", "network.yaml", "retention.yaml", "routing.yaml", "attachments.yaml", "webhooks.yaml"]);
     expect(files.every((f) => f.source === "shipped")).toBe(true);
     expect(files.find((f) => f.key === "retention")?.content).toEqual(JSON.parse(JSON.stringify(policy.policy.retention)));
     expect(r.body.actions).toContainEqual({ action: "audit:read", description: expect.any(String), audited: true });

@@ -1,7 +1,7 @@
 import { gzipSync } from "node:zlib";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { AirlockError } from "../../src/errors.js";
-import { judgeAddress } from "../../src/relay/asset-proxy/address-policy.js";
+import { judgeAddress } from "../../src/http/egress/address-policy.js";
 import { AssetProxy, type AssetProxyOptions } from "../../src/relay/asset-proxy/asset-proxy.js";
 import type { HostLookup, ResolvedAddress } from "../../src/relay/asset-proxy/resolver.js";
 import { USER_AGENT } from "../../src/relay/asset-proxy/upstream.js";

@@ -8,6 +8,7 @@ import { routingSchema, type RoutingPolicy } from "./routing.js";
 import { sanitizeSchema, type SanitizePolicy } from "./sanitize.js";
 import { sessionSchema, type SessionPolicy } from "./session.js";
 import { sitesSchema, type SitesPolicy } from "./sites.js";
+import { webhooksSchema, type WebhooksPolicy } from "./webhooks.js";
 
 /** The effective policy: one typed object per file of `policies/`. */
 export interface Policy {
@@ -20,6 +21,7 @@ export interface Policy {
   readonly retention: RetentionPolicy;
   readonly routing: RoutingPolicy;
   readonly attachments: AttachmentsPolicy;
+  readonly webhooks: WebhooksPolicy;
 }
 
 export type PolicyFileKey = keyof Policy;
@@ -35,6 +37,7 @@ export const policyFiles: { readonly [K in PolicyFileKey]: { readonly file: stri
   retention: { file: "retention.yaml", schema: retentionSchema },
   routing: { file: "routing.yaml", schema: routingSchema },
   attachments: { file: "attachments.yaml", schema: attachmentsSchema },
+  webhooks: { file: "webhooks.yaml", schema: webhooksSchema },
 };
 
-export type { AccessPolicy, AttachmentsPolicy, CobrowsePolicy, NetworkPolicy, RetentionPolicy, RoutingPolicy, SanitizePolicy, SessionPolicy, SitesPolicy };
+export type { AccessPolicy, AttachmentsPolicy, CobrowsePolicy, NetworkPolicy, RetentionPolicy, RoutingPolicy, SanitizePolicy, SessionPolicy, SitesPolicy, WebhooksPolicy };

@@ -8,6 +8,8 @@ export const retentionSchema = z.strictObject({
   chatTranscripts: period,
   auditTrail: period,
   loginSessions: period,
+  /** The webhook delivery log and finished (delivered or dead-lettered) deliveries. */
+  webhookDeliveries: period,
 });
 
 export type RetentionPolicy = z.output<typeof retentionSchema>;

@@ -3,7 +3,7 @@ import { AssetUrlSigner, type AssetRef } from "../sanitizer/asset-url.js";
 import { sanitizeStylesheet } from "../sanitizer/css.js";
 import type { CssRules } from "../sanitizer/css-rules.js";
 import { UrlPolicy } from "../sanitizer/url-policy.js";
-import type { AddressRules } from "./address-policy.js";
+import type { AddressRules } from "../../http/egress/address-policy.js";
 import { fetchAsset, type FetchLimits } from "./fetch-asset.js";
 import { MemoryCache } from "./memory-cache.js";
 import { checkSiteOrigin } from "./origin-check.js";

@@ -1,6 +1,6 @@
 import type { AssetKind } from "../sanitizer/asset-url.js";
 import { AirlockError } from "../../errors.js";
-import type { AddressRules } from "./address-policy.js";
+import type { AddressRules } from "../../http/egress/address-policy.js";
 import { acceptedMediaType, acceptHeader } from "./content-types.js";
 import { checkSiteOrigin } from "./origin-check.js";
 import { readCapped } from "./read-body.js";

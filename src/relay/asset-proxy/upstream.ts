@@ -1,8 +1,7 @@
 import { request as httpRequest, type IncomingMessage } from "node:http";
 import { request as httpsRequest } from "node:https";
-import type { LookupFunction } from "node:net";
 import { AirlockError } from "../../errors.js";
-import type { ResolvedAddress } from "./resolver.js";
+import { pinnedLookup, type ResolvedAddress } from "../../http/egress/pinned-address.js";
 
 // One HTTP exchange with an upstream, connected to an address resolved beforehand: the socket's
 // DNS lookup is replaced by the pinned answer, so the name cannot resolve differently between the
@@ -19,10 +18,6 @@ export interface UpstreamRequest {
 export const USER_AGENT = "Airlock-asset-proxy/1";
 
 export function requestUpstream({ url, pinned, accept, signal }: UpstreamRequest): Promise<IncomingMessage> {
-  const pinnedLookup: LookupFunction = (_hostname, options, callback) => {
-    if (options.all) callback(null, [{ address: pinned.address, family: pinned.family }]);
-    else callback(null, pinned.address, pinned.family);
-  };
   const hostname = url.hostname.startsWith("[") ? url.hostname.slice(1, -1) : url.hostname;
   const send = url.protocol === "https:" ? httpsRequest : httpRequest;
   return new Promise((resolve, reject) => {
@@ -34,7 +29,7 @@ export function requestUpstream({ url, pinned, accept, signal }: UpstreamRequest
       method: "GET",
       headers: { accept, "accept-encoding": "gzip, deflate, br", "user-agent": USER_AGENT },
       agent: false,
-      lookup: pinnedLookup,
+      lookup: pinnedLookup(pinned),
       maxHeaderSize: 16 * 1024,
       signal,
     });

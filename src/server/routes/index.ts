@@ -3,6 +3,7 @@ import { identityRoutes } from "../../auth/http/routes.js";
 import { chatRoutes } from "../../chat/http/routes.js";
 import { consoleRoutes } from "../../console/routes.js";
 import { keyRoutes } from "../../crypto/http/key-routes.js";
+import { webhookRoutes } from "../../webhooks/http/routes.js";
 import { replayFrame } from "../../console/replay-frame.js";
 import { demoRoutes } from "../../demo/routes.js";
 import { policyRoutes } from "../../policy/routes.js";
@@ -18,6 +19,6 @@ import { siteconnectScript } from "./siteconnect.js";
 /** Every HTTP route Airlock serves. Capabilities add their route lists here. */
 export const allRoutes: readonly RouteDef<unknown>[] = [home, siteStylesheet, favicon, faviconIco, healthz, readyz, cspReport, ...identityRoutes, siteconnectScript, ...demoRoutes, replayFrame, assetRoute, ...relayRoutes,
   ...policyRoutes, ...auditRoutes, ...chatRoutes, ...keyRoutes,
-  ...scimRoutes,
+  ...scimRoutes, ...webhookRoutes,
   // Last: the console shell answers every other /console/ path.
   ...consoleRoutes];

@@ -8,6 +8,7 @@ import * as m0006 from "./0006_chat_routing.js";
 import * as m0007 from "./0007_visitor_identity.js";
 import * as m0008 from "./0008_chat_files_ratings.js";
 import * as m0009 from "./0009_scim.js";
+import * as m0010 from "./0010_webhooks.js";
 
 // The one ordered list of migrations for both dialects. Names sort in the order they run;
 // a new migration gets the next number and is never edited after it has shipped.
@@ -21,4 +22,5 @@ export const migrations: Readonly<Record<string, Migration>> = {
   "0007_visitor_identity": m0007,
   "0008_chat_files_ratings": m0008,
   "0009_scim": m0009,
+  "0010_webhooks": m0010,
 };

@@ -17,6 +17,7 @@ import { sessionsPage } from "./sessions.js";
 import { signInPage } from "./sign-in.js";
 import { signedOutPage } from "./signed-out.js";
 import { transcriptPage, transcriptsPage } from "./transcripts.js";
+import { webhooksPage } from "./webhooks.js";
 
 /**
  * Every page of the console. Adding a page: write its module with `definePage` (see
@@ -40,4 +41,5 @@ export const consolePages: readonly ConsolePage[] = [
   ratingsPage,
   keysPage,
   gdprPage,
+  webhooksPage,
 ];
