@@ -1,3 +1,4 @@
+import "./zod-jitless.js";
 import { ConsoleApp } from "./app.js";
 import { consolePages } from "./pages/index.js";
 import { claimTrustedTypesPolicy } from "./trusted-types.js";
