@@ -255,6 +255,23 @@ suite("the page copy shows each technique as the visitor sees it", () => {
     expect(await match("limited-quirks")).toBeGreaterThanOrEqual(MATCH);
   });
 
+  it("plugin elements (<embed>, <object>) keep their box, never their content", async () => {
+    const visitor = await open("plugin-box.html");
+    const top = (page: Page, inCopy: boolean) => page.evaluate((inCopy) => {
+      const doc = inCopy ? document.querySelector<HTMLIFrameElement>(".cb-scaler iframe")?.contentDocument : document;
+      return Math.round(doc?.querySelector("#below")?.getBoundingClientRect().top ?? -1);
+    }, inCopy);
+    expect(await top(agent, true)).toBe(await top(visitor, false));
+    expect(await agent.evaluate(() => document.querySelector<HTMLIFrameElement>(".cb-scaler iframe")?.contentDocument?.querySelectorAll("embed, object").length)).toBe(0);
+  });
+
+  it("text-rendering (kerning and ligatures decide where lines wrap)", async () => {
+    await open("text-rendering.html");
+    expect(await copyStyle("#t", "text-rendering")).toBe("optimizelegibility");
+    expect(await copyStyle("#t", "height")).toBe(await visitorStyle("#t", "height"));
+    expect(await match("text-rendering")).toBeGreaterThanOrEqual(MATCH);
+  });
+
   it("SVG text placement and painting set from CSS (text-anchor, dominant-baseline, stroke-dasharray)", async () => {
     await open("svg-text-anchor.html");
     expect(await copyStyle("#t", "text-anchor")).toBe("middle");

@@ -98,7 +98,7 @@ export const defaultCssAllowlist: CssAllowlist = {
     // SVG painting and text placement set from CSS.
     "text-anchor", "dominant-baseline", "alignment-baseline", "fill-opacity", "fill-rule", "stroke-opacity", "stroke-linecap",
     "stroke-linejoin", "stroke-dasharray", "stroke-dashoffset", "stroke-miterlimit", "stop-color", "stop-opacity", "clip-rule",
-    "paint-order", "shape-rendering",
+    "paint-order", "shape-rendering", "text-rendering",
   ],
   atRules: ["media", "supports", "font-face", "keyframes", "layer", "container", "scope"],
 };

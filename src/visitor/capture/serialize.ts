@@ -129,6 +129,7 @@ export class Serializer {
       return nodes.map((n) => this.node(n, depth, budget, false)).join("");
     }
     if (el.localName === "iframe") return this.frame(el as HTMLIFrameElement, depth, budget);
+    if (pluginTags.has(el.localName)) return pluginBox(el);
     return this.element(el, depth, budget);
   }
 
@@ -258,6 +259,20 @@ function frameCanvas(doc: Document): string {
   const root = view.getComputedStyle(doc.documentElement).backgroundColor;
   if (!transparent(root)) return root;
   return doc.body ? view.getComputedStyle(doc.body).backgroundColor : "transparent";
+}
+
+/** Plugin elements: never serialized, but their box stays so what follows them keeps its place. */
+const pluginTags: ReadonlySet<string> = new Set(["object", "embed", "applet"]);
+
+/** An empty box of a rendered plugin element's size (no id, no attribute, nothing of its content). */
+function pluginBox(el: Element): string {
+  const rect = el.getBoundingClientRect();
+  if (rect.width === 0 && rect.height === 0) return "";
+  const cs = getComputedStyle(el);
+  // Sits in its line as the element did: an empty inline-block's baseline is its bottom, as a replaced element's.
+  const display = cs.display.startsWith("inline") ? "inline-block" : "block";
+  const box = `box-sizing:border-box;width:${Math.round(rect.width)}px;height:${Math.round(rect.height)}px;display:${display};overflow:hidden;vertical-align:${cs.verticalAlign}`;
+  return `<div data-airlock-frame="" style="${box}"></div>`;
 }
 
 /** Only lengths leave the page: each side of margin, padding and border width, as computed pixels. */

@@ -112,6 +112,16 @@ export const TECHNIQUE_PAGES: Readonly<Record<string, string>> = {
   ),
   "limited-quirks.html": `<!DOCTYPE html PUBLIC "-//W3C//DTD XHTML 1.0 Transitional//EN" "http://www.w3.org/TR/xhtml1/DTD/xhtml1-transitional.dtd">
 <html><head><title>limited quirks</title><style>body{font:20px sans-serif}td{border:1px solid #000}</style></head><body><table><tr><td id="t"><img src="img/narrow.svg" alt="cell"></td><td>An image alone in a cell sits on its bottom</td></tr></table><p>Paragraph</p></body></html>`,
+  "plugin-box.html": page(
+    "plugin box",
+    `<style>embed,object{border:0}</style>`,
+    `<p>Above</p><embed type="application/x-shockwave-flash" src="movie.swf" width="320" height="180"><object type="application/x-shockwave-flash" data="movie.swf" width="200" height="100"></object><p id="below">Below the plugins</p>`,
+  ),
+  "text-rendering.html": page(
+    "text rendering",
+    `<style>p{text-rendering:optimizeLegibility;font:22px/1.3 serif;width:420px}</style>`,
+    `<p id="t">Efficient office affairs: AVAST, WAVE, To fly; ffi ffl fi fl kerning and ligatures decide where this line wraps.</p><p id="below">After</p>`,
+  ),
   "svg-text-anchor.html": page(
     "svg text anchor",
     `<style>svg text{font:bold 18px monospace;text-anchor:middle;dominant-baseline:middle}svg rect{stroke-linejoin:round;stroke-dasharray:6 3}</style>`,
