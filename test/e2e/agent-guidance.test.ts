@@ -166,6 +166,7 @@ suite("agent guidance over the visitor's page", () => {
     await expect(agentPage().locator(".cb-guide-stroke").count()).resolves.toBe(1);
     // The bar offers to clear.
     await visitor.getByRole("button", { name: "Clear drawings" }).waitFor();
+    expect(await axeViolations(visitor, { include: ["[data-airlock-ui]"] })).toEqual([]);
     await shot(visitor, "visitor-drawing");
     await shot(agentPage(), "agent-drawing");
 
