@@ -1,6 +1,6 @@
 import { EventEmitter } from "node:events";
 
-export type SessionEndReason = "logout" | "idle" | "absolute" | "admin" | "backchannel" | "rotated" | "retention" | "deprovisioned";
+export type SessionEndReason = "logout" | "idle" | "absolute" | "admin" | "backchannel" | "rotated" | "retention" | "deprovisioned" | "roles_changed";
 
 export interface SessionEnded {
   readonly sessionRef: string;

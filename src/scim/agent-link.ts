@@ -65,13 +65,33 @@ async function groupNamesOf(db: Db, userId: string): Promise<string[]> {
   return rows.map((r) => r.display_name);
 }
 
-/** Writes the SCIM groups of linked users onto their agents, so roles follow at the next request. */
-export async function syncAgentGroups(trx: Transaction<Database>, userIds: readonly string[]): Promise<void> {
+/** An agent whose groups a SCIM write changed. */
+export interface GroupChange {
+  readonly agentId: string;
+  readonly before: readonly string[];
+  readonly after: readonly string[];
+}
+
+/** Writes the SCIM groups of linked users onto their agents, so roles follow at the next request; returns what changed. */
+export async function syncAgentGroups(trx: Transaction<Database>, userIds: readonly string[]): Promise<GroupChange[]> {
+  const changes: GroupChange[] = [];
   for (const userId of new Set(userIds)) {
     const user = await trx.selectFrom("scim_user").select(["agent_id", "deleted_at"]).where("id", "=", userId).executeTakeFirst();
     if (!user?.agent_id) continue;
+    const agent = await trx.selectFrom("agent").select("groups_json").where("id", "=", user.agent_id).executeTakeFirst();
     const groups = user.deleted_at === null ? await groupNamesOf(trx, userId) : [];
     await trx.updateTable("agent").set({ groups_json: JSON.stringify(groups) }).where("id", "=", user.agent_id).execute();
+    changes.push({ agentId: user.agent_id, before: agent ? parseGroups(agent.groups_json) : [], after: groups });
+  }
+  return changes;
+}
+
+function parseGroups(json: string): string[] {
+  try {
+    const v: unknown = JSON.parse(json);
+    return Array.isArray(v) ? v.filter((g): g is string => typeof g === "string") : [];
+  } catch {
+    return [];
   }
 }
 

@@ -1,7 +1,7 @@
 import { randomUUID } from "node:crypto";
 import type { Kysely, Transaction } from "kysely";
 import type { Database } from "../storage/schema.js";
-import { syncAgentGroups } from "./agent-link.js";
+import { syncAgentGroups, type GroupChange } from "./agent-link.js";
 import { auditScim, type ScimActor } from "./audit.js";
 import { invalidValue, ScimError } from "./errors.js";
 import { groupSchema } from "./filter/attributes.js";
@@ -14,6 +14,13 @@ import type { ScimGroupTable } from "./tables.js";
 import { notFound } from "./users.js";
 
 type Db = Kysely<Database> | Transaction<Database>;
+
+/** A group write: the resource, and the agents whose groups (so perhaps roles) it changed. */
+export interface GroupWrite {
+  readonly resource: ScimResource;
+  readonly version: number;
+  readonly changes: readonly GroupChange[];
+}
 
 /** SCIM Groups of one IdP. A group's displayName is what policies/access.yaml `groupMapping` maps to roles. */
 export class ScimGroups {
@@ -101,29 +108,29 @@ export class ScimGroups {
     if (clash && clash.id !== except) throw new ScimError(409, "a group with this displayName exists already", "uniqueness");
   }
 
-  async create(body: unknown): Promise<{ resource: ScimResource; version: number }> {
+  async create(body: unknown): Promise<GroupWrite> {
     const input = parseBody(groupInput, body);
     return this.db.transaction().execute(async (trx) => {
       await this.#nameFree(trx, input.displayName.toLowerCase(), undefined);
       const id = randomUUID();
       const t = this.now();
       await trx.insertInto("scim_group").values({ id, idp: this.actor.idp, ...columnsOf(input), version: 1, created_at: t, updated_at: t }).execute();
-      await syncAgentGroups(trx, await this.#setMembers(trx, id, input.members));
+      const changes = await syncAgentGroups(trx, await this.#setMembers(trx, id, input.members));
       await auditScim(trx, this.actor, "scim.group.created", `scim-group:${id}`);
       const row = await trx.selectFrom("scim_group").selectAll().where("id", "=", id).executeTakeFirstOrThrow();
-      return { resource: await this.#render(trx, row), version: row.version };
+      return { resource: await this.#render(trx, row), version: row.version, changes };
     });
   }
 
-  async replace(id: string, body: unknown): Promise<{ resource: ScimResource; version: number }> {
+  async replace(id: string, body: unknown): Promise<GroupWrite> {
     return this.#write(id, "scim.group.replaced", () => parseBody(groupInput, body));
   }
 
-  async patch(id: string, operations: readonly PatchOperation[]): Promise<{ resource: ScimResource; version: number }> {
+  async patch(id: string, operations: readonly PatchOperation[]): Promise<GroupWrite> {
     return this.#write(id, "scim.group.patched", (current) => parseBody(groupInput, applyPatch(groupSchema, { ...current }, operations)));
   }
 
-  async #write(id: string, event: "scim.group.replaced" | "scim.group.patched", next: (current: ScimResource) => GroupInput): Promise<{ resource: ScimResource; version: number }> {
+  async #write(id: string, event: "scim.group.replaced" | "scim.group.patched", next: (current: ScimResource) => GroupInput): Promise<GroupWrite> {
     return this.db.transaction().execute(async (trx) => {
       const row = await this.#row(trx, id);
       if (!row) throw notFound();
@@ -133,22 +140,23 @@ export class ScimGroups {
       const changed = await this.#setMembers(trx, id, input.members);
       // A renamed group changes every member's roles; otherwise only the members who came or went.
       const affected = row.display_name === input.displayName ? changed : (await trx.selectFrom("scim_group_member").select("user_id").where("group_id", "=", id).execute()).map((r) => r.user_id).concat(changed);
-      await syncAgentGroups(trx, affected);
+      const changes = await syncAgentGroups(trx, affected);
       await auditScim(trx, this.actor, event, `scim-group:${id}`);
       const stored = await trx.selectFrom("scim_group").selectAll().where("id", "=", id).executeTakeFirstOrThrow();
-      return { resource: await this.#render(trx, stored), version: stored.version };
+      return { resource: await this.#render(trx, stored), version: stored.version, changes };
     });
   }
 
-  async delete(id: string): Promise<void> {
-    await this.db.transaction().execute(async (trx) => {
+  async delete(id: string): Promise<GroupChange[]> {
+    return this.db.transaction().execute(async (trx) => {
       const row = await this.#row(trx, id);
       if (!row) throw notFound();
       const members = (await trx.selectFrom("scim_group_member").select("user_id").where("group_id", "=", id).execute()).map((r) => r.user_id);
       await trx.deleteFrom("scim_group_member").where("group_id", "=", id).execute();
       await trx.deleteFrom("scim_group").where("id", "=", id).execute();
-      await syncAgentGroups(trx, members);
+      const changes = await syncAgentGroups(trx, members);
       await auditScim(trx, this.actor, "scim.group.deleted", `scim-group:${id}`);
+      return changes;
     });
   }
 }

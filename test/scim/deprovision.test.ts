@@ -59,14 +59,21 @@ function deprovisioningScenario(servers: () => { scimSide: TestServer; agentSide
     agents = String((await scim.call("POST", "/Groups", { schemas: [GROUP], displayName: "airlock-agents", members: [] })).body.id);
   });
 
-  it("maps SCIM group membership to roles through the policy's groupMapping, at once", async () => {
+  it("maps SCIM group membership to roles through the policy's groupMapping; losing a role ends the sessions", async () => {
     const { agentSide } = servers();
     const { agent } = await signInEnrolled(agentSide, "agent");
     // The dev IdP's token says airlock-agents; the IdP's SCIM groups decide.
     expect(await rolesOf(agentSide, agent)).toEqual(["supervisor"]);
-    await scim.call("PATCH", `/Groups/${supervisors}`, { schemas: [PATCH_OP], Operations: [{ op: "Remove", path: "members", value: [{ value: userId }] }] });
+    // Gaining a role applies at the next request.
     await scim.call("PATCH", `/Groups/${agents}`, { schemas: [PATCH_OP], Operations: [{ op: "Add", path: "members", value: [{ value: userId }] }] });
-    expect(await rolesOf(agentSide, agent)).toEqual(["agent"]);
+    expect(await rolesOf(agentSide, agent)).toEqual(["agent", "supervisor"]);
+    // Losing one ends the sessions: an open socket must not keep a role the agent no longer has.
+    const { closed } = await openAgentSocket(agentSide, agent);
+    await scim.call("PATCH", `/Groups/${supervisors}`, { schemas: [PATCH_OP], Operations: [{ op: "Remove", path: "members", value: [{ value: userId }] }] });
+    await expect(closed).resolves.toEqual({ code: 4401, reason: "session_ended" });
+    expect((await agent.json(`${agentSide.url}/api/v1/me`)).status).toBe(401);
+    const { agent: again } = await signInEnrolled(agentSide, "agent");
+    expect(await rolesOf(agentSide, again)).toEqual(["agent"]);
   });
 
   it("deactivation ends the agent's sessions, closes its socket with account_deactivated on every server, and refuses the next sign-in", async () => {

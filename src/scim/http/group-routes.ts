@@ -2,6 +2,7 @@ import { pathParam, type RouteDef } from "../../http/route.js";
 import { groupSchema } from "../filter/attributes.js";
 import { ScimGroups } from "../groups.js";
 import { patchRequest, parseBody } from "../input.js";
+import { endSessionsOfDemoted } from "./deprovision.js";
 import { listResponse, project, readListQuery } from "./list-query.js";
 import { respond } from "./respond.js";
 import { scimRoute, type ScimRequest } from "./scim-route.js";
@@ -16,6 +17,7 @@ export const groupRoutes: readonly RouteDef<unknown>[] = [
   }),
   scimRoute("POST", "/scim/v2/Groups", async (ctx, r) => {
     const written = await groups(r).create((ctx.request as { body?: unknown }).body);
+    await endSessionsOfDemoted(r, written.changes);
     ctx.set("Location", String((written.resource.meta as { location: string }).location));
     respond(ctx, 201, written.resource, written.version);
   }),
@@ -27,15 +29,17 @@ export const groupRoutes: readonly RouteDef<unknown>[] = [
   }),
   scimRoute("PUT", "/scim/v2/Groups/:id", async (ctx, r) => {
     const written = await groups(r).replace(pathParam(ctx, "id"), (ctx.request as { body?: unknown }).body);
+    await endSessionsOfDemoted(r, written.changes);
     respond(ctx, 200, written.resource, written.version);
   }),
   scimRoute("PATCH", "/scim/v2/Groups/:id", async (ctx, r) => {
     const { Operations } = parseBody(patchRequest, (ctx.request as { body?: unknown }).body);
     const written = await groups(r).patch(pathParam(ctx, "id"), Operations);
+    await endSessionsOfDemoted(r, written.changes);
     respond(ctx, 200, written.resource, written.version);
   }),
   scimRoute("DELETE", "/scim/v2/Groups/:id", async (ctx, r) => {
-    await groups(r).delete(pathParam(ctx, "id"));
+    await endSessionsOfDemoted(r, await groups(r).delete(pathParam(ctx, "id")));
     ctx.status = 204;
   }),
 ];
