@@ -1,21 +1,11 @@
 import { z } from "zod";
 import { coordinate, nodeId } from "./fields.js";
+import { GUIDANCE_LIMITS } from "./guidance-limits.js";
 
 // Agent guidance over the visitor's page: a laser trail, one outlined element, freehand strokes.
 // All of it is drawn by the visitor script in an overlay that cannot act on the page; it needs the
 // visitor's view consent like pointing does. Coordinates are document coordinates of the page
 // (CSS pixels from the top-left of the document), so a stroke stays where it was drawn.
-
-export const GUIDANCE_LIMITS = {
-  /** Points in one `laser` frame (the console sends a frame every ~60 ms of movement). */
-  maxLaserPoints: 32,
-  /** Points in one freehand stroke (`draw`); the console thins longer strokes before sending. */
-  maxStrokePoints: 512,
-  /** Strokes on the visitor's page at once; clearing (either side) makes room again (`too_many_strokes`). */
-  maxStrokesPerSession: 50,
-  /** How long a laser point stays on the visitor's page before it has faded out. */
-  laserFadeMs: 1000,
-} as const;
 
 const gesture = z.number().int().min(0).max(2_147_483_647);
 export const guidePoint = z.tuple([coordinate, coordinate]);

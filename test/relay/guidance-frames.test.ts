@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { GUIDANCE_LIMITS } from "../../src/protocol/guidance.js";
+import { GUIDANCE_LIMITS } from "../../src/protocol/guidance-limits.js";
 import { signInEnrolled, startIdentityServer } from "../auth/helpers/login.js";
 import type { HttpAgent } from "../auth/helpers/http-agent.js";
 import type { TestServer } from "../helpers/server.js";

@@ -1,5 +1,6 @@
 import type { AgentMessage } from "../../protocol/agent-messages.js";
-import { GUIDANCE_LIMITS, type GuidePoint } from "../../protocol/guidance.js";
+import { GUIDANCE_LIMITS } from "../../protocol/guidance-limits.js";
+import type { GuidePoint } from "../../protocol/guidance.js";
 import type { GuideTool } from "./guide-palette.js";
 import type { PageCopy } from "./page-copy.js";
 

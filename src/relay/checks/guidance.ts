@@ -1,4 +1,4 @@
-import { GUIDANCE_LIMITS } from "../../protocol/guidance.js";
+import { GUIDANCE_LIMITS } from "../../protocol/guidance-limits.js";
 import { fail } from "../failure.js";
 import { check } from "./check.js";
 

@@ -1,4 +1,5 @@
-import { GUIDANCE_LIMITS, type GuidePoint } from "../../protocol/guidance.js";
+import { GUIDANCE_LIMITS } from "../../protocol/guidance-limits.js";
+import type { GuidePoint } from "../../protocol/guidance.js";
 import { guard } from "../safe.js";
 import { overlayHost } from "./host.js";
 

@@ -1,4 +1,5 @@
-import { GUIDANCE_LIMITS, type GuidePoint } from "../../protocol/guidance.js";
+import { GUIDANCE_LIMITS } from "../../protocol/guidance-limits.js";
+import type { GuidePoint } from "../../protocol/guidance.js";
 
 /**
  * The points of a laser or stroke frame as the page accepts them: the relay validated them
