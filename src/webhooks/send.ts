@@ -1,7 +1,6 @@
-import { request as httpRequest } from "node:http";
-import { request as httpsRequest } from "node:https";
 import type { AddressRules } from "../http/egress/address-policy.js";
-import { pinnedLookup, resolveAllowed, type HostLookup } from "../http/egress/pinned-address.js";
+import { resolveAllowed, type HostLookup } from "../http/egress/pinned-address.js";
+import { pinnedRequest } from "../http/egress/pinned-request.js";
 
 // One delivery attempt: a POST to the endpoint, connected to the address checked beforehand (the
 // outbound guard in src/http/egress, shared with the asset proxy: no private, loopback,
@@ -26,20 +25,11 @@ export async function sendWebhook(req: SendRequest): Promise<SendOutcome> {
   const url = new URL(req.url);
   const pinned = await resolveAllowed(url.hostname, req.lookup, req.rules);
   if (!pinned.ok) return pinned.reason === "refused" ? { statusCode: null, outcome: "address_refused", permanent: true } : { statusCode: null, outcome: "dns_failed", permanent: false };
-  const hostname = url.hostname.startsWith("[") ? url.hostname.slice(1, -1) : url.hostname;
-  const send = url.protocol === "https:" ? httpsRequest : httpRequest;
   const signal = AbortSignal.timeout(req.timeoutMs);
   return new Promise<SendOutcome>((resolve) => {
-    const request = send({
-      protocol: url.protocol,
-      hostname,
-      port: url.port === "" ? undefined : Number(url.port),
-      path: url.pathname + url.search,
+    const request = pinnedRequest(url, pinned.pinned, {
       method: "POST",
       headers: { ...req.headers, "content-type": "application/json", "content-length": String(Buffer.byteLength(req.body)), "user-agent": USER_AGENT },
-      agent: false,
-      lookup: pinnedLookup(pinned.pinned),
-      maxHeaderSize: 16 * 1024,
       signal,
     });
     request.once("response", (res) => {

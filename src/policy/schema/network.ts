@@ -2,7 +2,8 @@ import ipaddr from "ipaddr.js";
 import { z } from "zod";
 import { asvsRefs, policyVersion } from "./asvs.js";
 
-const cidr = z.string().refine(
+/** An IP range in CIDR notation (IPv4 or IPv6), as network.yaml and webhooks.yaml write them. */
+export const cidr = z.string().refine(
   (value) => {
     try {
       ipaddr.parseCIDR(value);

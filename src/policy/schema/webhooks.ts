@@ -1,7 +1,7 @@
-import ipaddr from "ipaddr.js";
 import { z } from "zod";
 import { WEBHOOK_EVENT_TYPES } from "../../webhooks/event-types.js";
 import { asvsRefs, policyVersion } from "./asvs.js";
+import { cidr } from "./network.js";
 
 /**
  * Signed webhooks (docs/webhooks.md): where Airlock tells a CRM about conversations and co-browse
@@ -9,18 +9,6 @@ import { asvsRefs, policyVersion } from "./asvs.js";
  * it AND whose host is listed in `messageText.allowedHosts`. Secrets are never in this file: a
  * subscription names one (`secret`) that the config's webhookSecrets / webhookSecretsFile holds.
  */
-const cidr = z.string().refine(
-  (value) => {
-    try {
-      ipaddr.parseCIDR(value);
-      return true;
-    } catch {
-      return false;
-    }
-  },
-  { error: (i) => `not a CIDR range (e.g. 10.20.0.0/16): ${String(i.input)}` },
-);
-
 const endpoint = z.url({ protocol: /^https?$/, error: (i) => `not an http(s) URL: ${String(i.input)}` }).refine((u) => {
   const url = new URL(u);
   return url.username === "" && url.password === "" && url.hash === "";
