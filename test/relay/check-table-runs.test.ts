@@ -1,7 +1,7 @@
 import path from "node:path";
 import { describe, expect, it } from "vitest";
 import type { AgentKind, AgentMessage } from "../../src/protocol/agent-messages.js";
-import { GUIDANCE_LIMITS } from "../../src/protocol/guidance.js";
+import { GUIDANCE_LIMITS } from "../../src/protocol/guidance-limits.js";
 import { MASK_PLACEHOLDER } from "../../src/protocol/mask.js";
 import type { VisitorKind, VisitorMessage } from "../../src/protocol/visitor-messages.js";
 import type { AgentSeat } from "../../src/relay/agent-seat.js";
