@@ -1,4 +1,4 @@
-import { randomUUID } from "node:crypto";
+import { randomInt, randomUUID } from "node:crypto";
 import type { ConversationKeys } from "../chat/conversation-keys.js";
 import type { DomainEvent } from "../events/domain-events.js";
 import { systemLookup, type HostLookup } from "../http/egress/pinned-address.js";
@@ -143,7 +143,7 @@ export class WebhookDispatcher {
     const spent = attempt - delivery.attemptBase;
     const dead = !delivered && (result.permanent || spent >= policy.delivery.maxAttempts);
     const now = this.#now();
-    const retryAt = delivered || dead ? now : now + backoffMs(spent, policy.delivery.initialBackoffSeconds * 1000, policy.delivery.maxBackoffSeconds * 1000, this.#deps.random ?? Math.random);
+    const retryAt = delivered || dead ? now : now + backoffMs(spent, policy.delivery.initialBackoffSeconds * 1000, policy.delivery.maxBackoffSeconds * 1000, this.#deps.random ?? cryptoUnit);
     const state = delivered ? "delivered" : dead ? "dead" : "pending";
     await finishAttempt(this.#deps.storage.db, this.workerId, delivery, { attempt, at: started, durationMs, statusCode: result.statusCode, outcome: result.outcome }, { state, retryAt }, now);
     // Ids, codes and figures only: never the payload, the response body or the secret.
@@ -152,4 +152,9 @@ export class WebhookDispatcher {
       "webhook attempt",
     );
   }
+}
+
+/** A uniform number in [0, 1) from the CSPRNG: Airlock's server draws no value from Math.random. */
+function cryptoUnit(): number {
+  return randomInt(0, 2 ** 47) / 2 ** 47;
 }

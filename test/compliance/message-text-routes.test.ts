@@ -36,6 +36,7 @@ const bodies: Record<string, () => unknown> = {
   "POST /api/v1/chat/canned-responses": () => ({ team: "*", title: "walk", body: "walk" }),
   "PUT /api/v1/chat/canned-responses/:id": () => ({ title: "walk", body: "walk" }),
   "POST /api/v1/keys/rotate": () => ({}),
+  "POST /api/v1/webhooks/deliveries/:id/retry": () => ({}),
 };
 /** Query strings that make a route return data rather than bad_request. */
 const queries: Record<string, () => string> = {

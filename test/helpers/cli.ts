@@ -36,8 +36,9 @@ export function runCliAsync(args: readonly string[], env: Record<string, string>
   });
 }
 
-export function spawnCli(args: readonly string[], env: Record<string, string> = {}): ChildProcessWithoutNullStreams {
-  return spawn(process.execPath, [cliEntry, ...args], { env: cliEnv(args, env) });
+/** Starts `airlock ARGS`; `nodeOptions` go to node before the CLI (e.g. `--import` of a test hook). */
+export function spawnCli(args: readonly string[], env: Record<string, string> = {}, nodeOptions: readonly string[] = []): ChildProcessWithoutNullStreams {
+  return spawn(process.execPath, [...nodeOptions, cliEntry, ...args], { env: cliEnv(args, env) });
 }
 
 /** Resolves with the first JSON log line whose msg matches, from a running process's stdout. */

@@ -1,10 +1,8 @@
-import { spawn } from "node:child_process";
 import { existsSync, mkdtempSync, readFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import path from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { cliEntry, waitForLog } from "../helpers/cli.js";
-import { freeListenerEnv } from "../helpers/ports.js";
+import { spawnCli, waitForLog } from "../helpers/cli.js";
 import { startOtlpReceiver, type OtlpReceiver } from "./otlp-receiver.js";
 
 // `airlock serve` as operators run it. Without OTEL_* variables no OpenTelemetry SDK module is
@@ -17,9 +15,7 @@ const recorder = new URL("./module-recorder.mjs", import.meta.url).href;
 async function serveOnce(env: Record<string, string>): Promise<{ modules: string[]; exitCode: number | null }> {
   const dir = mkdtempSync(path.join(tmpdir(), "airlock-otel-"));
   const moduleLog = path.join(dir, "modules.txt");
-  const child = spawn(process.execPath, ["--import", recorder, cliEntry, "serve", "--migrate"], {
-    env: { PATH: process.env.PATH ?? "", ...freeListenerEnv, AIRLOCK_DATA_DIR: dir, AIRLOCK_TEST_MODULE_LOG: moduleLog, ...env },
-  });
+  const child = spawnCli(["serve", "--migrate"], { AIRLOCK_DATA_DIR: dir, AIRLOCK_TEST_MODULE_LOG: moduleLog, ...env }, ["--import", recorder]);
   try {
     const listening = await waitForLog(child, "airlock listening");
     const health = await fetch(`${String(listening.url)}/healthz?token=canary-serve-token`);
