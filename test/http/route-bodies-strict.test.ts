@@ -18,6 +18,7 @@ const samples: Record<string, unknown> = {
   "POST /api/v1/chat/canned-responses": { team: "*", title: "Greeting", body: "Hello" },
   "PUT /api/v1/chat/canned-responses/:id": { title: "Greeting", body: "Hello" },
   "POST /api/v1/keys/rotate": {},
+  "POST /api/v1/webhooks/deliveries/:id/retry": {},
 };
 // A browser's CSP violation report carries whatever fields the browser adds; Airlock reads a few
 // named ones, stores nothing and never writes a report's fields anywhere.
