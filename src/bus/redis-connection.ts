@@ -2,6 +2,7 @@ import { readFileSync } from "node:fs";
 import { isIP } from "node:net";
 import { checkServerIdentity, type ConnectionOptions } from "node:tls";
 import type { RedisOptions } from "ioredis";
+import { LastingErrorListenerConnector } from "./redis-connector.js";
 
 /** The settings of the Redis connection (a subset of the config). */
 export interface RedisSettings {
@@ -70,6 +71,7 @@ export function redisConnectionOptions(settings: RedisSettings): RedisOptions {
     ...(username !== undefined ? { username } : {}),
     ...(password !== undefined ? { password } : {}),
     ...(target.tls ? { tls: tlsOptions(settings, target.host) } : {}),
+    Connector: LastingErrorListenerConnector,
   };
 }
 
