@@ -51,11 +51,11 @@ describe.skipIf(!pgBase || !redisUrl)("two replicas over Redis and PostgreSQL", 
       kind: "snapshot",
       seq: 1,
       url: `${DEMO_ORIGIN}/demo`,
-      html: `<html data-airlock-id="1"><body data-airlock-id="2"><button data-airlock-id="3" onclick="steal()">Pay</button><img data-airlock-id="4" src="https://evil.test/x.png"><input data-airlock-id="5" name="q"></body></html>`,
+      html: `<html data-airlock-id="1"><body data-airlock-id="2"><button data-airlock-id="3" onclick="steal()">Pay by card</button><img data-airlock-id="4" src="https://evil.test/x.png"><input data-airlock-id="5" name="q"></body></html>`,
       viewport: { width: 800, height: 600 },
     });
     const snapshot = await agentSocket.next("snapshot");
-    expect(snapshot.html).toContain("Pay");
+    expect(snapshot.html).toContain("Pay by card");
     expect(snapshot.html).not.toMatch(/onclick|steal|evil\.test/);
     visitor.send({ kind: "mutations", seq: 2, ops: [{ op: "attr", id: 3, name: "onmouseover", value: "steal()" }, { op: "text", id: 3, value: "Pay now" }] });
     const mutations = await agentSocket.next("mutations");
@@ -89,7 +89,8 @@ describe.skipIf(!pgBase || !redisUrl)("two replicas over Redis and PostgreSQL", 
     for (const key of keys) {
       expect(await probe.pttl(key)).toBeGreaterThan(0);
       const value = key.startsWith("airlock:visit:") ? JSON.stringify(await probe.hgetall(key)) : String(await probe.get(key));
-      expect(value).not.toMatch(/Pay|hello|evil|demo<|data-airlock-id/);
+      // Canaries with a space or punctuation: a random base64url token can never spell them.
+      expect(value).not.toMatch(/Pay by card|Pay now|hello|evil\.test|demo<|data-airlock-id/);
     }
     probe.disconnect();
   });
