@@ -29,7 +29,7 @@ fi
 PG_BIN=$(ls -d /usr/lib/postgresql/*/bin | sort -V | tail -1)
 TMP=$(mktemp -d /tmp/airlock-test.XXXXXX)
 chmod 755 "$TMP"
-PG_PID=""; REDIS_PIDFILE="$TMP/redis.pid"
+PG_PID=""
 
 free_port() { node -e 'const s=require("net").createServer();s.listen(0,"127.0.0.1",()=>{console.log(s.address().port);s.close()})'; }
 
@@ -39,13 +39,14 @@ cleanup() {
   if [ -f "$TMP/pg/data/postmaster.pid" ]; then
     runuser -u postgres -- "$PG_BIN/pg_ctl" -D "$TMP/pg/data" -m immediate -w stop >/dev/null 2>&1 || true
   fi
-  if [ -f "$REDIS_PIDFILE" ]; then
+  for pidfile in "$TMP"/redis-*.pid; do
+    [ -f "$pidfile" ] || continue
     local redis_pid
-    redis_pid=$(cat "$REDIS_PIDFILE")
+    redis_pid=$(cat "$pidfile")
     kill "$redis_pid" 2>/dev/null || true
     # Redis writes its log and removes its pidfile while exiting: wait, or rm races with it.
     for _ in $(seq 50); do kill -0 "$redis_pid" 2>/dev/null || break; sleep 0.1; done
-  fi
+  done
   # Cleanup never turns a test result into a failure; a leftover temp dir is only reported.
   rm -rf "$TMP" 2>/dev/null || { sleep 1; rm -rf "$TMP" 2>/dev/null; } || log "could not remove $TMP"
   exit $rc
@@ -66,14 +67,20 @@ fi
   -o "-c listen_addresses=127.0.0.1 -p $PG_PORT -k $TMP/pg -c fsync=off -c synchronous_commit=off -c full_page_writes=off -c max_connections=300" start >/dev/null
 log "PostgreSQL on 127.0.0.1:$PG_PORT"
 
-REDIS_PORT=$(free_port)
-redis-server --port "$REDIS_PORT" --bind 127.0.0.1 --save '' --appendonly no --daemonize yes \
-  --pidfile "$REDIS_PIDFILE" --dir "$TMP" --logfile "$TMP/redis.log" >/dev/null
-for _ in $(seq 50); do [ -f "$REDIS_PIDFILE" ] && break; sleep 0.1; done
-log "Redis on 127.0.0.1:$REDIS_PORT"
+# One Redis per test worker (vitest.config.ts runs two files at a time): pub/sub channels are
+# global to a Redis server, so two files watching the same site would hear each other's agents.
+# test/helpers/services.ts hands each worker its own (VITEST_POOL_ID).
+for worker in 1 2; do
+  port=$(free_port)
+  redis-server --port "$port" --bind 127.0.0.1 --save '' --appendonly no --daemonize yes \
+    --pidfile "$TMP/redis-$worker.pid" --dir "$TMP" --logfile "$TMP/redis-$worker.log" >/dev/null
+  for _ in $(seq 50); do [ -f "$TMP/redis-$worker.pid" ] && break; sleep 0.1; done
+  export "AIRLOCK_TEST_REDIS_URL_$worker=redis://127.0.0.1:$port"
+  log "Redis for test worker $worker on 127.0.0.1:$port"
+done
 
 export AIRLOCK_TEST_PG_URL="postgres://postgres@127.0.0.1:$PG_PORT/postgres"
-export AIRLOCK_TEST_REDIS_URL="redis://127.0.0.1:$REDIS_PORT"
+export AIRLOCK_TEST_REDIS_URL="$AIRLOCK_TEST_REDIS_URL_1"
 export AIRLOCK_TEST_CHROMIUM="$(command -v chromium)"
 export AIRLOCK_TEST_REQUIRE_SERVICES=1
 export AIRLOCK_TEST_TMP="$TMP"

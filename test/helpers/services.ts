@@ -5,7 +5,10 @@
 export const requireServices = process.env.AIRLOCK_TEST_REQUIRE_SERVICES === "1";
 
 export function serviceUrl(name: "AIRLOCK_TEST_PG_URL" | "AIRLOCK_TEST_REDIS_URL" | "AIRLOCK_TEST_CHROMIUM"): string | undefined {
-  const value = process.env[name];
+  // scripts/test.sh starts one Redis per test worker: pub/sub channels are global to a server, and
+  // files running side by side must not hear each other's sites and agents.
+  const perWorker = name === "AIRLOCK_TEST_REDIS_URL" ? process.env[`AIRLOCK_TEST_REDIS_URL_${process.env.VITEST_POOL_ID ?? ""}`] : undefined;
+  const value = perWorker ?? process.env[name];
   if (!value && requireServices) throw new Error(`${name} is not set: run the suite with "make test"`);
   return value || undefined;
 }
