@@ -1,13 +1,14 @@
-import { sql, type QueryCreator, type Transaction } from "kysely";
+import { sql, type Kysely, type QueryCreator, type Transaction } from "kysely";
 import { sealMessage } from "../crypto/message-box.js";
 import { AirlockError } from "../errors.js";
 import { agentNames } from "../auth/agent-names.js";
-import type { DialectName } from "../storage/db.js";
+import type { DialectName, Storage } from "../storage/db.js";
 import type { Database } from "../storage/schema.js";
 import type { ConversationKeys } from "./conversation-keys.js";
 import { toConversation, type Conversation } from "./conversations.js";
 import type { ItemOutcome } from "./group-commit.js";
 import { decryptMessage, isOpenForMessages, type AppendResult } from "./messages.js";
+import { appendOptimistically, type ConversationPredictions } from "./optimistic-append.js";
 import { participationOf, type ChatActor } from "./participation.js";
 import type { ChatMessageTable } from "./tables.js";
 
@@ -17,6 +18,33 @@ export interface PendingSend {
   readonly conversationId: string;
   readonly clientId: string;
   readonly text: string;
+}
+
+/**
+ * Writes one group-commit batch and answers each send on its own. On PostgreSQL the batch first
+ * takes the one-statement optimistic path (optimistic-append.ts); whatever it leaves — a
+ * prediction that no longer held, a retry, a refusal to explain — goes through the locking
+ * transaction below. A send the optimistic statement committed stays acknowledged even when the
+ * locking transaction then fails: only that transaction's sends are told to send again.
+ */
+export async function writeMessageBatch(storage: Storage, keys: ConversationKeys, predictions: ConversationPredictions, sends: readonly PendingSend[], now: number, onFailure: (cause: unknown) => Error): Promise<ItemOutcome<AppendResult>[]> {
+  const inTransaction = (batch: readonly PendingSend[]) => storage.db.transaction().execute((trx) => appendMessages(trx, storage.dialect, keys, batch, now));
+  if (storage.dialect !== "postgres") return inTransaction(sends);
+  const fast = await appendOptimistically(storage.db, keys, predictions, sends, now);
+  const outcomes: ItemOutcome<AppendResult>[] = sends.map((_, i) => {
+    const stored = fast.stored.get(i);
+    return stored ? { ok: true, value: stored } : { ok: false, error: onFailure(new Error("unanswered")) };
+  });
+  await nameAgentSenders(storage.db, outcomes);
+  if (fast.rest.length === 0) return outcomes;
+  for (const i of fast.rest) predictions.forget((sends[i] as PendingSend).conversationId);
+  try {
+    const locked = await inTransaction(fast.rest.map((i) => sends[i] as PendingSend));
+    fast.rest.forEach((i, k) => (outcomes[i] = locked[k] ?? outcomes[i]!));
+  } catch (cause) {
+    for (const i of fast.rest) outcomes[i] = { ok: false, error: onFailure(cause) };
+  }
+  return outcomes;
 }
 
 /**
@@ -89,7 +117,7 @@ export async function appendMessages(trx: Transaction<Database>, dialect: Dialec
  * Agents' messages carry the sender's display name: the connection's when it knows it, else one
  * lookup for the batch, not one per message.
  */
-async function nameAgentSenders(trx: Transaction<Database>, outcomes: ItemOutcome<AppendResult>[]): Promise<void> {
+async function nameAgentSenders(trx: Kysely<Database> | Transaction<Database>, outcomes: ItemOutcome<AppendResult>[]): Promise<void> {
   const stored = (o: ItemOutcome<AppendResult>): o is { ok: true; value: AppendResult } => o.ok && !o.value.duplicate && o.value.message.senderName === undefined;
   const names = await agentNames(trx, outcomes.filter(stored).flatMap((o) => (o.value.message.senderId ? [o.value.message.senderId] : [])));
   if (names.size === 0) return;

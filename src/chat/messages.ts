@@ -39,7 +39,7 @@ export interface AppendResult {
 }
 
 /** States in which a conversation accepts new messages. */
-const OPEN_STATES = ["queued", "active", "offline"] as const;
+export const OPEN_STATES = ["queued", "active", "offline"] as const;
 
 export function isOpenForMessages(state: string): boolean {
   return (OPEN_STATES as readonly string[]).includes(state);

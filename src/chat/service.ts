@@ -24,7 +24,8 @@ import { participationOf, type ChatActor } from "./participation.js";
 import { ChatRefusal } from "./refusal.js";
 import { MAX_NOTE_CHARS } from "../protocol/chat-messages.js";
 import { GroupCommit, type GroupCommitOptions } from "./group-commit.js";
-import { appendMessages, type PendingSend } from "./message-batch.js";
+import { writeMessageBatch, type PendingSend } from "./message-batch.js";
+import { ConversationPredictions } from "./optimistic-append.js";
 import { DomainEvents, type ConversationEventChange } from "../events/domain-events.js";
 
 export type { ChatActor } from "./participation.js";
@@ -64,10 +65,12 @@ export class ChatService {
     /** Where conversations' domain events go (started, assigned, transferred, ended, rated): webhooks listen. */
     readonly events: DomainEvents = new DomainEvents(),
   ) {
+    const notStored = (cause: unknown) => new AirlockError("internal", "the message was not stored (its write batch failed); send it again with the same client id", { cause });
+    const predictions = new ConversationPredictions();
     this.#sends = new GroupCommit(
-      (sends) => this.storage.db.transaction().execute((trx) => appendMessages(trx, this.storage.dialect, this.keys, sends, this.now())),
+      (sends) => writeMessageBatch(this.storage, this.keys, predictions, sends, this.now(), notStored),
       (send) => send.conversationId,
-      (cause) => new AirlockError("internal", "the message was not stored (its write batch failed); send it again with the same client id", { cause }),
+      notStored,
       // SQLite has one writer: one lane. PostgreSQL commits several batches side by side.
       { windowMs: 2, maxBatch: 128, lanes: storage.dialect === "sqlite" ? 1 : 4, ...groupCommit },
     );
