@@ -1,3 +1,4 @@
+import { availableParallelism } from "node:os";
 import { sql, type Kysely, type Transaction } from "kysely";
 import { appendAudit } from "../audit/trail.js";
 import { AirlockError } from "../errors.js";
@@ -71,8 +72,9 @@ export class ChatService {
       (sends) => writeMessageBatch(this.storage, this.keys, predictions, sends, this.now(), notStored),
       (send) => send.conversationId,
       notStored,
-      // SQLite has one writer: one lane. PostgreSQL commits several batches side by side.
-      { windowMs: 2, maxBatch: 128, lanes: storage.dialect === "sqlite" ? 1 : 4, ...groupCommit },
+      // SQLite has one writer: one lane. PostgreSQL commits several batches side by side, about
+      // one per core: more batches in flight than cores only shrink each batch and cost CPU.
+      { windowMs: 2, maxBatch: 128, lanes: storage.dialect === "sqlite" ? 1 : Math.min(4, Math.max(2, availableParallelism())), ...groupCommit },
     );
   }
 
