@@ -1,4 +1,4 @@
-import { randomBytes } from "node:crypto";
+import { randomBytes, randomUUID } from "node:crypto";
 import { mkdtempSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import path from "node:path";
@@ -6,7 +6,7 @@ import { loadConfig } from "../../src/config/load.js";
 import type { Config } from "../../src/config/schema.js";
 import { ConversationKeys } from "../../src/chat/conversation-keys.js";
 import { InProcessFanout } from "../../src/chat/fanout.js";
-import { ChatService } from "../../src/chat/service.js";
+import { ChatService, type ChatActor } from "../../src/chat/service.js";
 import { ReloadingKeyRing } from "../../src/crypto/key-ring.js";
 import { KeyVault } from "../../src/crypto/vault/key-vault.js";
 import type { Storage } from "../../src/storage/db.js";
@@ -51,4 +51,24 @@ export function visitId(): string {
 
 export function clientId(): string {
   return randomBytes(9).toString("base64url");
+}
+
+/** A conversation a visitor opened and an agent accepted, with both as chat actors. */
+export interface OpenConversation {
+  readonly id: string;
+  readonly visitor: ChatActor & { kind: "visitor" };
+  readonly agent: ChatActor & { kind: "agent" };
+}
+
+export async function openConversation(chat: ChatService): Promise<OpenConversation> {
+  const visitor = { kind: "visitor" as const, siteId: "demo", visitorId: visitId() };
+  const agentId = randomUUID();
+  const c = await chat.startChat(visitor);
+  await chat.accept(agentId, c.id);
+  return { id: c.id, visitor, agent: { kind: "agent", agentId } };
+}
+
+/** The stored messages' sequence numbers and client ids, in order. */
+export async function storedMessageRows(storage: Storage, conversationId: string) {
+  return storage.db.selectFrom("chat_message").select(["seq", "client_id"]).where("conversation_id", "=", conversationId).orderBy("seq").execute();
 }

@@ -3,34 +3,17 @@ import { sql } from "kysely";
 import { expect, it } from "vitest";
 import { topics, type ChatEvent } from "../../src/chat/fanout.js";
 import { messagesAfter } from "../../src/chat/messages.js";
-import { ChatService, type ChatActor } from "../../src/chat/service.js";
+import { ChatService } from "../../src/chat/service.js";
 import { AirlockError } from "../../src/errors.js";
 import type { Storage } from "../../src/storage/db.js";
 import { beforeAll, describeEachDialect } from "../helpers/dialects.js";
-import { chatFixture, clientId, vaultUrlFor, visitId, type ChatFixture } from "./chat-fixture.js";
+import { chatFixture, clientId, openConversation, storedMessageRows, vaultUrlFor, visitId, type ChatFixture, type OpenConversation } from "./chat-fixture.js";
 
 // Chat messages are written by group commit: the sends of a short window share one transaction.
 // These pin down what must not change with it: every acknowledged message stored once, gapless
 // sequence numbers, a conversation's order, idempotent retries, refusals that stay one message's
 // own, and a batch that fails as a whole acknowledging nobody.
 
-interface Open {
-  readonly id: string;
-  readonly visitor: ChatActor;
-  readonly agent: ChatActor;
-}
-
-async function openConversation(chat: ChatService): Promise<Open> {
-  const visitor = { kind: "visitor" as const, siteId: "demo", visitorId: visitId() };
-  const agentId = randomUUID();
-  const c = await chat.startChat(visitor);
-  await chat.accept(agentId, c.id);
-  return { id: c.id, visitor, agent: { kind: "agent", agentId } };
-}
-
-async function storedRows(storage: Storage, conversationId: string) {
-  return storage.db.selectFrom("chat_message").select(["seq", "client_id"]).where("conversation_id", "=", conversationId).orderBy("seq").execute();
-}
 
 function delivered(f: ChatFixture, conversationId: string): ChatEvent[] {
   const events: ChatEvent[] = [];
@@ -55,13 +38,13 @@ describeEachDialect("chat messages by group commit", (fx) => {
     const conversations = await Promise.all(Array.from({ length: 20 }, () => openConversation(f.chat)));
     const events = new Map(conversations.map((c) => [c.id, delivered(f, c.id)]));
     const sends = Array.from({ length: 300 }, (_, n) => {
-      const c = conversations[n % conversations.length] as Open;
+      const c = conversations[n % conversations.length] as OpenConversation;
       return { c, clientId: clientId(), actor: n % 2 === 0 ? c.visitor : c.agent, text: `message ${n}` };
     });
     const acks = await Promise.all(sends.map((s) => f.chat.send(s.actor, s.c.id, s.clientId, s.text)));
     expect(acks.every((a) => !a.duplicate)).toBe(true);
     for (const c of conversations) {
-      const rows = await storedRows(storage, c.id);
+      const rows = await storedMessageRows(storage, c.id);
       expect(rows.map((r) => Number(r.seq))).toEqual(Array.from({ length: 15 }, (_, i) => i + 1));
       const ackedSeq = new Map(sends.flatMap((s, i) => (s.c === c ? [[s.clientId, acks[i]?.message.seq]] : [])));
       expect(new Map(rows.map((r) => [r.client_id, Number(r.seq)]))).toEqual(ackedSeq);
@@ -90,7 +73,7 @@ describeEachDialect("chat messages by group commit", (fx) => {
     expect([sameBatch?.duplicate, later.duplicate]).toEqual([true, true]);
     expect([sameBatch?.message.seq, later.message.seq]).toEqual([first?.message.seq, first?.message.seq]);
     expect(later.message.text).toBe("hello");
-    expect(await storedRows(storage, c.id)).toHaveLength(1);
+    expect(await storedMessageRows(storage, c.id)).toHaveLength(1);
     expect(events).toHaveLength(1);
   });
 
@@ -107,8 +90,8 @@ describeEachDialect("chat messages by group commit", (fx) => {
       f.chat.send(open.agent, open.id, clientId(), "stored 2"),
     ]);
     expect(results.map(codeOf)).toEqual(["fulfilled", "conflict", "not_found", "forbidden", "not_found", "fulfilled"]);
-    expect((await storedRows(storage, open.id)).map((r) => Number(r.seq))).toEqual([1, 2]);
-    expect(await storedRows(storage, ended.id)).toHaveLength(0);
+    expect((await storedMessageRows(storage, open.id)).map((r) => Number(r.seq))).toEqual([1, 2]);
+    expect(await storedMessageRows(storage, ended.id)).toHaveLength(0);
   });
 
   it("a batch that fails midway stores none of its messages and acknowledges none; the retries store each once", async () => {
@@ -122,7 +105,7 @@ describeEachDialect("chat messages by group commit", (fx) => {
     expect(results.map(codeOf)).toEqual(["internal", "internal", "internal", "internal"]);
     const reason = (results[0] as PromiseRejectedResult).reason as AirlockError;
     expect(reason.message).toMatch(/not stored .*send it again/);
-    for (const c of [healthy, failing]) expect(await storedRows(storage, c.id)).toHaveLength(0);
+    for (const c of [healthy, failing]) expect(await storedMessageRows(storage, c.id)).toHaveLength(0);
     expect(events.flat()).toHaveLength(0);
 
     await sql`DROP TRIGGER IF EXISTS airlock_test_fail ${sql.raw(fx.dialect === "postgres" ? "ON chat_conversation" : "")}`.execute(storage.db);
@@ -130,7 +113,7 @@ describeEachDialect("chat messages by group commit", (fx) => {
     expect(retried.every((r) => !r.duplicate)).toBe(true);
     const again = await Promise.all(sends.map((s) => chat.send(s.c.visitor, s.c.id, s.clientId, s.text)));
     expect(again.every((r) => r.duplicate)).toBe(true);
-    for (const c of [healthy, failing]) expect((await storedRows(storage, c.id)).map((r) => Number(r.seq))).toEqual([1, 2]);
+    for (const c of [healthy, failing]) expect((await storedMessageRows(storage, c.id)).map((r) => Number(r.seq))).toEqual([1, 2]);
     expect(events.flat()).toHaveLength(4);
   });
 

@@ -8,7 +8,7 @@ import { ChatService, type ChatActor } from "../../src/chat/service.js";
 import { AirlockError } from "../../src/errors.js";
 import type { Storage } from "../../src/storage/db.js";
 import { beforeAll, describeEachDialect } from "../helpers/dialects.js";
-import { chatFixture, clientId, vaultUrlFor, visitId, type ChatFixture } from "./chat-fixture.js";
+import { chatFixture, clientId, openConversation, storedMessageRows, vaultUrlFor, type ChatFixture } from "./chat-fixture.js";
 
 // Two server processes write the same conversations: each one's chat service remembers what it
 // last saw of a conversation (on PostgreSQL, to store a batch in one statement), and the other
@@ -16,23 +16,6 @@ import { chatFixture, clientId, vaultUrlFor, visitId, type ChatFixture } from ".
 // message is stored once, an ended or transferred chat refuses what it must, a retry finds its
 // first copy. Two ChatService instances on one database stand for the two processes.
 
-interface Open {
-  readonly id: string;
-  readonly visitor: ChatActor;
-  readonly agent: ChatActor & { kind: "agent" };
-}
-
-async function openConversation(chat: ChatService): Promise<Open> {
-  const visitor = { kind: "visitor" as const, siteId: "demo", visitorId: visitId() };
-  const agentId = randomUUID();
-  const c = await chat.startChat(visitor);
-  await chat.accept(agentId, c.id);
-  return { id: c.id, visitor, agent: { kind: "agent", agentId } };
-}
-
-async function storedRows(storage: Storage, conversationId: string) {
-  return storage.db.selectFrom("chat_message").select(["seq", "client_id"]).where("conversation_id", "=", conversationId).orderBy("seq").execute();
-}
 
 const codeOf = (r: PromiseSettledResult<unknown>) => (r.status === "rejected" && r.reason instanceof AirlockError ? r.reason.code : r.status);
 
@@ -63,7 +46,7 @@ describeEachDialect("chat writes from two server processes", (fx) => {
     const acks = await Promise.all([...fromA.map((m) => a.send(c.visitor, c.id, m.id, m.text)), ...fromB.map((m) => b.send(c.agent, c.id, m.id, m.text))]);
     expect(acks.every((ack) => !ack.duplicate)).toBe(true);
 
-    const rows = await storedRows(storage, c.id);
+    const rows = await storedMessageRows(storage, c.id);
     expect(rows.map((r) => Number(r.seq))).toEqual(Array.from({ length: 122 }, (_, i) => i + 1));
     expect(new Set(rows.map((r) => r.client_id)).size).toBe(122);
     const acked = new Map(acks.map((ack) => [ack.message.clientId, ack.message.seq]));
@@ -93,7 +76,7 @@ describeEachDialect("chat writes from two server processes", (fx) => {
       a.send(newHandler, moved.id, clientId(), "new handler"),
     ]);
     expect(results.map(codeOf)).toEqual(["conflict", "forbidden", "fulfilled", "fulfilled"]);
-    expect(await storedRows(storage, ended.id)).toHaveLength(2);
+    expect(await storedMessageRows(storage, ended.id)).toHaveLength(2);
     const texts = (await messagesAfter(storage.db, f.keys, moved.id, 0, "agent")).filter((m) => m.kind === "text").map((m) => m.text);
     expect(texts).toEqual(["seen open by a", "seen assigned by a", "visitor after the transfer", "new handler"]);
   });
@@ -112,7 +95,7 @@ describeEachDialect("chat writes from two server processes", (fx) => {
     expect(retry).toMatchObject({ duplicate: true, message: { seq: first.message.seq, text: "sent once" } });
     expect([other.duplicate, agents.duplicate]).toEqual([false, false]);
     expect([other.message.seq, agents.message.seq]).toEqual([first.message.seq + 1, first.message.seq + 2]);
-    expect((await storedRows(storage, c.id)).map((r) => Number(r.seq))).toEqual([1, 2, 3, 4]);
+    expect((await storedMessageRows(storage, c.id)).map((r) => Number(r.seq))).toEqual([1, 2, 3, 4]);
   });
 
   it("a supervisor who joined writes between the visitor and the handler, in order", async () => {
@@ -147,7 +130,7 @@ describeEachDialect("chat writes from two server processes", (fx) => {
     expect([...outcome.stored.keys()]).toEqual([0, 1]);
     expect([...outcome.stored.values()].map((r) => r.message.seq)).toEqual([2, 3]);
     expect(outcome.rest).toEqual([2]);
-    expect((await storedRows(storage, stale.id)).map((r) => Number(r.seq))).toEqual([1]);
+    expect((await storedMessageRows(storage, stale.id)).map((r) => Number(r.seq))).toEqual([1]);
     expect(predictions.get(stale.id)).toBeUndefined();
     expect(predictions.get(fresh.id)?.lastSeq).toBe(3);
   });
