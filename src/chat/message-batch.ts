@@ -9,16 +9,10 @@ import { toConversation, type Conversation } from "./conversations.js";
 import type { ItemOutcome } from "./group-commit.js";
 import { decryptMessage, isOpenForMessages, type AppendResult } from "./messages.js";
 import { appendOptimistically, type ConversationPredictions } from "./optimistic-append.js";
-import { participationOf, type ChatActor } from "./participation.js";
+import { participationOf } from "./participation.js";
+import type { PendingSend } from "./pending-send.js";
 import type { ChatMessageTable } from "./tables.js";
 
-/** One chat-send waiting for its batch: the text is already cleaned. */
-export interface PendingSend {
-  readonly actor: ChatActor;
-  readonly conversationId: string;
-  readonly clientId: string;
-  readonly text: string;
-}
 
 /**
  * Writes one group-commit batch and answers each send on its own. On PostgreSQL the batch first

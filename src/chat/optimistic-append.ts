@@ -3,7 +3,7 @@ import { sealMessage } from "../crypto/message-box.js";
 import type { Database } from "../storage/schema.js";
 import type { ConversationKeys } from "./conversation-keys.js";
 import { toConversation, type Conversation } from "./conversations.js";
-import type { PendingSend } from "./message-batch.js";
+import type { PendingSend } from "./pending-send.js";
 import { isOpenForMessages, OPEN_STATES, type AppendResult } from "./messages.js";
 
 /**

@@ -25,7 +25,8 @@ import { participationOf, type ChatActor } from "./participation.js";
 import { ChatRefusal } from "./refusal.js";
 import { MAX_NOTE_CHARS } from "../protocol/chat-messages.js";
 import { GroupCommit, type GroupCommitOptions } from "./group-commit.js";
-import { writeMessageBatch, type PendingSend } from "./message-batch.js";
+import { writeMessageBatch } from "./message-batch.js";
+import type { PendingSend } from "./pending-send.js";
 import { ConversationPredictions } from "./optimistic-append.js";
 import { DomainEvents, type ConversationEventChange } from "../events/domain-events.js";
 
