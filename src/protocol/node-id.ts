@@ -19,6 +19,17 @@ export const LINK_MARK = "data-airlock-link";
 export const HOVER_MARK = "data-airlock-hover";
 
 /**
+ * The viewer's marks for the visitor's focus: on the focused element, on it when the visitor's
+ * browser shows a focus indicator there (keyboard focus), and on it and its ancestors. The page
+ * copy's `:focus`, `:focus-visible` and `:focus-within` selectors select them instead (the CSS
+ * sanitizer rewrites them), so the agent sees the visitor's focus styles, never their own. Only
+ * the viewer sets them; the relay drops them from what a page sends.
+ */
+export const FOCUS_MARK = "data-airlock-focus";
+export const FOCUS_VISIBLE_MARK = "data-airlock-focus-visible";
+export const FOCUS_WITHIN_MARK = "data-airlock-focus-within";
+
+/**
  * On the snapshot's root element: the visitor's page renders in quirks mode (empty value: it has
  * no doctype) or in limited quirks mode (`limited`: a Transitional or Frameset doctype).
  */

@@ -158,7 +158,7 @@ export type PageEventToAgent =
   | { kind: "scroll"; id: number; x: number; y: number }
   | { kind: "viewport"; viewport: { width: number; height: number } }
   | { kind: "pointer"; x: number; y: number }
-  | { kind: "focus"; id: number }
+  | { kind: "focus"; id: number; visible?: boolean }
   | { kind: "hover"; id: number }
   | { kind: "input"; id: number; value: string; masked: boolean }
   | { kind: "navigation"; url: string };

@@ -42,7 +42,8 @@ export const mutationsMessage = z
 export const scrollMessage = z.object({ kind: z.literal("scroll"), id: targetId, x: coordinate, y: coordinate }).strict();
 export const viewportMessage = z.object({ kind: z.literal("viewport"), viewport }).strict();
 export const pointerMessage = z.object({ kind: z.literal("pointer"), x: coordinate, y: coordinate }).strict();
-export const focusMessage = z.object({ kind: z.literal("focus"), id: targetId }).strict();
+/** `visible`: the browser shows a focus indicator there (`:focus-visible`, keyboard focus), so the page copy can too. */
+export const focusMessage = z.object({ kind: z.literal("focus"), id: targetId, visible: z.boolean().optional() }).strict();
 /** The innermost element under the visitor's pointer (0 = none): the page copy shows its hover styles. */
 export const hoverMessage = z.object({ kind: z.literal("hover"), id: targetId }).strict();
 /** `masked` values carry only a placeholder of the same length; unmasked only where policy allows. */

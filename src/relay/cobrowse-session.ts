@@ -290,7 +290,7 @@ export class CobrowseSession implements CobrowseSessionFacts {
         this.#pageEvent({ kind: "pointer", x: message.x, y: message.y });
         return undefined;
       case "focus":
-        this.#pageEvent({ kind: "focus", id: message.id });
+        this.#pageEvent({ kind: "focus", id: message.id, ...(message.visible ? { visible: true } : {}) });
         return undefined;
       case "hover":
         this.#pageEvent({ kind: "hover", id: message.id });

@@ -19,6 +19,7 @@ export class LatestPageState {
   #documentScroll: Point | undefined;
   #pointer: Point | undefined;
   #focus: number | undefined;
+  #focusVisible = false;
   #hover: number | undefined;
   readonly #scrolls = new Map<number, Point>();
   readonly #inputs = new Map<number, InputState>();
@@ -40,6 +41,7 @@ export class LatestPageState {
         return;
       case "focus":
         this.#focus = e.id;
+        this.#focusVisible = e.visible === true;
         return;
       case "hover":
         this.#hover = e.id;
@@ -78,7 +80,7 @@ export class LatestPageState {
     for (const [id, v] of this.#inputs) if (live(id)) out.push({ kind: "input", id, value: v.value, masked: v.masked });
     if (this.#documentScroll) out.push({ kind: "scroll", id: 0, ...this.#documentScroll });
     for (const [id, p] of this.#scrolls) if (live(id)) out.push({ kind: "scroll", id, ...p });
-    if (this.#focus !== undefined && (this.#focus === 0 || live(this.#focus))) out.push({ kind: "focus", id: this.#focus });
+    if (this.#focus !== undefined && (this.#focus === 0 || live(this.#focus))) out.push({ kind: "focus", id: this.#focus, ...(this.#focusVisible ? { visible: true } : {}) });
     if (this.#hover !== undefined && (this.#hover === 0 || live(this.#hover))) out.push({ kind: "hover", id: this.#hover });
     if (this.#pointer) out.push({ kind: "pointer", ...this.#pointer });
     return out.map((e) => JSON.stringify(e));

@@ -223,6 +223,26 @@ suite("the page copy shows each technique as the visitor sees it", () => {
     expect(await match("focus-blur")).toBeGreaterThanOrEqual(MATCH);
   });
 
+  it("the visitor's focus styles (`:focus`, `:focus-within`, `:focus-visible` on keyboard focus only), never the agent's", async () => {
+    const visitor = await open("focus-styles.html");
+    expect(await copyStyle("#t", "background-color")).toBe("rgb(255, 255, 255)");
+    await visitor.locator("#t").click();
+    await expect.poll(() => copyStyle("#t", "background-color")).toBe("rgb(255, 244, 200)");
+    expect(await copyStyle("form", "background-color")).toBe("rgb(220, 240, 220)");
+    expect(await copyStyle("#t", "border-top-color")).toBe(await visitorStyle("#t", "border-top-color"));
+    // A click on the button focuses it without a focus indicator; Tab back and forth shows one.
+    await visitor.locator("#b").click();
+    await expect.poll(() => copyHas("#b", "data-airlock-focus")).toBe(true);
+    expect(await copyStyle("#b", "box-shadow")).toBe("none");
+    expect(await copyStyle("#t", "background-color")).toBe("rgb(255, 255, 255)");
+    await visitor.keyboard.press("Shift+Tab");
+    await visitor.keyboard.press("Tab");
+    await expect.poll(() => copyStyle("#b", "box-shadow")).toBe(await visitorStyle("#b", "box-shadow"));
+    expect(await copyStyle("#b", "box-shadow")).toContain("rgb(200, 0, 120)");
+    await visitor.evaluate(() => (document.activeElement as HTMLElement | null)?.blur());
+    await expect.poll(() => copyStyle("form", "background-color")).toBe("rgba(0, 0, 0, 0)");
+  });
+
   it("input buttons show their label; a typed value stays masked", async () => {
     await open("button-labels.html");
     const value = (selector: string) => agent.evaluate((selector) => document.querySelector<HTMLIFrameElement>(".cb-scaler iframe")?.contentDocument?.querySelector<HTMLInputElement>(selector)?.value, selector);

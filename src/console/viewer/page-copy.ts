@@ -1,5 +1,5 @@
 import { MASK_PLACEHOLDER } from "../../protocol/mask.js";
-import { HOVER_MARK, LINK_MARK, NODE_ID_ATTRIBUTE, QUIRKS_MARK, parseNodeId } from "../../protocol/node-id.js";
+import { FOCUS_MARK, FOCUS_VISIBLE_MARK, FOCUS_WITHIN_MARK, HOVER_MARK, LINK_MARK, NODE_ID_ATTRIBUTE, QUIRKS_MARK, parseNodeId } from "../../protocol/node-id.js";
 import type { PageEventToAgent, SanitizedMutations, SanitizedOp, SanitizedSnapshot } from "../../protocol/server-messages.js";
 
 // Rebuilds the visitor's sanitized page inside the replay frame: an `<iframe sandbox=
@@ -83,7 +83,7 @@ export class PageCopy {
         else this.#maskedValues.delete(e.id);
         return this.setValue(e.id, e.value, e.masked);
       case "focus":
-        this.markFocus(e.id);
+        this.markFocus(e.id, e.visible === true);
         return;
       case "hover":
         this.markHover(e.id);
@@ -166,11 +166,20 @@ export class PageCopy {
     } else if (el instanceof win.HTMLInputElement || el instanceof win.HTMLTextAreaElement) el.value = value;
   }
 
-  private markFocus(id: number): void {
+  /**
+   * The visitor's focused element carries the focus mark (and the keyboard-focus mark when their
+   * browser shows a focus indicator), it and its ancestors the focus-within mark: the sanitized
+   * CSS's `:focus`, `:focus-visible` and `:focus-within` selectors select them.
+   */
+  private markFocus(id: number, visible: boolean): void {
     const doc = this.document;
     if (!doc) return;
-    doc.querySelector("[data-airlock-focus]")?.removeAttribute("data-airlock-focus");
-    this.#nodes.get(id)?.setAttribute("data-airlock-focus", "");
+    for (const mark of [FOCUS_MARK, FOCUS_VISIBLE_MARK, FOCUS_WITHIN_MARK]) for (const el of doc.querySelectorAll(`[${mark}]`)) el.removeAttribute(mark);
+    const focused = this.#nodes.get(id);
+    if (!focused) return;
+    focused.setAttribute(FOCUS_MARK, "");
+    if (visible) focused.setAttribute(FOCUS_VISIBLE_MARK, "");
+    for (let el: Element | null = focused; el; el = el.parentElement) el.setAttribute(FOCUS_WITHIN_MARK, "");
   }
 
   /**
@@ -208,7 +217,7 @@ export class PageCopy {
 // The element that has focus on the visitor's page is outlined.
 const privateBlockCss = `[data-airlock-masked]{background:repeating-linear-gradient(135deg,#eef1f6 0 10px,#e2e7ef 10px 20px)!important;outline:1px dashed #9aa7bd;outline-offset:-1px;position:relative;overflow:hidden}
 div[data-airlock-masked]::after{content:"Private: not shared by the visitor's page";position:absolute;left:12px;top:10px;font:600 13px/1.3 system-ui,sans-serif;color:#52607a}
-[data-airlock-focus]{outline:3px solid #f59e0b!important;outline-offset:1px}`;
+[${FOCUS_MARK}]{outline:3px solid #f59e0b!important;outline-offset:1px}`;
 
 // The browser's own look for links, which the copy's links (sent without href, marked instead)
 // would not get: first in <head> and without specificity, so every page rule wins over it.

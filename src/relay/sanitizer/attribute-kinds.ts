@@ -1,4 +1,7 @@
-import { HOVER_MARK, LINK_MARK, NODE_ID_ATTRIBUTE } from "../../protocol/node-id.js";
+import { FOCUS_MARK, FOCUS_VISIBLE_MARK, FOCUS_WITHIN_MARK, HOVER_MARK, LINK_MARK, NODE_ID_ATTRIBUTE } from "../../protocol/node-id.js";
+
+/** Attributes only the relay and the viewer set: a page that sends one has it dropped. */
+const OWN_MARKS: ReadonlySet<string> = new Set([NODE_ID_ATTRIBUTE, LINK_MARK, HOVER_MARK, FOCUS_MARK, FOCUS_VISIBLE_MARK, FOCUS_WITHIN_MARK]);
 
 /**
  * How an attribute's value is decided, which depends only on the tag and the attribute name:
@@ -37,7 +40,7 @@ export class AttributeKinds {
 
   #decide(tag: string, name: string): AttributeKind {
     // The relay's and the viewer's own marks never come from a page.
-    if (!validName.test(name) || name === NODE_ID_ATTRIBUTE || name === LINK_MARK || name === HOVER_MARK || !this.allows(tag, name)) return "drop";
+    if (!validName.test(name) || OWN_MARKS.has(name) || !this.allows(tag, name)) return "drop";
     if (name === "style") return "style";
     if (tag === "link" && name === "rel") return "rel";
     switch (name) {

@@ -3,7 +3,7 @@ import type { AssetKind } from "./asset-url.js";
 import { fetchesOnlyProxy, nonFetchingFunctions } from "./css-proof.js";
 import { plainDeclarations } from "./css-plain-declarations.js";
 import type { CssRules } from "./css-rules.js";
-import { HOVER_MARK, LINK_MARK } from "../../protocol/node-id.js";
+import { FOCUS_MARK, FOCUS_VISIBLE_MARK, FOCUS_WITHIN_MARK, HOVER_MARK, LINK_MARK } from "../../protocol/node-id.js";
 
 // CSS sanitizer for <style> text, style attributes and proxied stylesheets, built on css-tree.
 // Everything that can fetch (url(), image-set(), @import) is rewritten through `proxy` or
@@ -101,7 +101,7 @@ function sanitize(css: string, context: ParseContext, pass: Pass): string {
         doomed.push({ item, list });
         return csstree.walk.skip;
       }
-      if (node.type === "Rule" && node.prelude.type === "Raw") node.prelude.value = copyHoverSelector(copyLinkSelector(node.prelude.value));
+      if (node.type === "Rule" && node.prelude.type === "Raw") node.prelude.value = copyFocusSelector(copyHoverSelector(copyLinkSelector(node.prelude.value)));
       if (node.type === "Declaration" && !keepDeclaration(node, pass)) {
         doomed.push({ item, list });
         return csstree.walk.skip;
@@ -132,6 +132,18 @@ export function copyLinkSelector(prelude: string): string {
  */
 export function copyHoverSelector(prelude: string): string {
   return prelude.replace(/(?<!\\):hover(?![\w-])/gi, `[${HOVER_MARK}]`);
+}
+
+/**
+ * Likewise for focus: the agent's own focus in the copy never shows, the visitor's does.
+ * `:focus-visible` selects the mark of keyboard focus, `:focus-within` the mark on the focused
+ * element and its ancestors, `:focus` the focused element's mark.
+ */
+export function copyFocusSelector(prelude: string): string {
+  return prelude
+    .replace(/(?<!\\):focus-visible(?![\w-])/gi, `[${FOCUS_VISIBLE_MARK}]`)
+    .replace(/(?<!\\):focus-within(?![\w-])/gi, `[${FOCUS_WITHIN_MARK}]`)
+    .replace(/(?<!\\):focus(?![\w-])/gi, `[${FOCUS_MARK}]`);
 }
 
 function keepSelector(prelude: string, pass: Pass): boolean {

@@ -59,6 +59,16 @@ describe("page copy fidelity within the sanitizer's rules", () => {
     expect(html('<a data-airlock-id="5" href="/x" data-airlock-hover="" data-x="1">t</a>')).toBe('<a data-x="1" data-airlock-link data-airlock-id="5">t</a>');
   });
 
+  it("points :focus, :focus-visible and :focus-within at the viewer's focus marks, and never takes a mark from a page", () => {
+    expect(sanitizeStylesheet("input:focus{border-color:blue}button:FOCUS-VISIBLE{box-shadow:0 0 0 2px red}form:focus-within label{color:green}.a:not(:focus){opacity:.5}.sm\\:focus\\:x:focus{color:#000}", urls, css)).toBe(
+      "input[data-airlock-focus]{border-color:blue}button[data-airlock-focus-visible]{box-shadow:0 0 0 2px red}form[data-airlock-focus-within] label{color:green}.a:not([data-airlock-focus]){opacity:.5}.sm\\:focus\\:x[data-airlock-focus]{color:#000}",
+    );
+    expect(sanitizeStylesheet(".focused:focused,.x:focus-ring{color:red}", urls, css)).toBe(".focused:focused,.x:focus-ring{color:red}");
+    for (const mark of ["data-airlock-focus", "data-airlock-focus-visible", "data-airlock-focus-within"]) {
+      expect(html(`<input data-airlock-id="5" type="button" value="Go" ${mark}="">`), mark).toBe('<input type="button" value="Go" data-airlock-id="5" />');
+    }
+  });
+
   it("shows an input button's label, and still masks typed, secret and private values", () => {
     expect(html('<input data-airlock-id="5" type="submit" value="Search ..."><input data-airlock-id="6" type="RESET" value="Again"><input data-airlock-id="7" type="button" value="More">')).toBe(
       '<input type="submit" value="Search ..." data-airlock-id="5" /><input type="RESET" value="Again" data-airlock-id="6" /><input type="button" value="More" data-airlock-id="7" />',

@@ -76,7 +76,7 @@ export class PageEvents {
     while (active?.shadowRoot?.activeElement) active = active.shadowRoot.activeElement;
     if (!active || active === doc.body || active === doc.documentElement) return;
     const id = this.mirror.idOf(active);
-    if (id !== undefined && !isInsideMasked(active, this.rules)) this.emit({ kind: "focus", id });
+    if (id !== undefined && !isInsideMasked(active, this.rules)) this.emit({ kind: "focus", id, ...(focusVisible(active) ? { visible: true } : {}) });
   }
 
   documentScroll(): { x: number; y: number } {
@@ -124,7 +124,7 @@ export class PageEvents {
     const id = this.mirror.idOf(target);
     // Focus inside a masked block is reported as focus on nothing in particular.
     if (id === undefined || isInsideMasked(target, this.rules)) this.emit({ kind: "focus", id: DOCUMENT_NODE_ID });
-    else this.emit({ kind: "focus", id });
+    else this.emit({ kind: "focus", id, ...(focusVisible(target) ? { visible: true } : {}) });
   }
 
   private onInput(e: Event): void {
@@ -141,5 +141,14 @@ export class PageEvents {
     const masked = isValueMasked(target, this.rules);
     const value = masked ? maskValue(target.value) : target.value.slice(0, 4096);
     this.emit({ kind: "input", id, value, masked });
+  }
+}
+
+/** Whether the browser shows a focus indicator on the element (keyboard focus); false where it cannot say. */
+function focusVisible(el: Element): boolean {
+  try {
+    return el.matches(":focus-visible");
+  } catch {
+    return false;
   }
 }

@@ -100,6 +100,12 @@ export const TECHNIQUE_PAGES: Readonly<Record<string, string>> = {
     "",
     `<p>Type here:</p><input id="t" type="text" style="font-size:20px;margin:12px">`,
   ),
+  "focus-styles.html": page(
+    "focus styles",
+    `<style>input{font-size:20px;margin:12px;border:2px solid #999;outline:none}input:focus{border-color:rgb(0,90,200);background:rgb(255,244,200)}
+form{padding:8px}form:focus-within{background:rgb(220,240,220)}button{font-size:18px;margin:12px}button:focus-visible{box-shadow:0 0 0 4px rgb(200,0,120)}</style>`,
+    `<form><input id="t" type="text"><button id="b" type="button">Next</button></form><p id="after">Below the form</p>`,
+  ),
   "button-labels.html": page(
     "button labels",
     `<style>input{font-size:20px;margin:8px}</style>`,
