@@ -75,6 +75,14 @@ export function pageCopyScrollTop(w: Watcher, selector: string): Promise<number>
 }
 
 /** The id attribute of the element the page copy marks as focused on the visitor's page. */
+/** Whether the page copy shows the element with this id as keyboard-focused (`:focus-visible`). */
+export function pageCopyFocusVisible(w: Watcher, id: string): Promise<boolean> {
+  return w.person.page.evaluate((id) => {
+    const doc = document.querySelector<HTMLIFrameElement>(".cb-scaler iframe")?.contentDocument;
+    return doc?.getElementById(id)?.hasAttribute("data-airlock-focus-visible") ?? false;
+  }, id);
+}
+
 export function pageCopyFocus(w: Watcher): Promise<string | null> {
   return w.person.page.evaluate(() => {
     const doc = document.querySelector<HTMLIFrameElement>(".cb-scaler iframe")?.contentDocument;

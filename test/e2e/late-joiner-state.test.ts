@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
 import { chromiumPath } from "../helpers/browser.js";
-import { admitWatcher, agentJoins, joinFromList, pageCopyFocus, pageCopyScrollTop, shareWithAgent, type SharedSession, type Watcher } from "./control-session.js";
+import { admitWatcher, agentJoins, joinFromList, pageCopyFocus, pageCopyFocusVisible, pageCopyScrollTop, shareWithAgent, type SharedSession, type Watcher } from "./control-session.js";
 import { demoInBrowser } from "./demo-airlock.js";
 
 // A supervisor who joins a running session sees the page as it is now, not as it was when the
@@ -33,6 +33,14 @@ suite("a late joiner sees the visitor's page as it is now", () => {
     await expect.poll(() => supervisor.replica.scrollY()).toBe(0);
     await expect.poll(() => pageCopyScrollTop(supervisor, "#faq")).toBe(300);
     await expect.poll(() => pageCopyFocus(supervisor)).toBe("faq");
+    // Whether the focus shows as keyboard focus (`:focus-visible`) reaches the late joiner too, and
+    // follows the visitor: away and back with the keyboard, it does.
+    const keyboardFocus = () => s.visitor.page.locator("#faq").evaluate((el) => el.matches(":focus-visible"));
+    expect(await pageCopyFocusVisible(supervisor, "faq")).toBe(await keyboardFocus());
+    await s.visitor.page.keyboard.press("Tab");
+    await s.visitor.page.keyboard.press("Shift+Tab");
+    expect(await keyboardFocus()).toBe(true);
+    await expect.poll(() => pageCopyFocusVisible(supervisor, "faq")).toBe(true);
     await s.visitor.shot("late-joiner-guide");
     await supervisor.person.shot("late-joiner-guide");
   });
