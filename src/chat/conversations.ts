@@ -41,7 +41,7 @@ export function toConversation(row: ChatConversationTable): Conversation {
 export async function createConversation(
   trx: Transaction<Database>,
   keys: ConversationKeys,
-  input: { siteId: string; visitorId: string; offline: boolean; team?: string | null },
+  input: { siteId: string; visitorId: string; offline: boolean; team?: string | null; wantedSkills?: readonly string[] },
   now: number,
 ): Promise<Conversation> {
   const row: ChatConversationTable = {
@@ -55,6 +55,7 @@ export async function createConversation(
     accepted_at: null,
     ended_at: null,
     team: input.team ?? null,
+    ...(input.wantedSkills?.length ? { wanted_skills: JSON.stringify(input.wantedSkills) } : {}),
     offered_agent_id: null,
     offer_expires_at: null,
   };

@@ -128,10 +128,7 @@ export async function startChat(deps: ChatDeps): Promise<ChatRuntime> {
         quotas,
         agentAvailable: (agentId) => online.agents(visit.siteId).includes(agentId),
         routing,
-        route: (site, conversationId, skills) => {
-          router.prefer(site, conversationId, skills);
-          void router.route(site);
-        },
+        route: (site) => void router.route(site),
         identities,
         files,
         ...(events ? { onOffence: () => events.onOffence() } : {}),

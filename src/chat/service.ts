@@ -80,13 +80,14 @@ export class ChatService {
   }
 
   /**
-   * Opens a conversation, waiting in `team`'s queue when the site routes by team; with `maxOpen`,
-   * refuses (`too_many_conversations`) a visit that already has that many open.
+   * Opens a conversation, waiting in `team`'s queue when the site routes by team (agents with
+   * `skills` preferred); with `maxOpen`, refuses (`too_many_conversations`) a visit that already
+   * has that many open.
    */
-  async startChat(visitor: { siteId: string; visitorId: string }, maxOpen?: number, team?: string): Promise<Conversation> {
+  async startChat(visitor: { siteId: string; visitorId: string }, maxOpen?: number, team?: string, skills?: readonly string[]): Promise<Conversation> {
     const conversation = await this.#tx(async (trx) => {
       await this.#mustHaveRoom(trx, visitor, maxOpen);
-      return createConversation(trx, this.keys, { ...visitor, offline: false, team: team ?? null }, this.now());
+      return createConversation(trx, this.keys, { ...visitor, offline: false, team: team ?? null, wantedSkills: skills ?? [] }, this.now());
     });
     this.#announce(conversation, "queued");
     return conversation;

@@ -26,6 +26,10 @@ export interface ChatConversationTable {
   /** The agent a waiting chat is offered to, until `offer_expires_at` (then the next agent). */
   offered_agent_id: string | null;
   offer_expires_at: EpochMs | null;
+  /** Skills the waiting chat's page rule prefers (JSON array of skill ids; routing.yaml), null for none. */
+  wanted_skills?: string | null;
+  /** Agents whose offer of the waiting chat ran out (JSON array of agent ids): the others come first. */
+  passed_agent_ids?: string | null;
   /** The customer id the site's signed identity token named (verified visitors only; src/visitor-identity). */
   customer_id?: string | null;
 }

@@ -29,7 +29,8 @@ export interface VisitorChatOptions {
   /** Teams and business hours (routing.yaml); without it, chat is open whenever an agent is. */
   readonly routing?: RoutingGate;
   /** Routes the site's queue now (a new chat is offered, its visitor told their place). */
-  readonly route?: (siteId: string, conversationId: string, skills: readonly string[]) => void;
+  /** Routes the site's waiting chats now (a new one waits). */
+  readonly route?: (siteId: string) => void;
   /** Verified visitors (identity tokens); without it every `identify` is refused. */
   readonly identities?: Pick<VisitorIdentities, "identify" | "tagConversation">;
   /** Attachments (src/chat/files); without them every file frame is refused `not_allowed`. */
@@ -109,10 +110,10 @@ export class VisitorChatConnection {
         const destination = this.options.routing?.destination(this.visit.siteId, m.team, this.#pageUrl);
         this.options.routing?.mustBeOpen(this.visit.siteId, destination?.team);
         this.#accepted = undefined;
-        const c = await this.chat.startChat(this.visit, this.options.quotas?.limits.openConversationsPerVisit, destination?.team);
+        const c = await this.chat.startChat(this.visit, this.options.quotas?.limits.openConversationsPerVisit, destination?.team, destination?.skills);
         await this.options.identities?.tagConversation(this.visit, c.id);
         await this.#follow(c.id);
-        this.options.route?.(this.visit.siteId, c.id, destination?.skills ?? []);
+        this.options.route?.(this.visit.siteId);
         this.presence.setChat(this.visit.siteId, this.visit.visitorId, "queued");
         this.#send(conversationFrame(c, "started", "visitor"));
         // An accepted invitation: the chat goes to the agent who sent it, if they are still available

@@ -28,8 +28,11 @@ interface Candidate {
  * Offers waiting chats to agents: each chat of a routed site (routing.yaml) goes to an available
  * agent of its team with free capacity (most free first, ties: idle longest, agents with the
  * page's skills preferred). An offer stands for `offer.timeoutSeconds`; unanswered, it moves to
- * the next agent. Offers live in the conversation row, so server processes never offer one chat
- * twice at once. After every pass, each waiting visitor learns their place in their team's queue.
+ * the next agent. Offers, the skills a chat's page prefers and the agents whose offer of it ran
+ * out live in the conversation row, so server processes never offer one chat twice at once and
+ * route alike; an offer whose process stopped runs out all the same (any process's next pass
+ * withdraws it, and each process wakes for the offers of others it saw standing). After every
+ * pass, each waiting visitor learns their place in their team's queue.
  */
 export class ChatRouter {
   /** Per site, the pass running now: passes of one site take turns. */
@@ -37,17 +40,10 @@ export class ChatRouter {
   readonly #timers = new Map<string, unknown>();
   /** Standing offers this process made (chat → site and agent), withdrawn when the chat stops waiting. */
   readonly #offers = new Map<string, { readonly site: string; readonly agentId: string }>();
-  /** Agents whose offer of a chat ran out: the chat goes to others first. */
-  readonly #passed = new Map<string, { readonly site: string; readonly agents: Set<string> }>();
-  /** Skills a waiting chat's page asked for (kept while it waits on this process). */
-  readonly #skills = new Map<string, { readonly site: string; readonly skills: readonly string[] }>();
+  /** Per site, a pass due when the earliest offer another process made runs out. */
+  readonly #wakes = new Map<string, { readonly at: number; readonly timer: unknown }>();
 
   constructor(private readonly deps: RouterDeps) {}
-
-  /** Remembers the skills a new chat's page rule prefers. */
-  prefer(siteId: string, conversationId: string, skills: readonly string[]): void {
-    if (skills.length > 0) this.#skills.set(conversationId, { site: siteId, skills });
-  }
 
   /** Routes a site's waiting chats and tells visitors their place; resolves when done (never rejects). */
   route(siteId: string): Promise<void> {
@@ -62,31 +58,36 @@ export class ChatRouter {
 
   close(): void {
     for (const t of this.#timers.values()) this.deps.clock.clearTimeout(t);
+    for (const w of this.#wakes.values()) this.deps.clock.clearTimeout(w.timer);
     this.#timers.clear();
+    this.#wakes.clear();
     this.#offers.clear();
   }
 
   async #pass(siteId: string): Promise<void> {
-    const queue = await queuedChats(this.deps.storage.db, siteId);
+    const now = this.deps.clock.now();
+    let queue = await queuedChats(this.deps.storage.db, siteId);
+    if (await this.#expireOthersOffers(siteId, queue, now)) queue = await queuedChats(this.deps.storage.db, siteId);
     this.#forgetGone(siteId, queue);
     this.#announcePositions(queue);
+    this.#wakeForOthersOffers(siteId, queue, now);
     const policy = this.deps.policy();
     const site = siteRouting(policy, siteId);
     if (!site || queue.length === 0) return;
-    const now = this.deps.clock.now();
     const open = queue.filter((c) => !(c.offeredAgentId !== null && (c.offerExpiresAt ?? 0) > now));
     if (open.length === 0) return;
     const candidates = await this.#candidates(siteId, queue, now);
     for (const chat of open) {
       const team = chat.team ?? site.defaultTeam;
       const max = site.teams[team]?.maxConcurrentChats ?? 0;
-      const pick = this.#pick(chat.id, team, max, candidates);
+      const pick = this.#pick(chat, team, max, candidates);
       if (!pick) continue;
       const expiresAt = now + policy.offer.timeoutSeconds * 1000;
-      if (!(await claimOffer(this.deps.storage.db, chat.id, pick.id, now, expiresAt))) continue;
-      pick.free -= 1;
-      this.deps.fanout.publish(topics.agent(pick.id), { type: "offer", conversationId: chat.id, site: siteId, team, expiresAt });
-      this.#expireLater(siteId, chat.id, pick.id, expiresAt - now);
+      if (!(await claimOffer(this.deps.storage.db, chat.id, pick.agent.id, now, expiresAt, pick.newRound))) continue;
+      const agent = pick.agent;
+      agent.free -= 1;
+      this.deps.fanout.publish(topics.agent(agent.id), { type: "offer", conversationId: chat.id, site: siteId, team, expiresAt });
+      this.#expireLater(siteId, chat.id, agent.id, expiresAt - now);
     }
   }
 
@@ -106,21 +107,55 @@ export class ChatRouter {
     });
   }
 
-  /** The team's agent with the most free capacity (ties: idle longest), preferring the wanted skills. */
-  #pick(chatId: string, team: string, max: number, candidates: readonly Candidate[]): Candidate | undefined {
+  /**
+   * The team's agent with the most free capacity (ties: idle longest), preferring the wanted
+   * skills and agents whose offer of this chat has not run out; `newRound` once all had a turn.
+   */
+  #pick(chat: QueuedChat, team: string, max: number, candidates: readonly Candidate[]): { agent: Candidate; newRound: boolean } | undefined {
     const inTeam = candidates.filter((c) => c.teams.includes(team) && max + c.free > 0);
-    let passed = this.#passed.get(chatId)?.agents ?? new Set<string>();
+    const passed = new Set(chat.passedAgentIds);
     let fresh = inTeam.filter((c) => !passed.has(c.id));
-    if (fresh.length === 0 && passed.size > 0) {
-      // Everyone had their turn: start the round again.
-      this.#passed.delete(chatId);
-      passed = new Set();
-      fresh = inTeam;
-    }
-    const wanted = this.#skills.get(chatId)?.skills ?? [];
-    const skilled = fresh.filter((c) => wanted.every((s) => c.skills.has(s)));
+    const newRound = fresh.length === 0 && passed.size > 0;
+    // Everyone had their turn: start the round again.
+    if (newRound) fresh = inTeam;
+    const skilled = fresh.filter((c) => chat.wantedSkills.every((s) => c.skills.has(s)));
     const pool = skilled.length > 0 ? skilled : fresh;
-    return [...pool].sort((a, b) => b.free - a.free || a.lastAcceptedAt - b.lastAcceptedAt || a.id.localeCompare(b.id))[0];
+    const agent = [...pool].sort((a, b) => b.free - a.free || a.lastAcceptedAt - b.lastAcceptedAt || a.id.localeCompare(b.id))[0];
+    return agent ? { agent, newRound } : undefined;
+  }
+
+  /**
+   * Withdraws the offers that ran out and that no timer of this process will withdraw: their
+   * process stopped, or its timer is late. True when any was withdrawn.
+   */
+  async #expireOthersOffers(siteId: string, queue: readonly QueuedChat[], now: number): Promise<boolean> {
+    let any = false;
+    for (const c of queue) {
+      if (c.offeredAgentId === null || (c.offerExpiresAt ?? 0) > now || this.#offers.has(c.id)) continue;
+      if (!(await withdrawOffer(this.deps.storage.db, c.id, c.offeredAgentId))) continue;
+      any = true;
+      this.deps.fanout.publish(topics.agent(c.offeredAgentId), { type: "offer-expired", conversationId: c.id, site: siteId });
+    }
+    return any;
+  }
+
+  /** Routes the site again when the earliest offer another process made runs out. */
+  #wakeForOthersOffers(siteId: string, queue: readonly QueuedChat[], now: number): void {
+    const due = queue.filter((c) => c.offeredAgentId !== null && (c.offerExpiresAt ?? 0) > now && !this.#offers.has(c.id)).map((c) => c.offerExpiresAt ?? now);
+    const current = this.#wakes.get(siteId);
+    if (due.length === 0) {
+      if (current) this.deps.clock.clearTimeout(current.timer);
+      this.#wakes.delete(siteId);
+      return;
+    }
+    const at = Math.min(...due);
+    if (current?.at === at) return;
+    if (current) this.deps.clock.clearTimeout(current.timer);
+    const timer = this.deps.clock.setTimeout(() => {
+      this.#wakes.delete(siteId);
+      void this.route(siteId);
+    }, at - now + 1);
+    this.#wakes.set(siteId, { at, timer });
   }
 
   #expireLater(siteId: string, chatId: string, agentId: string, ms: number): void {
@@ -133,9 +168,6 @@ export class ChatRouter {
       void withdrawOffer(this.deps.storage.db, chatId, agentId)
         .then((withdrawn) => {
           if (!withdrawn) return;
-          let passed = this.#passed.get(chatId);
-          if (!passed) this.#passed.set(chatId, (passed = { site: siteId, agents: new Set() }));
-          passed.agents.add(agentId);
           this.deps.fanout.publish(topics.agent(agentId), { type: "offer-expired", conversationId: chatId, site: siteId });
           return this.route(siteId);
         })
@@ -166,9 +198,6 @@ export class ChatRouter {
       if (timer !== undefined) this.deps.clock.clearTimeout(timer);
       this.#timers.delete(id);
       this.deps.fanout.publish(topics.agent(offer.agentId), { type: "offer-withdrawn", conversationId: id, site: siteId });
-    }
-    for (const memory of [this.#passed, this.#skills]) {
-      for (const [id, entry] of memory) if (entry.site === siteId && !waiting.has(id)) memory.delete(id);
     }
   }
 }

@@ -15,20 +15,32 @@ export interface QueuedChat {
   readonly offeredAgentId: string | null;
   readonly offerExpiresAt: number | null;
   readonly createdAt: number;
+  /** Skills its page rule prefers. */
+  readonly wantedSkills: readonly string[];
+  /** Agents whose offer of it ran out, since the round last started again. */
+  readonly passedAgentIds: readonly string[];
 }
 
 /** Live chats waiting on a site, oldest first (offline forms are not routed). */
 export async function queuedChats(db: Db, siteId: string, limit = 200): Promise<QueuedChat[]> {
   const rows = await db
     .selectFrom("chat_conversation")
-    .select(["id", "team", "offered_agent_id", "offer_expires_at", "created_at"])
+    .select(["id", "team", "offered_agent_id", "offer_expires_at", "created_at", "wanted_skills", "passed_agent_ids"])
     .where("site_id", "=", siteId)
     .where("state", "=", "queued")
     .orderBy("created_at")
     .orderBy("id")
     .limit(limit)
     .execute();
-  return rows.map((r) => ({ id: r.id, team: r.team, offeredAgentId: r.offered_agent_id, offerExpiresAt: r.offer_expires_at === null ? null : Number(r.offer_expires_at), createdAt: Number(r.created_at) }));
+  return rows.map((r) => ({
+    id: r.id,
+    team: r.team,
+    offeredAgentId: r.offered_agent_id,
+    offerExpiresAt: r.offer_expires_at === null ? null : Number(r.offer_expires_at),
+    createdAt: Number(r.created_at),
+    wantedSkills: parseStrings(r.wanted_skills ?? null),
+    passedAgentIds: parseStrings(r.passed_agent_ids ?? null),
+  }));
 }
 
 export async function agentLoads(db: Db, agentIds: readonly string[]): Promise<Map<string, AgentLoad>> {
@@ -57,10 +69,12 @@ export async function agentLoads(db: Db, agentIds: readonly string[]): Promise<M
 export async function agentGroups(db: Db, agentIds: readonly string[]): Promise<Map<string, string[]>> {
   if (agentIds.length === 0) return new Map();
   const rows = await db.selectFrom("agent").select(["id", "groups_json"]).where("id", "in", agentIds).execute();
-  return new Map(rows.map((r) => [r.id, parseGroups(r.groups_json)]));
+  return new Map(rows.map((r) => [r.id, parseStrings(r.groups_json)]));
 }
 
-function parseGroups(json: string): string[] {
+/** A stored JSON array of strings; anything else reads as none. */
+function parseStrings(json: string | null): string[] {
+  if (json === null) return [];
   try {
     const v: unknown = JSON.parse(json);
     return Array.isArray(v) ? v.filter((g): g is string => typeof g === "string") : [];
@@ -69,11 +83,14 @@ function parseGroups(json: string): string[] {
   }
 }
 
-/** Offers a waiting chat to an agent unless another offer stands; true when this one was made. */
-export async function claimOffer(db: Db, conversationId: string, agentId: string, now: number, expiresAt: number): Promise<boolean> {
+/**
+ * Offers a waiting chat to an agent unless another offer stands; true when this one was made.
+ * `newRound`: every agent of the team had their turn, so the chat's passed agents are forgotten.
+ */
+export async function claimOffer(db: Db, conversationId: string, agentId: string, now: number, expiresAt: number, newRound = false): Promise<boolean> {
   const r = await db
     .updateTable("chat_conversation")
-    .set({ offered_agent_id: agentId, offer_expires_at: expiresAt })
+    .set({ offered_agent_id: agentId, offer_expires_at: expiresAt, ...(newRound ? { passed_agent_ids: null } : {}) })
     .where("id", "=", conversationId)
     .where("state", "=", "queued")
     .where((eb) => eb.or([eb("offered_agent_id", "is", null), eb("offer_expires_at", "<=", now)]))
@@ -81,14 +98,23 @@ export async function claimOffer(db: Db, conversationId: string, agentId: string
   return Number(r.numUpdatedRows) === 1;
 }
 
-/** Withdraws an unanswered offer (still waiting, still offered to that agent); true when it did. */
+/**
+ * Withdraws an unanswered offer (still waiting, still offered to that agent) and counts the agent
+ * as passed; true when it did. Any server process may withdraw one that ran out: the offer's
+ * condition makes exactly one of them succeed.
+ */
 export async function withdrawOffer(db: Db, conversationId: string, agentId: string): Promise<boolean> {
+  const row = await db.selectFrom("chat_conversation").select("passed_agent_ids").where("id", "=", conversationId).executeTakeFirst();
+  if (!row) return false;
+  const before = row.passed_agent_ids ?? null;
+  const passed = [...new Set([...parseStrings(before), agentId])];
   const r = await db
     .updateTable("chat_conversation")
-    .set({ offered_agent_id: null, offer_expires_at: null })
+    .set({ offered_agent_id: null, offer_expires_at: null, passed_agent_ids: JSON.stringify(passed) })
     .where("id", "=", conversationId)
     .where("state", "=", "queued")
     .where("offered_agent_id", "=", agentId)
+    .where((eb) => (before === null ? eb("passed_agent_ids", "is", null) : eb("passed_agent_ids", "=", before)))
     .executeTakeFirst();
   return Number(r.numUpdatedRows) === 1;
 }

@@ -9,6 +9,7 @@ import * as m0007 from "./0007_visitor_identity.js";
 import * as m0008 from "./0008_chat_files_ratings.js";
 import * as m0009 from "./0009_scim.js";
 import * as m0010 from "./0010_webhooks.js";
+import * as m0011 from "./0011_routing_memory.js";
 
 // The one ordered list of migrations for both dialects. Names sort in the order they run;
 // a new migration gets the next number and is never edited after it has shipped.
@@ -23,4 +24,5 @@ export const migrations: Readonly<Record<string, Migration>> = {
   "0008_chat_files_ratings": m0008,
   "0009_scim": m0009,
   "0010_webhooks": m0010,
+  "0011_routing_memory": m0011,
 };
