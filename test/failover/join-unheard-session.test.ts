@@ -1,14 +1,13 @@
-import { Redis } from "ioredis";
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import type { Redis } from "ioredis";
+import { beforeAll, describe, expect, it } from "vitest";
 import { openAgentSocket } from "../../src/console/viewer/agent-socket.js";
 import { refusalText } from "../../src/console/viewer/refusal-text.js";
 import type { ServerToAgent } from "../../src/protocol/server-messages.js";
 import type { HttpAgent } from "../auth/helpers/http-agent.js";
-import { signInEnrolled } from "../auth/helpers/login.js";
-import { startReplicaPair, type ReplicaPair } from "../helpers/replicas.js";
 import type { TestServer } from "../helpers/server.js";
 import { serviceUrl } from "../helpers/services.js";
 import { DEMO_ORIGIN, openAgent, openVisitor, startSession, WsClient, wsUrl } from "../relay/ws-client.js";
+import { resumeFrame, takeoverPair, until } from "./takeover-pair.js";
 
 // An agent's join reaching a server process that has not heard of the session: freshly started
 // after the session's owner stopped, before the visitor's script reconnected anywhere. The
@@ -21,22 +20,9 @@ const redisUrl = serviceUrl("AIRLOCK_TEST_REDIS_URL");
 const PAGE = `<html data-airlock-id="1"><body data-airlock-id="2"><p data-airlock-id="3">Balance</p></body></html>`;
 
 describe.skipIf(!pgBase || !redisUrl)("joining a session a fresh server process has not heard of", () => {
-  let replicas: ReplicaPair | undefined;
-  let a: TestServer;
-  let b: TestServer;
-  let agent: HttpAgent;
-  let redis: Redis;
-
-  beforeAll(async () => {
-    replicas = await startReplicaPair();
-    ({ a, b } = replicas);
-    ({ agent } = await signInEnrolled(b, "agent"));
-    redis = new Redis(redisUrl ?? "");
-  });
-  afterAll(async () => {
-    redis?.disconnect();
-    await replicas?.stop();
-  });
+  const pair = takeoverPair();
+  let a: TestServer, b: TestServer, agent: HttpAgent, redis: Redis;
+  beforeAll(() => void ({ a, b, agent, redis } = pair));
 
   /** A ticket for `server`, asked from the console's origin there (the login session is the cluster's). */
   async function ticketAt(server: TestServer): Promise<string> {
@@ -60,7 +46,7 @@ describe.skipIf(!pgBase || !redisUrl)("joining a session a fresh server process 
     const saved = await record(welcome.visit);
     expect(saved.owner).toBe(a.services.relay.replica);
 
-    const c = await replicas!.startAnother();
+    const c = await pair.replicas.startAnother();
     // A made-up session is still simply over.
     const stranger = await openAgent(c, agent, await ticketAt(c));
     stranger.send({ kind: "join", versions: [1, 2], room: "x".repeat(22), mode: "view" });
@@ -89,7 +75,7 @@ describe.skipIf(!pgBase || !redisUrl)("joining a session a fresh server process 
 
     // The visitor's script reconnects through the fresh server process, which takes the visit over.
     const resumed = await WsClient.open(wsUrl(c, "/ws/visitor"), DEMO_ORIGIN);
-    resumed.send({ kind: "resume", versions: [1, 2], resumeToken: welcome.resumeToken, url: `${DEMO_ORIGIN}/next`, viewport: { width: 1000, height: 700 } });
+    resumed.send(resumeFrame(welcome.resumeToken));
     expect(await resumed.next("welcome")).toMatchObject({ visit: welcome.visit, session });
 
     // The console joined again by itself: it takes its seat back and gets the fresh page.
@@ -104,12 +90,3 @@ describe.skipIf(!pgBase || !redisUrl)("joining a session a fresh server process 
     resumed.close();
   });
 });
-
-async function until<T>(fn: () => T | undefined | Promise<T | undefined>): Promise<T> {
-  for (let i = 0; i < 300; i++) {
-    const value = await fn();
-    if (value !== undefined) return value;
-    await new Promise((r) => setTimeout(r, 25));
-  }
-  throw new Error("condition not reached");
-}

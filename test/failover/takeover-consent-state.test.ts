@@ -1,11 +1,10 @@
-import { Redis } from "ioredis";
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import type { Redis } from "ioredis";
+import { beforeAll, describe, expect, it } from "vitest";
 import type { HttpAgent } from "../auth/helpers/http-agent.js";
-import { signInEnrolled } from "../auth/helpers/login.js";
-import { startReplicaPair, type ReplicaPair } from "../helpers/replicas.js";
 import type { TestServer } from "../helpers/server.js";
 import { serviceUrl } from "../helpers/services.js";
-import { DEMO_ORIGIN, openAgent, openVisitor, startSession, WsClient, wsUrl, type Frame } from "../relay/ws-client.js";
+import { openAgent, openVisitor, startSession, type Frame } from "../relay/ws-client.js";
+import { resumeAt, takeoverPair, until } from "./takeover-pair.js";
 
 // A takeover carries the visitor's consent state whole: a "no" keeps holding on the server
 // process that continues the visit (nobody sees the page, nobody asks again before the policy's
@@ -16,29 +15,10 @@ import { DEMO_ORIGIN, openAgent, openVisitor, startSession, WsClient, wsUrl, typ
 const pgBase = serviceUrl("AIRLOCK_TEST_PG_URL");
 const redisUrl = serviceUrl("AIRLOCK_TEST_REDIS_URL");
 
-async function resumeAt(server: TestServer, token: unknown): Promise<WsClient> {
-  const client = await WsClient.open(wsUrl(server, "/ws/visitor"), DEMO_ORIGIN);
-  client.send({ kind: "resume", versions: [1, 2], resumeToken: token, url: `${DEMO_ORIGIN}/next`, viewport: { width: 1000, height: 700 } });
-  return client;
-}
-
 describe.skipIf(!pgBase || !redisUrl)("a takeover carries the visitor's consent state", () => {
-  let replicas: ReplicaPair | undefined;
-  let a: TestServer;
-  let b: TestServer;
-  let agent: HttpAgent;
-  let redis: Redis;
-
-  beforeAll(async () => {
-    replicas = await startReplicaPair();
-    ({ a, b } = replicas);
-    ({ agent } = await signInEnrolled(b, "agent"));
-    redis = new Redis(redisUrl ?? "");
-  });
-  afterAll(async () => {
-    redis?.disconnect();
-    await replicas?.stop();
-  });
+  const pair = takeoverPair();
+  let a: TestServer, b: TestServer, agent: HttpAgent, redis: Redis;
+  beforeAll(() => void ({ a, b, agent, redis } = pair));
 
   /** The visit's stored data once `ok` holds for it (the owner's writes are asynchronous). */
   async function storedWhen(visit: unknown, ok: (data: Record<string, unknown>) => boolean): Promise<Record<string, unknown>> {
@@ -127,12 +107,3 @@ describe.skipIf(!pgBase || !redisUrl)("a takeover carries the visitor's consent 
     agentSocket.close();
   });
 });
-
-async function until<T>(fn: () => T | undefined | Promise<T | undefined>): Promise<T> {
-  for (let i = 0; i < 250; i++) {
-    const value = await fn();
-    if (value !== undefined) return value;
-    await new Promise((r) => setTimeout(r, 20));
-  }
-  throw new Error("condition not reached");
-}

@@ -1,13 +1,12 @@
 import { rmSync } from "node:fs";
-import { Redis } from "ioredis";
+import type { Redis } from "ioredis";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { HttpAgent } from "../auth/helpers/http-agent.js";
-import { signInEnrolled } from "../auth/helpers/login.js";
-import { startReplicaPair, type ReplicaPair } from "../helpers/replicas.js";
 import type { TestServer } from "../helpers/server.js";
 import { serviceUrl } from "../helpers/services.js";
 import { bankSitesYaml, policyDir } from "../policy/policy-dir.js";
-import { DEMO_ORIGIN, openAgent, openVisitor, startSession, WsClient, wsUrl, type Frame } from "../relay/ws-client.js";
+import { DEMO_ORIGIN, openAgent, openVisitor, startSession, type Frame } from "../relay/ws-client.js";
+import { resumeAt, takeoverPair, until } from "./takeover-pair.js";
 
 // Taking a visit over from another server process: only the visitor's current resume token,
 // presented from an origin of the visit's own site, moves it; every refusal leaves the shared
@@ -18,35 +17,12 @@ const pgBase = serviceUrl("AIRLOCK_TEST_PG_URL");
 const redisUrl = serviceUrl("AIRLOCK_TEST_REDIS_URL");
 const BANK_ORIGIN = "http://127.0.0.1:8099";
 
-function resume(token: unknown, origin = DEMO_ORIGIN): Record<string, unknown> {
-  return { kind: "resume", versions: [1, 2], resumeToken: token, url: `${origin}/next`, viewport: { width: 1000, height: 700 } };
-}
-
-async function resumeAt(server: TestServer, token: unknown, origin: string): Promise<WsClient> {
-  const client = await WsClient.open(wsUrl(server, "/ws/visitor"), origin);
-  client.send(resume(token, origin));
-  return client;
-}
-
 describe.skipIf(!pgBase || !redisUrl)("taking a visit over from another server process", () => {
-  let replicas: ReplicaPair | undefined;
-  let a: TestServer;
-  let b: TestServer;
-  let agent: HttpAgent;
-  let redis: Redis;
   const dir = policyDir({ "sites.yaml": bankSitesYaml(BANK_ORIGIN) });
-
-  beforeAll(async () => {
-    replicas = await startReplicaPair({ env: { AIRLOCK_POLICY_DIR: dir } });
-    ({ a, b } = replicas);
-    ({ agent } = await signInEnrolled(b, "agent"));
-    redis = new Redis(redisUrl ?? "");
-  });
-  afterAll(async () => {
-    redis?.disconnect();
-    await replicas?.stop();
-    rmSync(dir, { recursive: true, force: true });
-  });
+  const pair = takeoverPair({ env: { AIRLOCK_POLICY_DIR: dir } });
+  let a: TestServer, b: TestServer, agent: HttpAgent, redis: Redis;
+  beforeAll(() => void ({ a, b, agent, redis } = pair));
+  afterAll(() => rmSync(dir, { recursive: true, force: true }));
 
   const stored = (visit: unknown) => redis.hgetall(`airlock:visit:${String(visit)}`);
 
@@ -96,12 +72,3 @@ describe.skipIf(!pgBase || !redisUrl)("taking a visit over from another server p
     agentSocket.close();
   });
 });
-
-async function until<T>(fn: () => T | undefined | Promise<T | undefined>): Promise<T> {
-  for (let i = 0; i < 200; i++) {
-    const value = await fn();
-    if (value !== undefined) return value;
-    await new Promise((r) => setTimeout(r, 20));
-  }
-  throw new Error("condition not reached");
-}
