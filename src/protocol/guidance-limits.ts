@@ -12,3 +12,16 @@ export const GUIDANCE_LIMITS = {
   /** How long a laser point stays on the visitor's page before it has faded out. */
   laserFadeMs: 1000,
 } as const;
+
+/** How far outside an element its highlight box lies, on both sides' screens alike. */
+export const HIGHLIGHT_MARGIN_PX = 4;
+
+/** Shows `box` around the element's viewport rectangle, or hides it when there is no element. */
+export function placeHighlight(box: HTMLElement, rect: DOMRectReadOnly | undefined): void {
+  box.hidden = rect === undefined;
+  if (!rect) return;
+  box.style.left = `${rect.left - HIGHLIGHT_MARGIN_PX}px`;
+  box.style.top = `${rect.top - HIGHLIGHT_MARGIN_PX}px`;
+  box.style.width = `${rect.width + 2 * HIGHLIGHT_MARGIN_PX}px`;
+  box.style.height = `${rect.height + 2 * HIGHLIGHT_MARGIN_PX}px`;
+}

@@ -1,5 +1,5 @@
 import type { AgentMessage } from "../../protocol/agent-messages.js";
-import { GUIDANCE_LIMITS } from "../../protocol/guidance-limits.js";
+import { GUIDANCE_LIMITS, placeHighlight } from "../../protocol/guidance-limits.js";
 import type { GuidePoint } from "../../protocol/guidance.js";
 import type { GuideTool } from "./guide-palette.js";
 import type { PageCopy } from "./page-copy.js";
@@ -186,16 +186,7 @@ export class GuideLayer {
     });
     this.#laser.replaceChildren(...lines);
     const el = this.#outlined === undefined ? undefined : this.options.pageCopy.nodeById(this.#outlined);
-    if (el) {
-      const r = el.getBoundingClientRect();
-      this.#box.hidden = false;
-      this.#box.style.left = `${r.left - 4}px`;
-      this.#box.style.top = `${r.top - 4}px`;
-      this.#box.style.width = `${r.width + 8}px`;
-      this.#box.style.height = `${r.height + 8}px`;
-    } else {
-      this.#box.hidden = true;
-    }
+    placeHighlight(this.#box, el?.getBoundingClientRect());
     if (el || this.#laserTrail.length > 0 || this.#strokes.childElementCount > 0) this.#schedule();
   }
 }

@@ -1,4 +1,4 @@
-import { GUIDANCE_LIMITS } from "../../protocol/guidance-limits.js";
+import { GUIDANCE_LIMITS, placeHighlight } from "../../protocol/guidance-limits.js";
 import type { GuidePoint } from "../../protocol/guidance.js";
 import { guard } from "../safe.js";
 import { overlayHost } from "./host.js";
@@ -131,16 +131,7 @@ export class GuideOverlay {
     this.#renderLaser(now);
     const el = this.#outlined;
     if (el && !el.isConnected) this.#outlined = undefined;
-    if (this.#outlined) {
-      const r = this.#outlined.getBoundingClientRect();
-      this.#box.hidden = false;
-      this.#box.style.left = `${r.left - 4}px`;
-      this.#box.style.top = `${r.top - 4}px`;
-      this.#box.style.width = `${r.width + 8}px`;
-      this.#box.style.height = `${r.height + 8}px`;
-    } else {
-      this.#box.hidden = true;
-    }
+    placeHighlight(this.#box, this.#outlined?.getBoundingClientRect());
     // Layout can move the outlined element without a scroll; the laser fades frame by frame.
     if (this.#outlined || this.#laserPoints.length > 0) this.#schedule();
   }
