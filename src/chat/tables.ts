@@ -29,7 +29,7 @@ export interface ChatConversationTable {
   /** Skills the waiting chat's page rule prefers (JSON array of skill ids; routing.yaml), null for none. */
   wanted_skills?: string | null;
   /** Agents whose offer of the waiting chat ran out (JSON array of agent ids): the others come first. */
-  passed_agent_ids?: string | null;
+  expired_offer_agent_ids?: string | null;
   /** The customer id the site's signed identity token named (verified visitors only; src/visitor-identity). */
   customer_id?: string | null;
 }

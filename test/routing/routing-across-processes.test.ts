@@ -53,7 +53,7 @@ describeEachDialect("routing across server processes", (fx) => {
     return seen;
   };
   const offered = async (chatId: string) =>
-    suite.storage.db.selectFrom("chat_conversation").select(["offered_agent_id", "passed_agent_ids"]).where("id", "=", chatId).executeTakeFirstOrThrow();
+    suite.storage.db.selectFrom("chat_conversation").select(["offered_agent_id", "expired_offer_agent_ids"]).where("id", "=", chatId).executeTakeFirstOrThrow();
 
   it("the skills a chat's page prefers hold on a process that did not start the chat", async () => {
     const plain = await addAgent(suite.storage, ["bank-loans"]);
@@ -89,11 +89,11 @@ describeEachDialect("routing across server processes", (fx) => {
     // The survivor withdraws it, tells X once, and offers the chat to Y although X is as free.
     await eventually(() => expect(toY.map((e) => e.type)).toEqual(["offer"]));
     expect(toX.map((e) => e.type)).toEqual(["offer", "offer-expired"]);
-    expect(await offered(c.id)).toEqual({ offered_agent_id: y, passed_agent_ids: JSON.stringify([x]) });
+    expect(await offered(c.id)).toEqual({ offered_agent_id: y, expired_offer_agent_ids: JSON.stringify([x]) });
 
     // Y lets it run out too: everyone had a turn, so X is offered it again and the round restarts.
     clock.advance(TIMEOUT_S * 1000 + 1);
-    await eventually(async () => expect(await offered(c.id)).toEqual({ offered_agent_id: x, passed_agent_ids: null }));
+    await eventually(async () => expect(await offered(c.id)).toEqual({ offered_agent_id: x, expired_offer_agent_ids: null }));
     expect(toY.map((e) => e.type)).toEqual(["offer", "offer-expired"]);
     expect(toX.map((e) => e.type)).toEqual(["offer", "offer-expired", "offer"]);
     survivor.close();

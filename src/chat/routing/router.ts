@@ -113,7 +113,7 @@ export class ChatRouter {
    */
   #pick(chat: QueuedChat, team: string, max: number, candidates: readonly Candidate[]): { agent: Candidate; newRound: boolean } | undefined {
     const inTeam = candidates.filter((c) => c.teams.includes(team) && max + c.free > 0);
-    const passed = new Set(chat.passedAgentIds);
+    const passed = new Set(chat.expiredOfferAgentIds);
     let fresh = inTeam.filter((c) => !passed.has(c.id));
     const newRound = fresh.length === 0 && passed.size > 0;
     // Everyone had their turn: start the round again.

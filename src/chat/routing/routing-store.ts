@@ -18,14 +18,14 @@ export interface QueuedChat {
   /** Skills its page rule prefers. */
   readonly wantedSkills: readonly string[];
   /** Agents whose offer of it ran out, since the round last started again. */
-  readonly passedAgentIds: readonly string[];
+  readonly expiredOfferAgentIds: readonly string[];
 }
 
 /** Live chats waiting on a site, oldest first (offline forms are not routed). */
 export async function queuedChats(db: Db, siteId: string, limit = 200): Promise<QueuedChat[]> {
   const rows = await db
     .selectFrom("chat_conversation")
-    .select(["id", "team", "offered_agent_id", "offer_expires_at", "created_at", "wanted_skills", "passed_agent_ids"])
+    .select(["id", "team", "offered_agent_id", "offer_expires_at", "created_at", "wanted_skills", "expired_offer_agent_ids"])
     .where("site_id", "=", siteId)
     .where("state", "=", "queued")
     .orderBy("created_at")
@@ -39,7 +39,7 @@ export async function queuedChats(db: Db, siteId: string, limit = 200): Promise<
     offerExpiresAt: r.offer_expires_at === null ? null : Number(r.offer_expires_at),
     createdAt: Number(r.created_at),
     wantedSkills: parseStrings(r.wanted_skills ?? null),
-    passedAgentIds: parseStrings(r.passed_agent_ids ?? null),
+    expiredOfferAgentIds: parseStrings(r.expired_offer_agent_ids ?? null),
   }));
 }
 
@@ -90,7 +90,7 @@ function parseStrings(json: string | null): string[] {
 export async function claimOffer(db: Db, conversationId: string, agentId: string, now: number, expiresAt: number, newRound = false): Promise<boolean> {
   const r = await db
     .updateTable("chat_conversation")
-    .set({ offered_agent_id: agentId, offer_expires_at: expiresAt, ...(newRound ? { passed_agent_ids: null } : {}) })
+    .set({ offered_agent_id: agentId, offer_expires_at: expiresAt, ...(newRound ? { expired_offer_agent_ids: null } : {}) })
     .where("id", "=", conversationId)
     .where("state", "=", "queued")
     .where((eb) => eb.or([eb("offered_agent_id", "is", null), eb("offer_expires_at", "<=", now)]))
@@ -104,17 +104,17 @@ export async function claimOffer(db: Db, conversationId: string, agentId: string
  * condition makes exactly one of them succeed.
  */
 export async function withdrawOffer(db: Db, conversationId: string, agentId: string): Promise<boolean> {
-  const row = await db.selectFrom("chat_conversation").select("passed_agent_ids").where("id", "=", conversationId).executeTakeFirst();
+  const row = await db.selectFrom("chat_conversation").select("expired_offer_agent_ids").where("id", "=", conversationId).executeTakeFirst();
   if (!row) return false;
-  const before = row.passed_agent_ids ?? null;
+  const before = row.expired_offer_agent_ids ?? null;
   const passed = [...new Set([...parseStrings(before), agentId])];
   const r = await db
     .updateTable("chat_conversation")
-    .set({ offered_agent_id: null, offer_expires_at: null, passed_agent_ids: JSON.stringify(passed) })
+    .set({ offered_agent_id: null, offer_expires_at: null, expired_offer_agent_ids: JSON.stringify(passed) })
     .where("id", "=", conversationId)
     .where("state", "=", "queued")
     .where("offered_agent_id", "=", agentId)
-    .where((eb) => (before === null ? eb("passed_agent_ids", "is", null) : eb("passed_agent_ids", "=", before)))
+    .where((eb) => (before === null ? eb("expired_offer_agent_ids", "is", null) : eb("expired_offer_agent_ids", "=", before)))
     .executeTakeFirst();
   return Number(r.numUpdatedRows) === 1;
 }

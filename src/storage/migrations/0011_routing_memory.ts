@@ -5,9 +5,9 @@ import type { Kysely } from "kysely";
 // the memory of one process and was lost to the others (and with that process).
 export async function up(db: Kysely<unknown>): Promise<void> {
   await db.schema.alterTable("chat_conversation").addColumn("wanted_skills", "text").execute();
-  await db.schema.alterTable("chat_conversation").addColumn("passed_agent_ids", "text").execute();
+  await db.schema.alterTable("chat_conversation").addColumn("expired_offer_agent_ids", "text").execute();
 }
 
 export async function down(db: Kysely<unknown>): Promise<void> {
-  for (const column of ["passed_agent_ids", "wanted_skills"]) await db.schema.alterTable("chat_conversation").dropColumn(column).execute();
+  for (const column of ["expired_offer_agent_ids", "wanted_skills"]) await db.schema.alterTable("chat_conversation").dropColumn(column).execute();
 }
