@@ -1,13 +1,12 @@
-import { randomUUID } from "node:crypto";
 import { expect, it } from "vitest";
 import { topics, type ChatEvent } from "../../src/chat/fanout.js";
 import { ChatRouter } from "../../src/chat/routing/router.js";
 import { routingSchema } from "../../src/policy/schema/routing.js";
-import type { Storage } from "../../src/storage/db.js";
 import { chatSuite } from "../helpers/chat-database.js";
 import { describeEachDialect } from "../helpers/dialects.js";
 import { ManualClock } from "../relay/ws-client.js";
 import { visitId } from "../chat/chat-fixture.js";
+import { addAgent, eventually } from "./routing-fixture.js";
 
 // Routing over a real database: a waiting chat is offered to the available agent of its team with
 // the most free capacity (ties: idle longest); an unanswered offer moves on when the policy's
@@ -28,24 +27,6 @@ const policy = routingSchema.parse({
   offer: { timeoutSeconds: TIMEOUT_S, asvs: ["V2.1.2"] },
   sites: { capacity: siteRules(2), idle: siteRules(2), teams: siteRules(2), timeout: siteRules(2), full: siteRules(1) },
 });
-
-async function addAgent(storage: Storage, groups: string[]): Promise<string> {
-  const id = randomUUID();
-  await storage.db.insertInto("agent").values({ id, issuer: "https://idp.test", subject: id, display_name: id.slice(0, 8), email: null, groups_json: JSON.stringify(groups), created_at: 0, last_login_at: 0 }).execute();
-  return id;
-}
-
-/** Until `check` passes (the timer's withdrawal runs after the clock moved), within a bound. */
-async function eventually(check: () => void): Promise<void> {
-  for (let i = 0; ; i++) {
-    try {
-      return check();
-    } catch (err) {
-      if (i > 200) throw err;
-      await new Promise((r) => setTimeout(r, 10));
-    }
-  }
-}
 
 describeEachDialect("capacity routing", (fx) => {
   const suite = chatSuite(fx);

@@ -1,13 +1,12 @@
-import { randomUUID } from "node:crypto";
 import { expect, it } from "vitest";
 import { topics, type ChatEvent } from "../../src/chat/fanout.js";
 import { ChatRouter } from "../../src/chat/routing/router.js";
 import { routingSchema } from "../../src/policy/schema/routing.js";
-import type { Storage } from "../../src/storage/db.js";
 import { chatSuite } from "../helpers/chat-database.js";
 import { describeEachDialect } from "../helpers/dialects.js";
 import { ManualClock } from "../relay/ws-client.js";
 import { visitId } from "../chat/chat-fixture.js";
+import { addAgent, eventually } from "./routing-fixture.js";
 
 // Several server processes route one site's chats: each ChatRouter here stands for one process
 // (its own timers and memory, the database and the agents' consoles shared). What routing knows
@@ -23,23 +22,6 @@ const policy = routingSchema.parse({
   skillGroups: { "bank-mortgages": ["mortgage"] },
   sites: { ...site("skills"), ...site("orphan") },
 });
-
-async function addAgent(storage: Storage, groups: string[]): Promise<string> {
-  const id = randomUUID();
-  await storage.db.insertInto("agent").values({ id, issuer: "https://idp.test", subject: id, display_name: id.slice(0, 8), email: null, groups_json: JSON.stringify(groups), created_at: 0, last_login_at: 0 }).execute();
-  return id;
-}
-
-async function eventually(check: () => void | Promise<void>): Promise<void> {
-  for (let i = 0; ; i++) {
-    try {
-      return await check();
-    } catch (err) {
-      if (i > 200) throw err;
-      await new Promise((r) => setTimeout(r, 10));
-    }
-  }
-}
 
 describeEachDialect("routing across server processes", (fx) => {
   const suite = chatSuite(fx);
