@@ -25,20 +25,18 @@ export async function writeMessageBatch(storage: Storage, keys: ConversationKeys
   const inTransaction = (batch: readonly PendingSend[]) => storage.db.transaction().execute((trx) => appendMessages(trx, storage.dialect, keys, batch, now));
   if (storage.dialect !== "postgres") return inTransaction(sends);
   const fast = await appendOptimistically(storage.db, keys, predictions, sends, now);
-  const outcomes: ItemOutcome<AppendResult>[] = sends.map((_, i) => {
-    const stored = fast.stored.get(i);
-    return stored ? { ok: true, value: stored } : { ok: false, error: onFailure(new Error("unanswered")) };
-  });
-  await nameAgentSenders(storage.db, outcomes);
-  if (fast.rest.length === 0) return outcomes;
-  for (const i of fast.rest) predictions.forget((sends[i] as PendingSend).conversationId);
-  try {
-    const locked = await inTransaction(fast.rest.map((i) => sends[i] as PendingSend));
-    fast.rest.forEach((i, k) => (outcomes[i] = locked[k] ?? outcomes[i]!));
-  } catch (cause) {
-    for (const i of fast.rest) outcomes[i] = { ok: false, error: onFailure(cause) };
+  const stored: ItemOutcome<AppendResult>[] = [...fast.stored.values()].map((value) => ({ ok: true, value }));
+  await nameAgentSenders(storage.db, stored);
+  const outcomes = new Map([...fast.stored.keys()].map((i, k) => [i, stored[k] as ItemOutcome<AppendResult>]));
+  if (fast.rest.length > 0) {
+    try {
+      const locked = await inTransaction(fast.rest.map((i) => sends[i] as PendingSend));
+      fast.rest.forEach((i, k) => outcomes.set(i, locked[k] ?? { ok: false, error: onFailure(new Error("the locking path gave no outcome")) }));
+    } catch (cause) {
+      for (const i of fast.rest) outcomes.set(i, { ok: false, error: onFailure(cause) });
+    }
   }
-  return outcomes;
+  return sends.map((_, i) => outcomes.get(i) ?? { ok: false, error: onFailure(new Error("the batch writer gave no outcome")) });
 }
 
 /**

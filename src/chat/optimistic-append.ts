@@ -69,15 +69,17 @@ export async function appendOptimistically(db: Kysely<Database>, keys: Conversat
   const eligible = new Set([...ids].filter((id) => mayTakeFastPath(predictions.get(id), sends.filter((s) => s.conversationId === id))));
   const rest: number[] = [];
   const planned: { index: number; result: AppendResult; row: MessageRow }[] = [];
-  const lastSeq = new Map<string, number>();
+  const moves = new Map<string, Move>();
   for (const [index, send] of sends.entries()) {
     const c = predictions.get(send.conversationId);
     if (!c || !eligible.has(send.conversationId)) {
       rest.push(index);
       continue;
     }
-    const seq = (lastSeq.get(c.id) ?? c.lastSeq) + 1;
-    lastSeq.set(c.id, seq);
+    const move = moves.get(c.id) ?? { predicted: c, newSeq: c.lastSeq, handler: null };
+    const seq = ++move.newSeq;
+    if (send.actor.kind === "agent") move.handler = c.assignedAgentId;
+    moves.set(c.id, move);
     const sender = send.actor.kind;
     const senderId = send.actor.kind === "agent" ? send.actor.agentId : null;
     const body = sealMessage(await keys.keyFor(c.id), { conversationId: c.id, seq, sender, kind: "text" }, send.text);
@@ -85,27 +87,32 @@ export async function appendOptimistically(db: Kysely<Database>, keys: Conversat
     const message = { conversationId: c.id, seq, clientId: send.clientId, sender, senderId, kind: "text" as const, text: send.text, at: now, ...known };
     planned.push({ index, result: { message, duplicate: false }, row: { conversationId: c.id, seq, clientId: send.clientId, sender, senderId, body } });
   }
-  if (planned.length === 0) return { stored: new Map(), rest };
 
-  let moved: Set<string>;
-  try {
-    moved = await moveAndInsert(db, predictions, lastSeq, planned.map((p) => p.row), now);
-  } catch (err) {
-    if (!isUniqueViolation(err)) throw err;
-    // A retried client id: the statement stored nothing; the locking path finds the first copy.
-    moved = new Set();
+  let moved = new Set<string>();
+  if (planned.length > 0) {
+    try {
+      moved = await moveAndInsert(db, [...moves.values()], planned.map((p) => p.row), now);
+    } catch (err) {
+      // A retried client id: the statement stored nothing; the locking path finds the first copy.
+      if (!isUniqueViolation(err)) throw err;
+    }
   }
   const stored = new Map<number, AppendResult>();
   for (const p of planned) {
     if (moved.has(p.result.message.conversationId)) stored.set(p.index, p.result);
     else rest.push(p.index);
   }
-  for (const id of lastSeq.keys()) {
-    const c = predictions.get(id);
-    if (c && moved.has(id)) predictions.remember({ ...c, lastSeq: lastSeq.get(id) ?? c.lastSeq });
-    else predictions.forget(id);
-  }
+  for (const [id, move] of moves) if (moved.has(id)) predictions.remember({ ...move.predicted, lastSeq: move.newSeq });
+  // What the locking path writes moves the row: read it afresh next time.
+  for (const i of rest) predictions.forget((sends[i] as PendingSend).conversationId);
   return { stored, rest: rest.sort((a, b) => a - b) };
+}
+
+/** One conversation's part of the statement: its predicted row, the last_seq it moves to, the handler its agent sends need. */
+interface Move {
+  readonly predicted: Conversation;
+  newSeq: number;
+  handler: string | null;
 }
 
 interface MessageRow {
@@ -128,13 +135,10 @@ function mayTakeFastPath(c: Conversation | undefined, sends: readonly PendingSen
  * The one statement: move last_seq where the row still is as predicted, insert the messages of
  * the conversations moved. Arrays keep the statement's text the same for every batch size.
  */
-async function moveAndInsert(db: Kysely<Database>, predictions: ConversationPredictions, lastSeq: Map<string, number>, rows: readonly MessageRow[], now: number): Promise<Set<string>> {
-  const conversations = [...lastSeq.keys()];
-  const expected = conversations.map((id) => predictions.get(id) as Conversation);
-  const handlers = conversations.map((id) => (rows.some((r) => r.conversationId === id && r.sender === "agent") ? (predictions.get(id)?.assignedAgentId ?? null) : null));
+async function moveAndInsert(db: Kysely<Database>, moves: readonly Move[], rows: readonly MessageRow[], now: number): Promise<Set<string>> {
   const result = await sql<{ id: string }>`
     WITH expected AS (
-      SELECT * FROM unnest(${conversations}::varchar[], ${expected.map((c) => c.lastSeq)}::bigint[], ${conversations.map((id) => lastSeq.get(id))}::bigint[], ${handlers}::varchar[])
+      SELECT * FROM unnest(${moves.map((m) => m.predicted.id)}::varchar[], ${moves.map((m) => m.predicted.lastSeq)}::bigint[], ${moves.map((m) => m.newSeq)}::bigint[], ${moves.map((m) => m.handler)}::varchar[])
         AS e(id, predicted_seq, new_seq, handler)
     ), moved AS (
       UPDATE chat_conversation c SET last_seq = e.new_seq FROM expected e

@@ -132,11 +132,16 @@ export class ChatRouter {
     let any = false;
     for (const c of queue) {
       if (c.offeredAgentId === null || (c.offerExpiresAt ?? 0) > now || this.#offers.has(c.id)) continue;
-      if (!(await withdrawOffer(this.deps.storage.db, c.id, c.offeredAgentId))) continue;
-      any = true;
-      this.deps.fanout.publish(topics.agent(c.offeredAgentId), { type: "offer-expired", conversationId: c.id, site: siteId });
+      if (await this.#withdrawExpired(siteId, c.id, c.offeredAgentId)) any = true;
     }
     return any;
+  }
+
+  /** Withdraws an offer that ran out and tells its agent; false when another process did, or the chat no longer waits. */
+  async #withdrawExpired(siteId: string, chatId: string, agentId: string): Promise<boolean> {
+    if (!(await withdrawOffer(this.deps.storage.db, chatId, agentId))) return false;
+    this.deps.fanout.publish(topics.agent(agentId), { type: "offer-expired", conversationId: chatId, site: siteId });
+    return true;
   }
 
   /** Routes the site again when the earliest offer another process made runs out. */
@@ -165,12 +170,8 @@ export class ChatRouter {
     const timer = this.deps.clock.setTimeout(() => {
       this.#timers.delete(chatId);
       this.#offers.delete(chatId);
-      void withdrawOffer(this.deps.storage.db, chatId, agentId)
-        .then((withdrawn) => {
-          if (!withdrawn) return;
-          this.deps.fanout.publish(topics.agent(agentId), { type: "offer-expired", conversationId: chatId, site: siteId });
-          return this.route(siteId);
-        })
+      void this.#withdrawExpired(siteId, chatId, agentId)
+        .then((withdrawn) => (withdrawn ? this.route(siteId) : undefined))
         .catch((err: unknown) => this.deps.onError?.(err));
     }, ms);
     this.#timers.set(chatId, timer);

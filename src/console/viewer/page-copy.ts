@@ -174,12 +174,10 @@ export class PageCopy {
   private markFocus(id: number, visible: boolean): void {
     const doc = this.document;
     if (!doc) return;
-    for (const mark of [FOCUS_MARK, FOCUS_VISIBLE_MARK, FOCUS_WITHIN_MARK]) for (const el of doc.querySelectorAll(`[${mark}]`)) el.removeAttribute(mark);
     const focused = this.#nodes.get(id);
-    if (!focused) return;
-    focused.setAttribute(FOCUS_MARK, "");
-    if (visible) focused.setAttribute(FOCUS_VISIBLE_MARK, "");
-    for (let el: Element | null = focused; el; el = el.parentElement) el.setAttribute(FOCUS_WITHIN_MARK, "");
+    markOnly(doc, FOCUS_MARK, focused);
+    markOnly(doc, FOCUS_VISIBLE_MARK, visible ? focused : undefined);
+    markOnly(doc, FOCUS_WITHIN_MARK, focused, true);
   }
 
   /**
@@ -189,8 +187,7 @@ export class PageCopy {
   private markHover(id: number): void {
     const doc = this.document;
     if (!doc) return;
-    for (const el of doc.querySelectorAll(`[${HOVER_MARK}]`)) el.removeAttribute(HOVER_MARK);
-    for (let el = this.#nodes.get(id) ?? null; el; el = el.parentElement) el.setAttribute(HOVER_MARK, "");
+    markOnly(doc, HOVER_MARK, this.#nodes.get(id), true);
   }
 
   private index(root: Element): void {
@@ -210,6 +207,12 @@ export class PageCopy {
     drop(root);
     for (const el of root.querySelectorAll(`[${NODE_ID_ATTRIBUTE}]`)) drop(el);
   }
+}
+
+/** Moves a viewer mark to `el` (and its ancestors, as `:hover` and `:focus-within` match them), off every other element. */
+function markOnly(doc: Document, mark: string, el: Element | undefined, withAncestors = false): void {
+  for (const marked of doc.querySelectorAll(`[${mark}]`)) marked.removeAttribute(mark);
+  for (let at: Element | null = el ?? null; at; at = withAncestors ? at.parentElement : null) at.setAttribute(mark, "");
 }
 
 // Blocks the visitor's page keeps to itself (nosync, masking selectors) arrive as empty boxes of
